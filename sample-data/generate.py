@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Generate the sample data sets of lodestar's example workspaces.
+
+Deterministic and stdlib-only: every file comes from `random.Random(SEED + k)`,
+so running this script again writes byte-identical files.
+
+    python3 sample-data/generate.py
+
+Writes into sample-data/ and copies the same bytes into the `data/` folder of
+each bundled workspace (workspaces/example/data/, workspaces/zh-example/data/).
+The planted ground truth of every file is documented in sample-data/README.md;
+keep the two in step when changing anything here.
+"""
+
+import math
+import os
+import random
+
+SEED = 20261129
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIRS = [
+    os.path.join(ROOT, "sample-data"),
+    os.path.join(ROOT, "workspaces", "example", "data"),
+    os.path.join(ROOT, "workspaces", "zh-example", "data"),
+]
+
+# --------------------------------------------------------------------------
+# propensity.csv: next-best-offer acceptance of a mid-size retailer
+# --------------------------------------------------------------------------
+
+PROPENSITY_ROWS = 6000
+REGIONS = ["north", "south", "east", "west", "central", "coastal"]
+REGION_WEIGHTS = [0.18, 0.20, 0.14, 0.17, 0.21, 0.10]
+CHANNELS = ["store", "web", "app"]
+CHANNEL_WEIGHTS = [0.50, 0.30, 0.20]
+TIERS = ["none", "silver", "gold", "platinum"]
+TIER_WEIGHTS = [0.45, 0.30, 0.18, 0.07]
+
+# The planted model (see README.md, "Ground truth").
+INTERCEPT = -2.50
+TIER_EFFECT = {"none": 0.0, "silver": 0.40, "gold": 1.00, "platinum": 1.60}
+REGION_EFFECT = {"north": 0.0, "south": 0.25, "east": -0.30, "west": 0.0,
+                 "central": 0.15, "coastal": 0.0}
+NOISE_SD = 0.5
+MISSING_RATE = 0.01  # basket_value_avg and email_opens_90d
+
+
+def pick(rng, values, weights):
+    """One value drawn with the given weights (uses one rng.random() call)."""
+    u = rng.random() * sum(weights)
+    acc = 0.0
+    for v, w in zip(values, weights):
+        acc += w
+        if u < acc:
+            return v
+    return values[-1]
+
+
+def poisson(rng, lam):
+    """Knuth's Poisson sampler (fine for the small means used here)."""
+    limit = math.exp(-lam)
+    k, p = 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def clamp(x, lo, hi):
+    return max(lo, min(hi, x))
+
+
+def planted_logit(r):
+    """The noise-free log-odds of accepting the offer (README, "Ground truth")."""
+    z = INTERCEPT
+    z += 0.30 * (r["visits_30d"] - 4)
+    z -= 0.020 * (r["days_since_last_purchase"] - 30)
+    z += 0.10 * (r["email_opens_90d"] - 8)
+    z += 5.0 * (r["discount_share"] - 0.25)
+    z += TIER_EFFECT[r["loyalty_tier"]]
+    z += 0.60 if r["has_app"] == "yes" else 0.0
+    z += 0.50 if r["channel"] == "app" else 0.0
+    z += REGION_EFFECT[r["region"]]
+    # interaction: web shoppers who read e-mails respond to e-mailed offers
+    if r["channel"] == "web" and r["email_opens_90d"] >= 10:
+        z += 0.80
+    # mild non-linearity: very small and very large baskets respond less
+    if r["basket_value_avg"] < 15 or r["basket_value_avg"] > 150:
+        z -= 0.70
+    return z
+
+
+def propensity_rows(rng):
+    rows = []
+    for i in range(PROPENSITY_ROWS):
+        r = {"customer_id": "C%06d" % (100001 + i)}
+        r["age"] = int(round(clamp(rng.gauss(43, 13), 18, 85)))
+        r["tenure_months"] = int(round(clamp(-36.0 * math.log(1.0 - rng.random()), 1, 180)))
+        r["region"] = pick(rng, REGIONS, REGION_WEIGHTS)
+        r["channel"] = pick(rng, CHANNELS, CHANNEL_WEIGHTS)
+        app_p = {"store": 0.25, "web": 0.40, "app": 0.97}[r["channel"]]
+        r["has_app"] = "yes" if rng.random() < app_p else "no"
+        # long-standing customers are more often in a higher tier
+        tier_w = list(TIER_WEIGHTS)
+        if r["tenure_months"] > 48:
+            tier_w = [0.25, 0.32, 0.28, 0.15]
+        r["loyalty_tier"] = pick(rng, TIERS, tier_w)
+        lam = {"store": 3.0, "web": 4.0, "app": 6.0}[r["channel"]]
+        lam *= {"none": 0.8, "silver": 1.0, "gold": 1.25, "platinum": 1.5}[r["loyalty_tier"]]
+        r["visits_30d"] = min(poisson(rng, lam), 30)
+        r["basket_value_avg"] = round(clamp(math.exp(rng.gauss(3.75, 0.55)), 3.0, 600.0), 2)
+        r["days_since_last_purchase"] = int(round(clamp(-28.0 * math.log(1.0 - rng.random()) / (1 + r["visits_30d"] / 6.0), 0, 365)))
+        r["email_opens_90d"] = min(poisson(rng, 7.0 if r["channel"] != "store" else 5.0), 40)
+        r["discount_share"] = round(clamp(rng.betavariate(2.0, 6.0), 0.0, 1.0), 3)
+        z = planted_logit(r) + rng.gauss(0.0, NOISE_SD)
+        p = 1.0 / (1.0 + math.exp(-z))
+        r["accepted_offer"] = "yes" if rng.random() < p else "no"
+        # knock out ~1 % of two numeric columns after the label is drawn
+        for col in ("basket_value_avg", "email_opens_90d"):
+            if rng.random() < MISSING_RATE:
+                r[col] = None
+        rows.append(r)
+    return rows
+
+
+PROPENSITY_COLUMNS = [
+    "customer_id", "age", "tenure_months", "region", "channel", "loyalty_tier",
+    "has_app", "visits_30d", "basket_value_avg", "days_since_last_purchase",
+    "email_opens_90d", "discount_share", "accepted_offer",
+]
+
+
+def fmt(v):
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        s = "%.3f" % v
+        s = s.rstrip("0").rstrip(".") if "." in s else s
+        return s
+    return str(v)
+
+
+def propensity_csv():
+    rng = random.Random(SEED)
+    lines = [",".join(PROPENSITY_COLUMNS)]
+    for r in propensity_rows(rng):
+        lines.append(",".join(fmt(r[c]) for c in PROPENSITY_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# market-ai-retail.csv: monthly AI spend of EU retail, EUR millions
+# --------------------------------------------------------------------------
+
+MARKET_START = (2023, 1)
+MARKET_MONTHS = 42  # 2023-01 .. 2026-06
+MARKET_BASE = 38.0  # EUR m in 2023-01 (before seasonality and noise)
+MARKET_GROWTH = 0.022  # per month (≈ 29.8 % a year)
+MARKET_SEASON_AMP = 0.06  # ± 6 %, peak in November
+MARKET_NOISE_SD = 0.02  # multiplicative, 2 %
+
+
+def market_csv():
+    rng = random.Random(SEED + 1)
+    lines = ["month,spend_eur_m"]
+    year, month = MARKET_START
+    for t in range(MARKET_MONTHS):
+        trend = MARKET_BASE * (1.0 + MARKET_GROWTH) ** t
+        season = 1.0 + MARKET_SEASON_AMP * math.cos(2.0 * math.pi * (month - 11) / 12.0)
+        noise = 1.0 + rng.gauss(0.0, MARKET_NOISE_SD)
+        lines.append("%04d-%02d,%.2f" % (year, month, trend * season * noise))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# survey-responses.csv: customer survey about a shopping assistant
+# --------------------------------------------------------------------------
+
+SURVEY_ROWS = 120
+SATISFACTION_W = [0.06, 0.12, 0.27, 0.37, 0.18]  # answers 1..5
+ASSISTANT_W = [0.10, 0.14, 0.24, 0.32, 0.20]  # answers 1..5
+
+
+def survey_csv():
+    rng = random.Random(SEED + 2)
+    lines = ["respondent,q_satisfaction,q_recommend,q_would_use_assistant"]
+    for i in range(SURVEY_ROWS):
+        sat = pick(rng, [1, 2, 3, 4, 5], SATISFACTION_W)
+        # NPS answer follows satisfaction: 2 × satisfaction − 1, ± noise, 0..10
+        nps = int(clamp(round(2 * sat - 1 + rng.gauss(0.5, 1.4)), 0, 10))
+        use = pick(rng, [1, 2, 3, 4, 5], ASSISTANT_W)
+        lines.append("R%03d,%d,%d,%d" % (i + 1, sat, nps, use))
+    return "\n".join(lines) + "\n"
+
+
+FILES = {
+    "propensity.csv": propensity_csv,
+    "market-ai-retail.csv": market_csv,
+    "survey-responses.csv": survey_csv,
+}
+
+
+def main():
+    for name, make in FILES.items():
+        data = make().encode("utf-8")
+        for d in OUT_DIRS:
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        rows = data.count(b"\n") - 1
+        print("%-22s %6d rows  %8d bytes" % (name, rows, len(data)))
+
+
+if __name__ == "__main__":
+    main()

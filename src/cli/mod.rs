@@ -1,0 +1,379 @@
+//! The headless command line: argument definitions and the commands that do
+//! not need a terminal.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::workspace::edit::show_item;
+use crate::workspace::{self, Diagnostic, FileKind, OpenError, Workspace, format, template};
+
+/// Exit status: success.
+pub const OK: u8 = 0;
+/// Exit status: the workspace has errors, or `--check` found work to do.
+pub const PROBLEMS: u8 = 1;
+/// Exit status: bad usage or an I/O failure.
+pub const FAILURE: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  lodestar                                   open the bundled example workspace
+  lodestar new my-ws                         create a workspace from the example
+  lodestar new my-ws --template blank        create an empty workspace
+  lodestar check workspaces/example          validate (exit 1 on errors)
+  lodestar fmt workspaces/example --check    exit 1 if formatting would change
+  lodestar get workspaces/example risk-003.likelihood
+  lodestar set workspaces/example risk-003.likelihood 4
+  lodestar set workspaces/example workspace.discount-rate 0.08";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lodestar",
+    version,
+    about = "A terminal workbench for choosing the AI scenario worth betting on",
+    long_about = "lodestar walks a team from needs and market analysis to a scored, stress-tested \
+                  scenario, a prototype model and its revenue, with a risk register alongside. \
+                  Everything lives in TOML files you keep in git.",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Workspace folder to open (default: the bundled example).
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TemplateName {
+    /// The Acme Retail example, with data.
+    Example,
+    /// Criteria and risk bands, no records.
+    Blank,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, valid workspace.
+    #[command(after_help = "Example:\n  lodestar new acme --template example")]
+    New {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = TemplateName::Example)]
+        template: TemplateName,
+    },
+    /// Validate a workspace: every problem as file:line:col: severity: message.
+    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.")]
+    Check {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: CheckFormat,
+    },
+    /// Format the workspace files canonically, keeping comments.
+    #[command(after_help = "Exit status with --check: 0 already formatted, 1 something would change.")]
+    Fmt {
+        dir: PathBuf,
+        /// Change nothing; exit 1 and list the files that would change.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print one field: ID.FIELD, e.g. risk-003.likelihood or workspace.discount-rate.
+    #[command(after_help = "Examples:\n  lodestar get DIR risk-003.residual.impact\n  lodestar get DIR scn-support-bot.scores.value")]
+    Get { dir: PathBuf, field: String },
+    /// Change one field in place; exactly that line changes in the file.
+    #[command(after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004")]
+    Set { dir: PathBuf, field: String, value: String },
+}
+
+/// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// The bundled example workspace, when running from a checkout.
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces").join("example")
+}
+
+fn open_or_report(dir: &Path) -> Result<Workspace, u8> {
+    match Workspace::open(dir) {
+        Ok(ws) => Ok(ws),
+        Err(OpenError::Unreadable(diags)) => {
+            for d in &diags {
+                err!("{d}");
+            }
+            err!("{}", summary(&diags));
+            Err(PROBLEMS)
+        }
+        Err(e) => {
+            err!("error: {e}");
+            Err(FAILURE)
+        }
+    }
+}
+
+fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    format!(
+        "{errors} error{}, {warnings} warning{}",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    )
+}
+
+pub fn new(dir: &Path, template: TemplateName) -> u8 {
+    let files = match template {
+        TemplateName::Example => template::EXAMPLE,
+        TemplateName::Blank => template::BLANK,
+    };
+    match template::create(dir, files) {
+        Ok(()) => {
+            out!("created {} ({} files)", dir.display(), files.len() + 1);
+            out!("next: lodestar check {0}   or   lodestar {0}", dir.display());
+            OK
+        }
+        Err(e) => {
+            err!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+pub fn check(dir: &Path, format: CheckFormat) -> u8 {
+    let diags = match Workspace::open(dir) {
+        Ok(mut ws) => ws.diagnostics(),
+        Err(OpenError::Unreadable(diags)) => diags,
+        Err(e) => {
+            err!("error: {e}");
+            return FAILURE;
+        }
+    };
+    match format {
+        CheckFormat::Text => {
+            for d in &diags {
+                out!("{d}");
+            }
+            err!("{}: {}", dir.display(), summary(&diags));
+        }
+        CheckFormat::Json => {
+            let items: Vec<serde_json::Value> = diags
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "file": d.file.display().to_string(),
+                        "line": d.line,
+                        "col": d.col,
+                        "severity": d.severity.to_string(),
+                        "message": d.message,
+                    })
+                })
+                .collect();
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let doc = serde_json::json!({
+                "errors": errors,
+                "warnings": diags.len() - errors,
+                "problems": items,
+            });
+            out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) { PROBLEMS } else { OK }
+}
+
+pub fn fmt(dir: &Path, check_only: bool) -> u8 {
+    if !dir.join(FileKind::Workspace.file_name()).exists() {
+        err!("error: {}: not a lodestar workspace (no workspace.toml in it)", dir.display());
+        return FAILURE;
+    }
+    let mut status = OK;
+    for kind in FileKind::ALL {
+        let path = dir.join(kind.file_name());
+        if !path.exists() {
+            continue;
+        }
+        let text = match workspace::source::read_capped(&path)
+            .and_then(|bytes| workspace::source::decode(&path, bytes))
+        {
+            Ok(t) => t,
+            Err(d) => {
+                err!("{d}");
+                status = status.max(PROBLEMS);
+                continue;
+            }
+        };
+        let hash = blake3::hash(text.as_bytes());
+        if let Err(d) = workspace::source::parse_text(&path, text.clone(), hash) {
+            err!("{d}");
+            err!("{}: not formatted (fix the syntax error first)", path.display());
+            status = status.max(PROBLEMS);
+            continue;
+        }
+        let formatted = format::canonical(&text);
+        if formatted == text {
+            continue;
+        }
+        if !format::same_data(&text, &formatted) {
+            err!("{}: formatting would change the data; left untouched (please report this)", path.display());
+            status = FAILURE;
+            continue;
+        }
+        if check_only {
+            out!("would reformat {}", path.display());
+            status = status.max(PROBLEMS);
+        } else {
+            match workspace::source::write_atomic(&path, formatted.as_bytes()) {
+                Ok(()) => out!("formatted {}", path.display()),
+                Err(e) => {
+                    err!("error: {e}");
+                    status = FAILURE;
+                }
+            }
+        }
+    }
+    status
+}
+
+/// Split `risk-003.residual.likelihood` into the id and the field path.
+pub fn split_field(spec: &str) -> Option<(&str, Vec<String>)> {
+    let (id, path) = spec.split_once('.')?;
+    let path: Vec<String> = path.split('.').map(str::to_string).collect();
+    if id.is_empty() || path.iter().any(String::is_empty) {
+        return None;
+    }
+    Some((id, path))
+}
+
+pub fn get(dir: &Path, spec: &str) -> u8 {
+    let Some((id, path)) = split_field(spec) else {
+        err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
+        return FAILURE;
+    };
+    let ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let Some(target) = ws.find(id) else {
+        err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
+        return PROBLEMS;
+    };
+    match ws.get(target, &path) {
+        Some(item) => {
+            out!("{}", show_item(item));
+            OK
+        }
+        None => {
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            match workspace::schema::resolve_path(target.fields(), &keys) {
+                Some(f) => match f.default {
+                    Some(d) => {
+                        out!("{}", d.trim_matches('"'));
+                        err!("({} is not set; this is the default)", path.join("."));
+                        OK
+                    }
+                    None => {
+                        err!("{id}.{} is not set", path.join("."));
+                        PROBLEMS
+                    }
+                },
+                None => {
+                    err!("error: `{}` is not a field of {id}", path.join("."));
+                    PROBLEMS
+                }
+            }
+        }
+    }
+}
+
+pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
+    let Some((id, path)) = split_field(spec) else {
+        err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
+        return FAILURE;
+    };
+    let mut ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let Some(target) = ws.find(id) else {
+        err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
+        return PROBLEMS;
+    };
+    let change = match ws.set(target, &path, value) {
+        Ok(c) => c,
+        Err(e) => {
+            err!("error: {e}");
+            return PROBLEMS;
+        }
+    };
+    match ws.save() {
+        Ok(_) => {
+            if let workspace::Change::Set { old, new, .. } = &change {
+                let old = old.as_ref().map(show_item).unwrap_or_else(|| "(unset)".into());
+                let new = new.as_ref().map(show_item).unwrap_or_default();
+                out!("{spec}: {old} → {new} ({})", change.file().file_name());
+            }
+            OK
+        }
+        Err(e) => {
+            err!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// What `lodestar` prints when it cannot open a terminal UI.
+pub fn summary_of(dir: &Path) -> u8 {
+    let mut ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let m = &ws.model;
+    out!("{} — {}", ws.name(), dir.display());
+    if !m.settings.description.is_empty() {
+        out!("{}", m.settings.description);
+    }
+    out!(
+        "{} needs · {} segments · {} trends · {} competitors · {} scenarios · {} risks · {} criteria",
+        m.needs.len(),
+        m.segments.len(),
+        m.trends.len(),
+        m.competitors.len(),
+        m.scenarios.len(),
+        m.risks.len(),
+        m.criteria.len()
+    );
+    let diags = ws.diagnostics();
+    out!("check: {}", summary(&diags));
+    OK
+}
+
+/// Run the parsed command line; the terminal UI is started by `main`.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Some(Command::New { dir, template }) => new(&dir, template),
+        Some(Command::Check { dir, format }) => check(&dir, format),
+        Some(Command::Fmt { dir, check }) => fmt(&dir, check),
+        Some(Command::Get { dir, field }) => get(&dir, &field),
+        Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
+        None => summary_of(&cli.dir.unwrap_or_else(example_dir)),
+    };
+    ExitCode::from(code)
+}

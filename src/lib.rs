@@ -1,0 +1,7 @@
+//! lodestar: choose the AI scenario worth betting on.
+//!
+//! The core (`workspace`, and later `analysis` and `train`) knows nothing
+//! about terminals; `cli` and `tui` are the faces over it.
+
+pub mod cli;
+pub mod workspace;

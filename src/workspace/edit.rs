@@ -1,0 +1,565 @@
+//! Edits: set a field, add a record, remove a record. Each edit changes the
+//! `toml_edit` document in place (so comments and layout survive), is
+//! validated before it is applied, and returns a [`Change`] that can be
+//! undone by applying its inverse.
+
+use std::collections::BTreeSet;
+
+use toml_edit::{ArrayOfTables, InlineTable, Item, Table, TableLike, Value};
+
+use super::check::{Checker, valid_id};
+use super::diag::Sink;
+use super::error::EditError;
+use super::schema::{self, Field, FileKind, RecordKind, Ty};
+use super::Workspace;
+
+/// What an edit addresses: a whole file's top-level keys, or one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    File(FileKind),
+    Record(RecordKind, usize),
+}
+
+impl Target {
+    pub fn file(self) -> FileKind {
+        match self {
+            Target::File(k) => k,
+            Target::Record(r, _) => r.file(),
+        }
+    }
+
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Target::File(k) => k.top_fields(),
+            Target::Record(r, _) => r.fields(),
+        }
+    }
+}
+
+/// One applied edit, with what is needed to undo it.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Set { target: Target, path: Vec<String>, old: Option<Item>, new: Option<Item> },
+    Insert { kind: RecordKind, index: usize, table: Table },
+    Remove { kind: RecordKind, index: usize, table: Table },
+}
+
+impl Change {
+    pub fn inverse(&self) -> Change {
+        match self.clone() {
+            Change::Set { target, path, old, new } => Change::Set { target, path, old: new, new: old },
+            Change::Insert { kind, index, table } => Change::Remove { kind, index, table },
+            Change::Remove { kind, index, table } => Change::Insert { kind, index, table },
+        }
+    }
+
+    pub fn file(&self) -> FileKind {
+        match self {
+            Change::Set { target, .. } => target.file(),
+            Change::Insert { kind, .. } | Change::Remove { kind, .. } => kind.file(),
+        }
+    }
+
+    /// A short description for the status line: "set risk-003.likelihood = 4".
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Set { path, new, .. } => match new {
+                Some(item) => format!("set {} = {}", path.join("."), show_item(item)),
+                None => format!("cleared {}", path.join(".")),
+            },
+            Change::Insert { kind, table, .. } => {
+                format!("added {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+            }
+            Change::Remove { kind, table, .. } => {
+                format!("deleted {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+            }
+        }
+    }
+}
+
+/// A value as a user reads it: strings without quotes, the rest as TOML.
+pub fn show_item(item: &Item) -> String {
+    match item {
+        Item::Value(Value::String(s)) => s.value().clone(),
+        Item::Value(v) => v.clone().decorated("", "").to_string(),
+        Item::Table(t) => {
+            let mut inline = t.clone().into_inline_table();
+            inline.fmt();
+            Value::InlineTable(inline).decorated("", "").to_string()
+        }
+        Item::ArrayOfTables(a) => format!("{} tables", a.len()),
+        Item::None => String::new(),
+    }
+}
+
+/// Parse what a user typed into a TOML value of the field's type.
+///
+/// Strings are taken as typed (no quotes needed); lists accept TOML syntax
+/// (`["a", "b"]`) or commas (`a, b`); tables need TOML inline syntax.
+pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
+    let input = input.trim_end_matches(['\n', '\r']);
+    let toml = |s: &str| s.trim().parse::<Value>().map_err(|e| e.to_string().trim().replace('\n', " "));
+    match field.ty {
+        Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(Value::from(input.to_string())),
+        Ty::Int { .. } => input
+            .trim()
+            .replace('_', "")
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{}` is not a whole number", input.trim())),
+        Ty::Number { .. } => {
+            let t = input.trim().replace('_', "");
+            if let Ok(i) = t.parse::<i64>() {
+                Ok(Value::from(i))
+            } else {
+                match t.parse::<f64>() {
+                    Ok(x) if x.is_finite() => Ok(Value::from(x)),
+                    _ => Err(format!("`{}` is not a number", input.trim())),
+                }
+            }
+        }
+        Ty::Bool => match input.trim() {
+            "true" | "yes" => Ok(Value::from(true)),
+            "false" | "no" => Ok(Value::from(false)),
+            other => Err(format!("`{other}` is not true or false")),
+        },
+        Ty::Date => {
+            let d = super::Date::parse(input)?;
+            toml(&d.to_string())
+        }
+        Ty::TextList | Ty::Links(_) | Ty::IntList { .. } => {
+            let t = input.trim();
+            if t.starts_with('[') {
+                return toml(t);
+            }
+            let parts = t.split(',').map(str::trim).filter(|s| !s.is_empty());
+            let mut array = toml_edit::Array::new();
+            for p in parts {
+                if matches!(field.ty, Ty::IntList { .. }) {
+                    array.push(p.parse::<i64>().map_err(|_| format!("`{p}` is not a whole number"))?);
+                } else {
+                    array.push(p);
+                }
+            }
+            Ok(Value::Array(array))
+        }
+        Ty::Table(_) | Ty::NumberMap { .. } | Ty::ChoiceMap { .. } => toml(input),
+    }
+}
+
+fn get_path<'a>(table: &'a dyn TableLike, path: &[String]) -> Option<&'a Item> {
+    let (first, rest) = path.split_first()?;
+    let item = table.get(first)?;
+    if rest.is_empty() { Some(item) } else { get_path(item.as_table_like()?, rest) }
+}
+
+/// Put `new` at `path` (or remove it when `None`), keeping the old value's
+/// decor (its comment) so one edited value is one changed line.
+fn put_path(table: &mut dyn TableLike, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
+    let Some((first, rest)) = path.split_first() else {
+        return Err(EditError::Refused("empty field path".into()));
+    };
+    if rest.is_empty() {
+        let old = table.get(first).cloned();
+        match new {
+            None => {
+                table.remove(first);
+            }
+            Some(mut item) => {
+                if let (Some(Item::Value(old_v)), Item::Value(new_v)) = (&old, &mut item) {
+                    *new_v.decor_mut() = old_v.decor().clone();
+                }
+                match table.get_mut(first) {
+                    Some(slot) => *slot = item,
+                    None => {
+                        table.insert(first, item);
+                    }
+                }
+            }
+        }
+        return Ok(old);
+    }
+    if table.get(first).and_then(Item::as_table_like).is_none() {
+        if new.is_none() {
+            return Ok(None);
+        }
+        table.insert(first, Item::Value(Value::InlineTable(InlineTable::new())));
+    }
+    let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
+        return Err(EditError::Refused(format!("`{first}` is not a table")));
+    };
+    let old = put_path(child, rest, new)?;
+    if let Some(Item::Value(Value::InlineTable(t))) = table.get_mut(first) {
+        if t.is_empty() {
+            table.remove(first);
+        } else if old.is_none() {
+            t.fmt();
+        }
+    }
+    Ok(old)
+}
+
+impl Workspace {
+    fn array(&self, kind: RecordKind) -> Option<&ArrayOfTables> {
+        self.file(kind.file()).doc.get(kind.key()).and_then(Item::as_array_of_tables)
+    }
+
+    fn array_mut(&mut self, kind: RecordKind) -> Option<&mut ArrayOfTables> {
+        self.file_mut(kind.file()).doc.get_mut(kind.key()).and_then(Item::as_array_of_tables_mut)
+    }
+
+    /// The records of a kind, in file order.
+    pub fn records(&self, kind: RecordKind) -> impl Iterator<Item = &Table> {
+        self.array(kind).into_iter().flat_map(|a| a.iter())
+    }
+
+    /// Find what an id names: `workspace`, `training`, or a record id.
+    pub fn find(&self, id: &str) -> Option<Target> {
+        match id {
+            "workspace" => return Some(Target::File(FileKind::Workspace)),
+            "training" => return Some(Target::File(FileKind::Training)),
+            _ => {}
+        }
+        RecordKind::ALL.into_iter().filter(|k| k.has_id()).find_map(|kind| {
+            self.records(kind)
+                .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
+                .map(|i| Target::Record(kind, i))
+        })
+    }
+
+    fn find_kind(&self, id: &str) -> Option<RecordKind> {
+        match self.find(id)? {
+            Target::Record(k, _) => Some(k),
+            Target::File(_) => None,
+        }
+    }
+
+    /// The table an edit target addresses.
+    pub fn table(&self, target: Target) -> Option<&Table> {
+        match target {
+            Target::File(k) => Some(self.file(k).doc.as_table()),
+            Target::Record(kind, i) => self.array(kind)?.get(i),
+        }
+    }
+
+    fn table_mut(&mut self, target: Target) -> Option<&mut Table> {
+        match target {
+            Target::File(k) => Some(self.file_mut(k).doc.as_table_mut()),
+            Target::Record(kind, i) => self.array_mut(kind)?.get_mut(i),
+        }
+    }
+
+    /// Read a field: `get(target, &["residual", "likelihood"])`.
+    pub fn get(&self, target: Target, path: &[String]) -> Option<&Item> {
+        get_path(self.table(target)?, path)
+    }
+
+    fn label(&self, target: Target) -> String {
+        match target {
+            Target::File(k) => k.file_name().trim_end_matches(".toml").to_string(),
+            Target::Record(kind, i) => self
+                .table(target)
+                .and_then(|t| t.get("id"))
+                .and_then(Item::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{} #{}", kind.noun(), i + 1)),
+        }
+    }
+
+    /// Ids linked to from anywhere, with who links to them.
+    pub fn users_of(&self, id: &str) -> Vec<String> {
+        let mut users = BTreeSet::new();
+        for kind in RecordKind::ALL {
+            for (i, t) in self.records(kind).enumerate() {
+                let mut sink = Sink::new(Default::default(), "");
+                let mut checker = Checker::new(&mut sink);
+                checker.check_record(kind, t, None);
+                if checker.collected.links.iter().any(|l| l.id == id) {
+                    users.insert(self.label(Target::Record(kind, i)));
+                }
+            }
+        }
+        let training = self.file(FileKind::Training).doc.get("scenario").and_then(Item::as_str);
+        if training == Some(id) {
+            users.insert("training".into());
+        }
+        users.into_iter().collect()
+    }
+
+    /// Check a value for a field the way `check` would, plus its links.
+    fn validate_value(&self, target: Target, field: &Field, path: &[String], item: &Item) -> Result<(), EditError> {
+        let field_name = format!("{}.{}", self.label(target), path.join("."));
+        let mut sink = Sink::new(Default::default(), "");
+        let links = {
+            let mut checker = Checker::new(&mut sink);
+            checker.check_item(field, item, "", &path.join("."), None);
+            checker.collected.links
+        };
+        if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
+            let reason = d.message.trim_start_matches(": ").to_string();
+            let reason = reason.split_once("` ").map(|(_, r)| r.to_string()).unwrap_or(reason);
+            return Err(EditError::InvalidValue { field: field_name, reason });
+        }
+        for link in links {
+            match self.find_kind(&link.id) {
+                Some(k) if k == link.target => {}
+                Some(k) => {
+                    return Err(EditError::InvalidValue {
+                        field: field_name,
+                        reason: format!("`{}` is a {}, expected a {} id", link.id, k.noun(), link.target.noun()),
+                    });
+                }
+                None => {
+                    return Err(EditError::InvalidValue {
+                        field: field_name,
+                        reason: format!("no {} with id `{}`", link.target.noun(), link.id),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Set a field from what a user typed. Nothing changes on error.
+    pub fn set(&mut self, target: Target, path: &[String], input: &str) -> Result<Change, EditError> {
+        let field = self.field_at(target, path)?;
+        let value = parse_input(&field, input).map_err(|reason| EditError::InvalidValue {
+            field: format!("{}.{}", self.label(target), path.join(".")),
+            reason,
+        })?;
+        self.set_item(target, path, Some(Item::Value(value)))
+    }
+
+    fn field_at(&self, target: Target, path: &[String]) -> Result<Field, EditError> {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        let what = match target {
+            Target::File(k) => k.file_name().to_string(),
+            Target::Record(kind, _) => format!("a {}", kind.noun()),
+        };
+        let field = schema::resolve_path(target.fields(), &keys).ok_or_else(|| EditError::UnknownField {
+            what: what.clone(),
+            field: path.join("."),
+        })?;
+        if let [parent @ .., key] = keys.as_slice()
+            && !parent.is_empty()
+            && let Some(pf) = schema::resolve_path(target.fields(), parent)
+            && let Ty::NumberMap { keys: kind, .. } | Ty::ChoiceMap { keys: kind, .. } = pf.ty
+            && self.find_kind(key) != Some(kind)
+        {
+            return Err(EditError::InvalidValue {
+                field: format!("{}.{}", self.label(target), path.join(".")),
+                reason: format!("no {} with id `{key}`", kind.noun()),
+            });
+        }
+        Ok(field)
+    }
+
+    /// Set (or, with `None`, clear) a field to a TOML item, validated first.
+    pub fn set_item(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Change, EditError> {
+        let field = self.field_at(target, path)?;
+        if self.table(target).is_none() {
+            return Err(EditError::Refused(format!("{target:?} does not exist")));
+        }
+        match &new {
+            Some(item) => self.validate_value(target, &field, path, item)?,
+            None if field.required && path.len() == 1 => {
+                return Err(EditError::InvalidValue {
+                    field: format!("{}.{}", self.label(target), path.join(".")),
+                    reason: "is required and cannot be cleared".into(),
+                });
+            }
+            None => {}
+        }
+        if path.len() == 1 && path[0] == "id" && matches!(target, Target::Record(..)) {
+            let new_id = new.as_ref().and_then(Item::as_str).unwrap_or_default().to_string();
+            let old_id = self.label(target);
+            if new_id != old_id {
+                if !valid_id(&new_id) {
+                    return Err(EditError::InvalidValue {
+                        field: format!("{old_id}.id"),
+                        reason: format!("`{new_id}` may only use letters, digits, `-` and `_`"),
+                    });
+                }
+                if self.find(&new_id).is_some() {
+                    return Err(EditError::InvalidValue {
+                        field: format!("{old_id}.id"),
+                        reason: format!("id `{new_id}` is already used"),
+                    });
+                }
+                let users = self.users_of(&old_id);
+                if !users.is_empty() {
+                    return Err(EditError::Refused(format!(
+                        "cannot rename `{old_id}`: it is linked from {}",
+                        users.join(", ")
+                    )));
+                }
+            }
+        }
+        let change = Change::Set { target, path: path.to_vec(), old: None, new };
+        let old = self.apply_set(target, path, change_new(&change))?;
+        Ok(match change {
+            Change::Set { target, path, new, .. } => Change::Set { target, path, old, new },
+            other => other,
+        })
+    }
+
+    fn apply_set(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
+        let table = self
+            .table_mut(target)
+            .ok_or_else(|| EditError::Refused(format!("{target:?} does not exist")))?;
+        let old = put_path(table, path, new)?;
+        self.touched(target.file(), Some(target));
+        Ok(old)
+    }
+
+    /// A new record with its id and every required field at a sensible
+    /// starting value, in schema order.
+    pub fn new_record(&self, kind: RecordKind) -> Table {
+        let mut t = Table::new();
+        for f in kind.fields().iter().filter(|f| f.required) {
+            let v: Value = match (f.key, f.ty) {
+                ("id", _) => Value::from(self.next_id(kind)),
+                (_, Ty::Choice(c)) => Value::from(c[0]),
+                (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
+                (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
+                (_, Ty::Link(k)) => Value::from(self.records(k).next().and_then(|t| t.get("id")).and_then(Item::as_str).unwrap_or("")),
+                _ => Value::from("New"),
+            };
+            t.insert(f.key, Item::Value(v));
+        }
+        t
+    }
+
+    /// The next free id with the kind's prefix: `risk-015`.
+    pub fn next_id(&self, kind: RecordKind) -> String {
+        let prefix = kind.id_prefix();
+        let n = self
+            .records(kind)
+            .filter_map(|t| t.get("id").and_then(Item::as_str))
+            .filter_map(|id| id.strip_prefix(prefix).and_then(|s| s.parse::<u32>().ok()))
+            .max()
+            .unwrap_or(0);
+        (n + 1..)
+            .map(|i| format!("{prefix}{i:03}"))
+            .find(|id| self.find(id).is_none())
+            .unwrap_or_else(|| format!("{prefix}new"))
+    }
+
+    /// Append a record, validated first.
+    pub fn add_record(&mut self, kind: RecordKind, table: Table) -> Result<Change, EditError> {
+        let mut sink = Sink::new(Default::default(), "");
+        let collected = {
+            let mut checker = Checker::new(&mut sink);
+            checker.check_record(kind, &table, None);
+            checker.collected
+        };
+        if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
+            return Err(EditError::Refused(d.message.clone()));
+        }
+        if let Some(def) = collected.ids.first()
+            && self.find(&def.id).is_some()
+        {
+            return Err(EditError::Refused(format!("id `{}` is already used", def.id)));
+        }
+        for link in &collected.links {
+            if self.find_kind(&link.id) != Some(link.target) {
+                return Err(EditError::Refused(format!(
+                    "{}: no {} with id `{}`",
+                    link.context, link.target.noun(), link.id
+                )));
+            }
+        }
+        let index = self.array(kind).map(ArrayOfTables::len).unwrap_or(0);
+        let change = Change::Insert { kind, index, table };
+        self.apply(&change)?;
+        Ok(change)
+    }
+
+    /// Remove a record. Refused while other records link to it.
+    pub fn remove_record(&mut self, kind: RecordKind, index: usize) -> Result<Change, EditError> {
+        let table = self
+            .array(kind)
+            .and_then(|a| a.get(index))
+            .cloned()
+            .ok_or_else(|| EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)))?;
+        if let Some(id) = table.get("id").and_then(Item::as_str) {
+            let users = self.users_of(id);
+            if !users.is_empty() {
+                return Err(EditError::Refused(format!(
+                    "cannot delete `{id}`: it is linked from {} (remove those links first)",
+                    users.join(", ")
+                )));
+            }
+        }
+        let change = Change::Remove { kind, index, table };
+        self.apply(&change)?;
+        Ok(change)
+    }
+
+    /// Apply a change as it is (undo, redo, recovery). Only structural
+    /// checks are made: the change was validated when it was first made.
+    pub fn apply(&mut self, change: &Change) -> Result<(), EditError> {
+        match change {
+            Change::Set { target, path, new, .. } => {
+                self.apply_set(*target, path, new.clone())?;
+            }
+            Change::Insert { kind, index, table } => {
+                let key = kind.key();
+                let doc = &mut self.file_mut(kind.file()).doc;
+                if doc.get(key).and_then(Item::as_array_of_tables).is_none() {
+                    if doc.contains_key(key) {
+                        return Err(EditError::Refused(format!("`{key}` in the file is not a list of records")));
+                    }
+                    doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+                }
+                let Some(array) = self.array_mut(*kind) else {
+                    return Err(EditError::Refused(format!("cannot add to `{key}`")));
+                };
+                let mut table = table.clone();
+                if table.decor().prefix().is_none() && (*index > 0 || !array.is_empty()) {
+                    table.decor_mut().set_prefix("\n");
+                }
+                if *index >= array.len() {
+                    array.push(table);
+                } else {
+                    array.insert(*index, table);
+                }
+                self.touched(kind.file(), None);
+            }
+            Change::Remove { kind, index, .. } => {
+                let Some(array) = self.array_mut(*kind) else {
+                    return Err(EditError::Refused(format!("no {} records", kind.noun())));
+                };
+                if *index >= array.len() {
+                    return Err(EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)));
+                }
+                array.remove(*index);
+                self.touched(kind.file(), None);
+            }
+        }
+        Ok(())
+    }
+
+    /// Mark a file edited and bring the typed model up to date.
+    fn touched(&mut self, kind: FileKind, target: Option<Target>) {
+        self.file_mut(kind).dirty = true;
+        self.mark_stale(kind);
+        let doc = &self.files[super::index(kind)].doc;
+        match target {
+            Some(Target::Record(rk, i)) => {
+                let table = doc.get(rk.key()).and_then(Item::as_array_of_tables).and_then(|a| a.get(i));
+                if let Some(t) = table {
+                    self.model.read_record(rk, i, t);
+                }
+            }
+            _ => self.model.read_file(kind, doc),
+        }
+    }
+}
+
+fn change_new(change: &Change) -> Option<Item> {
+    match change {
+        Change::Set { new, .. } => new.clone(),
+        _ => None,
+    }
+}

@@ -1,0 +1,254 @@
+//! The workspace: a folder of six TOML files, loaded into typed records,
+//! validated, edited in place and saved without losing a byte of formatting.
+
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod edit;
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod schema;
+pub mod source;
+pub mod template;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use date::Date;
+pub use diag::{Diagnostic, Severity};
+pub use edit::{Change, Target};
+pub use error::{EditError, OpenError, SaveError};
+pub use model::Model;
+pub use schema::{FileKind, RecordKind};
+pub use source::SourceFile;
+
+use check::{Checker, Collected};
+use diag::Sink;
+
+/// Results of checking one file against the schema.
+#[derive(Debug, Default)]
+struct FileCheck {
+    diagnostics: Vec<Diagnostic>,
+    collected: Collected,
+}
+
+/// An open workspace.
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub(crate) files: Vec<SourceFile>,
+    checks: Vec<FileCheck>,
+    /// Files edited since their last check.
+    stale: Vec<bool>,
+    /// The typed view of every file, kept in step with the documents.
+    pub model: Model,
+}
+
+pub(crate) fn index(kind: FileKind) -> usize {
+    FileKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+fn check_text(kind: FileKind, path: &Path, text: &str, root: &dyn toml_edit::TableLike) -> FileCheck {
+    let mut sink = Sink::new(path.to_path_buf(), text);
+    let collected = {
+        let mut checker = Checker::new(&mut sink);
+        checker.check_file(kind, root);
+        checker.collected
+    };
+    FileCheck { diagnostics: sink.out, collected }
+}
+
+impl Workspace {
+    /// Open the workspace in `dir`. Files that cannot be read or parsed make
+    /// this fail with every such problem listed; validation problems do not
+    /// (see [`Workspace::diagnostics`]).
+    pub fn open(dir: impl AsRef<Path>) -> Result<Workspace, OpenError> {
+        let root = dir.as_ref().to_path_buf();
+        if !root.is_dir() {
+            return Err(OpenError::Io { path: root, reason: "no such folder".into() });
+        }
+        if !root.join(FileKind::Workspace.file_name()).exists() {
+            return Err(OpenError::NotAWorkspace { path: root });
+        }
+        let mut files = Vec::new();
+        let mut checks = Vec::new();
+        let mut unreadable = Vec::new();
+        for kind in FileKind::ALL {
+            let path = root.join(kind.file_name());
+            if !path.exists() {
+                if kind == FileKind::Training {
+                    // Training is optional: a workspace may not train a model.
+                    files.push(SourceFile::missing(kind, path));
+                    checks.push(FileCheck::default());
+                    continue;
+                }
+                files.push(SourceFile::missing(kind, path.clone()));
+                checks.push(FileCheck {
+                    diagnostics: vec![Diagnostic {
+                        file: path,
+                        line: 0,
+                        col: 0,
+                        severity: Severity::Warning,
+                        message: "file is missing; treated as empty (it is created on the first save)".into(),
+                    }],
+                    collected: Collected::default(),
+                });
+                continue;
+            }
+            match source::parse_file(&path) {
+                Ok(parsed) => {
+                    let mut check = check_text(kind, &path, &parsed.text, parsed.doc.as_table());
+                    if parsed.bom {
+                        check.diagnostics.insert(
+                            0,
+                            Diagnostic {
+                                file: path.clone(),
+                                line: 1,
+                                col: 1,
+                                severity: Severity::Warning,
+                                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
+                            },
+                        );
+                    }
+                    checks.push(check);
+                    files.push(SourceFile::from_parsed(kind, path, parsed));
+                }
+                Err(d) => {
+                    unreadable.push(d);
+                    files.push(SourceFile::missing(kind, path));
+                    checks.push(FileCheck::default());
+                }
+            }
+        }
+        if !unreadable.is_empty() {
+            for c in checks {
+                unreadable.extend(c.diagnostics.into_iter().filter(|d| d.line > 0 || d.is_error()));
+            }
+            return Err(OpenError::Unreadable(unreadable));
+        }
+        let mut model = Model::default();
+        for f in &files {
+            model.read_file(f.kind, &f.doc);
+        }
+        Ok(Workspace { root, files, checks, stale: vec![false; FileKind::ALL.len()], model })
+    }
+
+    pub fn file(&self, kind: FileKind) -> &SourceFile {
+        &self.files[index(kind)]
+    }
+
+    pub(crate) fn file_mut(&mut self, kind: FileKind) -> &mut SourceFile {
+        &mut self.files[index(kind)]
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// Every problem: per-file schema checks and cross-file validation,
+    /// sorted by file and position.
+    pub fn diagnostics(&mut self) -> Vec<Diagnostic> {
+        for kind in FileKind::ALL {
+            if self.stale[index(kind)] {
+                self.recheck(kind);
+            }
+        }
+        let mut out: Vec<Diagnostic> = self.checks.iter().flat_map(|c| c.diagnostics.iter().cloned()).collect();
+        let collected: Vec<(FileKind, PathBuf, &Collected)> = self
+            .files
+            .iter()
+            .zip(&self.checks)
+            .map(|(f, c)| (f.kind, f.path.clone(), &c.collected))
+            .collect();
+        for mut d in validate::validate(&self.root, &collected, &self.model) {
+            if d.file.as_os_str().is_empty() {
+                d.file = self.root.clone();
+            } else if d.file.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+                d.file = self.root.join(&d.file);
+            }
+            out.push(d);
+        }
+        out.sort_by(|a, b| {
+            (index_of_path(&self.files, &a.file), a.line, a.col, a.severity)
+                .cmp(&(index_of_path(&self.files, &b.file), b.line, b.col, b.severity))
+        });
+        out.dedup();
+        out
+    }
+
+    /// Re-check one file after edits (re-parses its rendered text so that
+    /// positions are exact).
+    pub fn recheck(&mut self, kind: FileKind) {
+        let f = &self.files[index(kind)];
+        let text = f.doc.to_string();
+        let check = match toml_edit::Document::parse(text.clone()) {
+            Ok(doc) => check_text(kind, &f.path, &text, doc.as_table()),
+            Err(e) => FileCheck {
+                diagnostics: vec![Diagnostic {
+                    file: f.path.clone(),
+                    line: 0,
+                    col: 0,
+                    severity: Severity::Error,
+                    message: format!("edited document no longer parses: {}", e.message()),
+                }],
+                collected: Collected::default(),
+            },
+        };
+        self.checks[index(kind)] = check;
+        self.stale[index(kind)] = false;
+    }
+
+    pub(crate) fn mark_stale(&mut self, kind: FileKind) {
+        self.stale[index(kind)] = true;
+    }
+
+    /// Files with unsaved edits.
+    pub fn dirty_files(&self) -> Vec<FileKind> {
+        self.files.iter().filter(|f| f.dirty).map(|f| f.kind).collect()
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.files.iter().any(|f| f.dirty)
+    }
+
+    /// Save every edited file (and only those). Stops at the first file that
+    /// cannot be saved; files saved before it stay saved.
+    pub fn save(&mut self) -> Result<Vec<FileKind>, SaveError> {
+        let mut saved = Vec::new();
+        // Check every dirty file for outside changes first, so that a
+        // conflict in one file does not leave a half-saved workspace.
+        for f in self.files.iter().filter(|f| f.dirty) {
+            if !f.disk_unchanged()? {
+                return Err(SaveError::ChangedOnDisk { path: f.path.clone() });
+            }
+        }
+        for f in self.files.iter_mut().filter(|f| f.dirty) {
+            f.save()?;
+            saved.push(f.kind);
+        }
+        Ok(saved)
+    }
+
+    /// Files whose content on disk differs from what was loaded or last saved.
+    pub fn changed_on_disk(&self) -> Vec<FileKind> {
+        self.files
+            .iter()
+            .filter(|f| !matches!(f.disk_unchanged(), Ok(true)))
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    /// Display name.
+    pub fn name(&self) -> &str {
+        if self.model.settings.name.is_empty() {
+            self.root.file_name().and_then(|n| n.to_str()).unwrap_or("workspace")
+        } else {
+            &self.model.settings.name
+        }
+    }
+}
+
+fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
+    files.iter().position(|f| f.path == path).unwrap_or(usize::MAX)
+}

@@ -1,0 +1,721 @@
+//! Typed records read from the TOML documents, for the analysis code and the
+//! panes. Reading is lenient (a wrong type reads as the default): problems
+//! are reported by [`super::check`], never by panicking here.
+
+use std::collections::BTreeMap;
+
+use toml_edit::{DocumentMut, Item, TableLike, Value};
+
+use super::check::{as_date, as_number};
+use super::date::Date;
+use super::schema::{FileKind, RecordKind};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Model {
+    pub settings: Settings,
+    pub criteria: Vec<Criterion>,
+    pub comparisons: Vec<Comparison>,
+    pub risk_bands: Vec<RiskBand>,
+    pub needs: Vec<Need>,
+    pub segments: Vec<Segment>,
+    pub trends: Vec<Trend>,
+    pub features: Vec<Feature>,
+    pub competitors: Vec<Competitor>,
+    pub evidence: Vec<Evidence>,
+    pub series: Vec<Series>,
+    pub scenarios: Vec<Scenario>,
+    pub training: Training,
+    pub risks: Vec<Risk>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub name: String,
+    pub description: String,
+    pub organisation: String,
+    pub currency: String,
+    pub discount_rate: f64,
+    pub horizon_months: u32,
+    pub scoring: Scoring,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            name: String::new(),
+            description: String::new(),
+            organisation: String::new(),
+            currency: "EUR".into(),
+            discount_rate: 0.1,
+            horizon_months: 36,
+            scoring: Scoring::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scoring {
+    pub method: String,
+    pub weights: String,
+    pub samples: u64,
+    pub seed: u64,
+    pub concentration: f64,
+    pub delta: f64,
+    pub quadrant_value: f64,
+    pub quadrant_feasibility: f64,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            method: "weighted-sum".into(),
+            weights: "direct".into(),
+            samples: 10_000,
+            seed: 42,
+            concentration: 100.0,
+            delta: 0.1,
+            quadrant_value: 50.0,
+            quadrant_feasibility: 50.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    pub id: String,
+    pub name: String,
+    pub weight: f64,
+    /// `true` for cost criteria (lower is better).
+    pub cost: bool,
+    pub group: Option<String>,
+    pub min: f64,
+    pub max: f64,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskBand {
+    pub name: String,
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kpi {
+    pub metric: String,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub due: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub priority: String,
+    pub horizon: String,
+    pub owner: String,
+    pub status: String,
+    pub description: String,
+    pub kpi: Option<Kpi>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub tam: Option<f64>,
+    pub sam_share: Option<f64>,
+    pub som_share: Option<f64>,
+    pub customers_total: Option<f64>,
+    pub customers_addressable: Option<f64>,
+    pub customers_obtainable: Option<f64>,
+    pub revenue_per_customer: Option<f64>,
+    pub growth: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trend {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub direction: String,
+    pub impact: i64,
+    pub horizon: String,
+    pub source: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    pub id: String,
+    pub name: String,
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Competitor {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub pricing: String,
+    pub share: Option<f64>,
+    pub features: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub date: Option<Date>,
+    pub source: String,
+    pub needs: Vec<String>,
+    pub notes: String,
+    pub scale: Option<String>,
+    pub counts: Vec<i64>,
+    pub responses: Option<String>,
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub id: String,
+    pub name: String,
+    pub file: String,
+    pub date_column: String,
+    pub value_column: String,
+    pub frequency: String,
+    pub unit: String,
+    pub method: String,
+    pub horizon: i64,
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub phi: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revenue {
+    pub model: String,
+    pub price: f64,
+    pub volume: f64,
+    pub growth: f64,
+    pub churn: f64,
+    pub unit_cost: Option<f64>,
+    pub tokens_per_unit: Option<f64>,
+    pub price_per_1k_tokens: Option<f64>,
+    pub fixed_cost: f64,
+    pub upfront_cost: f64,
+    pub horizon_months: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub owner: String,
+    pub status: String,
+    pub strategies: Vec<String>,
+    pub needs: Vec<String>,
+    pub scores: BTreeMap<String, f64>,
+    pub features: BTreeMap<String, String>,
+    pub revenue: Option<Revenue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Residual {
+    pub likelihood: i64,
+    pub impact: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub likelihood: i64,
+    pub impact: i64,
+    pub residual: Option<Residual>,
+    pub owner: String,
+    pub mitigation: String,
+    pub status: String,
+    pub review: Option<Date>,
+    pub scenarios: Vec<String>,
+    pub tags: Vec<String>,
+    pub description: String,
+}
+
+impl Risk {
+    /// Inherent score: likelihood × impact (1–25).
+    pub fn score(&self) -> i64 {
+        self.likelihood * self.impact
+    }
+
+    /// Residual score, or the inherent one when no residual is given.
+    pub fn residual_score(&self) -> i64 {
+        self.residual.as_ref().map(|r| r.likelihood * r.impact).unwrap_or_else(|| self.score())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Training {
+    pub scenario: Option<String>,
+    pub data_file: String,
+    pub target: String,
+    pub positive: String,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub categorical: Vec<String>,
+    pub hidden: Vec<i64>,
+    pub activation: String,
+    pub dropout: f64,
+    pub optimizer: String,
+    pub learning_rate: f64,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub epsilon: f64,
+    pub weight_decay: f64,
+    pub batch_size: i64,
+    pub epochs: i64,
+    pub validation_split: f64,
+    pub seed: u64,
+    pub device: String,
+    pub threads: i64,
+    pub class_weight: String,
+    pub early_stopping: Option<(String, i64)>,
+    pub checkpoint: bool,
+}
+
+impl Default for Training {
+    fn default() -> Self {
+        Training {
+            scenario: None,
+            data_file: String::new(),
+            target: String::new(),
+            positive: String::new(),
+            include: vec![],
+            exclude: vec![],
+            categorical: vec![],
+            hidden: vec![128, 64],
+            activation: "relu".into(),
+            dropout: 0.0,
+            optimizer: "adam".into(),
+            learning_rate: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-7,
+            weight_decay: 0.0,
+            batch_size: 32,
+            epochs: 10,
+            validation_split: 0.2,
+            seed: 42,
+            device: "auto".into(),
+            threads: 0,
+            class_weight: "none".into(),
+            early_stopping: None,
+            checkpoint: true,
+        }
+    }
+}
+
+// ---- lenient readers -------------------------------------------------------
+
+fn text(t: &dyn TableLike, key: &str) -> String {
+    t.get(key).and_then(Item::as_str).unwrap_or_default().to_string()
+}
+
+fn text_or(t: &dyn TableLike, key: &str, default: &str) -> String {
+    t.get(key).and_then(Item::as_str).unwrap_or(default).to_string()
+}
+
+fn opt_text(t: &dyn TableLike, key: &str) -> Option<String> {
+    t.get(key).and_then(Item::as_str).map(str::to_string)
+}
+
+fn num(t: &dyn TableLike, key: &str) -> Option<f64> {
+    t.get(key).and_then(as_number).filter(|x| x.is_finite())
+}
+
+fn int(t: &dyn TableLike, key: &str) -> Option<i64> {
+    t.get(key).and_then(Item::as_integer)
+}
+
+fn date(t: &dyn TableLike, key: &str) -> Option<Date> {
+    t.get(key).and_then(Item::as_value).and_then(|v| as_date(v).ok())
+}
+
+fn list(t: &dyn TableLike, key: &str) -> Vec<String> {
+    t.get(key)
+        .and_then(Item::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn int_list(t: &dyn TableLike, key: &str) -> Vec<i64> {
+    t.get(key)
+        .and_then(Item::as_array)
+        .map(|a| a.iter().filter_map(Value::as_integer).collect())
+        .unwrap_or_default()
+}
+
+fn sub<'a>(t: &'a dyn TableLike, key: &str) -> Option<&'a dyn TableLike> {
+    t.get(key).and_then(Item::as_table_like)
+}
+
+fn number_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, f64> {
+    sub(t, key)
+        .map(|m| m.iter().filter_map(|(k, v)| as_number(v).map(|x| (k.to_string(), x))).collect())
+        .unwrap_or_default()
+}
+
+fn text_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, String> {
+    sub(t, key)
+        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string()))).collect())
+        .unwrap_or_default()
+}
+
+fn records<'a>(root: &'a dyn TableLike, kind: RecordKind) -> impl Iterator<Item = &'a toml_edit::Table> {
+    root.get(kind.key())
+        .and_then(Item::as_array_of_tables)
+        .into_iter()
+        .flat_map(|a| a.iter())
+}
+
+// ---- per-record readers ----------------------------------------------------
+
+pub fn read_criterion(t: &dyn TableLike) -> Criterion {
+    Criterion {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        weight: num(t, "weight").unwrap_or(1.0),
+        cost: text(t, "direction") == "cost",
+        group: opt_text(t, "group"),
+        min: num(t, "min").unwrap_or(1.0),
+        max: num(t, "max").unwrap_or(5.0),
+        description: text(t, "description"),
+    }
+}
+
+pub fn read_comparison(t: &dyn TableLike) -> Comparison {
+    Comparison { a: text(t, "a"), b: text(t, "b"), ratio: num(t, "ratio").unwrap_or(1.0) }
+}
+
+pub fn read_risk_band(t: &dyn TableLike) -> RiskBand {
+    RiskBand { name: text(t, "name"), min: int(t, "min").unwrap_or(1), max: int(t, "max").unwrap_or(25) }
+}
+
+pub fn read_need(t: &dyn TableLike) -> Need {
+    Need {
+        id: text(t, "id"),
+        title: text(t, "title"),
+        kind: text(t, "kind"),
+        priority: text_or(t, "priority", "should"),
+        horizon: text_or(t, "horizon", "medium"),
+        owner: text(t, "owner"),
+        status: text_or(t, "status", "proposed"),
+        description: text(t, "description"),
+        kpi: sub(t, "kpi").map(|k| Kpi {
+            metric: text(k, "metric"),
+            unit: text(k, "unit"),
+            baseline: num(k, "baseline"),
+            target: num(k, "target"),
+            due: date(k, "due"),
+        }),
+        tags: list(t, "tags"),
+    }
+}
+
+pub fn read_segment(t: &dyn TableLike) -> Segment {
+    let c = sub(t, "customers");
+    Segment {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        description: text(t, "description"),
+        tam: num(t, "tam"),
+        sam_share: num(t, "sam-share"),
+        som_share: num(t, "som-share"),
+        customers_total: c.and_then(|c| num(c, "total")),
+        customers_addressable: c.and_then(|c| num(c, "addressable")),
+        customers_obtainable: c.and_then(|c| num(c, "obtainable")),
+        revenue_per_customer: num(t, "revenue-per-customer"),
+        growth: num(t, "growth"),
+    }
+}
+
+pub fn read_trend(t: &dyn TableLike) -> Trend {
+    Trend {
+        id: text(t, "id"),
+        title: text(t, "title"),
+        kind: text(t, "type"),
+        direction: text_or(t, "direction", "rising"),
+        impact: int(t, "impact").unwrap_or(3),
+        horizon: text_or(t, "horizon", "medium"),
+        source: text(t, "source"),
+        description: text(t, "description"),
+    }
+}
+
+pub fn read_feature(t: &dyn TableLike) -> Feature {
+    Feature { id: text(t, "id"), name: text(t, "name"), weight: int(t, "weight").unwrap_or(3) }
+}
+
+pub fn read_competitor(t: &dyn TableLike) -> Competitor {
+    Competitor {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        description: text(t, "description"),
+        pricing: text(t, "pricing"),
+        share: num(t, "share"),
+        features: text_map(t, "features"),
+    }
+}
+
+pub fn read_evidence(t: &dyn TableLike) -> Evidence {
+    Evidence {
+        id: text(t, "id"),
+        kind: text(t, "kind"),
+        title: text(t, "title"),
+        date: date(t, "date"),
+        source: text(t, "source"),
+        needs: list(t, "needs"),
+        notes: text(t, "notes"),
+        scale: opt_text(t, "scale"),
+        counts: int_list(t, "counts"),
+        responses: opt_text(t, "responses"),
+        column: opt_text(t, "column"),
+    }
+}
+
+pub fn read_series(t: &dyn TableLike) -> Series {
+    Series {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        file: text(t, "file"),
+        date_column: text(t, "date-column"),
+        value_column: text(t, "value-column"),
+        frequency: text_or(t, "frequency", "monthly"),
+        unit: text(t, "unit"),
+        method: text_or(t, "method", "holt-damped"),
+        horizon: int(t, "horizon").unwrap_or(12),
+        alpha: num(t, "alpha"),
+        beta: num(t, "beta"),
+        phi: num(t, "phi"),
+    }
+}
+
+pub fn read_scenario(t: &dyn TableLike) -> Scenario {
+    Scenario {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        description: text(t, "description"),
+        owner: text(t, "owner"),
+        status: text_or(t, "status", "candidate"),
+        strategies: list(t, "strategies"),
+        needs: list(t, "needs"),
+        scores: number_map(t, "scores"),
+        features: text_map(t, "features"),
+        revenue: sub(t, "revenue").map(|r| Revenue {
+            model: text(r, "model"),
+            price: num(r, "price").unwrap_or(0.0),
+            volume: num(r, "volume").unwrap_or(0.0),
+            growth: num(r, "growth").unwrap_or(0.0),
+            churn: num(r, "churn").unwrap_or(0.0),
+            unit_cost: num(r, "unit-cost"),
+            tokens_per_unit: num(r, "tokens-per-unit"),
+            price_per_1k_tokens: num(r, "price-per-1k-tokens"),
+            fixed_cost: num(r, "fixed-cost").unwrap_or(0.0),
+            upfront_cost: num(r, "upfront-cost").unwrap_or(0.0),
+            horizon_months: int(r, "horizon-months"),
+        }),
+    }
+}
+
+pub fn read_risk(t: &dyn TableLike) -> Risk {
+    Risk {
+        id: text(t, "id"),
+        title: text(t, "title"),
+        category: text(t, "category"),
+        likelihood: int(t, "likelihood").unwrap_or(1).clamp(1, 5),
+        impact: int(t, "impact").unwrap_or(1).clamp(1, 5),
+        residual: sub(t, "residual").map(|r| Residual {
+            likelihood: int(r, "likelihood").unwrap_or(1).clamp(1, 5),
+            impact: int(r, "impact").unwrap_or(1).clamp(1, 5),
+        }),
+        owner: text(t, "owner"),
+        mitigation: text(t, "mitigation"),
+        status: text_or(t, "status", "open"),
+        review: date(t, "review"),
+        scenarios: list(t, "scenarios"),
+        tags: list(t, "tags"),
+        description: text(t, "description"),
+    }
+}
+
+fn read_settings(root: &dyn TableLike) -> Settings {
+    let d = Settings::default();
+    let s = sub(root, "scoring");
+    let sd = Scoring::default();
+    let q = s.and_then(|s| sub(s, "quadrant"));
+    Settings {
+        name: text(root, "name"),
+        description: text(root, "description"),
+        organisation: text(root, "organisation"),
+        currency: text_or(root, "currency", &d.currency),
+        discount_rate: num(root, "discount-rate").unwrap_or(d.discount_rate),
+        horizon_months: int(root, "horizon-months").and_then(|h| u32::try_from(h).ok()).unwrap_or(36),
+        scoring: Scoring {
+            method: s.map(|s| text_or(s, "method", &sd.method)).unwrap_or(sd.method),
+            weights: s.map(|s| text_or(s, "weights", &sd.weights)).unwrap_or(sd.weights),
+            samples: s.and_then(|s| int(s, "samples")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.samples),
+            seed: s.and_then(|s| int(s, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.seed),
+            concentration: s.and_then(|s| num(s, "concentration")).unwrap_or(sd.concentration),
+            delta: s.and_then(|s| num(s, "delta")).unwrap_or(sd.delta),
+            quadrant_value: q.and_then(|q| num(q, "value")).unwrap_or(sd.quadrant_value),
+            quadrant_feasibility: q.and_then(|q| num(q, "feasibility")).unwrap_or(sd.quadrant_feasibility),
+        },
+    }
+}
+
+fn read_training(root: &dyn TableLike) -> Training {
+    let d = Training::default();
+    let data = sub(root, "data");
+    let model = sub(root, "model");
+    let opt = sub(root, "optimizer");
+    let run = sub(root, "run");
+    let es = run.and_then(|r| sub(r, "early-stopping"));
+    Training {
+        scenario: opt_text(root, "scenario"),
+        data_file: data.map(|t| text(t, "file")).unwrap_or_default(),
+        target: data.map(|t| text(t, "target")).unwrap_or_default(),
+        positive: data.map(|t| text(t, "positive")).unwrap_or_default(),
+        include: data.map(|t| list(t, "include")).unwrap_or_default(),
+        exclude: data.map(|t| list(t, "exclude")).unwrap_or_default(),
+        categorical: data.map(|t| list(t, "categorical")).unwrap_or_default(),
+        hidden: model
+            .filter(|m| m.contains_key("hidden"))
+            .map(|m| int_list(m, "hidden"))
+            .unwrap_or(d.hidden),
+        activation: model.map(|m| text_or(m, "activation", "relu")).unwrap_or(d.activation),
+        dropout: model.and_then(|m| num(m, "dropout")).unwrap_or(d.dropout),
+        optimizer: opt.map(|o| text_or(o, "name", "adam")).unwrap_or(d.optimizer),
+        learning_rate: opt.and_then(|o| num(o, "learning-rate")).unwrap_or(d.learning_rate),
+        beta1: opt.and_then(|o| num(o, "beta1")).unwrap_or(d.beta1),
+        beta2: opt.and_then(|o| num(o, "beta2")).unwrap_or(d.beta2),
+        epsilon: opt.and_then(|o| num(o, "epsilon")).unwrap_or(d.epsilon),
+        weight_decay: opt.and_then(|o| num(o, "weight-decay")).unwrap_or(d.weight_decay),
+        batch_size: run.and_then(|r| int(r, "batch-size")).unwrap_or(d.batch_size),
+        epochs: run.and_then(|r| int(r, "epochs")).unwrap_or(d.epochs),
+        validation_split: run.and_then(|r| num(r, "validation-split")).unwrap_or(d.validation_split),
+        seed: run.and_then(|r| int(r, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(d.seed),
+        device: run.map(|r| text_or(r, "device", "auto")).unwrap_or(d.device),
+        threads: run.and_then(|r| int(r, "threads")).unwrap_or(d.threads),
+        class_weight: run.map(|r| text_or(r, "class-weight", "none")).unwrap_or(d.class_weight),
+        early_stopping: es.map(|e| (text_or(e, "monitor", "val_loss"), int(e, "patience").unwrap_or(3))),
+        checkpoint: run.and_then(|r| r.get("checkpoint")).and_then(Item::as_bool).unwrap_or(true),
+    }
+}
+
+impl Model {
+    /// Re-read the records of one file from its document.
+    pub fn read_file(&mut self, kind: FileKind, doc: &DocumentMut) {
+        let root: &dyn TableLike = doc.as_table();
+        macro_rules! all {
+            ($kind:expr, $read:ident) => {
+                records(root, $kind).map(|t| $read(t)).collect()
+            };
+        }
+        match kind {
+            FileKind::Workspace => {
+                self.settings = read_settings(root);
+                self.criteria = all!(RecordKind::Criterion, read_criterion);
+                self.comparisons = all!(RecordKind::Comparison, read_comparison);
+                self.risk_bands = all!(RecordKind::RiskBand, read_risk_band);
+            }
+            FileKind::Needs => self.needs = all!(RecordKind::Need, read_need),
+            FileKind::Market => {
+                self.segments = all!(RecordKind::Segment, read_segment);
+                self.trends = all!(RecordKind::Trend, read_trend);
+                self.features = all!(RecordKind::Feature, read_feature);
+                self.competitors = all!(RecordKind::Competitor, read_competitor);
+                self.evidence = all!(RecordKind::Evidence, read_evidence);
+                self.series = all!(RecordKind::Series, read_series);
+            }
+            FileKind::Scenarios => self.scenarios = all!(RecordKind::Scenario, read_scenario),
+            FileKind::Training => self.training = read_training(root),
+            FileKind::Risks => self.risks = all!(RecordKind::Risk, read_risk),
+        }
+    }
+
+    /// Re-read one record after it was edited in place.
+    pub fn read_record(&mut self, kind: RecordKind, index: usize, t: &toml_edit::Table) {
+        fn put<T>(v: &mut [T], i: usize, x: T) {
+            if let Some(slot) = v.get_mut(i) {
+                *slot = x;
+            }
+        }
+        match kind {
+            RecordKind::Criterion => put(&mut self.criteria, index, read_criterion(t)),
+            RecordKind::Comparison => put(&mut self.comparisons, index, read_comparison(t)),
+            RecordKind::RiskBand => put(&mut self.risk_bands, index, read_risk_band(t)),
+            RecordKind::Need => put(&mut self.needs, index, read_need(t)),
+            RecordKind::Segment => put(&mut self.segments, index, read_segment(t)),
+            RecordKind::Trend => put(&mut self.trends, index, read_trend(t)),
+            RecordKind::Feature => put(&mut self.features, index, read_feature(t)),
+            RecordKind::Competitor => put(&mut self.competitors, index, read_competitor(t)),
+            RecordKind::Evidence => put(&mut self.evidence, index, read_evidence(t)),
+            RecordKind::Series => put(&mut self.series, index, read_series(t)),
+            RecordKind::Scenario => put(&mut self.scenarios, index, read_scenario(t)),
+            RecordKind::Risk => put(&mut self.risks, index, read_risk(t)),
+        }
+    }
+
+    /// Risk bands in force: the workspace's, or the defaults.
+    pub fn bands(&self) -> Vec<RiskBand> {
+        if self.risk_bands.is_empty() {
+            default_bands()
+        } else {
+            self.risk_bands.clone()
+        }
+    }
+
+    /// The band a score (1–25) falls in.
+    pub fn band_of(&self, score: i64) -> String {
+        self.bands()
+            .into_iter()
+            .find(|b| (b.min..=b.max).contains(&score))
+            .map(|b| b.name)
+            .unwrap_or_else(|| "unbanded".into())
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    pub fn need(&self, id: &str) -> Option<&Need> {
+        self.needs.iter().find(|n| n.id == id)
+    }
+
+    /// How many scenarios address each need.
+    pub fn need_coverage(&self, need_id: &str) -> usize {
+        self.scenarios.iter().filter(|s| s.needs.iter().any(|n| n == need_id)).count()
+    }
+}
+
+pub fn default_bands() -> Vec<RiskBand> {
+    [("low", 1, 4), ("medium", 5, 9), ("high", 10, 14), ("critical", 15, 25)]
+        .into_iter()
+        .map(|(n, a, b)| RiskBand { name: n.into(), min: a, max: b })
+        .collect()
+}

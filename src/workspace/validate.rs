@@ -1,0 +1,283 @@
+//! Checks across files: unique ids, links that resolve, paths that stay inside
+//! the workspace, and rules that need more than one record.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use super::check::Collected;
+use super::diag::{Diagnostic, Severity};
+use super::model::Model;
+use super::schema::{FileKind, RecordKind};
+
+/// Where a record is defined, for messages.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub kind: RecordKind,
+}
+
+fn diag(place: (&Path, usize, usize), severity: Severity, message: String) -> Diagnostic {
+    Diagnostic { file: place.0.to_path_buf(), line: place.1, col: place.2, severity, message }
+}
+
+/// Resolve a path written in a workspace file, refusing absolute paths and
+/// paths that climb out of the workspace.
+pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
+    let p = Path::new(written);
+    if written.trim().is_empty() {
+        return Err("path is empty".into());
+    }
+    let mut depth = 0i32;
+    for c in p.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => {
+                return Err(format!("path `{written}` is absolute; write it relative to the workspace folder"));
+            }
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!("path `{written}` leaves the workspace folder"));
+                }
+            }
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+    }
+    Ok(root.join(p))
+}
+
+/// Cross-file validation.
+pub fn validate(root: &Path, collected: &[(FileKind, PathBuf, &Collected)], model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut places: HashMap<&str, Place> = HashMap::new();
+    for (_, path, c) in collected {
+        for def in &c.ids {
+            if def.id.is_empty() {
+                continue;
+            }
+            match places.get(def.id.as_str()) {
+                Some(first) => out.push(diag(
+                    (path, def.line, def.col),
+                    Severity::Error,
+                    format!(
+                        "duplicate id `{}` ({} here; first defined as {} at {}:{})",
+                        def.id,
+                        def.kind.noun(),
+                        first.kind.noun(),
+                        first.file.display(),
+                        first.line
+                    ),
+                )),
+                None => {
+                    places.insert(
+                        &def.id,
+                        Place { file: path.clone(), line: def.line, col: def.col, kind: def.kind },
+                    );
+                }
+            }
+        }
+    }
+    for (_, path, c) in collected {
+        for link in &c.links {
+            match places.get(link.id.as_str()) {
+                Some(p) if p.kind == link.target => {}
+                Some(p) => out.push(diag(
+                    (path, link.line, link.col),
+                    Severity::Error,
+                    format!(
+                        "{}: `{}` is a {}, expected a {} id",
+                        link.context,
+                        link.id,
+                        p.kind.noun(),
+                        link.target.noun()
+                    ),
+                )),
+                None => out.push(diag(
+                    (path, link.line, link.col),
+                    Severity::Error,
+                    format!("{}: no {} with id `{}` (dangling link)", link.context, link.target.noun(), link.id),
+                )),
+            }
+        }
+        for p in &c.paths {
+            match resolve_inside(root, &p.path) {
+                Err(e) => out.push(diag((path, p.line, p.col), Severity::Error, format!("{}: {e}", p.context))),
+                Ok(full) if !full.is_file() => out.push(diag(
+                    (path, p.line, p.col),
+                    Severity::Error,
+                    format!("{}: file `{}` not found in the workspace", p.context, p.path),
+                )),
+                Ok(_) => {}
+            }
+        }
+    }
+    rules(&places, model, &mut out);
+    out
+}
+
+fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>) {
+    let at = |id: &str| -> (PathBuf, usize, usize) {
+        places
+            .get(id)
+            .map(|p| (p.file.clone(), p.line, p.col))
+            .unwrap_or_default()
+    };
+    let mut extra = Vec::new();
+    let mut push = |id: &str, severity: Severity, message: String| {
+        let (f, l, c) = at(id);
+        out.push(Diagnostic { file: f, line: l, col: c, severity, message });
+    };
+
+    // Criteria and scores.
+    let criteria: BTreeMap<&str, &super::model::Criterion> =
+        model.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
+    for c in &model.criteria {
+        if c.min >= c.max {
+            push(&c.id, Severity::Error, format!("criterion {}: `min` ({}) must be below `max` ({})", c.id, c.min, c.max));
+        }
+    }
+    if !model.criteria.is_empty() && model.criteria.iter().all(|c| c.weight <= 0.0) && model.settings.scoring.weights == "direct" {
+        push(&model.criteria[0].id, Severity::Error, "every criterion weight is 0: at least one must be positive".into());
+    }
+    for s in &model.scenarios {
+        for (cid, value) in &s.scores {
+            if let Some(c) = criteria.get(cid.as_str())
+                && (*value < c.min || *value > c.max)
+            {
+                push(
+                    &s.id,
+                    Severity::Error,
+                    format!("scenario {}: score {cid} = {value} is outside the criterion's range {}–{}", s.id, c.min, c.max),
+                );
+            }
+        }
+        for c in &model.criteria {
+            if !s.scores.contains_key(&c.id) {
+                push(&s.id, Severity::Warning, format!("scenario {} has no score for criterion `{}` (its minimum is assumed)", s.id, c.id));
+            }
+        }
+        for strategy in &s.strategies {
+            if !super::schema::STRATEGIES.contains(&strategy.as_str()) {
+                push(
+                    &s.id,
+                    Severity::Warning,
+                    format!(
+                        "scenario {}: strategy `{strategy}` is not one of {} (kept as a free tag)",
+                        s.id,
+                        super::schema::STRATEGIES.join(", ")
+                    ),
+                );
+            }
+        }
+        if let Some(r) = &s.revenue {
+            if r.unit_cost.is_some() && (r.tokens_per_unit.is_some() || r.price_per_1k_tokens.is_some()) {
+                push(&s.id, Severity::Warning, format!("scenario {}: revenue has both `unit-cost` and token fields; `unit-cost` is used", s.id));
+            }
+            if r.tokens_per_unit.is_some() != r.price_per_1k_tokens.is_some() && r.unit_cost.is_none() {
+                push(
+                    &s.id,
+                    Severity::Error,
+                    format!("scenario {}: revenue needs both `tokens-per-unit` and `price-per-1k-tokens` (or `unit-cost`)", s.id),
+                );
+            }
+        }
+    }
+
+    // AHP comparisons.
+    let mut seen = BTreeSet::new();
+    for (i, c) in model.comparisons.iter().enumerate() {
+        let first = model.criteria.first().map(|c| c.id.clone()).unwrap_or_default();
+        if c.a == c.b {
+            push(&first, Severity::Error, format!("comparison #{} compares `{}` with itself", i + 1, c.a));
+        }
+        let key = if c.a < c.b { (c.a.clone(), c.b.clone()) } else { (c.b.clone(), c.a.clone()) };
+        if !seen.insert(key) {
+            push(&first, Severity::Error, format!("comparison #{}: the pair {} / {} is compared twice", i + 1, c.a, c.b));
+        }
+    }
+    if model.settings.scoring.weights == "ahp" && model.comparisons.is_empty() {
+        extra.push(plain(
+            FileKind::Workspace,
+            "scoring.weights = \"ahp\" but there are no [[comparison]] records".into(),
+        ));
+    }
+
+    // Risk bands must tile 1–25.
+    if !model.risk_bands.is_empty() {
+        let mut covered = [0u8; 26];
+        for b in &model.risk_bands {
+            if b.min > b.max {
+                extra.push(plain(FileKind::Workspace, format!("risk band `{}`: min {} is above max {}", b.name, b.min, b.max)));
+            }
+            for s in b.min.max(1)..=b.max.min(25) {
+                covered[s as usize] += 1;
+            }
+        }
+        let gaps: Vec<String> = (1..=25).filter(|s| covered[*s] == 0).map(|s| s.to_string()).collect();
+        let overlaps: Vec<String> = (1..=25).filter(|s| covered[*s] > 1).map(|s| s.to_string()).collect();
+        if !gaps.is_empty() {
+            extra.push(plain(FileKind::Workspace, format!("risk bands leave scores {} without a level", gaps.join(", "))));
+        }
+        if !overlaps.is_empty() {
+            extra.push(plain(FileKind::Workspace, format!("risk bands overlap at scores {}", overlaps.join(", "))));
+        }
+    }
+
+    // Survey evidence.
+    for e in &model.evidence {
+        if e.kind != "survey" {
+            continue;
+        }
+        let Some(scale) = &e.scale else {
+            push(&e.id, Severity::Error, format!("survey {} needs a `scale` (likert5, likert7 or nps)", e.id));
+            continue;
+        };
+        let points = match scale.as_str() {
+            "likert5" => 5,
+            "likert7" => 7,
+            _ => 11,
+        };
+        match (&e.responses, e.counts.is_empty()) {
+            (None, true) => push(&e.id, Severity::Error, format!("survey {} needs `counts` or `responses`", e.id)),
+            (None, false) if e.counts.len() != points => push(
+                &e.id,
+                Severity::Error,
+                format!("survey {}: a {scale} question has {points} answers, but `counts` has {}", e.id, e.counts.len()),
+            ),
+            (Some(_), _) if e.column.is_none() => {
+                push(&e.id, Severity::Error, format!("survey {}: `responses` needs a `column`", e.id))
+            }
+            _ => {}
+        }
+    }
+
+    // Segments: shares need a TAM to mean anything.
+    for s in &model.segments {
+        if s.tam.is_none() && (s.sam_share.is_some() || s.som_share.is_some()) {
+            push(&s.id, Severity::Warning, format!("segment {}: shares are given but `tam` is not", s.id));
+        }
+    }
+    out.extend(extra);
+}
+
+fn plain(kind: FileKind, message: String) -> Diagnostic {
+    Diagnostic { file: PathBuf::from(kind.file_name()), line: 0, col: 0, severity: Severity::Error, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_must_stay_inside() {
+        let root = Path::new("/w");
+        assert!(resolve_inside(root, "data/a.csv").is_ok());
+        assert!(resolve_inside(root, "data/../a.csv").is_ok());
+        assert!(resolve_inside(root, "../a.csv").is_err());
+        assert!(resolve_inside(root, "data/../../a.csv").is_err());
+        assert!(resolve_inside(root, "/etc/passwd").is_err());
+        assert!(resolve_inside(root, "").is_err());
+    }
+}
