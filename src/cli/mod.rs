@@ -73,14 +73,18 @@ pub enum Command {
         template: TemplateName,
     },
     /// Validate a workspace: every problem as file:line:col: severity: message.
-    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.")]
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure."
+    )]
     Check {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t)]
         format: CheckFormat,
     },
     /// Format the workspace files canonically, keeping comments.
-    #[command(after_help = "Exit status with --check: 0 already formatted, 1 something would change.")]
+    #[command(
+        after_help = "Exit status with --check: 0 already formatted, 1 something would change."
+    )]
     Fmt {
         dir: PathBuf,
         /// Change nothing; exit 1 and list the files that would change.
@@ -88,11 +92,19 @@ pub enum Command {
         check: bool,
     },
     /// Print one field: ID.FIELD, e.g. risk-003.likelihood or workspace.discount-rate.
-    #[command(after_help = "Examples:\n  lodestar get DIR risk-003.residual.impact\n  lodestar get DIR scn-support-bot.scores.value")]
+    #[command(
+        after_help = "Examples:\n  lodestar get DIR risk-003.residual.impact\n  lodestar get DIR scn-support-bot.scores.value"
+    )]
     Get { dir: PathBuf, field: String },
     /// Change one field in place; exactly that line changes in the file.
-    #[command(after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004")]
-    Set { dir: PathBuf, field: String, value: String },
+    #[command(
+        after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004"
+    )]
+    Set {
+        dir: PathBuf,
+        field: String,
+        value: String,
+    },
 }
 
 /// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
@@ -110,7 +122,9 @@ macro_rules! err {
 
 /// The bundled example workspace, when running from a checkout.
 pub fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces").join("example")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("workspaces")
+        .join("example")
 }
 
 fn open_or_report(dir: &Path) -> Result<Workspace, u8> {
@@ -148,7 +162,10 @@ pub fn new(dir: &Path, template: TemplateName) -> u8 {
     match template::create(dir, files) {
         Ok(()) => {
             out!("created {} ({} files)", dir.display(), files.len() + 1);
-            out!("next: lodestar check {0}   or   lodestar {0}", dir.display());
+            out!(
+                "next: lodestar check {0}   or   lodestar {0}",
+                dir.display()
+            );
             OK
         }
         Err(e) => {
@@ -196,12 +213,19 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
             out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
     }
-    if diags.iter().any(Diagnostic::is_error) { PROBLEMS } else { OK }
+    if diags.iter().any(Diagnostic::is_error) {
+        PROBLEMS
+    } else {
+        OK
+    }
 }
 
 pub fn fmt(dir: &Path, check_only: bool) -> u8 {
     if !dir.join(FileKind::Workspace.file_name()).exists() {
-        err!("error: {}: not a lodestar workspace (no workspace.toml in it)", dir.display());
+        err!(
+            "error: {}: not a lodestar workspace (no workspace.toml in it)",
+            dir.display()
+        );
         return FAILURE;
     }
     let mut status = OK;
@@ -223,7 +247,10 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
         let hash = blake3::hash(text.as_bytes());
         if let Err(d) = workspace::source::parse_text(&path, text.clone(), hash) {
             err!("{d}");
-            err!("{}: not formatted (fix the syntax error first)", path.display());
+            err!(
+                "{}: not formatted (fix the syntax error first)",
+                path.display()
+            );
             status = status.max(PROBLEMS);
             continue;
         }
@@ -232,7 +259,10 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
             continue;
         }
         if !format::same_data(&text, &formatted) {
-            err!("{}: formatting would change the data; left untouched (please report this)", path.display());
+            err!(
+                "{}: formatting would change the data; left untouched (please report this)",
+                path.display()
+            );
             status = FAILURE;
             continue;
         }
@@ -326,7 +356,10 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
     match ws.save() {
         Ok(_) => {
             if let workspace::Change::Set { old, new, .. } = &change {
-                let old = old.as_ref().map(show_item).unwrap_or_else(|| "(unset)".into());
+                let old = old
+                    .as_ref()
+                    .map(show_item)
+                    .unwrap_or_else(|| "(unset)".into());
                 let new = new.as_ref().map(show_item).unwrap_or_default();
                 out!("{spec}: {old} → {new} ({})", change.file().file_name());
             }

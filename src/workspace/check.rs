@@ -100,7 +100,10 @@ pub fn as_date(v: &Value) -> Result<Date, String> {
             Ok(d) => Err(format!("dates are written without quotes: {d}")),
             Err(e) => Err(e),
         },
-        other => Err(format!("expected a date (YYYY-MM-DD), found {}", value_kind(other))),
+        other => Err(format!(
+            "expected a date (YYYY-MM-DD), found {}",
+            value_kind(other)
+        )),
     }
 }
 
@@ -110,7 +113,10 @@ fn span_of(item: &Item) -> Option<Range<usize>> {
 
 impl<'s, 'a> Checker<'s, 'a> {
     pub fn new(sink: &'s mut Sink<'a>) -> Self {
-        Checker { sink, collected: Collected::default() }
+        Checker {
+            sink,
+            collected: Collected::default(),
+        }
     }
 
     fn pos(&mut self, span: Option<Range<usize>>) -> (usize, usize) {
@@ -129,10 +135,16 @@ impl<'s, 'a> Checker<'s, 'a> {
                         }
                     }
                     _ => {
-                        let span = root.key(key).and_then(|k| k.span()).or_else(|| span_of(item));
+                        let span = root
+                            .key(key)
+                            .and_then(|k| k.span())
+                            .or_else(|| span_of(item));
                         self.sink.error(
                             span,
-                            format!("`{key}` must be written as [[{key}]] records, found {}", kind_name(item)),
+                            format!(
+                                "`{key}` must be written as [[{key}]] records, found {}",
+                                kind_name(item)
+                            ),
                         );
                     }
                 }
@@ -141,7 +153,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                 let key_span = root.key(key).and_then(|k| k.span());
                 self.check_item(field, item, &context, key, key_span);
             } else {
-                let span = root.key(key).and_then(|k| k.span()).or_else(|| span_of(item));
+                let span = root
+                    .key(key)
+                    .and_then(|k| k.span())
+                    .or_else(|| span_of(item));
                 let known: Vec<&str> = top
                     .iter()
                     .map(|f| f.key)
@@ -159,20 +174,27 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
         for field in top.iter().filter(|f| f.required) {
             if root.get(field.key).is_none() {
-                self.sink.error(None, format!("missing required key `{}`", field.key));
+                self.sink
+                    .error(None, format!("missing required key `{}`", field.key));
             }
         }
     }
 
     /// Check one `[[record]]` table.
-    pub fn check_record(&mut self, kind: RecordKind, table: &dyn TableLike, span: Option<Range<usize>>) {
+    pub fn check_record(
+        &mut self,
+        kind: RecordKind,
+        table: &dyn TableLike,
+        span: Option<Range<usize>>,
+    ) {
         let label = if kind.has_id() {
             match table.get("id").and_then(Item::as_str) {
                 Some(id) => {
                     let id_span = table.get("id").and_then(span_of).or(span.clone());
                     let (line, col) = self.pos(id_span.clone());
                     if id.trim().is_empty() {
-                        self.sink.error(id_span, format!("{} has an empty id", kind.noun()));
+                        self.sink
+                            .error(id_span, format!("{} has an empty id", kind.noun()));
                     } else if !valid_id(id) {
                         self.sink.error(
                             id_span,
@@ -181,7 +203,12 @@ impl<'s, 'a> Checker<'s, 'a> {
                             ),
                         );
                     }
-                    self.collected.ids.push(IdDef { kind, id: id.to_string(), line, col });
+                    self.collected.ids.push(IdDef {
+                        kind,
+                        id: id.to_string(),
+                        line,
+                        col,
+                    });
                     format!("{} {id}", kind.noun())
                 }
                 None => format!("{} without id", kind.noun()),
@@ -209,7 +236,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                     let known: Vec<&str> = fields.iter().map(|f| f.key).collect();
                     self.sink.warning(
                         key_span.or_else(|| span_of(item)),
-                        format!("unknown key `{path}` in {label} (kept on save){}", suggestion(key, &known)),
+                        format!(
+                            "unknown key `{path}` in {label} (kept on save){}",
+                            suggestion(key, &known)
+                        ),
                     );
                 }
             }
@@ -237,7 +267,10 @@ impl<'s, 'a> Checker<'s, 'a> {
         match field.ty {
             Ty::Table(sub) => match item.as_table_like() {
                 Some(t) => self.check_table(sub, t, label, &format!("{path}."), span),
-                None => self.sink.error(span, at(&format!("should be a table, found {}", kind_name(item)))),
+                None => self.sink.error(
+                    span,
+                    at(&format!("should be a table, found {}", kind_name(item))),
+                ),
             },
             Ty::NumberMap { keys, min, max } => match item.as_table_like() {
                 Some(t) => {
@@ -257,7 +290,13 @@ impl<'s, 'a> Checker<'s, 'a> {
                         }
                     }
                 }
-                None => self.sink.error(span, at(&format!("should be a table of numbers, found {}", kind_name(item)))),
+                None => self.sink.error(
+                    span,
+                    at(&format!(
+                        "should be a table of numbers, found {}",
+                        kind_name(item)
+                    )),
+                ),
             },
             Ty::ChoiceMap { keys, choices } => match item.as_table_like() {
                 Some(t) => {
@@ -268,24 +307,42 @@ impl<'s, 'a> Checker<'s, 'a> {
                             Some(s) if choices.contains(&s) => {}
                             _ => self.sink.error(
                                 span_of(v).or(kspan),
-                                at(&format!("has {k} = {}; allowed: {}", show(v), choices.join(", "))),
+                                at(&format!(
+                                    "has {k} = {}; allowed: {}",
+                                    show(v),
+                                    choices.join(", ")
+                                )),
                             ),
                         }
                     }
                 }
-                None => self.sink.error(span, at(&format!("should be a table, found {}", kind_name(item)))),
+                None => self.sink.error(
+                    span,
+                    at(&format!("should be a table, found {}", kind_name(item))),
+                ),
             },
             _ => match item {
                 Item::Value(v) => self.check_value(field.ty, v, label, path, span),
                 other => self.sink.error(
                     span,
-                    at(&format!("should be {}, found {}", field.ty.describe(), kind_name(other))),
+                    at(&format!(
+                        "should be {}, found {}",
+                        field.ty.describe(),
+                        kind_name(other)
+                    )),
                 ),
             },
         }
     }
 
-    fn check_value(&mut self, ty: Ty, v: &Value, label: &str, path: &str, span: Option<Range<usize>>) {
+    fn check_value(
+        &mut self,
+        ty: Ty,
+        v: &Value,
+        label: &str,
+        path: &str,
+        span: Option<Range<usize>>,
+    ) {
         let at = |what: String| format!("{label}: `{path}` {what}");
         let wrong = |expected: String| at(format!("should be {expected}, found {}", value_kind(v)));
         match ty {
@@ -296,18 +353,25 @@ impl<'s, 'a> Checker<'s, 'a> {
             }
             Ty::Link(target) => match v.as_str() {
                 Some(id) => self.link(target, id, &format!("{label} `{path}`"), span),
-                None => self.sink.error(span, wrong(format!("a {} id (string)", target.noun()))),
+                None => self
+                    .sink
+                    .error(span, wrong(format!("a {} id (string)", target.noun()))),
             },
             Ty::Int { min, max } => match v {
                 Value::Integer(i) if (min..=max).contains(i.value()) => {}
-                Value::Integer(i) => {
-                    self.sink.error(span, at(format!("is {}, allowed {min}–{max}", i.value())))
-                }
+                Value::Integer(i) => self
+                    .sink
+                    .error(span, at(format!("is {}, allowed {min}–{max}", i.value()))),
                 Value::Float(f) => self.sink.error(
                     span,
-                    at(format!("is {}, but must be a whole number ({min}–{max})", f.value())),
+                    at(format!(
+                        "is {}, but must be a whole number ({min}–{max})",
+                        f.value()
+                    )),
                 ),
-                _ => self.sink.error(span, wrong(format!("an integer {min}–{max}"))),
+                _ => self
+                    .sink
+                    .error(span, wrong(format!("an integer {min}–{max}"))),
             },
             Ty::Number { min, max } => {
                 let x = match v {
@@ -316,10 +380,16 @@ impl<'s, 'a> Checker<'s, 'a> {
                     _ => None,
                 };
                 match x {
-                    Some(x) if !x.is_finite() => self.sink.error(span, at(format!("is {x}; must be a finite number"))),
-                    Some(x) if x < min || x > max => {
-                        self.sink.error(span, at(format!("is {x}, allowed {}", ty.describe().trim_start_matches("number "))))
-                    }
+                    Some(x) if !x.is_finite() => self
+                        .sink
+                        .error(span, at(format!("is {x}; must be a finite number"))),
+                    Some(x) if x < min || x > max => self.sink.error(
+                        span,
+                        at(format!(
+                            "is {x}, allowed {}",
+                            ty.describe().trim_start_matches("number ")
+                        )),
+                    ),
                     Some(_) => {}
                     None => self.sink.error(span, wrong(ty.describe())),
                 }
@@ -328,13 +398,20 @@ impl<'s, 'a> Checker<'s, 'a> {
                 Some(s) if choices.contains(&s) => {}
                 Some(s) => self.sink.error(
                     span,
-                    at(format!("is \"{s}\"; allowed: {}{}", choices.join(", "), suggestion(s, choices))),
+                    at(format!(
+                        "is \"{s}\"; allowed: {}{}",
+                        choices.join(", "),
+                        suggestion(s, choices)
+                    )),
                 ),
-                None => self.sink.error(span, wrong(format!("one of {}", choices.join(", ")))),
+                None => self
+                    .sink
+                    .error(span, wrong(format!("one of {}", choices.join(", ")))),
             },
             Ty::Date => {
                 if let Err(e) = as_date(v) {
-                    self.sink.error(span, at(format!("is not a valid date: {e}")));
+                    self.sink
+                        .error(span, at(format!("is not a valid date: {e}")));
                 }
             }
             Ty::Bool => {
@@ -373,7 +450,11 @@ impl<'s, 'a> Checker<'s, 'a> {
                             }
                             _ => self.sink.error(
                                 el_span,
-                                at(format!("should be {}, but contains {}", ty.describe(), value_kind(el))),
+                                at(format!(
+                                    "should be {}, but contains {}",
+                                    ty.describe(),
+                                    value_kind(el)
+                                )),
                             ),
                         }
                     }
@@ -402,7 +483,9 @@ impl<'s, 'a> Checker<'s, 'a> {
 /// so they keep to characters that need no quoting and contain no dot.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 fn show(item: &Item) -> String {
@@ -430,7 +513,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -443,7 +528,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(suggestion("likelyhood", &["likelihood", "impact"]), " (did you mean `likelihood`?)");
+        assert_eq!(
+            suggestion("likelyhood", &["likelihood", "impact"]),
+            " (did you mean `likelihood`?)"
+        );
         assert_eq!(suggestion("zzz", &["likelihood"]), "");
     }
 

@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 
 use toml_edit::{ArrayOfTables, InlineTable, Item, Table, TableLike, Value};
 
+use super::Workspace;
 use super::check::{Checker, valid_id};
 use super::diag::Sink;
 use super::error::EditError;
 use super::schema::{self, Field, FileKind, RecordKind, Ty};
-use super::Workspace;
 
 /// What an edit addresses: a whole file's top-level keys, or one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,17 +37,42 @@ impl Target {
 }
 
 /// One applied edit, with what is needed to undo it.
+// Changes live in an undo stack a few hundred long; their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Change {
-    Set { target: Target, path: Vec<String>, old: Option<Item>, new: Option<Item> },
-    Insert { kind: RecordKind, index: usize, table: Table },
-    Remove { kind: RecordKind, index: usize, table: Table },
+    Set {
+        target: Target,
+        path: Vec<String>,
+        old: Option<Item>,
+        new: Option<Item>,
+    },
+    Insert {
+        kind: RecordKind,
+        index: usize,
+        table: Table,
+    },
+    Remove {
+        kind: RecordKind,
+        index: usize,
+        table: Table,
+    },
 }
 
 impl Change {
     pub fn inverse(&self) -> Change {
         match self.clone() {
-            Change::Set { target, path, old, new } => Change::Set { target, path, old: new, new: old },
+            Change::Set {
+                target,
+                path,
+                old,
+                new,
+            } => Change::Set {
+                target,
+                path,
+                old: new,
+                new: old,
+            },
             Change::Insert { kind, index, table } => Change::Remove { kind, index, table },
             Change::Remove { kind, index, table } => Change::Insert { kind, index, table },
         }
@@ -68,10 +93,18 @@ impl Change {
                 None => format!("cleared {}", path.join(".")),
             },
             Change::Insert { kind, table, .. } => {
-                format!("added {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+                format!(
+                    "added {} {}",
+                    kind.noun(),
+                    table.get("id").and_then(Item::as_str).unwrap_or("")
+                )
             }
             Change::Remove { kind, table, .. } => {
-                format!("deleted {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+                format!(
+                    "deleted {} {}",
+                    kind.noun(),
+                    table.get("id").and_then(Item::as_str).unwrap_or("")
+                )
             }
         }
     }
@@ -92,15 +125,39 @@ pub fn show_item(item: &Item) -> String {
     }
 }
 
+/// A string value written on one line (newlines escaped), so that editing a
+/// text field changes exactly one line of the file.
+pub fn one_line_string(s: &str) -> Value {
+    let mut repr = String::with_capacity(s.len() + 2);
+    repr.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => repr.push_str("\\\""),
+            '\\' => repr.push_str("\\\\"),
+            '\n' => repr.push_str("\\n"),
+            '\r' => repr.push_str("\\r"),
+            '\t' => repr.push_str("\\t"),
+            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
+            c => repr.push(c),
+        }
+    }
+    repr.push('"');
+    repr.parse::<Value>().unwrap_or_else(|_| Value::from(s))
+}
+
 /// Parse what a user typed into a TOML value of the field's type.
 ///
 /// Strings are taken as typed (no quotes needed); lists accept TOML syntax
 /// (`["a", "b"]`) or commas (`a, b`); tables need TOML inline syntax.
 pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
     let input = input.trim_end_matches(['\n', '\r']);
-    let toml = |s: &str| s.trim().parse::<Value>().map_err(|e| e.to_string().trim().replace('\n', " "));
+    let toml = |s: &str| {
+        s.trim()
+            .parse::<Value>()
+            .map_err(|e| e.to_string().trim().replace('\n', " "))
+    };
     match field.ty {
-        Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(Value::from(input.to_string())),
+        Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(one_line_string(input)),
         Ty::Int { .. } => input
             .trim()
             .replace('_', "")
@@ -136,9 +193,12 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
             let mut array = toml_edit::Array::new();
             for p in parts {
                 if matches!(field.ty, Ty::IntList { .. }) {
-                    array.push(p.parse::<i64>().map_err(|_| format!("`{p}` is not a whole number"))?);
+                    array.push(
+                        p.parse::<i64>()
+                            .map_err(|_| format!("`{p}` is not a whole number"))?,
+                    );
                 } else {
-                    array.push(p);
+                    array.push(one_line_string(p));
                 }
             }
             Ok(Value::Array(array))
@@ -150,12 +210,20 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
 fn get_path<'a>(table: &'a dyn TableLike, path: &[String]) -> Option<&'a Item> {
     let (first, rest) = path.split_first()?;
     let item = table.get(first)?;
-    if rest.is_empty() { Some(item) } else { get_path(item.as_table_like()?, rest) }
+    if rest.is_empty() {
+        Some(item)
+    } else {
+        get_path(item.as_table_like()?, rest)
+    }
 }
 
 /// Put `new` at `path` (or remove it when `None`), keeping the old value's
 /// decor (its comment) so one edited value is one changed line.
-fn put_path(table: &mut dyn TableLike, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
+fn put_path(
+    table: &mut dyn TableLike,
+    path: &[String],
+    new: Option<Item>,
+) -> Result<Option<Item>, EditError> {
     let Some((first, rest)) = path.split_first() else {
         return Err(EditError::Refused("empty field path".into()));
     };
@@ -201,11 +269,17 @@ fn put_path(table: &mut dyn TableLike, path: &[String], new: Option<Item>) -> Re
 
 impl Workspace {
     fn array(&self, kind: RecordKind) -> Option<&ArrayOfTables> {
-        self.file(kind.file()).doc.get(kind.key()).and_then(Item::as_array_of_tables)
+        self.file(kind.file())
+            .doc
+            .get(kind.key())
+            .and_then(Item::as_array_of_tables)
     }
 
     fn array_mut(&mut self, kind: RecordKind) -> Option<&mut ArrayOfTables> {
-        self.file_mut(kind.file()).doc.get_mut(kind.key()).and_then(Item::as_array_of_tables_mut)
+        self.file_mut(kind.file())
+            .doc
+            .get_mut(kind.key())
+            .and_then(Item::as_array_of_tables_mut)
     }
 
     /// The records of a kind, in file order.
@@ -220,11 +294,14 @@ impl Workspace {
             "training" => return Some(Target::File(FileKind::Training)),
             _ => {}
         }
-        RecordKind::ALL.into_iter().filter(|k| k.has_id()).find_map(|kind| {
-            self.records(kind)
-                .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
-                .map(|i| Target::Record(kind, i))
-        })
+        RecordKind::ALL
+            .into_iter()
+            .filter(|k| k.has_id())
+            .find_map(|kind| {
+                self.records(kind)
+                    .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
+                    .map(|i| Target::Record(kind, i))
+            })
     }
 
     fn find_kind(&self, id: &str) -> Option<RecordKind> {
@@ -279,7 +356,11 @@ impl Workspace {
                 }
             }
         }
-        let training = self.file(FileKind::Training).doc.get("scenario").and_then(Item::as_str);
+        let training = self
+            .file(FileKind::Training)
+            .doc
+            .get("scenario")
+            .and_then(Item::as_str);
         if training == Some(id) {
             users.insert("training".into());
         }
@@ -287,7 +368,13 @@ impl Workspace {
     }
 
     /// Check a value for a field the way `check` would, plus its links.
-    fn validate_value(&self, target: Target, field: &Field, path: &[String], item: &Item) -> Result<(), EditError> {
+    fn validate_value(
+        &self,
+        target: Target,
+        field: &Field,
+        path: &[String],
+        item: &Item,
+    ) -> Result<(), EditError> {
         let field_name = format!("{}.{}", self.label(target), path.join("."));
         let mut sink = Sink::new(Default::default(), "");
         let links = {
@@ -297,8 +384,14 @@ impl Workspace {
         };
         if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
             let reason = d.message.trim_start_matches(": ").to_string();
-            let reason = reason.split_once("` ").map(|(_, r)| r.to_string()).unwrap_or(reason);
-            return Err(EditError::InvalidValue { field: field_name, reason });
+            let reason = reason
+                .split_once("` ")
+                .map(|(_, r)| r.to_string())
+                .unwrap_or(reason);
+            return Err(EditError::InvalidValue {
+                field: field_name,
+                reason,
+            });
         }
         for link in links {
             match self.find_kind(&link.id) {
@@ -306,7 +399,12 @@ impl Workspace {
                 Some(k) => {
                     return Err(EditError::InvalidValue {
                         field: field_name,
-                        reason: format!("`{}` is a {}, expected a {} id", link.id, k.noun(), link.target.noun()),
+                        reason: format!(
+                            "`{}` is a {}, expected a {} id",
+                            link.id,
+                            k.noun(),
+                            link.target.noun()
+                        ),
                     });
                 }
                 None => {
@@ -321,7 +419,12 @@ impl Workspace {
     }
 
     /// Set a field from what a user typed. Nothing changes on error.
-    pub fn set(&mut self, target: Target, path: &[String], input: &str) -> Result<Change, EditError> {
+    pub fn set(
+        &mut self,
+        target: Target,
+        path: &[String],
+        input: &str,
+    ) -> Result<Change, EditError> {
         let field = self.field_at(target, path)?;
         let value = parse_input(&field, input).map_err(|reason| EditError::InvalidValue {
             field: format!("{}.{}", self.label(target), path.join(".")),
@@ -336,9 +439,11 @@ impl Workspace {
             Target::File(k) => k.file_name().to_string(),
             Target::Record(kind, _) => format!("a {}", kind.noun()),
         };
-        let field = schema::resolve_path(target.fields(), &keys).ok_or_else(|| EditError::UnknownField {
-            what: what.clone(),
-            field: path.join("."),
+        let field = schema::resolve_path(target.fields(), &keys).ok_or_else(|| {
+            EditError::UnknownField {
+                what: what.clone(),
+                field: path.join("."),
+            }
         })?;
         if let [parent @ .., key] = keys.as_slice()
             && !parent.is_empty()
@@ -355,7 +460,12 @@ impl Workspace {
     }
 
     /// Set (or, with `None`, clear) a field to a TOML item, validated first.
-    pub fn set_item(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Change, EditError> {
+    pub fn set_item(
+        &mut self,
+        target: Target,
+        path: &[String],
+        new: Option<Item>,
+    ) -> Result<Change, EditError> {
         let field = self.field_at(target, path)?;
         if self.table(target).is_none() {
             return Err(EditError::Refused(format!("{target:?} does not exist")));
@@ -371,7 +481,11 @@ impl Workspace {
             None => {}
         }
         if path.len() == 1 && path[0] == "id" && matches!(target, Target::Record(..)) {
-            let new_id = new.as_ref().and_then(Item::as_str).unwrap_or_default().to_string();
+            let new_id = new
+                .as_ref()
+                .and_then(Item::as_str)
+                .unwrap_or_default()
+                .to_string();
             let old_id = self.label(target);
             if new_id != old_id {
                 if !valid_id(&new_id) {
@@ -395,15 +509,32 @@ impl Workspace {
                 }
             }
         }
-        let change = Change::Set { target, path: path.to_vec(), old: None, new };
+        let change = Change::Set {
+            target,
+            path: path.to_vec(),
+            old: None,
+            new,
+        };
         let old = self.apply_set(target, path, change_new(&change))?;
         Ok(match change {
-            Change::Set { target, path, new, .. } => Change::Set { target, path, old, new },
+            Change::Set {
+                target, path, new, ..
+            } => Change::Set {
+                target,
+                path,
+                old,
+                new,
+            },
             other => other,
         })
     }
 
-    fn apply_set(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
+    fn apply_set(
+        &mut self,
+        target: Target,
+        path: &[String],
+        new: Option<Item>,
+    ) -> Result<Option<Item>, EditError> {
         let table = self
             .table_mut(target)
             .ok_or_else(|| EditError::Refused(format!("{target:?} does not exist")))?;
@@ -422,8 +553,14 @@ impl Workspace {
                 (_, Ty::Choice(c)) => Value::from(c[0]),
                 (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
                 (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
-                (_, Ty::Link(k)) => Value::from(self.records(k).next().and_then(|t| t.get("id")).and_then(Item::as_str).unwrap_or("")),
-                _ => Value::from("New"),
+                (_, Ty::Link(k)) => Value::from(
+                    self.records(k)
+                        .next()
+                        .and_then(|t| t.get("id"))
+                        .and_then(Item::as_str)
+                        .unwrap_or(""),
+                ),
+                _ => one_line_string("New"),
             };
             t.insert(f.key, Item::Value(v));
         }
@@ -459,13 +596,18 @@ impl Workspace {
         if let Some(def) = collected.ids.first()
             && self.find(&def.id).is_some()
         {
-            return Err(EditError::Refused(format!("id `{}` is already used", def.id)));
+            return Err(EditError::Refused(format!(
+                "id `{}` is already used",
+                def.id
+            )));
         }
         for link in &collected.links {
             if self.find_kind(&link.id) != Some(link.target) {
                 return Err(EditError::Refused(format!(
                     "{}: no {} with id `{}`",
-                    link.context, link.target.noun(), link.id
+                    link.context,
+                    link.target.noun(),
+                    link.id
                 )));
             }
         }
@@ -500,7 +642,9 @@ impl Workspace {
     /// checks are made: the change was validated when it was first made.
     pub fn apply(&mut self, change: &Change) -> Result<(), EditError> {
         match change {
-            Change::Set { target, path, new, .. } => {
+            Change::Set {
+                target, path, new, ..
+            } => {
                 self.apply_set(*target, path, new.clone())?;
             }
             Change::Insert { kind, index, table } => {
@@ -508,7 +652,9 @@ impl Workspace {
                 let doc = &mut self.file_mut(kind.file()).doc;
                 if doc.get(key).and_then(Item::as_array_of_tables).is_none() {
                     if doc.contains_key(key) {
-                        return Err(EditError::Refused(format!("`{key}` in the file is not a list of records")));
+                        return Err(EditError::Refused(format!(
+                            "`{key}` in the file is not a list of records"
+                        )));
                     }
                     doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
                 }
@@ -531,7 +677,11 @@ impl Workspace {
                     return Err(EditError::Refused(format!("no {} records", kind.noun())));
                 };
                 if *index >= array.len() {
-                    return Err(EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)));
+                    return Err(EditError::Refused(format!(
+                        "no {} #{}",
+                        kind.noun(),
+                        index + 1
+                    )));
                 }
                 array.remove(*index);
                 self.touched(kind.file(), None);
@@ -547,7 +697,10 @@ impl Workspace {
         let doc = &self.files[super::index(kind)].doc;
         match target {
             Some(Target::Record(rk, i)) => {
-                let table = doc.get(rk.key()).and_then(Item::as_array_of_tables).and_then(|a| a.get(i));
+                let table = doc
+                    .get(rk.key())
+                    .and_then(Item::as_array_of_tables)
+                    .and_then(|a| a.get(i));
                 if let Some(t) = table {
                     self.model.read_record(rk, i, t);
                 }

@@ -49,14 +49,22 @@ pub(crate) fn index(kind: FileKind) -> usize {
     FileKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-fn check_text(kind: FileKind, path: &Path, text: &str, root: &dyn toml_edit::TableLike) -> FileCheck {
+fn check_text(
+    kind: FileKind,
+    path: &Path,
+    text: &str,
+    root: &dyn toml_edit::TableLike,
+) -> FileCheck {
     let mut sink = Sink::new(path.to_path_buf(), text);
     let collected = {
         let mut checker = Checker::new(&mut sink);
         checker.check_file(kind, root);
         checker.collected
     };
-    FileCheck { diagnostics: sink.out, collected }
+    FileCheck {
+        diagnostics: sink.out,
+        collected,
+    }
 }
 
 impl Workspace {
@@ -66,7 +74,10 @@ impl Workspace {
     pub fn open(dir: impl AsRef<Path>) -> Result<Workspace, OpenError> {
         let root = dir.as_ref().to_path_buf();
         if !root.is_dir() {
-            return Err(OpenError::Io { path: root, reason: "no such folder".into() });
+            return Err(OpenError::Io {
+                path: root,
+                reason: "no such folder".into(),
+            });
         }
         if !root.join(FileKind::Workspace.file_name()).exists() {
             return Err(OpenError::NotAWorkspace { path: root });
@@ -90,7 +101,9 @@ impl Workspace {
                         line: 0,
                         col: 0,
                         severity: Severity::Warning,
-                        message: "file is missing; treated as empty (it is created on the first save)".into(),
+                        message:
+                            "file is missing; treated as empty (it is created on the first save)"
+                                .into(),
                     }],
                     collected: Collected::default(),
                 });
@@ -123,7 +136,11 @@ impl Workspace {
         }
         if !unreadable.is_empty() {
             for c in checks {
-                unreadable.extend(c.diagnostics.into_iter().filter(|d| d.line > 0 || d.is_error()));
+                unreadable.extend(
+                    c.diagnostics
+                        .into_iter()
+                        .filter(|d| d.line > 0 || d.is_error()),
+                );
             }
             return Err(OpenError::Unreadable(unreadable));
         }
@@ -131,7 +148,13 @@ impl Workspace {
         for f in &files {
             model.read_file(f.kind, &f.doc);
         }
-        Ok(Workspace { root, files, checks, stale: vec![false; FileKind::ALL.len()], model })
+        Ok(Workspace {
+            root,
+            files,
+            checks,
+            stale: vec![false; FileKind::ALL.len()],
+            model,
+        })
     }
 
     pub fn file(&self, kind: FileKind) -> &SourceFile {
@@ -154,7 +177,11 @@ impl Workspace {
                 self.recheck(kind);
             }
         }
-        let mut out: Vec<Diagnostic> = self.checks.iter().flat_map(|c| c.diagnostics.iter().cloned()).collect();
+        let mut out: Vec<Diagnostic> = self
+            .checks
+            .iter()
+            .flat_map(|c| c.diagnostics.iter().cloned())
+            .collect();
         let collected: Vec<(FileKind, PathBuf, &Collected)> = self
             .files
             .iter()
@@ -170,8 +197,18 @@ impl Workspace {
             out.push(d);
         }
         out.sort_by(|a, b| {
-            (index_of_path(&self.files, &a.file), a.line, a.col, a.severity)
-                .cmp(&(index_of_path(&self.files, &b.file), b.line, b.col, b.severity))
+            (
+                index_of_path(&self.files, &a.file),
+                a.line,
+                a.col,
+                a.severity,
+            )
+                .cmp(&(
+                    index_of_path(&self.files, &b.file),
+                    b.line,
+                    b.col,
+                    b.severity,
+                ))
         });
         out.dedup();
         out
@@ -205,7 +242,11 @@ impl Workspace {
 
     /// Files with unsaved edits.
     pub fn dirty_files(&self) -> Vec<FileKind> {
-        self.files.iter().filter(|f| f.dirty).map(|f| f.kind).collect()
+        self.files
+            .iter()
+            .filter(|f| f.dirty)
+            .map(|f| f.kind)
+            .collect()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -220,7 +261,9 @@ impl Workspace {
         // conflict in one file does not leave a half-saved workspace.
         for f in self.files.iter().filter(|f| f.dirty) {
             if !f.disk_unchanged()? {
-                return Err(SaveError::ChangedOnDisk { path: f.path.clone() });
+                return Err(SaveError::ChangedOnDisk {
+                    path: f.path.clone(),
+                });
             }
         }
         for f in self.files.iter_mut().filter(|f| f.dirty) {
@@ -242,7 +285,10 @@ impl Workspace {
     /// Display name.
     pub fn name(&self) -> &str {
         if self.model.settings.name.is_empty() {
-            self.root.file_name().and_then(|n| n.to_str()).unwrap_or("workspace")
+            self.root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("workspace")
         } else {
             &self.model.settings.name
         }
@@ -250,5 +296,8 @@ impl Workspace {
 }
 
 fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
-    files.iter().position(|f| f.path == path).unwrap_or(usize::MAX)
+    files
+        .iter()
+        .position(|f| f.path == path)
+        .unwrap_or(usize::MAX)
 }

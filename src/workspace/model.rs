@@ -265,7 +265,10 @@ impl Risk {
 
     /// Residual score, or the inherent one when no residual is given.
     pub fn residual_score(&self) -> i64 {
-        self.residual.as_ref().map(|r| r.likelihood * r.impact).unwrap_or_else(|| self.score())
+        self.residual
+            .as_ref()
+            .map(|r| r.likelihood * r.impact)
+            .unwrap_or_else(|| self.score())
     }
 }
 
@@ -333,11 +336,17 @@ impl Default for Training {
 // ---- lenient readers -------------------------------------------------------
 
 fn text(t: &dyn TableLike, key: &str) -> String {
-    t.get(key).and_then(Item::as_str).unwrap_or_default().to_string()
+    t.get(key)
+        .and_then(Item::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn text_or(t: &dyn TableLike, key: &str, default: &str) -> String {
-    t.get(key).and_then(Item::as_str).unwrap_or(default).to_string()
+    t.get(key)
+        .and_then(Item::as_str)
+        .unwrap_or(default)
+        .to_string()
 }
 
 fn opt_text(t: &dyn TableLike, key: &str) -> Option<String> {
@@ -353,13 +362,20 @@ fn int(t: &dyn TableLike, key: &str) -> Option<i64> {
 }
 
 fn date(t: &dyn TableLike, key: &str) -> Option<Date> {
-    t.get(key).and_then(Item::as_value).and_then(|v| as_date(v).ok())
+    t.get(key)
+        .and_then(Item::as_value)
+        .and_then(|v| as_date(v).ok())
 }
 
 fn list(t: &dyn TableLike, key: &str) -> Vec<String> {
     t.get(key)
         .and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -376,17 +392,25 @@ fn sub<'a>(t: &'a dyn TableLike, key: &str) -> Option<&'a dyn TableLike> {
 
 fn number_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, f64> {
     sub(t, key)
-        .map(|m| m.iter().filter_map(|(k, v)| as_number(v).map(|x| (k.to_string(), x))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| as_number(v).map(|x| (k.to_string(), x)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn text_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, String> {
     sub(t, key)
-        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn records<'a>(root: &'a dyn TableLike, kind: RecordKind) -> impl Iterator<Item = &'a toml_edit::Table> {
+fn records(root: &dyn TableLike, kind: RecordKind) -> impl Iterator<Item = &toml_edit::Table> {
     root.get(kind.key())
         .and_then(Item::as_array_of_tables)
         .into_iter()
@@ -409,11 +433,19 @@ pub fn read_criterion(t: &dyn TableLike) -> Criterion {
 }
 
 pub fn read_comparison(t: &dyn TableLike) -> Comparison {
-    Comparison { a: text(t, "a"), b: text(t, "b"), ratio: num(t, "ratio").unwrap_or(1.0) }
+    Comparison {
+        a: text(t, "a"),
+        b: text(t, "b"),
+        ratio: num(t, "ratio").unwrap_or(1.0),
+    }
 }
 
 pub fn read_risk_band(t: &dyn TableLike) -> RiskBand {
-    RiskBand { name: text(t, "name"), min: int(t, "min").unwrap_or(1), max: int(t, "max").unwrap_or(25) }
+    RiskBand {
+        name: text(t, "name"),
+        min: int(t, "min").unwrap_or(1),
+        max: int(t, "max").unwrap_or(25),
+    }
 }
 
 pub fn read_need(t: &dyn TableLike) -> Need {
@@ -468,7 +500,11 @@ pub fn read_trend(t: &dyn TableLike) -> Trend {
 }
 
 pub fn read_feature(t: &dyn TableLike) -> Feature {
-    Feature { id: text(t, "id"), name: text(t, "name"), weight: int(t, "weight").unwrap_or(3) }
+    Feature {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        weight: int(t, "weight").unwrap_or(3),
+    }
 }
 
 pub fn read_competitor(t: &dyn TableLike) -> Competitor {
@@ -574,16 +610,32 @@ fn read_settings(root: &dyn TableLike) -> Settings {
         organisation: text(root, "organisation"),
         currency: text_or(root, "currency", &d.currency),
         discount_rate: num(root, "discount-rate").unwrap_or(d.discount_rate),
-        horizon_months: int(root, "horizon-months").and_then(|h| u32::try_from(h).ok()).unwrap_or(36),
+        horizon_months: int(root, "horizon-months")
+            .and_then(|h| u32::try_from(h).ok())
+            .unwrap_or(36),
         scoring: Scoring {
-            method: s.map(|s| text_or(s, "method", &sd.method)).unwrap_or(sd.method),
-            weights: s.map(|s| text_or(s, "weights", &sd.weights)).unwrap_or(sd.weights),
-            samples: s.and_then(|s| int(s, "samples")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.samples),
-            seed: s.and_then(|s| int(s, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.seed),
-            concentration: s.and_then(|s| num(s, "concentration")).unwrap_or(sd.concentration),
+            method: s
+                .map(|s| text_or(s, "method", &sd.method))
+                .unwrap_or(sd.method),
+            weights: s
+                .map(|s| text_or(s, "weights", &sd.weights))
+                .unwrap_or(sd.weights),
+            samples: s
+                .and_then(|s| int(s, "samples"))
+                .and_then(|x| u64::try_from(x).ok())
+                .unwrap_or(sd.samples),
+            seed: s
+                .and_then(|s| int(s, "seed"))
+                .and_then(|x| u64::try_from(x).ok())
+                .unwrap_or(sd.seed),
+            concentration: s
+                .and_then(|s| num(s, "concentration"))
+                .unwrap_or(sd.concentration),
             delta: s.and_then(|s| num(s, "delta")).unwrap_or(sd.delta),
             quadrant_value: q.and_then(|q| num(q, "value")).unwrap_or(sd.quadrant_value),
-            quadrant_feasibility: q.and_then(|q| num(q, "feasibility")).unwrap_or(sd.quadrant_feasibility),
+            quadrant_feasibility: q
+                .and_then(|q| num(q, "feasibility"))
+                .unwrap_or(sd.quadrant_feasibility),
         },
     }
 }
@@ -607,23 +659,50 @@ fn read_training(root: &dyn TableLike) -> Training {
             .filter(|m| m.contains_key("hidden"))
             .map(|m| int_list(m, "hidden"))
             .unwrap_or(d.hidden),
-        activation: model.map(|m| text_or(m, "activation", "relu")).unwrap_or(d.activation),
+        activation: model
+            .map(|m| text_or(m, "activation", "relu"))
+            .unwrap_or(d.activation),
         dropout: model.and_then(|m| num(m, "dropout")).unwrap_or(d.dropout),
-        optimizer: opt.map(|o| text_or(o, "name", "adam")).unwrap_or(d.optimizer),
-        learning_rate: opt.and_then(|o| num(o, "learning-rate")).unwrap_or(d.learning_rate),
+        optimizer: opt
+            .map(|o| text_or(o, "name", "adam"))
+            .unwrap_or(d.optimizer),
+        learning_rate: opt
+            .and_then(|o| num(o, "learning-rate"))
+            .unwrap_or(d.learning_rate),
         beta1: opt.and_then(|o| num(o, "beta1")).unwrap_or(d.beta1),
         beta2: opt.and_then(|o| num(o, "beta2")).unwrap_or(d.beta2),
         epsilon: opt.and_then(|o| num(o, "epsilon")).unwrap_or(d.epsilon),
-        weight_decay: opt.and_then(|o| num(o, "weight-decay")).unwrap_or(d.weight_decay),
-        batch_size: run.and_then(|r| int(r, "batch-size")).unwrap_or(d.batch_size),
+        weight_decay: opt
+            .and_then(|o| num(o, "weight-decay"))
+            .unwrap_or(d.weight_decay),
+        batch_size: run
+            .and_then(|r| int(r, "batch-size"))
+            .unwrap_or(d.batch_size),
         epochs: run.and_then(|r| int(r, "epochs")).unwrap_or(d.epochs),
-        validation_split: run.and_then(|r| num(r, "validation-split")).unwrap_or(d.validation_split),
-        seed: run.and_then(|r| int(r, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(d.seed),
-        device: run.map(|r| text_or(r, "device", "auto")).unwrap_or(d.device),
+        validation_split: run
+            .and_then(|r| num(r, "validation-split"))
+            .unwrap_or(d.validation_split),
+        seed: run
+            .and_then(|r| int(r, "seed"))
+            .and_then(|x| u64::try_from(x).ok())
+            .unwrap_or(d.seed),
+        device: run
+            .map(|r| text_or(r, "device", "auto"))
+            .unwrap_or(d.device),
         threads: run.and_then(|r| int(r, "threads")).unwrap_or(d.threads),
-        class_weight: run.map(|r| text_or(r, "class-weight", "none")).unwrap_or(d.class_weight),
-        early_stopping: es.map(|e| (text_or(e, "monitor", "val_loss"), int(e, "patience").unwrap_or(3))),
-        checkpoint: run.and_then(|r| r.get("checkpoint")).and_then(Item::as_bool).unwrap_or(true),
+        class_weight: run
+            .map(|r| text_or(r, "class-weight", "none"))
+            .unwrap_or(d.class_weight),
+        early_stopping: es.map(|e| {
+            (
+                text_or(e, "monitor", "val_loss"),
+                int(e, "patience").unwrap_or(3),
+            )
+        }),
+        checkpoint: run
+            .and_then(|r| r.get("checkpoint"))
+            .and_then(Item::as_bool)
+            .unwrap_or(true),
     }
 }
 
@@ -709,13 +788,25 @@ impl Model {
 
     /// How many scenarios address each need.
     pub fn need_coverage(&self, need_id: &str) -> usize {
-        self.scenarios.iter().filter(|s| s.needs.iter().any(|n| n == need_id)).count()
+        self.scenarios
+            .iter()
+            .filter(|s| s.needs.iter().any(|n| n == need_id))
+            .count()
     }
 }
 
 pub fn default_bands() -> Vec<RiskBand> {
-    [("low", 1, 4), ("medium", 5, 9), ("high", 10, 14), ("critical", 15, 25)]
-        .into_iter()
-        .map(|(n, a, b)| RiskBand { name: n.into(), min: a, max: b })
-        .collect()
+    [
+        ("low", 1, 4),
+        ("medium", 5, 9),
+        ("high", 10, 14),
+        ("critical", 15, 25),
+    ]
+    .into_iter()
+    .map(|(n, a, b)| RiskBand {
+        name: n.into(),
+        min: a,
+        max: b,
+    })
+    .collect()
 }

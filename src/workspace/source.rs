@@ -36,7 +36,13 @@ pub struct SourceFile {
 pub type ReadResult<T> = Result<T, Diagnostic>;
 
 fn file_error(path: &Path, line: usize, col: usize, message: String) -> Diagnostic {
-    Diagnostic { file: path.to_path_buf(), line, col, severity: Severity::Error, message }
+    Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        col,
+        severity: Severity::Error,
+        message,
+    }
 }
 
 /// Read a file's bytes with the size cap.
@@ -72,7 +78,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> ReadResult<String> {
             path,
             line,
             col,
-            format!("invalid UTF-8 (byte 0x{:02X}); workspace files must be UTF-8 text", bytes[valid]),
+            format!(
+                "invalid UTF-8 (byte 0x{:02X}); workspace files must be UTF-8 text",
+                bytes[valid]
+            ),
         )
     })
 }
@@ -101,14 +110,25 @@ pub fn parse_text(path: &Path, text: String, hash: blake3::Hash) -> ReadResult<P
     };
     let crlf = text.contains("\r\n");
     match toml_edit::Document::parse(text.clone()) {
-        Ok(doc) => Ok(Parsed { text, doc, bom, crlf, hash }),
+        Ok(doc) => Ok(Parsed {
+            text,
+            doc,
+            bom,
+            crlf,
+            hash,
+        }),
         Err(e) => {
             let (line, col) = match e.span() {
                 Some(span) => LineIndex::new(&text).line_col(&text, span.start),
                 None => (0, 0),
             };
             let message = e.message().trim().replace('\n', " ");
-            Err(file_error(path, line, col, format!("TOML syntax: {message}")))
+            Err(file_error(
+                path,
+                line,
+                col,
+                format!("TOML syntax: {message}"),
+            ))
         }
     }
 }
@@ -128,7 +148,15 @@ impl SourceFile {
 
     /// A file that does not exist yet (created by the first save).
     pub fn missing(kind: FileKind, path: PathBuf) -> SourceFile {
-        SourceFile { kind, path, doc: DocumentMut::new(), loaded: None, bom: false, crlf: false, dirty: false }
+        SourceFile {
+            kind,
+            path,
+            doc: DocumentMut::new(),
+            loaded: None,
+            bom: false,
+            crlf: false,
+            dirty: false,
+        }
     }
 
     pub fn exists_on_load(&self) -> bool {
@@ -154,7 +182,10 @@ impl SourceFile {
             (Ok(_), None) => Ok(false),
             (Err(e), None) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
             (Err(e), Some(_)) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            (Err(e), _) => Err(SaveError::Io { path: self.path.clone(), source: e }),
+            (Err(e), _) => Err(SaveError::Io {
+                path: self.path.clone(),
+                source: e,
+            }),
         }
     }
 
@@ -162,7 +193,9 @@ impl SourceFile {
     /// since it was loaded. Clears `dirty` on success.
     pub fn save(&mut self) -> Result<(), SaveError> {
         if !self.disk_unchanged()? {
-            return Err(SaveError::ChangedOnDisk { path: self.path.clone() });
+            return Err(SaveError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
         }
         let text = self.render();
         write_atomic(&self.path, text.as_bytes())?;
@@ -176,7 +209,12 @@ impl SourceFile {
         self.loaded = match fs::read(&self.path) {
             Ok(bytes) => Some(blake3::hash(&bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(SaveError::Io { path: self.path.clone(), source: e }),
+            Err(e) => {
+                return Err(SaveError::Io {
+                    path: self.path.clone(),
+                    source: e,
+                });
+            }
         };
         Ok(())
     }
@@ -199,7 +237,10 @@ fn to_crlf(text: &str) -> String {
 /// file, never a mix: a temporary file in the same folder, fsync, rename over
 /// the target, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io { path: path.to_path_buf(), source };
+    let io = |source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
