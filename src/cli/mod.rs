@@ -244,8 +244,7 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
                 continue;
             }
         };
-        let hash = blake3::hash(text.as_bytes());
-        if let Err(d) = workspace::source::parse_text(&path, text.clone(), hash) {
+        if let Err(d) = workspace::source::parse(&path, &text) {
             err!("{d}");
             err!(
                 "{}: not formatted (fix the syntax error first)",
@@ -307,7 +306,7 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
     };
     match ws.get(target, &path) {
         Some(item) => {
-            out!("{}", show_item(item));
+            out!("{}", show_item(&item));
             OK
         }
         None => {

@@ -1,17 +1,20 @@
 //! Edits: set a field, add a record, remove a record. Each edit changes the
-//! `toml_edit` document in place (so comments and layout survive), is
+//! record's `toml_edit` document in place (so comments and layout survive), is
 //! validated before it is applied, and returns a [`Change`] that can be
 //! undone by applying its inverse.
 
 use std::collections::BTreeSet;
 
-use toml_edit::{ArrayOfTables, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::Workspace;
 use super::check::{Checker, valid_id};
 use super::diag::Sink;
 use super::error::EditError;
+use super::model::Model;
+use super::node::Node;
 use super::schema::{self, Field, FileKind, RecordKind, Ty};
+use super::source;
 
 /// What an edit addresses: a whole file's top-level keys, or one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,15 +50,17 @@ pub enum Change {
         old: Option<Item>,
         new: Option<Item>,
     },
+    /// A record's text (with the comments above it) inserted at `index`.
     Insert {
         kind: RecordKind,
         index: usize,
-        table: Table,
+        text: String,
     },
+    /// A record's text removed from `index`.
     Remove {
         kind: RecordKind,
         index: usize,
-        table: Table,
+        text: String,
     },
 }
 
@@ -73,8 +78,8 @@ impl Change {
                 old: new,
                 new: old,
             },
-            Change::Insert { kind, index, table } => Change::Remove { kind, index, table },
-            Change::Remove { kind, index, table } => Change::Insert { kind, index, table },
+            Change::Insert { kind, index, text } => Change::Remove { kind, index, text },
+            Change::Remove { kind, index, text } => Change::Insert { kind, index, text },
         }
     }
 
@@ -92,19 +97,11 @@ impl Change {
                 Some(item) => format!("set {} = {}", path.join("."), show_item(item)),
                 None => format!("cleared {}", path.join(".")),
             },
-            Change::Insert { kind, table, .. } => {
-                format!(
-                    "added {} {}",
-                    kind.noun(),
-                    table.get("id").and_then(Item::as_str).unwrap_or("")
-                )
+            Change::Insert { kind, text, .. } => {
+                format!("added {} {}", kind.noun(), record_id(*kind, text))
             }
-            Change::Remove { kind, table, .. } => {
-                format!(
-                    "deleted {} {}",
-                    kind.noun(),
-                    table.get("id").and_then(Item::as_str).unwrap_or("")
-                )
+            Change::Remove { kind, text, .. } => {
+                format!("deleted {} {}", kind.noun(), record_id(*kind, text))
             }
         }
     }
@@ -267,24 +264,44 @@ fn put_path(
     Ok(old)
 }
 
+/// The id in a record's text.
+fn record_id(kind: RecordKind, text: &str) -> String {
+    source::with_record(kind, text, |t| {
+        t.get("id")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_doc(text: &str) -> Result<DocumentMut, EditError> {
+    text.parse::<DocumentMut>()
+        .map_err(|e| EditError::Refused(format!("the file no longer parses: {}", e.message())))
+}
+
 impl Workspace {
-    fn array(&self, kind: RecordKind) -> Option<&ArrayOfTables> {
-        self.file(kind.file())
-            .doc
-            .get(kind.key())
-            .and_then(Item::as_array_of_tables)
+    /// The ids of the records of a kind, in file order.
+    pub fn ids(&self, kind: RecordKind) -> Vec<&str> {
+        let m = &self.model;
+        match kind {
+            RecordKind::Criterion => m.criteria.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Need => m.needs.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Segment => m.segments.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Trend => m.trends.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Feature => m.features.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Competitor => m.competitors.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Evidence => m.evidence.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Series => m.series.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Scenario => m.scenarios.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Risk => m.risks.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Comparison | RecordKind::RiskBand => Vec::new(),
+        }
     }
 
-    fn array_mut(&mut self, kind: RecordKind) -> Option<&mut ArrayOfTables> {
-        self.file_mut(kind.file())
-            .doc
-            .get_mut(kind.key())
-            .and_then(Item::as_array_of_tables_mut)
-    }
-
-    /// The records of a kind, in file order.
-    pub fn records(&self, kind: RecordKind) -> impl Iterator<Item = &Table> {
-        self.array(kind).into_iter().flat_map(|a| a.iter())
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: RecordKind) -> usize {
+        self.file(kind.file()).record_count(kind)
     }
 
     /// Find what an id names: `workspace`, `training`, or a record id.
@@ -298,8 +315,9 @@ impl Workspace {
             .into_iter()
             .filter(|k| k.has_id())
             .find_map(|kind| {
-                self.records(kind)
-                    .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
+                self.ids(kind)
+                    .iter()
+                    .position(|x| *x == id)
                     .map(|i| Target::Record(kind, i))
             })
     }
@@ -311,57 +329,67 @@ impl Workspace {
         }
     }
 
-    /// The table an edit target addresses.
-    pub fn table(&self, target: Target) -> Option<&Table> {
+    /// Read a field as a TOML item: `get(target, &["residual", "likelihood"])`.
+    pub fn get(&self, target: Target, path: &[String]) -> Option<Item> {
         match target {
-            Target::File(k) => Some(self.file(k).doc.as_table()),
-            Target::Record(kind, i) => self.array(kind)?.get(i),
+            Target::File(kind) => {
+                let doc = self.file(kind).text().parse::<DocumentMut>().ok()?;
+                get_path(doc.as_table(), path).cloned()
+            }
+            Target::Record(kind, i) => {
+                let doc = self
+                    .file(kind.file())
+                    .record_text(kind, i)?
+                    .parse::<DocumentMut>()
+                    .ok()?;
+                let table = doc.get(kind.key())?.as_array_of_tables()?.get(0)?;
+                get_path(table, path).cloned()
+            }
         }
-    }
-
-    fn table_mut(&mut self, target: Target) -> Option<&mut Table> {
-        match target {
-            Target::File(k) => Some(self.file_mut(k).doc.as_table_mut()),
-            Target::Record(kind, i) => self.array_mut(kind)?.get_mut(i),
-        }
-    }
-
-    /// Read a field: `get(target, &["residual", "likelihood"])`.
-    pub fn get(&self, target: Target, path: &[String]) -> Option<&Item> {
-        get_path(self.table(target)?, path)
     }
 
     fn label(&self, target: Target) -> String {
         match target {
             Target::File(k) => k.file_name().trim_end_matches(".toml").to_string(),
             Target::Record(kind, i) => self
-                .table(target)
-                .and_then(|t| t.get("id"))
-                .and_then(Item::as_str)
-                .map(str::to_string)
+                .ids(kind)
+                .get(i)
+                .map(|s| s.to_string())
                 .unwrap_or_else(|| format!("{} #{}", kind.noun(), i + 1)),
         }
     }
 
-    /// Ids linked to from anywhere, with who links to them.
+    /// Who links to an id (record ids, or `training`).
     pub fn users_of(&self, id: &str) -> Vec<String> {
+        let m = &self.model;
         let mut users = BTreeSet::new();
-        for kind in RecordKind::ALL {
-            for (i, t) in self.records(kind).enumerate() {
-                let mut sink = Sink::new(Default::default(), "");
-                let mut checker = Checker::new(&mut sink);
-                checker.check_record(kind, t, None);
-                if checker.collected.links.iter().any(|l| l.id == id) {
-                    users.insert(self.label(Target::Record(kind, i)));
-                }
+        for s in &m.scenarios {
+            if s.needs.iter().any(|n| n == id)
+                || s.scores.contains_key(id)
+                || s.features.contains_key(id)
+            {
+                users.insert(s.id.clone());
             }
         }
-        let training = self
-            .file(FileKind::Training)
-            .doc
-            .get("scenario")
-            .and_then(Item::as_str);
-        if training == Some(id) {
+        for c in &m.competitors {
+            if c.features.contains_key(id) {
+                users.insert(c.id.clone());
+            }
+        }
+        for e in &m.evidence {
+            if e.needs.iter().any(|n| n == id) {
+                users.insert(e.id.clone());
+            }
+        }
+        for r in &m.risks {
+            if r.scenarios.iter().any(|s| s == id) {
+                users.insert(r.id.clone());
+            }
+        }
+        if m.comparisons.iter().any(|c| c.a == id || c.b == id) {
+            users.insert("AHP comparisons".into());
+        }
+        if m.training.scenario.as_deref() == Some(id) {
             users.insert("training".into());
         }
         users.into_iter().collect()
@@ -379,7 +407,10 @@ impl Workspace {
         let mut sink = Sink::new(Default::default(), "");
         let links = {
             let mut checker = Checker::new(&mut sink);
-            checker.check_item(field, item, "", &path.join("."), None);
+            match Node::from_item(item) {
+                Some(node) => checker.check_item(field, node, "", &path.join("."), None),
+                None => return Ok(()),
+            }
             checker.collected.links
         };
         if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
@@ -467,8 +498,10 @@ impl Workspace {
         new: Option<Item>,
     ) -> Result<Change, EditError> {
         let field = self.field_at(target, path)?;
-        if self.table(target).is_none() {
-            return Err(EditError::Refused(format!("{target:?} does not exist")));
+        if let Target::Record(kind, i) = target
+            && i >= self.count(kind)
+        {
+            return Err(EditError::Refused(format!("no {} #{}", kind.noun(), i + 1)));
         }
         match &new {
             Some(item) => self.validate_value(target, &field, path, item)?,
@@ -535,12 +568,48 @@ impl Workspace {
         path: &[String],
         new: Option<Item>,
     ) -> Result<Option<Item>, EditError> {
-        let table = self
-            .table_mut(target)
-            .ok_or_else(|| EditError::Refused(format!("{target:?} does not exist")))?;
-        let old = put_path(table, path, new)?;
-        self.touched(target.file(), Some(target));
-        Ok(old)
+        let kind = target.file();
+        match target {
+            Target::Record(rk, i) => {
+                let text = self
+                    .file(kind)
+                    .record_text(rk, i)
+                    .ok_or_else(|| EditError::Refused(format!("no {} #{}", rk.noun(), i + 1)))?;
+                let mut doc = parse_doc(text)?;
+                let table = doc
+                    .get_mut(rk.key())
+                    .and_then(Item::as_array_of_tables_mut)
+                    .and_then(|a| a.get_mut(0))
+                    .ok_or_else(|| {
+                        EditError::Refused(format!("{} #{} is not a record", rk.noun(), i + 1))
+                    })?;
+                let old = put_path(table, path, new)?;
+                self.model.read_record(rk, i, Node::Table(&*table, None));
+                let rendered = self.file(kind).native(&doc.to_string());
+                self.file_mut(kind).replace_record(rk, i, &rendered);
+                self.mark_stale(kind);
+                Ok(old)
+            }
+            Target::File(_) => {
+                let mut doc = parse_doc(self.file(kind).text())?;
+                let old = put_path(doc.as_table_mut(), path, new)?;
+                let text = self.file(kind).native(&doc.to_string());
+                self.replace_text(kind, text)?;
+                Ok(old)
+            }
+        }
+    }
+
+    /// Replace a whole file's text, re-indexing its records and re-reading them.
+    fn replace_text(&mut self, kind: FileKind, text: String) -> Result<(), EditError> {
+        let path = self.file(kind).path.clone();
+        let root = source::parse(&path, &text).map_err(|d| EditError::Refused(d.message))?;
+        let records = source::index_records(kind, &text, &root);
+        self.model.read_file(kind, Node::Root(root.get_ref()));
+        drop(root);
+        self.file_mut(kind).set_text(text, records);
+        self.mark_stale(kind);
+        Ok(())
     }
 
     /// A new record with its id and every required field at a sensible
@@ -553,13 +622,7 @@ impl Workspace {
                 (_, Ty::Choice(c)) => Value::from(c[0]),
                 (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
                 (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
-                (_, Ty::Link(k)) => Value::from(
-                    self.records(k)
-                        .next()
-                        .and_then(|t| t.get("id"))
-                        .and_then(Item::as_str)
-                        .unwrap_or(""),
-                ),
+                (_, Ty::Link(k)) => Value::from(self.ids(k).first().copied().unwrap_or("")),
                 _ => one_line_string("New"),
             };
             t.insert(f.key, Item::Value(v));
@@ -571,8 +634,8 @@ impl Workspace {
     pub fn next_id(&self, kind: RecordKind) -> String {
         let prefix = kind.id_prefix();
         let n = self
-            .records(kind)
-            .filter_map(|t| t.get("id").and_then(Item::as_str))
+            .ids(kind)
+            .into_iter()
             .filter_map(|id| id.strip_prefix(prefix).and_then(|s| s.parse::<u32>().ok()))
             .max()
             .unwrap_or(0);
@@ -587,7 +650,7 @@ impl Workspace {
         let mut sink = Sink::new(Default::default(), "");
         let collected = {
             let mut checker = Checker::new(&mut sink);
-            checker.check_record(kind, &table, None);
+            checker.check_record(kind, Node::Table(&table, None));
             checker.collected
         };
         if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
@@ -611,21 +674,34 @@ impl Workspace {
                 )));
             }
         }
-        let index = self.array(kind).map(ArrayOfTables::len).unwrap_or(0);
-        let change = Change::Insert { kind, index, table };
+        let mut table = table;
+        let file = self.file(kind.file());
+        if !file.text().trim().is_empty() {
+            table.decor_mut().set_prefix("\n");
+        }
+        let mut array = ArrayOfTables::new();
+        array.push(table);
+        let mut doc = DocumentMut::new();
+        doc.insert(kind.key(), Item::ArrayOfTables(array));
+        let text = file.native(&doc.to_string());
+        let change = Change::Insert {
+            kind,
+            index: self.count(kind),
+            text,
+        };
         self.apply(&change)?;
         Ok(change)
     }
 
     /// Remove a record. Refused while other records link to it.
     pub fn remove_record(&mut self, kind: RecordKind, index: usize) -> Result<Change, EditError> {
-        let table = self
-            .array(kind)
-            .and_then(|a| a.get(index))
-            .cloned()
-            .ok_or_else(|| EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)))?;
-        if let Some(id) = table.get("id").and_then(Item::as_str) {
-            let users = self.users_of(id);
+        let text = self
+            .file(kind.file())
+            .record_text(kind, index)
+            .ok_or_else(|| EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)))?
+            .to_string();
+        if let Some(id) = self.ids(kind).get(index).map(|s| s.to_string()) {
+            let users = self.users_of(&id);
             if !users.is_empty() {
                 return Err(EditError::Refused(format!(
                     "cannot delete `{id}`: it is linked from {} (remove those links first)",
@@ -633,7 +709,7 @@ impl Workspace {
                 )));
             }
         }
-        let change = Change::Remove { kind, index, table };
+        let change = Change::Remove { kind, index, text };
         self.apply(&change)?;
         Ok(change)
     }
@@ -647,69 +723,44 @@ impl Workspace {
             } => {
                 self.apply_set(*target, path, new.clone())?;
             }
-            Change::Insert { kind, index, table } => {
-                let key = kind.key();
-                let doc = &mut self.file_mut(kind.file()).doc;
-                if doc.get(key).and_then(Item::as_array_of_tables).is_none() {
-                    if doc.contains_key(key) {
-                        return Err(EditError::Refused(format!(
-                            "`{key}` in the file is not a list of records"
-                        )));
-                    }
-                    doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+            Change::Insert { kind, index, text } => {
+                if *index > self.count(*kind) {
+                    return Err(EditError::Refused(format!(
+                        "no place #{} for a {}",
+                        index + 1,
+                        kind.noun()
+                    )));
                 }
-                let Some(array) = self.array_mut(*kind) else {
-                    return Err(EditError::Refused(format!("cannot add to `{key}`")));
-                };
-                let mut table = table.clone();
-                if table.decor().prefix().is_none() && (*index > 0 || !array.is_empty()) {
-                    table.decor_mut().set_prefix("\n");
-                }
-                if *index >= array.len() {
-                    array.push(table);
-                } else {
-                    array.insert(*index, table);
-                }
-                self.touched(kind.file(), None);
+                let read = source::with_record(*kind, text, |t| {
+                    let mut m = Model::default();
+                    m.insert_record(*kind, 0, t);
+                    m
+                })
+                .ok_or_else(|| EditError::Refused(format!("not a {} record", kind.noun())))?;
+                self.file_mut(kind.file())
+                    .insert_record(*kind, *index, text);
+                self.model.move_record_from(*kind, *index, read);
+                self.mark_stale(kind.file());
             }
             Change::Remove { kind, index, .. } => {
-                let Some(array) = self.array_mut(*kind) else {
-                    return Err(EditError::Refused(format!("no {} records", kind.noun())));
-                };
-                if *index >= array.len() {
+                if self
+                    .file_mut(kind.file())
+                    .remove_record(*kind, *index)
+                    .is_none()
+                {
                     return Err(EditError::Refused(format!(
                         "no {} #{}",
                         kind.noun(),
                         index + 1
                     )));
                 }
-                array.remove(*index);
-                self.touched(kind.file(), None);
+                self.model.remove_record(*kind, *index);
+                self.mark_stale(kind.file());
             }
         }
         Ok(())
     }
-
-    /// Mark a file edited and bring the typed model up to date.
-    fn touched(&mut self, kind: FileKind, target: Option<Target>) {
-        self.file_mut(kind).dirty = true;
-        self.mark_stale(kind);
-        let doc = &self.files[super::index(kind)].doc;
-        match target {
-            Some(Target::Record(rk, i)) => {
-                let table = doc
-                    .get(rk.key())
-                    .and_then(Item::as_array_of_tables)
-                    .and_then(|a| a.get(i));
-                if let Some(t) = table {
-                    self.model.read_record(rk, i, t);
-                }
-            }
-            _ => self.model.read_file(kind, doc),
-        }
-    }
 }
-
 fn change_new(change: &Change) -> Option<Item> {
     match change {
         Change::Set { new, .. } => new.clone(),

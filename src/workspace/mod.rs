@@ -8,6 +8,7 @@ pub mod edit;
 pub mod error;
 pub mod format;
 pub mod model;
+pub mod node;
 pub mod schema;
 pub mod source;
 pub mod template;
@@ -25,6 +26,7 @@ pub use source::SourceFile;
 
 use check::{Checker, Collected};
 use diag::Sink;
+use node::Node;
 
 /// Results of checking one file against the schema.
 #[derive(Debug, Default)]
@@ -49,12 +51,14 @@ pub(crate) fn index(kind: FileKind) -> usize {
     FileKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-fn check_text(
-    kind: FileKind,
-    path: &Path,
-    text: &str,
-    root: &dyn toml_edit::TableLike,
-) -> FileCheck {
+/// Everything loading one file produces; files load on parallel threads.
+struct FileLoad {
+    file: SourceFile,
+    check: FileCheck,
+    model: Model,
+}
+
+fn check_root(kind: FileKind, path: &Path, text: &str, root: Node) -> FileCheck {
     let mut sink = Sink::new(path.to_path_buf(), text);
     let collected = {
         let mut checker = Checker::new(&mut sink);
@@ -65,6 +69,60 @@ fn check_text(
         diagnostics: sink.out,
         collected,
     }
+}
+
+fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
+    // Training is optional: a workspace may not train a model.
+    let diagnostics = if kind == FileKind::Training {
+        Vec::new()
+    } else {
+        vec![Diagnostic {
+            file: path.clone(),
+            line: 0,
+            col: 0,
+            severity: Severity::Warning,
+            message: "file is missing; treated as empty (it is created on the first save)".into(),
+        }]
+    };
+    FileLoad {
+        file: SourceFile::missing(kind, path),
+        check: FileCheck {
+            diagnostics,
+            collected: Collected::default(),
+        },
+        model: Model::default(),
+    }
+}
+
+/// Read, parse, check and index one file.
+fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
+    if !path.exists() {
+        return Ok(missing_file(kind, path));
+    }
+    let loaded = source::load(&path)?;
+    let root = source::parse(&path, &loaded.text)?;
+    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    if loaded.bom {
+        check.diagnostics.insert(
+            0,
+            Diagnostic {
+                file: path.clone(),
+                line: 1,
+                col: 1,
+                severity: Severity::Warning,
+                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
+            },
+        );
+    }
+    let mut model = Model::default();
+    model.read_file(kind, Node::Root(root.get_ref()));
+    let records = source::index_records(kind, &loaded.text, &root);
+    drop(root);
+    Ok(FileLoad {
+        file: SourceFile::new(kind, path, loaded, records),
+        check,
+        model,
+    })
 }
 
 impl Workspace {
@@ -82,54 +140,46 @@ impl Workspace {
         if !root.join(FileKind::Workspace.file_name()).exists() {
             return Err(OpenError::NotAWorkspace { path: root });
         }
+        // Files are independent until cross-file validation: load them in parallel.
+        let results: Vec<Result<FileLoad, Diagnostic>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = FileKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let path = root.join(kind.file_name());
+                    scope.spawn(move || load_file(kind, path))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .zip(FileKind::ALL)
+                .map(|(h, kind)| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Diagnostic {
+                            file: root.join(kind.file_name()),
+                            line: 0,
+                            col: 0,
+                            severity: Severity::Error,
+                            message: "internal error while reading this file (please report it)"
+                                .into(),
+                        })
+                    })
+                })
+                .collect()
+        });
         let mut files = Vec::new();
         let mut checks = Vec::new();
+        let mut model = Model::default();
         let mut unreadable = Vec::new();
-        for kind in FileKind::ALL {
-            let path = root.join(kind.file_name());
-            if !path.exists() {
-                if kind == FileKind::Training {
-                    // Training is optional: a workspace may not train a model.
-                    files.push(SourceFile::missing(kind, path));
-                    checks.push(FileCheck::default());
-                    continue;
-                }
-                files.push(SourceFile::missing(kind, path.clone()));
-                checks.push(FileCheck {
-                    diagnostics: vec![Diagnostic {
-                        file: path,
-                        line: 0,
-                        col: 0,
-                        severity: Severity::Warning,
-                        message:
-                            "file is missing; treated as empty (it is created on the first save)"
-                                .into(),
-                    }],
-                    collected: Collected::default(),
-                });
-                continue;
-            }
-            match source::parse_file(&path) {
-                Ok(parsed) => {
-                    let mut check = check_text(kind, &path, &parsed.text, parsed.doc.as_table());
-                    if parsed.bom {
-                        check.diagnostics.insert(
-                            0,
-                            Diagnostic {
-                                file: path.clone(),
-                                line: 1,
-                                col: 1,
-                                severity: Severity::Warning,
-                                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
-                            },
-                        );
-                    }
-                    checks.push(check);
-                    files.push(SourceFile::from_parsed(kind, path, parsed));
+        for (kind, result) in FileKind::ALL.into_iter().zip(results) {
+            match result {
+                Ok(load) => {
+                    files.push(load.file);
+                    checks.push(load.check);
+                    model.take_file(kind, load.model);
                 }
                 Err(d) => {
                     unreadable.push(d);
-                    files.push(SourceFile::missing(kind, path));
+                    files.push(SourceFile::missing(kind, root.join(kind.file_name())));
                     checks.push(FileCheck::default());
                 }
             }
@@ -143,10 +193,6 @@ impl Workspace {
                 );
             }
             return Err(OpenError::Unreadable(unreadable));
-        }
-        let mut model = Model::default();
-        for f in &files {
-            model.read_file(f.kind, &f.doc);
         }
         Ok(Workspace {
             root,
@@ -218,17 +264,11 @@ impl Workspace {
     /// positions are exact).
     pub fn recheck(&mut self, kind: FileKind) {
         let f = &self.files[index(kind)];
-        let text = f.doc.to_string();
-        let check = match toml_edit::Document::parse(text.clone()) {
-            Ok(doc) => check_text(kind, &f.path, &text, doc.as_table()),
-            Err(e) => FileCheck {
-                diagnostics: vec![Diagnostic {
-                    file: f.path.clone(),
-                    line: 0,
-                    col: 0,
-                    severity: Severity::Error,
-                    message: format!("edited document no longer parses: {}", e.message()),
-                }],
+        let text = f.text();
+        let check = match source::parse(&f.path, text) {
+            Ok(root) => check_root(kind, &f.path, text, Node::Root(root.get_ref())),
+            Err(d) => FileCheck {
+                diagnostics: vec![d],
                 collected: Collected::default(),
             },
         };
