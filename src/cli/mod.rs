@@ -397,6 +397,21 @@ pub fn summary_of(dir: &Path) -> u8 {
     OK
 }
 
+/// `lodestar [DIR]`: the workbench on a terminal, a summary otherwise.
+pub fn open(dir: &Path) -> u8 {
+    use std::io::IsTerminal;
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return summary_of(dir);
+    }
+    match crate::tui::run(dir) {
+        Ok(()) => OK,
+        Err(e) => {
+            err!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
 /// Run the parsed command line; the terminal UI is started by `main`.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
@@ -405,7 +420,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Get { dir, field }) => get(&dir, &field),
         Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
-        None => summary_of(&cli.dir.unwrap_or_else(example_dir)),
+        None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)
 }

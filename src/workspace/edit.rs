@@ -600,6 +600,34 @@ impl Workspace {
         }
     }
 
+    pub(crate) fn replace_text_from_journal(
+        &mut self,
+        kind: FileKind,
+        text: String,
+    ) -> Result<(), String> {
+        self.replace_text(kind, text).map_err(|e| e.to_string())
+    }
+
+    /// Check what a user typed for a field without changing anything; the
+    /// reason is in the words `lodestar set` would use.
+    pub fn validate_input(
+        &self,
+        fields: &'static [Field],
+        path: &[String],
+        input: &str,
+    ) -> Result<(), String> {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        let field = schema::resolve_path(fields, &keys)
+            .ok_or_else(|| format!("`{}` is not a field", path.join(".")))?;
+        let value = parse_input(&field, input)?;
+        let target = Target::File(FileKind::Workspace);
+        match self.validate_value(target, &field, path, &Item::Value(value)) {
+            Ok(()) => Ok(()),
+            Err(EditError::InvalidValue { reason, .. }) => Err(reason),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// Replace a whole file's text, re-indexing its records and re-reading them.
     fn replace_text(&mut self, kind: FileKind, text: String) -> Result<(), EditError> {
         let path = self.file(kind).path.clone();

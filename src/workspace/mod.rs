@@ -9,6 +9,7 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod node;
+pub mod recovery;
 pub mod schema;
 pub mod source;
 pub mod template;
@@ -320,6 +321,23 @@ impl Workspace {
             .filter(|f| !matches!(f.disk_unchanged(), Ok(true)))
             .map(|f| f.kind)
             .collect()
+    }
+
+    /// Re-read one file from disk (after an outside change), dropping any
+    /// unsaved edits to it.
+    pub fn reload_file(&mut self, kind: FileKind) -> Result<(), Diagnostic> {
+        let path = self.file(kind).path.clone();
+        let load = load_file(kind, path)?;
+        self.model.take_file(kind, load.model);
+        self.files[index(kind)] = load.file;
+        self.checks[index(kind)] = load.check;
+        self.stale[index(kind)] = false;
+        Ok(())
+    }
+
+    /// Take the file on disk as the base for the next save ("keep mine").
+    pub fn rebase_on_disk(&mut self, kind: FileKind) -> Result<(), SaveError> {
+        self.file_mut(kind).rebase_on_disk()
     }
 
     /// Display name.

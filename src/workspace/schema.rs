@@ -1557,3 +1557,105 @@ fn fmt_num(x: f64) -> String {
         format!("{x}")
     }
 }
+
+/// The field reference of `docs/WORKSPACE.md`, generated from the tables
+/// above (a test keeps the document in step).
+pub fn reference_markdown() -> String {
+    fn rows(out: &mut String, fields: &[Field], prefix: &str) {
+        for f in fields {
+            let key = format!("{prefix}{}", f.key);
+            let req = if f.required {
+                "**required**".to_string()
+            } else {
+                f.default
+                    .map(|d| format!("`{d}`"))
+                    .unwrap_or_else(|| "—".into())
+            };
+            let ty = f.ty.describe().replace('|', "\\|");
+            let help = f.help.replace('|', "\\|");
+            out.push_str(&format!(
+                "| `{key}` | {ty} | {req} | {help} | `{}` |\n",
+                f.example.replace('|', "\\|")
+            ));
+            if let Ty::Table(sub) = f.ty {
+                rows(out, sub, &format!("{key}."));
+            }
+        }
+    }
+    let header = "| key | type and range | default | meaning | example |\n|---|---|---|---|---|\n";
+    let mut out = String::new();
+    for file in FileKind::ALL {
+        out.push_str(&format!("### `{}`\n\n", file.file_name()));
+        if !file.top_fields().is_empty() {
+            out.push_str("Top-level keys:\n\n");
+            out.push_str(header);
+            rows(&mut out, file.top_fields(), "");
+            out.push('\n');
+        }
+        for record in file.records() {
+            out.push_str(&format!(
+                "`[[{}]]` — one record per {}:\n\n",
+                record.key(),
+                record.noun()
+            ));
+            out.push_str(header);
+            rows(&mut out, record.fields(), "");
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEGIN: &str = "<!-- BEGIN GENERATED FIELD REFERENCE -->\n";
+    const END: &str = "<!-- END GENERATED FIELD REFERENCE -->";
+
+    /// docs/WORKSPACE.md documents every field; regenerate with
+    /// `LODESTAR_BLESS=1 cargo test --release docs_field_reference`.
+    #[test]
+    fn docs_field_reference_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/WORKSPACE.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/WORKSPACE.md");
+        let (Some(a), Some(b)) = (doc.find(BEGIN), doc.find(END)) else {
+            panic!("docs/WORKSPACE.md lacks the generated-reference markers");
+        };
+        let current = &doc[a + BEGIN.len()..b];
+        let fresh = reference_markdown();
+        if current != fresh {
+            if std::env::var_os("LODESTAR_BLESS").is_some() {
+                let updated = format!("{}{BEGIN}{fresh}{}", &doc[..a], &doc[b..]);
+                std::fs::write(&path, updated).expect("write");
+            } else {
+                panic!(
+                    "docs/WORKSPACE.md is out of date: run LODESTAR_BLESS=1 cargo test --release docs_field_reference"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_has_help_and_example() {
+        fn walk(fields: &[Field]) {
+            for f in fields {
+                assert!(!f.help.is_empty() && !f.example.is_empty(), "{}", f.key);
+                assert!(
+                    !(f.required && f.default.is_some()),
+                    "{} is required and has a default",
+                    f.key
+                );
+                if let Ty::Table(sub) = f.ty {
+                    walk(sub);
+                }
+            }
+        }
+        for file in FileKind::ALL {
+            walk(file.top_fields());
+        }
+        for r in RecordKind::ALL {
+            walk(r.fields());
+        }
+    }
+}

@@ -242,6 +242,16 @@ impl SourceFile {
         }
     }
 
+    /// Hash of the file on disk as loaded or last saved.
+    pub fn base_hash(&self) -> Option<blake3::Hash> {
+        self.loaded
+    }
+
+    /// Take a freshly read file as the new state (reload after an outside change).
+    pub fn reset(&mut self, loaded: Loaded, records: Vec<(RecordKind, Vec<Range<usize>>)>) {
+        *self = SourceFile::new(self.kind, self.path.clone(), loaded, records);
+    }
+
     pub fn exists_on_load(&self) -> bool {
         self.loaded.is_some()
     }
