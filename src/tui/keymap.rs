@@ -365,6 +365,10 @@ pub fn show_key(s: &str) -> String {
         "tab" => "Tab".into(),
         "backtab" => "Shift-Tab".into(),
         "f5" => "F5".into(),
+        "pageup" => "PgUp".into(),
+        "pagedown" => "PgDn".into(),
+        "home" => "Home".into(),
+        "end" => "End".into(),
         s => s
             .strip_prefix("ctrl-")
             .map(|k| format!("Ctrl-{k}"))

@@ -3,7 +3,7 @@
 //! page size the tables report back for PageUp/PageDown.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -217,33 +217,40 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let entries = app.keymap.help(&app.scopes());
-    let width = entries
-        .iter()
-        .map(|(k, d)| k.chars().count() + d.chars().count() + 4)
-        .max()
-        .unwrap_or(20) as u16
-        + 4;
-    let rect = centered(area, width.max(40), entries.len() as u16 + 4);
-    let mut lines: Vec<Line> = entries
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!("{k:>14} "), theme.key),
-                Span::styled(d.to_string(), theme.base),
-            ])
-        })
-        .collect();
-    lines.push(Line::from(Span::styled("Esc or ? closes", theme.dim)).alignment(Alignment::Center));
+    // This pane's keys first, then the ones that work everywhere.
+    let scopes = app.scopes();
+    let local: Vec<_> = scopes.iter().copied().filter(|s| *s != super::keymap::Scope::Global).collect();
+    let mut lines: Vec<Line> = Vec::new();
+    let entry = |(k, d): &(String, &str)| {
+        Line::from(vec![Span::styled(format!("{k:>11} "), theme.key), Span::styled(d.to_string(), theme.base)])
+    };
+    if !local.is_empty() {
+        lines.push(Line::from(Span::styled(format!("{} pane", app.pane.title()), theme.header)));
+        lines.extend(app.keymap.help(&local).iter().map(entry));
+    }
+    lines.push(Line::from(Span::styled("everywhere", theme.header)));
+    lines.extend(app.keymap.help(&[super::keymap::Scope::Global]).iter().map(entry));
+    let col_w = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2;
+    let avail = area.height.saturating_sub(4).max(1);
+    let columns = (lines.len() as u16).div_ceil(avail).max(1);
+    let rows = (lines.len() as u16).div_ceil(columns);
+    let rect = centered(area, (col_w * columns + 2).max(30), rows + 3);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(
-            format!(" Keys — {} ", app.pane.title()),
-            theme.title,
-        ));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+        .title(Span::styled(format!(" Keys — {} ", app.pane.title()), theme.title))
+        .title_bottom(Span::styled(" Esc or ? closes ", theme.dim));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    for (c, chunk) in lines.chunks(rows.max(1) as usize).enumerate() {
+        let x = inner.x + c as u16 * col_w;
+        if x >= inner.x + inner.width {
+            break;
+        }
+        let r = Rect { x, y: inner.y, width: col_w.min(inner.x + inner.width - x), height: inner.height };
+        frame.render_widget(Paragraph::new(chunk.to_vec()), r);
+    }
 }
 
 fn prompt(
