@@ -15,8 +15,10 @@ use super::problem::Problem;
 pub struct CsvFile {
     pub path: PathBuf,
     pub reader: csv::Reader<File>,
-    /// Column names, trimmed (lossily decoded only for messages).
+    /// Column names, trimmed.
     pub header: Vec<String>,
+    /// Bytes skipped before the csv reader (a UTF-8 byte-order mark).
+    pub skip: u64,
 }
 
 impl std::fmt::Debug for CsvFile {
@@ -94,7 +96,13 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
                     line,
                     format!(
                         "the header is not valid UTF-8 (`{}`); the file looks like Latin-1 or Windows-1252 — save it as UTF-8",
-                        String::from_utf8_lossy(&raw.as_slice()[..raw.as_slice().len().min(80)])
+                        raw.iter()
+                            .map(String::from_utf8_lossy)
+                            .collect::<Vec<_>>()
+                            .join(",")
+                            .chars()
+                            .take(80)
+                            .collect::<String>()
                     ),
                 ));
             }
@@ -104,6 +112,7 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
         path: path.to_path_buf(),
         reader,
         header,
+        skip,
     })
 }
 
@@ -114,6 +123,12 @@ pub fn csv_problem(path: &Path, e: &csv::Error) -> Problem {
 }
 
 impl CsvFile {
+    /// Byte offset in the file where the reader started looking for
+    /// `record` (see [`super::problem::lines_at`] for its line).
+    pub fn offset(&self, record: &csv::ByteRecord) -> u64 {
+        record.position().map_or(0, csv::Position::byte) + self.skip
+    }
+
     /// Index of the column named `name`; `role` says which setting named it
     /// (`value-column`) for the message.
     pub fn column(&self, name: &str, role: &str) -> Result<usize, Problem> {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::csvfile::{self, parse_number};
-use super::problem::{Problem, Problems};
+use super::problem::{Problem, RowProblems};
 use crate::workspace::date::Date;
 use crate::workspace::model::{Evidence, Model, Trend};
 use crate::workspace::validate::resolve_inside;
@@ -190,14 +190,14 @@ pub fn read_responses(
     let path = csv.path.clone();
     let mut counts = vec![0u64; scale.points()];
     let (mut rows, mut blank) = (0u64, 0u64);
-    let mut problems = Problems::default();
+    let mut problems = RowProblems::default();
     let mut record = csv::ByteRecord::new();
     loop {
         match csv.reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let mut list = problems.into_list(&path);
+                let mut list = problems.finish(&path, vec![]);
                 list.push(csvfile::csv_problem(&path, &e));
                 return Err(list);
             }
@@ -206,13 +206,9 @@ pub fn read_responses(
             continue;
         }
         rows += 1;
-        let line = record.position().map_or(0, csv::Position::line);
+        let at = csv.offset(&record);
         let Some(cell) = record.get(ci) else {
-            problems.push(Problem::new(
-                &path,
-                line,
-                format!("row has no `{column}` field; row skipped"),
-            ));
+            problems.push(at, format!("row has no `{column}` field; row skipped"));
             continue;
         };
         match parse_number(cell) {
@@ -222,24 +218,19 @@ pub fn read_responses(
             {
                 counts[(x as i64 - scale.min()) as usize] += 1;
             }
-            Ok(Some(x)) => problems.push(Problem::new(
-                &path,
-                line,
+            Ok(Some(x)) => problems.push(
+                at,
                 format!(
                     "column `{column}`: answer {x} is not on the {} scale ({}–{}); row skipped",
                     scale.as_str(),
                     scale.min(),
                     scale.max()
                 ),
-            )),
-            Err(m) => problems.push(Problem::new(
-                &path,
-                line,
-                format!("column `{column}`: {m}; row skipped"),
-            )),
+            ),
+            Err(m) => problems.push(at, format!("column `{column}`: {m}; row skipped")),
         }
     }
-    Ok((counts, rows, blank, problems.into_list(&path)))
+    Ok((counts, rows, blank, problems.finish(&path, vec![])))
 }
 
 /// Summarise one `[[evidence]]` survey question; `None` for interviews.

@@ -92,9 +92,17 @@ pub struct Stamp {
     /// 1–12 for a month or day, 1–4 for a quarter, 0 for a whole year.
     pub sub: u8,
     pub grain: Frequency,
+    /// Whether the cell named a day (finer than any series frequency).
+    pub day: bool,
 }
 
 impl Stamp {
+    /// Whether several such stamps can fall in one period of `frequency`
+    /// (days in a month, months in a quarter), so their rows are summed.
+    pub fn is_finer_than(self, frequency: Frequency) -> bool {
+        self.day || self.grain.rank() < frequency.rank()
+    }
+
     /// The period of `frequency` this stamp falls in, or why it cannot be
     /// placed (a quarter in a monthly series).
     pub fn to_period(self, frequency: Frequency) -> Result<Period, String> {
@@ -152,6 +160,7 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
             year,
             sub: 0,
             grain: Frequency::Yearly,
+            day: false,
         });
     }
     if rest[0] != b'-' {
@@ -170,6 +179,7 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
             year,
             sub: q as u8,
             grain: Frequency::Quarterly,
+            day: false,
         });
     }
     let month = rest.get(..2).and_then(digits).ok_or_else(bad)?;
@@ -186,6 +196,7 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
             year,
             sub: month,
             grain: Frequency::Monthly,
+            day: false,
         });
     }
     if rest[0] != b'-' {
@@ -211,6 +222,7 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
         year,
         sub: month,
         grain: Frequency::Monthly,
+        day: true,
     })
 }
 

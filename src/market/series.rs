@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::csvfile::{self, parse_number};
 use super::period::{Frequency, Period, parse_stamp};
-use super::problem::{Problem, Problems};
+use super::problem::{Problem, RowProblems, lines_at};
 use crate::workspace::model;
 use crate::workspace::validate::resolve_inside;
 
@@ -47,7 +47,8 @@ pub struct LoadedSeries {
     pub rows: u64,
     /// Rows that went into a period.
     pub used_rows: u64,
-    /// Line of the last data row (where more rows would go).
+    /// Line of the last data row when the series has fewer than three
+    /// periods (for the "too few periods" message), else 0.
     pub last_line: u64,
     /// Rows skipped and other warnings, each `file:line: message`; the data
     /// is usable.
@@ -73,7 +74,9 @@ impl LoadedSeries {
 struct Acc {
     sum: f64,
     rows: u32,
-    first_line: u64,
+    /// Byte offsets of the period's first and last rows, for messages.
+    first_offset: u64,
+    last_offset: u64,
 }
 
 /// Load a workspace `[[series]]`: resolve its file inside `root`, then
@@ -114,29 +117,28 @@ pub fn load_file(
     let width = csv.header.len();
     let path = csv.path.clone();
 
-    let mut problems = Problems::default();
+    let mut problems = RowProblems::default();
     let mut periods: BTreeMap<i64, Acc> = BTreeMap::new();
     // Rows usually come in order: keep the current period out of the map.
     let mut current: Option<(i64, Acc)> = None;
-    let mut finest = Frequency::Yearly;
-    let (mut rows, mut used, mut last_line) = (0u64, 0u64, 1u64);
+    let mut finer_rows = false;
+    let (mut rows, mut used) = (0u64, 0u64);
     let mut record = csv::ByteRecord::new();
     loop {
         match csv.reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let mut list = problems.into_list(&path);
+                let mut list = problems.finish(&path, vec![]);
                 list.push(csvfile::csv_problem(&path, &e));
                 return Err(list);
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
         if csvfile::is_blank(&record) {
             continue;
         }
         rows += 1;
-        last_line = line;
+        let at = csv.offset(&record);
         // A quote that is never closed swallows the following lines into one
         // field; say so instead of reporting a strange value.
         let spans = if record.len() == width {
@@ -145,25 +147,23 @@ pub fn load_file(
             record.iter().map(|c| newlines(Some(c))).max().unwrap_or(0)
         };
         if spans > 0 {
-            problems.push(Problem::new(
-                &path,
-                line,
+            problems.push(
+                at,
                 format!(
                     "unbalanced quote: a quoted field opened on this line runs over {spans} more line{} (is a closing \" missing?); row skipped",
                     if spans == 1 { "" } else { "s" }
                 ),
-            ));
+            );
             continue;
         }
         let (Some(date), Some(value)) = (record.get(di), record.get(vi)) else {
-            problems.push(Problem::new(
-                &path,
-                line,
+            problems.push(
+                at,
                 format!(
-                    "row has {} fields but the header has {width}; row skipped",
-                    record.len()
+                    "row has {} but the header has {width}; row skipped",
+                    fields(record.len())
                 ),
-            ));
+            );
             continue;
         };
         if record.len() != width {
@@ -172,65 +172,45 @@ pub fn load_file(
             } else {
                 ""
             };
-            problems.push(Problem::new(
-                &path,
-                line,
+            problems.push(
+                at,
                 format!(
-                    "row has {} fields but the header has {width}{hint}; row skipped",
-                    record.len()
+                    "row has {} but the header has {width}{hint}; row skipped",
+                    fields(record.len())
                 ),
-            ));
+            );
             continue;
         }
-        let stamp = match parse_stamp(date) {
-            Ok(s) => s,
-            Err(m) => {
-                problems.push(Problem::new(
-                    &path,
-                    line,
-                    format!("column `{date_column}`: {m}; row skipped"),
-                ));
-                continue;
+        let period = match parse_stamp(date).and_then(|s| s.to_period(frequency).map(|p| (p, s))) {
+            Ok((p, stamp)) => {
+                finer_rows |= stamp.is_finer_than(frequency);
+                p
             }
-        };
-        let period = match stamp.to_period(frequency) {
-            Ok(p) => p,
             Err(m) => {
-                problems.push(Problem::new(
-                    &path,
-                    line,
-                    format!("column `{date_column}`: {m}; row skipped"),
-                ));
+                problems.push(at, format!("column `{date_column}`: {m}; row skipped"));
                 continue;
             }
         };
         let x = match parse_number(value) {
             Ok(Some(x)) => x,
             Ok(None) => {
-                problems.push(Problem::new(
-                    &path,
-                    line,
+                problems.push(
+                    at,
                     format!("column `{value_column}`: missing value; row skipped"),
-                ));
+                );
                 continue;
             }
             Err(m) => {
-                problems.push(Problem::new(
-                    &path,
-                    line,
-                    format!("column `{value_column}`: {m}; row skipped"),
-                ));
+                problems.push(at, format!("column `{value_column}`: {m}; row skipped"));
                 continue;
             }
         };
-        if stamp.grain < finest {
-            finest = stamp.grain;
-        }
         used += 1;
         match &mut current {
             Some((key, acc)) if *key == period.index => {
                 acc.sum += x;
                 acc.rows = acc.rows.saturating_add(1);
+                acc.last_offset = at;
             }
             _ => {
                 if let Some((key, acc)) = current.take() {
@@ -241,7 +221,8 @@ pub fn load_file(
                     Acc {
                         sum: x,
                         rows: 1,
-                        first_line: line,
+                        first_offset: at,
+                        last_offset: at,
                     },
                 ));
             }
@@ -251,64 +232,72 @@ pub fn load_file(
         merge(&mut periods, key, acc);
     }
 
-    if periods.is_empty() {
-        let mut list = problems.into_list(&path);
+    let (Some((&first, first_acc)), Some((&last, last_acc))) =
+        (periods.first_key_value(), periods.last_key_value())
+    else {
         let why = if rows == 0 {
             "no data rows (only a header)".to_string()
         } else {
             format!("none of the {rows} data rows could be used")
         };
-        list.push(Problem::new(&path, 0, why));
-        return Err(list);
-    }
-
-    let (first, last) = match (periods.first_key_value(), periods.last_key_value()) {
-        (Some((a, fa)), Some((b, fb))) => ((*a, fa.first_line), (*b, fb.first_line)),
-        _ => return Err(problems.into_list(&path)),
+        return Err(problems.finish(&path, vec![(None, why)]));
     };
-    let span = last.0 - first.0 + 1;
     let at = |i: i64| Period {
         frequency,
         index: i,
     };
-    if span > MAX_PERIODS {
-        let mut list = problems.into_list(&path);
-        list.push(Problem::new(
-            &path,
-            0,
-            format!(
-                "the periods run from {} (line {}) to {} (line {}): {span} {} periods, more than {MAX_PERIODS}; is a year mistyped?",
-                at(first.0),
-                first.1,
-                at(last.0),
-                last.1,
-                frequency.as_str()
-            ),
-        ));
-        return Err(list);
+    let span = last - first + 1;
+    let real = periods.len() as i64;
+    if span > MAX_PERIODS || span - real > real {
+        // More invented periods than real ones: a mistyped date, not gaps.
+        let (mut a, mut b) = (
+            (first, first_acc.first_offset),
+            (first, first_acc.first_offset),
+        );
+        let mut prev = (first, first_acc.first_offset);
+        for (&k, acc) in periods.iter().skip(1) {
+            if k - prev.0 > b.0 - a.0 {
+                (a, b) = (prev, (k, acc.first_offset));
+            }
+            prev = (k, acc.first_offset);
+        }
+        let lines = lines_at(&path, &[a.1, b.1]);
+        let why = format!(
+            "the periods run from {} to {} but only {real} of those {span} {} periods have rows; the largest gap is between {} (line {}) and {} (line {}) — is a date mistyped?",
+            at(first),
+            at(last),
+            frequency.as_str(),
+            at(a.0),
+            lines[0],
+            at(b.0),
+            lines[1]
+        );
+        return Err(problems.finish(&path, vec![(None, why)]));
     }
 
-    let mut notes = Vec::new();
-    if finest == frequency {
+    let mut notes: Vec<(Option<u64>, String)> = Vec::new();
+    if finer_rows {
+        incomplete_ends(&periods, frequency, &mut notes);
+    } else {
         let repeated: Vec<(i64, &Acc)> = periods
             .iter()
             .filter(|(_, a)| a.rows > 1)
             .map(|(k, a)| (*k, a))
             .collect();
         if let Some((k, a)) = repeated.first() {
-            notes.push(Problem::new(
-                &path,
-                a.first_line,
+            let more = match repeated.len() {
+                1 => String::new(),
+                n => format!(" ({} more periods repeat)", n - 1),
+            };
+            notes.push((
+                Some(a.first_offset),
                 format!(
-                    "period {} appears on {} rows{}; their values are summed (give levels such as prices once per period)",
+                    "period {} appears on {} rows{more}; their values are summed (give levels such as prices once per period)",
                     at(*k),
-                    a.rows,
-                    if repeated.len() > 1 { format!(", and {} more periods repeat", repeated.len() - 1) } else { String::new() }
+                    a.rows
                 ),
             ));
         }
-    } else {
-        incomplete_ends(&periods, frequency, &path, &mut notes);
     }
 
     let mut points = Vec::with_capacity(span as usize);
@@ -338,9 +327,8 @@ pub fn load_file(
     }
     if !gaps.is_empty() {
         let shown: Vec<String> = gaps.iter().take(6).map(Period::to_string).collect();
-        notes.push(Problem::new(
-            &path,
-            0,
+        notes.push((
+            None,
             format!(
                 "{} period{} without rows ({}{}); filled by straight-line interpolation between neighbours",
                 gaps.len(),
@@ -350,8 +338,14 @@ pub fn load_file(
             ),
         ));
     }
-    let mut list = problems.into_list(&path);
-    list.extend(notes);
+    // Short histories end in a "too few periods" message that points at the
+    // last row; work its line out now while the file is at hand.
+    let last_line = if real < 3 {
+        lines_at(&path, &[last_acc.last_offset])[0]
+    } else {
+        0
+    };
+    let problems = problems.finish(&path, notes);
     Ok(LoadedSeries {
         file: path,
         frequency,
@@ -359,7 +353,7 @@ pub fn load_file(
         rows,
         used_rows: used,
         last_line,
-        problems: list,
+        problems,
     })
 }
 
@@ -369,13 +363,24 @@ fn merge(periods: &mut BTreeMap<i64, Acc>, key: i64, acc: Acc) {
         .and_modify(|a| {
             a.sum += acc.sum;
             a.rows = a.rows.saturating_add(acc.rows);
-            a.first_line = a.first_line.min(acc.first_line);
+            a.first_offset = a.first_offset.min(acc.first_offset);
+            a.last_offset = a.last_offset.max(acc.last_offset);
         })
         .or_insert(acc);
 }
 
+/// Line breaks inside a field (one at its very end closes the last line it
+/// swallowed, so it does not count).
 fn newlines(cell: Option<&[u8]>) -> usize {
-    cell.map_or(0, |c| c.iter().filter(|b| **b == b'\n').count())
+    let Some(c) = cell else { return 0 };
+    let c = c
+        .strip_suffix(b"\n")
+        .map_or(c, |c| c.strip_suffix(b"\r").unwrap_or(c));
+    c.iter().filter(|b| **b == b'\n').count()
+}
+
+fn fields(n: usize) -> String {
+    format!("{n} field{}", if n == 1 { "" } else { "s" })
 }
 
 /// When rows are summed into periods, a first or last period with far fewer
@@ -383,8 +388,7 @@ fn newlines(cell: Option<&[u8]>) -> usize {
 fn incomplete_ends(
     periods: &BTreeMap<i64, Acc>,
     frequency: Frequency,
-    path: &Path,
-    notes: &mut Vec<Problem>,
+    notes: &mut Vec<(Option<u64>, String)>,
 ) {
     if periods.len() < 3 {
         return;
@@ -403,9 +407,8 @@ fn incomplete_ends(
         if let Some((k, a)) = end
             && f64::from(a.rows) < 0.8 * f64::from(median)
         {
-            notes.push(Problem::new(
-                path,
-                a.first_line,
+            notes.push((
+                Some(a.first_offset),
                 format!(
                     "the {which} period {} has {} rows where periods usually have {median}; it may be incomplete (rows are summed)",
                     Period { frequency, index: *k },
