@@ -118,21 +118,34 @@ pub struct HoltParams {
     pub alpha: f64,
     pub beta: f64,
     pub phi: f64,
-    /// ℓ(0), before the first observation: the first value.
+    /// ℓ(0), the level before the first observation.
     pub level0: f64,
-    /// b(0): the first difference.
+    /// b(0), the trend before the first observation.
     pub trend0: f64,
 }
 
+/// Observations used for the initial state.
+pub const INITIAL_POINTS: usize = 10;
+
+/// The initial state ℓ(0), b(0) — the state *before* the first observation —
+/// from a least-squares line through the first [`INITIAL_POINTS`] values
+/// (all of them when fewer): b(0) is its slope and ℓ(0) its value one period
+/// before the first observation. Steadier than ℓ(0) = y₁, b(0) = y₂ − y₁,
+/// where one noisy first step sets the trend and drags the fitted β* to an
+/// extreme.
+pub fn initial_state(y: &[f64]) -> (f64, f64) {
+    let head = &y[..y.len().min(INITIAL_POINTS)];
+    match linear_trend(head) {
+        Some(fit) => (fit.intercept - fit.slope, fit.slope),
+        None => (y.first().copied().unwrap_or(0.0), 0.0),
+    }
+}
+
 impl HoltParams {
-    /// The initial state taken from the data: ℓ(0) = y₁, b(0) = y₂ − y₁
-    /// (statsmodels' `initialization_method="known"` with these values).
+    /// Smoothing parameters with the initial state of [`initial_state`]
+    /// (statsmodels: `initialization_method="known"` with these values).
     pub fn with_initial_state(alpha: f64, beta: f64, phi: f64, y: &[f64]) -> HoltParams {
-        let level0 = y.first().copied().unwrap_or(0.0);
-        let trend0 = match y {
-            [a, b, ..] => b - a,
-            _ => 0.0,
-        };
+        let (level0, trend0) = initial_state(y);
         HoltParams {
             alpha,
             beta,
@@ -275,6 +288,7 @@ pub fn fit_holt(y: &[f64], fixed: Fixed, damped: bool) -> HoltFit {
         (phi_fixed, PHI_BOUNDS, "phi", &[0.8, 0.85, 0.9, 0.94, 0.98]),
     ];
     let free: Vec<usize> = (0..3).filter(|i| slots[*i].0.is_none()).collect();
+    let (level0, trend0) = initial_state(y);
     let build = |x: &[f64]| -> HoltParams {
         let mut v = [0.0; 3];
         for (i, slot) in slots.iter().enumerate() {
@@ -289,7 +303,13 @@ pub fn fit_holt(y: &[f64], fixed: Fixed, damped: bool) -> HoltFit {
                 }
             };
         }
-        HoltParams::with_initial_state(v[0], v[1], v[2], y)
+        HoltParams {
+            alpha: v[0],
+            beta: v[1],
+            phi: v[2],
+            level0,
+            trend0,
+        }
     };
     let objective = |x: &[f64]| {
         let sse = holt_sse(y, &build(x));

@@ -18,7 +18,7 @@ pub mod competitors;
 pub mod csvfile;
 pub mod evidence;
 pub mod forecast;
-mod markdown;
+pub mod markdown;
 pub mod period;
 pub mod problem;
 pub mod series;

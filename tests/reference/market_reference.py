@@ -5,8 +5,10 @@ Run:  pip install statsmodels==0.15.0 pandas  &&  python3 tests/reference/market
 
 The series is workspaces/example/data/market-ai-retail.csv (42 months,
 2023-01 .. 2026-06), pasted here so the test does not depend on the file.
-Initial state for Holt: level0 = y[0], trend0 = y[1] - y[0]
-(statsmodels initialization_method="known"), as lodestar does.
+Initial state for Holt, as lodestar computes it: a least-squares line through
+the first 10 values gives trend0 (its slope) and level0 (its value one period
+before the first observation); statsmodels gets them through
+initialization_method="known".
 Printed numbers are pasted into the Rust test with a tolerance.
 """
 import warnings
@@ -29,6 +31,11 @@ n = len(Y)
 H = 12
 
 
+# lodestar's initial state (forecast::initial_state), computed with numpy.
+_slope, _intercept = np.polyfit(np.arange(10, dtype=float), np.asarray(Y[:10]), 1)
+L0, B0 = _intercept - _slope, _slope
+
+
 def rust(name, xs):
     print(f"const {name}: [f64; {len(xs)}] = [{', '.join(repr(float(x)) for x in xs)}];")
 
@@ -36,6 +43,8 @@ def rust(name, xs):
 print(f"// statsmodels {statsmodels.__version__}, numpy {np.__version__}, pandas {pd.__version__}")
 
 # 1. CAGR over 41 months = 41/12 years.
+print(f"const LEVEL0: f64 = {repr(float(L0))};")
+print(f"const TREND0: f64 = {repr(float(B0))};")
 print(f"const CAGR: f64 = {repr(float((Y[-1] / Y[0]) ** (12 / (n - 1)) - 1))};")
 
 # 2. Linear trend: OLS of y on [1, t], t = 0..n-1; prediction intervals for
@@ -57,7 +66,7 @@ rust("OLS_HI80", f80["obs_ci_upper"])
 # 3. Holt, damped trend, fixed alpha=0.6, beta*=0.2, phi=0.9.
 A, B, PHI = 0.6, 0.2, 0.9
 hm = Holt(y, damped_trend=True, initialization_method="known",
-          initial_level=Y[0], initial_trend=Y[1] - Y[0])
+          initial_level=L0, initial_trend=B0)
 hr = hm.fit(smoothing_level=A, smoothing_trend=B, damping_trend=PHI, optimized=False)
 print(f"const DAMPED_SSE: f64 = {repr(float(hr.sse))};")
 rust("DAMPED_FITTED_HEAD", hr.fittedvalues.iloc[:5])
@@ -68,7 +77,7 @@ rust("DAMPED_FORECAST", hr.forecast(H))
 # scales by mse = SSE / n; lodestar uses SSE / (n - k) with k = 2 when
 # nothing is fitted, so the test rescales by sqrt(n / (n - 2)).
 em = ETSModel(y, error="add", trend="add", damped_trend=True, initialization_method="known",
-              initial_level=Y[0], initial_trend=Y[1] - Y[0])
+              initial_level=L0, initial_trend=B0)
 with em.fix_params({"smoothing_level": A, "smoothing_trend": A * B, "damping_trend": PHI}):
     er = em.fit(disp=False)
 print(f"const ETS_MSE: f64 = {repr(float(er.mse))};")
@@ -80,7 +89,7 @@ rust("ETS_HI95", sf["pi_upper"])
 rust("ETS_RELATIVE_VARIANCE", er._relative_forecast_variance(np.arange(1, H + 1)))
 
 # 4. Holt's undamped linear method, fixed alpha=0.5, beta*=0.1.
-lm = Holt(y, initialization_method="known", initial_level=Y[0], initial_trend=Y[1] - Y[0])
+lm = Holt(y, initialization_method="known", initial_level=L0, initial_trend=B0)
 lr = lm.fit(smoothing_level=0.5, smoothing_trend=0.1, optimized=False)
 print(f"const LINEAR_HOLT_SSE: f64 = {repr(float(lr.sse))};")
 rust("LINEAR_HOLT_FORECAST", lr.forecast(H))
@@ -88,7 +97,7 @@ rust("LINEAR_HOLT_FORECAST", lr.forecast(H))
 # 5. Fitted damped Holt: statsmodels' own optimiser within lodestar's bounds.
 #    lodestar's fit must reach an SSE no worse than this (it may be lower).
 fm = ExponentialSmoothing(y, trend="add", damped_trend=True, initialization_method="known",
-                          initial_level=Y[0], initial_trend=Y[1] - Y[0],
+                          initial_level=L0, initial_trend=B0,
                           bounds={"smoothing_level": (0.0, 1.0), "smoothing_trend": (0.0, 1.0),
                                   "damping_trend": (0.8, 0.98)})
 fr = fm.fit(optimized=True)
