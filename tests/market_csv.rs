@@ -371,13 +371,12 @@ fn a_thousand_bad_rows_keep_twenty_messages() {
 
 #[test]
 fn survey_responses_count_answers_and_report_bad_ones() {
-    let (counts, rows, blank, problems) =
-        read_responses(&dir().join("survey.csv"), "q1", Scale::Likert5)
-            .unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(counts, [0, 0, 0, 2, 1]);
-    assert_eq!((rows, blank), (6, 1));
+    let r = read_responses(&dir().join("survey.csv"), "q1", Scale::Likert5)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(r.counts, [0, 0, 0, 2, 1]);
+    assert_eq!((r.rows, r.blank), (6, 1));
     assert_eq!(
-        texts(&problems),
+        texts(&r.problems),
         [
             "survey.csv:4: column `q1`: answer 9 is not on the likert5 scale (1–5); row skipped",
             "survey.csv:5: column `q1`: `x` is not a number; row skipped",

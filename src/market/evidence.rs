@@ -178,13 +178,22 @@ pub struct Survey {
     pub problems: Vec<Problem>,
 }
 
+/// The answers of one column of a responses CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responses {
+    /// Answers per point, lowest first.
+    pub counts: Vec<u64>,
+    /// Data rows read.
+    pub rows: u64,
+    /// Empty cells (non-responses).
+    pub blank: u64,
+    /// Rows skipped, each `file:line: message`.
+    pub problems: Vec<Problem>,
+}
+
 /// Count the answers in `column` of a responses CSV. Blank cells are
 /// non-responses: counted apart, not an error.
-pub fn read_responses(
-    file: &Path,
-    column: &str,
-    scale: Scale,
-) -> Result<(Vec<u64>, u64, u64, Vec<Problem>), Vec<Problem>> {
+pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Responses, Vec<Problem>> {
     let mut csv = csvfile::open(file).map_err(|p| vec![p])?;
     let ci = csv.column(column, "column").map_err(|p| vec![p])?;
     let path = csv.path.clone();
@@ -230,7 +239,12 @@ pub fn read_responses(
             Err(m) => problems.push(at, format!("column `{column}`: {m}; row skipped")),
         }
     }
-    Ok((counts, rows, blank, problems.finish(&path, vec![])))
+    Ok(Responses {
+        counts,
+        rows,
+        blank,
+        problems: problems.finish(&path, vec![]),
+    })
 }
 
 /// Summarise one `[[evidence]]` survey question; `None` for interviews.
@@ -266,7 +280,12 @@ pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
             }
         };
         match read_responses(&file, &column, scale) {
-            Ok((counts, rows, blank, problems)) => {
+            Ok(Responses {
+                counts,
+                rows,
+                blank,
+                problems,
+            }) => {
                 out.source = AnswerSource::Responses {
                     file,
                     column,
@@ -412,7 +431,7 @@ pub fn trends_by_type(trends: &[Trend]) -> Vec<TrendGroup> {
             if list.is_empty() {
                 return None;
             }
-            list.sort_by(|a, b| b.impact.cmp(&a.impact));
+            list.sort_by_key(|t| std::cmp::Reverse(t.impact));
             let count = |d: &str| list.iter().filter(|t| t.direction == d).count();
             Some(TrendGroup {
                 kind: k.to_string(),

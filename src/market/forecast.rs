@@ -265,6 +265,9 @@ pub struct HoltFit {
     pub fitted: Vec<&'static str>,
 }
 
+/// One smoothing parameter in the fit: fixed value, bounds, name, grid.
+type Slot = (Option<f64>, (f64, f64), &'static str, &'static [f64]);
+
 /// Choose the free parameters of Holt's method by minimising the sum of
 /// squared one-step errors: a coarse grid over the free parameters, then a
 /// bounded Nelder–Mead search from the best grid point. Deterministic: the
@@ -272,7 +275,7 @@ pub struct HoltFit {
 /// φ = 1.
 pub fn fit_holt(y: &[f64], fixed: Fixed, damped: bool) -> HoltFit {
     let phi_fixed = if damped { fixed.phi } else { Some(1.0) };
-    let slots: [(Option<f64>, (f64, f64), &'static str, &[f64]); 3] = [
+    let slots: [Slot; 3] = [
         (
             fixed.alpha,
             ALPHA_BOUNDS,
