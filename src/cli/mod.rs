@@ -1,6 +1,8 @@
 //! The headless command line: argument definitions and the commands that do
 //! not need a terminal.
 
+pub mod market;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,6 +106,18 @@ pub enum Command {
         dir: PathBuf,
         field: String,
         value: String,
+    },
+    /// Market analysis: series forecasts, TAM/SAM/SOM, competitor gaps, customer evidence.
+    #[command(
+        after_help = "Examples:\n  lodestar market DIR\n  lodestar market DIR --format json --horizon 24\n\nExit status: 0 analysed, 1 a series or survey could not be used, 2 usage or I/O failure."
+    )]
+    Market {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: market::MarketFormat,
+        /// Forecast N periods for every series (default: each series' `horizon`).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        horizon: Option<u16>,
     },
 }
 
@@ -420,6 +434,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Get { dir, field }) => get(&dir, &field),
         Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
+        Some(Command::Market {
+            dir,
+            format,
+            horizon,
+        }) => market::run(&dir, format, horizon.map(usize::from)),
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)

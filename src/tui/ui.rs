@@ -219,17 +219,32 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // This pane's keys first, then the ones that work everywhere.
     let scopes = app.scopes();
-    let local: Vec<_> = scopes.iter().copied().filter(|s| *s != super::keymap::Scope::Global).collect();
+    let local: Vec<_> = scopes
+        .iter()
+        .copied()
+        .filter(|s| *s != super::keymap::Scope::Global)
+        .collect();
     let mut lines: Vec<Line> = Vec::new();
     let entry = |(k, d): &(String, &str)| {
-        Line::from(vec![Span::styled(format!("{k:>11} "), theme.key), Span::styled(d.to_string(), theme.base)])
+        Line::from(vec![
+            Span::styled(format!("{k:>11} "), theme.key),
+            Span::styled(d.to_string(), theme.base),
+        ])
     };
     if !local.is_empty() {
-        lines.push(Line::from(Span::styled(format!("{} pane", app.pane.title()), theme.header)));
+        lines.push(Line::from(Span::styled(
+            format!("{} pane", app.pane.title()),
+            theme.header,
+        )));
         lines.extend(app.keymap.help(&local).iter().map(entry));
     }
     lines.push(Line::from(Span::styled("everywhere", theme.header)));
-    lines.extend(app.keymap.help(&[super::keymap::Scope::Global]).iter().map(entry));
+    lines.extend(
+        app.keymap
+            .help(&[super::keymap::Scope::Global])
+            .iter()
+            .map(entry),
+    );
     let col_w = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2;
     let avail = area.height.saturating_sub(4).max(1);
     let columns = (lines.len() as u16).div_ceil(avail).max(1);
@@ -239,7 +254,10 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(format!(" Keys — {} ", app.pane.title()), theme.title))
+        .title(Span::styled(
+            format!(" Keys — {} ", app.pane.title()),
+            theme.title,
+        ))
         .title_bottom(Span::styled(" Esc or ? closes ", theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -248,7 +266,12 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if x >= inner.x + inner.width {
             break;
         }
-        let r = Rect { x, y: inner.y, width: col_w.min(inner.x + inner.width - x), height: inner.height };
+        let r = Rect {
+            x,
+            y: inner.y,
+            width: col_w.min(inner.x + inner.width - x),
+            height: inner.height,
+        };
         frame.render_widget(Paragraph::new(chunk.to_vec()), r);
     }
 }
