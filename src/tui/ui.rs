@@ -123,21 +123,19 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
+    let narrow = area.width < 72;
     for (i, pane) in Pane::ALL.iter().enumerate() {
-        let label = if app.presentation || area.width < 70 {
-            format!(
-                " {} {} ",
-                i + 1,
-                &pane.title()[..pane.title().len().min(if area.width < 70 { 5 } else { 10 })]
-            )
+        let active = *pane == app.pane;
+        // Narrow screens show only the numbers of the other panes.
+        let label = if narrow && !active {
+            format!(" {} ", i + 1)
         } else {
             format!(" {} {} ", i + 1, pane.title())
         };
-        if *pane == app.pane {
-            spans.push(Span::styled(label, theme.tab_active));
-        } else {
-            spans.push(Span::styled(label, theme.base));
-        }
+        spans.push(Span::styled(
+            label,
+            if active { theme.tab_active } else { theme.base },
+        ));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let name = app.ws.name();

@@ -114,7 +114,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
     }
     let full = table_area.width >= 100 && !app.presentation;
-    let (header, widths) = if full {
+    let (header, widths) = if app.presentation {
+        (
+            vec!["id", "title", "priority", "scn"],
+            vec![
+                Constraint::Length(9),
+                Constraint::Fill(1),
+                Constraint::Length(8),
+                Constraint::Length(4),
+            ],
+        )
+    } else if full {
         (
             vec![
                 "id", "title", "kind", "priority", "horizon", "KPI", "owner", "status", "scn",

@@ -102,7 +102,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
     }
     let full = table_area.width >= 100 && !app.presentation;
-    let (header, widths) = if full {
+    let (header, widths) = if app.presentation {
+        (
+            vec!["id", "title", "level", "review"],
+            vec![
+                Constraint::Length(9),
+                Constraint::Fill(1),
+                Constraint::Length(12),
+                Constraint::Length(12),
+            ],
+        )
+    } else if full {
         (
             vec![
                 "id", "title", "category", "L×I", "level", "resid.", "status", "review", "owner",
@@ -157,6 +167,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 Some(d) => Cell::from(d.to_string()),
                 None => Cell::from("—"),
             };
+            if app.presentation {
+                return vec![
+                    Cell::from(r.id.clone()),
+                    Cell::from(r.title.clone()),
+                    level_cell,
+                    review,
+                ];
+            }
             let mut cells = vec![Cell::from(r.id.clone()), Cell::from(r.title.clone())];
             if full {
                 cells.push(Cell::from(r.category.clone()));
