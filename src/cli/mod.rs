@@ -1,6 +1,9 @@
 //! The headless command line: argument definitions and the commands that do
 //! not need a terminal.
 
+pub mod report;
+pub mod score;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,6 +96,30 @@ pub enum Command {
     /// Change one field in place; exactly that line changes in the file.
     #[command(after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004")]
     Set { dir: PathBuf, field: String, value: String },
+    /// Score and rank the scenarios, with ranking stability and the money.
+    #[command(after_help = "Examples:\n  lodestar score DIR\n  lodestar score DIR --method topsis --format json --samples 20000 --seed 7\n  lodestar score DIR --samples 0   (no Monte Carlo)")]
+    Score {
+        dir: PathBuf,
+        /// Scoring method (default: the workspace's `[scoring] method`).
+        #[arg(long, value_enum)]
+        method: Option<score::MethodArg>,
+        #[arg(long, value_enum, default_value_t)]
+        format: score::ScoreFormat,
+        /// Monte Carlo samples for ranking stability (default: the workspace's; 0 = none).
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Seed for the sampler (default: the workspace's).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Write a Markdown report: flow, ranking and stability, revenue, needs, risks, training.
+    #[command(after_help = "Examples:\n  lodestar report DIR > report.md\n  lodestar report DIR -o report.md")]
+    Report {
+        dir: PathBuf,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
@@ -373,6 +400,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Get { dir, field }) => get(&dir, &field),
         Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
+        Some(Command::Score { dir, method, format, samples, seed }) => score::score(&dir, method, format, samples, seed),
+        Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
         None => summary_of(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)
