@@ -87,10 +87,13 @@ pub struct Matrix {
     /// TOPSIS: best and worst rⱼ per criterion (direction-aware).
     topsis_best: Vec<f64>,
     topsis_worst: Vec<f64>,
-    /// TOPSIS: (rᵢⱼ − bestⱼ)² and (rᵢⱼ − worstⱼ)², row-major, so that
+    /// TOPSIS: (rᵢⱼ − bestⱼ)² and (rᵢⱼ − worstⱼ)², column-major, so that
     /// d±² = Σ wⱼ² · gap±ᵢⱼ for any weights.
     gap_best: Vec<f64>,
     gap_worst: Vec<f64>,
+    /// `normalised`, column-major: scoring runs down the columns, which
+    /// vectorises across scenarios.
+    normalised_cols: Vec<f64>,
 }
 
 impl Matrix {
@@ -153,7 +156,9 @@ impl Matrix {
             topsis_worst: vec![],
             gap_best: vec![],
             gap_worst: vec![],
+            normalised_cols: vec![],
         };
+        mx.normalised_cols = transpose(&mx.normalised, n, m);
         mx.prepare_topsis(criteria);
         Ok(mx)
     }
@@ -244,18 +249,20 @@ impl Matrix {
             self.topsis_best[j] = best;
             self.topsis_worst[j] = worst;
         }
-        self.gap_best = self
+        let gap_best: Vec<f64> = self
             .topsis_r
             .iter()
             .enumerate()
             .map(|(k, &r)| (r - self.topsis_best[k % m]).powi(2))
             .collect();
-        self.gap_worst = self
+        let gap_worst: Vec<f64> = self
             .topsis_r
             .iter()
             .enumerate()
             .map(|(k, &r)| (r - self.topsis_worst[k % m]).powi(2))
             .collect();
+        self.gap_best = transpose(&gap_best, n, m);
+        self.gap_worst = transpose(&gap_worst, n, m);
     }
 
     pub fn n_scenarios(&self) -> usize {
@@ -282,31 +289,38 @@ impl Matrix {
     /// Scores of every scenario under `w` (normalised weights, one per
     /// criterion) into `out`. The hot loop of the Monte Carlo.
     pub fn scores_into(&self, w: &[f64], method: Method, out: &mut [f64]) {
-        let m = self.n_criteria();
+        let n = self.n_scenarios();
+        let out = &mut out[..n];
+        // Column by column: each scenario still sums its criteria in order
+        // (the same result as a row-wise dot product), but the inner loop
+        // runs across scenarios and vectorises.
         match method {
             Method::WeightedSum => {
-                for (o, row) in out.iter_mut().zip(self.normalised.chunks_exact(m)) {
-                    *o = row.iter().zip(w).map(|(x, w)| x * w).sum();
+                out.fill(0.0);
+                for (col, &wj) in self.normalised_cols.chunks_exact(n).zip(w) {
+                    for (o, x) in out.iter_mut().zip(col) {
+                        *o += wj * x;
+                    }
                 }
             }
             Method::Topsis => {
-                let mut w2 = [0.0f64; 64];
-                let w2: &[f64] = if m <= 64 {
-                    for (a, b) in w2.iter_mut().zip(w) {
-                        *a = b * b;
-                    }
-                    &w2[..m]
-                } else {
-                    &w.iter().map(|x| x * x).collect::<Vec<_>>()
-                };
-                let rows = self
+                let mut dm = vec![0.0; n];
+                out.fill(0.0);
+                let cols = self
                     .gap_best
-                    .chunks_exact(m)
-                    .zip(self.gap_worst.chunks_exact(m));
-                for (o, (gb, gw)) in out.iter_mut().zip(rows) {
-                    let dp: f64 = gb.iter().zip(w2).map(|(g, w)| g * w).sum();
-                    let dm: f64 = gw.iter().zip(w2).map(|(g, w)| g * w).sum();
-                    *o = closeness(dp.sqrt(), dm.sqrt());
+                    .chunks_exact(n)
+                    .zip(self.gap_worst.chunks_exact(n));
+                for ((gb, gw), &wj) in cols.zip(w) {
+                    let w2 = wj * wj;
+                    for (o, g) in out.iter_mut().zip(gb) {
+                        *o += w2 * g;
+                    }
+                    for (o, g) in dm.iter_mut().zip(gw) {
+                        *o += w2 * g;
+                    }
+                }
+                for (o, dm) in out.iter_mut().zip(&dm) {
+                    *o = closeness(o.sqrt(), dm.sqrt());
                 }
             }
         }
@@ -318,6 +332,13 @@ impl Matrix {
         self.scores_into(w, method, &mut out);
         out
     }
+}
+
+/// Row-major n × m → column-major.
+fn transpose(a: &[f64], n: usize, m: usize) -> Vec<f64> {
+    (0..m)
+        .flat_map(|j| (0..n).map(move |i| a[i * m + j]))
+        .collect()
 }
 
 /// 100 · d⁻ / (d⁺ + d⁻); 50 when the scenario is both ideal and anti-ideal

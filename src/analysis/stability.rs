@@ -230,11 +230,92 @@ impl Tally {
     }
 }
 
-/// An order-preserving integer key for a score, best (highest) first.
-fn descending_key(x: f64) -> u64 {
-    let b = (x + 0.0).to_bits(); // + 0.0 turns −0 into +0
-    let ordered = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-    !ordered
+/// Sort keys for one sample's scores: the score quantised to the bits the
+/// scenario index leaves free, best first, with the index in the low bits.
+/// Scores are 0–100 for both methods; up to 4,096 scenarios the step is
+/// 100 / 2⁵² ≈ 2·10⁻¹⁴, about the float rounding of a score near 100, so
+/// only scores equal up to rounding count as ties. One `u64` per scenario
+/// sorts several times faster than (score, index) pairs.
+struct Keys {
+    index_bits: u32,
+    scale: f64,
+    keys: Vec<u64>,
+    /// Scratch for the bucket pass.
+    spare: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+impl Keys {
+    fn new(n: usize) -> Keys {
+        let index_bits = usize::BITS - n.saturating_sub(1).leading_zeros();
+        let index_bits = index_bits.max(1);
+        let quant_bits = (64 - index_bits).min(52);
+        let scale = ((1u64 << quant_bits) - 1) as f64 / 100.0;
+        let buckets = (2 * n).next_power_of_two().max(2);
+        Keys {
+            index_bits,
+            scale,
+            keys: vec![0; n],
+            spare: vec![0; n],
+            counts: vec![0; buckets + 1],
+        }
+    }
+
+    fn fill(&mut self, scores: &[f64]) {
+        for (k, (key, s)) in self.keys.iter_mut().zip(scores).enumerate() {
+            let q = ((100.0 - s.clamp(0.0, 100.0)) * self.scale) as u64;
+            *key = (q << self.index_bits) | k as u64;
+        }
+        self.sort();
+    }
+
+    /// One bucket pass over the sample's key range, then each bucket
+    /// sorted: about 2n buckets for n keys, so most hold 0–2 keys.
+    fn sort(&mut self) {
+        let n = self.keys.len();
+        if n < 64 {
+            self.keys.sort_unstable();
+            return;
+        }
+        let (lo, hi) = self
+            .keys
+            .iter()
+            .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+        let buckets = self.counts.len() - 1;
+        let span = (hi - lo) as f64 + 1.0;
+        let scale = buckets as f64 / span;
+        let bucket = |k: u64| (((k - lo) as f64 * scale) as usize).min(buckets - 1);
+        self.counts.fill(0);
+        for &k in &self.keys {
+            self.counts[bucket(k) + 1] += 1;
+        }
+        for b in 1..=buckets {
+            self.counts[b] += self.counts[b - 1];
+        }
+        for &k in &self.keys {
+            let b = bucket(k);
+            self.spare[self.counts[b] as usize] = k;
+            self.counts[b] += 1;
+        }
+        // counts[b] is now the end of bucket b (and the start of b + 1).
+        let mut start = 0;
+        for b in 0..buckets {
+            let end = self.counts[b] as usize;
+            if end - start > 1 {
+                self.spare[start..end].sort_unstable();
+            }
+            start = end;
+        }
+        std::mem::swap(&mut self.keys, &mut self.spare);
+    }
+
+    fn score_part(&self, key: u64) -> u64 {
+        key >> self.index_bits
+    }
+
+    fn index(&self, key: u64) -> usize {
+        (key & ((1u64 << self.index_bits) - 1)) as usize
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -255,28 +336,33 @@ fn run_chunk(
     let mut rng = Rng::for_stream(seed, chunk);
     let mut w = vec![0.0; base.len()];
     let mut scores = vec![0.0; n];
-    let mut keys: Vec<(u64, u32)> = vec![(0, 0); n];
+    let mut keys = Keys::new(n);
     let mut first = vec![0.0; n];
     for _ in 0..len {
         if !rng.dirichlet(alpha, &mut w) {
             w.copy_from_slice(base);
         }
         matrix.scores_into(&w, method, &mut scores);
-        for (k, (key, s)) in keys.iter_mut().zip(&scores).enumerate() {
-            *key = (descending_key(*s), k as u32);
-        }
-        keys.sort_unstable();
-        let top = keys.iter().take_while(|k| k.0 == keys[0].0).count();
+        keys.fill(&scores);
+        let best = keys.score_part(keys.keys[0]);
+        let top = keys
+            .keys
+            .iter()
+            .take_while(|&&k| keys.score_part(k) == best)
+            .count();
         let share = 1.0 / top as f64;
-        for k in &keys[..top] {
-            first[k.1 as usize] += share;
+        for &k in &keys.keys[..top] {
+            first[keys.index(k)] += share;
         }
         let mut rank = 1usize;
-        for (pos, k) in keys.iter().enumerate() {
-            if pos > 0 && k.0 != keys[pos - 1].0 {
+        let mut prev = best;
+        for (pos, &k) in keys.keys.iter().enumerate() {
+            let q = keys.score_part(k);
+            if q != prev {
                 rank = pos + 1;
+                prev = q;
             }
-            let i = k.1 as usize;
+            let i = keys.index(k);
             t.hist[i * n + rank - 1] += 1;
             t.rank_sum[i] += rank as u64;
         }
@@ -538,6 +624,7 @@ fn flip_scan(matrix: &Matrix, w: &[f64], j: usize, winner: usize, method: Method
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rng::Rng;
     use proptest::prelude::*;
 
     fn fixture() -> Matrix {
@@ -693,6 +780,50 @@ mod tests {
             Matrix::from_raw(vec![5.0, 5.0, 1.0, 2.0], 2, vec![false, false], 1.0, 5.0).unwrap();
         let f = flips(&dom, &[0.5, 0.5], Method::WeightedSum).unwrap();
         assert_eq!(f, vec![None, None]);
+    }
+
+    #[test]
+    fn bucket_sort_matches_a_plain_sort() {
+        let mut rng = Rng::new(5);
+        for n in [1usize, 2, 63, 64, 65, 1000, 3000] {
+            let mut k = Keys::new(n);
+            // Clustered scores with exact ties, as real samples have.
+            let scores: Vec<f64> = (0..n)
+                .map(|_| 40.0 + (rng.uniform() * 200.0).floor() / 10.0)
+                .collect();
+            k.fill(&scores);
+            let mut expect = k.keys.clone();
+            expect.sort_unstable();
+            assert_eq!(k.keys, expect);
+            let order: Vec<usize> = k.keys.iter().map(|&x| k.index(x)).collect();
+            for w in order.windows(2) {
+                assert!(
+                    scores[w[0]] > scores[w[1]] || (scores[w[0]] == scores[w[1]] && w[0] < w[1])
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_scenarios_same_result_on_one_and_two_threads() {
+        let mut rng = Rng::new(8);
+        let n = 300;
+        let raw: Vec<f64> = (0..n * 5)
+            .map(|_| 1.0 + (rng.uniform() * 5.0).floor().min(4.0))
+            .collect();
+        let m = Matrix::from_raw(raw, n, vec![false, true, false, false, true], 1.0, 5.0).unwrap();
+        let opts = StabilityOptions {
+            samples: 3_333,
+            seed: 77,
+            concentration: 60.0,
+        };
+        for method in Method::ALL {
+            let w = [0.3, 0.2, 0.2, 0.2, 0.1];
+            let a = run(1, &m, &w, method, &opts);
+            let b = run(2, &m, &w, method, &opts);
+            assert_eq!(a, b);
+            assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
     }
 
     fn run(
