@@ -148,7 +148,6 @@ pub fn stability_with(
 struct Tally {
     n: usize,
     hist: Vec<u32>,
-    rank_sum: Vec<u64>,
     firsts: Vec<(u64, Vec<f64>)>,
     cancelled: bool,
 }
@@ -158,7 +157,6 @@ impl Tally {
         Tally {
             n,
             hist: Vec::new(),
-            rank_sum: vec![0; n],
             firsts: Vec::new(),
             cancelled: false,
         }
@@ -171,9 +169,6 @@ impl Tally {
             for (a, b) in self.hist.iter_mut().zip(&other.hist) {
                 *a += b;
             }
-        }
-        for (a, b) in self.rank_sum.iter_mut().zip(&other.rank_sum) {
-            *a += b;
         }
         self.firsts.extend(other.firsts);
         self.cancelled |= other.cancelled;
@@ -219,10 +214,16 @@ impl Tally {
             rank_p5: pct(0.05),
             rank_median: pct(0.5),
             rank_p95: pct(0.95),
-            mean_rank: self
-                .rank_sum
+            mean_rank: rank_counts
                 .iter()
-                .map(|&s| s as f64 / total as f64)
+                .map(|row| {
+                    let sum: u64 = row
+                        .iter()
+                        .enumerate()
+                        .map(|(r, &c)| (r as u64 + 1) * u64::from(c))
+                        .sum();
+                    sum as f64 / total as f64
+                })
                 .collect(),
             p_first,
             rank_counts,
@@ -242,6 +243,7 @@ struct Keys {
     keys: Vec<u64>,
     /// Scratch for the bucket pass.
     spare: Vec<u64>,
+    bucket: Vec<u32>,
     counts: Vec<u32>,
 }
 
@@ -251,12 +253,14 @@ impl Keys {
         let index_bits = index_bits.max(1);
         let quant_bits = (64 - index_bits).min(52);
         let scale = ((1u64 << quant_bits) - 1) as f64 / 100.0;
-        let buckets = (2 * n).next_power_of_two().max(2);
+        // A power of two, about the number of keys.
+        let buckets = n.next_power_of_two().max(2);
         Keys {
             index_bits,
             scale,
             keys: vec![0; n],
             spare: vec![0; n],
+            bucket: vec![0; n],
             counts: vec![0; buckets + 1],
         }
     }
@@ -270,7 +274,7 @@ impl Keys {
     }
 
     /// One bucket pass over the sample's key range, then each bucket
-    /// sorted: about 2n buckets for n keys, so most hold 0–2 keys.
+    /// sorted: n to 2n buckets for n keys, so most hold 0–2 keys.
     fn sort(&mut self) {
         let n = self.keys.len();
         if n < 64 {
@@ -281,28 +285,35 @@ impl Keys {
             .keys
             .iter()
             .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+        // Bucket = the top bits of (key − lo): a shift, no division.
         let buckets = self.counts.len() - 1;
-        let span = (hi - lo) as f64 + 1.0;
-        let scale = buckets as f64 / span;
-        let bucket = |k: u64| (((k - lo) as f64 * scale) as usize).min(buckets - 1);
+        let bits = u64::BITS - (hi - lo).leading_zeros();
+        let shift = bits.saturating_sub(buckets.trailing_zeros());
         self.counts.fill(0);
-        for &k in &self.keys {
-            self.counts[bucket(k) + 1] += 1;
+        for (&k, b) in self.keys.iter().zip(self.bucket.iter_mut()) {
+            *b = ((k - lo) >> shift) as u32;
+            self.counts[*b as usize + 1] += 1;
         }
         for b in 1..=buckets {
             self.counts[b] += self.counts[b - 1];
         }
-        for &k in &self.keys {
-            let b = bucket(k);
-            self.spare[self.counts[b] as usize] = k;
-            self.counts[b] += 1;
+        for (&k, &b) in self.keys.iter().zip(&self.bucket) {
+            let slot = &mut self.counts[b as usize];
+            self.spare[*slot as usize] = k;
+            *slot += 1;
         }
         // counts[b] is now the end of bucket b (and the start of b + 1).
         let mut start = 0;
         for b in 0..buckets {
             let end = self.counts[b] as usize;
-            if end - start > 1 {
-                self.spare[start..end].sort_unstable();
+            match end - start {
+                0 | 1 => {}
+                2 => {
+                    if self.spare[start] > self.spare[start + 1] {
+                        self.spare.swap(start, start + 1);
+                    }
+                }
+                _ => insertion_sort(&mut self.spare[start..end]),
             }
             start = end;
         }
@@ -315,6 +326,20 @@ impl Keys {
 
     fn index(&self, key: u64) -> usize {
         (key & ((1u64 << self.index_bits) - 1)) as usize
+    }
+}
+
+/// Insertion sort: the buckets are tiny (a large one only when many
+/// scenarios tie, and then the keys arrive already in index order).
+fn insertion_sort(v: &mut [u64]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
     }
 }
 
@@ -364,7 +389,6 @@ fn run_chunk(
             }
             let i = keys.index(k);
             t.hist[i * n + rank - 1] += 1;
-            t.rank_sum[i] += rank as u64;
         }
     }
     t.firsts.push((chunk, first));
