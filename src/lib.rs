@@ -3,6 +3,7 @@
 //! The core (`workspace`, and later `analysis` and `train`) knows nothing
 //! about terminals; `cli` and `tui` are the faces over it.
 
+pub mod analysis;
 pub mod cli;
 pub mod market;
 pub mod tui;

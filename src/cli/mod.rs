@@ -2,6 +2,8 @@
 //! not need a terminal.
 
 pub mod market;
+pub mod report;
+pub mod score;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,6 +120,34 @@ pub enum Command {
         /// Forecast N periods for every series (default: each series' `horizon`).
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
         horizon: Option<u16>,
+    },
+    /// Score and rank the scenarios, with ranking stability and the money.
+    #[command(
+        after_help = "Examples:\n  lodestar score DIR\n  lodestar score DIR --method topsis --format json --samples 20000 --seed 7\n  lodestar score DIR --samples 0   (no Monte Carlo)"
+    )]
+    Score {
+        dir: PathBuf,
+        /// Scoring method (default: the workspace's `[scoring] method`).
+        #[arg(long, value_enum)]
+        method: Option<score::MethodArg>,
+        #[arg(long, value_enum, default_value_t)]
+        format: score::ScoreFormat,
+        /// Monte Carlo samples for ranking stability (default: the workspace's; 0 = none).
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Seed for the sampler (default: the workspace's).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Write a Markdown report: flow, ranking and stability, revenue, needs, risks, training.
+    #[command(
+        after_help = "Examples:\n  lodestar report DIR > report.md\n  lodestar report DIR -o report.md"
+    )]
+    Report {
+        dir: PathBuf,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -439,6 +469,14 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             horizon,
         }) => market::run(&dir, format, horizon.map(usize::from)),
+        Some(Command::Score {
+            dir,
+            method,
+            format,
+            samples,
+            seed,
+        }) => score::score(&dir, method, format, samples, seed),
+        Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)

@@ -1,0 +1,197 @@
+//! Pure computations over the workspace model: scoring, AHP weights, ranking
+//! stability, quadrants, revenue and needs coverage. Nothing here prints or
+//! knows about terminals; every function returns data for `cli` and `tui`.
+//!
+//! A UI calls [`analyse`] after every edit (cheap: no sampling), and runs
+//! [`stability_with`] on a background thread with a progress callback and a
+//! cancel flag. Formulas are documented in `docs/METHOD.md`.
+
+pub mod ahp;
+pub mod coverage;
+pub mod revenue;
+pub mod rng;
+pub mod scoring;
+pub mod stability;
+
+use thiserror::Error;
+
+use crate::workspace::Model;
+
+pub use ahp::{Ahp, InconsistentPair, ahp, ahp_from_matrix};
+pub use coverage::{Coverage, coverage};
+pub use revenue::{Irr, Projection, RevenueModel, irr, npv, payback_month, project};
+pub use scoring::{
+    Contribution, Matrix, Method, Part, Position, Quadrant, Ranking, WeightSource, Weights,
+    quadrants, rank, weights,
+};
+pub use stability::{
+    Flip, Progress, Stability, StabilityOptions, TornadoBar, flips, smallest_flip, stability,
+    stability_with, tornado,
+};
+
+/// Why an analysis could not be done. Every variant comes from user data or
+/// settings, never from a bug; the message says what to change.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AnalysisError {
+    #[error("no criteria defined: add [[criterion]] records to workspace.toml")]
+    NoCriteria,
+    #[error("no scenarios to score: add [[scenario]] records to scenarios.toml")]
+    NoScenarios,
+    #[error("all criterion weights are zero: give at least one criterion a positive weight")]
+    ZeroWeights,
+    #[error(
+        "criterion `{criterion}` has an invalid weight {weight} (weights must be finite and ≥ 0)"
+    )]
+    BadWeight { criterion: String, weight: f64 },
+    #[error("criterion `{criterion}` has min {min} ≥ max {max}: scores cannot be normalised")]
+    BadRange {
+        criterion: String,
+        min: f64,
+        max: f64,
+    },
+    #[error("comparison `{a}` vs `{b}` has an invalid ratio {ratio} (must be finite and > 0)")]
+    BadRatio { a: String, b: String, ratio: f64 },
+    #[error("unknown scoring method `{0}` (use weighted-sum or topsis)")]
+    UnknownMethod(String),
+    #[error("unknown weights source `{0}` (use direct or ahp)")]
+    UnknownWeightSource(String),
+    #[error("weights are for {got} criteria but the matrix has {expected}")]
+    WeightCount { expected: usize, got: usize },
+    #[error(
+        "no criterion has group = \"{0}\": the value-vs-feasibility quadrant needs both groups"
+    )]
+    MissingGroup(&'static str),
+    #[error("invalid setting {name} = {value}: {reason}")]
+    BadSetting {
+        name: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+    #[error("unknown revenue model `{0}` (use usage, subscription, license or ads-value-added)")]
+    UnknownRevenueModel(String),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Everything about the scenarios that is cheap to compute (no sampling):
+/// what a pane recomputes after every edit.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub matrix: Matrix,
+    pub weights: Weights,
+    pub method: Method,
+    pub ranking: Ranking,
+    /// Value-vs-feasibility positions, one per scenario; an error when the
+    /// criteria lack a `value` or `feasibility` group.
+    pub positions: Result<Vec<Position>, AnalysisError>,
+    /// One bar per criterion (±`settings.scoring.delta`).
+    pub tornado: Vec<TornadoBar>,
+    /// Per criterion, the nearest weight at which the winner changes.
+    pub flips: Vec<Option<Flip>>,
+    /// Per scenario (same order as `matrix.scenarios`); `None` when the
+    /// scenario has no revenue model.
+    pub revenue: Vec<Option<Result<Projection, AnalysisError>>>,
+    pub coverage: Coverage,
+}
+
+impl Analysis {
+    /// The smallest single-weight change that makes another scenario win.
+    pub fn smallest_flip(&self) -> Option<&Flip> {
+        smallest_flip(&self.flips)
+    }
+
+    /// Stability options from the workspace settings.
+    pub fn stability_options(model: &Model) -> StabilityOptions {
+        StabilityOptions {
+            samples: model.settings.scoring.samples,
+            seed: model.settings.scoring.seed,
+            concentration: model.settings.scoring.concentration,
+        }
+    }
+}
+
+/// Score, rank and explain every scenario of `model`, with the method from
+/// the settings unless `method` overrides it.
+pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, AnalysisError> {
+    let method = match method {
+        Some(m) => m,
+        None => model.settings.scoring.method.parse()?,
+    };
+    let matrix = Matrix::from_model(model)?;
+    let weights = weights(model)?;
+    let ranking = rank(&matrix, &weights.values, method)?;
+    let s = &model.settings.scoring;
+    let positions = quadrants(
+        &matrix,
+        &weights.values,
+        s.quadrant_value,
+        s.quadrant_feasibility,
+    );
+    let tornado = tornado(&matrix, &weights.values, method, s.delta)?;
+    let flips = flips(&matrix, &weights.values, method)?;
+    let revenue = model
+        .scenarios
+        .iter()
+        .map(|sc| {
+            sc.revenue.as_ref().map(|r| {
+                project(
+                    r,
+                    model.settings.discount_rate,
+                    model.settings.horizon_months,
+                )
+            })
+        })
+        .collect();
+    Ok(Analysis {
+        coverage: coverage(model),
+        matrix,
+        weights,
+        method,
+        ranking,
+        positions,
+        tornado,
+        flips,
+        revenue,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    fn example() -> Model {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces/example");
+        Workspace::open(dir).map(|w| w.model).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_example_workspace_analyses_cleanly() {
+        let model = example();
+        assert!(!model.scenarios.is_empty());
+        let a = analyse(&model, None).unwrap();
+        assert_eq!(a.ranking.scores.len(), model.scenarios.len());
+        assert_eq!(a.weights.source, WeightSource::Ahp);
+        assert!((a.weights.values.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(a.positions.is_ok());
+        assert_eq!(a.tornado.len(), model.criteria.len());
+        assert!(a.revenue.iter().all(|r| matches!(r, Some(Ok(_)))));
+        let st = stability(
+            &a.matrix,
+            &a.weights.values,
+            a.method,
+            &Analysis::stability_options(&model),
+        )
+        .unwrap();
+        assert!((st.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn empty_model_is_an_error_not_a_panic() {
+        let model = Model::default();
+        assert_eq!(
+            analyse(&model, None).unwrap_err(),
+            AnalysisError::NoCriteria
+        );
+    }
+}

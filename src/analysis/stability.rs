@@ -1,0 +1,898 @@
+//! How sure is the ranking? Monte Carlo over the weights (Dirichlet around
+//! the current weights), a tornado of ±δ weight changes, and the smallest
+//! single-weight change that makes another scenario win.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::AnalysisError;
+use super::rng::Rng;
+use super::scoring::{Matrix, Method, checked_weights, competition_ranks, rank};
+
+/// Samples per chunk. Each chunk draws from its own random stream, seeded
+/// from (seed, chunk index), so results do not depend on which thread runs
+/// which chunk, nor on how many threads there are.
+pub const CHUNK: u64 = 1000;
+
+/// Monte Carlo settings (from `[scoring]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StabilityOptions {
+    pub samples: u64,
+    pub seed: u64,
+    /// Dirichlet concentration: αⱼ = concentration · wⱼ. Higher means the
+    /// sampled weights stay closer to the current ones.
+    pub concentration: f64,
+}
+
+impl Default for StabilityOptions {
+    fn default() -> Self {
+        StabilityOptions {
+            samples: 10_000,
+            seed: 42,
+            concentration: 100.0,
+        }
+    }
+}
+
+/// Progress of a running Monte Carlo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.total as f64
+        }
+    }
+}
+
+/// Ranking stability per scenario (matrix order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stability {
+    pub options: StabilityOptions,
+    /// Share of samples in which the scenario ranks first (a k-way tie for
+    /// first gives each 1/k). Sums to 1.
+    pub p_first: Vec<f64>,
+    /// 5th, 50th and 95th percentile rank (nearest-rank method).
+    pub rank_p5: Vec<usize>,
+    pub rank_median: Vec<usize>,
+    pub rank_p95: Vec<usize>,
+    pub mean_rank: Vec<f64>,
+    /// Rank histogram: `rank_counts[i][r]` = samples with scenario i at rank r + 1.
+    pub rank_counts: Vec<Vec<u32>>,
+}
+
+/// Monte Carlo without progress reports or cancellation.
+pub fn stability(
+    matrix: &Matrix,
+    weights: &[f64],
+    method: Method,
+    options: &StabilityOptions,
+) -> Result<Stability, AnalysisError> {
+    stability_with(
+        matrix,
+        weights,
+        method,
+        options,
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+}
+
+/// Monte Carlo over the weights, in parallel on the current rayon pool (run
+/// it inside `ThreadPool::install` to choose the threads).
+///
+/// `progress` is called from worker threads after each chunk of
+/// [`CHUNK`] samples; `cancel` is checked before each chunk, and a
+/// cancelled run returns [`AnalysisError::Cancelled`].
+pub fn stability_with(
+    matrix: &Matrix,
+    weights: &[f64],
+    method: Method,
+    options: &StabilityOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Stability, AnalysisError> {
+    let w = checked_weights(matrix, weights)?;
+    if options.samples == 0 {
+        return Err(AnalysisError::BadSetting {
+            name: "samples",
+            value: "0".into(),
+            reason: "at least one sample is needed",
+        });
+    }
+    if !(options.concentration.is_finite() && options.concentration > 0.0) {
+        return Err(AnalysisError::BadSetting {
+            name: "concentration",
+            value: options.concentration.to_string(),
+            reason: "must be a positive number",
+        });
+    }
+    let n = matrix.n_scenarios();
+    let alpha: Vec<f64> = w.iter().map(|w| options.concentration * w).collect();
+    let total = options.samples;
+    let chunks = total.div_ceil(CHUNK);
+    let done = AtomicU64::new(0);
+    let tally = (0..chunks)
+        .into_par_iter()
+        .fold(
+            || Tally::new(n),
+            |mut t, c| {
+                if cancel.load(Ordering::Relaxed) {
+                    t.cancelled = true;
+                    return t;
+                }
+                let len = CHUNK.min(total - c * CHUNK);
+                run_chunk(matrix, &w, &alpha, method, options.seed, c, len, &mut t);
+                let d = done.fetch_add(len, Ordering::Relaxed) + len;
+                progress(Progress { done: d, total });
+                t
+            },
+        )
+        .reduce(|| Tally::new(n), Tally::merge);
+    if tally.cancelled || cancel.load(Ordering::Relaxed) {
+        return Err(AnalysisError::Cancelled);
+    }
+    Ok(tally.finish(options, total))
+}
+
+/// Per-thread accumulators. Counts are integers (order-free); the
+/// fractional first-place shares are kept per chunk and summed in chunk
+/// order at the end, so the result is bit-identical for any thread count.
+struct Tally {
+    n: usize,
+    hist: Vec<u32>,
+    firsts: Vec<(u64, Vec<f64>)>,
+    cancelled: bool,
+}
+
+impl Tally {
+    fn new(n: usize) -> Tally {
+        Tally {
+            n,
+            hist: Vec::new(),
+            firsts: Vec::new(),
+            cancelled: false,
+        }
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        if self.hist.is_empty() {
+            self.hist = other.hist;
+        } else if !other.hist.is_empty() {
+            for (a, b) in self.hist.iter_mut().zip(&other.hist) {
+                *a += b;
+            }
+        }
+        self.firsts.extend(other.firsts);
+        self.cancelled |= other.cancelled;
+        self
+    }
+
+    fn finish(mut self, options: &StabilityOptions, total: u64) -> Stability {
+        let n = self.n;
+        if self.hist.is_empty() {
+            self.hist = vec![0; n * n];
+        }
+        self.firsts.sort_by_key(|(c, _)| *c);
+        let mut p_first = vec![0.0; n];
+        for (_, f) in &self.firsts {
+            for (p, x) in p_first.iter_mut().zip(f) {
+                *p += x;
+            }
+        }
+        p_first.iter_mut().for_each(|p| *p /= total as f64);
+        let rank_counts: Vec<Vec<u32>> = self
+            .hist
+            .chunks_exact(n.max(1))
+            .map(<[u32]>::to_vec)
+            .collect();
+        let pct = |q: f64| -> Vec<usize> {
+            let need = ((q * total as f64).ceil() as u64).max(1);
+            rank_counts
+                .iter()
+                .map(|row| {
+                    let mut cum = 0u64;
+                    for (r, &c) in row.iter().enumerate() {
+                        cum += u64::from(c);
+                        if cum >= need {
+                            return r + 1;
+                        }
+                    }
+                    n
+                })
+                .collect()
+        };
+        Stability {
+            options: *options,
+            rank_p5: pct(0.05),
+            rank_median: pct(0.5),
+            rank_p95: pct(0.95),
+            mean_rank: rank_counts
+                .iter()
+                .map(|row| {
+                    let sum: u64 = row
+                        .iter()
+                        .enumerate()
+                        .map(|(r, &c)| (r as u64 + 1) * u64::from(c))
+                        .sum();
+                    sum as f64 / total as f64
+                })
+                .collect(),
+            p_first,
+            rank_counts,
+        }
+    }
+}
+
+/// Sort keys for one sample's scores: the score quantised to the bits the
+/// scenario index leaves free, best first, with the index in the low bits.
+/// Scores are 0–100 for both methods; up to 4,096 scenarios the step is
+/// 100 / 2⁵² ≈ 2·10⁻¹⁴, about the float rounding of a score near 100, so
+/// only scores equal up to rounding count as ties. One `u64` per scenario
+/// sorts several times faster than (score, index) pairs.
+struct Keys {
+    index_bits: u32,
+    scale: f64,
+    keys: Vec<u64>,
+    /// Scratch for the bucket pass.
+    spare: Vec<u64>,
+    bucket: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+impl Keys {
+    fn new(n: usize) -> Keys {
+        let index_bits = usize::BITS - n.saturating_sub(1).leading_zeros();
+        let index_bits = index_bits.max(1);
+        let quant_bits = (64 - index_bits).min(52);
+        let scale = ((1u64 << quant_bits) - 1) as f64 / 100.0;
+        // A power of two, about the number of keys.
+        let buckets = n.next_power_of_two().max(2);
+        Keys {
+            index_bits,
+            scale,
+            keys: vec![0; n],
+            spare: vec![0; n],
+            bucket: vec![0; n],
+            counts: vec![0; buckets + 1],
+        }
+    }
+
+    fn fill(&mut self, scores: &[f64]) {
+        for (k, (key, s)) in self.keys.iter_mut().zip(scores).enumerate() {
+            let q = ((100.0 - s.clamp(0.0, 100.0)) * self.scale) as u64;
+            *key = (q << self.index_bits) | k as u64;
+        }
+        self.sort();
+    }
+
+    /// One bucket pass over the sample's key range, then each bucket
+    /// sorted: n to 2n buckets for n keys, so most hold 0–2 keys.
+    fn sort(&mut self) {
+        let n = self.keys.len();
+        if n < 64 {
+            self.keys.sort_unstable();
+            return;
+        }
+        let (lo, hi) = self
+            .keys
+            .iter()
+            .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+        // Bucket = the top bits of (key − lo): a shift, no division.
+        let buckets = self.counts.len() - 1;
+        let bits = u64::BITS - (hi - lo).leading_zeros();
+        let shift = bits.saturating_sub(buckets.trailing_zeros());
+        self.counts.fill(0);
+        for (&k, b) in self.keys.iter().zip(self.bucket.iter_mut()) {
+            *b = ((k - lo) >> shift) as u32;
+            self.counts[*b as usize + 1] += 1;
+        }
+        for b in 1..=buckets {
+            self.counts[b] += self.counts[b - 1];
+        }
+        for (&k, &b) in self.keys.iter().zip(&self.bucket) {
+            let slot = &mut self.counts[b as usize];
+            self.spare[*slot as usize] = k;
+            *slot += 1;
+        }
+        // counts[b] is now the end of bucket b (and the start of b + 1).
+        let mut start = 0;
+        for b in 0..buckets {
+            let end = self.counts[b] as usize;
+            match end - start {
+                0 | 1 => {}
+                2 => {
+                    if self.spare[start] > self.spare[start + 1] {
+                        self.spare.swap(start, start + 1);
+                    }
+                }
+                _ => insertion_sort(&mut self.spare[start..end]),
+            }
+            start = end;
+        }
+        std::mem::swap(&mut self.keys, &mut self.spare);
+    }
+
+    fn score_part(&self, key: u64) -> u64 {
+        key >> self.index_bits
+    }
+
+    fn index(&self, key: u64) -> usize {
+        (key & ((1u64 << self.index_bits) - 1)) as usize
+    }
+}
+
+/// Insertion sort: the buckets are tiny (a large one only when many
+/// scenarios tie, and then the keys arrive already in index order).
+fn insertion_sort(v: &mut [u64]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_chunk(
+    matrix: &Matrix,
+    base: &[f64],
+    alpha: &[f64],
+    method: Method,
+    seed: u64,
+    chunk: u64,
+    len: u64,
+    t: &mut Tally,
+) {
+    let n = matrix.n_scenarios();
+    if t.hist.is_empty() {
+        t.hist = vec![0; n * n];
+    }
+    let mut rng = Rng::for_stream(seed, chunk);
+    let mut w = vec![0.0; base.len()];
+    let mut scores = vec![0.0; n];
+    let mut keys = Keys::new(n);
+    let mut first = vec![0.0; n];
+    for _ in 0..len {
+        if !rng.dirichlet(alpha, &mut w) {
+            w.copy_from_slice(base);
+        }
+        matrix.scores_into(&w, method, &mut scores);
+        keys.fill(&scores);
+        let best = keys.score_part(keys.keys[0]);
+        let top = keys
+            .keys
+            .iter()
+            .take_while(|&&k| keys.score_part(k) == best)
+            .count();
+        let share = 1.0 / top as f64;
+        for &k in &keys.keys[..top] {
+            first[keys.index(k)] += share;
+        }
+        let mut rank = 1usize;
+        let mut prev = best;
+        for (pos, &k) in keys.keys.iter().enumerate() {
+            let q = keys.score_part(k);
+            if q != prev {
+                rank = pos + 1;
+                prev = q;
+            }
+            let i = keys.index(k);
+            t.hist[i * n + rank - 1] += 1;
+        }
+    }
+    t.firsts.push((chunk, first));
+}
+
+/// Scores and ranks with one criterion's weight moved by ±δ (relative).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoBar {
+    pub criterion: usize,
+    /// The criterion's normalised weight now, and after −δ and +δ
+    /// (renormalised, so the others move too).
+    pub weight: f64,
+    pub weight_low: f64,
+    pub weight_high: f64,
+    /// Per scenario, under the lowered and the raised weight.
+    pub scores_low: Vec<f64>,
+    pub scores_high: Vec<f64>,
+    pub ranks_low: Vec<usize>,
+    pub ranks_high: Vec<usize>,
+}
+
+impl TornadoBar {
+    /// Score swing of scenario `i`: |high − low|.
+    pub fn swing(&self, i: usize) -> f64 {
+        match (self.scores_high.get(i), self.scores_low.get(i)) {
+            (Some(h), Some(l)) => (h - l).abs(),
+            _ => 0.0,
+        }
+    }
+
+    /// Best and worst rank scenario `i` reaches across the two moves.
+    pub fn rank_range(&self, i: usize) -> (usize, usize) {
+        let a = self.ranks_low.get(i).copied().unwrap_or(0);
+        let b = self.ranks_high.get(i).copied().unwrap_or(0);
+        (a.min(b), a.max(b))
+    }
+}
+
+/// One bar per criterion: its weight × (1 − δ) and × (1 + δ), all weights
+/// renormalised to sum to 1. `delta` is relative (0.1 = ±10 %).
+pub fn tornado(
+    matrix: &Matrix,
+    weights: &[f64],
+    method: Method,
+    delta: f64,
+) -> Result<Vec<TornadoBar>, AnalysisError> {
+    let w = checked_weights(matrix, weights)?;
+    if !(delta.is_finite() && (0.0..=1.0).contains(&delta)) {
+        return Err(AnalysisError::BadSetting {
+            name: "delta",
+            value: delta.to_string(),
+            reason: "must be between 0 and 1",
+        });
+    }
+    let moved = |j: usize, factor: f64| -> Vec<f64> {
+        let mut v = w.clone();
+        v[j] *= factor;
+        let s: f64 = v.iter().sum();
+        if s > 0.0 {
+            v.iter().map(|x| x / s).collect()
+        } else {
+            w.clone()
+        }
+    };
+    Ok((0..matrix.n_criteria())
+        .map(|j| {
+            let lo = moved(j, 1.0 - delta);
+            let hi = moved(j, 1.0 + delta);
+            let scores_low = matrix.scores(&lo, method);
+            let scores_high = matrix.scores(&hi, method);
+            TornadoBar {
+                criterion: j,
+                weight: w[j],
+                weight_low: lo[j],
+                weight_high: hi[j],
+                ranks_low: competition_ranks(&scores_low),
+                ranks_high: competition_ranks(&scores_high),
+                scores_low,
+                scores_high,
+            }
+        })
+        .collect())
+}
+
+/// Where changing one criterion's weight makes another scenario at least
+/// as good as the current winner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flip {
+    pub criterion: usize,
+    /// The criterion's normalised weight now and at the flip (the other
+    /// weights keep their proportions and fill the rest up to 1).
+    pub from: f64,
+    pub to: f64,
+    /// The current winner and the scenario that catches it.
+    pub winner: usize,
+    pub rival: usize,
+}
+
+impl Flip {
+    /// Absolute change in the weight (signed).
+    pub fn change(&self) -> f64 {
+        self.to - self.from
+    }
+
+    /// Change relative to the current weight, when it is not zero.
+    pub fn relative(&self) -> Option<f64> {
+        (self.from > 0.0).then(|| self.change() / self.from)
+    }
+}
+
+/// The flip with the smallest absolute weight change.
+pub fn smallest_flip(flips: &[Option<Flip>]) -> Option<&Flip> {
+    flips
+        .iter()
+        .flatten()
+        .min_by(|a, b| a.change().abs().total_cmp(&b.change().abs()))
+}
+
+/// Weights with criterion `j` set to `x` and the others scaled to sum to
+/// 1 − x in their current proportions (equal shares when they are all 0).
+fn weights_at(w: &[f64], j: usize, x: f64) -> Vec<f64> {
+    let rest = 1.0 - w[j];
+    let m = w.len();
+    w.iter()
+        .enumerate()
+        .map(|(k, &wk)| {
+            if k == j {
+                x
+            } else if rest > 1e-12 {
+                (1.0 - x) * wk / rest
+            } else {
+                (1.0 - x) / (m as f64 - 1.0)
+            }
+        })
+        .collect()
+}
+
+/// For each criterion, the nearest weight (in either direction) at which
+/// another scenario catches up with the winner; `None` when no weight in
+/// [0, 1] does it. Exact for the weighted sum (scores are linear in the
+/// weight); for TOPSIS a scan in steps of 0.0025 refined by bisection.
+pub fn flips(
+    matrix: &Matrix,
+    weights: &[f64],
+    method: Method,
+) -> Result<Vec<Option<Flip>>, AnalysisError> {
+    let w = checked_weights(matrix, weights)?;
+    let m = matrix.n_criteria();
+    let n = matrix.n_scenarios();
+    if n < 2 || m < 2 {
+        return Ok(vec![None; m]);
+    }
+    let winner = rank(matrix, &w, method)?.winner();
+    Ok((0..m)
+        .map(|j| match method {
+            Method::WeightedSum => flip_linear(matrix, &w, j, winner),
+            Method::Topsis => flip_scan(matrix, &w, j, winner, method),
+        })
+        .collect())
+}
+
+fn flip_linear(matrix: &Matrix, w: &[f64], j: usize, winner: usize) -> Option<Flip> {
+    // s_i(x) = x · n_ij + (1 − x) · R_i, R_i = score under the others' weights alone.
+    let rest = weights_at(w, j, 0.0);
+    let r = matrix.scores(&rest, Method::WeightedSum);
+    let from = w[j];
+    let mut best: Option<Flip> = None;
+    for i in (0..matrix.n_scenarios()).filter(|&i| i != winner) {
+        let a = matrix.normalised(i, j) - matrix.normalised(winner, j);
+        let b = r[i] - r[winner];
+        // D(x) = b + x (a − b) ≥ 0 means the rival catches up.
+        let to = if (a - b).abs() < 1e-12 {
+            if b >= -1e-12 { from } else { continue }
+        } else {
+            let x = -b / (a - b);
+            if !(-1e-12..=1.0 + 1e-12).contains(&x) {
+                continue;
+            }
+            x.clamp(0.0, 1.0)
+        };
+        if best
+            .as_ref()
+            .is_none_or(|f| (to - from).abs() < f.change().abs())
+        {
+            best = Some(Flip {
+                criterion: j,
+                from,
+                to,
+                winner,
+                rival: i,
+            });
+        }
+    }
+    best
+}
+
+fn flip_scan(matrix: &Matrix, w: &[f64], j: usize, winner: usize, method: Method) -> Option<Flip> {
+    let from = w[j];
+    // The best rival at x, when it is at least as good as the winner.
+    let caught = |x: f64| -> Option<usize> {
+        let s = matrix.scores(&weights_at(w, j, x), method);
+        let (rival, best) = s
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != winner)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))?;
+        (*best >= s[winner]).then_some(rival)
+    };
+    if let Some(rival) = caught(from) {
+        return Some(Flip {
+            criterion: j,
+            from,
+            to: from,
+            winner,
+            rival,
+        });
+    }
+    const STEP: f64 = 0.0025;
+    let mut found: Vec<Flip> = Vec::new();
+    for dir in [1.0, -1.0] {
+        let mut prev = from;
+        loop {
+            let x = (prev + dir * STEP).clamp(0.0, 1.0);
+            if caught(x).is_some() {
+                // Bisect between prev (not caught) and x (caught).
+                let (mut lo, mut hi) = (prev, x);
+                for _ in 0..60 {
+                    let mid = 0.5 * (lo + hi);
+                    if caught(mid).is_some() {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                if let Some(rival) = caught(hi) {
+                    found.push(Flip {
+                        criterion: j,
+                        from,
+                        to: hi,
+                        winner,
+                        rival,
+                    });
+                }
+                break;
+            }
+            if x == 0.0 || x == 1.0 {
+                break;
+            }
+            prev = x;
+        }
+    }
+    found
+        .into_iter()
+        .min_by(|a, b| a.change().abs().total_cmp(&b.change().abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rng::Rng;
+    use proptest::prelude::*;
+
+    fn fixture() -> Matrix {
+        #[rustfmt::skip]
+        let raw = vec![
+            5.0, 2.0, 4.0,
+            3.0, 4.0, 2.0,
+            1.0, 5.0, 1.0,
+            2.0, 2.0, 5.0,
+        ];
+        Matrix::from_raw(raw, 4, vec![false, false, true], 1.0, 5.0).unwrap()
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn p_first_sums_to_one_and_percentiles_are_ordered() {
+        let m = fixture();
+        let opts = StabilityOptions {
+            samples: 5_500,
+            seed: 9,
+            concentration: 20.0,
+        };
+        let s = stability(&m, &[0.5, 0.3, 0.2], Method::WeightedSum, &opts).unwrap();
+        assert!((s.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        for i in 0..4 {
+            assert!(s.rank_p5[i] <= s.rank_median[i] && s.rank_median[i] <= s.rank_p95[i]);
+            assert_eq!(
+                s.rank_counts[i].iter().map(|&c| u64::from(c)).sum::<u64>(),
+                5_500
+            );
+        }
+        // Scenario 4 is dominated by scenario 1... except on criterion 2; it
+        // should essentially never win.
+        assert!(s.p_first[3] < 0.01);
+    }
+
+    #[test]
+    fn identical_scenarios_share_first_place() {
+        let m =
+            Matrix::from_raw(vec![4.0, 2.0, 4.0, 2.0], 2, vec![false, false], 1.0, 5.0).unwrap();
+        let s = stability(
+            &m,
+            &[1.0, 1.0],
+            Method::WeightedSum,
+            &StabilityOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(s.p_first, vec![0.5, 0.5]);
+        assert_eq!(s.rank_p95, vec![1, 1]);
+    }
+
+    #[test]
+    fn cancel_and_progress() {
+        let m = fixture();
+        let opts = StabilityOptions {
+            samples: 10_000,
+            seed: 1,
+            concentration: 50.0,
+        };
+        let seen = AtomicU64::new(0);
+        let s = stability_with(
+            &m,
+            &[1.0, 1.0, 1.0],
+            Method::Topsis,
+            &opts,
+            &|p| {
+                seen.fetch_max(p.done, Ordering::Relaxed);
+            },
+            &AtomicBool::new(false),
+        );
+        assert!(s.is_ok());
+        assert_eq!(seen.load(Ordering::Relaxed), 10_000);
+        let cancelled = stability_with(
+            &m,
+            &[1.0, 1.0, 1.0],
+            Method::Topsis,
+            &opts,
+            &|_| {},
+            &AtomicBool::new(true),
+        );
+        assert_eq!(cancelled.unwrap_err(), AnalysisError::Cancelled);
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        let m = fixture();
+        let w = [1.0, 1.0, 1.0];
+        let zero = StabilityOptions {
+            samples: 0,
+            ..Default::default()
+        };
+        assert!(matches!(
+            stability(&m, &w, Method::WeightedSum, &zero),
+            Err(AnalysisError::BadSetting { .. })
+        ));
+        let flat = StabilityOptions {
+            concentration: 0.0,
+            ..Default::default()
+        };
+        assert!(matches!(
+            stability(&m, &w, Method::WeightedSum, &flat),
+            Err(AnalysisError::BadSetting { .. })
+        ));
+        assert!(matches!(
+            tornado(&m, &w, Method::WeightedSum, 2.0),
+            Err(AnalysisError::BadSetting { .. })
+        ));
+    }
+
+    #[test]
+    fn tornado_by_hand() {
+        // Weights 0.5, 0.3, 0.2; criterion 1 × 1.1 → 0.55 / 1.05.
+        let m = fixture();
+        let bars = tornado(&m, &[0.5, 0.3, 0.2], Method::WeightedSum, 0.1).unwrap();
+        assert_eq!(bars.len(), 3);
+        let b = &bars[0];
+        assert!((b.weight_high - 0.55 / 1.05).abs() < 1e-12);
+        assert!((b.weight_low - 0.45 / 0.95).abs() < 1e-12);
+        // Scenario 1 (normalised 100, 25, 25): high = (55 + 7.5 + 5) / 1.05.
+        assert!((b.scores_high[0] - 67.5 / 1.05).abs() < 1e-9);
+        // Scenario 2 (50, 75, 75): low = (22.5 + 22.5 + 15) / 0.95.
+        assert!((b.scores_low[1] - 60.0 / 0.95).abs() < 1e-9);
+        // At 0.5/0.3/0.2 scenarios 1 and 2 tie (62.5); raising criterion 1 puts 1 ahead.
+        assert_eq!(b.ranks_high[0], 1);
+        assert_eq!(b.ranks_low[1], 1);
+    }
+
+    #[test]
+    fn flip_by_hand() {
+        // Two scenarios, two criteria: A = (100, 0), B = (0, 100) normalised.
+        // Weights 0.6 / 0.4: A wins 60 to 40; they tie when w1 = 0.5.
+        let m =
+            Matrix::from_raw(vec![5.0, 1.0, 1.0, 5.0], 2, vec![false, false], 1.0, 5.0).unwrap();
+        for method in Method::ALL {
+            let f = flips(&m, &[0.6, 0.4], method).unwrap();
+            let f0 = f[0].clone().unwrap();
+            assert_eq!((f0.winner, f0.rival), (0, 1));
+            assert!((f0.to - 0.5).abs() < 1e-9, "{method}: {f0:?}");
+            assert!((f0.change() + 0.1).abs() < 1e-9);
+            let f1 = f[1].clone().unwrap();
+            assert!((f1.to - 0.5).abs() < 1e-9);
+            let s = smallest_flip(&f).unwrap();
+            assert!((s.change().abs() - 0.1).abs() < 1e-9);
+        }
+        // A scenario best on every criterion never loses.
+        let dom =
+            Matrix::from_raw(vec![5.0, 5.0, 1.0, 2.0], 2, vec![false, false], 1.0, 5.0).unwrap();
+        let f = flips(&dom, &[0.5, 0.5], Method::WeightedSum).unwrap();
+        assert_eq!(f, vec![None, None]);
+    }
+
+    #[test]
+    fn bucket_sort_matches_a_plain_sort() {
+        let mut rng = Rng::new(5);
+        for n in [1usize, 2, 63, 64, 65, 1000, 3000] {
+            let mut k = Keys::new(n);
+            // Clustered scores with exact ties, as real samples have.
+            let scores: Vec<f64> = (0..n)
+                .map(|_| 40.0 + (rng.uniform() * 200.0).floor() / 10.0)
+                .collect();
+            k.fill(&scores);
+            let mut expect = k.keys.clone();
+            expect.sort_unstable();
+            assert_eq!(k.keys, expect);
+            let order: Vec<usize> = k.keys.iter().map(|&x| k.index(x)).collect();
+            for w in order.windows(2) {
+                assert!(
+                    scores[w[0]] > scores[w[1]] || (scores[w[0]] == scores[w[1]] && w[0] < w[1])
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_scenarios_same_result_on_one_and_two_threads() {
+        let mut rng = Rng::new(8);
+        let n = 300;
+        let raw: Vec<f64> = (0..n * 5)
+            .map(|_| 1.0 + (rng.uniform() * 5.0).floor().min(4.0))
+            .collect();
+        let m = Matrix::from_raw(raw, n, vec![false, true, false, false, true], 1.0, 5.0).unwrap();
+        let opts = StabilityOptions {
+            samples: 3_333,
+            seed: 77,
+            concentration: 60.0,
+        };
+        for method in Method::ALL {
+            let w = [0.3, 0.2, 0.2, 0.2, 0.1];
+            let a = run(1, &m, &w, method, &opts);
+            let b = run(2, &m, &w, method, &opts);
+            assert_eq!(a, b);
+            assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+    }
+
+    fn run(
+        threads: usize,
+        m: &Matrix,
+        w: &[f64],
+        method: Method,
+        opts: &StabilityOptions,
+    ) -> Stability {
+        pool(threads).install(|| stability(m, w, method, opts).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn same_seed_same_result_with_one_and_two_threads(
+            raw in prop::collection::vec(1.0f64..=5.0, 5 * 4),
+            w in prop::collection::vec(0.05f64..1.0, 4),
+            seed in any::<u64>(),
+            samples in 1u64..4_500,
+            topsis in any::<bool>(),
+        ) {
+            let m = Matrix::from_raw(raw, 5, vec![false, true, false, false], 1.0, 5.0).unwrap();
+            let method = if topsis { Method::Topsis } else { Method::WeightedSum };
+            let opts = StabilityOptions { samples, seed, concentration: 30.0 };
+            let a = run(1, &m, &w, method, &opts);
+            let b = run(2, &m, &w, method, &opts);
+            prop_assert_eq!(&a, &b);
+            prop_assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+
+        #[test]
+        fn p_first_sums_to_one(
+            raw in prop::collection::vec(1.0f64..=5.0, 6 * 3),
+            w in prop::collection::vec(0.0f64..1.0, 3),
+            concentration in 1.0f64..500.0,
+        ) {
+            prop_assume!(w.iter().sum::<f64>() > 0.01);
+            let m = Matrix::from_raw(raw, 6, vec![false, false, true], 1.0, 5.0).unwrap();
+            let opts = StabilityOptions { samples: 1_500, seed: 3, concentration };
+            for method in Method::ALL {
+                let s = stability(&m, &w, method, &opts).unwrap();
+                prop_assert!((s.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            }
+        }
+    }
+}

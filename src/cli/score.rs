@@ -1,0 +1,544 @@
+//! `lodestar score`: the ranking, its stability and the money, as a table,
+//! JSON (a documented contract, see docs/CLI.md), CSV or Markdown.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use super::{PROBLEMS, open_or_report};
+use crate::analysis::{self, Analysis, AnalysisError, Method, Stability, StabilityOptions};
+use crate::workspace::Model;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MethodArg {
+    /// Σ weight × normalised score (0–100).
+    WeightedSum,
+    /// Closeness to the ideal scenario, × 100.
+    Topsis,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::WeightedSum => Method::WeightedSum,
+            MethodArg::Topsis => Method::Topsis,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ScoreFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+/// The analysis plus the Monte Carlo, as both `score` and `report` need it.
+pub(crate) struct Scored {
+    pub analysis: Analysis,
+    /// `None` when sampling is switched off (`--samples 0`).
+    pub stability: Option<Stability>,
+    pub options: StabilityOptions,
+}
+
+pub(crate) fn compute(
+    model: &Model,
+    method: Option<Method>,
+    samples: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Scored, AnalysisError> {
+    let analysis = analysis::analyse(model, method)?;
+    let mut options = Analysis::stability_options(model);
+    if let Some(s) = samples {
+        options.samples = s;
+    }
+    if let Some(s) = seed {
+        options.seed = s;
+    }
+    let stability = if options.samples == 0 {
+        None
+    } else {
+        Some(analysis::stability(
+            &analysis.matrix,
+            &analysis.weights.values,
+            analysis.method,
+            &options,
+        )?)
+    };
+    Ok(Scored {
+        analysis,
+        stability,
+        options,
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct CriterionOut {
+    id: String,
+    name: String,
+    weight: f64,
+    direction: &'static str,
+    group: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PairOut {
+    a: String,
+    b: String,
+    given: f64,
+    implied: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct AhpOut {
+    lambda_max: f64,
+    ci: f64,
+    cr: Option<f64>,
+    consistent: bool,
+    most_inconsistent_pair: Option<PairOut>,
+    missing_pairs: Vec<[String; 2]>,
+}
+
+#[derive(Debug, Serialize)]
+struct FlipOut {
+    criterion: String,
+    from: f64,
+    to: f64,
+    winner: String,
+    rival: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ContributionOut {
+    criterion: String,
+    normalised: f64,
+    /// Weighted sum: points added; TOPSIS: (v − v⁻)² − (v − v⁺)².
+    value: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct ScenarioOut {
+    id: String,
+    name: String,
+    score: f64,
+    rank: usize,
+    p_first: Option<f64>,
+    rank_p5: Option<usize>,
+    rank_p95: Option<usize>,
+    rank_median: Option<usize>,
+    quadrant: Option<&'static str>,
+    value: Option<f64>,
+    feasibility: Option<f64>,
+    revenue_model: Option<String>,
+    npv: Option<f64>,
+    irr: Option<f64>,
+    irr_monthly: Option<f64>,
+    irr_note: Option<String>,
+    payback_month: Option<usize>,
+    break_even_volume: Option<f64>,
+    gross_margin: Option<f64>,
+    revenue_error: Option<String>,
+    contributions: Vec<ContributionOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ScoreOut {
+    workspace: String,
+    method: &'static str,
+    formula: &'static str,
+    weights_source: &'static str,
+    samples: u64,
+    seed: u64,
+    concentration: f64,
+    currency: String,
+    discount_rate: f64,
+    criteria: Vec<CriterionOut>,
+    ahp: Option<AhpOut>,
+    quadrant_error: Option<String>,
+    smallest_flip: Option<FlipOut>,
+    missing_scores: Vec<[String; 2]>,
+    /// Best first.
+    scenarios: Vec<ScenarioOut>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
+    let a = &s.analysis;
+    let mx = &a.matrix;
+    let crit = |j: usize| mx.criteria.get(j).cloned().unwrap_or_default();
+    let scen = |i: usize| mx.scenarios.get(i).cloned().unwrap_or_default();
+    let criteria = model
+        .criteria
+        .iter()
+        .zip(&a.weights.values)
+        .map(|(c, &w)| CriterionOut {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            weight: w,
+            direction: if c.cost { "cost" } else { "benefit" },
+            group: c.group.clone(),
+        })
+        .collect();
+    let ahp = a.weights.ahp.as_ref().map(|h| AhpOut {
+        lambda_max: h.lambda_max,
+        ci: h.ci,
+        cr: h.cr,
+        consistent: !h.inconsistent(),
+        most_inconsistent_pair: h.worst_pair.as_ref().map(|p| PairOut {
+            a: crit(p.a),
+            b: crit(p.b),
+            given: p.given,
+            implied: p.implied,
+        }),
+        missing_pairs: h.missing.iter().map(|&(x, y)| [crit(x), crit(y)]).collect(),
+    });
+    let scenarios = a
+        .ranking
+        .order
+        .iter()
+        .map(|&i| {
+            let pos = a.positions.as_ref().ok().and_then(|p| p.get(i));
+            let rev = a.revenue.get(i).and_then(Option::as_ref);
+            let proj = rev.and_then(|r| r.as_ref().ok());
+            let st = s.stability.as_ref();
+            ScenarioOut {
+                id: scen(i),
+                name: mx.names.get(i).cloned().unwrap_or_default(),
+                score: a.ranking.scores[i],
+                rank: a.ranking.ranks[i],
+                p_first: st.map(|st| st.p_first[i]),
+                rank_p5: st.map(|st| st.rank_p5[i]),
+                rank_p95: st.map(|st| st.rank_p95[i]),
+                rank_median: st.map(|st| st.rank_median[i]),
+                quadrant: pos.map(|p| p.quadrant.key()),
+                value: pos.map(|p| p.value),
+                feasibility: pos.map(|p| p.feasibility),
+                revenue_model: proj.map(|p| p.model.to_string()),
+                npv: proj.and_then(|p| finite(p.npv)),
+                irr: proj.and_then(|p| p.irr_annual).and_then(finite),
+                irr_monthly: proj.and_then(|p| p.irr.per_period()).and_then(finite),
+                irr_note: proj
+                    .map(|p| p.irr.explain())
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string),
+                payback_month: proj.and_then(|p| p.payback_month),
+                break_even_volume: proj.and_then(|p| p.break_even_volume).and_then(finite),
+                gross_margin: proj.and_then(|p| p.gross_margin).and_then(finite),
+                revenue_error: rev.and_then(|r| r.as_ref().err()).map(ToString::to_string),
+                contributions: a.ranking.contributions[i]
+                    .iter()
+                    .map(|c| ContributionOut {
+                        criterion: crit(c.criterion),
+                        normalised: c.normalised,
+                        value: c.part.signed(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    ScoreOut {
+        workspace: name.to_string(),
+        method: a.method.as_str(),
+        formula: a.method.formula(),
+        weights_source: a.weights.source.as_str(),
+        samples: s.stability.as_ref().map_or(0, |st| st.options.samples),
+        seed: s.options.seed,
+        concentration: s.options.concentration,
+        currency: model.settings.currency.clone(),
+        discount_rate: model.settings.discount_rate,
+        criteria,
+        ahp,
+        quadrant_error: a.positions.as_ref().err().map(ToString::to_string),
+        smallest_flip: a.smallest_flip().map(|f| FlipOut {
+            criterion: crit(f.criterion),
+            from: f.from,
+            to: f.to,
+            winner: scen(f.winner),
+            rival: scen(f.rival),
+        }),
+        missing_scores: mx
+            .missing
+            .iter()
+            .map(|&(i, j)| [scen(i), crit(j)])
+            .collect(),
+        scenarios,
+    }
+}
+
+/// `1234567.8` → `1,234,568`.
+pub(crate) fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let r = x.round();
+    let digits = format!("{}", r.abs() as u64);
+    let mut out = String::new();
+    for (k, ch) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if r < 0.0 { format!("-{out}") } else { out }
+}
+
+pub(crate) fn percent(x: Option<f64>) -> String {
+    x.filter(|x| x.is_finite())
+        .map_or_else(|| "–".into(), |x| format!("{:.1} %", 100.0 * x))
+}
+
+fn opt<T: ToString>(x: Option<T>) -> String {
+    x.map_or_else(|| "–".into(), |x| x.to_string())
+}
+
+fn rank_band(s: &ScenarioOut) -> String {
+    match (s.rank_p5, s.rank_p95) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "–".into(),
+    }
+}
+
+fn header_lines(o: &ScoreOut) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "{} · method {} · weights {}",
+            o.workspace, o.method, o.weights_source
+        ),
+        format!("  {}", o.formula),
+    ];
+    let weights: Vec<String> = o
+        .criteria
+        .iter()
+        .map(|c| format!("{} {:.3}", c.id, c.weight))
+        .collect();
+    lines.push(format!("  weights: {}", weights.join(", ")));
+    if let Some(h) = &o.ahp {
+        let cr =
+            h.cr.map_or_else(|| "n/a (≤ 2 criteria)".into(), |cr| format!("{cr:.3}"));
+        let mut l = format!("  AHP consistency ratio {cr}");
+        if !h.consistent {
+            l.push_str(" > 0.1: revisit the comparisons");
+            if let Some(p) = &h.most_inconsistent_pair {
+                l.push_str(&format!(
+                    " (most inconsistent: {} vs {}, given {:.3}, the weights imply {:.3})",
+                    p.a, p.b, p.given, p.implied
+                ));
+            }
+        }
+        lines.push(l);
+    }
+    if o.samples > 0 {
+        lines.push(format!(
+            "  stability: {} Monte Carlo samples, Dirichlet concentration {}, seed {}",
+            o.samples, o.concentration, o.seed
+        ));
+    }
+    if let Some(f) = &o.smallest_flip {
+        lines.push(format!(
+            "  smallest flip: {} weight {:.3} → {:.3} lets {} catch {}",
+            f.criterion, f.from, f.to, f.rival, f.winner
+        ));
+    }
+    if let Some(e) = &o.quadrant_error {
+        lines.push(format!("  quadrants: {e}"));
+    }
+    for [s, c] in &o.missing_scores {
+        lines.push(format!(
+            "  note: {s} has no score for {c}; counted as the worst value"
+        ));
+    }
+    lines
+}
+
+const COLUMNS: [&str; 10] = [
+    "rank",
+    "id",
+    "score",
+    "P(rank 1)",
+    "rank 5–95 %",
+    "quadrant",
+    "NPV",
+    "IRR/yr",
+    "payback",
+    "name",
+];
+
+fn row(o: &ScoreOut, s: &ScenarioOut) -> [String; 10] {
+    [
+        s.rank.to_string(),
+        s.id.clone(),
+        format!("{:.1}", s.score),
+        percent(s.p_first),
+        rank_band(s),
+        opt(s.quadrant),
+        s.npv.map_or_else(
+            || "–".into(),
+            |n| format!("{} {}", thousands(n), o.currency),
+        ),
+        percent(s.irr),
+        s.payback_month
+            .map_or_else(|| "–".into(), |m| format!("month {m}")),
+        s.name.clone(),
+    ]
+}
+
+fn table(o: &ScoreOut) -> String {
+    let rows: Vec<[String; 10]> = o.scenarios.iter().map(|s| row(o, s)).collect();
+    let mut width = COLUMNS.map(|c| c.chars().count());
+    for r in &rows {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let numeric = [
+        true, false, true, true, true, false, true, true, false, false,
+    ];
+    let line = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let pad = width[k].saturating_sub(c.chars().count());
+                if numeric[k] {
+                    format!("{}{c}", " ".repeat(pad))
+                } else {
+                    format!("{c}{}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let mut out = header_lines(o).join("\n");
+    out.push_str("\n\n");
+    out.push_str(&line(&COLUMNS.map(str::to_string)));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn markdown_table(o: &ScoreOut) -> String {
+    let mut out = String::new();
+    out.push_str("| rank | scenario | score | P(rank 1) | rank 5–95 % | quadrant | NPV | IRR/yr | payback |\n");
+    out.push_str("|---:|---|---:|---:|---:|---|---:|---:|---:|\n");
+    for s in &o.scenarios {
+        let r = row(o, s);
+        out.push_str(&format!(
+            "| {} | {} (`{}`) | {} | {} | {} | {} | {} | {} | {} |\n",
+            r[0],
+            md_escape(&s.name),
+            s.id,
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8]
+        ));
+    }
+    out
+}
+
+pub(crate) fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn markdown(o: &ScoreOut) -> String {
+    let mut out = format!("## Scenario ranking — {}\n\n", md_escape(&o.workspace));
+    for l in header_lines(o).iter().skip(1) {
+        out.push_str(&format!("- {}\n", l.trim()));
+    }
+    out.push('\n');
+    out.push_str(&markdown_table(o));
+    out
+}
+
+fn csv(o: &ScoreOut) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "rank",
+        "id",
+        "name",
+        "score",
+        "p_first",
+        "rank_p5",
+        "rank_p95",
+        "quadrant",
+        "npv",
+        "irr",
+        "payback_month",
+    ]);
+    let num = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+    for s in &o.scenarios {
+        let _ = w.write_record([
+            s.rank.to_string(),
+            s.id.clone(),
+            s.name.clone(),
+            format!("{}", s.score),
+            num(s.p_first),
+            s.rank_p5.map_or_else(String::new, |r| r.to_string()),
+            s.rank_p95.map_or_else(String::new, |r| r.to_string()),
+            s.quadrant.unwrap_or_default().to_string(),
+            num(s.npv),
+            num(s.irr),
+            s.payback_month.map_or_else(String::new, |m| m.to_string()),
+        ]);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+pub fn score(
+    dir: &Path,
+    method: Option<MethodArg>,
+    format: ScoreFormat,
+    samples: Option<u64>,
+    seed: Option<u64>,
+) -> u8 {
+    let ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let scored = match compute(&ws.model, method.map(Method::from), samples, seed) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {}: {e}", dir.display());
+            return PROBLEMS;
+        }
+    };
+    let o = build(&ws.model, ws.name(), &scored);
+    let text = match format {
+        ScoreFormat::Table => table(&o),
+        ScoreFormat::Json => serde_json::to_string_pretty(&o).unwrap_or_default() + "\n",
+        ScoreFormat::Csv => csv(&o),
+        ScoreFormat::Md => markdown(&o),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(1234567.8), "1,234,568");
+        assert_eq!(thousands(-999.4), "-999");
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(f64::NAN), "–");
+    }
+}
