@@ -169,6 +169,14 @@ impl App {
         app
     }
 
+    /// The record kind the current pane adds, edits and deletes, if any.
+    pub fn editable_kind(&self) -> Option<RecordKind> {
+        match self.pane {
+            Pane::Market => Some(MARKET_KINDS[self.market_kind % MARKET_KINDS.len()]),
+            p => p.editable_kind(),
+        }
+    }
+
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
         self.message = Some((text.into(), level));
     }
@@ -188,7 +196,7 @@ impl App {
         if self.pane != Pane::Overview {
             s.push(Scope::List);
         }
-        if self.pane.editable_kind().is_some() {
+        if self.editable_kind().is_some() {
             s.push(Scope::Edit);
         }
         match self.pane {
@@ -482,17 +490,17 @@ impl App {
                 self.say(Level::Info, format!("sorted by {name}"));
             }
             Action::Add => {
-                if let Some(kind) = self.pane.editable_kind() {
+                if let Some(kind) = self.editable_kind() {
                     self.mode = Mode::Form(Box::new(Form::new(&self.ws, kind, None)));
                 }
             }
             Action::Edit => {
-                if let (Some(kind), Some(i)) = (self.pane.editable_kind(), self.selected_record()) {
+                if let (Some(kind), Some(i)) = (self.editable_kind(), self.selected_record()) {
                     self.mode = Mode::Form(Box::new(Form::new(&self.ws, kind, Some(i))));
                 }
             }
             Action::Delete => {
-                if let (Some(kind), Some(i)) = (self.pane.editable_kind(), self.selected_record()) {
+                if let (Some(kind), Some(i)) = (self.editable_kind(), self.selected_record()) {
                     let id = self
                         .ws
                         .ids(kind)
