@@ -88,10 +88,6 @@ pub fn run(dir: &Path) -> Result<(), String> {
     }
     ratatui::restore();
     drop(watcher);
-    if app.ws.is_dirty() {
-        // Quitting with unsaved edits was confirmed; a journal may remain on purpose.
-        let _ = app.ws.write_journal();
-    }
     result
 }
 

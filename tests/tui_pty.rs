@@ -1,0 +1,365 @@
+//! The real binary in a pseudo-terminal, read back through a vt100 parser:
+//! what a user at a terminal sees and what ends up in the files.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Tui {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    bytes: Arc<AtomicUsize>,
+}
+
+const WAIT: Duration = Duration::from_secs(15);
+
+impl Tui {
+    fn start(dir: &Path, cols: u16, rows: u16) -> Tui {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lodestar"));
+        cmd.arg(dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LODESTAR_TODAY", "2026-11-29");
+        cmd.env("LODESTAR_CONFIG", dir.join("no-such-config.toml"));
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let bytes = Arc::new(AtomicUsize::new(0));
+        let (p, b) = (parser.clone(), bytes.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                b.fetch_add(n, Ordering::SeqCst);
+                if let Ok(mut parser) = p.lock() {
+                    parser.process(&buf[..n]);
+                }
+            }
+        });
+        Tui {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            bytes,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.screen().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("`{needle}` did not appear; screen:\n{}", self.screen());
+    }
+
+    fn wait_gone(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if !self.screen().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("`{needle}` did not go away; screen:\n{}", self.screen());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write");
+        self.writer.flush().expect("flush");
+        // Let the program read keys one event at a time, as typed.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        false
+    }
+
+    fn kill_9(&mut self) {
+        let pid = self.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        assert!(self.wait_exit(), "killed process did not exit");
+    }
+
+    /// Bytes written to the terminal since the last call.
+    fn take_bytes(&self) -> usize {
+        self.bytes.swap(0, Ordering::SeqCst)
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn comment_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('#') || l.contains(" # "))
+        .collect()
+}
+
+/// Add a risk through the form: the TOML diff is exactly one new record
+/// with every comment kept; undo and save restores the file byte for byte.
+#[test]
+fn add_a_risk_save_and_undo() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let before = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Needs & goals");
+    t.send("2");
+    t.wait_for("need-001");
+    t.send("6");
+    t.wait_for("Heat map");
+    t.send("a");
+    t.wait_for("New risk");
+    t.send("\t");
+    t.send("Chatbot leaks PII");
+    t.send("\t\t3\t4\r");
+    t.wait_for("added risk risk-016");
+    t.wait_for("unsaved: risks.toml");
+    t.send("\x13"); // Ctrl-s
+    t.wait_for("saved risks.toml");
+    let after = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+    let (removed, added) = common::changed_region(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(
+        added.concat(),
+        "\n[[risk]]\nid = \"risk-016\"\ntitle = \"Chatbot leaks PII\"\ncategory = \"technical\"\nlikelihood = 3\nimpact = 4\nstatus = \"open\"\n"
+    );
+    assert_eq!(comment_lines(&before), comment_lines(&after));
+    for other in [
+        "needs.toml",
+        "market.toml",
+        "scenarios.toml",
+        "workspace.toml",
+        "training.toml",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.join(other)).expect("read"),
+            std::fs::read(common::example().join(other)).expect("read")
+        );
+    }
+    t.send("u");
+    t.wait_for("undid: added risk risk-016");
+    t.send("\x13");
+    t.wait_for("saved risks.toml");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("risks.toml")).expect("read"),
+        before
+    );
+    t.send("q");
+    assert!(t.wait_exit());
+}
+
+#[test]
+fn resize_to_tiny_and_back() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let mut t = Tui::start(&dir, 80, 24);
+    t.wait_for("Needs & goals");
+    t.resize(20, 6);
+    t.wait_for("too small");
+    t.resize(80, 24);
+    t.wait_for("Needs & goals");
+    t.send("q");
+    assert!(t.wait_exit());
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let before = std::fs::read_to_string(dir.join("needs.toml")).expect("read");
+    let mut t = Tui::start(&dir, 80, 24);
+    t.wait_for("Needs & goals");
+    t.send("2");
+    t.wait_for("need-001");
+    t.send("e");
+    t.wait_for("Edit need");
+    t.send("\t"); // title
+    t.send("Offers customers redeem\r");
+    t.wait_for("set title = Offers customers redeem");
+    t.send("q");
+    t.wait_for("Unsaved changes");
+    t.send("\x1b");
+    t.wait_gone("Unsaved changes");
+    t.send("q");
+    t.wait_for("Unsaved changes");
+    t.send("d");
+    assert!(t.wait_exit(), "discard and quit exits");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("needs.toml")).expect("read"),
+        before
+    );
+    assert!(
+        !dir.join(".lodestar/recovery.json").exists(),
+        "discarding removes the journal"
+    );
+}
+
+/// `kill -9` with unsaved edits: the next start offers to restore them.
+#[test]
+fn kill_9_then_recover() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Needs & goals");
+    t.send("6");
+    t.wait_for("Heat map");
+    t.send("a");
+    t.wait_for("New risk");
+    t.send("\tSupplier outage\r");
+    t.wait_for("added risk risk-016");
+    let journal = dir.join(".lodestar/recovery.json");
+    let start = Instant::now();
+    while !journal.exists() && start.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        journal.exists(),
+        "journal written within a second or so of the edit"
+    );
+    assert!(start.elapsed() < Duration::from_secs(3));
+    t.kill_9();
+    drop(t);
+    assert!(
+        !std::fs::read_to_string(dir.join("risks.toml"))
+            .expect("read")
+            .contains("Supplier outage")
+    );
+    assert!(
+        std::fs::read_to_string(dir.join(".lodestar/.gitignore"))
+            .expect("gitignore")
+            .contains('*')
+    );
+
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Recover unsaved edits");
+    t.send("r");
+    t.wait_for("restored unsaved edits");
+    t.wait_for("unsaved: risks.toml");
+    t.send("\x13");
+    t.wait_for("saved risks.toml");
+    let saved = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+    assert!(saved.contains("title = \"Supplier outage\""), "{saved}");
+    assert!(!journal.exists(), "journal removed after saving");
+    t.send("q");
+    assert!(t.wait_exit());
+}
+
+/// Outside changes: reloaded in place while clean, a prompt while dirty.
+#[test]
+fn external_changes_reload_or_prompt() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let path = dir.join("risks.toml");
+    let mut t = Tui::start(&dir, 120, 30);
+    t.wait_for("Needs & goals");
+    t.send("6");
+    t.wait_for("Heat map");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let pulled = text.replacen(
+        "Assistant invents refund",
+        "Pulled from git: bot invents refund",
+        1,
+    );
+    assert_ne!(text, pulled);
+    std::fs::write(&path, &pulled).expect("write");
+    t.wait_for("reloaded risks.toml");
+    t.wait_for("Pulled from git");
+
+    t.send("a");
+    t.wait_for("New risk");
+    t.send("\tMine\r");
+    t.wait_for("added risk");
+    let theirs = pulled.replacen("Pulled from git", "Second pull", 1);
+    std::fs::write(&path, &theirs).expect("write");
+    t.wait_for("Changed on disk");
+    t.send("t");
+    t.wait_for("took the version on disk");
+    t.wait_for("Second pull");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        theirs,
+        "nothing overwritten"
+    );
+    t.send("q");
+    assert!(t.wait_exit(), "no unsaved edits left, so q quits at once");
+}
+
+/// Over a slow link only what changes is sent: moving the selection one row
+/// at 120×40 writes a few hundred bytes, not a repaint.
+#[test]
+fn moving_the_selection_sends_few_bytes() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let mut t = Tui::start(&dir, 120, 40);
+    t.wait_for("Needs & goals");
+    t.send("6");
+    t.wait_for("Heat map");
+    std::thread::sleep(Duration::from_millis(300));
+    let full = t.take_bytes();
+    t.send("j");
+    t.wait_for("title Assistant invents");
+    std::thread::sleep(Duration::from_millis(300));
+    let moved = t.take_bytes();
+    eprintln!("pane switch: {full} bytes; one-row move: {moved} bytes");
+    assert!(
+        moved > 0 && moved < full,
+        "a move ({moved} B) costs less than a pane switch ({full} B)"
+    );
+    t.send("q");
+    assert!(t.wait_exit());
+}
