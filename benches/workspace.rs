@@ -4,66 +4,14 @@
 //! `cargo bench --bench workspace`. The generated workspace is left in
 //! `target/bench-workspace-10k` for `bench/workspace_memory.sh`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lodestar::workspace::{RecordKind, Target, Workspace};
 
-const N: usize = 10_000;
-
-fn generate(dir: &Path) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    let mut ws = String::from(
-        "# generated for benchmarks\nname = \"Bench\"\ncurrency = \"EUR\"\ndiscount-rate = 0.1\n",
-    );
-    for (id, group) in [
-        ("value", "value"),
-        ("feasibility", "feasibility"),
-        ("data", "feasibility"),
-        ("risk", "feasibility"),
-    ] {
-        let _ = write!(
-            ws,
-            "\n[[criterion]]\nid = \"{id}\"\nname = \"{id}\"\nweight = 0.25\ngroup = \"{group}\"\n"
-        );
-    }
-    let mut needs = String::from("# needs\n");
-    let mut scenarios = String::from("# scenarios\n");
-    let mut risks = String::from("# risks\n");
-    let mut market = String::from("# market\n");
-    for i in 0..N {
-        let _ = write!(
-            needs,
-            "\n[[need]]\nid = \"need-{i:05}\"\ntitle = \"Need number {i} with a realistic title\" # note\nkind = \"business\"\npriority = \"must\"\nowner = \"Owner {i}\"\nkpi = {{ metric = \"Cost\", baseline = 4.1, target = 2.5, due = 2027-12-31 }}\n"
-        );
-        let _ = write!(
-            scenarios,
-            "\n[[scenario]]\nid = \"scn-{i:05}\"\nname = \"Scenario {i}\"\nstrategies = [\"pain-point\"]\nneeds = [\"need-{i:05}\"]\nscores = {{ value = {}, feasibility = {}, data = 3, risk = 2 }}\n\n[scenario.revenue]\nmodel = \"usage\"\nprice = 0.02\nvolume = 400000\nunit-cost = 0.006\nfixed-cost = 18000\n",
-            1 + i % 5,
-            1 + (i / 5) % 5
-        );
-        let _ = write!(
-            risks,
-            "\n# risk {i}\n[[risk]]\nid = \"risk-{i:05}\"\ntitle = \"Risk {i}\"\ncategory = \"technical\"\nlikelihood = {}\nimpact = {}\nresidual = {{ likelihood = 1, impact = 2 }}\nreview = 2027-01-15\nscenarios = [\"scn-{i:05}\"]\n",
-            1 + i % 5,
-            1 + (i / 3) % 5
-        );
-        let _ = write!(
-            market,
-            "\n[[trend]]\nid = \"trend-{i:05}\"\ntitle = \"Trend {i}\"\ntype = \"technology\"\nimpact = 3\n"
-        );
-    }
-    for (name, text) in [
-        ("workspace.toml", ws),
-        ("needs.toml", needs),
-        ("scenarios.toml", scenarios),
-        ("risks.toml", risks),
-        ("market.toml", market),
-    ] {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-}
+#[path = "generate.rs"]
+mod generate;
+use generate::{N, generate};
 
 fn bench_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -355,11 +355,23 @@ fn moving_the_selection_sends_few_bytes() {
     t.wait_for("title Assistant invents");
     std::thread::sleep(Duration::from_millis(300));
     let moved = t.take_bytes();
-    eprintln!("pane switch: {full} bytes; one-row move: {moved} bytes");
+    eprintln!(
+        "risks pane: pane switch {full} bytes; one-row move {moved} bytes (row highlight + detail panel)"
+    );
     assert!(
         moved > 0 && moved < full,
         "a move ({moved} B) costs less than a pane switch ({full} B)"
     );
+    // A table without a detail that changes: only the two rows are redrawn.
+    t.send("5");
+    t.wait_for("validates scenario");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = t.take_bytes();
+    t.send("j");
+    std::thread::sleep(Duration::from_millis(400));
+    let row_only = t.take_bytes();
+    eprintln!("training pane: one-row move {row_only} bytes");
+    assert!(row_only > 0 && row_only <= 600, "{row_only}");
     t.send("q");
     assert!(t.wait_exit());
 }

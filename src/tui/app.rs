@@ -118,6 +118,16 @@ pub struct App {
     pub journal_due: bool,
     /// Rows visible in the current table (set while drawing; used for paging).
     pub page: usize,
+    /// Derived numbers cached per workspace revision (drawing must stay
+    /// fast with 10,000 records).
+    cache: std::cell::RefCell<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    revision: Option<u64>,
+    coverage: std::rc::Rc<std::collections::HashMap<String, usize>>,
+    problems: Option<(usize, usize)>,
 }
 
 pub const MARKET_KINDS: [RecordKind; 6] = [
@@ -154,6 +164,7 @@ impl App {
             today,
             journal_due: false,
             page: 10,
+            cache: Default::default(),
         };
         if !config.problems.is_empty() {
             app.say(
@@ -167,6 +178,35 @@ impl App {
             Err(e) => app.say(Level::Warn, e),
         }
         app
+    }
+
+    fn fresh_cache(&self) -> std::cell::RefMut<'_, Cache> {
+        let mut c = self.cache.borrow_mut();
+        if c.revision != Some(self.ws.revision()) {
+            *c = Cache {
+                revision: Some(self.ws.revision()),
+                ..Cache::default()
+            };
+            c.coverage = std::rc::Rc::new(self.ws.model.coverage_counts());
+        }
+        c
+    }
+
+    /// How many scenarios address each need.
+    pub fn coverage(&self) -> std::rc::Rc<std::collections::HashMap<String, usize>> {
+        self.fresh_cache().coverage.clone()
+    }
+
+    /// (errors, warnings) of `lodestar check`, recomputed only after changes.
+    pub fn problem_counts(&mut self) -> (usize, usize) {
+        if let Some(p) = self.fresh_cache().problems {
+            return p;
+        }
+        let diags = self.ws.diagnostics();
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let counts = (errors, diags.len() - errors);
+        self.fresh_cache().problems = Some(counts);
+        counts
     }
 
     /// The record kind the current pane adds, edits and deletes, if any.

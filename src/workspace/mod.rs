@@ -44,6 +44,8 @@ pub struct Workspace {
     checks: Vec<FileCheck>,
     /// Files edited since their last check.
     stale: Vec<bool>,
+    /// Counts every change to the model, so views can cache what they derive.
+    revision: u64,
     /// The typed view of every file, kept in step with the documents.
     pub model: Model,
 }
@@ -200,6 +202,7 @@ impl Workspace {
             files,
             checks,
             stale: vec![false; FileKind::ALL.len()],
+            revision: 0,
             model,
         })
     }
@@ -279,6 +282,12 @@ impl Workspace {
 
     pub(crate) fn mark_stale(&mut self, kind: FileKind) {
         self.stale[index(kind)] = true;
+        self.revision += 1;
+    }
+
+    /// Changes with every edit, undo, reload or restore of the model.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Files with unsaved edits.
@@ -332,6 +341,7 @@ impl Workspace {
         self.files[index(kind)] = load.file;
         self.checks[index(kind)] = load.check;
         self.stale[index(kind)] = false;
+        self.revision += 1;
         Ok(())
     }
 

@@ -876,6 +876,20 @@ impl Model {
         self.needs.iter().find(|n| n.id == id)
     }
 
+    /// How many scenarios address each need, for every need at once.
+    pub fn coverage_counts(&self) -> std::collections::HashMap<String, usize> {
+        let mut counts: std::collections::HashMap<String, usize> =
+            self.needs.iter().map(|n| (n.id.clone(), 0)).collect();
+        for s in &self.scenarios {
+            for n in &s.needs {
+                if let Some(c) = counts.get_mut(n) {
+                    *c += 1;
+                }
+            }
+        }
+        counts
+    }
+
     /// How many scenarios address each need.
     pub fn need_coverage(&self, need_id: &str) -> usize {
         self.scenarios

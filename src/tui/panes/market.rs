@@ -156,6 +156,9 @@ fn headers(kind: RecordKind) -> [&'static str; 5] {
 
 pub fn rows(app: &App) -> Vec<usize> {
     let n = app.ws.count(kind(app));
+    if app.market.filter.is_empty() {
+        return (0..n).collect();
+    }
     (0..n)
         .filter(|&i| {
             let (cells, _) = record(app, i);

@@ -43,7 +43,9 @@ pub fn kind_label(k: &str) -> &'static str {
 /// Needs that no scenario addresses (constraints are respected, not
 /// addressed, so they are never flagged).
 pub fn uncovered(app: &App, n: &Need) -> bool {
-    n.kind != "constraint" && n.status != "dropped" && app.ws.model.need_coverage(&n.id) == 0
+    n.kind != "constraint"
+        && n.status != "dropped"
+        && app.coverage().get(&n.id).copied().unwrap_or(0) == 0
 }
 
 pub fn kpi_text(n: &Need) -> String {
@@ -83,7 +85,10 @@ pub fn rows(app: &App) -> Vec<usize> {
         "priority" => rows.sort_by_key(|&i| priority_rank(&m.needs[i].priority)),
         "kind" => rows.sort_by(|&a, &b| m.needs[a].kind.cmp(&m.needs[b].kind)),
         "status" => rows.sort_by(|&a, &b| m.needs[a].status.cmp(&m.needs[b].status)),
-        "coverage" => rows.sort_by_key(|&i| m.need_coverage(&m.needs[i].id)),
+        "coverage" => {
+            let cov = app.coverage();
+            rows.sort_by_key(|&i| cov.get(&m.needs[i].id).copied().unwrap_or(0))
+        }
         "id" => rows.sort_by(|&a, &b| m.needs[a].id.cmp(&m.needs[b].id)),
         _ => {}
     }
@@ -103,6 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(area);
         (a, b)
     };
+    let coverage = app.coverage();
     let m = &app.ws.model;
     let uncovered_count = m.needs.iter().filter(|n| uncovered(app, n)).count();
     let mut title = format!("Needs {}/{}", rows.len(), m.needs.len());
@@ -167,7 +173,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         theme,
         |pos| {
             let n = &m.needs[rows[pos]];
-            let cov = m.need_coverage(&n.id);
+            let cov = coverage.get(&n.id).copied().unwrap_or(0);
             let cov_cell = if uncovered(app, n) {
                 Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
             } else {

@@ -114,8 +114,7 @@ pub fn stages(app: &App) -> Vec<Stage> {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let mut lines = Vec::new();
-    let diags = app.ws.diagnostics();
-    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let (errors, warnings) = app.problem_counts();
     let stages = stages(app);
     for (i, s) in stages.iter().enumerate() {
         let (glyph, style) = match s.state {
@@ -140,14 +139,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         theme.dim,
     )));
     lines.push(Line::default());
-    let check = if diags.is_empty() {
+    let check = if errors + warnings == 0 {
         Span::styled(" ✓ check: no problems", theme.ok)
     } else {
         Span::styled(
             format!(
                 " {} check: {errors} errors, {} warnings — run `lodestar check`",
                 if errors > 0 { "✗" } else { "!" },
-                diags.len() - errors
+                warnings
             ),
             if errors > 0 { theme.error } else { theme.warn },
         )
