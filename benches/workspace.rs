@@ -4,7 +4,7 @@
 //! `cargo bench --bench workspace`. The generated workspace is left in
 //! `target/bench-workspace-10k` for `bench/workspace_memory.sh`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lodestar::workspace::{RecordKind, Target, Workspace};
