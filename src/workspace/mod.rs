@@ -128,6 +128,92 @@ fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
     })
 }
 
+/// Parse trees take several times the size of their file, so files are
+/// loaded in parallel only while the bytes in flight stay under this budget.
+const PARALLEL_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Load every file, on two threads while the files are small, one at a
+/// time when they are large (bounding peak memory).
+fn load_all(root: &Path) -> Vec<Result<FileLoad, Diagnostic>> {
+    use std::sync::Mutex;
+    let sizes: Vec<u64> = FileKind::ALL
+        .iter()
+        .map(|k| {
+            std::fs::metadata(root.join(k.file_name()))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .collect();
+    // Largest first, so the small files fill in beside the big ones.
+    let mut order: Vec<usize> = (0..FileKind::ALL.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    let queue = Mutex::new((order, 0u64));
+    let wake = std::sync::Condvar::new();
+    let results: Mutex<Vec<Option<Result<FileLoad, Diagnostic>>>> =
+        Mutex::new((0..FileKind::ALL.len()).map(|_| None).collect());
+    let worker = || {
+        loop {
+            let i = {
+                let Ok(mut q) = queue.lock() else { return };
+                loop {
+                    let (pending, in_flight) = &mut *q;
+                    let Some(pos) = pending
+                        .iter()
+                        .position(|&i| *in_flight == 0 || *in_flight + sizes[i] <= PARALLEL_BYTES)
+                    else {
+                        if pending.is_empty() {
+                            return;
+                        }
+                        q = match wake.wait(q) {
+                            Ok(q) => q,
+                            Err(_) => return,
+                        };
+                        continue;
+                    };
+                    let i = pending.remove(pos);
+                    *in_flight += sizes[i];
+                    break i;
+                }
+            };
+            let kind = FileKind::ALL[i];
+            let result = load_file(kind, root.join(kind.file_name()));
+            if let Ok(mut r) = results.lock() {
+                r[i] = Some(result);
+            }
+            if let Ok(mut q) = queue.lock() {
+                q.1 -= sizes[i];
+            }
+            wake.notify_all();
+        }
+    };
+    std::thread::scope(|scope| {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(2);
+        for _ in 1..threads {
+            scope.spawn(worker);
+        }
+        worker();
+    });
+    let results = results.into_inner().unwrap_or_default();
+    FileKind::ALL
+        .iter()
+        .zip(results)
+        .map(|(kind, r)| {
+            r.unwrap_or_else(|| {
+                Err(Diagnostic {
+                    file: root.join(kind.file_name()),
+                    line: 0,
+                    col: 0,
+                    severity: Severity::Error,
+                    message: "internal error while reading this file (please report it)".into(),
+                })
+            })
+        })
+        .collect()
+}
+
 impl Workspace {
     /// Open the workspace in `dir`. Files that cannot be read or parsed make
     /// this fail with every such problem listed; validation problems do not
@@ -144,31 +230,7 @@ impl Workspace {
             return Err(OpenError::NotAWorkspace { path: root });
         }
         // Files are independent until cross-file validation: load them in parallel.
-        let results: Vec<Result<FileLoad, Diagnostic>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = FileKind::ALL
-                .into_iter()
-                .map(|kind| {
-                    let path = root.join(kind.file_name());
-                    scope.spawn(move || load_file(kind, path))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .zip(FileKind::ALL)
-                .map(|(h, kind)| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Diagnostic {
-                            file: root.join(kind.file_name()),
-                            line: 0,
-                            col: 0,
-                            severity: Severity::Error,
-                            message: "internal error while reading this file (please report it)"
-                                .into(),
-                        })
-                    })
-                })
-                .collect()
-        });
+        let results = load_all(&root);
         let mut files = Vec::new();
         let mut checks = Vec::new();
         let mut model = Model::default();
