@@ -4,4 +4,5 @@
 //! about terminals; `cli` and `tui` are the faces over it.
 
 pub mod cli;
+pub mod train;
 pub mod workspace;

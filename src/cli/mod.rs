@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod train;
+
 use crate::workspace::edit::show_item;
 use crate::workspace::{self, Diagnostic, FileKind, OpenError, Workspace, format, template};
 
@@ -93,6 +95,10 @@ pub enum Command {
     /// Change one field in place; exactly that line changes in the file.
     #[command(after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004")]
     Set { dir: PathBuf, field: String, value: String },
+    /// Train the prototype model of training.toml; the run is saved under runs/.
+    Train(train::TrainArgs),
+    /// Score a CSV with a saved run: the input's columns plus a probability.
+    Predict(train::PredictArgs),
 }
 
 /// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
@@ -373,6 +379,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Get { dir, field }) => get(&dir, &field),
         Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
+        Some(Command::Train(args)) => train::train(&args),
+        Some(Command::Predict(args)) => train::predict(&args),
         None => summary_of(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)
