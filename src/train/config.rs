@@ -316,9 +316,8 @@ impl TrainConfig {
                 return Err(bad(format!("{name} {v} must be at least 0 and below 1")));
             }
         }
-        if !(self.epsilon.is_finite() && self.epsilon >= 0.0)
-            || !(self.weight_decay.is_finite() && self.weight_decay >= 0.0)
-        {
+        let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+        if !non_negative(self.epsilon) || !non_negative(self.weight_decay) {
             return Err(bad("epsilon and weight-decay must be non-negative numbers"));
         }
         if self.threads > 1024 {

@@ -81,6 +81,7 @@ fn matmul(
 
 /// Forward through every layer for `rows` rows of `x`; hidden activations go
 /// to `acts[l]` (after dropout when `masks` is given), logits to `acts[L-1]`.
+#[allow(clippy::too_many_arguments)]
 fn forward(
     shape: &NetShape,
     act: Activation,
