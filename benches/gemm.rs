@@ -28,7 +28,11 @@ fn direct(n: usize, threads: usize) -> f64 {
     let a = vec![1.0f32; n * n];
     let b = vec![0.5f32; n * n];
     let mut c = vec![0.0f32; n * n];
-    let par = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+    let par = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
     let t = best(5, || {
         // SAFETY: a, b and c are n×n row-major and distinct.
         unsafe {
@@ -62,14 +66,21 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let env = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".into());
     for n in [1024usize, 2048] {
-        let a = Tensor::ones((n, n), candle_core::DType::F32, &Device::Cpu).unwrap_or_else(|e| panic!("{e}"));
+        let a = Tensor::ones((n, n), candle_core::DType::F32, &Device::Cpu)
+            .unwrap_or_else(|e| panic!("{e}"));
         let b = a.affine(0.5, 0.0).unwrap_or_else(|e| panic!("{e}"));
         let t = best(5, || {
             let _ = a.matmul(&b);
         });
-        println!("candle matmul {n}x{n}x{n}  RAYON_NUM_THREADS={env}: {:.1} GFLOP/s", gflops(n, t));
+        println!(
+            "candle matmul {n}x{n}x{n}  RAYON_NUM_THREADS={env}: {:.1} GFLOP/s",
+            gflops(n, t)
+        );
         for threads in [1, cores] {
-            println!("gemm direct   {n}x{n}x{n}  threads={threads}: {:.1} GFLOP/s", direct(n, threads));
+            println!(
+                "gemm direct   {n}x{n}x{n}  threads={threads}: {:.1} GFLOP/s",
+                direct(n, threads)
+            );
         }
     }
 }
