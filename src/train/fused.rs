@@ -369,6 +369,11 @@ impl FusedStep {
         let lr_t = a.lr_t(self.t) as f32;
         let (b1, b2, eps) = (a.beta1 as f32, a.beta2 as f32, a.epsilon as f32);
         let decay = (a.lr * a.weight_decay) as f32;
+        if decay > 0.0 {
+            for p in &mut self.params {
+                *p -= *p * decay;
+            }
+        }
         for (((p, m), v), &g) in self
             .params
             .iter_mut()
@@ -376,9 +381,6 @@ impl FusedStep {
             .zip(&mut self.v)
             .zip(&self.grad)
         {
-            if decay > 0.0 {
-                *p -= *p * decay;
-            }
             *m = b1 * *m + (1.0 - b1) * g;
             *v = b2 * *v + (1.0 - b2) * g * g;
             *p -= lr_t * *m / (v.sqrt() + eps);

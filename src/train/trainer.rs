@@ -488,8 +488,16 @@ pub fn run(
     let dataset = data::load(&data_path, cfg)?;
     let choice = device::choose_device(cfg.device)?;
     let shape = NetShape::new(dataset.features(), &cfg.hidden);
-    let (threads, threads_reason) =
-        device::choose_threads(cfg.threads, cfg.batch_size, shape.widest());
+    let use_ops = cfg.engine == Engine::Ops || !matches!(choice.device, Device::Cpu);
+    let (threads, threads_reason) = if use_ops && matches!(choice.device, Device::Cpu) {
+        // candle's CPU matmul reads its thread count from the environment.
+        (
+            candle_core::utils::get_num_threads(),
+            "candle ops: RAYON_NUM_THREADS or the physical cores",
+        )
+    } else {
+        device::choose_threads(cfg.threads, cfg.batch_size, shape.widest())
+    };
     let (run_id, run_dir) = runs::create_run_dir(&job.root, cfg.seed)?;
     let (date, h, m, s) = runs::utc_now();
     let mut record = RunSummary {
@@ -507,6 +515,7 @@ pub fn run(
         ..RunSummary::default()
     };
     let ctx = Context {
+        use_ops,
         job,
         dataset: &dataset,
         choice: &choice,
@@ -541,6 +550,7 @@ pub fn run(
 }
 
 struct Context<'a> {
+    use_ops: bool,
     job: &'a Job,
     dataset: &'a Dataset,
     choice: &'a DeviceChoice,
@@ -643,8 +653,7 @@ impl Context<'_> {
             .iter()
             .map(|&y| if y > 0.5 { w_pos } else { w_neg })
             .collect();
-        let use_ops = cfg.engine == Engine::Ops || !matches!(self.choice.device, Device::Cpu);
-        let mut engine = if use_ops {
+        let mut engine = if self.use_ops {
             let dev = &self.choice.device;
             let x = Tensor::from_slice(&d.train_x, (n, features), dev)?;
             Engine_::Ops {
