@@ -731,7 +731,6 @@ impl Context<'_> {
 
         for epoch in 1..=cfg.epochs {
             let epoch_start = Instant::now();
-            order.sort_unstable();
             rng.shuffle(&mut order);
             for (k, &i) in order.iter().enumerate() {
                 shuffled.y[k] = d.train_y[i as usize];
