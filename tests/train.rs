@@ -514,3 +514,57 @@ fn cli_train_json_and_predict() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--features cuda"));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn cli_ctrl_c_stops_and_keeps_the_best_weights() {
+    use std::io::{BufRead, BufReader};
+    let ws = workspace(&synthetic(3000, false, 8));
+    std::fs::write(ws.path().join("workspace.toml"), "name = \"t\"\n").unwrap();
+    std::fs::write(
+        ws.path().join("training.toml"),
+        "[data]\nfile = \"data/set.csv\"\ntarget = \"y\"\npositive = \"yes\"\nexclude = [\"id\"]\n",
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lodestar"))
+        .args([
+            "train",
+            &ws.path().display().to_string(),
+            "--epochs",
+            "100000",
+            "--device",
+            "cpu",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = 0;
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("epoch") {
+            seen += 1;
+            if seen == 2 {
+                break;
+            }
+        }
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130), "{rest:?}");
+    assert!(
+        rest.last()
+            .unwrap()
+            .starts_with("stopped on request: best epoch"),
+        "{rest:?}"
+    );
+    let runs = train::list_runs(ws.path());
+    let s = runs[0].summary.as_ref().unwrap();
+    assert_eq!(s.status, "stopped");
+    assert!(s.best_epoch.is_some() && runs[0].dir.join("model.safetensors").exists());
+}

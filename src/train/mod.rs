@@ -27,7 +27,7 @@ pub use data::{Balance, Dataset, Encoding};
 pub use error::{DataError, TrainError};
 pub use metrics::Scores;
 pub use predict::{PredictReport, predict};
-pub use runs::{RunListing, RunSummary, list_runs, load_run};
+pub use runs::{MetricsRow, RunListing, RunSummary, list_runs, load_run, read_metrics};
 pub use trainer::{
     EpochReport, Event, Job, Progress, Started, StopHandle, Summary, Trainer, run, start,
     train_blocking,

@@ -414,3 +414,76 @@ pub fn load_run(root: &Path, id: &str) -> Result<SavedModel, TrainError> {
         params,
     })
 }
+
+/// One row of a run's `metrics.csv`; `None` where the figure is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetricsRow {
+    pub epoch: usize,
+    pub loss: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub auc: Option<f64>,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub val_loss: Option<f64>,
+    pub val_accuracy: Option<f64>,
+    pub val_auc: Option<f64>,
+    pub val_precision: Option<f64>,
+    pub val_recall: Option<f64>,
+    pub seconds: Option<f64>,
+}
+
+/// The per-epoch curves of a saved run (for comparing runs side by side).
+pub fn read_metrics(run_dir: &Path) -> Result<Vec<MetricsRow>, TrainError> {
+    let path = run_dir.join(METRICS_FILE);
+    let mut rdr = csv::Reader::from_path(&path)
+        .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?;
+    let header = rdr
+        .headers()
+        .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let idx: Vec<Option<usize>> = [
+        "loss",
+        "accuracy",
+        "auc",
+        "precision",
+        "recall",
+        "val_loss",
+        "val_accuracy",
+        "val_auc",
+        "val_precision",
+        "val_recall",
+        "seconds",
+    ]
+    .iter()
+    .map(|n| col(n))
+    .collect();
+    let epoch_col = col("epoch");
+    let mut rows = Vec::new();
+    for r in rdr.records() {
+        let r = r.map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?;
+        let f = |k: usize| {
+            idx[k]
+                .and_then(|i| r.get(i))
+                .and_then(|s| s.parse::<f64>().ok())
+        };
+        rows.push(MetricsRow {
+            epoch: epoch_col
+                .and_then(|i| r.get(i))
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(rows.len() + 1),
+            loss: f(0),
+            accuracy: f(1),
+            auc: f(2),
+            precision: f(3),
+            recall: f(4),
+            val_loss: f(5),
+            val_accuracy: f(6),
+            val_auc: f(7),
+            val_precision: f(8),
+            val_recall: f(9),
+            seconds: f(10),
+        });
+    }
+    Ok(rows)
+}
