@@ -4,5 +4,7 @@
 //! about terminals; `cli` and `tui` are the faces over it.
 
 pub mod cli;
+pub mod market;
 pub mod train;
+pub mod tui;
 pub mod workspace;

@@ -1,6 +1,8 @@
 //! The headless command line: argument definitions and the commands that do
 //! not need a terminal.
 
+pub mod market;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,14 +77,18 @@ pub enum Command {
         template: TemplateName,
     },
     /// Validate a workspace: every problem as file:line:col: severity: message.
-    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.")]
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure."
+    )]
     Check {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t)]
         format: CheckFormat,
     },
     /// Format the workspace files canonically, keeping comments.
-    #[command(after_help = "Exit status with --check: 0 already formatted, 1 something would change.")]
+    #[command(
+        after_help = "Exit status with --check: 0 already formatted, 1 something would change."
+    )]
     Fmt {
         dir: PathBuf,
         /// Change nothing; exit 1 and list the files that would change.
@@ -90,11 +96,31 @@ pub enum Command {
         check: bool,
     },
     /// Print one field: ID.FIELD, e.g. risk-003.likelihood or workspace.discount-rate.
-    #[command(after_help = "Examples:\n  lodestar get DIR risk-003.residual.impact\n  lodestar get DIR scn-support-bot.scores.value")]
+    #[command(
+        after_help = "Examples:\n  lodestar get DIR risk-003.residual.impact\n  lodestar get DIR scn-support-bot.scores.value"
+    )]
     Get { dir: PathBuf, field: String },
     /// Change one field in place; exactly that line changes in the file.
-    #[command(after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004")]
-    Set { dir: PathBuf, field: String, value: String },
+    #[command(
+        after_help = "Examples:\n  lodestar set DIR risk-003.likelihood 4\n  lodestar set DIR need-002.priority must\n  lodestar set DIR risk-003.review 2027-03-01\n  lodestar set DIR scn-support-bot.needs need-001,need-004"
+    )]
+    Set {
+        dir: PathBuf,
+        field: String,
+        value: String,
+    },
+    /// Market analysis: series forecasts, TAM/SAM/SOM, competitor gaps, customer evidence.
+    #[command(
+        after_help = "Examples:\n  lodestar market DIR\n  lodestar market DIR --format json --horizon 24\n\nExit status: 0 analysed, 1 a series or survey could not be used, 2 usage or I/O failure."
+    )]
+    Market {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: market::MarketFormat,
+        /// Forecast N periods for every series (default: each series' `horizon`).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        horizon: Option<u16>,
+    },
     /// Train the prototype model of training.toml; the run is saved under runs/.
     Train(train::TrainArgs),
     /// Score a CSV with a saved run: the input's columns plus a probability.
@@ -116,7 +142,9 @@ macro_rules! err {
 
 /// The bundled example workspace, when running from a checkout.
 pub fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces").join("example")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("workspaces")
+        .join("example")
 }
 
 fn open_or_report(dir: &Path) -> Result<Workspace, u8> {
@@ -154,7 +182,10 @@ pub fn new(dir: &Path, template: TemplateName) -> u8 {
     match template::create(dir, files) {
         Ok(()) => {
             out!("created {} ({} files)", dir.display(), files.len() + 1);
-            out!("next: lodestar check {0}   or   lodestar {0}", dir.display());
+            out!(
+                "next: lodestar check {0}   or   lodestar {0}",
+                dir.display()
+            );
             OK
         }
         Err(e) => {
@@ -202,12 +233,19 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
             out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
     }
-    if diags.iter().any(Diagnostic::is_error) { PROBLEMS } else { OK }
+    if diags.iter().any(Diagnostic::is_error) {
+        PROBLEMS
+    } else {
+        OK
+    }
 }
 
 pub fn fmt(dir: &Path, check_only: bool) -> u8 {
     if !dir.join(FileKind::Workspace.file_name()).exists() {
-        err!("error: {}: not a lodestar workspace (no workspace.toml in it)", dir.display());
+        err!(
+            "error: {}: not a lodestar workspace (no workspace.toml in it)",
+            dir.display()
+        );
         return FAILURE;
     }
     let mut status = OK;
@@ -226,10 +264,12 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
                 continue;
             }
         };
-        let hash = blake3::hash(text.as_bytes());
-        if let Err(d) = workspace::source::parse_text(&path, text.clone(), hash) {
+        if let Err(d) = workspace::source::parse(&path, &text) {
             err!("{d}");
-            err!("{}: not formatted (fix the syntax error first)", path.display());
+            err!(
+                "{}: not formatted (fix the syntax error first)",
+                path.display()
+            );
             status = status.max(PROBLEMS);
             continue;
         }
@@ -238,7 +278,10 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
             continue;
         }
         if !format::same_data(&text, &formatted) {
-            err!("{}: formatting would change the data; left untouched (please report this)", path.display());
+            err!(
+                "{}: formatting would change the data; left untouched (please report this)",
+                path.display()
+            );
             status = FAILURE;
             continue;
         }
@@ -283,7 +326,7 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
     };
     match ws.get(target, &path) {
         Some(item) => {
-            out!("{}", show_item(item));
+            out!("{}", show_item(&item));
             OK
         }
         None => {
@@ -332,7 +375,10 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
     match ws.save() {
         Ok(_) => {
             if let workspace::Change::Set { old, new, .. } = &change {
-                let old = old.as_ref().map(show_item).unwrap_or_else(|| "(unset)".into());
+                let old = old
+                    .as_ref()
+                    .map(show_item)
+                    .unwrap_or_else(|| "(unset)".into());
                 let new = new.as_ref().map(show_item).unwrap_or_default();
                 out!("{spec}: {old} → {new} ({})", change.file().file_name());
             }
@@ -371,6 +417,21 @@ pub fn summary_of(dir: &Path) -> u8 {
     OK
 }
 
+/// `lodestar [DIR]`: the workbench on a terminal, a summary otherwise.
+pub fn open(dir: &Path) -> u8 {
+    use std::io::IsTerminal;
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return summary_of(dir);
+    }
+    match crate::tui::run(dir) {
+        Ok(()) => OK,
+        Err(e) => {
+            err!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
 /// Run the parsed command line; the terminal UI is started by `main`.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
@@ -379,9 +440,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Get { dir, field }) => get(&dir, &field),
         Some(Command::Set { dir, field, value }) => set(&dir, &field, &value),
+        Some(Command::Market {
+            dir,
+            format,
+            horizon,
+        }) => market::run(&dir, format, horizon.map(usize::from)),
         Some(Command::Train(args)) => train::train(&args),
         Some(Command::Predict(args)) => train::predict(&args),
-        None => summary_of(&cli.dir.unwrap_or_else(example_dir)),
+        None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)
 }

@@ -4,10 +4,9 @@
 
 use std::ops::Range;
 
-use toml_edit::{Item, TableLike, Value};
-
 use super::date::Date;
 use super::diag::Sink;
+use super::node::{Node, Shape};
 use super::schema::{Field, FileKind, RecordKind, Ty};
 
 /// An id defined by a record.
@@ -52,65 +51,36 @@ pub struct Checker<'s, 'a> {
     pub collected: Collected,
 }
 
-fn kind_name(item: &Item) -> &'static str {
-    match item {
-        Item::None => "nothing",
-        Item::Table(_) => "a table",
-        Item::ArrayOfTables(_) => "an array of tables",
-        Item::Value(v) => value_kind(v),
-    }
-}
-
-fn value_kind(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "a string",
-        Value::Integer(_) => "an integer",
-        Value::Float(_) => "a float",
-        Value::Boolean(_) => "a boolean",
-        Value::Datetime(_) => "a date-time",
-        Value::Array(_) => "an array",
-        Value::InlineTable(_) => "an inline table",
-    }
-}
-
-/// The number in an item, if it is one.
-pub fn as_number(item: &Item) -> Option<f64> {
-    match item {
-        Item::Value(Value::Integer(i)) => Some(*i.value() as f64),
-        Item::Value(Value::Float(f)) => Some(*f.value()),
-        _ => None,
-    }
-}
-
 /// Convert a TOML date value to a [`Date`], or say why it is not a plain date.
-pub fn as_date(v: &Value) -> Result<Date, String> {
-    match v {
-        Value::Datetime(dt) => {
-            let dt = dt.value();
-            match (dt.date, dt.time) {
-                (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
-                (Some(d), Some(_)) => Err(format!(
-                    "expected a plain date, found a date-time; write {:04}-{:02}-{:02}",
-                    d.year, d.month, d.day
-                )),
-                (None, _) => Err("expected a date, found a time".into()),
-            }
-        }
-        Value::String(s) => match Date::parse(s.value()) {
+pub fn as_date(node: Node) -> Result<Date, String> {
+    if let Some(dt) = node.as_datetime() {
+        return match (dt.date, dt.time) {
+            (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
+            (Some(d), Some(_)) => Err(format!(
+                "expected a plain date, found a date-time; write {:04}-{:02}-{:02}",
+                d.year, d.month, d.day
+            )),
+            (None, _) => Err("expected a date, found a time".into()),
+        };
+    }
+    match node.as_str() {
+        Some(s) => match Date::parse(s) {
             Ok(d) => Err(format!("dates are written without quotes: {d}")),
             Err(e) => Err(e),
         },
-        other => Err(format!("expected a date (YYYY-MM-DD), found {}", value_kind(other))),
+        None => Err(format!(
+            "expected a date (YYYY-MM-DD), found {}",
+            node.shape().name()
+        )),
     }
-}
-
-fn span_of(item: &Item) -> Option<Range<usize>> {
-    item.span()
 }
 
 impl<'s, 'a> Checker<'s, 'a> {
     pub fn new(sink: &'s mut Sink<'a>) -> Self {
-        Checker { sink, collected: Collected::default() }
+        Checker {
+            sink,
+            collected: Collected::default(),
+        }
     }
 
     fn pos(&mut self, span: Option<Range<usize>>) -> (usize, usize) {
@@ -118,37 +88,40 @@ impl<'s, 'a> Checker<'s, 'a> {
     }
 
     /// Check a whole file's root table.
-    pub fn check_file(&mut self, kind: FileKind, root: &dyn TableLike) {
+    pub fn check_file(&mut self, kind: FileKind, root: Node) {
         let top = kind.top_fields();
-        for (key, item) in root.iter() {
+        for (key, key_span, node) in root.entries().unwrap_or_default() {
             if let Some(record) = kind.records().find(|r| r.key() == key) {
-                match item {
-                    Item::ArrayOfTables(array) => {
-                        for table in array.iter() {
-                            self.check_record(record, table, table.span());
+                match node
+                    .elements()
+                    .filter(|els| els.iter().all(|e| e.is_table()))
+                {
+                    Some(tables) if node.shape() == Shape::Array => {
+                        for table in tables {
+                            self.check_record(record, table);
                         }
                     }
                     _ => {
-                        let span = root.key(key).and_then(|k| k.span()).or_else(|| span_of(item));
                         self.sink.error(
-                            span,
-                            format!("`{key}` must be written as [[{key}]] records, found {}", kind_name(item)),
+                            key_span.or_else(|| node.span()),
+                            format!(
+                                "`{key}` must be written as [[{key}]] records, found {}",
+                                node.shape().name()
+                            ),
                         );
                     }
                 }
             } else if let Some(field) = top.iter().find(|f| f.key == key) {
                 let context = kind.file_name().trim_end_matches(".toml").to_string();
-                let key_span = root.key(key).and_then(|k| k.span());
-                self.check_item(field, item, &context, key, key_span);
+                self.check_item(field, node, &context, key, key_span);
             } else {
-                let span = root.key(key).and_then(|k| k.span()).or_else(|| span_of(item));
                 let known: Vec<&str> = top
                     .iter()
                     .map(|f| f.key)
                     .chain(kind.records().map(|r| r.key()))
                     .collect();
                 self.sink.warning(
-                    span,
+                    key_span.or_else(|| node.span()),
                     format!(
                         "unknown key `{key}` in {} (kept on save){}",
                         kind.file_name(),
@@ -159,29 +132,37 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
         for field in top.iter().filter(|f| f.required) {
             if root.get(field.key).is_none() {
-                self.sink.error(None, format!("missing required key `{}`", field.key));
+                self.sink
+                    .error(None, format!("missing required key `{}`", field.key));
             }
         }
     }
 
     /// Check one `[[record]]` table.
-    pub fn check_record(&mut self, kind: RecordKind, table: &dyn TableLike, span: Option<Range<usize>>) {
+    pub fn check_record(&mut self, kind: RecordKind, table: Node) {
+        let span = table.span();
         let label = if kind.has_id() {
-            match table.get("id").and_then(Item::as_str) {
+            match table.get("id").and_then(Node::as_str) {
                 Some(id) => {
-                    let id_span = table.get("id").and_then(span_of).or(span.clone());
+                    let id_span = table.get("id").and_then(Node::span).or(span.clone());
                     let (line, col) = self.pos(id_span.clone());
                     if id.trim().is_empty() {
-                        self.sink.error(id_span, format!("{} has an empty id", kind.noun()));
+                        self.sink
+                            .error(id_span, format!("{} has an empty id", kind.noun()));
                     } else if !valid_id(id) {
                         self.sink.error(
                             id_span,
                             format!(
-                                "id `{id}` may only use letters, digits, `-`, `_` and `.` (no spaces), so it can be typed in a terminal"
+                                "id `{id}` may only use letters, digits, `-` and `_` (no spaces or dots), so it can be typed in a terminal"
                             ),
                         );
                     }
-                    self.collected.ids.push(IdDef { kind, id: id.to_string(), line, col });
+                    self.collected.ids.push(IdDef {
+                        kind,
+                        id: id.to_string(),
+                        line,
+                        col,
+                    });
                     format!("{} {id}", kind.noun())
                 }
                 None => format!("{} without id", kind.noun()),
@@ -195,21 +176,23 @@ impl<'s, 'a> Checker<'s, 'a> {
     fn check_table(
         &mut self,
         fields: &'static [Field],
-        table: &dyn TableLike,
+        table: Node,
         label: &str,
         prefix: &str,
         span: Option<Range<usize>>,
     ) {
-        for (key, item) in table.iter() {
-            let key_span = table.key(key).and_then(|k| k.span());
+        for (key, key_span, node) in table.entries().unwrap_or_default() {
             let path = format!("{prefix}{key}");
             match fields.iter().find(|f| f.key == key) {
-                Some(field) => self.check_item(field, item, label, &path, key_span),
+                Some(field) => self.check_item(field, node, label, &path, key_span),
                 None => {
                     let known: Vec<&str> = fields.iter().map(|f| f.key).collect();
                     self.sink.warning(
-                        key_span.or_else(|| span_of(item)),
-                        format!("unknown key `{path}` in {label} (kept on save){}", suggestion(key, &known)),
+                        key_span.or_else(|| node.span()),
+                        format!(
+                            "unknown key `{path}` in {label} (kept on save){}",
+                            suggestion(key, &known)
+                        ),
                     );
                 }
             }
@@ -227,67 +210,89 @@ impl<'s, 'a> Checker<'s, 'a> {
     pub fn check_item(
         &mut self,
         field: &Field,
-        item: &Item,
+        node: Node,
         label: &str,
         path: &str,
         key_span: Option<Range<usize>>,
     ) {
-        let span = span_of(item).or(key_span);
+        let span = node.span().or(key_span);
         let at = |what: &str| format!("{label}: `{path}` {what}");
         match field.ty {
-            Ty::Table(sub) => match item.as_table_like() {
-                Some(t) => self.check_table(sub, t, label, &format!("{path}."), span),
-                None => self.sink.error(span, at(&format!("should be a table, found {}", kind_name(item)))),
-            },
-            Ty::NumberMap { keys, min, max } => match item.as_table_like() {
-                Some(t) => {
-                    for (k, v) in t.iter() {
-                        let kspan = t.key(k).and_then(|k| k.span());
+            Ty::Table(sub) => {
+                if node.is_table() {
+                    self.check_table(sub, node, label, &format!("{path}."), span);
+                } else {
+                    self.sink.error(
+                        span,
+                        at(&format!("should be a table, found {}", node.shape().name())),
+                    );
+                }
+            }
+            Ty::NumberMap { keys, min, max } => match node.entries() {
+                Some(entries) => {
+                    for (k, kspan, v) in entries {
                         self.link(keys, k, &format!("{label} `{path}`"), kspan.clone());
-                        match as_number(v) {
+                        match v.as_number() {
                             Some(x) if x.is_finite() && x >= min && x <= max => {}
                             Some(x) => self.sink.error(
-                                span_of(v).or(kspan),
+                                v.span().or(kspan),
                                 at(&format!("has {k} = {x}, outside {min}–{max}")),
                             ),
                             None => self.sink.error(
-                                span_of(v).or(kspan),
-                                at(&format!("has {k} = {}, expected a number", kind_name(v))),
+                                v.span().or(kspan),
+                                at(&format!(
+                                    "has {k} = {}, expected a number",
+                                    v.shape().name()
+                                )),
                             ),
                         }
                     }
                 }
-                None => self.sink.error(span, at(&format!("should be a table of numbers, found {}", kind_name(item)))),
+                None => self.sink.error(
+                    span,
+                    at(&format!(
+                        "should be a table of numbers, found {}",
+                        node.shape().name()
+                    )),
+                ),
             },
-            Ty::ChoiceMap { keys, choices } => match item.as_table_like() {
-                Some(t) => {
-                    for (k, v) in t.iter() {
-                        let kspan = t.key(k).and_then(|k| k.span());
+            Ty::ChoiceMap { keys, choices } => match node.entries() {
+                Some(entries) => {
+                    for (k, kspan, v) in entries {
                         self.link(keys, k, &format!("{label} `{path}`"), kspan.clone());
                         match v.as_str() {
                             Some(s) if choices.contains(&s) => {}
                             _ => self.sink.error(
-                                span_of(v).or(kspan),
-                                at(&format!("has {k} = {}; allowed: {}", show(v), choices.join(", "))),
+                                v.span().or(kspan),
+                                at(&format!(
+                                    "has {k} = {}; allowed: {}",
+                                    v.show(),
+                                    choices.join(", ")
+                                )),
                             ),
                         }
                     }
                 }
-                None => self.sink.error(span, at(&format!("should be a table, found {}", kind_name(item)))),
-            },
-            _ => match item {
-                Item::Value(v) => self.check_value(field.ty, v, label, path, span),
-                other => self.sink.error(
+                None => self.sink.error(
                     span,
-                    at(&format!("should be {}, found {}", field.ty.describe(), kind_name(other))),
+                    at(&format!("should be a table, found {}", node.shape().name())),
                 ),
             },
+            ty => self.check_value(ty, node, label, path, span),
         }
     }
 
-    fn check_value(&mut self, ty: Ty, v: &Value, label: &str, path: &str, span: Option<Range<usize>>) {
+    fn check_value(
+        &mut self,
+        ty: Ty,
+        v: Node,
+        label: &str,
+        path: &str,
+        span: Option<Range<usize>>,
+    ) {
         let at = |what: String| format!("{label}: `{path}` {what}");
-        let wrong = |expected: String| at(format!("should be {expected}, found {}", value_kind(v)));
+        let wrong =
+            |expected: String| at(format!("should be {expected}, found {}", v.shape().name()));
         match ty {
             Ty::Text => {
                 if v.as_str().is_none() {
@@ -296,45 +301,61 @@ impl<'s, 'a> Checker<'s, 'a> {
             }
             Ty::Link(target) => match v.as_str() {
                 Some(id) => self.link(target, id, &format!("{label} `{path}`"), span),
-                None => self.sink.error(span, wrong(format!("a {} id (string)", target.noun()))),
+                None => self
+                    .sink
+                    .error(span, wrong(format!("a {} id (string)", target.noun()))),
             },
-            Ty::Int { min, max } => match v {
-                Value::Integer(i) if (min..=max).contains(i.value()) => {}
-                Value::Integer(i) => {
-                    self.sink.error(span, at(format!("is {}, allowed {min}–{max}", i.value())))
-                }
-                Value::Float(f) => self.sink.error(
+            Ty::Int { min, max } => match (v.shape(), v.as_int()) {
+                (Shape::Integer, Some(i)) if (min..=max).contains(&i) => {}
+                (Shape::Integer, Some(i)) => self
+                    .sink
+                    .error(span, at(format!("is {i}, allowed {min}–{max}"))),
+                (Shape::Integer, None) => self
+                    .sink
+                    .error(span, at(format!("is too large, allowed {min}–{max}"))),
+                (Shape::Float, _) => self.sink.error(
                     span,
-                    at(format!("is {}, but must be a whole number ({min}–{max})", f.value())),
+                    at(format!(
+                        "is {}, but must be a whole number ({min}–{max})",
+                        v.show()
+                    )),
                 ),
-                _ => self.sink.error(span, wrong(format!("an integer {min}–{max}"))),
+                _ => self
+                    .sink
+                    .error(span, wrong(format!("an integer {min}–{max}"))),
             },
-            Ty::Number { min, max } => {
-                let x = match v {
-                    Value::Integer(i) => Some(*i.value() as f64),
-                    Value::Float(f) => Some(*f.value()),
-                    _ => None,
-                };
-                match x {
-                    Some(x) if !x.is_finite() => self.sink.error(span, at(format!("is {x}; must be a finite number"))),
-                    Some(x) if x < min || x > max => {
-                        self.sink.error(span, at(format!("is {x}, allowed {}", ty.describe().trim_start_matches("number "))))
-                    }
-                    Some(_) => {}
-                    None => self.sink.error(span, wrong(ty.describe())),
-                }
-            }
+            Ty::Number { min, max } => match v.as_number() {
+                Some(x) if !x.is_finite() => self
+                    .sink
+                    .error(span, at(format!("is {x}; must be a finite number"))),
+                Some(x) if x < min || x > max => self.sink.error(
+                    span,
+                    at(format!(
+                        "is {x}, allowed {}",
+                        ty.describe().trim_start_matches("number ")
+                    )),
+                ),
+                Some(_) => {}
+                None => self.sink.error(span, wrong(ty.describe())),
+            },
             Ty::Choice(choices) => match v.as_str() {
                 Some(s) if choices.contains(&s) => {}
                 Some(s) => self.sink.error(
                     span,
-                    at(format!("is \"{s}\"; allowed: {}{}", choices.join(", "), suggestion(s, choices))),
+                    at(format!(
+                        "is \"{s}\"; allowed: {}{}",
+                        choices.join(", "),
+                        suggestion(s, choices)
+                    )),
                 ),
-                None => self.sink.error(span, wrong(format!("one of {}", choices.join(", ")))),
+                None => self
+                    .sink
+                    .error(span, wrong(format!("one of {}", choices.join(", ")))),
             },
             Ty::Date => {
                 if let Err(e) = as_date(v) {
-                    self.sink.error(span, at(format!("is not a valid date: {e}")));
+                    self.sink
+                        .error(span, at(format!("is not a valid date: {e}")));
                 }
             }
             Ty::Bool => {
@@ -354,32 +375,38 @@ impl<'s, 'a> Checker<'s, 'a> {
                 }
                 None => self.sink.error(span, wrong("a path (string)".into())),
             },
-            Ty::TextList | Ty::Links(_) | Ty::IntList { .. } => match v.as_array() {
-                Some(array) => {
-                    for el in array.iter() {
-                        let el_span = el.span().or(span.clone());
-                        match (ty, el) {
-                            (Ty::TextList, Value::String(_)) => {}
-                            (Ty::Links(target), Value::String(s)) => {
-                                self.link(target, s.value(), &format!("{label} `{path}`"), el_span)
-                            }
-                            (Ty::IntList { min, max }, Value::Integer(i)) => {
-                                if !(min..=max).contains(i.value()) {
-                                    self.sink.error(
-                                        el_span,
-                                        at(format!("contains {}, allowed {min}–{max}", i.value())),
-                                    );
+            Ty::TextList | Ty::Links(_) | Ty::IntList { .. } => {
+                match v.elements().filter(|_| v.shape() == Shape::Array) {
+                    Some(elements) => {
+                        for el in elements {
+                            let el_span = el.span().or(span.clone());
+                            match (ty, el.shape()) {
+                                (Ty::TextList, Shape::String) => {}
+                                (Ty::Links(target), Shape::String) => {
+                                    let id = el.as_str().unwrap_or_default();
+                                    self.link(target, id, &format!("{label} `{path}`"), el_span)
                                 }
+                                (Ty::IntList { min, max }, Shape::Integer) => match el.as_int() {
+                                    Some(i) if (min..=max).contains(&i) => {}
+                                    _ => self.sink.error(
+                                        el_span,
+                                        at(format!("contains {}, allowed {min}–{max}", el.show())),
+                                    ),
+                                },
+                                _ => self.sink.error(
+                                    el_span,
+                                    at(format!(
+                                        "should be {}, but contains {}",
+                                        ty.describe(),
+                                        el.shape().name()
+                                    )),
+                                ),
                             }
-                            _ => self.sink.error(
-                                el_span,
-                                at(format!("should be {}, but contains {}", ty.describe(), value_kind(el))),
-                            ),
                         }
                     }
+                    None => self.sink.error(span, wrong(ty.describe())),
                 }
-                None => self.sink.error(span, wrong(ty.describe())),
-            },
+            }
             Ty::Table(_) | Ty::NumberMap { .. } | Ty::ChoiceMap { .. } => {
                 self.sink.error(span, wrong("a table".into()))
             }
@@ -402,15 +429,9 @@ impl<'s, 'a> Checker<'s, 'a> {
 /// so they keep to characters that need no quoting and contain no dot.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-}
-
-fn show(item: &Item) -> String {
-    match item {
-        Item::Value(Value::String(s)) => format!("\"{}\"", s.value()),
-        Item::Value(v) => v.to_string().trim().to_string(),
-        other => kind_name(other).to_string(),
-    }
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// " (did you mean `x`?)" when a known name is one or two edits away.
@@ -430,7 +451,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -443,7 +466,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(suggestion("likelyhood", &["likelihood", "impact"]), " (did you mean `likelihood`?)");
+        assert_eq!(
+            suggestion("likelyhood", &["likelihood", "impact"]),
+            " (did you mean `likelihood`?)"
+        );
         assert_eq!(suggestion("zzz", &["likelihood"]), "");
     }
 

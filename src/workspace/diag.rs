@@ -88,7 +88,12 @@ impl<'a> Sink<'a> {
     /// `text` is the file as parsed; pass an empty text when positions are
     /// unknown (records edited in memory have no spans).
     pub fn new(file: PathBuf, text: &'a str) -> Self {
-        Sink { file, text, index: None, out: Vec::new() }
+        Sink {
+            file,
+            text,
+            index: None,
+            out: Vec::new(),
+        }
     }
 
     pub fn position(&mut self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
@@ -102,9 +107,20 @@ impl<'a> Sink<'a> {
         }
     }
 
-    pub fn push(&mut self, severity: Severity, span: Option<std::ops::Range<usize>>, message: String) {
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) {
         let (line, col) = self.position(span);
-        self.out.push(Diagnostic { file: self.file.clone(), line, col, severity, message });
+        self.out.push(Diagnostic {
+            file: self.file.clone(),
+            line,
+            col,
+            severity,
+            message,
+        });
     }
 
     pub fn error(&mut self, span: Option<std::ops::Range<usize>>, message: impl Into<String>) {
@@ -125,7 +141,10 @@ mod tests {
         let text = "a = 1\n名前 = \"x\"\nb = 2";
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_col(text, 0), (1, 1));
-        let eq = text.find('=').map(|_| text.rfind("= \"x").unwrap_or(0)).unwrap_or(0);
+        let eq = text
+            .find('=')
+            .map(|_| text.rfind("= \"x").unwrap_or(0))
+            .unwrap_or(0);
         assert_eq!(idx.line_col(text, eq), (2, 4));
         assert_eq!(idx.line_col(text, text.len()), (3, 6));
     }

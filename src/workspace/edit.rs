@@ -1,17 +1,20 @@
 //! Edits: set a field, add a record, remove a record. Each edit changes the
-//! `toml_edit` document in place (so comments and layout survive), is
+//! record's `toml_edit` document in place (so comments and layout survive), is
 //! validated before it is applied, and returns a [`Change`] that can be
 //! undone by applying its inverse.
 
 use std::collections::BTreeSet;
 
-use toml_edit::{ArrayOfTables, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use super::Workspace;
 use super::check::{Checker, valid_id};
 use super::diag::Sink;
 use super::error::EditError;
+use super::model::Model;
+use super::node::Node;
 use super::schema::{self, Field, FileKind, RecordKind, Ty};
-use super::Workspace;
+use super::source;
 
 /// What an edit addresses: a whole file's top-level keys, or one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,19 +40,46 @@ impl Target {
 }
 
 /// One applied edit, with what is needed to undo it.
+// Changes live in an undo stack a few hundred long; their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Change {
-    Set { target: Target, path: Vec<String>, old: Option<Item>, new: Option<Item> },
-    Insert { kind: RecordKind, index: usize, table: Table },
-    Remove { kind: RecordKind, index: usize, table: Table },
+    Set {
+        target: Target,
+        path: Vec<String>,
+        old: Option<Item>,
+        new: Option<Item>,
+    },
+    /// A record's text (with the comments above it) inserted at `index`.
+    Insert {
+        kind: RecordKind,
+        index: usize,
+        text: String,
+    },
+    /// A record's text removed from `index`.
+    Remove {
+        kind: RecordKind,
+        index: usize,
+        text: String,
+    },
 }
 
 impl Change {
     pub fn inverse(&self) -> Change {
         match self.clone() {
-            Change::Set { target, path, old, new } => Change::Set { target, path, old: new, new: old },
-            Change::Insert { kind, index, table } => Change::Remove { kind, index, table },
-            Change::Remove { kind, index, table } => Change::Insert { kind, index, table },
+            Change::Set {
+                target,
+                path,
+                old,
+                new,
+            } => Change::Set {
+                target,
+                path,
+                old: new,
+                new: old,
+            },
+            Change::Insert { kind, index, text } => Change::Remove { kind, index, text },
+            Change::Remove { kind, index, text } => Change::Insert { kind, index, text },
         }
     }
 
@@ -67,11 +97,11 @@ impl Change {
                 Some(item) => format!("set {} = {}", path.join("."), show_item(item)),
                 None => format!("cleared {}", path.join(".")),
             },
-            Change::Insert { kind, table, .. } => {
-                format!("added {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+            Change::Insert { kind, text, .. } => {
+                format!("added {} {}", kind.noun(), record_id(*kind, text))
             }
-            Change::Remove { kind, table, .. } => {
-                format!("deleted {} {}", kind.noun(), table.get("id").and_then(Item::as_str).unwrap_or(""))
+            Change::Remove { kind, text, .. } => {
+                format!("deleted {} {}", kind.noun(), record_id(*kind, text))
             }
         }
     }
@@ -92,15 +122,39 @@ pub fn show_item(item: &Item) -> String {
     }
 }
 
+/// A string value written on one line (newlines escaped), so that editing a
+/// text field changes exactly one line of the file.
+pub fn one_line_string(s: &str) -> Value {
+    let mut repr = String::with_capacity(s.len() + 2);
+    repr.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => repr.push_str("\\\""),
+            '\\' => repr.push_str("\\\\"),
+            '\n' => repr.push_str("\\n"),
+            '\r' => repr.push_str("\\r"),
+            '\t' => repr.push_str("\\t"),
+            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
+            c => repr.push(c),
+        }
+    }
+    repr.push('"');
+    repr.parse::<Value>().unwrap_or_else(|_| Value::from(s))
+}
+
 /// Parse what a user typed into a TOML value of the field's type.
 ///
 /// Strings are taken as typed (no quotes needed); lists accept TOML syntax
 /// (`["a", "b"]`) or commas (`a, b`); tables need TOML inline syntax.
 pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
     let input = input.trim_end_matches(['\n', '\r']);
-    let toml = |s: &str| s.trim().parse::<Value>().map_err(|e| e.to_string().trim().replace('\n', " "));
+    let toml = |s: &str| {
+        s.trim()
+            .parse::<Value>()
+            .map_err(|e| e.to_string().trim().replace('\n', " "))
+    };
     match field.ty {
-        Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(Value::from(input.to_string())),
+        Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(one_line_string(input)),
         Ty::Int { .. } => input
             .trim()
             .replace('_', "")
@@ -136,9 +190,12 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
             let mut array = toml_edit::Array::new();
             for p in parts {
                 if matches!(field.ty, Ty::IntList { .. }) {
-                    array.push(p.parse::<i64>().map_err(|_| format!("`{p}` is not a whole number"))?);
+                    array.push(
+                        p.parse::<i64>()
+                            .map_err(|_| format!("`{p}` is not a whole number"))?,
+                    );
                 } else {
-                    array.push(p);
+                    array.push(one_line_string(p));
                 }
             }
             Ok(Value::Array(array))
@@ -150,12 +207,20 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
 fn get_path<'a>(table: &'a dyn TableLike, path: &[String]) -> Option<&'a Item> {
     let (first, rest) = path.split_first()?;
     let item = table.get(first)?;
-    if rest.is_empty() { Some(item) } else { get_path(item.as_table_like()?, rest) }
+    if rest.is_empty() {
+        Some(item)
+    } else {
+        get_path(item.as_table_like()?, rest)
+    }
 }
 
 /// Put `new` at `path` (or remove it when `None`), keeping the old value's
 /// decor (its comment) so one edited value is one changed line.
-fn put_path(table: &mut dyn TableLike, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
+fn put_path(
+    table: &mut dyn TableLike,
+    path: &[String],
+    new: Option<Item>,
+) -> Result<Option<Item>, EditError> {
     let Some((first, rest)) = path.split_first() else {
         return Err(EditError::Refused("empty field path".into()));
     };
@@ -199,18 +264,44 @@ fn put_path(table: &mut dyn TableLike, path: &[String], new: Option<Item>) -> Re
     Ok(old)
 }
 
+/// The id in a record's text.
+fn record_id(kind: RecordKind, text: &str) -> String {
+    source::with_record(kind, text, |t| {
+        t.get("id")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_doc(text: &str) -> Result<DocumentMut, EditError> {
+    text.parse::<DocumentMut>()
+        .map_err(|e| EditError::Refused(format!("the file no longer parses: {}", e.message())))
+}
+
 impl Workspace {
-    fn array(&self, kind: RecordKind) -> Option<&ArrayOfTables> {
-        self.file(kind.file()).doc.get(kind.key()).and_then(Item::as_array_of_tables)
+    /// The ids of the records of a kind, in file order.
+    pub fn ids(&self, kind: RecordKind) -> Vec<&str> {
+        let m = &self.model;
+        match kind {
+            RecordKind::Criterion => m.criteria.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Need => m.needs.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Segment => m.segments.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Trend => m.trends.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Feature => m.features.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Competitor => m.competitors.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Evidence => m.evidence.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Series => m.series.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Scenario => m.scenarios.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Risk => m.risks.iter().map(|r| r.id.as_str()).collect(),
+            RecordKind::Comparison | RecordKind::RiskBand => Vec::new(),
+        }
     }
 
-    fn array_mut(&mut self, kind: RecordKind) -> Option<&mut ArrayOfTables> {
-        self.file_mut(kind.file()).doc.get_mut(kind.key()).and_then(Item::as_array_of_tables_mut)
-    }
-
-    /// The records of a kind, in file order.
-    pub fn records(&self, kind: RecordKind) -> impl Iterator<Item = &Table> {
-        self.array(kind).into_iter().flat_map(|a| a.iter())
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: RecordKind) -> usize {
+        self.file(kind.file()).record_count(kind)
     }
 
     /// Find what an id names: `workspace`, `training`, or a record id.
@@ -220,11 +311,15 @@ impl Workspace {
             "training" => return Some(Target::File(FileKind::Training)),
             _ => {}
         }
-        RecordKind::ALL.into_iter().filter(|k| k.has_id()).find_map(|kind| {
-            self.records(kind)
-                .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
-                .map(|i| Target::Record(kind, i))
-        })
+        RecordKind::ALL
+            .into_iter()
+            .filter(|k| k.has_id())
+            .find_map(|kind| {
+                self.ids(kind)
+                    .iter()
+                    .position(|x| *x == id)
+                    .map(|i| Target::Record(kind, i))
+            })
     }
 
     fn find_kind(&self, id: &str) -> Option<RecordKind> {
@@ -234,71 +329,100 @@ impl Workspace {
         }
     }
 
-    /// The table an edit target addresses.
-    pub fn table(&self, target: Target) -> Option<&Table> {
+    /// Read a field as a TOML item: `get(target, &["residual", "likelihood"])`.
+    pub fn get(&self, target: Target, path: &[String]) -> Option<Item> {
         match target {
-            Target::File(k) => Some(self.file(k).doc.as_table()),
-            Target::Record(kind, i) => self.array(kind)?.get(i),
+            Target::File(kind) => {
+                let doc = self.file(kind).text().parse::<DocumentMut>().ok()?;
+                get_path(doc.as_table(), path).cloned()
+            }
+            Target::Record(kind, i) => {
+                let doc = self
+                    .file(kind.file())
+                    .record_text(kind, i)?
+                    .parse::<DocumentMut>()
+                    .ok()?;
+                let table = doc.get(kind.key())?.as_array_of_tables()?.get(0)?;
+                get_path(table, path).cloned()
+            }
         }
-    }
-
-    fn table_mut(&mut self, target: Target) -> Option<&mut Table> {
-        match target {
-            Target::File(k) => Some(self.file_mut(k).doc.as_table_mut()),
-            Target::Record(kind, i) => self.array_mut(kind)?.get_mut(i),
-        }
-    }
-
-    /// Read a field: `get(target, &["residual", "likelihood"])`.
-    pub fn get(&self, target: Target, path: &[String]) -> Option<&Item> {
-        get_path(self.table(target)?, path)
     }
 
     fn label(&self, target: Target) -> String {
         match target {
             Target::File(k) => k.file_name().trim_end_matches(".toml").to_string(),
             Target::Record(kind, i) => self
-                .table(target)
-                .and_then(|t| t.get("id"))
-                .and_then(Item::as_str)
-                .map(str::to_string)
+                .ids(kind)
+                .get(i)
+                .map(|s| s.to_string())
                 .unwrap_or_else(|| format!("{} #{}", kind.noun(), i + 1)),
         }
     }
 
-    /// Ids linked to from anywhere, with who links to them.
+    /// Who links to an id (record ids, or `training`).
     pub fn users_of(&self, id: &str) -> Vec<String> {
+        let m = &self.model;
         let mut users = BTreeSet::new();
-        for kind in RecordKind::ALL {
-            for (i, t) in self.records(kind).enumerate() {
-                let mut sink = Sink::new(Default::default(), "");
-                let mut checker = Checker::new(&mut sink);
-                checker.check_record(kind, t, None);
-                if checker.collected.links.iter().any(|l| l.id == id) {
-                    users.insert(self.label(Target::Record(kind, i)));
-                }
+        for s in &m.scenarios {
+            if s.needs.iter().any(|n| n == id)
+                || s.scores.contains_key(id)
+                || s.features.contains_key(id)
+            {
+                users.insert(s.id.clone());
             }
         }
-        let training = self.file(FileKind::Training).doc.get("scenario").and_then(Item::as_str);
-        if training == Some(id) {
+        for c in &m.competitors {
+            if c.features.contains_key(id) {
+                users.insert(c.id.clone());
+            }
+        }
+        for e in &m.evidence {
+            if e.needs.iter().any(|n| n == id) {
+                users.insert(e.id.clone());
+            }
+        }
+        for r in &m.risks {
+            if r.scenarios.iter().any(|s| s == id) {
+                users.insert(r.id.clone());
+            }
+        }
+        if m.comparisons.iter().any(|c| c.a == id || c.b == id) {
+            users.insert("AHP comparisons".into());
+        }
+        if m.training.scenario.as_deref() == Some(id) {
             users.insert("training".into());
         }
         users.into_iter().collect()
     }
 
     /// Check a value for a field the way `check` would, plus its links.
-    fn validate_value(&self, target: Target, field: &Field, path: &[String], item: &Item) -> Result<(), EditError> {
+    fn validate_value(
+        &self,
+        target: Target,
+        field: &Field,
+        path: &[String],
+        item: &Item,
+    ) -> Result<(), EditError> {
         let field_name = format!("{}.{}", self.label(target), path.join("."));
         let mut sink = Sink::new(Default::default(), "");
         let links = {
             let mut checker = Checker::new(&mut sink);
-            checker.check_item(field, item, "", &path.join("."), None);
+            match Node::from_item(item) {
+                Some(node) => checker.check_item(field, node, "", &path.join("."), None),
+                None => return Ok(()),
+            }
             checker.collected.links
         };
         if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
             let reason = d.message.trim_start_matches(": ").to_string();
-            let reason = reason.split_once("` ").map(|(_, r)| r.to_string()).unwrap_or(reason);
-            return Err(EditError::InvalidValue { field: field_name, reason });
+            let reason = reason
+                .split_once("` ")
+                .map(|(_, r)| r.to_string())
+                .unwrap_or(reason);
+            return Err(EditError::InvalidValue {
+                field: field_name,
+                reason,
+            });
         }
         for link in links {
             match self.find_kind(&link.id) {
@@ -306,7 +430,12 @@ impl Workspace {
                 Some(k) => {
                     return Err(EditError::InvalidValue {
                         field: field_name,
-                        reason: format!("`{}` is a {}, expected a {} id", link.id, k.noun(), link.target.noun()),
+                        reason: format!(
+                            "`{}` is a {}, expected a {} id",
+                            link.id,
+                            k.noun(),
+                            link.target.noun()
+                        ),
                     });
                 }
                 None => {
@@ -321,7 +450,12 @@ impl Workspace {
     }
 
     /// Set a field from what a user typed. Nothing changes on error.
-    pub fn set(&mut self, target: Target, path: &[String], input: &str) -> Result<Change, EditError> {
+    pub fn set(
+        &mut self,
+        target: Target,
+        path: &[String],
+        input: &str,
+    ) -> Result<Change, EditError> {
         let field = self.field_at(target, path)?;
         let value = parse_input(&field, input).map_err(|reason| EditError::InvalidValue {
             field: format!("{}.{}", self.label(target), path.join(".")),
@@ -336,9 +470,11 @@ impl Workspace {
             Target::File(k) => k.file_name().to_string(),
             Target::Record(kind, _) => format!("a {}", kind.noun()),
         };
-        let field = schema::resolve_path(target.fields(), &keys).ok_or_else(|| EditError::UnknownField {
-            what: what.clone(),
-            field: path.join("."),
+        let field = schema::resolve_path(target.fields(), &keys).ok_or_else(|| {
+            EditError::UnknownField {
+                what: what.clone(),
+                field: path.join("."),
+            }
         })?;
         if let [parent @ .., key] = keys.as_slice()
             && !parent.is_empty()
@@ -355,10 +491,17 @@ impl Workspace {
     }
 
     /// Set (or, with `None`, clear) a field to a TOML item, validated first.
-    pub fn set_item(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Change, EditError> {
+    pub fn set_item(
+        &mut self,
+        target: Target,
+        path: &[String],
+        new: Option<Item>,
+    ) -> Result<Change, EditError> {
         let field = self.field_at(target, path)?;
-        if self.table(target).is_none() {
-            return Err(EditError::Refused(format!("{target:?} does not exist")));
+        if let Target::Record(kind, i) = target
+            && i >= self.count(kind)
+        {
+            return Err(EditError::Refused(format!("no {} #{}", kind.noun(), i + 1)));
         }
         match &new {
             Some(item) => self.validate_value(target, &field, path, item)?,
@@ -371,7 +514,11 @@ impl Workspace {
             None => {}
         }
         if path.len() == 1 && path[0] == "id" && matches!(target, Target::Record(..)) {
-            let new_id = new.as_ref().and_then(Item::as_str).unwrap_or_default().to_string();
+            let new_id = new
+                .as_ref()
+                .and_then(Item::as_str)
+                .unwrap_or_default()
+                .to_string();
             let old_id = self.label(target);
             if new_id != old_id {
                 if !valid_id(&new_id) {
@@ -395,21 +542,102 @@ impl Workspace {
                 }
             }
         }
-        let change = Change::Set { target, path: path.to_vec(), old: None, new };
+        let change = Change::Set {
+            target,
+            path: path.to_vec(),
+            old: None,
+            new,
+        };
         let old = self.apply_set(target, path, change_new(&change))?;
         Ok(match change {
-            Change::Set { target, path, new, .. } => Change::Set { target, path, old, new },
+            Change::Set {
+                target, path, new, ..
+            } => Change::Set {
+                target,
+                path,
+                old,
+                new,
+            },
             other => other,
         })
     }
 
-    fn apply_set(&mut self, target: Target, path: &[String], new: Option<Item>) -> Result<Option<Item>, EditError> {
-        let table = self
-            .table_mut(target)
-            .ok_or_else(|| EditError::Refused(format!("{target:?} does not exist")))?;
-        let old = put_path(table, path, new)?;
-        self.touched(target.file(), Some(target));
-        Ok(old)
+    fn apply_set(
+        &mut self,
+        target: Target,
+        path: &[String],
+        new: Option<Item>,
+    ) -> Result<Option<Item>, EditError> {
+        let kind = target.file();
+        match target {
+            Target::Record(rk, i) => {
+                let text = self
+                    .file(kind)
+                    .record_text(rk, i)
+                    .ok_or_else(|| EditError::Refused(format!("no {} #{}", rk.noun(), i + 1)))?;
+                let mut doc = parse_doc(text)?;
+                let table = doc
+                    .get_mut(rk.key())
+                    .and_then(Item::as_array_of_tables_mut)
+                    .and_then(|a| a.get_mut(0))
+                    .ok_or_else(|| {
+                        EditError::Refused(format!("{} #{} is not a record", rk.noun(), i + 1))
+                    })?;
+                let old = put_path(table, path, new)?;
+                self.model.read_record(rk, i, Node::Table(&*table, None));
+                let rendered = self.file(kind).native(&doc.to_string());
+                self.file_mut(kind).replace_record(rk, i, &rendered);
+                self.mark_stale(kind);
+                Ok(old)
+            }
+            Target::File(_) => {
+                let mut doc = parse_doc(self.file(kind).text())?;
+                let old = put_path(doc.as_table_mut(), path, new)?;
+                let text = self.file(kind).native(&doc.to_string());
+                self.replace_text(kind, text)?;
+                Ok(old)
+            }
+        }
+    }
+
+    pub(crate) fn replace_text_from_journal(
+        &mut self,
+        kind: FileKind,
+        text: String,
+    ) -> Result<(), String> {
+        self.replace_text(kind, text).map_err(|e| e.to_string())
+    }
+
+    /// Check what a user typed for a field without changing anything; the
+    /// reason is in the words `lodestar set` would use.
+    pub fn validate_input(
+        &self,
+        fields: &'static [Field],
+        path: &[String],
+        input: &str,
+    ) -> Result<(), String> {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        let field = schema::resolve_path(fields, &keys)
+            .ok_or_else(|| format!("`{}` is not a field", path.join(".")))?;
+        let value = parse_input(&field, input)?;
+        let target = Target::File(FileKind::Workspace);
+        match self.validate_value(target, &field, path, &Item::Value(value)) {
+            Ok(()) => Ok(()),
+            Err(EditError::InvalidValue { reason, .. }) => Err(reason),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Replace a whole file's text, re-indexing its records and re-reading them.
+    fn replace_text(&mut self, kind: FileKind, text: String) -> Result<(), EditError> {
+        let path = self.file(kind).path.clone();
+        let root = source::parse(&path, &text).map_err(|d| EditError::Refused(d.message))?;
+        let records = source::index_records(kind, &text, &root);
+        self.model.read_file(kind, Node::Root(root.get_ref()));
+        drop(root);
+        self.file_mut(kind).set_text(text, records);
+        self.mark_stale(kind);
+        Ok(())
     }
 
     /// A new record with its id and every required field at a sensible
@@ -422,8 +650,8 @@ impl Workspace {
                 (_, Ty::Choice(c)) => Value::from(c[0]),
                 (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
                 (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
-                (_, Ty::Link(k)) => Value::from(self.records(k).next().and_then(|t| t.get("id")).and_then(Item::as_str).unwrap_or("")),
-                _ => Value::from("New"),
+                (_, Ty::Link(k)) => Value::from(self.ids(k).first().copied().unwrap_or("")),
+                _ => one_line_string("New"),
             };
             t.insert(f.key, Item::Value(v));
         }
@@ -434,8 +662,8 @@ impl Workspace {
     pub fn next_id(&self, kind: RecordKind) -> String {
         let prefix = kind.id_prefix();
         let n = self
-            .records(kind)
-            .filter_map(|t| t.get("id").and_then(Item::as_str))
+            .ids(kind)
+            .into_iter()
             .filter_map(|id| id.strip_prefix(prefix).and_then(|s| s.parse::<u32>().ok()))
             .max()
             .unwrap_or(0);
@@ -450,7 +678,7 @@ impl Workspace {
         let mut sink = Sink::new(Default::default(), "");
         let collected = {
             let mut checker = Checker::new(&mut sink);
-            checker.check_record(kind, &table, None);
+            checker.check_record(kind, Node::Table(&table, None));
             checker.collected
         };
         if let Some(d) = sink.out.iter().find(|d| d.is_error()) {
@@ -459,31 +687,49 @@ impl Workspace {
         if let Some(def) = collected.ids.first()
             && self.find(&def.id).is_some()
         {
-            return Err(EditError::Refused(format!("id `{}` is already used", def.id)));
+            return Err(EditError::Refused(format!(
+                "id `{}` is already used",
+                def.id
+            )));
         }
         for link in &collected.links {
             if self.find_kind(&link.id) != Some(link.target) {
                 return Err(EditError::Refused(format!(
                     "{}: no {} with id `{}`",
-                    link.context, link.target.noun(), link.id
+                    link.context,
+                    link.target.noun(),
+                    link.id
                 )));
             }
         }
-        let index = self.array(kind).map(ArrayOfTables::len).unwrap_or(0);
-        let change = Change::Insert { kind, index, table };
+        let mut table = table;
+        let file = self.file(kind.file());
+        if !file.text().trim().is_empty() {
+            table.decor_mut().set_prefix("\n");
+        }
+        let mut array = ArrayOfTables::new();
+        array.push(table);
+        let mut doc = DocumentMut::new();
+        doc.insert(kind.key(), Item::ArrayOfTables(array));
+        let text = file.native(&doc.to_string());
+        let change = Change::Insert {
+            kind,
+            index: self.count(kind),
+            text,
+        };
         self.apply(&change)?;
         Ok(change)
     }
 
     /// Remove a record. Refused while other records link to it.
     pub fn remove_record(&mut self, kind: RecordKind, index: usize) -> Result<Change, EditError> {
-        let table = self
-            .array(kind)
-            .and_then(|a| a.get(index))
-            .cloned()
-            .ok_or_else(|| EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)))?;
-        if let Some(id) = table.get("id").and_then(Item::as_str) {
-            let users = self.users_of(id);
+        let text = self
+            .file(kind.file())
+            .record_text(kind, index)
+            .ok_or_else(|| EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)))?
+            .to_string();
+        if let Some(id) = self.ids(kind).get(index).map(|s| s.to_string()) {
+            let users = self.users_of(&id);
             if !users.is_empty() {
                 return Err(EditError::Refused(format!(
                     "cannot delete `{id}`: it is linked from {} (remove those links first)",
@@ -491,7 +737,7 @@ impl Workspace {
                 )));
             }
         }
-        let change = Change::Remove { kind, index, table };
+        let change = Change::Remove { kind, index, text };
         self.apply(&change)?;
         Ok(change)
     }
@@ -500,63 +746,49 @@ impl Workspace {
     /// checks are made: the change was validated when it was first made.
     pub fn apply(&mut self, change: &Change) -> Result<(), EditError> {
         match change {
-            Change::Set { target, path, new, .. } => {
+            Change::Set {
+                target, path, new, ..
+            } => {
                 self.apply_set(*target, path, new.clone())?;
             }
-            Change::Insert { kind, index, table } => {
-                let key = kind.key();
-                let doc = &mut self.file_mut(kind.file()).doc;
-                if doc.get(key).and_then(Item::as_array_of_tables).is_none() {
-                    if doc.contains_key(key) {
-                        return Err(EditError::Refused(format!("`{key}` in the file is not a list of records")));
-                    }
-                    doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+            Change::Insert { kind, index, text } => {
+                if *index > self.count(*kind) {
+                    return Err(EditError::Refused(format!(
+                        "no place #{} for a {}",
+                        index + 1,
+                        kind.noun()
+                    )));
                 }
-                let Some(array) = self.array_mut(*kind) else {
-                    return Err(EditError::Refused(format!("cannot add to `{key}`")));
-                };
-                let mut table = table.clone();
-                if table.decor().prefix().is_none() && (*index > 0 || !array.is_empty()) {
-                    table.decor_mut().set_prefix("\n");
-                }
-                if *index >= array.len() {
-                    array.push(table);
-                } else {
-                    array.insert(*index, table);
-                }
-                self.touched(kind.file(), None);
+                let read = source::with_record(*kind, text, |t| {
+                    let mut m = Model::default();
+                    m.insert_record(*kind, 0, t);
+                    m
+                })
+                .ok_or_else(|| EditError::Refused(format!("not a {} record", kind.noun())))?;
+                self.file_mut(kind.file())
+                    .insert_record(*kind, *index, text);
+                self.model.move_record_from(*kind, *index, read);
+                self.mark_stale(kind.file());
             }
             Change::Remove { kind, index, .. } => {
-                let Some(array) = self.array_mut(*kind) else {
-                    return Err(EditError::Refused(format!("no {} records", kind.noun())));
-                };
-                if *index >= array.len() {
-                    return Err(EditError::Refused(format!("no {} #{}", kind.noun(), index + 1)));
+                if self
+                    .file_mut(kind.file())
+                    .remove_record(*kind, *index)
+                    .is_none()
+                {
+                    return Err(EditError::Refused(format!(
+                        "no {} #{}",
+                        kind.noun(),
+                        index + 1
+                    )));
                 }
-                array.remove(*index);
-                self.touched(kind.file(), None);
+                self.model.remove_record(*kind, *index);
+                self.mark_stale(kind.file());
             }
         }
         Ok(())
     }
-
-    /// Mark a file edited and bring the typed model up to date.
-    fn touched(&mut self, kind: FileKind, target: Option<Target>) {
-        self.file_mut(kind).dirty = true;
-        self.mark_stale(kind);
-        let doc = &self.files[super::index(kind)].doc;
-        match target {
-            Some(Target::Record(rk, i)) => {
-                let table = doc.get(rk.key()).and_then(Item::as_array_of_tables).and_then(|a| a.get(i));
-                if let Some(t) = table {
-                    self.model.read_record(rk, i, t);
-                }
-            }
-            _ => self.model.read_file(kind, doc),
-        }
-    }
 }
-
 fn change_new(change: &Change) -> Option<Item> {
     match change {
         Change::Set { new, .. } => new.clone(),

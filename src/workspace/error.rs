@@ -27,7 +27,10 @@ pub enum SaveError {
     )]
     ChangedOnDisk { path: PathBuf },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Why an edit was refused. The workspace is unchanged.

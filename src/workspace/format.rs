@@ -30,7 +30,10 @@ pub fn canonical(text: &str) -> String {
 /// Whether two TOML texts hold the same data (ignoring layout and comments).
 /// `fmt` refuses to write a file when this does not hold.
 pub fn same_data(a: &str, b: &str) -> bool {
-    match (a.parse::<toml_edit::DocumentMut>(), b.parse::<toml_edit::DocumentMut>()) {
+    match (
+        a.parse::<toml_edit::DocumentMut>(),
+        b.parse::<toml_edit::DocumentMut>(),
+    ) {
         (Ok(a), Ok(b)) => same_table(a.as_table(), b.as_table()),
         _ => false,
     }
@@ -38,7 +41,8 @@ pub fn same_data(a: &str, b: &str) -> bool {
 
 fn same_table(a: &dyn toml_edit::TableLike, b: &dyn toml_edit::TableLike) -> bool {
     a.len() == b.len()
-        && a.iter().all(|(k, va)| b.get(k).is_some_and(|vb| same_item(va, vb)))
+        && a.iter()
+            .all(|(k, va)| b.get(k).is_some_and(|vb| same_item(va, vb)))
 }
 
 fn same_item(a: &toml_edit::Item, b: &toml_edit::Item) -> bool {

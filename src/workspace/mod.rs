@@ -8,6 +8,8 @@ pub mod edit;
 pub mod error;
 pub mod format;
 pub mod model;
+pub mod node;
+pub mod recovery;
 pub mod schema;
 pub mod source;
 pub mod template;
@@ -25,6 +27,7 @@ pub use source::SourceFile;
 
 use check::{Checker, Collected};
 use diag::Sink;
+use node::Node;
 
 /// Results of checking one file against the schema.
 #[derive(Debug, Default)]
@@ -49,14 +52,78 @@ pub(crate) fn index(kind: FileKind) -> usize {
     FileKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-fn check_text(kind: FileKind, path: &Path, text: &str, root: &dyn toml_edit::TableLike) -> FileCheck {
+/// Everything loading one file produces; files load on parallel threads.
+struct FileLoad {
+    file: SourceFile,
+    check: FileCheck,
+    model: Model,
+}
+
+fn check_root(kind: FileKind, path: &Path, text: &str, root: Node) -> FileCheck {
     let mut sink = Sink::new(path.to_path_buf(), text);
     let collected = {
         let mut checker = Checker::new(&mut sink);
         checker.check_file(kind, root);
         checker.collected
     };
-    FileCheck { diagnostics: sink.out, collected }
+    FileCheck {
+        diagnostics: sink.out,
+        collected,
+    }
+}
+
+fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
+    // Training is optional: a workspace may not train a model.
+    let diagnostics = if kind == FileKind::Training {
+        Vec::new()
+    } else {
+        vec![Diagnostic {
+            file: path.clone(),
+            line: 0,
+            col: 0,
+            severity: Severity::Warning,
+            message: "file is missing; treated as empty (it is created on the first save)".into(),
+        }]
+    };
+    FileLoad {
+        file: SourceFile::missing(kind, path),
+        check: FileCheck {
+            diagnostics,
+            collected: Collected::default(),
+        },
+        model: Model::default(),
+    }
+}
+
+/// Read, parse, check and index one file.
+fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
+    if !path.exists() {
+        return Ok(missing_file(kind, path));
+    }
+    let loaded = source::load(&path)?;
+    let root = source::parse(&path, &loaded.text)?;
+    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    if loaded.bom {
+        check.diagnostics.insert(
+            0,
+            Diagnostic {
+                file: path.clone(),
+                line: 1,
+                col: 1,
+                severity: Severity::Warning,
+                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
+            },
+        );
+    }
+    let mut model = Model::default();
+    model.read_file(kind, Node::Root(root.get_ref()));
+    let records = source::index_records(kind, &loaded.text, &root);
+    drop(root);
+    Ok(FileLoad {
+        file: SourceFile::new(kind, path, loaded, records),
+        check,
+        model,
+    })
 }
 
 impl Workspace {
@@ -66,72 +133,75 @@ impl Workspace {
     pub fn open(dir: impl AsRef<Path>) -> Result<Workspace, OpenError> {
         let root = dir.as_ref().to_path_buf();
         if !root.is_dir() {
-            return Err(OpenError::Io { path: root, reason: "no such folder".into() });
+            return Err(OpenError::Io {
+                path: root,
+                reason: "no such folder".into(),
+            });
         }
         if !root.join(FileKind::Workspace.file_name()).exists() {
             return Err(OpenError::NotAWorkspace { path: root });
         }
+        // Files are independent until cross-file validation: load them in parallel.
+        let results: Vec<Result<FileLoad, Diagnostic>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = FileKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let path = root.join(kind.file_name());
+                    scope.spawn(move || load_file(kind, path))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .zip(FileKind::ALL)
+                .map(|(h, kind)| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Diagnostic {
+                            file: root.join(kind.file_name()),
+                            line: 0,
+                            col: 0,
+                            severity: Severity::Error,
+                            message: "internal error while reading this file (please report it)"
+                                .into(),
+                        })
+                    })
+                })
+                .collect()
+        });
         let mut files = Vec::new();
         let mut checks = Vec::new();
+        let mut model = Model::default();
         let mut unreadable = Vec::new();
-        for kind in FileKind::ALL {
-            let path = root.join(kind.file_name());
-            if !path.exists() {
-                if kind == FileKind::Training {
-                    // Training is optional: a workspace may not train a model.
-                    files.push(SourceFile::missing(kind, path));
-                    checks.push(FileCheck::default());
-                    continue;
-                }
-                files.push(SourceFile::missing(kind, path.clone()));
-                checks.push(FileCheck {
-                    diagnostics: vec![Diagnostic {
-                        file: path,
-                        line: 0,
-                        col: 0,
-                        severity: Severity::Warning,
-                        message: "file is missing; treated as empty (it is created on the first save)".into(),
-                    }],
-                    collected: Collected::default(),
-                });
-                continue;
-            }
-            match source::parse_file(&path) {
-                Ok(parsed) => {
-                    let mut check = check_text(kind, &path, &parsed.text, parsed.doc.as_table());
-                    if parsed.bom {
-                        check.diagnostics.insert(
-                            0,
-                            Diagnostic {
-                                file: path.clone(),
-                                line: 1,
-                                col: 1,
-                                severity: Severity::Warning,
-                                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
-                            },
-                        );
-                    }
-                    checks.push(check);
-                    files.push(SourceFile::from_parsed(kind, path, parsed));
+        for (kind, result) in FileKind::ALL.into_iter().zip(results) {
+            match result {
+                Ok(load) => {
+                    files.push(load.file);
+                    checks.push(load.check);
+                    model.take_file(kind, load.model);
                 }
                 Err(d) => {
                     unreadable.push(d);
-                    files.push(SourceFile::missing(kind, path));
+                    files.push(SourceFile::missing(kind, root.join(kind.file_name())));
                     checks.push(FileCheck::default());
                 }
             }
         }
         if !unreadable.is_empty() {
             for c in checks {
-                unreadable.extend(c.diagnostics.into_iter().filter(|d| d.line > 0 || d.is_error()));
+                unreadable.extend(
+                    c.diagnostics
+                        .into_iter()
+                        .filter(|d| d.line > 0 || d.is_error()),
+                );
             }
             return Err(OpenError::Unreadable(unreadable));
         }
-        let mut model = Model::default();
-        for f in &files {
-            model.read_file(f.kind, &f.doc);
-        }
-        Ok(Workspace { root, files, checks, stale: vec![false; FileKind::ALL.len()], model })
+        Ok(Workspace {
+            root,
+            files,
+            checks,
+            stale: vec![false; FileKind::ALL.len()],
+            model,
+        })
     }
 
     pub fn file(&self, kind: FileKind) -> &SourceFile {
@@ -154,7 +224,11 @@ impl Workspace {
                 self.recheck(kind);
             }
         }
-        let mut out: Vec<Diagnostic> = self.checks.iter().flat_map(|c| c.diagnostics.iter().cloned()).collect();
+        let mut out: Vec<Diagnostic> = self
+            .checks
+            .iter()
+            .flat_map(|c| c.diagnostics.iter().cloned())
+            .collect();
         let collected: Vec<(FileKind, PathBuf, &Collected)> = self
             .files
             .iter()
@@ -170,8 +244,18 @@ impl Workspace {
             out.push(d);
         }
         out.sort_by(|a, b| {
-            (index_of_path(&self.files, &a.file), a.line, a.col, a.severity)
-                .cmp(&(index_of_path(&self.files, &b.file), b.line, b.col, b.severity))
+            (
+                index_of_path(&self.files, &a.file),
+                a.line,
+                a.col,
+                a.severity,
+            )
+                .cmp(&(
+                    index_of_path(&self.files, &b.file),
+                    b.line,
+                    b.col,
+                    b.severity,
+                ))
         });
         out.dedup();
         out
@@ -181,17 +265,11 @@ impl Workspace {
     /// positions are exact).
     pub fn recheck(&mut self, kind: FileKind) {
         let f = &self.files[index(kind)];
-        let text = f.doc.to_string();
-        let check = match toml_edit::Document::parse(text.clone()) {
-            Ok(doc) => check_text(kind, &f.path, &text, doc.as_table()),
-            Err(e) => FileCheck {
-                diagnostics: vec![Diagnostic {
-                    file: f.path.clone(),
-                    line: 0,
-                    col: 0,
-                    severity: Severity::Error,
-                    message: format!("edited document no longer parses: {}", e.message()),
-                }],
+        let text = f.text();
+        let check = match source::parse(&f.path, text) {
+            Ok(root) => check_root(kind, &f.path, text, Node::Root(root.get_ref())),
+            Err(d) => FileCheck {
+                diagnostics: vec![d],
                 collected: Collected::default(),
             },
         };
@@ -205,7 +283,11 @@ impl Workspace {
 
     /// Files with unsaved edits.
     pub fn dirty_files(&self) -> Vec<FileKind> {
-        self.files.iter().filter(|f| f.dirty).map(|f| f.kind).collect()
+        self.files
+            .iter()
+            .filter(|f| f.dirty)
+            .map(|f| f.kind)
+            .collect()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -220,7 +302,9 @@ impl Workspace {
         // conflict in one file does not leave a half-saved workspace.
         for f in self.files.iter().filter(|f| f.dirty) {
             if !f.disk_unchanged()? {
-                return Err(SaveError::ChangedOnDisk { path: f.path.clone() });
+                return Err(SaveError::ChangedOnDisk {
+                    path: f.path.clone(),
+                });
             }
         }
         for f in self.files.iter_mut().filter(|f| f.dirty) {
@@ -239,10 +323,30 @@ impl Workspace {
             .collect()
     }
 
+    /// Re-read one file from disk (after an outside change), dropping any
+    /// unsaved edits to it.
+    pub fn reload_file(&mut self, kind: FileKind) -> Result<(), Diagnostic> {
+        let path = self.file(kind).path.clone();
+        let load = load_file(kind, path)?;
+        self.model.take_file(kind, load.model);
+        self.files[index(kind)] = load.file;
+        self.checks[index(kind)] = load.check;
+        self.stale[index(kind)] = false;
+        Ok(())
+    }
+
+    /// Take the file on disk as the base for the next save ("keep mine").
+    pub fn rebase_on_disk(&mut self, kind: FileKind) -> Result<(), SaveError> {
+        self.file_mut(kind).rebase_on_disk()
+    }
+
     /// Display name.
     pub fn name(&self) -> &str {
         if self.model.settings.name.is_empty() {
-            self.root.file_name().and_then(|n| n.to_str()).unwrap_or("workspace")
+            self.root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("workspace")
         } else {
             &self.model.settings.name
         }
@@ -250,5 +354,8 @@ impl Workspace {
 }
 
 fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
-    files.iter().position(|f| f.path == path).unwrap_or(usize::MAX)
+    files
+        .iter()
+        .position(|f| f.path == path)
+        .unwrap_or(usize::MAX)
 }

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use toml_edit::{DocumentMut, Item, TableLike, Value};
-
-use super::check::{as_date, as_number};
+use super::check::as_date;
 use super::date::Date;
+use super::node::Node;
 use super::schema::{FileKind, RecordKind};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,7 +264,10 @@ impl Risk {
 
     /// Residual score, or the inherent one when no residual is given.
     pub fn residual_score(&self) -> i64 {
-        self.residual.as_ref().map(|r| r.likelihood * r.impact).unwrap_or_else(|| self.score())
+        self.residual
+            .as_ref()
+            .map(|r| r.likelihood * r.impact)
+            .unwrap_or_else(|| self.score())
     }
 }
 
@@ -332,70 +334,93 @@ impl Default for Training {
 
 // ---- lenient readers -------------------------------------------------------
 
-fn text(t: &dyn TableLike, key: &str) -> String {
-    t.get(key).and_then(Item::as_str).unwrap_or_default().to_string()
-}
-
-fn text_or(t: &dyn TableLike, key: &str, default: &str) -> String {
-    t.get(key).and_then(Item::as_str).unwrap_or(default).to_string()
-}
-
-fn opt_text(t: &dyn TableLike, key: &str) -> Option<String> {
-    t.get(key).and_then(Item::as_str).map(str::to_string)
-}
-
-fn num(t: &dyn TableLike, key: &str) -> Option<f64> {
-    t.get(key).and_then(as_number).filter(|x| x.is_finite())
-}
-
-fn int(t: &dyn TableLike, key: &str) -> Option<i64> {
-    t.get(key).and_then(Item::as_integer)
-}
-
-fn date(t: &dyn TableLike, key: &str) -> Option<Date> {
-    t.get(key).and_then(Item::as_value).and_then(|v| as_date(v).ok())
-}
-
-fn list(t: &dyn TableLike, key: &str) -> Vec<String> {
+fn text(t: Node, key: &str) -> String {
     t.get(key)
-        .and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .and_then(Node::as_str)
         .unwrap_or_default()
+        .to_string()
 }
 
-fn int_list(t: &dyn TableLike, key: &str) -> Vec<i64> {
+fn text_or(t: Node, key: &str, default: &str) -> String {
     t.get(key)
-        .and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(Value::as_integer).collect())
+        .and_then(Node::as_str)
+        .unwrap_or(default)
+        .to_string()
+}
+
+fn opt_text(t: Node, key: &str) -> Option<String> {
+    t.get(key).and_then(Node::as_str).map(str::to_string)
+}
+
+fn num(t: Node, key: &str) -> Option<f64> {
+    t.get(key)
+        .and_then(Node::as_number)
+        .filter(|x| x.is_finite())
+}
+
+fn int(t: Node, key: &str) -> Option<i64> {
+    t.get(key).and_then(Node::as_int)
+}
+
+fn date(t: Node, key: &str) -> Option<Date> {
+    t.get(key).and_then(|v| as_date(v).ok())
+}
+
+fn list(t: Node, key: &str) -> Vec<String> {
+    t.get(key)
+        .and_then(Node::elements)
+        .map(|a| {
+            a.into_iter()
+                .filter_map(Node::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn sub<'a>(t: &'a dyn TableLike, key: &str) -> Option<&'a dyn TableLike> {
-    t.get(key).and_then(Item::as_table_like)
+fn int_list(t: Node, key: &str) -> Vec<i64> {
+    t.get(key)
+        .and_then(Node::elements)
+        .map(|a| a.into_iter().filter_map(Node::as_int).collect())
+        .unwrap_or_default()
 }
 
-fn number_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, f64> {
+fn sub<'a>(t: Node<'a>, key: &str) -> Option<Node<'a>> {
+    t.get(key).filter(|n| n.is_table())
+}
+
+fn number_map(t: Node, key: &str) -> BTreeMap<String, f64> {
     sub(t, key)
-        .map(|m| m.iter().filter_map(|(k, v)| as_number(v).map(|x| (k.to_string(), x))).collect())
+        .and_then(Node::entries)
+        .map(|m| {
+            m.into_iter()
+                .filter_map(|(k, _, v)| v.as_number().map(|x| (k.to_string(), x)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn text_map(t: &dyn TableLike, key: &str) -> BTreeMap<String, String> {
+fn text_map(t: Node, key: &str) -> BTreeMap<String, String> {
     sub(t, key)
-        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string()))).collect())
+        .and_then(Node::entries)
+        .map(|m| {
+            m.into_iter()
+                .filter_map(|(k, _, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn records<'a>(root: &'a dyn TableLike, kind: RecordKind) -> impl Iterator<Item = &'a toml_edit::Table> {
+fn records<'a>(root: Node<'a>, kind: RecordKind) -> Vec<Node<'a>> {
     root.get(kind.key())
-        .and_then(Item::as_array_of_tables)
-        .into_iter()
-        .flat_map(|a| a.iter())
+        .and_then(Node::elements)
+        .map(|els| els.into_iter().filter(|e| e.is_table()).collect())
+        .unwrap_or_default()
 }
 
 // ---- per-record readers ----------------------------------------------------
 
-pub fn read_criterion(t: &dyn TableLike) -> Criterion {
+pub fn read_criterion(t: Node) -> Criterion {
     Criterion {
         id: text(t, "id"),
         name: text(t, "name"),
@@ -408,15 +433,23 @@ pub fn read_criterion(t: &dyn TableLike) -> Criterion {
     }
 }
 
-pub fn read_comparison(t: &dyn TableLike) -> Comparison {
-    Comparison { a: text(t, "a"), b: text(t, "b"), ratio: num(t, "ratio").unwrap_or(1.0) }
+pub fn read_comparison(t: Node) -> Comparison {
+    Comparison {
+        a: text(t, "a"),
+        b: text(t, "b"),
+        ratio: num(t, "ratio").unwrap_or(1.0),
+    }
 }
 
-pub fn read_risk_band(t: &dyn TableLike) -> RiskBand {
-    RiskBand { name: text(t, "name"), min: int(t, "min").unwrap_or(1), max: int(t, "max").unwrap_or(25) }
+pub fn read_risk_band(t: Node) -> RiskBand {
+    RiskBand {
+        name: text(t, "name"),
+        min: int(t, "min").unwrap_or(1),
+        max: int(t, "max").unwrap_or(25),
+    }
 }
 
-pub fn read_need(t: &dyn TableLike) -> Need {
+pub fn read_need(t: Node) -> Need {
     Need {
         id: text(t, "id"),
         title: text(t, "title"),
@@ -437,7 +470,7 @@ pub fn read_need(t: &dyn TableLike) -> Need {
     }
 }
 
-pub fn read_segment(t: &dyn TableLike) -> Segment {
+pub fn read_segment(t: Node) -> Segment {
     let c = sub(t, "customers");
     Segment {
         id: text(t, "id"),
@@ -454,7 +487,7 @@ pub fn read_segment(t: &dyn TableLike) -> Segment {
     }
 }
 
-pub fn read_trend(t: &dyn TableLike) -> Trend {
+pub fn read_trend(t: Node) -> Trend {
     Trend {
         id: text(t, "id"),
         title: text(t, "title"),
@@ -467,11 +500,15 @@ pub fn read_trend(t: &dyn TableLike) -> Trend {
     }
 }
 
-pub fn read_feature(t: &dyn TableLike) -> Feature {
-    Feature { id: text(t, "id"), name: text(t, "name"), weight: int(t, "weight").unwrap_or(3) }
+pub fn read_feature(t: Node) -> Feature {
+    Feature {
+        id: text(t, "id"),
+        name: text(t, "name"),
+        weight: int(t, "weight").unwrap_or(3),
+    }
 }
 
-pub fn read_competitor(t: &dyn TableLike) -> Competitor {
+pub fn read_competitor(t: Node) -> Competitor {
     Competitor {
         id: text(t, "id"),
         name: text(t, "name"),
@@ -482,7 +519,7 @@ pub fn read_competitor(t: &dyn TableLike) -> Competitor {
     }
 }
 
-pub fn read_evidence(t: &dyn TableLike) -> Evidence {
+pub fn read_evidence(t: Node) -> Evidence {
     Evidence {
         id: text(t, "id"),
         kind: text(t, "kind"),
@@ -498,7 +535,7 @@ pub fn read_evidence(t: &dyn TableLike) -> Evidence {
     }
 }
 
-pub fn read_series(t: &dyn TableLike) -> Series {
+pub fn read_series(t: Node) -> Series {
     Series {
         id: text(t, "id"),
         name: text(t, "name"),
@@ -515,7 +552,7 @@ pub fn read_series(t: &dyn TableLike) -> Series {
     }
 }
 
-pub fn read_scenario(t: &dyn TableLike) -> Scenario {
+pub fn read_scenario(t: Node) -> Scenario {
     Scenario {
         id: text(t, "id"),
         name: text(t, "name"),
@@ -542,7 +579,7 @@ pub fn read_scenario(t: &dyn TableLike) -> Scenario {
     }
 }
 
-pub fn read_risk(t: &dyn TableLike) -> Risk {
+pub fn read_risk(t: Node) -> Risk {
     Risk {
         id: text(t, "id"),
         title: text(t, "title"),
@@ -563,7 +600,7 @@ pub fn read_risk(t: &dyn TableLike) -> Risk {
     }
 }
 
-fn read_settings(root: &dyn TableLike) -> Settings {
+fn read_settings(root: Node) -> Settings {
     let d = Settings::default();
     let s = sub(root, "scoring");
     let sd = Scoring::default();
@@ -574,21 +611,37 @@ fn read_settings(root: &dyn TableLike) -> Settings {
         organisation: text(root, "organisation"),
         currency: text_or(root, "currency", &d.currency),
         discount_rate: num(root, "discount-rate").unwrap_or(d.discount_rate),
-        horizon_months: int(root, "horizon-months").and_then(|h| u32::try_from(h).ok()).unwrap_or(36),
+        horizon_months: int(root, "horizon-months")
+            .and_then(|h| u32::try_from(h).ok())
+            .unwrap_or(36),
         scoring: Scoring {
-            method: s.map(|s| text_or(s, "method", &sd.method)).unwrap_or(sd.method),
-            weights: s.map(|s| text_or(s, "weights", &sd.weights)).unwrap_or(sd.weights),
-            samples: s.and_then(|s| int(s, "samples")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.samples),
-            seed: s.and_then(|s| int(s, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(sd.seed),
-            concentration: s.and_then(|s| num(s, "concentration")).unwrap_or(sd.concentration),
+            method: s
+                .map(|s| text_or(s, "method", &sd.method))
+                .unwrap_or(sd.method),
+            weights: s
+                .map(|s| text_or(s, "weights", &sd.weights))
+                .unwrap_or(sd.weights),
+            samples: s
+                .and_then(|s| int(s, "samples"))
+                .and_then(|x| u64::try_from(x).ok())
+                .unwrap_or(sd.samples),
+            seed: s
+                .and_then(|s| int(s, "seed"))
+                .and_then(|x| u64::try_from(x).ok())
+                .unwrap_or(sd.seed),
+            concentration: s
+                .and_then(|s| num(s, "concentration"))
+                .unwrap_or(sd.concentration),
             delta: s.and_then(|s| num(s, "delta")).unwrap_or(sd.delta),
             quadrant_value: q.and_then(|q| num(q, "value")).unwrap_or(sd.quadrant_value),
-            quadrant_feasibility: q.and_then(|q| num(q, "feasibility")).unwrap_or(sd.quadrant_feasibility),
+            quadrant_feasibility: q
+                .and_then(|q| num(q, "feasibility"))
+                .unwrap_or(sd.quadrant_feasibility),
         },
     }
 }
 
-fn read_training(root: &dyn TableLike) -> Training {
+fn read_training(root: Node) -> Training {
     let d = Training::default();
     let data = sub(root, "data");
     let model = sub(root, "model");
@@ -604,36 +657,62 @@ fn read_training(root: &dyn TableLike) -> Training {
         exclude: data.map(|t| list(t, "exclude")).unwrap_or_default(),
         categorical: data.map(|t| list(t, "categorical")).unwrap_or_default(),
         hidden: model
-            .filter(|m| m.contains_key("hidden"))
+            .filter(|m| m.get("hidden").is_some())
             .map(|m| int_list(m, "hidden"))
             .unwrap_or(d.hidden),
-        activation: model.map(|m| text_or(m, "activation", "relu")).unwrap_or(d.activation),
+        activation: model
+            .map(|m| text_or(m, "activation", "relu"))
+            .unwrap_or(d.activation),
         dropout: model.and_then(|m| num(m, "dropout")).unwrap_or(d.dropout),
-        optimizer: opt.map(|o| text_or(o, "name", "adam")).unwrap_or(d.optimizer),
-        learning_rate: opt.and_then(|o| num(o, "learning-rate")).unwrap_or(d.learning_rate),
+        optimizer: opt
+            .map(|o| text_or(o, "name", "adam"))
+            .unwrap_or(d.optimizer),
+        learning_rate: opt
+            .and_then(|o| num(o, "learning-rate"))
+            .unwrap_or(d.learning_rate),
         beta1: opt.and_then(|o| num(o, "beta1")).unwrap_or(d.beta1),
         beta2: opt.and_then(|o| num(o, "beta2")).unwrap_or(d.beta2),
         epsilon: opt.and_then(|o| num(o, "epsilon")).unwrap_or(d.epsilon),
-        weight_decay: opt.and_then(|o| num(o, "weight-decay")).unwrap_or(d.weight_decay),
-        batch_size: run.and_then(|r| int(r, "batch-size")).unwrap_or(d.batch_size),
+        weight_decay: opt
+            .and_then(|o| num(o, "weight-decay"))
+            .unwrap_or(d.weight_decay),
+        batch_size: run
+            .and_then(|r| int(r, "batch-size"))
+            .unwrap_or(d.batch_size),
         epochs: run.and_then(|r| int(r, "epochs")).unwrap_or(d.epochs),
-        validation_split: run.and_then(|r| num(r, "validation-split")).unwrap_or(d.validation_split),
-        seed: run.and_then(|r| int(r, "seed")).and_then(|x| u64::try_from(x).ok()).unwrap_or(d.seed),
-        device: run.map(|r| text_or(r, "device", "auto")).unwrap_or(d.device),
+        validation_split: run
+            .and_then(|r| num(r, "validation-split"))
+            .unwrap_or(d.validation_split),
+        seed: run
+            .and_then(|r| int(r, "seed"))
+            .and_then(|x| u64::try_from(x).ok())
+            .unwrap_or(d.seed),
+        device: run
+            .map(|r| text_or(r, "device", "auto"))
+            .unwrap_or(d.device),
         threads: run.and_then(|r| int(r, "threads")).unwrap_or(d.threads),
-        class_weight: run.map(|r| text_or(r, "class-weight", "none")).unwrap_or(d.class_weight),
-        early_stopping: es.map(|e| (text_or(e, "monitor", "val_loss"), int(e, "patience").unwrap_or(3))),
-        checkpoint: run.and_then(|r| r.get("checkpoint")).and_then(Item::as_bool).unwrap_or(true),
+        class_weight: run
+            .map(|r| text_or(r, "class-weight", "none"))
+            .unwrap_or(d.class_weight),
+        early_stopping: es.map(|e| {
+            (
+                text_or(e, "monitor", "val_loss"),
+                int(e, "patience").unwrap_or(3),
+            )
+        }),
+        checkpoint: run
+            .and_then(|r| r.get("checkpoint"))
+            .and_then(Node::as_bool)
+            .unwrap_or(true),
     }
 }
 
 impl Model {
     /// Re-read the records of one file from its document.
-    pub fn read_file(&mut self, kind: FileKind, doc: &DocumentMut) {
-        let root: &dyn TableLike = doc.as_table();
+    pub fn read_file(&mut self, kind: FileKind, root: Node) {
         macro_rules! all {
             ($kind:expr, $read:ident) => {
-                records(root, $kind).map(|t| $read(t)).collect()
+                records(root, $kind).into_iter().map($read).collect()
             };
         }
         match kind {
@@ -659,7 +738,7 @@ impl Model {
     }
 
     /// Re-read one record after it was edited in place.
-    pub fn read_record(&mut self, kind: RecordKind, index: usize, t: &toml_edit::Table) {
+    pub fn read_record(&mut self, kind: RecordKind, index: usize, t: Node) {
         fn put<T>(v: &mut [T], i: usize, x: T) {
             if let Some(slot) = v.get_mut(i) {
                 *slot = x;
@@ -678,6 +757,96 @@ impl Model {
             RecordKind::Series => put(&mut self.series, index, read_series(t)),
             RecordKind::Scenario => put(&mut self.scenarios, index, read_scenario(t)),
             RecordKind::Risk => put(&mut self.risks, index, read_risk(t)),
+        }
+    }
+
+    /// Read a record into position `index` of its kind.
+    pub fn insert_record(&mut self, kind: RecordKind, index: usize, t: Node) {
+        fn put<T>(v: &mut Vec<T>, i: usize, x: T) {
+            v.insert(i.min(v.len()), x);
+        }
+        match kind {
+            RecordKind::Criterion => put(&mut self.criteria, index, read_criterion(t)),
+            RecordKind::Comparison => put(&mut self.comparisons, index, read_comparison(t)),
+            RecordKind::RiskBand => put(&mut self.risk_bands, index, read_risk_band(t)),
+            RecordKind::Need => put(&mut self.needs, index, read_need(t)),
+            RecordKind::Segment => put(&mut self.segments, index, read_segment(t)),
+            RecordKind::Trend => put(&mut self.trends, index, read_trend(t)),
+            RecordKind::Feature => put(&mut self.features, index, read_feature(t)),
+            RecordKind::Competitor => put(&mut self.competitors, index, read_competitor(t)),
+            RecordKind::Evidence => put(&mut self.evidence, index, read_evidence(t)),
+            RecordKind::Series => put(&mut self.series, index, read_series(t)),
+            RecordKind::Scenario => put(&mut self.scenarios, index, read_scenario(t)),
+            RecordKind::Risk => put(&mut self.risks, index, read_risk(t)),
+        }
+    }
+
+    /// Move the single record of `kind` in `from` to position `index` here.
+    pub fn move_record_from(&mut self, kind: RecordKind, index: usize, mut from: Model) {
+        fn mv<T>(to: &mut Vec<T>, from: &mut Vec<T>, i: usize) {
+            if let Some(x) = from.pop() {
+                to.insert(i.min(to.len()), x);
+            }
+        }
+        match kind {
+            RecordKind::Criterion => mv(&mut self.criteria, &mut from.criteria, index),
+            RecordKind::Comparison => mv(&mut self.comparisons, &mut from.comparisons, index),
+            RecordKind::RiskBand => mv(&mut self.risk_bands, &mut from.risk_bands, index),
+            RecordKind::Need => mv(&mut self.needs, &mut from.needs, index),
+            RecordKind::Segment => mv(&mut self.segments, &mut from.segments, index),
+            RecordKind::Trend => mv(&mut self.trends, &mut from.trends, index),
+            RecordKind::Feature => mv(&mut self.features, &mut from.features, index),
+            RecordKind::Competitor => mv(&mut self.competitors, &mut from.competitors, index),
+            RecordKind::Evidence => mv(&mut self.evidence, &mut from.evidence, index),
+            RecordKind::Series => mv(&mut self.series, &mut from.series, index),
+            RecordKind::Scenario => mv(&mut self.scenarios, &mut from.scenarios, index),
+            RecordKind::Risk => mv(&mut self.risks, &mut from.risks, index),
+        }
+    }
+
+    pub fn remove_record(&mut self, kind: RecordKind, index: usize) {
+        fn rm<T>(v: &mut Vec<T>, i: usize) {
+            if i < v.len() {
+                v.remove(i);
+            }
+        }
+        match kind {
+            RecordKind::Criterion => rm(&mut self.criteria, index),
+            RecordKind::Comparison => rm(&mut self.comparisons, index),
+            RecordKind::RiskBand => rm(&mut self.risk_bands, index),
+            RecordKind::Need => rm(&mut self.needs, index),
+            RecordKind::Segment => rm(&mut self.segments, index),
+            RecordKind::Trend => rm(&mut self.trends, index),
+            RecordKind::Feature => rm(&mut self.features, index),
+            RecordKind::Competitor => rm(&mut self.competitors, index),
+            RecordKind::Evidence => rm(&mut self.evidence, index),
+            RecordKind::Series => rm(&mut self.series, index),
+            RecordKind::Scenario => rm(&mut self.scenarios, index),
+            RecordKind::Risk => rm(&mut self.risks, index),
+        }
+    }
+
+    /// Move the records of one file from `other` (loaded on another thread).
+    pub fn take_file(&mut self, kind: FileKind, other: Model) {
+        match kind {
+            FileKind::Workspace => {
+                self.settings = other.settings;
+                self.criteria = other.criteria;
+                self.comparisons = other.comparisons;
+                self.risk_bands = other.risk_bands;
+            }
+            FileKind::Needs => self.needs = other.needs,
+            FileKind::Market => {
+                self.segments = other.segments;
+                self.trends = other.trends;
+                self.features = other.features;
+                self.competitors = other.competitors;
+                self.evidence = other.evidence;
+                self.series = other.series;
+            }
+            FileKind::Scenarios => self.scenarios = other.scenarios,
+            FileKind::Training => self.training = other.training,
+            FileKind::Risks => self.risks = other.risks,
         }
     }
 
@@ -709,13 +878,25 @@ impl Model {
 
     /// How many scenarios address each need.
     pub fn need_coverage(&self, need_id: &str) -> usize {
-        self.scenarios.iter().filter(|s| s.needs.iter().any(|n| n == need_id)).count()
+        self.scenarios
+            .iter()
+            .filter(|s| s.needs.iter().any(|n| n == need_id))
+            .count()
     }
 }
 
 pub fn default_bands() -> Vec<RiskBand> {
-    [("low", 1, 4), ("medium", 5, 9), ("high", 10, 14), ("critical", 15, 25)]
-        .into_iter()
-        .map(|(n, a, b)| RiskBand { name: n.into(), min: a, max: b })
-        .collect()
+    [
+        ("low", 1, 4),
+        ("medium", 5, 9),
+        ("high", 10, 14),
+        ("critical", 15, 25),
+    ]
+    .into_iter()
+    .map(|(n, a, b)| RiskBand {
+        name: n.into(),
+        min: a,
+        max: b,
+    })
+    .collect()
 }

@@ -47,7 +47,9 @@ impl FileKind {
 
     /// The record kinds (`[[need]]`, …) this file holds.
     pub fn records(self) -> impl Iterator<Item = RecordKind> {
-        RecordKind::ALL.into_iter().filter(move |r| r.file() == self)
+        RecordKind::ALL
+            .into_iter()
+            .filter(move |r| r.file() == self)
     }
 }
 
@@ -206,9 +208,16 @@ pub enum Ty {
     /// A table whose fields are listed (inline `{ … }` or `[parent.child]`).
     Table(&'static [Field]),
     /// A table from record ids of a kind to numbers in `min..=max`.
-    NumberMap { keys: RecordKind, min: f64, max: f64 },
+    NumberMap {
+        keys: RecordKind,
+        min: f64,
+        max: f64,
+    },
     /// A table from record ids of a kind to one of the choices.
-    ChoiceMap { keys: RecordKind, choices: &'static [&'static str] },
+    ChoiceMap {
+        keys: RecordKind,
+        choices: &'static [&'static str],
+    },
     /// A boolean.
     Bool,
 }
@@ -226,7 +235,14 @@ pub struct Field {
 }
 
 const fn req(key: &'static str, ty: Ty, help: &'static str, example: &'static str) -> Field {
-    Field { key, ty, required: true, default: None, help, example }
+    Field {
+        key,
+        ty,
+        required: true,
+        default: None,
+        help,
+        example,
+    }
 }
 
 const fn opt(
@@ -236,10 +252,20 @@ const fn opt(
     help: &'static str,
     example: &'static str,
 ) -> Field {
-    Field { key, ty, required: false, default, help, example }
+    Field {
+        key,
+        ty,
+        required: false,
+        default,
+        help,
+        example,
+    }
 }
 
-const MONEY: Ty = Ty::Number { min: 0.0, max: 1e15 };
+const MONEY: Ty = Ty::Number {
+    min: 0.0,
+    max: 1e15,
+};
 const RATE: Ty = Ty::Number { min: 0.0, max: 1.0 };
 const SCORE5: Ty = Ty::Int { min: 1, max: 5 };
 
@@ -270,242 +296,1187 @@ pub const CLASS_WEIGHTS: &[&str] = &["none", "balanced"];
 pub const MONITORS: &[&str] = &["val_loss", "val_auc", "val_accuracy"];
 
 const QUADRANT_FIELDS: &[Field] = &[
-    opt("value", Ty::Number { min: 0.0, max: 100.0 }, Some("50"), "Value score (0–100) at or above which a scenario counts as high value.", "50"),
-    opt("feasibility", Ty::Number { min: 0.0, max: 100.0 }, Some("50"), "Feasibility score (0–100) at or above which a scenario counts as feasible.", "55"),
+    opt(
+        "value",
+        Ty::Number {
+            min: 0.0,
+            max: 100.0,
+        },
+        Some("50"),
+        "Value score (0–100) at or above which a scenario counts as high value.",
+        "50",
+    ),
+    opt(
+        "feasibility",
+        Ty::Number {
+            min: 0.0,
+            max: 100.0,
+        },
+        Some("50"),
+        "Feasibility score (0–100) at or above which a scenario counts as feasible.",
+        "55",
+    ),
 ];
 
 const SCORING_FIELDS: &[Field] = &[
-    opt("method", Ty::Choice(SCORING_METHODS), Some("\"weighted-sum\""), "How scenarios are scored.", "\"weighted-sum\""),
-    opt("weights", Ty::Choice(WEIGHT_SOURCES), Some("\"direct\""), "Use each criterion's `weight`, or weights derived from the `[[comparison]]` records (AHP).", "\"direct\""),
-    opt("samples", Ty::Int { min: 0, max: 10_000_000 }, Some("10000"), "Monte Carlo samples for ranking stability.", "10000"),
-    opt("seed", Ty::Int { min: 0, max: i64::MAX }, Some("42"), "Seed for the ranking-stability sampler.", "42"),
-    opt("concentration", Ty::Number { min: 1.0, max: 1e6 }, Some("100"), "Dirichlet concentration around the current weights: higher means weights vary less.", "100"),
-    opt("delta", Ty::Number { min: 0.0, max: 1.0 }, Some("0.1"), "Relative weight change (±) used by the tornado analysis.", "0.1"),
-    opt("quadrant", Ty::Table(QUADRANT_FIELDS), None, "Thresholds of the value-vs-feasibility quadrants.", "{ value = 50, feasibility = 50 }"),
+    opt(
+        "method",
+        Ty::Choice(SCORING_METHODS),
+        Some("\"weighted-sum\""),
+        "How scenarios are scored.",
+        "\"weighted-sum\"",
+    ),
+    opt(
+        "weights",
+        Ty::Choice(WEIGHT_SOURCES),
+        Some("\"direct\""),
+        "Use each criterion's `weight`, or weights derived from the `[[comparison]]` records (AHP).",
+        "\"direct\"",
+    ),
+    opt(
+        "samples",
+        Ty::Int {
+            min: 0,
+            max: 10_000_000,
+        },
+        Some("10000"),
+        "Monte Carlo samples for ranking stability.",
+        "10000",
+    ),
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        Some("42"),
+        "Seed for the ranking-stability sampler.",
+        "42",
+    ),
+    opt(
+        "concentration",
+        Ty::Number { min: 1.0, max: 1e6 },
+        Some("100"),
+        "Dirichlet concentration around the current weights: higher means weights vary less.",
+        "100",
+    ),
+    opt(
+        "delta",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0.1"),
+        "Relative weight change (±) used by the tornado analysis.",
+        "0.1",
+    ),
+    opt(
+        "quadrant",
+        Ty::Table(QUADRANT_FIELDS),
+        None,
+        "Thresholds of the value-vs-feasibility quadrants.",
+        "{ value = 50, feasibility = 50 }",
+    ),
 ];
 
 const WORKSPACE_FIELDS: &[Field] = &[
-    req("name", Ty::Text, "Name of the workspace, shown in the status line.", "\"Acme Retail\""),
-    opt("description", Ty::Text, Some("\"\""), "What this workspace is about.", "\"Where should Acme bet on large models?\""),
-    opt("organisation", Ty::Text, Some("\"\""), "The company or team the workspace belongs to.", "\"Acme Retail GmbH\""),
-    opt("currency", Ty::Text, Some("\"EUR\""), "Currency code used for every amount (ISO 4217).", "\"EUR\""),
-    opt("discount-rate", Ty::Number { min: 0.0, max: 1.0 }, Some("0.1"), "Annual discount rate for NPV (0.1 = 10 %).", "0.12"),
-    opt("horizon-months", Ty::Int { min: 1, max: 600 }, Some("36"), "Default revenue horizon in months for scenarios that do not set one.", "36"),
-    opt("scoring", Ty::Table(SCORING_FIELDS), None, "Scoring settings (`[scoring]`).", "[scoring]"),
+    req(
+        "name",
+        Ty::Text,
+        "Name of the workspace, shown in the status line.",
+        "\"Acme Retail\"",
+    ),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "What this workspace is about.",
+        "\"Where should Acme bet on large models?\"",
+    ),
+    opt(
+        "organisation",
+        Ty::Text,
+        Some("\"\""),
+        "The company or team the workspace belongs to.",
+        "\"Acme Retail GmbH\"",
+    ),
+    opt(
+        "currency",
+        Ty::Text,
+        Some("\"EUR\""),
+        "Currency code used for every amount (ISO 4217).",
+        "\"EUR\"",
+    ),
+    opt(
+        "discount-rate",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0.1"),
+        "Annual discount rate for NPV (0.1 = 10 %).",
+        "0.12",
+    ),
+    opt(
+        "horizon-months",
+        Ty::Int { min: 1, max: 600 },
+        Some("36"),
+        "Default revenue horizon in months for scenarios that do not set one.",
+        "36",
+    ),
+    opt(
+        "scoring",
+        Ty::Table(SCORING_FIELDS),
+        None,
+        "Scoring settings (`[scoring]`).",
+        "[scoring]",
+    ),
 ];
 
 const CRITERION_FIELDS: &[Field] = &[
-    req("id", Ty::Text, "Stable id, used as the key in each scenario's `scores`.", "\"value\""),
-    req("name", Ty::Text, "Name shown in tables.", "\"Business value\""),
-    opt("weight", Ty::Number { min: 0.0, max: 1000.0 }, Some("1"), "Relative weight (weights are normalised to sum to 1).", "0.3"),
-    opt("direction", Ty::Choice(DIRECTIONS), Some("\"benefit\""), "`benefit`: higher is better; `cost`: lower is better.", "\"benefit\""),
-    opt("group", Ty::Choice(CRITERION_GROUPS), None, "Which quadrant axis the criterion feeds.", "\"value\""),
-    opt("min", Ty::Number { min: -1e12, max: 1e12 }, Some("1"), "Lowest possible score on this criterion.", "1"),
-    opt("max", Ty::Number { min: -1e12, max: 1e12 }, Some("5"), "Highest possible score on this criterion.", "5"),
-    opt("description", Ty::Text, Some("\"\""), "What a high score means.", "\"Revenue or savings within two years\""),
+    req(
+        "id",
+        Ty::Text,
+        "Stable id, used as the key in each scenario's `scores`.",
+        "\"value\"",
+    ),
+    req(
+        "name",
+        Ty::Text,
+        "Name shown in tables.",
+        "\"Business value\"",
+    ),
+    opt(
+        "weight",
+        Ty::Number {
+            min: 0.0,
+            max: 1000.0,
+        },
+        Some("1"),
+        "Relative weight (weights are normalised to sum to 1).",
+        "0.3",
+    ),
+    opt(
+        "direction",
+        Ty::Choice(DIRECTIONS),
+        Some("\"benefit\""),
+        "`benefit`: higher is better; `cost`: lower is better.",
+        "\"benefit\"",
+    ),
+    opt(
+        "group",
+        Ty::Choice(CRITERION_GROUPS),
+        None,
+        "Which quadrant axis the criterion feeds.",
+        "\"value\"",
+    ),
+    opt(
+        "min",
+        Ty::Number {
+            min: -1e12,
+            max: 1e12,
+        },
+        Some("1"),
+        "Lowest possible score on this criterion.",
+        "1",
+    ),
+    opt(
+        "max",
+        Ty::Number {
+            min: -1e12,
+            max: 1e12,
+        },
+        Some("5"),
+        "Highest possible score on this criterion.",
+        "5",
+    ),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "What a high score means.",
+        "\"Revenue or savings within two years\"",
+    ),
 ];
 
 const COMPARISON_FIELDS: &[Field] = &[
-    req("a", Ty::Link(RecordKind::Criterion), "First criterion.", "\"value\""),
-    req("b", Ty::Link(RecordKind::Criterion), "Second criterion.", "\"risk\""),
-    req("ratio", Ty::Number { min: 1.0 / 9.0, max: 9.0 }, "How many times more important `a` is than `b` on Saaty's 1–9 scale (use 1/3 ≈ 0.333 when `b` matters more).", "3"),
+    req(
+        "a",
+        Ty::Link(RecordKind::Criterion),
+        "First criterion.",
+        "\"value\"",
+    ),
+    req(
+        "b",
+        Ty::Link(RecordKind::Criterion),
+        "Second criterion.",
+        "\"risk\"",
+    ),
+    req(
+        "ratio",
+        Ty::Number {
+            min: 1.0 / 9.0,
+            max: 9.0,
+        },
+        "How many times more important `a` is than `b` on Saaty's 1–9 scale (use 1/3 ≈ 0.333 when `b` matters more).",
+        "3",
+    ),
 ];
 
 const RISK_BAND_FIELDS: &[Field] = &[
     req("name", Ty::Text, "Level name.", "\"high\""),
-    req("min", Ty::Int { min: 1, max: 25 }, "Lowest score (likelihood × impact) in the band.", "10"),
-    req("max", Ty::Int { min: 1, max: 25 }, "Highest score in the band.", "14"),
+    req(
+        "min",
+        Ty::Int { min: 1, max: 25 },
+        "Lowest score (likelihood × impact) in the band.",
+        "10",
+    ),
+    req(
+        "max",
+        Ty::Int { min: 1, max: 25 },
+        "Highest score in the band.",
+        "14",
+    ),
 ];
 
 const KPI_FIELDS: &[Field] = &[
-    req("metric", Ty::Text, "What is measured.", "\"First-contact resolution\""),
-    opt("unit", Ty::Text, Some("\"\""), "Unit of the numbers.", "\"%\""),
-    opt("baseline", Ty::Number { min: -1e15, max: 1e15 }, None, "Value today.", "62"),
-    opt("target", Ty::Number { min: -1e15, max: 1e15 }, None, "Value to reach.", "80"),
-    opt("due", Ty::Date, None, "When the target should be reached.", "2027-06-30"),
+    req(
+        "metric",
+        Ty::Text,
+        "What is measured.",
+        "\"First-contact resolution\"",
+    ),
+    opt(
+        "unit",
+        Ty::Text,
+        Some("\"\""),
+        "Unit of the numbers.",
+        "\"%\"",
+    ),
+    opt(
+        "baseline",
+        Ty::Number {
+            min: -1e15,
+            max: 1e15,
+        },
+        None,
+        "Value today.",
+        "62",
+    ),
+    opt(
+        "target",
+        Ty::Number {
+            min: -1e15,
+            max: 1e15,
+        },
+        None,
+        "Value to reach.",
+        "80",
+    ),
+    opt(
+        "due",
+        Ty::Date,
+        None,
+        "When the target should be reached.",
+        "2027-06-30",
+    ),
 ];
 
 const NEED_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"need-001\""),
-    req("title", Ty::Text, "One line that says what is needed.", "\"Cut support cost per ticket\""),
-    req("kind", Ty::Choice(NEED_KINDS), "`business` need, development `goal`, or resource `constraint` (seed §2.1).", "\"business\""),
-    opt("priority", Ty::Choice(PRIORITIES), Some("\"should\""), "MoSCoW priority.", "\"must\""),
-    opt("horizon", Ty::Choice(HORIZONS), Some("\"medium\""), "Short (< 1 year), medium (1–3 years) or long term.", "\"short\""),
-    opt("owner", Ty::Text, Some("\"\""), "Who answers for it.", "\"Head of Support\""),
-    opt("status", Ty::Choice(NEED_STATUSES), Some("\"proposed\""), "Where it stands.", "\"agreed\""),
-    opt("description", Ty::Text, Some("\"\""), "Longer explanation.", "\"…\""),
-    opt("kpi", Ty::Table(KPI_FIELDS), None, "How success is measured.", "{ metric = \"Cost per ticket\", unit = \"EUR\", baseline = 4.1, target = 2.5, due = 2027-12-31 }"),
-    opt("tags", Ty::TextList, Some("[]"), "Free tags.", "[\"support\"]"),
+    req(
+        "title",
+        Ty::Text,
+        "One line that says what is needed.",
+        "\"Cut support cost per ticket\"",
+    ),
+    req(
+        "kind",
+        Ty::Choice(NEED_KINDS),
+        "`business` need, development `goal`, or resource `constraint` (seed §2.1).",
+        "\"business\"",
+    ),
+    opt(
+        "priority",
+        Ty::Choice(PRIORITIES),
+        Some("\"should\""),
+        "MoSCoW priority.",
+        "\"must\"",
+    ),
+    opt(
+        "horizon",
+        Ty::Choice(HORIZONS),
+        Some("\"medium\""),
+        "Short (< 1 year), medium (1–3 years) or long term.",
+        "\"short\"",
+    ),
+    opt(
+        "owner",
+        Ty::Text,
+        Some("\"\""),
+        "Who answers for it.",
+        "\"Head of Support\"",
+    ),
+    opt(
+        "status",
+        Ty::Choice(NEED_STATUSES),
+        Some("\"proposed\""),
+        "Where it stands.",
+        "\"agreed\"",
+    ),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "Longer explanation.",
+        "\"…\"",
+    ),
+    opt(
+        "kpi",
+        Ty::Table(KPI_FIELDS),
+        None,
+        "How success is measured.",
+        "{ metric = \"Cost per ticket\", unit = \"EUR\", baseline = 4.1, target = 2.5, due = 2027-12-31 }",
+    ),
+    opt(
+        "tags",
+        Ty::TextList,
+        Some("[]"),
+        "Free tags.",
+        "[\"support\"]",
+    ),
 ];
 
 const CUSTOMERS_FIELDS: &[Field] = &[
-    opt("total", Ty::Number { min: 0.0, max: 1e12 }, None, "Every possible customer (bottom-up TAM).", "250000"),
-    opt("addressable", Ty::Number { min: 0.0, max: 1e12 }, None, "Customers we can serve (bottom-up SAM).", "60000"),
-    opt("obtainable", Ty::Number { min: 0.0, max: 1e12 }, None, "Customers we can win in the horizon (bottom-up SOM).", "4000"),
+    opt(
+        "total",
+        Ty::Number {
+            min: 0.0,
+            max: 1e12,
+        },
+        None,
+        "Every possible customer (bottom-up TAM).",
+        "250000",
+    ),
+    opt(
+        "addressable",
+        Ty::Number {
+            min: 0.0,
+            max: 1e12,
+        },
+        None,
+        "Customers we can serve (bottom-up SAM).",
+        "60000",
+    ),
+    opt(
+        "obtainable",
+        Ty::Number {
+            min: 0.0,
+            max: 1e12,
+        },
+        None,
+        "Customers we can win in the horizon (bottom-up SOM).",
+        "4000",
+    ),
 ];
 
 const SEGMENT_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"seg-grocery\""),
     req("name", Ty::Text, "Segment name.", "\"Grocery chains\""),
-    opt("description", Ty::Text, Some("\"\""), "Who is in it.", "\"…\""),
-    opt("tam", MONEY, None, "Top-down total addressable market, per year.", "1.2e9"),
-    opt("sam-share", RATE, None, "Share of TAM we can serve (top-down SAM = TAM × share).", "0.25"),
-    opt("som-share", RATE, None, "Share of SAM we can obtain (top-down SOM = SAM × share).", "0.08"),
-    opt("customers", Ty::Table(CUSTOMERS_FIELDS), None, "Customer counts for bottom-up sizing.", "{ total = 250000, addressable = 60000, obtainable = 4000 }"),
-    opt("revenue-per-customer", MONEY, None, "Yearly revenue per customer (bottom-up sizing).", "4800"),
-    opt("growth", Ty::Number { min: -1.0, max: 10.0 }, None, "Expected yearly growth of the segment.", "0.12"),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "Who is in it.",
+        "\"…\"",
+    ),
+    opt(
+        "tam",
+        MONEY,
+        None,
+        "Top-down total addressable market, per year.",
+        "1.2e9",
+    ),
+    opt(
+        "sam-share",
+        RATE,
+        None,
+        "Share of TAM we can serve (top-down SAM = TAM × share).",
+        "0.25",
+    ),
+    opt(
+        "som-share",
+        RATE,
+        None,
+        "Share of SAM we can obtain (top-down SOM = SAM × share).",
+        "0.08",
+    ),
+    opt(
+        "customers",
+        Ty::Table(CUSTOMERS_FIELDS),
+        None,
+        "Customer counts for bottom-up sizing.",
+        "{ total = 250000, addressable = 60000, obtainable = 4000 }",
+    ),
+    opt(
+        "revenue-per-customer",
+        MONEY,
+        None,
+        "Yearly revenue per customer (bottom-up sizing).",
+        "4800",
+    ),
+    opt(
+        "growth",
+        Ty::Number {
+            min: -1.0,
+            max: 10.0,
+        },
+        None,
+        "Expected yearly growth of the segment.",
+        "0.12",
+    ),
 ];
 
 const TREND_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"trend-001\""),
-    req("title", Ty::Text, "What is changing.", "\"Open-weight models close the gap\""),
-    req("type", Ty::Choice(TREND_TYPES), "Market, competition or technology trend (seed §2.2).", "\"technology\""),
-    opt("direction", Ty::Choice(TREND_DIRECTIONS), Some("\"rising\""), "Where it is heading.", "\"rising\""),
-    opt("impact", SCORE5, Some("3"), "How much it matters to us, 1–5.", "4"),
-    opt("horizon", Ty::Choice(HORIZONS), Some("\"medium\""), "When it bites.", "\"short\""),
-    opt("source", Ty::Text, Some("\"\""), "Where the insight comes from.", "\"Analyst report 2026\""),
-    opt("description", Ty::Text, Some("\"\""), "Longer explanation.", "\"…\""),
+    req(
+        "title",
+        Ty::Text,
+        "What is changing.",
+        "\"Open-weight models close the gap\"",
+    ),
+    req(
+        "type",
+        Ty::Choice(TREND_TYPES),
+        "Market, competition or technology trend (seed §2.2).",
+        "\"technology\"",
+    ),
+    opt(
+        "direction",
+        Ty::Choice(TREND_DIRECTIONS),
+        Some("\"rising\""),
+        "Where it is heading.",
+        "\"rising\"",
+    ),
+    opt(
+        "impact",
+        SCORE5,
+        Some("3"),
+        "How much it matters to us, 1–5.",
+        "4",
+    ),
+    opt(
+        "horizon",
+        Ty::Choice(HORIZONS),
+        Some("\"medium\""),
+        "When it bites.",
+        "\"short\"",
+    ),
+    opt(
+        "source",
+        Ty::Text,
+        Some("\"\""),
+        "Where the insight comes from.",
+        "\"Analyst report 2026\"",
+    ),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "Longer explanation.",
+        "\"…\"",
+    ),
 ];
 
 const FEATURE_FIELDS: &[Field] = &[
-    req("id", Ty::Text, "Stable id, used as a key in `features` tables.", "\"feat-chat\""),
-    req("name", Ty::Text, "Capability buyers compare.", "\"24/7 chat in 5 languages\""),
-    opt("weight", SCORE5, Some("3"), "How much buyers care, 1–5.", "5"),
+    req(
+        "id",
+        Ty::Text,
+        "Stable id, used as a key in `features` tables.",
+        "\"feat-chat\"",
+    ),
+    req(
+        "name",
+        Ty::Text,
+        "Capability buyers compare.",
+        "\"24/7 chat in 5 languages\"",
+    ),
+    opt(
+        "weight",
+        SCORE5,
+        Some("3"),
+        "How much buyers care, 1–5.",
+        "5",
+    ),
 ];
 
 const COMPETITOR_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"comp-shopbot\""),
     req("name", Ty::Text, "Competitor name.", "\"ShopBot Inc.\""),
-    opt("description", Ty::Text, Some("\"\""), "Who they are.", "\"…\""),
-    opt("pricing", Ty::Text, Some("\"\""), "How they charge.", "\"per seat, 49/month\""),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "Who they are.",
+        "\"…\"",
+    ),
+    opt(
+        "pricing",
+        Ty::Text,
+        Some("\"\""),
+        "How they charge.",
+        "\"per seat, 49/month\"",
+    ),
     opt("share", RATE, None, "Estimated market share.", "0.18"),
-    opt("features", Ty::ChoiceMap { keys: RecordKind::Feature, choices: COVERAGE }, Some("{}"), "Coverage of each feature: yes (✓), partial (~), no (✗).", "{ feat-chat = \"yes\", feat-sso = \"partial\" }"),
+    opt(
+        "features",
+        Ty::ChoiceMap {
+            keys: RecordKind::Feature,
+            choices: COVERAGE,
+        },
+        Some("{}"),
+        "Coverage of each feature: yes (✓), partial (~), no (✗).",
+        "{ feat-chat = \"yes\", feat-sso = \"partial\" }",
+    ),
 ];
 
 const EVIDENCE_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"ev-001\""),
-    req("kind", Ty::Choice(EVIDENCE_KINDS), "An `interview` (notes) or a `survey` question.", "\"interview\""),
-    req("title", Ty::Text, "Who was asked, or the survey question.", "\"Store manager, Berlin-Mitte\""),
-    opt("date", Ty::Date, None, "When it was collected.", "2026-09-14"),
-    opt("source", Ty::Text, Some("\"\""), "Who collected it or where it comes from.", "\"UX research\""),
-    opt("needs", Ty::Links(RecordKind::Need), Some("[]"), "Needs this evidence supports.", "[\"need-001\"]"),
-    opt("notes", Ty::Text, Some("\"\""), "Interview notes or survey context.", "\"…\""),
-    opt("scale", Ty::Choice(SURVEY_SCALES), None, "Answer scale of a survey question: likert5 (1–5), likert7 (1–7) or nps (0–10).", "\"likert5\""),
-    opt("counts", Ty::IntList { min: 0, max: 1_000_000_000 }, None, "Number of answers for each point of the scale, lowest first.", "[4, 9, 20, 41, 26]"),
-    opt("responses", Ty::Path, None, "CSV file of individual responses (instead of `counts`).", "\"data/survey.csv\""),
-    opt("column", Ty::Text, None, "Column of `responses` holding this question's answers.", "\"q3\""),
+    req(
+        "kind",
+        Ty::Choice(EVIDENCE_KINDS),
+        "An `interview` (notes) or a `survey` question.",
+        "\"interview\"",
+    ),
+    req(
+        "title",
+        Ty::Text,
+        "Who was asked, or the survey question.",
+        "\"Store manager, Berlin-Mitte\"",
+    ),
+    opt(
+        "date",
+        Ty::Date,
+        None,
+        "When it was collected.",
+        "2026-09-14",
+    ),
+    opt(
+        "source",
+        Ty::Text,
+        Some("\"\""),
+        "Who collected it or where it comes from.",
+        "\"UX research\"",
+    ),
+    opt(
+        "needs",
+        Ty::Links(RecordKind::Need),
+        Some("[]"),
+        "Needs this evidence supports.",
+        "[\"need-001\"]",
+    ),
+    opt(
+        "notes",
+        Ty::Text,
+        Some("\"\""),
+        "Interview notes or survey context.",
+        "\"…\"",
+    ),
+    opt(
+        "scale",
+        Ty::Choice(SURVEY_SCALES),
+        None,
+        "Answer scale of a survey question: likert5 (1–5), likert7 (1–7) or nps (0–10).",
+        "\"likert5\"",
+    ),
+    opt(
+        "counts",
+        Ty::IntList {
+            min: 0,
+            max: 1_000_000_000,
+        },
+        None,
+        "Number of answers for each point of the scale, lowest first.",
+        "[4, 9, 20, 41, 26]",
+    ),
+    opt(
+        "responses",
+        Ty::Path,
+        None,
+        "CSV file of individual responses (instead of `counts`).",
+        "\"data/survey.csv\"",
+    ),
+    opt(
+        "column",
+        Ty::Text,
+        None,
+        "Column of `responses` holding this question's answers.",
+        "\"q3\"",
+    ),
 ];
 
 const SERIES_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"series-ai-spend\""),
-    req("name", Ty::Text, "What the series measures.", "\"Retail AI spend, EU\""),
-    req("file", Ty::Path, "CSV file inside the workspace.", "\"data/market.csv\""),
-    req("date-column", Ty::Text, "Column with the period (YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY).", "\"month\""),
-    req("value-column", Ty::Text, "Column with the value.", "\"spend\""),
-    opt("frequency", Ty::Choice(FREQUENCIES), Some("\"monthly\""), "Spacing of the periods.", "\"monthly\""),
-    opt("unit", Ty::Text, Some("\"\""), "Unit of the values.", "\"EUR m\""),
-    opt("method", Ty::Choice(FORECAST_METHODS), Some("\"holt-damped\""), "Forecast method.", "\"holt-damped\""),
-    opt("horizon", Ty::Int { min: 1, max: 240 }, Some("12"), "Periods to forecast.", "12"),
-    opt("alpha", RATE, None, "Fixed Holt level smoothing (fitted when absent).", "0.5"),
-    opt("beta", RATE, None, "Fixed Holt trend smoothing (fitted when absent).", "0.1"),
-    opt("phi", Ty::Number { min: 0.0, max: 1.0 }, None, "Fixed damping (fitted when absent).", "0.98"),
+    req(
+        "name",
+        Ty::Text,
+        "What the series measures.",
+        "\"Retail AI spend, EU\"",
+    ),
+    req(
+        "file",
+        Ty::Path,
+        "CSV file inside the workspace.",
+        "\"data/market.csv\"",
+    ),
+    req(
+        "date-column",
+        Ty::Text,
+        "Column with the period (YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY).",
+        "\"month\"",
+    ),
+    req(
+        "value-column",
+        Ty::Text,
+        "Column with the value.",
+        "\"spend\"",
+    ),
+    opt(
+        "frequency",
+        Ty::Choice(FREQUENCIES),
+        Some("\"monthly\""),
+        "Spacing of the periods.",
+        "\"monthly\"",
+    ),
+    opt(
+        "unit",
+        Ty::Text,
+        Some("\"\""),
+        "Unit of the values.",
+        "\"EUR m\"",
+    ),
+    opt(
+        "method",
+        Ty::Choice(FORECAST_METHODS),
+        Some("\"holt-damped\""),
+        "Forecast method.",
+        "\"holt-damped\"",
+    ),
+    opt(
+        "horizon",
+        Ty::Int { min: 1, max: 240 },
+        Some("12"),
+        "Periods to forecast.",
+        "12",
+    ),
+    opt(
+        "alpha",
+        RATE,
+        None,
+        "Fixed Holt level smoothing (fitted when absent).",
+        "0.5",
+    ),
+    opt(
+        "beta",
+        RATE,
+        None,
+        "Fixed Holt trend smoothing (fitted when absent).",
+        "0.1",
+    ),
+    opt(
+        "phi",
+        Ty::Number { min: 0.0, max: 1.0 },
+        None,
+        "Fixed damping (fitted when absent).",
+        "0.98",
+    ),
 ];
 
 const REVENUE_FIELDS: &[Field] = &[
-    req("model", Ty::Choice(REVENUE_MODELS), "How the scenario earns money (seed §4.2).", "\"usage\""),
-    opt("price", MONEY, Some("0"), "Price per unit: per request (usage), per subscriber-month (subscription), per licence-year (license), or revenue per 1,000 impressions / per user-month (ads-value-added).", "0.02"),
-    opt("volume", Ty::Number { min: 0.0, max: 1e15 }, Some("0"), "Units in the first month: requests, subscribers, licences or thousands of impressions.", "400000"),
-    opt("growth", Ty::Number { min: -1.0, max: 10.0 }, Some("0"), "Monthly growth of volume (0.05 = 5 %).", "0.05"),
-    opt("churn", RATE, Some("0"), "Monthly share of subscribers or licences lost.", "0.02"),
-    opt("unit-cost", MONEY, None, "Inference (or delivery) cost per unit. Use this or the token fields.", "0.006"),
-    opt("tokens-per-unit", Ty::Number { min: 0.0, max: 1e9 }, None, "Tokens per unit, with `price-per-1k-tokens`, instead of `unit-cost`.", "1500"),
-    opt("price-per-1k-tokens", MONEY, None, "Token price per 1,000 tokens.", "0.004"),
-    opt("fixed-cost", MONEY, Some("0"), "Fixed running cost per month.", "18000"),
-    opt("upfront-cost", MONEY, Some("0"), "One-off cost in month 0.", "250000"),
-    opt("horizon-months", Ty::Int { min: 1, max: 600 }, None, "Months to model (default: the workspace's).", "36"),
+    req(
+        "model",
+        Ty::Choice(REVENUE_MODELS),
+        "How the scenario earns money (seed §4.2).",
+        "\"usage\"",
+    ),
+    opt(
+        "price",
+        MONEY,
+        Some("0"),
+        "Price per unit: per request (usage), per subscriber-month (subscription), per licence-year (license), or revenue per 1,000 impressions / per user-month (ads-value-added).",
+        "0.02",
+    ),
+    opt(
+        "volume",
+        Ty::Number {
+            min: 0.0,
+            max: 1e15,
+        },
+        Some("0"),
+        "Units in the first month: requests, subscribers, licences or thousands of impressions.",
+        "400000",
+    ),
+    opt(
+        "growth",
+        Ty::Number {
+            min: -1.0,
+            max: 10.0,
+        },
+        Some("0"),
+        "Monthly growth of volume (0.05 = 5 %).",
+        "0.05",
+    ),
+    opt(
+        "churn",
+        RATE,
+        Some("0"),
+        "Monthly share of subscribers or licences lost.",
+        "0.02",
+    ),
+    opt(
+        "unit-cost",
+        MONEY,
+        None,
+        "Inference (or delivery) cost per unit. Use this or the token fields.",
+        "0.006",
+    ),
+    opt(
+        "tokens-per-unit",
+        Ty::Number { min: 0.0, max: 1e9 },
+        None,
+        "Tokens per unit, with `price-per-1k-tokens`, instead of `unit-cost`.",
+        "1500",
+    ),
+    opt(
+        "price-per-1k-tokens",
+        MONEY,
+        None,
+        "Token price per 1,000 tokens.",
+        "0.004",
+    ),
+    opt(
+        "fixed-cost",
+        MONEY,
+        Some("0"),
+        "Fixed running cost per month.",
+        "18000",
+    ),
+    opt(
+        "upfront-cost",
+        MONEY,
+        Some("0"),
+        "One-off cost in month 0.",
+        "250000",
+    ),
+    opt(
+        "horizon-months",
+        Ty::Int { min: 1, max: 600 },
+        None,
+        "Months to model (default: the workspace's).",
+        "36",
+    ),
 ];
 
 const SCENARIO_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"scn-support-bot\""),
-    req("name", Ty::Text, "Scenario name.", "\"Customer-service assistant\""),
-    opt("description", Ty::Text, Some("\"\""), "What the model does, for whom.", "\"…\""),
-    opt("owner", Ty::Text, Some("\"\""), "Who champions it.", "\"COO\""),
-    opt("status", Ty::Choice(SCENARIO_STATUSES), Some("\"candidate\""), "Where it stands in the selection.", "\"shortlisted\""),
-    opt("strategies", Ty::TextList, Some("[]"), "Selection strategies it follows (seed §2.3): high-value, pain-point, innovation, scale-effect.", "[\"pain-point\", \"scale-effect\"]"),
-    opt("needs", Ty::Links(RecordKind::Need), Some("[]"), "Needs it addresses.", "[\"need-001\", \"need-004\"]"),
-    opt("scores", Ty::NumberMap { keys: RecordKind::Criterion, min: -1e12, max: 1e12 }, Some("{}"), "Score on each criterion, within the criterion's min–max.", "{ value = 4, feasibility = 3 }"),
-    opt("features", Ty::ChoiceMap { keys: RecordKind::Feature, choices: COVERAGE }, Some("{}"), "Planned coverage of the competitor features.", "{ feat-chat = \"yes\" }"),
-    opt("revenue", Ty::Table(REVENUE_FIELDS), None, "The revenue model (`[scenario.revenue]`).", "[scenario.revenue]"),
+    req(
+        "name",
+        Ty::Text,
+        "Scenario name.",
+        "\"Customer-service assistant\"",
+    ),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "What the model does, for whom.",
+        "\"…\"",
+    ),
+    opt(
+        "owner",
+        Ty::Text,
+        Some("\"\""),
+        "Who champions it.",
+        "\"COO\"",
+    ),
+    opt(
+        "status",
+        Ty::Choice(SCENARIO_STATUSES),
+        Some("\"candidate\""),
+        "Where it stands in the selection.",
+        "\"shortlisted\"",
+    ),
+    opt(
+        "strategies",
+        Ty::TextList,
+        Some("[]"),
+        "Selection strategies it follows (seed §2.3): high-value, pain-point, innovation, scale-effect.",
+        "[\"pain-point\", \"scale-effect\"]",
+    ),
+    opt(
+        "needs",
+        Ty::Links(RecordKind::Need),
+        Some("[]"),
+        "Needs it addresses.",
+        "[\"need-001\", \"need-004\"]",
+    ),
+    opt(
+        "scores",
+        Ty::NumberMap {
+            keys: RecordKind::Criterion,
+            min: -1e12,
+            max: 1e12,
+        },
+        Some("{}"),
+        "Score on each criterion, within the criterion's min–max.",
+        "{ value = 4, feasibility = 3 }",
+    ),
+    opt(
+        "features",
+        Ty::ChoiceMap {
+            keys: RecordKind::Feature,
+            choices: COVERAGE,
+        },
+        Some("{}"),
+        "Planned coverage of the competitor features.",
+        "{ feat-chat = \"yes\" }",
+    ),
+    opt(
+        "revenue",
+        Ty::Table(REVENUE_FIELDS),
+        None,
+        "The revenue model (`[scenario.revenue]`).",
+        "[scenario.revenue]",
+    ),
 ];
 
 const RESIDUAL_FIELDS: &[Field] = &[
-    req("likelihood", SCORE5, "Likelihood after mitigation, 1–5.", "2"),
+    req(
+        "likelihood",
+        SCORE5,
+        "Likelihood after mitigation, 1–5.",
+        "2",
+    ),
     req("impact", SCORE5, "Impact after mitigation, 1–5.", "3"),
 ];
 
 const RISK_FIELDS: &[Field] = &[
     req("id", Ty::Text, "Stable id.", "\"risk-003\""),
-    req("title", Ty::Text, "What could go wrong.", "\"Assistant invents refund policy\""),
-    req("category", Ty::Choice(RISK_CATEGORIES), "Technical, market, legal or operational (seed §4.3).", "\"legal\""),
-    req("likelihood", SCORE5, "Likelihood before mitigation, 1 (rare) – 5 (almost certain).", "3"),
-    req("impact", SCORE5, "Impact before mitigation, 1 (minor) – 5 (severe).", "4"),
-    opt("residual", Ty::Table(RESIDUAL_FIELDS), None, "Likelihood and impact after mitigation.", "{ likelihood = 2, impact = 3 }"),
-    opt("owner", Ty::Text, Some("\"\""), "Who answers for it.", "\"Head of Support\""),
-    opt("mitigation", Ty::Text, Some("\"\""), "What we do about it.", "\"Ground answers in policy docs\""),
-    opt("status", Ty::Choice(RISK_STATUSES), Some("\"open\""), "Where it stands.", "\"mitigating\""),
-    opt("review", Ty::Date, None, "Next review date; past dates are overdue.", "2027-01-15"),
-    opt("scenarios", Ty::Links(RecordKind::Scenario), Some("[]"), "Scenarios it threatens.", "[\"scn-support-bot\"]"),
+    req(
+        "title",
+        Ty::Text,
+        "What could go wrong.",
+        "\"Assistant invents refund policy\"",
+    ),
+    req(
+        "category",
+        Ty::Choice(RISK_CATEGORIES),
+        "Technical, market, legal or operational (seed §4.3).",
+        "\"legal\"",
+    ),
+    req(
+        "likelihood",
+        SCORE5,
+        "Likelihood before mitigation, 1 (rare) – 5 (almost certain).",
+        "3",
+    ),
+    req(
+        "impact",
+        SCORE5,
+        "Impact before mitigation, 1 (minor) – 5 (severe).",
+        "4",
+    ),
+    opt(
+        "residual",
+        Ty::Table(RESIDUAL_FIELDS),
+        None,
+        "Likelihood and impact after mitigation.",
+        "{ likelihood = 2, impact = 3 }",
+    ),
+    opt(
+        "owner",
+        Ty::Text,
+        Some("\"\""),
+        "Who answers for it.",
+        "\"Head of Support\"",
+    ),
+    opt(
+        "mitigation",
+        Ty::Text,
+        Some("\"\""),
+        "What we do about it.",
+        "\"Ground answers in policy docs\"",
+    ),
+    opt(
+        "status",
+        Ty::Choice(RISK_STATUSES),
+        Some("\"open\""),
+        "Where it stands.",
+        "\"mitigating\"",
+    ),
+    opt(
+        "review",
+        Ty::Date,
+        None,
+        "Next review date; past dates are overdue.",
+        "2027-01-15",
+    ),
+    opt(
+        "scenarios",
+        Ty::Links(RecordKind::Scenario),
+        Some("[]"),
+        "Scenarios it threatens.",
+        "[\"scn-support-bot\"]",
+    ),
     opt("tags", Ty::TextList, Some("[]"), "Free tags.", "[\"gdpr\"]"),
-    opt("description", Ty::Text, Some("\"\""), "Longer explanation.", "\"…\""),
+    opt(
+        "description",
+        Ty::Text,
+        Some("\"\""),
+        "Longer explanation.",
+        "\"…\"",
+    ),
 ];
 
 const DATA_FIELDS: &[Field] = &[
-    req("file", Ty::Path, "Training CSV inside the workspace.", "\"data/propensity.csv\""),
+    req(
+        "file",
+        Ty::Path,
+        "Training CSV inside the workspace.",
+        "\"data/propensity.csv\"",
+    ),
     req("target", Ty::Text, "Column to predict.", "\"converted\""),
-    req("positive", Ty::Text, "Value of the target column that counts as positive.", "\"yes\""),
-    opt("include", Ty::TextList, Some("[]"), "Columns to use (empty: all but the target and `exclude`).", "[]"),
-    opt("exclude", Ty::TextList, Some("[]"), "Columns never used as features (ids, leaks).", "[\"customer_id\"]"),
-    opt("categorical", Ty::TextList, Some("[]"), "Columns to one-hot encode even if they look numeric.", "[\"store\"]"),
+    req(
+        "positive",
+        Ty::Text,
+        "Value of the target column that counts as positive.",
+        "\"yes\"",
+    ),
+    opt(
+        "include",
+        Ty::TextList,
+        Some("[]"),
+        "Columns to use (empty: all but the target and `exclude`).",
+        "[]",
+    ),
+    opt(
+        "exclude",
+        Ty::TextList,
+        Some("[]"),
+        "Columns never used as features (ids, leaks).",
+        "[\"customer_id\"]",
+    ),
+    opt(
+        "categorical",
+        Ty::TextList,
+        Some("[]"),
+        "Columns to one-hot encode even if they look numeric.",
+        "[\"store\"]",
+    ),
 ];
 
 const MODEL_FIELDS: &[Field] = &[
-    opt("hidden", Ty::IntList { min: 1, max: 65536 }, Some("[128, 64]"), "Units of each hidden layer.", "[128, 64]"),
-    opt("activation", Ty::Choice(ACTIVATIONS), Some("\"relu\""), "Activation of the hidden layers.", "\"relu\""),
-    opt("dropout", Ty::Number { min: 0.0, max: 0.95 }, Some("0"), "Dropout rate after each hidden layer.", "0.1"),
+    opt(
+        "hidden",
+        Ty::IntList { min: 1, max: 65536 },
+        Some("[128, 64]"),
+        "Units of each hidden layer.",
+        "[128, 64]",
+    ),
+    opt(
+        "activation",
+        Ty::Choice(ACTIVATIONS),
+        Some("\"relu\""),
+        "Activation of the hidden layers.",
+        "\"relu\"",
+    ),
+    opt(
+        "dropout",
+        Ty::Number {
+            min: 0.0,
+            max: 0.95,
+        },
+        Some("0"),
+        "Dropout rate after each hidden layer.",
+        "0.1",
+    ),
 ];
 
 const OPTIMIZER_FIELDS: &[Field] = &[
-    opt("name", Ty::Choice(OPTIMIZERS), Some("\"adam\""), "Optimizer.", "\"adam\""),
-    opt("learning-rate", Ty::Number { min: 1e-9, max: 10.0 }, Some("0.001"), "Step size.", "0.001"),
-    opt("beta1", Ty::Number { min: 0.0, max: 0.999999 }, Some("0.9"), "Adam β1.", "0.9"),
-    opt("beta2", Ty::Number { min: 0.0, max: 0.9999999 }, Some("0.999"), "Adam β2.", "0.999"),
-    opt("epsilon", Ty::Number { min: 0.0, max: 1.0 }, Some("1e-7"), "Adam ε (Keras default 1e-7).", "1e-7"),
-    opt("weight-decay", Ty::Number { min: 0.0, max: 1.0 }, Some("0"), "Decoupled weight decay.", "0"),
+    opt(
+        "name",
+        Ty::Choice(OPTIMIZERS),
+        Some("\"adam\""),
+        "Optimizer.",
+        "\"adam\"",
+    ),
+    opt(
+        "learning-rate",
+        Ty::Number {
+            min: 1e-9,
+            max: 10.0,
+        },
+        Some("0.001"),
+        "Step size.",
+        "0.001",
+    ),
+    opt(
+        "beta1",
+        Ty::Number {
+            min: 0.0,
+            max: 0.999999,
+        },
+        Some("0.9"),
+        "Adam β1.",
+        "0.9",
+    ),
+    opt(
+        "beta2",
+        Ty::Number {
+            min: 0.0,
+            max: 0.9999999,
+        },
+        Some("0.999"),
+        "Adam β2.",
+        "0.999",
+    ),
+    opt(
+        "epsilon",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("1e-7"),
+        "Adam ε (Keras default 1e-7).",
+        "1e-7",
+    ),
+    opt(
+        "weight-decay",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0"),
+        "Decoupled weight decay.",
+        "0",
+    ),
 ];
 
 const EARLY_STOPPING_FIELDS: &[Field] = &[
-    opt("monitor", Ty::Choice(MONITORS), Some("\"val_loss\""), "Metric to watch.", "\"val_auc\""),
-    opt("patience", Ty::Int { min: 1, max: 1000 }, Some("3"), "Epochs without improvement before stopping.", "3"),
+    opt(
+        "monitor",
+        Ty::Choice(MONITORS),
+        Some("\"val_loss\""),
+        "Metric to watch.",
+        "\"val_auc\"",
+    ),
+    opt(
+        "patience",
+        Ty::Int { min: 1, max: 1000 },
+        Some("3"),
+        "Epochs without improvement before stopping.",
+        "3",
+    ),
 ];
 
 const RUN_FIELDS: &[Field] = &[
-    opt("batch-size", Ty::Int { min: 1, max: 1_048_576 }, Some("32"), "Rows per training step.", "32"),
-    opt("epochs", Ty::Int { min: 1, max: 10_000 }, Some("10"), "Passes over the training rows.", "10"),
-    opt("validation-split", Ty::Number { min: 0.0, max: 0.9 }, Some("0.2"), "Share of rows, taken from the end before shuffling, held out for validation.", "0.2"),
-    opt("seed", Ty::Int { min: 0, max: i64::MAX }, Some("42"), "Seed for weights and shuffling.", "42"),
-    opt("device", Ty::Choice(DEVICES), Some("\"auto\""), "`auto` tries CUDA and falls back to the CPU.", "\"auto\""),
-    opt("threads", Ty::Int { min: 0, max: 1024 }, Some("0"), "CPU threads (0: chosen by lodestar).", "2"),
-    opt("class-weight", Ty::Choice(CLASS_WEIGHTS), Some("\"none\""), "Weight classes by inverse frequency.", "\"balanced\""),
-    opt("early-stopping", Ty::Table(EARLY_STOPPING_FIELDS), None, "Stop when the monitored metric stops improving.", "{ monitor = \"val_loss\", patience = 3 }"),
-    opt("checkpoint", Ty::Bool, Some("true"), "Keep the best epoch's weights.", "true"),
+    opt(
+        "batch-size",
+        Ty::Int {
+            min: 1,
+            max: 1_048_576,
+        },
+        Some("32"),
+        "Rows per training step.",
+        "32",
+    ),
+    opt(
+        "epochs",
+        Ty::Int {
+            min: 1,
+            max: 10_000,
+        },
+        Some("10"),
+        "Passes over the training rows.",
+        "10",
+    ),
+    opt(
+        "validation-split",
+        Ty::Number { min: 0.0, max: 0.9 },
+        Some("0.2"),
+        "Share of rows, taken from the end before shuffling, held out for validation.",
+        "0.2",
+    ),
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        Some("42"),
+        "Seed for weights and shuffling.",
+        "42",
+    ),
+    opt(
+        "device",
+        Ty::Choice(DEVICES),
+        Some("\"auto\""),
+        "`auto` tries CUDA and falls back to the CPU.",
+        "\"auto\"",
+    ),
+    opt(
+        "threads",
+        Ty::Int { min: 0, max: 1024 },
+        Some("0"),
+        "CPU threads (0: chosen by lodestar).",
+        "2",
+    ),
+    opt(
+        "class-weight",
+        Ty::Choice(CLASS_WEIGHTS),
+        Some("\"none\""),
+        "Weight classes by inverse frequency.",
+        "\"balanced\"",
+    ),
+    opt(
+        "early-stopping",
+        Ty::Table(EARLY_STOPPING_FIELDS),
+        None,
+        "Stop when the monitored metric stops improving.",
+        "{ monitor = \"val_loss\", patience = 3 }",
+    ),
+    opt(
+        "checkpoint",
+        Ty::Bool,
+        Some("true"),
+        "Keep the best epoch's weights.",
+        "true",
+    ),
 ];
 
 const TRAINING_FIELDS: &[Field] = &[
-    opt("scenario", Ty::Link(RecordKind::Scenario), None, "The scenario this prototype model validates.", "\"scn-next-best-offer\""),
-    req("data", Ty::Table(DATA_FIELDS), "Training data (`[data]`).", "[data]"),
-    opt("model", Ty::Table(MODEL_FIELDS), None, "Network shape (`[model]`).", "[model]"),
-    opt("optimizer", Ty::Table(OPTIMIZER_FIELDS), None, "Optimizer settings (`[optimizer]`).", "[optimizer]"),
-    opt("run", Ty::Table(RUN_FIELDS), None, "Run settings (`[run]`).", "[run]"),
+    opt(
+        "scenario",
+        Ty::Link(RecordKind::Scenario),
+        None,
+        "The scenario this prototype model validates.",
+        "\"scn-next-best-offer\"",
+    ),
+    req(
+        "data",
+        Ty::Table(DATA_FIELDS),
+        "Training data (`[data]`).",
+        "[data]",
+    ),
+    opt(
+        "model",
+        Ty::Table(MODEL_FIELDS),
+        None,
+        "Network shape (`[model]`).",
+        "[model]",
+    ),
+    opt(
+        "optimizer",
+        Ty::Table(OPTIMIZER_FIELDS),
+        None,
+        "Optimizer settings (`[optimizer]`).",
+        "[optimizer]",
+    ),
+    opt(
+        "run",
+        Ty::Table(RUN_FIELDS),
+        None,
+        "Run settings (`[run]`).",
+        "[run]",
+    ),
 ];
 
 /// Look up a field by key in a list.
@@ -560,7 +1531,12 @@ impl Ty {
             Ty::Path => "path inside the workspace".into(),
             Ty::Table(_) => "table".into(),
             Ty::NumberMap { keys, min, max } => {
-                format!("table {} id → number {}–{}", keys.noun(), fmt_num(*min), fmt_num(*max))
+                format!(
+                    "table {} id → number {}–{}",
+                    keys.noun(),
+                    fmt_num(*min),
+                    fmt_num(*max)
+                )
             }
             Ty::ChoiceMap { keys, choices } => {
                 format!("table {} id → {}", keys.noun(), choices.join(" | "))
@@ -579,5 +1555,107 @@ fn fmt_num(x: f64) -> String {
         "1/9".into()
     } else {
         format!("{x}")
+    }
+}
+
+/// The field reference of `docs/WORKSPACE.md`, generated from the tables
+/// above (a test keeps the document in step).
+pub fn reference_markdown() -> String {
+    fn rows(out: &mut String, fields: &[Field], prefix: &str) {
+        for f in fields {
+            let key = format!("{prefix}{}", f.key);
+            let req = if f.required {
+                "**required**".to_string()
+            } else {
+                f.default
+                    .map(|d| format!("`{d}`"))
+                    .unwrap_or_else(|| "—".into())
+            };
+            let ty = f.ty.describe().replace('|', "\\|");
+            let help = f.help.replace('|', "\\|");
+            out.push_str(&format!(
+                "| `{key}` | {ty} | {req} | {help} | `{}` |\n",
+                f.example.replace('|', "\\|")
+            ));
+            if let Ty::Table(sub) = f.ty {
+                rows(out, sub, &format!("{key}."));
+            }
+        }
+    }
+    let header = "| key | type and range | default | meaning | example |\n|---|---|---|---|---|\n";
+    let mut out = String::new();
+    for file in FileKind::ALL {
+        out.push_str(&format!("### `{}`\n\n", file.file_name()));
+        if !file.top_fields().is_empty() {
+            out.push_str("Top-level keys:\n\n");
+            out.push_str(header);
+            rows(&mut out, file.top_fields(), "");
+            out.push('\n');
+        }
+        for record in file.records() {
+            out.push_str(&format!(
+                "`[[{}]]` — one record per {}:\n\n",
+                record.key(),
+                record.noun()
+            ));
+            out.push_str(header);
+            rows(&mut out, record.fields(), "");
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEGIN: &str = "<!-- BEGIN GENERATED FIELD REFERENCE -->\n";
+    const END: &str = "<!-- END GENERATED FIELD REFERENCE -->";
+
+    /// docs/WORKSPACE.md documents every field; regenerate with
+    /// `LODESTAR_BLESS=1 cargo test --release docs_field_reference`.
+    #[test]
+    fn docs_field_reference_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/WORKSPACE.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/WORKSPACE.md");
+        let (Some(a), Some(b)) = (doc.find(BEGIN), doc.find(END)) else {
+            panic!("docs/WORKSPACE.md lacks the generated-reference markers");
+        };
+        let current = &doc[a + BEGIN.len()..b];
+        let fresh = reference_markdown();
+        if current != fresh {
+            if std::env::var_os("LODESTAR_BLESS").is_some() {
+                let updated = format!("{}{BEGIN}{fresh}{}", &doc[..a], &doc[b..]);
+                std::fs::write(&path, updated).expect("write");
+            } else {
+                panic!(
+                    "docs/WORKSPACE.md is out of date: run LODESTAR_BLESS=1 cargo test --release docs_field_reference"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_has_help_and_example() {
+        fn walk(fields: &[Field]) {
+            for f in fields {
+                assert!(!f.help.is_empty() && !f.example.is_empty(), "{}", f.key);
+                assert!(
+                    !(f.required && f.default.is_some()),
+                    "{} is required and has a default",
+                    f.key
+                );
+                if let Ty::Table(sub) = f.ty {
+                    walk(sub);
+                }
+            }
+        }
+        for file in FileKind::ALL {
+            walk(file.top_fields());
+        }
+        for r in RecordKind::ALL {
+            walk(r.fields());
+        }
     }
 }

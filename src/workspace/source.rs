@@ -1,14 +1,23 @@
-//! One TOML file of a workspace: read safely, edited in place, written atomically.
+//! One TOML file of a workspace: read safely, split into records, edited
+//! record by record, written atomically.
+//!
+//! The file is kept as text plus the byte range of every record. An edit
+//! re-renders only the record it touches (with `toml_edit`, so comments and
+//! layout survive) and splices it back; saving writes the text. This keeps
+//! edits and saves fast on files with tens of thousands of records.
 
 use std::fs;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use toml_edit::DocumentMut;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, LineIndex, Severity};
 use super::error::SaveError;
-use super::schema::FileKind;
+use super::node::Node;
+use super::schema::{FileKind, RecordKind};
 
 /// Files larger than this are refused: workspace files come from git and are
 /// untrusted, and nothing legitimate is this big.
@@ -16,27 +25,33 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 const BOM: &str = "\u{feff}";
 
-/// The text of a file that decoded and parsed, with what is needed to write
-/// it back exactly as it was.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub kind: FileKind,
     pub path: PathBuf,
-    /// The document being edited.
-    pub doc: DocumentMut,
-    /// Bytes on disk when loaded (`None`: the file did not exist).
+    /// The text without BOM, line endings as in the file.
+    text: String,
+    /// Hash of the bytes on disk when loaded or last saved (`None`: no file).
     loaded: Option<blake3::Hash>,
     bom: bool,
     crlf: bool,
     /// Set by every edit; cleared by a successful save.
     pub dirty: bool,
+    /// Byte range of every record in `text`, per kind, in file order.
+    records: Vec<(RecordKind, Vec<Range<usize>>)>,
 }
 
-/// Why a file could not be read into a document.
+/// Why a file could not be read.
 pub type ReadResult<T> = Result<T, Diagnostic>;
 
 fn file_error(path: &Path, line: usize, col: usize, message: String) -> Diagnostic {
-    Diagnostic { file: path.to_path_buf(), line, col, severity: Severity::Error, message }
+    Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        col,
+        severity: Severity::Error,
+        message,
+    }
 }
 
 /// Read a file's bytes with the size cap.
@@ -72,79 +87,282 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> ReadResult<String> {
             path,
             line,
             col,
-            format!("invalid UTF-8 (byte 0x{:02X}); workspace files must be UTF-8 text", bytes[valid]),
+            format!(
+                "invalid UTF-8 (byte 0x{:02X}); workspace files must be UTF-8 text",
+                bytes[valid]
+            ),
         )
     })
 }
 
-/// A parse of a file: the text (BOM removed) and the spanned document.
-pub struct Parsed {
+/// A file read and decoded, not yet parsed.
+pub struct Loaded {
     pub text: String,
-    pub doc: toml_edit::Document<String>,
     pub bom: bool,
-    pub crlf: bool,
     pub hash: blake3::Hash,
 }
 
-/// Read, decode and parse a TOML file; every failure is a positioned diagnostic.
-pub fn parse_file(path: &Path) -> ReadResult<Parsed> {
+pub fn load(path: &Path) -> ReadResult<Loaded> {
     let bytes = read_capped(path)?;
     let hash = blake3::hash(&bytes);
     let text = decode(path, bytes)?;
-    parse_text(path, text, hash)
+    Ok(match text.strip_prefix(BOM) {
+        Some(rest) => Loaded {
+            text: rest.to_string(),
+            bom: true,
+            hash,
+        },
+        None => Loaded {
+            text,
+            bom: false,
+            hash,
+        },
+    })
 }
 
-pub fn parse_text(path: &Path, text: String, hash: blake3::Hash) -> ReadResult<Parsed> {
-    let (bom, text) = match text.strip_prefix(BOM) {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, text),
-    };
-    let crlf = text.contains("\r\n");
-    match toml_edit::Document::parse(text.clone()) {
-        Ok(doc) => Ok(Parsed { text, doc, bom, crlf, hash }),
-        Err(e) => {
-            let (line, col) = match e.span() {
-                Some(span) => LineIndex::new(&text).line_col(&text, span.start),
-                None => (0, 0),
-            };
-            let message = e.message().trim().replace('\n', " ");
-            Err(file_error(path, line, col, format!("TOML syntax: {message}")))
+/// Parse TOML with spans; a syntax error becomes a positioned diagnostic.
+pub fn parse<'a>(path: &Path, text: &'a str) -> ReadResult<Spanned<DeTable<'a>>> {
+    DeTable::parse(text).map_err(|e| {
+        let (line, col) = match e.span() {
+            Some(span) => LineIndex::new(text).line_col(text, span.start),
+            None => (0, 0),
+        };
+        let message = e.message().trim().replace('\n', " ");
+        file_error(path, line, col, format!("TOML syntax: {message}"))
+    })
+}
+
+/// Where each record of a parsed file starts and ends.
+///
+/// A record runs from the comments and blank lines just above its header to
+/// the comments above the next header that is not one of its own sub-tables
+/// (`[scenario.revenue]` belongs to the `[[scenario]]` above it).
+pub fn index_records(
+    kind: FileKind,
+    text: &str,
+    root: &Spanned<DeTable>,
+) -> Vec<(RecordKind, Vec<Range<usize>>)> {
+    let is_header = |span: &Range<usize>| text.as_bytes().get(span.start) == Some(&b'[');
+    // Headers that start a region: records and top-level tables.
+    let mut boundaries: Vec<usize> = Vec::new();
+    let mut heads: Vec<(RecordKind, usize)> = Vec::new();
+    for (key, value) in root.get_ref().iter() {
+        let record = kind.records().find(|r| r.key() == key.get_ref().as_ref());
+        match (record, value.get_ref()) {
+            (Some(rk), DeValue::Array(items)) => {
+                for item in items.iter() {
+                    if is_header(&item.span()) {
+                        boundaries.push(item.span().start);
+                        heads.push((rk, item.span().start));
+                    }
+                }
+            }
+            (_, DeValue::Table(_)) if is_header(&value.span()) => {
+                boundaries.push(value.span().start)
+            }
+            (_, DeValue::Array(items)) => boundaries.extend(
+                items
+                    .iter()
+                    .map(|i| i.span())
+                    .filter(|s| is_header(s))
+                    .map(|s| s.start),
+            ),
+            _ => {}
         }
     }
+    boundaries.sort_unstable();
+    let starts: Vec<usize> = boundaries.iter().map(|b| lead_start(text, *b)).collect();
+    let mut out: Vec<(RecordKind, Vec<Range<usize>>)> =
+        kind.records().map(|rk| (rk, Vec::new())).collect();
+    heads.sort_by_key(|(_, s)| *s);
+    for (rk, head) in heads {
+        let Ok(i) = boundaries.binary_search(&head) else {
+            continue;
+        };
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        if let Some((_, ranges)) = out.iter_mut().find(|(k, _)| *k == rk) {
+            ranges.push(starts[i]..end);
+        }
+    }
+    out
+}
+
+/// Where a record's text starts: the comment lines directly above its
+/// header, and the blank lines above those (a comment separated from the
+/// header by a blank line, like a file's heading, is not the record's).
+fn lead_start(text: &str, pos: usize) -> usize {
+    let line_before = |start: usize| text[..start - 1].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let mut start = text[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let mut in_comments = true;
+    while start > 0 {
+        let prev = line_before(start);
+        let line = text[prev..start].trim();
+        if in_comments && line.starts_with('#') {
+            start = prev;
+        } else if line.is_empty() {
+            in_comments = false;
+            start = prev;
+        } else {
+            break;
+        }
+    }
+    start
 }
 
 impl SourceFile {
-    pub fn from_parsed(kind: FileKind, path: PathBuf, parsed: Parsed) -> SourceFile {
+    pub fn new(
+        kind: FileKind,
+        path: PathBuf,
+        loaded: Loaded,
+        records: Vec<(RecordKind, Vec<Range<usize>>)>,
+    ) -> SourceFile {
         SourceFile {
             kind,
             path,
-            doc: parsed.doc.into_mut(),
-            loaded: Some(parsed.hash),
-            bom: parsed.bom,
-            crlf: parsed.crlf,
+            crlf: loaded.text.contains("\r\n"),
+            text: loaded.text,
+            loaded: Some(loaded.hash),
+            bom: loaded.bom,
             dirty: false,
+            records,
         }
     }
 
     /// A file that does not exist yet (created by the first save).
     pub fn missing(kind: FileKind, path: PathBuf) -> SourceFile {
-        SourceFile { kind, path, doc: DocumentMut::new(), loaded: None, bom: false, crlf: false, dirty: false }
+        SourceFile {
+            kind,
+            path,
+            text: String::new(),
+            loaded: None,
+            bom: false,
+            crlf: false,
+            dirty: false,
+            records: kind.records().map(|rk| (rk, Vec::new())).collect(),
+        }
+    }
+
+    /// Hash of the file on disk as loaded or last saved.
+    pub fn base_hash(&self) -> Option<blake3::Hash> {
+        self.loaded
+    }
+
+    /// Take a freshly read file as the new state (reload after an outside change).
+    pub fn reset(&mut self, loaded: Loaded, records: Vec<(RecordKind, Vec<Range<usize>>)>) {
+        *self = SourceFile::new(self.kind, self.path.clone(), loaded, records);
     }
 
     pub fn exists_on_load(&self) -> bool {
         self.loaded.is_some()
     }
 
-    /// The text the document saves as (byte-identical to the file when nothing changed).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The bytes the file saves as (identical to the file when nothing changed).
     pub fn render(&self) -> String {
-        let mut text = self.doc.to_string();
-        if self.crlf {
-            text = to_crlf(&text);
-        }
         if self.bom {
-            text.insert_str(0, BOM);
+            format!("{BOM}{}", self.text)
+        } else {
+            self.text.clone()
         }
-        text
+    }
+
+    fn ranges(&self, kind: RecordKind) -> &[Range<usize>] {
+        self.records
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, r)| r.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn record_count(&self, kind: RecordKind) -> usize {
+        self.ranges(kind).len()
+    }
+
+    /// The text of one record (with the comments above it).
+    pub fn record_text(&self, kind: RecordKind, index: usize) -> Option<&str> {
+        let r = self.ranges(kind).get(index)?;
+        self.text.get(r.clone())
+    }
+
+    /// Convert a text to this file's line endings.
+    pub fn native(&self, text: &str) -> String {
+        if self.crlf {
+            to_crlf(text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Replace the whole text (edits of top-level keys); the caller re-indexes.
+    pub fn set_text(&mut self, text: String, records: Vec<(RecordKind, Vec<Range<usize>>)>) {
+        self.text = text;
+        self.records = records;
+        self.dirty = true;
+    }
+
+    /// Replace `range` of the text and move every record range after it.
+    fn splice(&mut self, range: Range<usize>, with: &str) {
+        let delta = with.len() as isize - range.len() as isize;
+        self.text.replace_range(range.clone(), with);
+        for (_, ranges) in &mut self.records {
+            for r in ranges.iter_mut() {
+                if r.start >= range.end {
+                    r.start = (r.start as isize + delta) as usize;
+                    r.end = (r.end as isize + delta) as usize;
+                } else if r.end >= range.end && r.start <= range.start && !range.is_empty() {
+                    r.end = (r.end as isize + delta) as usize;
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    pub fn replace_record(&mut self, kind: RecordKind, index: usize, text: &str) -> bool {
+        let Some(range) = self.ranges(kind).get(index).cloned() else {
+            return false;
+        };
+        self.splice(range, text);
+        true
+    }
+
+    /// Insert a record's text so that it becomes record `index` of its kind.
+    pub fn insert_record(&mut self, kind: RecordKind, index: usize, text: &str) {
+        let ranges = self.ranges(kind);
+        let at = match ranges.get(index) {
+            Some(r) => r.start,
+            None => match ranges.last() {
+                Some(r) => r.end,
+                None => {
+                    if !self.text.is_empty() && !self.text.ends_with('\n') {
+                        let end = self.text.len();
+                        let nl = self.native("\n");
+                        self.splice(end..end, &nl);
+                    }
+                    self.text.len()
+                }
+            },
+        };
+        // Records from `at` on move behind the new text; then register it.
+        self.splice(at..at, text);
+        if let Some((_, ranges)) = self.records.iter_mut().find(|(k, _)| *k == kind) {
+            let i = index.min(ranges.len());
+            ranges.insert(i, at..at + text.len());
+            ranges.sort_by_key(|r| r.start);
+        }
+    }
+
+    /// Remove a record's text; returns it (for undo).
+    pub fn remove_record(&mut self, kind: RecordKind, index: usize) -> Option<String> {
+        let range = self.ranges(kind).get(index)?.clone();
+        let removed = self.text.get(range.clone())?.to_string();
+        if let Some((_, ranges)) = self.records.iter_mut().find(|(k, _)| *k == kind) {
+            ranges.remove(index);
+        }
+        self.splice(range, "");
+        Some(removed)
     }
 
     /// Whether the file on disk is still what we loaded.
@@ -154,19 +372,24 @@ impl SourceFile {
             (Ok(_), None) => Ok(false),
             (Err(e), None) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
             (Err(e), Some(_)) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            (Err(e), _) => Err(SaveError::Io { path: self.path.clone(), source: e }),
+            (Err(e), _) => Err(SaveError::Io {
+                path: self.path.clone(),
+                source: e,
+            }),
         }
     }
 
-    /// Write the document atomically, refusing if the file changed on disk
+    /// Write the text atomically, refusing if the file changed on disk
     /// since it was loaded. Clears `dirty` on success.
     pub fn save(&mut self) -> Result<(), SaveError> {
         if !self.disk_unchanged()? {
-            return Err(SaveError::ChangedOnDisk { path: self.path.clone() });
+            return Err(SaveError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
         }
-        let text = self.render();
-        write_atomic(&self.path, text.as_bytes())?;
-        self.loaded = Some(blake3::hash(text.as_bytes()));
+        let bytes = self.render();
+        write_atomic(&self.path, bytes.as_bytes())?;
+        self.loaded = Some(blake3::hash(bytes.as_bytes()));
         self.dirty = false;
         Ok(())
     }
@@ -176,10 +399,22 @@ impl SourceFile {
         self.loaded = match fs::read(&self.path) {
             Ok(bytes) => Some(blake3::hash(&bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(SaveError::Io { path: self.path.clone(), source: e }),
+            Err(e) => {
+                return Err(SaveError::Io {
+                    path: self.path.clone(),
+                    source: e,
+                });
+            }
         };
         Ok(())
     }
+}
+
+/// Parse a record's text on its own and hand its table to `f`.
+pub fn with_record<T>(kind: RecordKind, text: &str, f: impl FnOnce(Node) -> T) -> Option<T> {
+    let doc = text.parse::<toml_edit::DocumentMut>().ok()?;
+    let table = doc.get(kind.key())?.as_array_of_tables()?.get(0)?;
+    Some(f(Node::Table(table, None)))
 }
 
 fn to_crlf(text: &str) -> String {
@@ -199,7 +434,10 @@ fn to_crlf(text: &str) -> String {
 /// file, never a mix: a temporary file in the same folder, fsync, rename over
 /// the target, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io { path: path.to_path_buf(), source };
+    let io = |source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -235,20 +473,30 @@ pub fn io_reason(e: &std::io::Error) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn crlf_conversion_keeps_existing_pairs() {
-        assert_eq!(to_crlf("a\r\nb\nc"), "a\r\nb\r\nc");
+    fn indexed(text: &str) -> Vec<(RecordKind, Vec<Range<usize>>)> {
+        let root = parse(Path::new("x.toml"), text).expect("parse");
+        index_records(FileKind::Scenarios, text, &root)
     }
 
     #[test]
-    fn bom_and_crlf_round_trip() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("needs.toml");
-        let text = "\u{feff}# c\r\n[[need]]\r\nid = \"need-001\" # x\r\n";
-        fs::write(&path, text).expect("write");
-        let parsed = parse_file(&path).expect("parse");
-        let file = SourceFile::from_parsed(FileKind::Needs, path.clone(), parsed);
-        assert_eq!(file.render(), text);
+    fn records_own_their_comments_and_sub_tables() {
+        let text = "# file\n\n# first\n[[scenario]]\nid = \"a\"\n\n[scenario.revenue]\nmodel = \"usage\"\n\n# second\n[[scenario]]\nid = \"b\"\n";
+        let idx = indexed(text);
+        let ranges = &idx[0].1;
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(
+            &text[ranges[0].clone()],
+            "\n# first\n[[scenario]]\nid = \"a\"\n\n[scenario.revenue]\nmodel = \"usage\"\n"
+        );
+        assert_eq!(
+            &text[ranges[1].clone()],
+            "\n# second\n[[scenario]]\nid = \"b\"\n"
+        );
+    }
+
+    #[test]
+    fn crlf_conversion_keeps_existing_pairs() {
+        assert_eq!(to_crlf("a\r\nb\nc"), "a\r\nb\r\nc");
     }
 
     #[test]
@@ -256,7 +504,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("risks.toml");
         fs::write(&path, b"a = 1\nb = \"\xff\"\n").expect("write");
-        let err = parse_file(&path).err().expect("must fail");
+        let err = load(&path).err().expect("must fail");
         assert_eq!((err.line, err.col), (2, 6));
         assert!(err.message.contains("invalid UTF-8"), "{}", err.message);
     }

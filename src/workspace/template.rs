@@ -8,7 +8,10 @@ type TemplateFile = (&'static str, &'static [u8]);
 
 macro_rules! example_file {
     ($path:literal) => {
-        ($path, include_bytes!(concat!("../../workspaces/example/", $path)) as &'static [u8])
+        (
+            $path,
+            include_bytes!(concat!("../../workspaces/example/", $path)) as &'static [u8],
+        )
     };
 }
 
@@ -102,7 +105,10 @@ pub fn create(dir: &Path, files: &[TemplateFile]) -> Result<(), String> {
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if entries.next().is_some() {
-            return Err(format!("{}: folder exists and is not empty; refusing to write into it", dir.display()));
+            return Err(format!(
+                "{}: folder exists and is not empty; refusing to write into it",
+                dir.display()
+            ));
         }
     }
     for (path, bytes) in files {
@@ -113,7 +119,10 @@ pub fn create(dir: &Path, files: &[TemplateFile]) -> Result<(), String> {
         fs::write(&full, bytes).map_err(|e| format!("{}: {e}", full.display()))?;
     }
     let gitignore = dir.join(".gitignore");
-    fs::write(&gitignore, b"# lodestar: recovery journal and large run artefacts stay out of git\n.lodestar/\n")
-        .map_err(|e| format!("{}: {e}", gitignore.display()))?;
+    fs::write(
+        &gitignore,
+        b"# lodestar: recovery journal and large run artefacts stay out of git\n.lodestar/\n",
+    )
+    .map_err(|e| format!("{}: {e}", gitignore.display()))?;
     Ok(())
 }

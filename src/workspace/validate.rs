@@ -19,7 +19,13 @@ pub struct Place {
 }
 
 fn diag(place: (&Path, usize, usize), severity: Severity, message: String) -> Diagnostic {
-    Diagnostic { file: place.0.to_path_buf(), line: place.1, col: place.2, severity, message }
+    Diagnostic {
+        file: place.0.to_path_buf(),
+        line: place.1,
+        col: place.2,
+        severity,
+        message,
+    }
 }
 
 /// Resolve a path written in a workspace file, refusing absolute paths and
@@ -33,7 +39,9 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
     for c in p.components() {
         match c {
             Component::Prefix(_) | Component::RootDir => {
-                return Err(format!("path `{written}` is absolute; write it relative to the workspace folder"));
+                return Err(format!(
+                    "path `{written}` is absolute; write it relative to the workspace folder"
+                ));
             }
             Component::ParentDir => {
                 depth -= 1;
@@ -49,7 +57,11 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
 }
 
 /// Cross-file validation.
-pub fn validate(root: &Path, collected: &[(FileKind, PathBuf, &Collected)], model: &Model) -> Vec<Diagnostic> {
+pub fn validate(
+    root: &Path,
+    collected: &[(FileKind, PathBuf, &Collected)],
+    model: &Model,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut places: HashMap<&str, Place> = HashMap::new();
     for (_, path, c) in collected {
@@ -73,7 +85,12 @@ pub fn validate(root: &Path, collected: &[(FileKind, PathBuf, &Collected)], mode
                 None => {
                     places.insert(
                         &def.id,
-                        Place { file: path.clone(), line: def.line, col: def.col, kind: def.kind },
+                        Place {
+                            file: path.clone(),
+                            line: def.line,
+                            col: def.col,
+                            kind: def.kind,
+                        },
                     );
                 }
             }
@@ -97,17 +114,29 @@ pub fn validate(root: &Path, collected: &[(FileKind, PathBuf, &Collected)], mode
                 None => out.push(diag(
                     (path, link.line, link.col),
                     Severity::Error,
-                    format!("{}: no {} with id `{}` (dangling link)", link.context, link.target.noun(), link.id),
+                    format!(
+                        "{}: no {} with id `{}` (dangling link)",
+                        link.context,
+                        link.target.noun(),
+                        link.id
+                    ),
                 )),
             }
         }
         for p in &c.paths {
             match resolve_inside(root, &p.path) {
-                Err(e) => out.push(diag((path, p.line, p.col), Severity::Error, format!("{}: {e}", p.context))),
+                Err(e) => out.push(diag(
+                    (path, p.line, p.col),
+                    Severity::Error,
+                    format!("{}: {e}", p.context),
+                )),
                 Ok(full) if !full.is_file() => out.push(diag(
                     (path, p.line, p.col),
                     Severity::Error,
-                    format!("{}: file `{}` not found in the workspace", p.context, p.path),
+                    format!(
+                        "{}: file `{}` not found in the workspace",
+                        p.context, p.path
+                    ),
                 )),
                 Ok(_) => {}
             }
@@ -127,7 +156,13 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
     let mut extra = Vec::new();
     let mut push = |id: &str, severity: Severity, message: String| {
         let (f, l, c) = at(id);
-        out.push(Diagnostic { file: f, line: l, col: c, severity, message });
+        out.push(Diagnostic {
+            file: f,
+            line: l,
+            col: c,
+            severity,
+            message,
+        });
     };
 
     // Criteria and scores.
@@ -135,11 +170,25 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
         model.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
     for c in &model.criteria {
         if c.min >= c.max {
-            push(&c.id, Severity::Error, format!("criterion {}: `min` ({}) must be below `max` ({})", c.id, c.min, c.max));
+            push(
+                &c.id,
+                Severity::Error,
+                format!(
+                    "criterion {}: `min` ({}) must be below `max` ({})",
+                    c.id, c.min, c.max
+                ),
+            );
         }
     }
-    if !model.criteria.is_empty() && model.criteria.iter().all(|c| c.weight <= 0.0) && model.settings.scoring.weights == "direct" {
-        push(&model.criteria[0].id, Severity::Error, "every criterion weight is 0: at least one must be positive".into());
+    if !model.criteria.is_empty()
+        && model.criteria.iter().all(|c| c.weight <= 0.0)
+        && model.settings.scoring.weights == "direct"
+    {
+        push(
+            &model.criteria[0].id,
+            Severity::Error,
+            "every criterion weight is 0: at least one must be positive".into(),
+        );
     }
     for s in &model.scenarios {
         for (cid, value) in &s.scores {
@@ -149,13 +198,23 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
                 push(
                     &s.id,
                     Severity::Error,
-                    format!("scenario {}: score {cid} = {value} is outside the criterion's range {}–{}", s.id, c.min, c.max),
+                    format!(
+                        "scenario {}: score {cid} = {value} is outside the criterion's range {}–{}",
+                        s.id, c.min, c.max
+                    ),
                 );
             }
         }
         for c in &model.criteria {
             if !s.scores.contains_key(&c.id) {
-                push(&s.id, Severity::Warning, format!("scenario {} has no score for criterion `{}` (its minimum is assumed)", s.id, c.id));
+                push(
+                    &s.id,
+                    Severity::Warning,
+                    format!(
+                        "scenario {} has no score for criterion `{}` (its minimum is assumed)",
+                        s.id, c.id
+                    ),
+                );
             }
         }
         for strategy in &s.strategies {
@@ -172,14 +231,28 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
             }
         }
         if let Some(r) = &s.revenue {
-            if r.unit_cost.is_some() && (r.tokens_per_unit.is_some() || r.price_per_1k_tokens.is_some()) {
-                push(&s.id, Severity::Warning, format!("scenario {}: revenue has both `unit-cost` and token fields; `unit-cost` is used", s.id));
+            if r.unit_cost.is_some()
+                && (r.tokens_per_unit.is_some() || r.price_per_1k_tokens.is_some())
+            {
+                push(
+                    &s.id,
+                    Severity::Warning,
+                    format!(
+                        "scenario {}: revenue has both `unit-cost` and token fields; `unit-cost` is used",
+                        s.id
+                    ),
+                );
             }
-            if r.tokens_per_unit.is_some() != r.price_per_1k_tokens.is_some() && r.unit_cost.is_none() {
+            if r.tokens_per_unit.is_some() != r.price_per_1k_tokens.is_some()
+                && r.unit_cost.is_none()
+            {
                 push(
                     &s.id,
                     Severity::Error,
-                    format!("scenario {}: revenue needs both `tokens-per-unit` and `price-per-1k-tokens` (or `unit-cost`)", s.id),
+                    format!(
+                        "scenario {}: revenue needs both `tokens-per-unit` and `price-per-1k-tokens` (or `unit-cost`)",
+                        s.id
+                    ),
                 );
             }
         }
@@ -188,13 +261,34 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
     // AHP comparisons.
     let mut seen = BTreeSet::new();
     for (i, c) in model.comparisons.iter().enumerate() {
-        let first = model.criteria.first().map(|c| c.id.clone()).unwrap_or_default();
+        let first = model
+            .criteria
+            .first()
+            .map(|c| c.id.clone())
+            .unwrap_or_default();
         if c.a == c.b {
-            push(&first, Severity::Error, format!("comparison #{} compares `{}` with itself", i + 1, c.a));
+            push(
+                &first,
+                Severity::Error,
+                format!("comparison #{} compares `{}` with itself", i + 1, c.a),
+            );
         }
-        let key = if c.a < c.b { (c.a.clone(), c.b.clone()) } else { (c.b.clone(), c.a.clone()) };
+        let key = if c.a < c.b {
+            (c.a.clone(), c.b.clone())
+        } else {
+            (c.b.clone(), c.a.clone())
+        };
         if !seen.insert(key) {
-            push(&first, Severity::Error, format!("comparison #{}: the pair {} / {} is compared twice", i + 1, c.a, c.b));
+            push(
+                &first,
+                Severity::Error,
+                format!(
+                    "comparison #{}: the pair {} / {} is compared twice",
+                    i + 1,
+                    c.a,
+                    c.b
+                ),
+            );
         }
     }
     if model.settings.scoring.weights == "ahp" && model.comparisons.is_empty() {
@@ -209,19 +303,40 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
         let mut covered = [0u8; 26];
         for b in &model.risk_bands {
             if b.min > b.max {
-                extra.push(plain(FileKind::Workspace, format!("risk band `{}`: min {} is above max {}", b.name, b.min, b.max)));
+                extra.push(plain(
+                    FileKind::Workspace,
+                    format!(
+                        "risk band `{}`: min {} is above max {}",
+                        b.name, b.min, b.max
+                    ),
+                ));
             }
             for s in b.min.max(1)..=b.max.min(25) {
                 covered[s as usize] += 1;
             }
         }
-        let gaps: Vec<String> = (1..=25).filter(|s| covered[*s] == 0).map(|s| s.to_string()).collect();
-        let overlaps: Vec<String> = (1..=25).filter(|s| covered[*s] > 1).map(|s| s.to_string()).collect();
+        let gaps: Vec<String> = (1..=25)
+            .filter(|s| covered[*s] == 0)
+            .map(|s| s.to_string())
+            .collect();
+        let overlaps: Vec<String> = (1..=25)
+            .filter(|s| covered[*s] > 1)
+            .map(|s| s.to_string())
+            .collect();
         if !gaps.is_empty() {
-            extra.push(plain(FileKind::Workspace, format!("risk bands leave scores {} without a level", gaps.join(", "))));
+            extra.push(plain(
+                FileKind::Workspace,
+                format!(
+                    "risk bands leave scores {} without a level",
+                    gaps.join(", ")
+                ),
+            ));
         }
         if !overlaps.is_empty() {
-            extra.push(plain(FileKind::Workspace, format!("risk bands overlap at scores {}", overlaps.join(", "))));
+            extra.push(plain(
+                FileKind::Workspace,
+                format!("risk bands overlap at scores {}", overlaps.join(", ")),
+            ));
         }
     }
 
@@ -231,7 +346,11 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
             continue;
         }
         let Some(scale) = &e.scale else {
-            push(&e.id, Severity::Error, format!("survey {} needs a `scale` (likert5, likert7 or nps)", e.id));
+            push(
+                &e.id,
+                Severity::Error,
+                format!("survey {} needs a `scale` (likert5, likert7 or nps)", e.id),
+            );
             continue;
         };
         let points = match scale.as_str() {
@@ -240,15 +359,25 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
             _ => 11,
         };
         match (&e.responses, e.counts.is_empty()) {
-            (None, true) => push(&e.id, Severity::Error, format!("survey {} needs `counts` or `responses`", e.id)),
+            (None, true) => push(
+                &e.id,
+                Severity::Error,
+                format!("survey {} needs `counts` or `responses`", e.id),
+            ),
             (None, false) if e.counts.len() != points => push(
                 &e.id,
                 Severity::Error,
-                format!("survey {}: a {scale} question has {points} answers, but `counts` has {}", e.id, e.counts.len()),
+                format!(
+                    "survey {}: a {scale} question has {points} answers, but `counts` has {}",
+                    e.id,
+                    e.counts.len()
+                ),
             ),
-            (Some(_), _) if e.column.is_none() => {
-                push(&e.id, Severity::Error, format!("survey {}: `responses` needs a `column`", e.id))
-            }
+            (Some(_), _) if e.column.is_none() => push(
+                &e.id,
+                Severity::Error,
+                format!("survey {}: `responses` needs a `column`", e.id),
+            ),
             _ => {}
         }
     }
@@ -256,14 +385,24 @@ fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>
     // Segments: shares need a TAM to mean anything.
     for s in &model.segments {
         if s.tam.is_none() && (s.sam_share.is_some() || s.som_share.is_some()) {
-            push(&s.id, Severity::Warning, format!("segment {}: shares are given but `tam` is not", s.id));
+            push(
+                &s.id,
+                Severity::Warning,
+                format!("segment {}: shares are given but `tam` is not", s.id),
+            );
         }
     }
     out.extend(extra);
 }
 
 fn plain(kind: FileKind, message: String) -> Diagnostic {
-    Diagnostic { file: PathBuf::from(kind.file_name()), line: 0, col: 0, severity: Severity::Error, message }
+    Diagnostic {
+        file: PathBuf::from(kind.file_name()),
+        line: 0,
+        col: 0,
+        severity: Severity::Error,
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,612 @@
+//! `lodestar market DIR [--format table|json|md] [--horizon N]`: the market
+//! analysis without the terminal UI. The JSON shape is a contract, documented
+//! in `docs/CLI.md` and tested in `tests/cli_market.rs`.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::ValueEnum;
+use serde_json::{Value, json};
+
+use super::{FAILURE, OK, PROBLEMS, open_or_report};
+use crate::market::competitors::Gap;
+use crate::market::evidence::AnswerSource;
+use crate::market::markdown::{amount, percent};
+use crate::market::sizing::{Levels, compact};
+use crate::market::{self, MarketAnalysis, Options, Params, SeriesAnalysis, markdown_section};
+use crate::workspace::model::Model;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum MarketFormat {
+    /// Aligned text for reading in a terminal.
+    #[default]
+    Table,
+    /// The stable JSON contract (docs/CLI.md).
+    Json,
+    /// The Markdown section the report includes.
+    Md,
+}
+
+/// Run the command; returns the exit status.
+pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
+    let ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let analysis = market::analyse(&ws.root, &ws.model, &Options { horizon });
+    let text = match format {
+        MarketFormat::Table => table(&analysis, &ws.model, ws.name()),
+        MarketFormat::Md => markdown_section(&analysis, &ws.model.settings.currency),
+        MarketFormat::Json => {
+            let doc = to_json(&analysis, &ws.model, ws.name());
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    let mut stderr = std::io::stderr().lock();
+    for p in analysis.problems() {
+        let _ = writeln!(stderr, "{p}");
+    }
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let _ = writeln!(stderr, "error: cannot write the output: {e}");
+            return FAILURE;
+        }
+    }
+    if analysis.has_failures() {
+        PROBLEMS
+    } else {
+        OK
+    }
+}
+
+// ---- JSON --------------------------------------------------------------------
+
+fn levels_json(l: &Levels) -> Value {
+    json!({ "tam": l.tam, "sam": l.sam, "som": l.som })
+}
+
+fn gap_json(g: Option<&Gap>) -> Value {
+    match g {
+        Some(g) => json!({
+            "feature": g.feature,
+            "name": g.name,
+            "weight": g.weight,
+            "ours": g.ours,
+            "theirs": g.theirs,
+            "score": g.score,
+        }),
+        None => Value::Null,
+    }
+}
+
+fn series_json(s: &SeriesAnalysis) -> Value {
+    let points: Vec<Value> = s
+        .data
+        .iter()
+        .flat_map(|d| &d.points)
+        .map(|p| json!({ "period": p.period.to_string(), "value": p.value, "filled": p.filled }))
+        .collect();
+    let forecast: Vec<Value> = s
+        .forecast
+        .iter()
+        .flat_map(|f| &f.points)
+        .map(|p| {
+            json!({
+                "period": p.period.to_string(),
+                "value": p.value,
+                "lo": p.lo95,
+                "hi": p.hi95,
+                "lo80": p.lo80,
+                "hi80": p.hi80,
+            })
+        })
+        .collect();
+    let params = match s.forecast.as_ref().map(|f| &f.params) {
+        Some(Params::Holt {
+            alpha,
+            beta,
+            phi,
+            level0,
+            trend0,
+            fitted,
+        }) => json!({
+            "alpha": alpha,
+            "beta": beta,
+            "phi": phi,
+            "level0": level0,
+            "trend0": trend0,
+            "fitted": fitted,
+        }),
+        Some(Params::Linear {
+            intercept,
+            slope,
+            r2,
+        }) => json!({
+            "intercept": intercept,
+            "slope": slope,
+            "r2": r2,
+        }),
+        None => Value::Null,
+    };
+    let error = s
+        .failed
+        .then(|| s.problems.last().map(ToString::to_string))
+        .flatten();
+    json!({
+        "id": s.id,
+        "name": s.name,
+        "unit": s.unit,
+        "file": s.data.as_ref().map(|d| d.file.display().to_string()),
+        "frequency": s.data.as_ref().map(|d| d.frequency.as_str()),
+        "rows": s.data.as_ref().map(|d| d.rows),
+        "points": points,
+        "cagr": s.cagr,
+        "method": s.forecast.as_ref().map(|f| f.method.as_str()),
+        "params": params,
+        "description": s.forecast.as_ref().map(|f| f.describe()),
+        "note": s.forecast.as_ref().and_then(|f| f.note.clone()),
+        "sse": s.forecast.as_ref().map(|f| f.sse),
+        "sigma2": s.forecast.as_ref().and_then(|f| f.sigma2),
+        "level": 95,
+        "forecast": forecast,
+        "problems": s.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "error": error,
+    })
+}
+
+/// The `--format json` document.
+pub fn to_json(m: &MarketAnalysis, model: &Model, name: &str) -> Value {
+    let segments: Vec<Value> = m
+        .segments
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "tam": s.headline.tam,
+                "sam": s.headline.sam,
+                "som": s.headline.som,
+                "basis": s.basis.as_str(),
+                "top_down": levels_json(&s.top_down),
+                "bottom_up": levels_json(&s.bottom_up),
+                "difference": levels_json(&s.difference),
+                "growth": s.growth,
+                "warnings": s.disagreements.iter().map(|d| d.message(&s.id)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let c = &m.competitors;
+    let competitors: Vec<Value> = c
+        .competitors
+        .iter()
+        .map(|k| {
+            let features: serde_json::Map<String, Value> = c
+                .features
+                .iter()
+                .zip(&k.cells)
+                .map(|(f, cell)| {
+                    (
+                        f.id.clone(),
+                        cell.map_or(Value::Null, |v| json!(v.as_str())),
+                    )
+                })
+                .collect();
+            json!({
+                "id": k.id,
+                "name": k.name,
+                "share": k.share,
+                "weighted_coverage": k.weighted,
+                "features": features,
+                "unknown": k.unknown,
+            })
+        })
+        .collect();
+    let features: Vec<Value> = c
+        .features
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id,
+                "name": f.name,
+                "weight": f.weight,
+                "competitor_mean": f.competitor_mean,
+                "competitors_lacking": f.competitors_lacking,
+            })
+        })
+        .collect();
+    let scenario_coverage: Vec<Value> = c
+        .scenarios
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "weighted_coverage": s.weighted,
+                "behind": gap_json(s.behind.as_ref()),
+                "ahead": gap_json(s.ahead.as_ref()),
+            })
+        })
+        .collect();
+    let surveys: Vec<Value> = m
+        .surveys
+        .iter()
+        .map(|s| {
+            let a = s.answers.as_ref();
+            let (source, file, column, blank) = match &s.source {
+                AnswerSource::Counts => ("counts", None, None, None),
+                AnswerSource::Responses {
+                    file,
+                    column,
+                    blank,
+                    ..
+                } => (
+                    "responses",
+                    Some(file.display().to_string()),
+                    Some(column.clone()),
+                    Some(*blank),
+                ),
+            };
+            json!({
+                "id": s.id,
+                "title": s.title,
+                "needs": s.needs,
+                "scale": a.map(|a| a.scale.as_str()),
+                "source": source,
+                "file": file,
+                "column": column,
+                "blank": blank,
+                "n": a.map(|a| a.n),
+                "counts": a.map(|a| a.counts.clone()),
+                "distribution": a.map(|a| a.distribution.clone()),
+                "median": a.and_then(|a| a.median),
+                "mean": a.and_then(|a| a.mean),
+                "top_two_box": a.and_then(|a| a.top_two_box),
+                "bottom_two_box": a.and_then(|a| a.bottom_two_box),
+                "nps": a.and_then(|a| a.nps).map(|n| json!({
+                    "score": n.score,
+                    "promoters": n.promoters,
+                    "passives": n.passives,
+                    "detractors": n.detractors,
+                })),
+                "problems": s.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "error": a.is_none().then(|| s.problems.last().map(ToString::to_string)).flatten(),
+            })
+        })
+        .collect();
+    let needs: Vec<Value> = m
+        .needs
+        .iter()
+        .map(|n| {
+            json!({
+                "id": n.need,
+                "title": n.title,
+                "interviews": n.interviews,
+                "surveys": n.surveys,
+                "evidence": n.evidence.iter().map(|e| json!({
+                    "id": e.id,
+                    "kind": e.kind,
+                    "title": e.title,
+                    "date": e.date.map(|d| d.to_string()),
+                    "source": e.source,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let trends: Vec<Value> = m
+        .trends
+        .iter()
+        .map(|g| {
+            json!({
+                "type": g.kind,
+                "count": g.trends.len(),
+                "rising": g.rising,
+                "falling": g.falling,
+                "stable": g.stable,
+                "mean_impact": g.mean_impact,
+                "trends": g.trends.iter().map(|t| json!({
+                    "id": t.id,
+                    "title": t.title,
+                    "direction": t.direction,
+                    "impact": t.impact,
+                    "horizon": t.horizon,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "workspace": name,
+        "currency": model.settings.currency,
+        "series": m.series.iter().map(series_json).collect::<Vec<_>>(),
+        "segments": segments,
+        "competitors": competitors,
+        "features": features,
+        "scenario_coverage": scenario_coverage,
+        "biggest_gap": gap_json(c.white_space.as_ref()),
+        "surveys": surveys,
+        "needs": needs,
+        "trends": trends,
+        "problems": m.problems().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
+
+// ---- table ---------------------------------------------------------------------
+
+/// Cut `s` to `n` characters, marking the cut.
+fn fit(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Left-align to `n` characters.
+fn pad(s: &str, n: usize) -> String {
+    let s = fit(s, n);
+    let len = s.chars().count();
+    format!("{s}{}", " ".repeat(n.saturating_sub(len)))
+}
+
+/// Right-align to `n` characters.
+fn rpad(s: &str, n: usize) -> String {
+    let len = s.chars().count();
+    format!("{}{s}", " ".repeat(n.saturating_sub(len)))
+}
+
+fn opt(x: Option<f64>, f: fn(f64) -> String) -> String {
+    x.map_or_else(|| "—".to_string(), f)
+}
+
+/// The `--format table` text.
+pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
+    let mut o = Vec::<String>::new();
+    o.push(format!("{name} — market ({})", model.settings.currency));
+
+    o.push(String::new());
+    o.push("SERIES".into());
+    if m.series.is_empty() {
+        o.push("  no [[series]] in market.toml".into());
+    }
+    for s in &m.series {
+        let unit = if s.unit.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", s.unit)
+        };
+        let head = match &s.data {
+            Some(d) => match (d.points.first(), d.points.last()) {
+                (Some(a), Some(b)) => format!(
+                    ": {} {} periods {} … {}, last {}, CAGR {}",
+                    d.points.len(),
+                    d.frequency.as_str(),
+                    a.period,
+                    b.period,
+                    amount(b.value),
+                    opt(s.cagr, percent)
+                ),
+                _ => String::new(),
+            },
+            None => ": not loaded".into(),
+        };
+        o.push(format!("{} ({}{unit}){head}", s.name, s.id));
+        if let Some(f) = &s.forecast {
+            o.push(format!("  {}", f.describe()));
+            if let Some(n) = &f.note {
+                o.push(format!("  note: {n}"));
+            }
+            o.push(format!(
+                "  {} {} {} {}",
+                pad("period", 8),
+                rpad("forecast", 10),
+                rpad("80 % interval", 21),
+                rpad("95 % interval", 21)
+            ));
+            for p in &f.points {
+                let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
+                    (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
+                    _ => "—".into(),
+                };
+                o.push(format!(
+                    "  {} {} {} {}",
+                    pad(&p.period.to_string(), 8),
+                    rpad(&amount(p.value), 10),
+                    rpad(&range(p.lo80, p.hi80), 21),
+                    rpad(&range(p.lo95, p.hi95), 21)
+                ));
+            }
+        }
+        if s.failed {
+            o.push(format!(
+                "  ✗ {}",
+                s.problems
+                    .last()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ));
+        } else if !s.problems.is_empty() {
+            o.push(format!(
+                "  ⚠ {} problem(s) while reading; listed on stderr",
+                s.problems.len()
+            ));
+        }
+    }
+
+    o.push(String::new());
+    o.push(format!("SEGMENTS (per year, {})", model.settings.currency));
+    if m.segments.is_empty() {
+        o.push("  no [[segment]] in market.toml".into());
+    } else {
+        o.push(format!(
+            "  {} {} {} {}   {} {} {}",
+            pad("segment", 28),
+            rpad("TAM", 8),
+            rpad("SAM", 8),
+            rpad("SOM", 8),
+            rpad("TAM↑", 8),
+            rpad("SAM↑", 8),
+            rpad("SOM↑", 8)
+        ));
+        for s in &m.segments {
+            let c = |x: Option<f64>| rpad(&opt(x, compact), 8);
+            o.push(format!(
+                "  {} {} {} {}   {} {} {}",
+                pad(&s.name, 28),
+                c(s.top_down.tam),
+                c(s.top_down.sam),
+                c(s.top_down.som),
+                c(s.bottom_up.tam),
+                c(s.bottom_up.sam),
+                c(s.bottom_up.som)
+            ));
+        }
+        o.push("  top-down = TAM × shares; ↑ bottom-up = customers × revenue per customer".into());
+        for s in &m.segments {
+            for d in &s.disagreements {
+                o.push(format!("  ⚠ {}", d.message(&s.id)));
+            }
+        }
+    }
+
+    let c = &m.competitors;
+    o.push(String::new());
+    o.push("COMPETITORS (✓ yes · ~ partial · ✗ no · ? not stated)".into());
+    if c.features.is_empty() || c.competitors.is_empty() {
+        o.push("  no [[feature]] or [[competitor]] records to compare".into());
+    } else {
+        let mut head = format!("  {} {}", pad("feature", 34), rpad("w", 2));
+        for k in &c.competitors {
+            head.push_str(&format!(" {}", rpad(&fit(&k.name, 9), 9)));
+        }
+        o.push(head);
+        for (j, f) in c.features.iter().enumerate() {
+            let mut row = format!("  {} {}", pad(&f.name, 34), rpad(&f.weight.to_string(), 2));
+            for k in &c.competitors {
+                let g = k.cells[j].map_or('?', |v| v.glyph());
+                row.push_str(&format!(" {}", rpad(&g.to_string(), 9)));
+            }
+            o.push(row);
+        }
+        let mut row = format!("  {} {}", pad("weighted coverage", 34), rpad("", 2));
+        for k in &c.competitors {
+            row.push_str(&format!(" {}", rpad(&percent(k.weighted), 9)));
+        }
+        o.push(row);
+        if let Some(g) = &c.white_space {
+            let lacking = c
+                .features
+                .iter()
+                .find(|f| f.id == g.feature)
+                .map_or(0, |f| f.competitors_lacking);
+            o.push(format!(
+                "  biggest gap: {} (weight {}) — {lacking} of {} competitors lack it in full",
+                g.name,
+                g.weight,
+                c.competitors.len()
+            ));
+        }
+        if !c.scenarios.is_empty() {
+            o.push(String::new());
+            o.push(format!(
+                "  {} {}  {}",
+                pad("scenario", 30),
+                rpad("planned", 8),
+                "behind the best competitor on"
+            ));
+            for s in &c.scenarios {
+                let behind = s
+                    .behind
+                    .as_ref()
+                    .map_or("—".into(), |g| format!("{} (w {})", g.name, g.weight));
+                o.push(format!(
+                    "  {} {}  {behind}",
+                    pad(&s.name, 30),
+                    rpad(&percent(s.weighted), 8)
+                ));
+            }
+        }
+    }
+
+    o.push(String::new());
+    o.push("SURVEYS".into());
+    if m.surveys.is_empty() {
+        o.push("  no survey evidence".into());
+    } else {
+        o.push(format!(
+            "  {} {} {} {} {} {}",
+            pad("question", 44),
+            pad("scale", 7),
+            rpad("n", 5),
+            rpad("median", 6),
+            rpad("top-2", 7),
+            rpad("NPS", 5)
+        ));
+        for s in &m.surveys {
+            match &s.answers {
+                Some(a) => o.push(format!(
+                    "  {} {} {} {} {} {}",
+                    pad(&s.title, 44),
+                    pad(a.scale.as_str(), 7),
+                    rpad(&a.n.to_string(), 5),
+                    rpad(&opt(a.median, |x| format!("{x}")), 6),
+                    rpad(&opt(a.top_two_box, percent), 7),
+                    rpad(&a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score)), 5)
+                )),
+                None => o.push(format!(
+                    "  {} ✗ {}",
+                    pad(&s.title, 44),
+                    s.problems
+                        .last()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                )),
+            }
+        }
+    }
+
+    o.push(String::new());
+    o.push("EVIDENCE BY NEED".into());
+    for n in &m.needs {
+        let ids: Vec<&str> = n.evidence.iter().map(|e| e.id.as_str()).collect();
+        let list = if ids.is_empty() {
+            "none yet".to_string()
+        } else {
+            ids.join(", ")
+        };
+        o.push(format!(
+            "  {} {} {}i {}s  {list}",
+            pad(&n.need, 10),
+            pad(&n.title, 40),
+            n.interviews,
+            n.surveys
+        ));
+    }
+
+    o.push(String::new());
+    o.push("TRENDS".into());
+    for g in &m.trends {
+        let top = g
+            .trends
+            .first()
+            .map(|t| format!("{} ({})", t.title, t.impact))
+            .unwrap_or_default();
+        o.push(format!(
+            "  {} {} trends: {} rising, {} falling, {} stable; mean impact {:.1}; strongest: {}",
+            pad(&g.kind, 12),
+            g.trends.len(),
+            g.rising,
+            g.falling,
+            g.stable,
+            g.mean_impact,
+            fit(&top, 60)
+        ));
+    }
+    let mut text = o.join("\n");
+    text.push('\n');
+    text
+}

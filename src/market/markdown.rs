@@ -1,0 +1,291 @@
+//! The market section of the Markdown report.
+
+use std::fmt::Write as _;
+
+use super::MarketAnalysis;
+use super::sizing::{Levels, compact};
+
+/// Escape text for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// `0.1234` → `12.3 %`.
+pub fn percent(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}
+
+/// A series value: two decimals below a million, compact above.
+pub fn amount(x: f64) -> String {
+    if x.abs() >= 1e6 {
+        compact(x)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn opt(x: Option<f64>, f: fn(f64) -> String) -> String {
+    x.map_or_else(|| "—".to_string(), f)
+}
+
+fn levels(l: &Levels) -> [String; 3] {
+    [
+        opt(l.tam, compact),
+        opt(l.sam, compact),
+        opt(l.som, compact),
+    ]
+}
+
+/// The "Market" section of `lodestar report`: series and forecasts, segment
+/// sizing, the competitor matrix, customer evidence and trends, as Markdown
+/// starting with a `## Market` heading. `currency` labels the sizing table.
+pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "## Market\n");
+
+    // Series.
+    let _ = writeln!(w, "### Series and forecasts\n");
+    if m.series.is_empty() {
+        let _ = writeln!(w, "No `[[series]]` in `market.toml`.\n");
+    }
+    for s in &m.series {
+        let unit = if s.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cell(&s.unit))
+        };
+        let _ = writeln!(w, "#### {}{unit} — `{}`\n", cell(&s.name), s.id);
+        if let Some(d) = &s.data {
+            let (first, last) = (d.points.first(), d.points.last());
+            if let (Some(a), Some(b)) = (first, last) {
+                let _ = writeln!(
+                    w,
+                    "{} {} periods, {} to {} ({} → {}); CAGR {}.\n",
+                    d.points.len(),
+                    d.frequency.as_str(),
+                    a.period,
+                    b.period,
+                    amount(a.value),
+                    amount(b.value),
+                    opt(s.cagr, percent)
+                );
+            }
+        }
+        if let Some(f) = &s.forecast {
+            let _ = writeln!(w, "Method: {}.", f.describe());
+            if let Some(n) = &f.note {
+                let _ = writeln!(w, "Note: {}.", cell(n));
+            }
+            let _ = writeln!(
+                w,
+                "\n| period | forecast | 80 % interval | 95 % interval |\n|---|---:|---:|---:|"
+            );
+            for p in &f.points {
+                let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
+                    (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
+                    _ => "—".into(),
+                };
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {} | {} |",
+                    p.period,
+                    amount(p.value),
+                    range(p.lo80, p.hi80),
+                    range(p.lo95, p.hi95)
+                );
+            }
+            let _ = writeln!(w);
+        }
+        if !s.problems.is_empty() {
+            for p in &s.problems {
+                let _ = writeln!(w, "- ⚠ `{}`", p.to_string().replace('`', "'"));
+            }
+            let _ = writeln!(w);
+        }
+    }
+
+    // Segments.
+    let _ = writeln!(w, "### Segments (per year, {currency})\n");
+    if m.segments.is_empty() {
+        let _ = writeln!(w, "No `[[segment]]` in `market.toml`.\n");
+    } else {
+        let _ = writeln!(
+            w,
+            "| segment | TAM | SAM | SOM | bottom-up TAM | bottom-up SAM | bottom-up SOM |\n|---|---:|---:|---:|---:|---:|---:|"
+        );
+        for s in &m.segments {
+            let [t, a, o] = levels(&s.top_down);
+            let [bt, ba, bo] = levels(&s.bottom_up);
+            let _ = writeln!(
+                w,
+                "| {} | {t} | {a} | {o} | {bt} | {ba} | {bo} |",
+                cell(&s.name)
+            );
+        }
+        let _ = writeln!(
+            w,
+            "\nTop-down: SAM = TAM × sam-share, SOM = SAM × som-share. Bottom-up: customers × revenue per customer.\n"
+        );
+        for s in &m.segments {
+            for d in &s.disagreements {
+                let _ = writeln!(w, "- ⚠ {}", cell(&d.message(&s.id)));
+            }
+        }
+        let _ = writeln!(w);
+    }
+
+    // Competitors.
+    let c = &m.competitors;
+    let _ = writeln!(w, "### Competitors\n");
+    if c.features.is_empty() || c.competitors.is_empty() {
+        let _ = writeln!(
+            w,
+            "No `[[feature]]` or `[[competitor]]` records to compare.\n"
+        );
+    } else {
+        let _ = write!(w, "| feature | weight |");
+        for k in &c.competitors {
+            let _ = write!(w, " {} |", cell(&k.name));
+        }
+        let _ = write!(w, "\n|---|---:|");
+        for _ in &c.competitors {
+            let _ = write!(w, ":---:|");
+        }
+        let _ = writeln!(w);
+        for (j, f) in c.features.iter().enumerate() {
+            let _ = write!(w, "| {} | {} |", cell(&f.name), f.weight);
+            for k in &c.competitors {
+                let g = k.cells[j].map_or('?', |v| v.glyph());
+                let _ = write!(w, " {g} |");
+            }
+            let _ = writeln!(w);
+        }
+        let _ = write!(w, "| **weighted coverage** | |");
+        for k in &c.competitors {
+            let _ = write!(w, " **{}** |", percent(k.weighted));
+        }
+        let _ = writeln!(
+            w,
+            "\n\n✓ yes (1) · ~ partial (½) · ✗ no (0) · ? not stated (0); weighted by buyer importance.\n"
+        );
+        if let Some(g) = &c.white_space {
+            let lacking = c
+                .features
+                .iter()
+                .find(|f| f.id == g.feature)
+                .map_or(0, |f| f.competitors_lacking);
+            let _ = writeln!(
+                w,
+                "Biggest gap in the market: **{}** (weight {}), which {lacking} of {} competitors lack in full (mean coverage {}).\n",
+                cell(&g.name),
+                g.weight,
+                c.competitors.len(),
+                percent(g.theirs)
+            );
+        }
+        if !c.scenarios.is_empty() {
+            let _ = writeln!(
+                w,
+                "| scenario | planned coverage | biggest shortfall vs best competitor | strongest lead |\n|---|---:|---|---|"
+            );
+            for s in &c.scenarios {
+                let behind = s.behind.as_ref().map_or("—".into(), |g| {
+                    format!("{} (weight {})", cell(&g.name), g.weight)
+                });
+                let ahead = s.ahead.as_ref().map_or("—".into(), |g| {
+                    format!("{} (weight {})", cell(&g.name), g.weight)
+                });
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {behind} | {ahead} |",
+                    cell(&s.name),
+                    percent(s.weighted)
+                );
+            }
+            let _ = writeln!(w);
+        }
+    }
+
+    // Evidence.
+    let _ = writeln!(w, "### Customer evidence\n");
+    if !m.surveys.is_empty() {
+        let _ = writeln!(
+            w,
+            "| question | scale | answers | median | top-two-box | NPS |\n|---|---|---:|---:|---:|---:|"
+        );
+        for s in &m.surveys {
+            match &s.answers {
+                Some(a) => {
+                    let nps = a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score));
+                    let _ = writeln!(
+                        w,
+                        "| {} | {} | {} | {} | {} | {nps} |",
+                        cell(&s.title),
+                        a.scale.as_str(),
+                        a.n,
+                        opt(a.median, |x| format!("{x}")),
+                        opt(a.top_two_box, percent)
+                    );
+                }
+                None => {
+                    let why = s
+                        .problems
+                        .last()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let _ = writeln!(w, "| {} | — | — | — | — | {} |", cell(&s.title), cell(&why));
+                }
+            }
+        }
+        let _ = writeln!(w);
+    }
+    if !m.needs.is_empty() {
+        let _ = writeln!(
+            w,
+            "| need | interviews | surveys | evidence |\n|---|---:|---:|---|"
+        );
+        for n in &m.needs {
+            let ids: Vec<&str> = n.evidence.iter().map(|e| e.id.as_str()).collect();
+            let label = if n.title.is_empty() {
+                n.need.clone()
+            } else {
+                format!("{} {}", n.need, cell(&n.title))
+            };
+            let list = if ids.is_empty() {
+                "**none yet**".to_string()
+            } else {
+                ids.join(", ")
+            };
+            let _ = writeln!(w, "| {label} | {} | {} | {list} |", n.interviews, n.surveys);
+        }
+        let _ = writeln!(w);
+    }
+
+    // Trends.
+    if !m.trends.is_empty() {
+        let _ = writeln!(
+            w,
+            "### Trends\n\n| type | trends | rising | falling | stable | mean impact | strongest |\n|---|---:|---:|---:|---:|---:|---|"
+        );
+        for g in &m.trends {
+            let top = g
+                .trends
+                .first()
+                .map(|t| format!("{} (impact {})", cell(&t.title), t.impact))
+                .unwrap_or_default();
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {:.1} | {top} |",
+                g.kind,
+                g.trends.len(),
+                g.rising,
+                g.falling,
+                g.stable,
+                g.mean_impact
+            );
+        }
+        let _ = writeln!(w);
+    }
+    out
+}

@@ -1,0 +1,733 @@
+//! The workbench state and everything that changes it. Drawing only reads
+//! this state (see `ui`); only `handle_key` and the event handlers change it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::config::Config;
+use super::form::{Form, FormOutcome};
+use super::keymap::{Action, Keymap, Scope};
+use super::panes;
+use super::theme::{Theme, ThemeName};
+use crate::workspace::recovery::Journal;
+use crate::workspace::{Change, Date, FileKind, RecordKind, SaveError, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Overview,
+    Needs,
+    Market,
+    Scenarios,
+    Training,
+    Risks,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Overview,
+        Pane::Needs,
+        Pane::Market,
+        Pane::Scenarios,
+        Pane::Training,
+        Pane::Risks,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Overview => "Overview",
+            Pane::Needs => "Needs",
+            Pane::Market => "Market",
+            Pane::Scenarios => "Scenarios",
+            Pane::Training => "Training",
+            Pane::Risks => "Risks",
+        }
+    }
+
+    fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// The record kind whose table the pane shows and edits, if any.
+    pub fn editable_kind(self) -> Option<RecordKind> {
+        match self {
+            Pane::Needs => Some(RecordKind::Need),
+            Pane::Risks => Some(RecordKind::Risk),
+            _ => None,
+        }
+    }
+}
+
+/// Selection, filter and sort of one table.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    /// Position in the visible (filtered, sorted) rows.
+    pub selected: usize,
+    pub filter: String,
+    pub sort: usize,
+    /// First row on screen (kept between frames so scrolling is steady).
+    pub offset: std::cell::Cell<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+pub enum Mode {
+    Normal,
+    Filter(Input),
+    Form(Box<Form>),
+    ConfirmDelete {
+        kind: RecordKind,
+        index: usize,
+        id: String,
+    },
+    Help,
+    QuitPrompt,
+    /// Files changed on disk while we hold unsaved edits to them.
+    Conflict(Vec<FileKind>),
+    Recover(Journal),
+}
+
+pub struct App {
+    pub ws: Workspace,
+    pub pane: Pane,
+    pub needs: ListView,
+    pub risks: ListView,
+    pub market: ListView,
+    pub scenarios: ListView,
+    pub training: ListView,
+    /// Which record kind the Market pane lists.
+    pub market_kind: usize,
+    pub heat_residual: bool,
+    pub risk_category: Option<&'static str>,
+    pub risk_status: Option<&'static str>,
+    pub mode: Mode,
+    pub undo: Vec<Vec<Change>>,
+    pub redo: Vec<Vec<Change>>,
+    pub message: Option<(String, Level)>,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub presentation: bool,
+    pub quit: bool,
+    pub today: Date,
+    /// Set by edits: the loop writes the recovery journal soon after.
+    pub journal_due: bool,
+    /// Rows visible in the current table (set while drawing; used for paging).
+    pub page: usize,
+}
+
+pub const MARKET_KINDS: [RecordKind; 6] = [
+    RecordKind::Segment,
+    RecordKind::Trend,
+    RecordKind::Competitor,
+    RecordKind::Feature,
+    RecordKind::Evidence,
+    RecordKind::Series,
+];
+
+impl App {
+    pub fn new(ws: Workspace, config: Config, today: Date) -> App {
+        let mut app = App {
+            ws,
+            pane: Pane::Overview,
+            needs: ListView::default(),
+            risks: ListView::default(),
+            market: ListView::default(),
+            scenarios: ListView::default(),
+            training: ListView::default(),
+            market_kind: 0,
+            heat_residual: false,
+            risk_category: None,
+            risk_status: None,
+            mode: Mode::Normal,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            message: None,
+            theme: Theme::new(config.theme),
+            keymap: config.keymap,
+            presentation: false,
+            quit: false,
+            today,
+            journal_due: false,
+            page: 10,
+        };
+        if !config.problems.is_empty() {
+            app.say(
+                Level::Warn,
+                format!("config: {} (defaults used)", config.problems.join("; ")),
+            );
+        }
+        match app.ws.pending_journal() {
+            Ok(Some(journal)) => app.mode = Mode::Recover(journal),
+            Ok(None) => {}
+            Err(e) => app.say(Level::Warn, e),
+        }
+        app
+    }
+
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.message = Some((text.into(), level));
+    }
+
+    /// Theme in force (presentation mode forces high contrast unless the
+    /// user asked for monochrome).
+    pub fn theme(&self) -> Theme {
+        if self.presentation && self.theme.name != ThemeName::Monochrome {
+            Theme::new(ThemeName::HighContrast)
+        } else {
+            self.theme
+        }
+    }
+
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut s = vec![Scope::Global];
+        if self.pane != Pane::Overview {
+            s.push(Scope::List);
+        }
+        if self.pane.editable_kind().is_some() {
+            s.push(Scope::Edit);
+        }
+        match self.pane {
+            Pane::Risks => s.push(Scope::Risks),
+            Pane::Market => s.push(Scope::Market),
+            _ => {}
+        }
+        s
+    }
+
+    pub fn view(&self) -> &ListView {
+        match self.pane {
+            Pane::Needs => &self.needs,
+            Pane::Risks => &self.risks,
+            Pane::Market => &self.market,
+            Pane::Scenarios => &self.scenarios,
+            Pane::Training | Pane::Overview => &self.training,
+        }
+    }
+
+    fn view_mut(&mut self) -> &mut ListView {
+        match self.pane {
+            Pane::Needs => &mut self.needs,
+            Pane::Risks => &mut self.risks,
+            Pane::Market => &mut self.market,
+            Pane::Scenarios => &mut self.scenarios,
+            Pane::Training | Pane::Overview => &mut self.training,
+        }
+    }
+
+    /// Record indices shown by the current pane, in display order.
+    pub fn rows(&self) -> Vec<usize> {
+        match self.pane {
+            Pane::Needs => panes::needs::rows(self),
+            Pane::Risks => panes::risks::rows(self),
+            Pane::Market => panes::market::rows(self),
+            Pane::Scenarios => panes::scenarios::rows(self),
+            Pane::Training => panes::training::rows(self),
+            Pane::Overview => Vec::new(),
+        }
+    }
+
+    /// The record index under the cursor.
+    pub fn selected_record(&self) -> Option<usize> {
+        let rows = self.rows();
+        rows.get(self.view().selected.min(rows.len().saturating_sub(1)))
+            .copied()
+    }
+
+    fn select_record(&mut self, pane: Pane, record: usize) {
+        let old = self.pane;
+        self.pane = pane;
+        if let Some(pos) = self.rows().iter().position(|r| *r == record) {
+            self.view_mut().selected = pos;
+        }
+        self.pane = old;
+    }
+
+    fn clamp_selection(&mut self) {
+        let n = self.rows().len();
+        let v = self.view_mut();
+        v.selected = v.selected.min(n.saturating_sub(1));
+    }
+
+    /// Handle one key press.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind != ratatui::crossterm::event::KeyEventKind::Press {
+            return;
+        }
+        let mode = std::mem::replace(&mut self.mode, Mode::Normal);
+        self.mode = match mode {
+            Mode::Normal => {
+                self.normal_key(key);
+                return;
+            }
+            Mode::Help => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                    Mode::Normal
+                }
+                _ => Mode::Help,
+            },
+            Mode::Filter(mut input) => match key.code {
+                KeyCode::Esc => {
+                    self.view_mut().filter.clear();
+                    self.clamp_selection();
+                    Mode::Normal
+                }
+                KeyCode::Enter => Mode::Normal,
+                _ => {
+                    input.handle_event(&ratatui::crossterm::event::Event::Key(key));
+                    self.view_mut().filter = input.value().to_string();
+                    self.view_mut().selected = 0;
+                    Mode::Filter(input)
+                }
+            },
+            Mode::Form(mut form) => match form.handle_key(&self.ws, key) {
+                FormOutcome::Continue => Mode::Form(form),
+                FormOutcome::Cancel => {
+                    self.say(Level::Info, "edit cancelled");
+                    Mode::Normal
+                }
+                FormOutcome::Apply => match form.apply(&mut self.ws) {
+                    Ok(changes) if changes.is_empty() => {
+                        self.say(Level::Info, "nothing changed");
+                        Mode::Normal
+                    }
+                    Ok(changes) => {
+                        let added = form.index.is_none();
+                        let kind = form.kind;
+                        self.record(changes);
+                        if added {
+                            let last = self.ws.count(kind).saturating_sub(1);
+                            self.select_record(self.pane, last);
+                        }
+                        Mode::Normal
+                    }
+                    Err(e) => {
+                        form.error = Some(e);
+                        Mode::Form(form)
+                    }
+                },
+            },
+            Mode::ConfirmDelete { kind, index, id } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    match self.ws.remove_record(kind, index) {
+                        Ok(c) => {
+                            self.record(vec![c]);
+                            self.clamp_selection();
+                        }
+                        Err(e) => self.say(Level::Error, e.to_string()),
+                    }
+                    Mode::Normal
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.say(Level::Info, format!("kept {id}"));
+                    Mode::Normal
+                }
+                _ => Mode::ConfirmDelete { kind, index, id },
+            },
+            Mode::QuitPrompt => match key.code {
+                KeyCode::Char('s') | KeyCode::Char('S') => {
+                    if self.save() {
+                        self.quit = true;
+                    }
+                    Mode::Normal
+                }
+                KeyCode::Char('d') | KeyCode::Char('D') => {
+                    let _ = self.ws.discard_journal();
+                    self.quit = true;
+                    Mode::Normal
+                }
+                KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('C') => Mode::Normal,
+                _ => Mode::QuitPrompt,
+            },
+            Mode::Conflict(files) => match key.code {
+                KeyCode::Char('k') | KeyCode::Char('K') => {
+                    for f in &files {
+                        let _ = self.ws.rebase_on_disk(*f);
+                    }
+                    self.say(
+                        Level::Warn,
+                        "kept your edits; saving will overwrite the outside change",
+                    );
+                    Mode::Normal
+                }
+                KeyCode::Char('t') | KeyCode::Char('T') => {
+                    for f in &files {
+                        self.reload(*f);
+                    }
+                    self.undo
+                        .retain(|g| g.iter().all(|c| !files.contains(&c.file())));
+                    self.redo.clear();
+                    self.say(
+                        Level::Info,
+                        "took the version on disk; your edits to those files were dropped",
+                    );
+                    self.journal_due = true;
+                    Mode::Normal
+                }
+                _ => Mode::Conflict(files),
+            },
+            Mode::Recover(journal) => match key.code {
+                KeyCode::Char('r') | KeyCode::Char('R') => {
+                    match self.ws.restore_journal(&journal) {
+                        Ok(moved) if moved.is_empty() => self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them"),
+                        Ok(moved) => self.say(
+                            Level::Warn,
+                            format!(
+                                "restored unsaved edits; {} changed on disk since — saving will overwrite that",
+                                moved.iter().map(|k| k.file_name()).collect::<Vec<_>>().join(", ")
+                            ),
+                        ),
+                        Err(e) => self.say(Level::Error, e),
+                    }
+                    Mode::Normal
+                }
+                KeyCode::Char('d') | KeyCode::Char('D') => {
+                    let _ = self.ws.discard_journal();
+                    self.say(Level::Info, "discarded the recovered edits");
+                    Mode::Normal
+                }
+                _ => Mode::Recover(journal),
+            },
+        };
+    }
+
+    fn normal_key(&mut self, key: KeyEvent) {
+        // Esc clears a filter; otherwise keys go through the keymap.
+        if key.code == KeyCode::Esc && !self.view().filter.is_empty() {
+            self.view_mut().filter.clear();
+            return;
+        }
+        let Some(action) = self.keymap.action(&key, &self.scopes()) else {
+            if key.code != KeyCode::Esc {
+                let shown = match key.code {
+                    KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        format!("Ctrl-{c}")
+                    }
+                    KeyCode::Char(c) => c.to_string(),
+                    other => format!("{other:?}"),
+                };
+                self.say(
+                    Level::Info,
+                    format!("{shown}: not a key here — ? shows the keys"),
+                );
+            }
+            return;
+        };
+        self.perform(action);
+    }
+
+    pub fn perform(&mut self, action: Action) {
+        let n = self.rows().len();
+        match action {
+            Action::Quit => {
+                if self.ws.is_dirty() {
+                    self.mode = Mode::QuitPrompt;
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Help => self.mode = Mode::Help,
+            Action::NextPane => self.pane = Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()],
+            Action::PrevPane => {
+                self.pane = Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+            }
+            Action::Overview => self.pane = Pane::Overview,
+            Action::Needs => self.pane = Pane::Needs,
+            Action::Market => self.pane = Pane::Market,
+            Action::Scenarios => self.pane = Pane::Scenarios,
+            Action::Training => self.pane = Pane::Training,
+            Action::Risks => self.pane = Pane::Risks,
+            Action::Presentation => {
+                self.presentation = !self.presentation;
+                self.say(
+                    Level::Info,
+                    if self.presentation {
+                        "presentation mode on (p or F5 to leave)"
+                    } else {
+                        "presentation mode off"
+                    },
+                );
+            }
+            Action::Up => self.view_mut().selected = self.view().selected.saturating_sub(1),
+            Action::Down => {
+                self.view_mut().selected = (self.view().selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Top => self.view_mut().selected = 0,
+            Action::Bottom => self.view_mut().selected = n.saturating_sub(1),
+            Action::PageUp => {
+                self.view_mut().selected = self.view().selected.saturating_sub(self.page.max(1))
+            }
+            Action::PageDown => {
+                self.view_mut().selected =
+                    (self.view().selected + self.page.max(1)).min(n.saturating_sub(1))
+            }
+            Action::Filter => self.mode = Mode::Filter(Input::new(self.view().filter.clone())),
+            Action::Sort => {
+                let count = match self.pane {
+                    Pane::Needs => panes::needs::SORTS.len(),
+                    Pane::Risks => panes::risks::SORTS.len(),
+                    _ => 2,
+                };
+                let v = self.view_mut();
+                v.sort = (v.sort + 1) % count;
+                let name = match self.pane {
+                    Pane::Needs => panes::needs::SORTS[self.needs.sort],
+                    Pane::Risks => panes::risks::SORTS[self.risks.sort],
+                    _ => ["file order", "id"][self.view().sort % 2],
+                };
+                self.say(Level::Info, format!("sorted by {name}"));
+            }
+            Action::Add => {
+                if let Some(kind) = self.pane.editable_kind() {
+                    self.mode = Mode::Form(Box::new(Form::new(&self.ws, kind, None)));
+                }
+            }
+            Action::Edit => {
+                if let (Some(kind), Some(i)) = (self.pane.editable_kind(), self.selected_record()) {
+                    self.mode = Mode::Form(Box::new(Form::new(&self.ws, kind, Some(i))));
+                }
+            }
+            Action::Delete => {
+                if let (Some(kind), Some(i)) = (self.pane.editable_kind(), self.selected_record()) {
+                    let id = self
+                        .ws
+                        .ids(kind)
+                        .get(i)
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    let users = self.ws.users_of(&id);
+                    if users.is_empty() {
+                        self.mode = Mode::ConfirmDelete { kind, index: i, id };
+                    } else {
+                        self.say(
+                            Level::Error,
+                            format!("cannot delete {id}: linked from {}", users.join(", ")),
+                        );
+                    }
+                }
+            }
+            Action::Undo => self.undo_last(),
+            Action::Redo => self.redo_last(),
+            Action::Save => {
+                self.save();
+            }
+            Action::HeatMap => {
+                self.heat_residual = !self.heat_residual;
+                self.say(
+                    Level::Info,
+                    if self.heat_residual {
+                        "heat map: residual"
+                    } else {
+                        "heat map: inherent"
+                    },
+                );
+            }
+            Action::Category => {
+                self.risk_category = cycle(
+                    self.risk_category,
+                    crate::workspace::schema::RISK_CATEGORIES,
+                );
+                self.risks.selected = 0;
+            }
+            Action::Status => {
+                self.risk_status = cycle(self.risk_status, crate::workspace::schema::RISK_STATUSES);
+                self.risks.selected = 0;
+            }
+            Action::NextKind => {
+                self.market_kind = (self.market_kind + 1) % MARKET_KINDS.len();
+                self.market.selected = 0;
+            }
+            Action::PrevKind => {
+                self.market_kind = (self.market_kind + MARKET_KINDS.len() - 1) % MARKET_KINDS.len();
+                self.market.selected = 0;
+            }
+        }
+    }
+
+    /// Push a group of applied changes on the undo stack.
+    pub fn record(&mut self, changes: Vec<Change>) {
+        let text = match changes.as_slice() {
+            [one] => one.describe(),
+            many => format!(
+                "{} changes ({})",
+                many.len(),
+                many.iter()
+                    .map(Change::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        };
+        self.say(Level::Info, format!("{text} — u undoes"));
+        self.undo.push(changes);
+        self.redo.clear();
+        self.journal_due = true;
+    }
+
+    fn undo_last(&mut self) {
+        let Some(group) = self.undo.pop() else {
+            self.say(Level::Info, "nothing to undo");
+            return;
+        };
+        for c in group.iter().rev() {
+            if let Err(e) = self.ws.apply(&c.inverse()) {
+                self.say(Level::Error, format!("undo failed: {e}"));
+                return;
+            }
+        }
+        self.say(
+            Level::Info,
+            format!(
+                "undid: {}",
+                group
+                    .iter()
+                    .map(Change::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+        self.redo.push(group);
+        self.clamp_selection();
+        self.journal_due = true;
+    }
+
+    fn redo_last(&mut self) {
+        let Some(group) = self.redo.pop() else {
+            self.say(Level::Info, "nothing to redo");
+            return;
+        };
+        for c in &group {
+            if let Err(e) = self.ws.apply(c) {
+                self.say(Level::Error, format!("redo failed: {e}"));
+                return;
+            }
+        }
+        self.say(
+            Level::Info,
+            format!(
+                "redid: {}",
+                group
+                    .iter()
+                    .map(Change::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+        self.undo.push(group);
+        self.journal_due = true;
+    }
+
+    /// Save changed files; true when everything was saved.
+    pub fn save(&mut self) -> bool {
+        if !self.ws.is_dirty() {
+            self.say(Level::Info, "nothing to save");
+            return true;
+        }
+        match self.ws.save() {
+            Ok(saved) => {
+                let _ = self.ws.discard_journal();
+                self.say(
+                    Level::Info,
+                    format!(
+                        "saved {}",
+                        saved
+                            .iter()
+                            .map(|k| k.file_name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                true
+            }
+            Err(SaveError::ChangedOnDisk { .. }) => {
+                let files: Vec<FileKind> = self
+                    .ws
+                    .changed_on_disk()
+                    .into_iter()
+                    .filter(|k| self.ws.file(*k).dirty)
+                    .collect();
+                self.mode = Mode::Conflict(files);
+                false
+            }
+            Err(e) => {
+                self.say(Level::Error, format!("not saved: {e}"));
+                false
+            }
+        }
+    }
+
+    fn reload(&mut self, kind: FileKind) {
+        // Keep the selection on the same record id where it still exists.
+        let keep: Vec<(Pane, Option<String>)> = [Pane::Needs, Pane::Risks]
+            .into_iter()
+            .map(|p| {
+                let old = self.pane;
+                self.pane = p;
+                let id = self.selected_record().and_then(|i| {
+                    p.editable_kind()
+                        .and_then(|k| self.ws.ids(k).get(i).map(|s| s.to_string()))
+                });
+                self.pane = old;
+                (p, id)
+            })
+            .collect();
+        if let Err(d) = self.ws.reload_file(kind) {
+            self.say(Level::Error, format!("could not reload: {d}"));
+            return;
+        }
+        for (p, id) in keep {
+            if let (Some(id), Some(k)) = (id, p.editable_kind())
+                && let Some(i) = self.ws.ids(k).iter().position(|x| *x == id)
+            {
+                self.select_record(p, i);
+            }
+        }
+        self.clamp_selection();
+    }
+
+    /// Files in the workspace folder changed (debounced watcher event).
+    pub fn files_changed(&mut self) {
+        let changed = self.ws.changed_on_disk();
+        if changed.is_empty() {
+            return;
+        }
+        let (dirty, clean): (Vec<FileKind>, Vec<FileKind>) =
+            changed.into_iter().partition(|k| self.ws.file(*k).dirty);
+        for k in &clean {
+            self.reload(*k);
+        }
+        if !clean.is_empty() {
+            self.say(
+                Level::Info,
+                format!(
+                    "reloaded {} (changed on disk)",
+                    clean
+                        .iter()
+                        .map(|k| k.file_name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        if !dirty.is_empty() && !matches!(self.mode, Mode::Conflict(_)) {
+            self.mode = Mode::Conflict(dirty);
+        }
+    }
+}
+
+fn cycle(current: Option<&'static str>, options: &'static [&'static str]) -> Option<&'static str> {
+    match current {
+        None => options.first().copied(),
+        Some(c) => {
+            let i = options
+                .iter()
+                .position(|o| *o == c)
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            options.get(i).copied()
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The user's config file: theme, mouse, key bindings. A bad file never
+//! stops the program: it falls back to defaults and says what was wrong.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::keymap::Keymap;
+use super::theme::{ThemeName, no_color};
+
+pub struct Config {
+    pub theme: ThemeName,
+    pub mouse: bool,
+    pub keymap: Keymap,
+    /// Problems found in the file, shown once at start.
+    pub problems: Vec<String>,
+    pub path: Option<PathBuf>,
+}
+
+/// `LODESTAR_CONFIG`, else `<config dir>/lodestar/config.toml`
+/// (`~/.config/lodestar/config.toml` on Linux).
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("LODESTAR_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "lodestar").map(|d| d.config_dir().join("config.toml"))
+}
+
+const KNOWN: &[&str] = &["theme", "mouse", "keys"];
+
+pub fn load() -> Config {
+    let path = config_path();
+    let text = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+    let mut config = parse(
+        text.as_deref().unwrap_or(""),
+        path.as_ref().map(|p| p.display().to_string()),
+    );
+    config.path = path;
+    config
+}
+
+/// Read a config text. Every problem is collected; valid parts still apply.
+pub fn parse(text: &str, origin: Option<String>) -> Config {
+    let origin = origin.unwrap_or_else(|| "config".into());
+    let mut config = Config {
+        theme: ThemeName::Dark,
+        mouse: false,
+        keymap: Keymap::default(),
+        problems: Vec::new(),
+        path: None,
+    };
+    let table = match text.parse::<toml_edit::DocumentMut>() {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .unwrap_or(0);
+            config.problems.push(format!(
+                "{origin}:{line}: {} — using defaults",
+                e.message().trim()
+            ));
+            if no_color() {
+                config.theme = ThemeName::Monochrome;
+            }
+            return config;
+        }
+    };
+    for (key, _) in table.iter() {
+        if !KNOWN.contains(&key) {
+            config.problems.push(format!(
+                "{origin}: unknown key `{key}` (known: theme, mouse, [keys])"
+            ));
+        }
+    }
+    if let Some(item) = table.get("theme") {
+        match item.as_str().and_then(ThemeName::parse) {
+            Some(t) => config.theme = t,
+            None => config.problems.push(format!(
+                "{origin}: theme must be one of dark, light, high-contrast, monochrome; using dark"
+            )),
+        }
+    }
+    if let Some(item) = table.get("mouse") {
+        match item.as_bool() {
+            Some(m) => config.mouse = m,
+            None => config
+                .problems
+                .push(format!("{origin}: mouse must be true or false")),
+        }
+    }
+    if let Some(keys) = table.get("keys") {
+        match keys.as_table_like() {
+            Some(t) => {
+                let mut overrides = BTreeMap::new();
+                for (name, v) in t.iter() {
+                    let list: Option<Vec<String>> = match v.as_str() {
+                        Some(s) => Some(vec![s.to_string()]),
+                        None => v.as_array().map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        }),
+                    };
+                    match list {
+                        Some(l) if !l.is_empty() => {
+                            overrides.insert(name.to_string(), l);
+                        }
+                        _ => config.problems.push(format!(
+                            "{origin}: [keys] {name} must be a key or a list of keys"
+                        )),
+                    }
+                }
+                config.problems.extend(
+                    config
+                        .keymap
+                        .patch(&overrides)
+                        .into_iter()
+                        .map(|p| format!("{origin}: {p}")),
+                );
+            }
+            None => config
+                .problems
+                .push(format!("{origin}: keys must be a table ([keys])")),
+        }
+    }
+    if no_color() {
+        config.theme = ThemeName::Monochrome;
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_config_applies() {
+        let c = parse(
+            "theme = \"light\"\nmouse = true\n[keys]\nquit = [\"x\", \"ctrl-q\"]\n",
+            None,
+        );
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(
+            c.theme,
+            if no_color() {
+                ThemeName::Monochrome
+            } else {
+                ThemeName::Light
+            }
+        );
+        assert!(c.mouse);
+    }
+
+    #[test]
+    fn bad_config_falls_back_with_messages() {
+        let c = parse(
+            "theme = \"neon\"\ncolour = 1\n[keys]\nquit = 3\n",
+            Some("cfg.toml".into()),
+        );
+        assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+        assert!(c.problems[0].contains("unknown key `colour`"));
+        let c = parse("theme = \n", Some("cfg.toml".into()));
+        assert_eq!(c.problems.len(), 1);
+        assert!(c.problems[0].starts_with("cfg.toml:1:"), "{:?}", c.problems);
+    }
+}

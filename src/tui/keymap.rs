@@ -1,0 +1,517 @@
+//! One keymap drives key handling, the footer hints and the help overlay,
+//! so on-screen help can never disagree with what the keys do.
+
+use std::collections::BTreeMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where an action applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// Panes with a table of records.
+    List,
+    /// Panes whose records can be edited (Needs, Risks).
+    Edit,
+    Risks,
+    Market,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    NextPane,
+    PrevPane,
+    Overview,
+    Needs,
+    Market,
+    Scenarios,
+    Training,
+    Risks,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Add,
+    Edit,
+    Delete,
+    Filter,
+    Sort,
+    Undo,
+    Redo,
+    Save,
+    Presentation,
+    HeatMap,
+    Category,
+    Status,
+    NextKind,
+    PrevKind,
+}
+
+/// A binding: the action, its config name, what it does, where.
+pub struct Binding {
+    pub action: Action,
+    pub name: &'static str,
+    pub help: &'static str,
+    pub scope: Scope,
+    /// Short label in the footer, if shown there.
+    pub hint: Option<&'static str>,
+    pub defaults: &'static [&'static str],
+}
+
+const fn b(
+    action: Action,
+    name: &'static str,
+    help: &'static str,
+    scope: Scope,
+    hint: Option<&'static str>,
+    defaults: &'static [&'static str],
+) -> Binding {
+    Binding {
+        action,
+        name,
+        help,
+        scope,
+        hint,
+        defaults,
+    }
+}
+
+pub const BINDINGS: &[Binding] = &[
+    b(
+        Action::Help,
+        "help",
+        "help for this pane",
+        Scope::Global,
+        Some("help"),
+        &["?"],
+    ),
+    b(
+        Action::Quit,
+        "quit",
+        "quit (asks when there are unsaved changes)",
+        Scope::Global,
+        Some("quit"),
+        &["q", "ctrl-c"],
+    ),
+    b(
+        Action::Save,
+        "save",
+        "save changed files",
+        Scope::Global,
+        Some("save"),
+        &["ctrl-s"],
+    ),
+    b(
+        Action::Undo,
+        "undo",
+        "undo the last change",
+        Scope::Global,
+        Some("undo"),
+        &["u"],
+    ),
+    b(
+        Action::Redo,
+        "redo",
+        "redo",
+        Scope::Global,
+        None,
+        &["ctrl-r"],
+    ),
+    b(
+        Action::NextPane,
+        "next-pane",
+        "next pane",
+        Scope::Global,
+        None,
+        &["tab"],
+    ),
+    b(
+        Action::PrevPane,
+        "prev-pane",
+        "previous pane",
+        Scope::Global,
+        None,
+        &["backtab"],
+    ),
+    b(
+        Action::Overview,
+        "overview",
+        "Overview pane",
+        Scope::Global,
+        None,
+        &["1"],
+    ),
+    b(
+        Action::Needs,
+        "needs",
+        "Needs pane",
+        Scope::Global,
+        None,
+        &["2"],
+    ),
+    b(
+        Action::Market,
+        "market",
+        "Market pane",
+        Scope::Global,
+        None,
+        &["3"],
+    ),
+    b(
+        Action::Scenarios,
+        "scenarios",
+        "Scenarios pane",
+        Scope::Global,
+        None,
+        &["4"],
+    ),
+    b(
+        Action::Training,
+        "training",
+        "Training pane",
+        Scope::Global,
+        None,
+        &["5"],
+    ),
+    b(
+        Action::Risks,
+        "risks",
+        "Risks pane",
+        Scope::Global,
+        None,
+        &["6"],
+    ),
+    b(
+        Action::Presentation,
+        "presentation",
+        "presentation mode (projector)",
+        Scope::Global,
+        None,
+        &["p", "f5"],
+    ),
+    b(Action::Up, "up", "move up", Scope::List, None, &["up", "k"]),
+    b(
+        Action::Down,
+        "down",
+        "move down",
+        Scope::List,
+        None,
+        &["down", "j"],
+    ),
+    b(
+        Action::Top,
+        "top",
+        "first row",
+        Scope::List,
+        None,
+        &["g", "home"],
+    ),
+    b(
+        Action::Bottom,
+        "bottom",
+        "last row",
+        Scope::List,
+        None,
+        &["G", "end"],
+    ),
+    b(
+        Action::PageUp,
+        "page-up",
+        "page up",
+        Scope::List,
+        None,
+        &["pageup"],
+    ),
+    b(
+        Action::PageDown,
+        "page-down",
+        "page down",
+        Scope::List,
+        None,
+        &["pagedown"],
+    ),
+    b(
+        Action::Filter,
+        "filter",
+        "filter rows by text",
+        Scope::List,
+        Some("filter"),
+        &["/"],
+    ),
+    b(
+        Action::Sort,
+        "sort",
+        "change the sort order",
+        Scope::List,
+        Some("sort"),
+        &["s"],
+    ),
+    b(
+        Action::Add,
+        "add",
+        "add a record",
+        Scope::Edit,
+        Some("add"),
+        &["a"],
+    ),
+    b(
+        Action::Edit,
+        "edit",
+        "edit the selected record",
+        Scope::Edit,
+        Some("edit"),
+        &["e", "enter"],
+    ),
+    b(
+        Action::Delete,
+        "delete",
+        "delete the selected record",
+        Scope::Edit,
+        Some("delete"),
+        &["d"],
+    ),
+    b(
+        Action::HeatMap,
+        "heat-map",
+        "heat map: inherent / residual",
+        Scope::Risks,
+        Some("heat map"),
+        &["h"],
+    ),
+    b(
+        Action::Category,
+        "category",
+        "filter by category",
+        Scope::Risks,
+        Some("category"),
+        &["c"],
+    ),
+    b(
+        Action::Status,
+        "status",
+        "filter by status",
+        Scope::Risks,
+        Some("status"),
+        &["t"],
+    ),
+    b(
+        Action::NextKind,
+        "next-kind",
+        "next kind of market record",
+        Scope::Market,
+        Some("kind"),
+        &["]"],
+    ),
+    b(
+        Action::PrevKind,
+        "prev-kind",
+        "previous kind of market record",
+        Scope::Market,
+        None,
+        &["["],
+    ),
+];
+
+/// A key as written in config files: `q`, `ctrl-s`, `f5`, `enter`, `G`.
+pub fn parse_key(s: &str) -> Option<KeyEvent> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = s;
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "delete" => KeyCode::Delete,
+        "backspace" => KeyCode::Backspace,
+        "space" => KeyCode::Char(' '),
+        f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+            KeyCode::F(f[1..].parse().ok()?)
+        }
+        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
+        _ => return None,
+    };
+    Some(KeyEvent::new(code, mods))
+}
+
+/// How a key is shown in hints and help.
+pub fn show_key(s: &str) -> String {
+    match s {
+        "up" => "↑".into(),
+        "down" => "↓".into(),
+        "enter" => "Enter".into(),
+        "tab" => "Tab".into(),
+        "backtab" => "Shift-Tab".into(),
+        "f5" => "F5".into(),
+        "pageup" => "PgUp".into(),
+        "pagedown" => "PgDn".into(),
+        "home" => "Home".into(),
+        "end" => "End".into(),
+        s => s
+            .strip_prefix("ctrl-")
+            .map(|k| format!("Ctrl-{k}"))
+            .unwrap_or_else(|| s.to_string()),
+    }
+}
+
+fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+    // Shift is implied by an upper-case letter or a symbol; compare the rest.
+    let strip = |m: KeyModifiers| m - KeyModifiers::SHIFT;
+    let code = |c: KeyCode| match c {
+        KeyCode::BackTab => KeyCode::BackTab,
+        c => c,
+    };
+    code(a.code) == code(b.code) && strip(a.modifiers) == strip(b.modifiers)
+}
+
+/// The keys in force: defaults, patched by the user's config.
+pub struct Keymap {
+    keys: BTreeMap<Action, Vec<String>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            keys: BINDINGS
+                .iter()
+                .map(|b| (b.action, b.defaults.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+}
+
+impl Keymap {
+    /// Apply `[keys]` from the config; returns the problems (unknown names, bad keys).
+    pub fn patch(&mut self, overrides: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, keys) in overrides {
+            let Some(binding) = BINDINGS.iter().find(|b| b.name == name) else {
+                problems.push(format!("unknown action `{name}` in [keys]"));
+                continue;
+            };
+            let bad: Vec<&String> = keys.iter().filter(|k| parse_key(k).is_none()).collect();
+            if !bad.is_empty() {
+                problems.push(format!("[keys] {name}: cannot read key {bad:?} (examples: \"q\", \"ctrl-s\", \"f5\", \"enter\")"));
+                continue;
+            }
+            self.keys.insert(binding.action, keys.clone());
+        }
+        problems
+    }
+
+    /// The action a key triggers in the given scopes, if any.
+    pub fn action(&self, key: &KeyEvent, scopes: &[Scope]) -> Option<Action> {
+        BINDINGS
+            .iter()
+            .filter(|b| scopes.contains(&b.scope))
+            .find(|b| {
+                self.keys_of(b.action)
+                    .iter()
+                    .any(|k| parse_key(k).is_some_and(|p| same_key(&p, key)))
+            })
+            .map(|b| b.action)
+    }
+
+    pub fn keys_of(&self, action: Action) -> &[String] {
+        self.keys.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first key of an action, for hints.
+    pub fn first_key(&self, action: Action) -> String {
+        self.keys_of(action)
+            .first()
+            .map(|k| show_key(k))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// (keys, description) for every binding in the scopes, for the help overlay.
+    pub fn help(&self, scopes: &[Scope]) -> Vec<(String, &'static str)> {
+        BINDINGS
+            .iter()
+            .filter(|b| scopes.contains(&b.scope))
+            .map(|b| {
+                (
+                    self.keys_of(b.action)
+                        .iter()
+                        .map(|k| show_key(k))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    b.help,
+                )
+            })
+            .collect()
+    }
+
+    /// Footer hints for the scopes: (key, short description).
+    pub fn hints(&self, scopes: &[Scope]) -> Vec<(String, &'static str)> {
+        BINDINGS
+            .iter()
+            .filter(|b| scopes.contains(&b.scope))
+            .filter_map(|b| b.hint.map(|h| (self.first_key(b.action), h)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_resolve_and_do_not_clash_within_a_scope_set() {
+        let km = Keymap::default();
+        let scopes = [Scope::Global, Scope::List, Scope::Edit, Scope::Risks];
+        for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
+            for k in b.defaults {
+                let key = parse_key(k).expect("parses");
+                assert_eq!(km.action(&key, &scopes), Some(b.action), "{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn config_can_remap_and_reports_bad_entries() {
+        let mut km = Keymap::default();
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), vec!["x".to_string()]);
+        o.insert("fly".to_string(), vec!["f".to_string()]);
+        o.insert("undo".to_string(), vec!["ctrl-".to_string()]);
+        let problems = km.patch(&o);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let x = parse_key("x").expect("x");
+        assert_eq!(km.action(&x, &[Scope::Global]), Some(Action::Quit));
+        let q = parse_key("q").expect("q");
+        assert_eq!(km.action(&q, &[Scope::Global]), None);
+        assert_eq!(km.keys_of(Action::Undo), ["u"]);
+    }
+
+    #[test]
+    fn shifted_letters_and_vim_keys() {
+        let km = Keymap::default();
+        let big_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(km.action(&big_g, &[Scope::List]), Some(Action::Bottom));
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(km.action(&j, &[Scope::List]), Some(Action::Down));
+    }
+}

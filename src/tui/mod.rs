@@ -1,0 +1,180 @@
+//! The terminal workbench: one event channel fed by an input thread and a
+//! file watcher; the screen is redrawn only when an event arrives, so an
+//! idle workbench uses no CPU.
+
+pub mod app;
+pub mod config;
+pub mod form;
+pub mod keymap;
+pub mod panes;
+pub mod theme;
+pub mod ui;
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event as TermEvent};
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::{event::DisableMouseCapture, event::EnableMouseCapture, execute};
+
+use crate::workspace::{Date, Workspace};
+use app::{App, Level};
+
+/// Everything the loop reacts to.
+enum Event {
+    Term(TermEvent),
+    /// Something changed in the workspace folder (debounced).
+    Files,
+    /// The input thread ended (terminal gone).
+    InputClosed,
+}
+
+/// How soon after an edit the recovery journal is written.
+const JOURNAL_DELAY: Duration = Duration::from_millis(700);
+
+/// Run the workbench on a workspace until the user quits.
+pub fn run(dir: &Path) -> Result<(), String> {
+    let ws = Workspace::open(dir).map_err(|e| match e {
+        crate::workspace::OpenError::Unreadable(diags) => {
+            let list: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+            format!(
+                "{}\ncannot open the workspace until these are fixed",
+                list.join("\n")
+            )
+        }
+        e => e.to_string(),
+    })?;
+    let config = config::load();
+    let mouse = config.mouse;
+    let mut app = App::new(ws, config, Date::today());
+
+    let (tx, rx) = mpsc::channel::<Event>();
+    let input_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("lodestar-input".into())
+        .spawn(move || {
+            loop {
+                match event::read() {
+                    Ok(ev) => {
+                        if input_tx.send(Event::Term(ev)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = input_tx.send(Event::InputClosed);
+                        break;
+                    }
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start the input thread: {e}"))?;
+    let watcher = watch(dir, tx.clone());
+    if let Err(e) = &watcher {
+        app.say(
+            Level::Warn,
+            format!("not watching the folder for outside changes: {e}"),
+        );
+    }
+
+    let mut terminal = ratatui::init();
+    if mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, &mut app, &rx);
+    if mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    drop(watcher);
+    if app.ws.is_dirty() {
+        // Quitting with unsaved edits was confirmed; a journal may remain on purpose.
+        let _ = app.ws.write_journal();
+    }
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rx: &mpsc::Receiver<Event>,
+) -> Result<(), String> {
+    let mut journal_at: Option<Instant> = None;
+    loop {
+        draw(terminal, app)?;
+        if app.quit {
+            return Ok(());
+        }
+        if app.journal_due {
+            app.journal_due = false;
+            journal_at = Some(Instant::now() + JOURNAL_DELAY);
+        }
+        let next = match journal_at {
+            Some(at) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        match next {
+            Ok(Event::Term(TermEvent::Key(key))) => app.handle_key(key),
+            Ok(Event::Term(_)) => {} // resize and the rest: just redraw
+            Ok(Event::Files) => app.files_changed(),
+            Ok(Event::InputClosed) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let _ = app.ws.write_journal();
+                return Err(
+                    "the terminal went away; unsaved edits are kept in the recovery journal".into(),
+                );
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if journal_at.is_some_and(|at| Instant::now() >= at) {
+            journal_at = None;
+            if let Err(e) = app.ws.write_journal() {
+                app.say(
+                    Level::Error,
+                    format!("could not write the recovery journal: {e}"),
+                );
+            }
+        }
+    }
+}
+
+/// One frame, wrapped in a synchronized update so it never tears over SSH.
+fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), String> {
+    let mut out = std::io::stdout();
+    let _ = execute!(out, BeginSynchronizedUpdate);
+    let r = terminal
+        .draw(|f| ui::draw(f, app))
+        .map(|_| ())
+        .map_err(|e| format!("cannot draw: {e}"));
+    let _ = execute!(out, EndSynchronizedUpdate);
+    let _ = out.flush();
+    r
+}
+
+/// Watch the workspace folder (not single files: editors and git replace
+/// files by renaming, which single-file watches miss).
+fn watch(
+    dir: &Path,
+    tx: mpsc::Sender<Event>,
+) -> Result<notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>, String> {
+    let mut debouncer = notify_debouncer_mini::new_debouncer(
+        Duration::from_millis(250),
+        move |res: notify_debouncer_mini::DebounceEventResult| {
+            if let Ok(events) = res {
+                let relevant = events.iter().any(|e| {
+                    e.path.extension().is_some_and(|x| x == "toml")
+                        && !e.path.components().any(|c| c.as_os_str() == ".lodestar")
+                });
+                if relevant {
+                    let _ = tx.send(Event::Files);
+                }
+            }
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    debouncer
+        .watcher()
+        .watch(dir, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| e.to_string())?;
+    Ok(debouncer)
+}

@@ -1,0 +1,165 @@
+//! The recovery journal: unsaved edits written to `.lodestar/recovery.json`
+//! inside the workspace shortly after each edit, so a crash, a `kill -9` or a
+//! dropped SSH session loses nothing. The folder has its own `.gitignore`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::FileKind;
+use super::source::write_atomic;
+use super::{SaveError, Workspace};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct JournalFile {
+    /// File name inside the workspace (`risks.toml`).
+    pub name: String,
+    /// BLAKE3 of the file on disk the edits were made against (hex), or
+    /// empty when the file did not exist.
+    pub base: String,
+    /// The edited text.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Journal {
+    pub version: u32,
+    pub files: Vec<JournalFile>,
+}
+
+pub fn journal_path(root: &Path) -> PathBuf {
+    root.join(".lodestar").join("recovery.json")
+}
+
+fn ensure_dir(root: &Path) -> Result<PathBuf, SaveError> {
+    let dir = root.join(".lodestar");
+    let io = |source| SaveError::Io {
+        path: dir.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# lodestar's recovery journal: never committed\n*\n",
+        )
+        .map_err(io)?;
+    }
+    Ok(dir)
+}
+
+impl Workspace {
+    /// Write the journal of unsaved edits, or remove it when nothing is unsaved.
+    pub fn write_journal(&self) -> Result<(), SaveError> {
+        let path = journal_path(&self.root);
+        let files: Vec<JournalFile> = self
+            .files()
+            .iter()
+            .filter(|f| f.dirty)
+            .map(|f| JournalFile {
+                name: f.kind.file_name().to_string(),
+                base: f
+                    .base_hash()
+                    .map(|h| h.to_hex().to_string())
+                    .unwrap_or_default(),
+                text: f.text().to_string(),
+            })
+            .collect();
+        if files.is_empty() {
+            return self.discard_journal();
+        }
+        ensure_dir(&self.root)?;
+        let journal = Journal { version: 1, files };
+        let json = serde_json::to_vec(&journal).unwrap_or_default();
+        write_atomic(&path, &json)
+    }
+
+    pub fn discard_journal(&self) -> Result<(), SaveError> {
+        let path = journal_path(&self.root);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(SaveError::Io { path, source: e }),
+        }
+    }
+
+    /// A journal left by a session that did not save, if any (a journal
+    /// that cannot be read is reported as `Err`).
+    pub fn pending_journal(&self) -> Result<Option<Journal>, String> {
+        let path = journal_path(&self.root);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        match serde_json::from_slice::<Journal>(&bytes) {
+            Ok(j) if !j.files.is_empty() => Ok(Some(j)),
+            Ok(_) => Ok(None),
+            Err(e) => Err(format!(
+                "{}: unreadable recovery journal ({e})",
+                path.display()
+            )),
+        }
+    }
+
+    /// Restore journaled edits as unsaved changes. Returns the files whose
+    /// disk content changed since the edits were made (saving them will
+    /// overwrite those outside changes, so the caller should say so).
+    pub fn restore_journal(&mut self, journal: &Journal) -> Result<Vec<FileKind>, String> {
+        let mut moved = Vec::new();
+        for jf in &journal.files {
+            let Some(kind) = FileKind::ALL.into_iter().find(|k| k.file_name() == jf.name) else {
+                return Err(format!(
+                    "recovery journal names an unknown file `{}`",
+                    jf.name
+                ));
+            };
+            let disk = self
+                .file(kind)
+                .base_hash()
+                .map(|h| h.to_hex().to_string())
+                .unwrap_or_default();
+            if disk != jf.base {
+                moved.push(kind);
+            }
+            self.replace_text_from_journal(kind, jf.text.clone())?;
+        }
+        Ok(moved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Target;
+
+    #[test]
+    fn journal_round_trip_restores_edits() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("ws");
+        crate::workspace::template::create(&dir, crate::workspace::template::EXAMPLE)
+            .expect("create");
+        let mut ws = Workspace::open(&dir).expect("open");
+        let t = ws.find("risk-003").expect("risk");
+        ws.set(t, &["likelihood".into()], "1").expect("set");
+        ws.write_journal().expect("journal");
+        assert!(
+            std::fs::read_to_string(dir.join(".lodestar/.gitignore"))
+                .expect("ignore")
+                .contains('*')
+        );
+        let mut fresh = Workspace::open(&dir).expect("open");
+        let journal = fresh.pending_journal().expect("readable").expect("present");
+        assert_eq!(
+            fresh.restore_journal(&journal).expect("restore"),
+            Vec::<FileKind>::new()
+        );
+        let Target::Record(_, i) = t else { panic!() };
+        assert_eq!(fresh.model.risks[i].likelihood, 1);
+        assert!(fresh.is_dirty());
+        fresh.save().expect("save");
+        fresh.write_journal().expect("clears");
+        assert!(fresh.pending_journal().expect("ok").is_none());
+    }
+}

@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example() -> PathBuf {
+    repo().join("workspaces").join("example")
+}
+
+/// Copy a folder recursively (workspaces are small).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() == ".lodestar" || entry.file_name() == "runs" {
+                continue;
+            }
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A fresh copy of a shipped workspace in a temporary folder.
+pub fn temp_copy(src: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("ws");
+    copy_dir(src, &dir);
+    (tmp, dir)
+}
+
+pub fn lodestar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lodestar"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("LODESTAR_TODAY", "2026-11-29")
+        .output()
+        .expect("run lodestar")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Lines that differ between two texts: (removed, added), using the common
+/// prefix and suffix (enough for edits that touch one region).
+pub fn changed_region(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (
+        a[prefix..a.len() - suffix]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        b[prefix..b.len() - suffix]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    )
+}
