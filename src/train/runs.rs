@@ -163,6 +163,8 @@ pub struct RunSummary {
     pub data: String,
     pub target: String,
     pub device: String,
+    /// Why `auto` did not get a GPU (empty when it was not asked for or got one).
+    pub device_fallback: String,
     pub threads: usize,
     pub rows_train: usize,
     pub rows_valid: usize,
@@ -204,6 +206,9 @@ impl RunSummary {
         let _ = writeln!(s, "data = {}", q(&self.data));
         let _ = writeln!(s, "target = {}", q(&self.target));
         let _ = writeln!(s, "device = {}", q(&self.device));
+        if !self.device_fallback.is_empty() {
+            let _ = writeln!(s, "device-fallback = {}", q(&self.device_fallback));
+        }
         let _ = writeln!(s, "threads = {}", self.threads);
         let _ = writeln!(s, "rows-train = {}", self.rows_train);
         let _ = writeln!(s, "rows-valid = {}", self.rows_valid);
@@ -262,6 +267,7 @@ impl RunSummary {
             data: t("data"),
             target: t("target"),
             device: t("device"),
+            device_fallback: t("device-fallback"),
             threads: u("threads").unwrap_or(0),
             rows_train: u("rows-train").unwrap_or(0),
             rows_valid: u("rows-valid").unwrap_or(0),
@@ -486,4 +492,39 @@ pub fn read_metrics(run_dir: &Path) -> Result<Vec<MetricsRow>, TrainError> {
         });
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_round_trips_through_toml() {
+        let s = RunSummary {
+            id: "20261129-142501-42".into(),
+            started: "2026-11-29T14:25:01Z".into(),
+            status: "finished".into(),
+            device: "cpu".into(),
+            device_fallback: "no \"CUDA\" here".into(),
+            threads: 1,
+            rows_train: 4800,
+            rows_valid: 1200,
+            features: 22,
+            epochs: 10,
+            best_epoch: Some(4),
+            val_auc: Some(0.8323),
+            samples_per_second: 646000.0,
+            seconds: 0.5,
+            ..RunSummary::default()
+        };
+        assert_eq!(RunSummary::parse("x", &s.to_toml()).unwrap(), s);
+    }
+
+    #[test]
+    fn run_ids_are_refused_when_they_are_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        for id in ["../x", "a/b", ".hidden", ""] {
+            assert!(run_dir(dir.path(), id).is_err(), "{id}");
+        }
+    }
 }

@@ -508,6 +508,7 @@ pub fn run(
         data: cfg.data_file.clone(),
         target: cfg.target.clone(),
         device: choice.name.clone(),
+        device_fallback: choice.fallback.clone().unwrap_or_default(),
         threads,
         rows_train: dataset.rows_train(),
         rows_valid: dataset.rows_valid(),
