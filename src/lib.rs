@@ -6,5 +6,6 @@
 pub mod analysis;
 pub mod cli;
 pub mod market;
+pub mod train;
 pub mod tui;
 pub mod workspace;

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod train;
+
 use crate::workspace::edit::show_item;
 use crate::workspace::{self, Diagnostic, FileKind, OpenError, Workspace, format, template};
 
@@ -149,6 +151,10 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Train the prototype model of training.toml; the run is saved under runs/.
+    Train(train::TrainArgs),
+    /// Score a CSV with a saved run: the input's columns plus a probability.
+    Predict(train::PredictArgs),
 }
 
 /// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
@@ -477,6 +483,8 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
         }) => score::score(&dir, method, format, samples, seed),
         Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
+        Some(Command::Train(args)) => train::train(&args),
+        Some(Command::Predict(args)) => train::predict(&args),
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)

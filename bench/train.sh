@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Training benchmark: lodestar at batch 32 and 1024 (fused CPU step and the
+# plain candle-ops step), the machine's fp32 GEMM throughput, and the peers
+# (scikit-learn, Keras) on the same split. Figures go to docs/PERFORMANCE.md.
+#
+#   bench/train.sh            # needs python3 with scikit-learn (and tensorflow for Keras)
+#   PYTHON=/path/to/python bench/train.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+out=bench/out/train
+rm -rf "$out" && mkdir -p "$out"
+cp -r workspaces/example "$out/ws"   # runs/ is written there, not into the repo
+cargo build --release --quiet --bin lodestar
+bin=target/release/lodestar
+# Best of 3 runs (the machine is shared; the best run is the least disturbed).
+best() {
+  for _ in 1 2 3; do "$@" --format json; echo; done | "$PYTHON" -c '
+import json, sys
+text, dec, at, runs = sys.stdin.read(), json.JSONDecoder(), 0, []
+while text[at:].strip():
+    at += len(text[at:]) - len(text[at:].lstrip())
+    obj, at = dec.raw_decode(text, at)
+    runs.append(obj)
+j = max(runs, key=lambda r: r["samples_per_second"])
+b = j["epochs"][j["best_epoch"] - 1]
+sps, threads, engine = j["samples_per_second"], j["threads"], j["engine"]
+print(f"{sps:>9.0f} samples/s  threads {threads}  engine {engine:<10}  val_auc best epoch %.4f  last %.4f" % (b["val_auc"], j["epochs"][-1]["val_auc"]))'
+}
+for batch in 32 1024; do
+  for args in "" "--threads 1" "--threads 2" "--engine ops"; do
+    printf 'batch %-5s %-13s ' "$batch" "${args:-(auto)}"
+    best "$bin" train "$out/ws" --device cpu --batch-size "$batch" $args
+  done
+done
+printf 'batch 32    ops, RAYON_NUM_THREADS=1 '
+RAYON_NUM_THREADS=1 best "$bin" train "$out/ws" --device cpu --engine ops
+cargo bench --quiet --bench gemm
+RAYON_NUM_THREADS=1 cargo bench --quiet --bench gemm | grep candle
+for _ in 1 2 3; do "$PYTHON" bench/train_peers.py --only sklearn | tail -1; done
+"$PYTHON" bench/train_peers.py --only keras | tail -1

@@ -1,0 +1,346 @@
+//! `lodestar train` and `lodestar predict`: the command-line consumer of the
+//! trainer's events (the terminal UI is the other).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{FAILURE, OK, PROBLEMS, open_or_report};
+use crate::train::{self, DeviceRequest, Engine, Event, Overrides, Scores, TrainConfig};
+use crate::workspace::FileKind;
+
+/// Exit status when a run was stopped with Ctrl-C (the best weights are saved).
+pub const INTERRUPTED: u8 = 130;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DeviceArg {
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum TrainFormat {
+    /// Progress and one line per epoch.
+    #[default]
+    Text,
+    /// One JSON document at the end (see docs/CLI.md).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum EngineArg {
+    Auto,
+    Fused,
+    Ops,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Workspace folder (its training.toml gives the defaults).
+    pub dir: PathBuf,
+    /// Training CSV, relative to the workspace.
+    #[arg(long, value_name = "CSV")]
+    pub data: Option<String>,
+    /// Column to predict.
+    #[arg(long, value_name = "COL")]
+    pub target: Option<String>,
+    /// Value of the target column that counts as positive.
+    #[arg(long, value_name = "LABEL")]
+    pub positive: Option<String>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub epochs: Option<u32>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub batch_size: Option<u32>,
+    /// `auto` tries CUDA and falls back to the CPU, saying why.
+    #[arg(long, value_enum)]
+    pub device: Option<DeviceArg>,
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// CPU threads (default: chosen from the batch size; shown at the start).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TrainFormat,
+    /// Step implementation on the CPU: fused (default) or candle ops (for comparison).
+    #[arg(long, value_enum, hide = true)]
+    pub engine: Option<EngineArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Workspace folder holding the run.
+    pub dir: PathBuf,
+    /// Run id (a folder under runs/), or `latest`.
+    #[arg(long, value_name = "ID")]
+    pub run: String,
+    /// CSV to score (it needs the columns the model was trained on).
+    #[arg(long, value_name = "CSV")]
+    pub input: PathBuf,
+    /// Where to write the input's columns plus a `probability` column.
+    #[arg(long, value_name = "CSV")]
+    pub output: PathBuf,
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+fn overrides(a: &TrainArgs) -> Overrides {
+    Overrides {
+        data_file: a.data.clone(),
+        target: a.target.clone(),
+        positive: a.positive.clone(),
+        epochs: a.epochs.map(|v| v as usize),
+        batch_size: a.batch_size.map(|v| v as usize),
+        device: a.device.map(|d| match d {
+            DeviceArg::Auto => DeviceRequest::Auto,
+            DeviceArg::Cpu => DeviceRequest::Cpu,
+            DeviceArg::Cuda => DeviceRequest::Cuda,
+        }),
+        seed: a.seed,
+        threads: a.threads.map(usize::from),
+        engine: a.engine.map(|e| match e {
+            EngineArg::Auto => Engine::Auto,
+            EngineArg::Fused => Engine::Fused,
+            EngineArg::Ops => Engine::Ops,
+        }),
+    }
+}
+
+fn scores_text(s: &Scores) -> String {
+    format!(
+        "loss {:.4}  acc {:.4}  auc {:.4}  prec {:.3}  rec {:.3}",
+        s.loss, s.accuracy, s.auc, s.precision, s.recall
+    )
+}
+
+fn eta_text(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, s / 60 % 60)
+    } else {
+        format!("{}m{:02}s", s / 60, s % 60)
+    }
+}
+
+pub fn train(a: &TrainArgs) -> u8 {
+    let mut ws = match open_or_report(&a.dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let training_path = a.dir.join(FileKind::Training.file_name());
+    let problems: Vec<_> = ws
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.is_error() && d.file == training_path)
+        .collect();
+    if !problems.is_empty() {
+        for d in &problems {
+            err!("{d}");
+        }
+        err!(
+            "error: fix training.toml first (lodestar check {})",
+            a.dir.display()
+        );
+        return PROBLEMS;
+    }
+    let config = match TrainConfig::resolve(&ws.model.training, &overrides(a)) {
+        Ok(c) => c,
+        Err(e) => {
+            err!("error: {e}");
+            return PROBLEMS;
+        }
+    };
+    let json = a.format == TrainFormat::Json;
+    let trainer = match train::start(train::Job::new(a.dir.clone(), config)) {
+        Ok(t) => t,
+        Err(e) => {
+            err!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let stop = trainer.stop_handle();
+    let _ = ctrlc::set_handler(move || {
+        if stop.is_stopped() {
+            // A second Ctrl-C: give up at once.
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+        stop.stop();
+    });
+
+    // Progress bar on a terminal (stderr), plain epoch lines otherwise.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new(1);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:28}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        pb
+    });
+    let say = |line: String| {
+        if json {
+            return;
+        }
+        match &bar {
+            Some(pb) => pb.suspend(|| out!("{line}")),
+            None => out!("{line}"),
+        }
+    };
+    let mut epochs_total = 0;
+    let mut code = FAILURE;
+    for event in trainer.events.iter() {
+        match event {
+            Event::Started(s) => {
+                epochs_total = s.epochs;
+                let device = match &s.fallback {
+                    Some(why) => format!("{} (auto: {why})", s.device),
+                    None => s.device.clone(),
+                };
+                say(format!(
+                    "run {}  device {device}  threads {} ({})  engine {}",
+                    s.run_id, s.threads, s.threads_reason, s.engine
+                ));
+                say(format!(
+                    "data {}: {} training rows, {} validation rows (the last {:.0} %, before shuffling), {} features, {} parameters",
+                    s.data_file.display(),
+                    s.rows_train,
+                    s.rows_valid,
+                    s.validation_split * 100.0,
+                    s.features,
+                    s.parameters
+                ));
+                say(format!(
+                    "class balance ({} = `{}`): training {:.1} % positive, validation {:.1} % positive",
+                    s.target,
+                    s.positive,
+                    s.balance_train.positive_share() * 100.0,
+                    s.balance_valid.positive_share() * 100.0
+                ));
+                if !s.missing.is_empty() {
+                    let m: Vec<String> =
+                        s.missing.iter().map(|(c, n)| format!("{c} {n}")).collect();
+                    say(format!("missing values imputed: {}", m.join(", ")));
+                }
+                if s.unseen_valid > 0 {
+                    say(format!(
+                        "{} validation cells have categories unseen in training (encoded as zeros)",
+                        s.unseen_valid
+                    ));
+                }
+                if let Some(pb) = &bar {
+                    pb.set_length(s.batches_per_epoch as u64);
+                    pb.set_prefix(format!("epoch 1/{}", s.epochs));
+                }
+            }
+            Event::Batch(p) => {
+                if let Some(pb) = &bar {
+                    pb.set_prefix(format!("epoch {}/{}", p.epoch, p.epochs));
+                    pb.set_position(p.batch as u64);
+                    let loss = p.loss.map(|l| format!("  loss {l:.4}")).unwrap_or_default();
+                    pb.set_message(format!(
+                        "{:.0} samples/s  ETA {}{loss}",
+                        p.samples_per_sec,
+                        eta_text(p.eta)
+                    ));
+                }
+            }
+            Event::Epoch(e) => {
+                let valid = e
+                    .valid
+                    .map(|v| format!("  │ val {}", scores_text(&v)))
+                    .unwrap_or_default();
+                say(format!(
+                    "epoch {:>3}/{epochs_total}  {}{valid}  {:.2}s{}",
+                    e.epoch,
+                    scores_text(&e.train),
+                    e.seconds,
+                    if e.best { "  *" } else { "" }
+                ));
+            }
+            Event::Checkpoint { .. } => {}
+            Event::Finished(s) | Event::Stopped(s) => {
+                if let Some(pb) = &bar {
+                    pb.finish_and_clear();
+                }
+                if json {
+                    out!(
+                        "{}",
+                        serde_json::to_string_pretty(&s.to_json()).unwrap_or_default()
+                    );
+                } else {
+                    let how = if s.stopped_by_user {
+                        "stopped on request"
+                    } else if s.stopped_early {
+                        "stopped early"
+                    } else {
+                        "finished"
+                    };
+                    say(format!(
+                        "{how}: best epoch {} (by {}), {:.0} samples/s, {:.1}s; saved {}",
+                        s.best_epoch.map_or("-".into(), |b| b.to_string()),
+                        s.monitor,
+                        s.samples_per_second,
+                        s.seconds,
+                        s.run_dir.display()
+                    ));
+                }
+                code = if s.stopped_by_user { INTERRUPTED } else { OK };
+            }
+            Event::Failed {
+                message,
+                user_problem,
+            } => {
+                if let Some(pb) = &bar {
+                    pb.finish_and_clear();
+                }
+                err!("error: {message}");
+                code = if user_problem { PROBLEMS } else { FAILURE };
+            }
+        }
+    }
+    trainer.join();
+    code
+}
+
+pub fn predict(a: &PredictArgs) -> u8 {
+    match train::predict(&a.dir, &a.run, &a.input, &a.output) {
+        Ok(r) => {
+            err!(
+                "scored {} rows with run {} → {} (column `{}`)",
+                r.rows,
+                r.run_id,
+                a.output.display(),
+                r.column
+            );
+            for (c, n) in &r.unseen {
+                err!(
+                    "warning: column `{c}`: {n} values the model never saw in training (encoded as zeros)"
+                );
+            }
+            for (c, n) in &r.missing {
+                err!("note: column `{c}`: {n} missing values imputed");
+            }
+            OK
+        }
+        Err(e) => {
+            err!("error: {e}");
+            if e.is_user_problem() {
+                PROBLEMS
+            } else {
+                FAILURE
+            }
+        }
+    }
+}

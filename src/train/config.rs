@@ -1,0 +1,447 @@
+//! The resolved training configuration: `training.toml` plus command-line
+//! overrides, checked once so the trainer never meets a bad value.
+
+use std::fmt::Write as _;
+
+use crate::workspace::model::Training;
+
+use super::error::TrainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+impl Activation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+        }
+    }
+}
+
+/// Where to train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceRequest {
+    /// CUDA when built with it and a GPU answers, else the CPU (with the reason).
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+impl DeviceRequest {
+    pub fn parse(s: &str) -> Option<DeviceRequest> {
+        match s {
+            "auto" => Some(DeviceRequest::Auto),
+            "cpu" => Some(DeviceRequest::Cpu),
+            "cuda" | "gpu" => Some(DeviceRequest::Cuda),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceRequest::Auto => "auto",
+            DeviceRequest::Cpu => "cpu",
+            DeviceRequest::Cuda => "cuda",
+        }
+    }
+}
+
+/// How the CPU step is computed. `Fused` (the default on the CPU) runs one
+/// hand-written step over reused buffers; `Ops` composes candle tensor ops and
+/// is what runs on a GPU. Both do the same arithmetic and are tested against
+/// each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    #[default]
+    Auto,
+    Fused,
+    Ops,
+}
+
+impl Engine {
+    pub fn parse(s: &str) -> Option<Engine> {
+        match s {
+            "auto" => Some(Engine::Auto),
+            "fused" => Some(Engine::Fused),
+            "ops" | "candle" => Some(Engine::Ops),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Monitor {
+    ValLoss,
+    ValAuc,
+    ValAccuracy,
+}
+
+impl Monitor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Monitor::ValLoss => "val_loss",
+            Monitor::ValAuc => "val_auc",
+            Monitor::ValAccuracy => "val_accuracy",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Monitor> {
+        match s {
+            "val_loss" => Some(Monitor::ValLoss),
+            "val_auc" => Some(Monitor::ValAuc),
+            "val_accuracy" => Some(Monitor::ValAccuracy),
+            _ => None,
+        }
+    }
+    /// Loss improves downwards, the others upwards.
+    pub fn better(self, new: f64, old: f64) -> bool {
+        match self {
+            Monitor::ValLoss => new < old,
+            _ => new > old,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlyStopping {
+    pub monitor: Monitor,
+    pub patience: usize,
+}
+
+/// Everything a run needs, with defaults applied and values checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    pub scenario: Option<String>,
+    /// Workspace-relative path of the CSV.
+    pub data_file: String,
+    pub target: String,
+    pub positive: String,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub categorical: Vec<String>,
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub dropout: f32,
+    pub learning_rate: f64,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub epsilon: f64,
+    pub weight_decay: f64,
+    pub batch_size: usize,
+    pub epochs: usize,
+    pub validation_split: f64,
+    pub seed: u64,
+    pub device: DeviceRequest,
+    /// CPU threads; 0 lets lodestar choose (see [`super::device::choose_threads`]).
+    pub threads: usize,
+    pub balanced: bool,
+    pub early_stopping: Option<EarlyStopping>,
+    /// Keep (and save) the best epoch's weights rather than the last.
+    pub checkpoint: bool,
+    pub engine: Engine,
+}
+
+/// Command-line overrides of `training.toml`; `None` keeps the file's value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub data_file: Option<String>,
+    pub target: Option<String>,
+    pub positive: Option<String>,
+    pub epochs: Option<usize>,
+    pub batch_size: Option<usize>,
+    pub device: Option<DeviceRequest>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub engine: Option<Engine>,
+}
+
+fn bad(msg: impl Into<String>) -> TrainError {
+    TrainError::Config(msg.into())
+}
+
+impl TrainConfig {
+    /// Resolve the workspace's training settings with `overrides` on top.
+    pub fn resolve(t: &Training, overrides: &Overrides) -> Result<TrainConfig, TrainError> {
+        let activation = match t.activation.as_str() {
+            "relu" => Activation::Relu,
+            "tanh" => Activation::Tanh,
+            "sigmoid" => Activation::Sigmoid,
+            other => {
+                return Err(bad(format!(
+                    "training.toml: activation `{other}` is not supported by the trainer (relu, tanh, sigmoid)"
+                )));
+            }
+        };
+        if t.optimizer != "adam" {
+            return Err(bad(format!(
+                "training.toml: optimizer `{}` is not supported (adam)",
+                t.optimizer
+            )));
+        }
+        let mut hidden = Vec::with_capacity(t.hidden.len());
+        for &h in &t.hidden {
+            match usize::try_from(h) {
+                Ok(h) if (1..=65_536).contains(&h) => hidden.push(h),
+                _ => {
+                    return Err(bad(format!(
+                        "training.toml: hidden layer size {h} must be 1–65536"
+                    )));
+                }
+            }
+        }
+        let positive_int = |v: i64, what: &str| -> Result<usize, TrainError> {
+            usize::try_from(v)
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| bad(format!("training.toml: {what} must be at least 1 (is {v})")))
+        };
+        let device = DeviceRequest::parse(&t.device).ok_or_else(|| {
+            bad(format!(
+                "training.toml: device `{}` is not auto, cpu or cuda",
+                t.device
+            ))
+        })?;
+        let early_stopping = match &t.early_stopping {
+            None => None,
+            Some((monitor, patience)) => Some(EarlyStopping {
+                monitor: Monitor::parse(monitor).ok_or_else(|| {
+                    bad(format!("training.toml: early-stopping monitor `{monitor}` is not val_loss, val_auc or val_accuracy"))
+                })?,
+                patience: positive_int(*patience, "early-stopping patience")?,
+            }),
+        };
+        let class_weight = match t.class_weight.as_str() {
+            "none" => false,
+            "balanced" => true,
+            other => {
+                return Err(bad(format!(
+                    "training.toml: class-weight `{other}` is not none or balanced"
+                )));
+            }
+        };
+        let mut c = TrainConfig {
+            scenario: t.scenario.clone(),
+            data_file: t.data_file.clone(),
+            target: t.target.clone(),
+            positive: t.positive.clone(),
+            include: t.include.clone(),
+            exclude: t.exclude.clone(),
+            categorical: t.categorical.clone(),
+            hidden,
+            activation,
+            dropout: t.dropout as f32,
+            learning_rate: t.learning_rate,
+            beta1: t.beta1,
+            beta2: t.beta2,
+            epsilon: t.epsilon,
+            weight_decay: t.weight_decay,
+            batch_size: positive_int(t.batch_size, "batch-size")?,
+            epochs: positive_int(t.epochs, "epochs")?,
+            validation_split: t.validation_split,
+            seed: t.seed,
+            device,
+            threads: usize::try_from(t.threads).unwrap_or(0),
+            balanced: class_weight,
+            early_stopping,
+            checkpoint: t.checkpoint,
+            engine: Engine::Auto,
+        };
+        let o = overrides;
+        if let Some(v) = &o.data_file {
+            c.data_file = v.clone();
+        }
+        if let Some(v) = &o.target {
+            c.target = v.clone();
+        }
+        if let Some(v) = &o.positive {
+            c.positive = v.clone();
+        }
+        c.epochs = o.epochs.unwrap_or(c.epochs);
+        c.batch_size = o.batch_size.unwrap_or(c.batch_size);
+        c.device = o.device.unwrap_or(c.device);
+        c.seed = o.seed.unwrap_or(c.seed);
+        c.threads = o.threads.unwrap_or(c.threads);
+        c.engine = o.engine.unwrap_or(c.engine);
+        c.check()?;
+        Ok(c)
+    }
+
+    fn check(&self) -> Result<(), TrainError> {
+        if self.data_file.trim().is_empty() {
+            return Err(bad(
+                "no training data: set [data] file in training.toml or pass --data",
+            ));
+        }
+        if self.target.is_empty() {
+            return Err(bad(
+                "no target column: set [data] target in training.toml or pass --target",
+            ));
+        }
+        if self.positive.is_empty() {
+            return Err(bad(
+                "no positive label: set [data] positive in training.toml or pass --positive",
+            ));
+        }
+        if self.batch_size == 0 || self.batch_size > 1 << 20 {
+            return Err(bad(format!(
+                "batch size {} must be 1–1048576",
+                self.batch_size
+            )));
+        }
+        if self.epochs == 0 || self.epochs > 100_000 {
+            return Err(bad(format!("epochs {} must be 1–100000", self.epochs)));
+        }
+        if !(0.0..0.95).contains(&self.validation_split) {
+            return Err(bad(format!(
+                "validation-split {} must be at least 0 and below 0.95",
+                self.validation_split
+            )));
+        }
+        if !(0.0..0.96).contains(&self.dropout) {
+            return Err(bad(format!("dropout {} must be 0–0.95", self.dropout)));
+        }
+        let finite_pos = |v: f64| v.is_finite() && v > 0.0;
+        if !finite_pos(self.learning_rate) {
+            return Err(bad(format!(
+                "learning-rate {} must be a positive number",
+                self.learning_rate
+            )));
+        }
+        for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&v) {
+                return Err(bad(format!("{name} {v} must be at least 0 and below 1")));
+            }
+        }
+        let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+        if !non_negative(self.epsilon) || !non_negative(self.weight_decay) {
+            return Err(bad("epsilon and weight-decay must be non-negative numbers"));
+        }
+        if self.threads > 1024 {
+            return Err(bad(format!(
+                "threads {} must be 0 (automatic) to 1024",
+                self.threads
+            )));
+        }
+        Ok(())
+    }
+
+    /// The resolved configuration as TOML, written to `runs/<id>/config.toml`.
+    pub fn to_toml(&self) -> String {
+        let q = |s: &str| toml_edit::Value::from(s).to_string();
+        let list = |v: &[String]| {
+            format!(
+                "[{}]",
+                v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let mut s = String::from(
+            "# The resolved configuration of this run (training.toml plus command-line overrides).\n\n",
+        );
+        if let Some(id) = &self.scenario {
+            let _ = writeln!(s, "scenario = {}\n", q(id));
+        }
+        let _ = writeln!(s, "[data]");
+        let _ = writeln!(s, "file = {}", q(&self.data_file));
+        let _ = writeln!(s, "target = {}", q(&self.target));
+        let _ = writeln!(s, "positive = {}", q(&self.positive));
+        let _ = writeln!(s, "include = {}", list(&self.include));
+        let _ = writeln!(s, "exclude = {}", list(&self.exclude));
+        let _ = writeln!(s, "categorical = {}\n", list(&self.categorical));
+        let _ = writeln!(s, "[model]");
+        let hidden: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
+        let _ = writeln!(s, "hidden = [{}]", hidden.join(", "));
+        let _ = writeln!(s, "activation = {}", q(self.activation.name()));
+        let _ = writeln!(s, "dropout = {}\n", f64::from(self.dropout));
+        let _ = writeln!(s, "[optimizer]");
+        let _ = writeln!(s, "name = \"adam\"");
+        let _ = writeln!(s, "learning-rate = {:?}", self.learning_rate);
+        let _ = writeln!(s, "beta1 = {:?}", self.beta1);
+        let _ = writeln!(s, "beta2 = {:?}", self.beta2);
+        let _ = writeln!(s, "epsilon = {:?}", self.epsilon);
+        let _ = writeln!(s, "weight-decay = {:?}\n", self.weight_decay);
+        let _ = writeln!(s, "[run]");
+        let _ = writeln!(s, "batch-size = {}", self.batch_size);
+        let _ = writeln!(s, "epochs = {}", self.epochs);
+        let _ = writeln!(s, "validation-split = {:?}", self.validation_split);
+        let _ = writeln!(s, "seed = {}", self.seed);
+        let _ = writeln!(s, "device = {}", q(self.device.name()));
+        let _ = writeln!(s, "threads = {}", self.threads);
+        let _ = writeln!(
+            s,
+            "class-weight = {}",
+            q(if self.balanced { "balanced" } else { "none" })
+        );
+        let _ = writeln!(s, "checkpoint = {}", self.checkpoint);
+        if let Some(es) = self.early_stopping {
+            let _ = writeln!(
+                s,
+                "early-stopping = {{ monitor = {}, patience = {} }}",
+                q(es.monitor.name()),
+                es.patience
+            );
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Training {
+        Training {
+            data_file: "data/x.csv".into(),
+            target: "y".into(),
+            positive: "yes".into(),
+            ..Training::default()
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_seed_model() {
+        let c = TrainConfig::resolve(&example(), &Overrides::default()).unwrap();
+        assert_eq!(c.hidden, vec![128, 64]);
+        assert_eq!((c.batch_size, c.epochs, c.validation_split), (32, 10, 0.2));
+        assert_eq!(
+            (c.learning_rate, c.beta1, c.beta2, c.epsilon),
+            (1e-3, 0.9, 0.999, 1e-7)
+        );
+    }
+
+    #[test]
+    fn overrides_win_and_bad_values_are_refused() {
+        let o = Overrides {
+            epochs: Some(3),
+            batch_size: Some(1024),
+            seed: Some(9),
+            ..Overrides::default()
+        };
+        let c = TrainConfig::resolve(&example(), &o).unwrap();
+        assert_eq!((c.epochs, c.batch_size, c.seed), (3, 1024, 9));
+        let t = Training {
+            activation: "gelu".into(),
+            ..example()
+        };
+        assert!(TrainConfig::resolve(&t, &Overrides::default()).is_err());
+        let t = Training {
+            target: String::new(),
+            ..example()
+        };
+        let e = TrainConfig::resolve(&t, &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--target"), "{e}");
+    }
+
+    #[test]
+    fn config_toml_parses() {
+        let c = TrainConfig::resolve(&example(), &Overrides::default()).unwrap();
+        let doc: toml_edit::DocumentMut = c.to_toml().parse().unwrap();
+        assert_eq!(doc["run"]["batch-size"].as_integer(), Some(32));
+        assert_eq!(doc["optimizer"]["epsilon"].as_float(), Some(1e-7));
+    }
+}

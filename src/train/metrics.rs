@@ -1,0 +1,116 @@
+//! Binary-classification metrics computed from logits on the host.
+
+use serde::Serialize;
+
+/// Loss, accuracy, ROC AUC, precision and recall of one split for one epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Scores {
+    pub loss: f64,
+    pub accuracy: f64,
+    /// Exact ROC AUC (ties count half); `NaN` when the split has one class.
+    pub auc: f64,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// Numerically stable binary cross-entropy on a logit: `max(x,0) − x·y + ln(1+e^−|x|)`.
+#[inline]
+pub fn bce_logit(x: f32, y: f32) -> f32 {
+    x.max(0.0) - x * y + (-x.abs()).exp().ln_1p()
+}
+
+/// Scores of `logits` against 0/1 `labels`; `weights` (per row) scale the
+/// loss only, as Keras' class weights do.
+pub fn scores(logits: &[f32], labels: &[f32], weights: Option<&[f32]>) -> Scores {
+    let n = logits.len().min(labels.len());
+    if n == 0 {
+        return Scores {
+            loss: f64::NAN,
+            accuracy: f64::NAN,
+            auc: f64::NAN,
+            precision: f64::NAN,
+            recall: f64::NAN,
+        };
+    }
+    let mut loss = 0.0f64;
+    let (mut tp, mut fp, mut tn, mut fnn) = (0usize, 0usize, 0usize, 0usize);
+    for i in 0..n {
+        let (x, y) = (logits[i], labels[i]);
+        let w = weights.map_or(1.0, |w| w[i]);
+        loss += f64::from(w * bce_logit(x, y));
+        match (x > 0.0, y > 0.5) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, false) => tn += 1,
+            (false, true) => fnn += 1,
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    Scores {
+        loss: loss / n as f64,
+        accuracy: ratio(tp + tn, n),
+        auc: roc_auc(&logits[..n], &labels[..n]),
+        precision: ratio(tp, tp + fp),
+        recall: ratio(tp, tp + fnn),
+    }
+}
+
+/// Exact ROC AUC via the rank-sum (Mann–Whitney U) statistic, ties averaged.
+pub fn roc_auc(scores: &[f32], labels: &[f32]) -> f64 {
+    let n = scores.len().min(labels.len());
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let positives = labels[..n].iter().filter(|&&y| y > 0.5).count();
+    let negatives = n - positives;
+    if positives == 0 || negatives == 0 {
+        return f64::NAN;
+    }
+    let mut rank_sum = 0.0f64;
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && scores[order[j]] == scores[order[i]] {
+            j += 1;
+        }
+        // Ranks i+1 ..= j share the average rank.
+        let avg = (i + 1 + j) as f64 / 2.0;
+        let pos_in_tie = order[i..j].iter().filter(|&&k| labels[k] > 0.5).count();
+        rank_sum += avg * pos_in_tie as f64;
+        i = j;
+    }
+    let p = positives as f64;
+    (rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_known_values() {
+        assert_eq!(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]), 0.75);
+        assert_eq!(roc_auc(&[1.0, 2.0], &[0.0, 1.0]), 1.0);
+        assert_eq!(roc_auc(&[1.0, 1.0], &[0.0, 1.0]), 0.5);
+        assert!(roc_auc(&[1.0, 2.0], &[1.0, 1.0]).is_nan());
+    }
+
+    #[test]
+    fn stable_bce_matches_naive_and_stays_finite() {
+        for &(x, y) in &[(0.3f32, 1.0f32), (-2.0, 0.0), (4.0, 0.0)] {
+            let p = 1.0 / (1.0 + (-x).exp());
+            let naive = -(y * p.ln() + (1.0 - y) * (1.0 - p).ln());
+            assert!((bce_logit(x, y) - naive).abs() < 1e-5);
+        }
+        assert!(bce_logit(1e4, 0.0).is_finite());
+        assert!(bce_logit(-1e4, 1.0).is_finite());
+        assert!((bce_logit(-1e4, 1.0) - 1e4).abs() < 1.0);
+    }
+
+    #[test]
+    fn accuracy_precision_recall() {
+        let s = scores(&[2.0, -1.0, 0.5, -3.0], &[1.0, 1.0, 0.0, 0.0], None);
+        assert_eq!(s.accuracy, 0.5);
+        assert_eq!(s.precision, 0.5);
+        assert_eq!(s.recall, 0.5);
+    }
+}

@@ -1,0 +1,530 @@
+//! Runs on disk: `runs/<run-id>/` inside the workspace holds `config.toml`
+//! (the resolved configuration), `encoding.json`, `metrics.csv`,
+//! `model.safetensors` (the best epoch's weights) and `summary.toml`
+//! (small, meant for git). `runs/.gitignore` keeps the weights out of git.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use candle_core::{Device, Tensor};
+
+use super::config::Activation;
+use super::data::Encoding;
+use super::error::TrainError;
+use super::net::NetShape;
+use crate::workspace::Date;
+
+pub const RUNS_DIR: &str = "runs";
+pub const MODEL_FILE: &str = "model.safetensors";
+pub const SUMMARY_FILE: &str = "summary.toml";
+pub const METRICS_FILE: &str = "metrics.csv";
+pub const ENCODING_FILE: &str = "encoding.json";
+pub const CONFIG_FILE: &str = "config.toml";
+
+const GITIGNORE: &str = "\
+# Written by lodestar. Each run's summary.toml, config.toml, metrics.csv and
+# encoding.json are small and worth committing; the weights are not.
+*.safetensors
+*.tmp
+";
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
+    move |e| TrainError::io(path, e)
+}
+
+/// Write `bytes` to `path` through a temporary file and a rename.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let tmp = path.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(bytes).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(io(path))
+}
+
+/// UTC `YYYY-MM-DD` and `HH:MM:SS` of now.
+pub fn utc_now() -> (Date, u32, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = Date::from_days_since_epoch((secs / 86_400) as i64);
+    let s = (secs % 86_400) as u32;
+    (day, s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Create `runs/<id>/` with a sortable id `YYYYMMDD-HHMMSS-<seed>` (a
+/// suffix `-2`, `-3`… when two runs start in the same second), and the
+/// `runs/.gitignore` if it is missing.
+pub fn create_run_dir(root: &Path, seed: u64) -> Result<(String, PathBuf), TrainError> {
+    let runs = root.join(RUNS_DIR);
+    std::fs::create_dir_all(&runs).map_err(io(&runs))?;
+    let ignore = runs.join(".gitignore");
+    if !ignore.exists() {
+        write_file(&ignore, GITIGNORE.as_bytes())?;
+    }
+    let (d, h, m, s) = utc_now();
+    let base = format!(
+        "{}-{h:02}{m:02}{s:02}-{seed}",
+        d.to_string().replace('-', "")
+    );
+    for k in 1..1000 {
+        let id = if k == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{k}")
+        };
+        let dir = runs.join(&id);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok((id, dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(TrainError::io(dir, e)),
+        }
+    }
+    Err(TrainError::Run(format!(
+        "{}: too many runs started in the same second",
+        runs.display()
+    )))
+}
+
+/// Save the flat parameters as `layers.<l>.weight` `(out, in)` and `layers.<l>.bias`.
+pub fn save_model(path: &Path, shape: &NetShape, params: &[f32]) -> Result<(), TrainError> {
+    let mut tensors = HashMap::new();
+    for l in 0..shape.layers() {
+        let (din, dout) = shape.layer(l);
+        let (w, b) = (shape.weight_offset(l), shape.bias_offset(l));
+        tensors.insert(
+            format!("layers.{l}.weight"),
+            Tensor::from_slice(&params[w..b], (dout, din), &Device::Cpu)?,
+        );
+        tensors.insert(
+            format!("layers.{l}.bias"),
+            Tensor::from_slice(&params[b..b + dout], dout, &Device::Cpu)?,
+        );
+    }
+    let tmp = path.with_extension("tmp");
+    candle_core::safetensors::save(&tensors, &tmp)?;
+    std::fs::rename(&tmp, path).map_err(io(path))
+}
+
+/// Load weights saved by [`save_model`]; the shape comes from the tensors.
+pub fn load_model(path: &Path) -> Result<(NetShape, Vec<f32>), TrainError> {
+    if !path.exists() {
+        return Err(TrainError::Run(format!(
+            "{}: no model weights in this run",
+            path.display()
+        )));
+    }
+    let tensors = candle_core::safetensors::load(path, &Device::Cpu).map_err(|e| {
+        TrainError::Run(format!("{}: cannot read the weights: {e}", path.display()))
+    })?;
+    let bad = |what: String| TrainError::Run(format!("{}: {what}", path.display()));
+    let mut dims = Vec::new();
+    let mut params = Vec::new();
+    for l in 0.. {
+        let (Some(w), Some(b)) = (
+            tensors.get(&format!("layers.{l}.weight")),
+            tensors.get(&format!("layers.{l}.bias")),
+        ) else {
+            break;
+        };
+        let (dout, din) = w
+            .dims2()
+            .map_err(|_| bad(format!("layers.{l}.weight is not a matrix")))?;
+        if b.dims1().ok() != Some(dout) || dims.last().is_some_and(|&prev| prev != din) {
+            return Err(bad(format!("layer {l} does not fit the previous one")));
+        }
+        if dims.is_empty() {
+            dims.push(din);
+        }
+        dims.push(dout);
+        params.extend(w.flatten_all()?.to_vec1::<f32>()?);
+        params.extend(b.to_vec1::<f32>()?);
+    }
+    if dims.len() < 2 || dims.last() != Some(&1) {
+        return Err(bad(
+            "not a lodestar model (expected layers.N.weight/bias ending in one output)".into(),
+        ));
+    }
+    Ok((NetShape { dims }, params))
+}
+
+/// What `summary.toml` records about a run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunSummary {
+    pub id: String,
+    /// `YYYY-MM-DDTHH:MM:SSZ` when the run started.
+    pub started: String,
+    /// `finished`, `early-stopped`, `stopped` or `failed`.
+    pub status: String,
+    pub message: String,
+    pub scenario: String,
+    pub data: String,
+    pub target: String,
+    pub device: String,
+    /// Why `auto` did not get a GPU (empty when it was not asked for or got one).
+    pub device_fallback: String,
+    pub threads: usize,
+    pub rows_train: usize,
+    pub rows_valid: usize,
+    pub features: usize,
+    pub epochs: usize,
+    pub best_epoch: Option<usize>,
+    pub val_auc: Option<f64>,
+    pub val_loss: Option<f64>,
+    pub val_accuracy: Option<f64>,
+    pub samples_per_second: f64,
+    pub seconds: f64,
+}
+
+impl RunSummary {
+    pub fn to_toml(&self) -> String {
+        let q = |s: &str| toml_edit::Value::from(s).to_string();
+        let f = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.6}")
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string()
+            } else {
+                "nan".into()
+            }
+        };
+        let mut s = String::from(
+            "# Summary of one training run, written by lodestar (see config.toml and metrics.csv).\n",
+        );
+        let _ = writeln!(s, "id = {}", q(&self.id));
+        let _ = writeln!(s, "started = {}", q(&self.started));
+        let _ = writeln!(s, "status = {}", q(&self.status));
+        if !self.message.is_empty() {
+            let _ = writeln!(s, "message = {}", q(&self.message));
+        }
+        if !self.scenario.is_empty() {
+            let _ = writeln!(s, "scenario = {}", q(&self.scenario));
+        }
+        let _ = writeln!(s, "data = {}", q(&self.data));
+        let _ = writeln!(s, "target = {}", q(&self.target));
+        let _ = writeln!(s, "device = {}", q(&self.device));
+        if !self.device_fallback.is_empty() {
+            let _ = writeln!(s, "device-fallback = {}", q(&self.device_fallback));
+        }
+        let _ = writeln!(s, "threads = {}", self.threads);
+        let _ = writeln!(s, "rows-train = {}", self.rows_train);
+        let _ = writeln!(s, "rows-valid = {}", self.rows_valid);
+        let _ = writeln!(s, "features = {}", self.features);
+        let _ = writeln!(s, "epochs = {}", self.epochs);
+        if let Some(b) = self.best_epoch {
+            let _ = writeln!(s, "best-epoch = {b}");
+        }
+        for (k, v) in [
+            ("val-auc", self.val_auc),
+            ("val-loss", self.val_loss),
+            ("val-accuracy", self.val_accuracy),
+        ] {
+            if let Some(v) = v.filter(|v| v.is_finite()) {
+                let _ = writeln!(s, "{k} = {}", f(v));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "samples-per-second = {}",
+            self.samples_per_second.round()
+        );
+        let _ = writeln!(s, "seconds = {}", f(self.seconds));
+        s
+    }
+
+    pub fn parse(id: &str, text: &str) -> Result<RunSummary, String> {
+        let doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| e.to_string())?;
+        let t = |k: &str| {
+            doc.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let n = |k: &str| {
+            doc.get(k)
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+        };
+        let u = |k: &str| {
+            doc.get(k)
+                .and_then(|v| v.as_integer())
+                .and_then(|i| usize::try_from(i).ok())
+        };
+        Ok(RunSummary {
+            id: if t("id").is_empty() {
+                id.to_string()
+            } else {
+                t("id")
+            },
+            started: t("started"),
+            status: t("status"),
+            message: t("message"),
+            scenario: t("scenario"),
+            data: t("data"),
+            target: t("target"),
+            device: t("device"),
+            device_fallback: t("device-fallback"),
+            threads: u("threads").unwrap_or(0),
+            rows_train: u("rows-train").unwrap_or(0),
+            rows_valid: u("rows-valid").unwrap_or(0),
+            features: u("features").unwrap_or(0),
+            epochs: u("epochs").unwrap_or(0),
+            best_epoch: u("best-epoch"),
+            val_auc: n("val-auc"),
+            val_loss: n("val-loss"),
+            val_accuracy: n("val-accuracy"),
+            samples_per_second: n("samples-per-second").unwrap_or(0.0),
+            seconds: n("seconds").unwrap_or(0.0),
+        })
+    }
+}
+
+/// One entry of `runs/`: its summary, or why it cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunListing {
+    pub id: String,
+    pub dir: PathBuf,
+    pub summary: Result<RunSummary, String>,
+}
+
+/// Every run under `root/runs/`, oldest first (ids sort by start time).
+/// A run still in progress has no summary yet and is listed as such.
+pub fn list_runs(root: &Path) -> Vec<RunListing> {
+    let Ok(entries) = std::fs::read_dir(root.join(RUNS_DIR)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<RunListing> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let id = e.file_name().to_str()?.to_string();
+            let dir = e.path();
+            let path = dir.join(SUMMARY_FILE);
+            let summary = match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    RunSummary::parse(&id, &text).map_err(|e| format!("{}: {e}", path.display()))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err("no summary.toml (running, or interrupted)".into())
+                }
+                Err(e) => Err(format!("{}: {e}", path.display())),
+            };
+            Some(RunListing { id, dir, summary })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// A saved run, loaded for prediction.
+#[derive(Debug, Clone)]
+pub struct SavedModel {
+    pub id: String,
+    pub dir: PathBuf,
+    pub encoding: Encoding,
+    pub shape: NetShape,
+    pub activation: Activation,
+    pub params: Vec<f32>,
+}
+
+/// The directory of run `id` under `root`, refusing ids that are paths.
+pub fn run_dir(root: &Path, id: &str) -> Result<PathBuf, TrainError> {
+    if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+        return Err(TrainError::Run(format!(
+            "`{id}` is not a run id (see the folders under runs/)"
+        )));
+    }
+    let dir = root.join(RUNS_DIR).join(id);
+    if !dir.is_dir() {
+        let known: Vec<String> = list_runs(root)
+            .into_iter()
+            .rev()
+            .take(5)
+            .map(|r| r.id)
+            .collect();
+        return Err(TrainError::Run(format!(
+            "no run `{id}` in {} (latest: {})",
+            root.join(RUNS_DIR).display(),
+            if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    Ok(dir)
+}
+
+/// Load the encoding, activation and weights of run `id` (`latest` for the newest run with weights).
+pub fn load_run(root: &Path, id: &str) -> Result<SavedModel, TrainError> {
+    let id = if id == "latest" {
+        list_runs(root)
+            .into_iter()
+            .rev()
+            .find(|r| r.dir.join(MODEL_FILE).exists())
+            .map(|r| r.id)
+            .ok_or_else(|| {
+                TrainError::Run(format!(
+                    "no runs with weights in {}",
+                    root.join(RUNS_DIR).display()
+                ))
+            })?
+    } else {
+        id.to_string()
+    };
+    let dir = run_dir(root, &id)?;
+    let enc_path = dir.join(ENCODING_FILE);
+    let text = std::fs::read_to_string(&enc_path).map_err(io(&enc_path))?;
+    let encoding: Encoding = serde_json::from_str(&text)
+        .map_err(|e| TrainError::Run(format!("{}: {e}", enc_path.display())))?;
+    let cfg_path = dir.join(CONFIG_FILE);
+    let cfg = std::fs::read_to_string(&cfg_path).map_err(io(&cfg_path))?;
+    let doc: toml_edit::DocumentMut = cfg.parse().map_err(|e: toml_edit::TomlError| {
+        TrainError::Run(format!("{}: {e}", cfg_path.display()))
+    })?;
+    let activation = match doc
+        .get("model")
+        .and_then(|m| m.get("activation"))
+        .and_then(|a| a.as_str())
+        .unwrap_or("relu")
+    {
+        "relu" => Activation::Relu,
+        "tanh" => Activation::Tanh,
+        "sigmoid" => Activation::Sigmoid,
+        other => {
+            return Err(TrainError::Run(format!(
+                "{}: unknown activation `{other}`",
+                cfg_path.display()
+            )));
+        }
+    };
+    let (shape, params) = load_model(&dir.join(MODEL_FILE))?;
+    if shape.dims[0] != encoding.features {
+        return Err(TrainError::Run(format!(
+            "{}: the weights take {} features but the encoding makes {}",
+            dir.display(),
+            shape.dims[0],
+            encoding.features
+        )));
+    }
+    Ok(SavedModel {
+        id,
+        dir,
+        encoding,
+        shape,
+        activation,
+        params,
+    })
+}
+
+/// One row of a run's `metrics.csv`; `None` where the figure is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetricsRow {
+    pub epoch: usize,
+    pub loss: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub auc: Option<f64>,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub val_loss: Option<f64>,
+    pub val_accuracy: Option<f64>,
+    pub val_auc: Option<f64>,
+    pub val_precision: Option<f64>,
+    pub val_recall: Option<f64>,
+    pub seconds: Option<f64>,
+}
+
+/// The per-epoch curves of a saved run (for comparing runs side by side).
+pub fn read_metrics(run_dir: &Path) -> Result<Vec<MetricsRow>, TrainError> {
+    let path = run_dir.join(METRICS_FILE);
+    let mut rdr = csv::Reader::from_path(&path)
+        .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?;
+    let header = rdr
+        .headers()
+        .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let idx: Vec<Option<usize>> = [
+        "loss",
+        "accuracy",
+        "auc",
+        "precision",
+        "recall",
+        "val_loss",
+        "val_accuracy",
+        "val_auc",
+        "val_precision",
+        "val_recall",
+        "seconds",
+    ]
+    .iter()
+    .map(|n| col(n))
+    .collect();
+    let epoch_col = col("epoch");
+    let mut rows = Vec::new();
+    for r in rdr.records() {
+        let r = r.map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?;
+        let f = |k: usize| {
+            idx[k]
+                .and_then(|i| r.get(i))
+                .and_then(|s| s.parse::<f64>().ok())
+        };
+        rows.push(MetricsRow {
+            epoch: epoch_col
+                .and_then(|i| r.get(i))
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(rows.len() + 1),
+            loss: f(0),
+            accuracy: f(1),
+            auc: f(2),
+            precision: f(3),
+            recall: f(4),
+            val_loss: f(5),
+            val_accuracy: f(6),
+            val_auc: f(7),
+            val_precision: f(8),
+            val_recall: f(9),
+            seconds: f(10),
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_round_trips_through_toml() {
+        let s = RunSummary {
+            id: "20261129-142501-42".into(),
+            started: "2026-11-29T14:25:01Z".into(),
+            status: "finished".into(),
+            device: "cpu".into(),
+            device_fallback: "no \"CUDA\" here".into(),
+            threads: 1,
+            rows_train: 4800,
+            rows_valid: 1200,
+            features: 22,
+            epochs: 10,
+            best_epoch: Some(4),
+            val_auc: Some(0.8323),
+            samples_per_second: 646000.0,
+            seconds: 0.5,
+            ..RunSummary::default()
+        };
+        assert_eq!(RunSummary::parse("x", &s.to_toml()).unwrap(), s);
+    }
+
+    #[test]
+    fn run_ids_are_refused_when_they_are_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        for id in ["../x", "a/b", ".hidden", ""] {
+            assert!(run_dir(dir.path(), id).is_err(), "{id}");
+        }
+    }
+}

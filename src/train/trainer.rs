@@ -1,0 +1,899 @@
+//! The training loop and the background trainer. [`run`] trains on the
+//! calling thread and reports through a callback; [`start`] runs it on a
+//! named thread and sends the same [`Event`]s over a channel, which the
+//! command line and the terminal UI both consume.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use serde::Serialize;
+
+use super::config::{Engine, Monitor, TrainConfig};
+use super::data::{self, Balance, Dataset};
+use super::device::{self, DeviceChoice};
+use super::error::TrainError;
+use super::fused::{self, FusedStep};
+use super::metrics::{self, Scores};
+use super::net::{self, Adam, NetShape};
+use super::ops::{self, OpsStep};
+use super::rng::Rng;
+use super::runs::{self, RunSummary};
+use crate::workspace::validate::resolve_inside;
+
+/// A training request: the workspace and the resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub root: PathBuf,
+    pub config: TrainConfig,
+    /// Minimum time between `Batch` events (default 100 ms: at most ~10 a second).
+    pub progress_every: Duration,
+}
+
+impl Job {
+    pub fn new(root: impl Into<PathBuf>, config: TrainConfig) -> Job {
+        Job {
+            root: root.into(),
+            config,
+            progress_every: BATCH_EVENT_EVERY,
+        }
+    }
+}
+
+/// What a run is about to do; sent once, first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Started {
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    /// `cpu` or `cuda:0`.
+    pub device: String,
+    /// Why `auto` did not get a GPU.
+    pub fallback: Option<String>,
+    pub threads: usize,
+    pub threads_reason: &'static str,
+    /// `fused` (CPU) or `candle-ops`.
+    pub engine: &'static str,
+    pub data_file: PathBuf,
+    pub target: String,
+    pub positive: String,
+    pub scenario: Option<String>,
+    pub rows_train: usize,
+    pub rows_valid: usize,
+    pub validation_split: f64,
+    pub features: usize,
+    pub parameters: usize,
+    pub balance_train: Balance,
+    pub balance_valid: Balance,
+    /// Missing cells per column (imputed), only columns with some.
+    pub missing: Vec<(String, usize)>,
+    /// Validation cells whose category is unknown to the training part.
+    pub unseen_valid: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub batches_per_epoch: usize,
+}
+
+/// Progress inside an epoch (at most ~10 a second).
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// 1-based.
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Batches done in this epoch.
+    pub batch: usize,
+    pub batches: usize,
+    pub samples_per_sec: f64,
+    /// Time left for the whole run, validation included.
+    pub eta: Duration,
+    /// Mean training loss of this epoch so far, when it was read.
+    pub loss: Option<f64>,
+}
+
+/// Metrics of one finished epoch.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    /// 1-based.
+    pub epoch: usize,
+    pub train: Scores,
+    pub valid: Option<Scores>,
+    /// Wall time of the epoch, validation included.
+    pub seconds: f64,
+    pub samples_per_sec: f64,
+    /// The monitored metric improved: this epoch is the best so far.
+    pub best: bool,
+}
+
+/// The outcome of a run (also for a run stopped on request).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    pub device: String,
+    pub fallback: Option<String>,
+    pub threads: usize,
+    pub engine: &'static str,
+    pub rows_train: usize,
+    pub rows_valid: usize,
+    pub features: usize,
+    pub batch_size: usize,
+    /// Training samples per second of step time (validation excluded).
+    pub samples_per_second: f64,
+    /// Wall time of the whole run.
+    pub seconds: f64,
+    pub monitor: &'static str,
+    pub best_epoch: Option<usize>,
+    pub stopped_early: bool,
+    pub stopped_by_user: bool,
+    pub epochs: Vec<EpochReport>,
+}
+
+impl Summary {
+    /// The `--format json` contract of `lodestar train` (docs/CLI.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        let num = |v: f64| {
+            if v.is_finite() {
+                serde_json::json!(v)
+            } else {
+                serde_json::Value::Null
+            }
+        };
+        let epochs: Vec<serde_json::Value> = self
+            .epochs
+            .iter()
+            .map(|e| {
+                let v = e.valid;
+                serde_json::json!({
+                    "epoch": e.epoch,
+                    "loss": num(e.train.loss),
+                    "accuracy": num(e.train.accuracy),
+                    "auc": num(e.train.auc),
+                    "precision": num(e.train.precision),
+                    "recall": num(e.train.recall),
+                    "val_loss": v.map_or(serde_json::Value::Null, |v| num(v.loss)),
+                    "val_accuracy": v.map_or(serde_json::Value::Null, |v| num(v.accuracy)),
+                    "val_auc": v.map_or(serde_json::Value::Null, |v| num(v.auc)),
+                    "val_precision": v.map_or(serde_json::Value::Null, |v| num(v.precision)),
+                    "val_recall": v.map_or(serde_json::Value::Null, |v| num(v.recall)),
+                    "seconds": e.seconds,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "run_id": self.run_id,
+            "run_dir": self.run_dir.display().to_string(),
+            "device": self.device,
+            "device_fallback": self.fallback,
+            "threads": self.threads,
+            "engine": self.engine,
+            "rows_train": self.rows_train,
+            "rows_valid": self.rows_valid,
+            "features": self.features,
+            "batch_size": self.batch_size,
+            "samples_per_second": self.samples_per_second.round(),
+            "seconds": self.seconds,
+            "monitor": self.monitor,
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+            "stopped_by_user": self.stopped_by_user,
+            "epochs": epochs,
+        })
+    }
+}
+
+/// Everything the trainer reports, in order: `Started`, then `Batch` and
+/// `Epoch` (with `Checkpoint` after an improving epoch), then exactly one of
+/// `Finished`, `Stopped` or `Failed`.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Started(Box<Started>),
+    Batch(Progress),
+    Epoch(EpochReport),
+    /// The best weights so far were written.
+    Checkpoint {
+        epoch: usize,
+        path: PathBuf,
+    },
+    Finished(Box<Summary>),
+    /// Stopped on request; the best weights are saved.
+    Stopped(Box<Summary>),
+    /// `user_problem`: the data or settings need fixing (not the machine).
+    Failed {
+        message: String,
+        user_problem: bool,
+    },
+}
+
+/// Ask a run to stop: it finishes the current batch and keeps the best weights.
+#[derive(Debug, Clone, Default)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+}
+
+/// A run on its own thread.
+pub struct Trainer {
+    /// The run's events; the last is `Finished`, `Stopped` or `Failed`.
+    pub events: Receiver<Event>,
+    stop: StopHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Trainer {
+    pub fn stop(&self) {
+        self.stop.stop();
+    }
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+    /// Whether the thread has ended (all events are in the channel).
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+    /// Wait for the thread to end.
+    pub fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Start `job` on a thread named `lodestar-train`. If the receiver is
+/// dropped, the run stops as if asked to.
+pub fn start(job: Job) -> Result<Trainer, TrainError> {
+    let (tx, rx) = mpsc::channel();
+    let stop = StopHandle::default();
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("lodestar-train".into())
+        .spawn(move || {
+            let mut emit = |e: Event| {
+                if tx.send(e).is_err() {
+                    flag.stop();
+                }
+            };
+            let end = match run(&job, flag.flag(), &mut emit) {
+                Ok(s) if s.stopped_by_user => Event::Stopped(Box::new(s)),
+                Ok(s) => Event::Finished(Box::new(s)),
+                Err(e) => Event::Failed {
+                    message: e.to_string(),
+                    user_problem: e.is_user_problem(),
+                },
+            };
+            emit(end);
+        })
+        .map_err(|e| TrainError::io("lodestar-train thread", e))?;
+    Ok(Trainer {
+        events: rx,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+/// Batches between reads of the running loss (a device sync on a GPU).
+const CHECK_EVERY: usize = 64;
+/// Minimum time between `Batch` events.
+const BATCH_EVENT_EVERY: Duration = Duration::from_millis(100);
+
+/// The step implementation and the data it owns on its device.
+enum Engine_ {
+    Fused {
+        step: FusedStep,
+        x: Vec<f32>,
+        xs: Vec<f32>,
+        valid_x: Vec<f32>,
+        logits: Vec<f32>,
+        loss_sum: f64,
+    },
+    Ops {
+        step: OpsStep,
+        x: Tensor,
+        xs: Tensor,
+        ys: Tensor,
+        ws: Tensor,
+        valid_x: Tensor,
+        pending: Vec<Tensor>,
+        logits: Vec<f32>,
+        loss_sum: f64,
+    },
+}
+
+struct Shuffled {
+    y: Vec<f32>,
+    w: Vec<f32>,
+}
+
+impl Engine_ {
+    fn name(&self) -> &'static str {
+        match self {
+            Engine_::Fused { .. } => "fused",
+            Engine_::Ops { .. } => "candle-ops",
+        }
+    }
+
+    fn shuffle(&mut self, order: &[u32], features: usize, s: &Shuffled) -> Result<(), TrainError> {
+        match self {
+            Engine_::Fused {
+                x,
+                xs,
+                logits,
+                loss_sum,
+                ..
+            } => {
+                for (k, &i) in order.iter().enumerate() {
+                    let i = i as usize;
+                    xs[k * features..(k + 1) * features]
+                        .copy_from_slice(&x[i * features..(i + 1) * features]);
+                }
+                logits.clear();
+                *loss_sum = 0.0;
+            }
+            Engine_::Ops {
+                step,
+                x,
+                xs,
+                ys,
+                ws,
+                pending,
+                logits,
+                loss_sum,
+                ..
+            } => {
+                *xs = ops::gather(x, order)?;
+                *ys = ops::column(&s.y, step.device())?;
+                *ws = ops::column(&s.w, step.device())?;
+                pending.clear();
+                logits.clear();
+                *loss_sum = 0.0;
+            }
+        }
+        Ok(())
+    }
+
+    fn step(
+        &mut self,
+        start: usize,
+        len: usize,
+        features: usize,
+        s: &Shuffled,
+        masks: Option<&[Vec<f32>]>,
+    ) -> Result<(), TrainError> {
+        match self {
+            Engine_::Fused {
+                step,
+                xs,
+                logits,
+                loss_sum,
+                ..
+            } => {
+                *loss_sum += step.step(
+                    &xs[start * features..(start + len) * features],
+                    &s.y[start..start + len],
+                    &s.w[start..start + len],
+                    len,
+                    masks,
+                    logits,
+                );
+            }
+            Engine_::Ops {
+                step,
+                xs,
+                ys,
+                ws,
+                pending,
+                ..
+            } => {
+                let masks = match masks {
+                    Some(ms) => Some(
+                        ms.iter()
+                            .map(|m| {
+                                Tensor::from_slice(m, (len, m.len() / len.max(1)), step.device())
+                            })
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ),
+                    None => None,
+                };
+                let z = step.step(
+                    &xs.narrow(0, start, len)?,
+                    &ys.narrow(0, start, len)?,
+                    &ws.narrow(0, start, len)?,
+                    masks.as_deref(),
+                )?;
+                pending.push(z);
+            }
+        }
+        Ok(())
+    }
+
+    /// Mean weighted training loss of the epoch so far (reads the device).
+    fn running_loss(&mut self, s: &Shuffled) -> Result<f64, TrainError> {
+        match self {
+            Engine_::Fused {
+                logits, loss_sum, ..
+            } => Ok(*loss_sum / logits.len().max(1) as f64),
+            Engine_::Ops {
+                pending,
+                logits,
+                loss_sum,
+                ..
+            } => {
+                if !pending.is_empty() {
+                    let new = ops::read_column(&Tensor::cat(pending, 0)?)?;
+                    pending.clear();
+                    let at = logits.len();
+                    for (k, z) in new.iter().enumerate() {
+                        *loss_sum += f64::from(s.w[at + k] * metrics::bce_logit(*z, s.y[at + k]));
+                    }
+                    logits.extend(new);
+                }
+                Ok(*loss_sum / logits.len().max(1) as f64)
+            }
+        }
+    }
+
+    fn epoch_logits(&mut self, s: &Shuffled) -> Result<&[f32], TrainError> {
+        self.running_loss(s)?;
+        Ok(match self {
+            Engine_::Fused { logits, .. } | Engine_::Ops { logits, .. } => logits,
+        })
+    }
+
+    fn valid_logits(&self, shape: &NetShape, rows: usize) -> Result<Vec<f32>, TrainError> {
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        match self {
+            Engine_::Fused { step, valid_x, .. } => Ok(fused::predict_logits(
+                shape,
+                step.activation(),
+                &step.params,
+                valid_x,
+                rows,
+                step.threads(),
+            )),
+            Engine_::Ops { step, valid_x, .. } => ops::read_column(&step.logits(valid_x)?),
+        }
+    }
+
+    fn params(&self) -> Result<Vec<f32>, TrainError> {
+        match self {
+            Engine_::Fused { step, .. } => Ok(step.params.clone()),
+            Engine_::Ops { step, .. } => step.params(),
+        }
+    }
+}
+
+/// Train `job` on this thread, reporting through `emit`; `stop` is polled
+/// before every batch. Returns the summary (also when stopped on request).
+pub fn run(
+    job: &Job,
+    stop: &AtomicBool,
+    emit: &mut dyn FnMut(Event),
+) -> Result<Summary, TrainError> {
+    let cfg = &job.config;
+    let data_path = resolve_inside(&job.root, &cfg.data_file)
+        .map_err(|e| TrainError::Config(format!("[data] file: {e}")))?;
+    let dataset = data::load(&data_path, cfg)?;
+    let choice = device::choose_device(cfg.device)?;
+    let shape = NetShape::new(dataset.features(), &cfg.hidden);
+    let use_ops = cfg.engine == Engine::Ops || !matches!(choice.device, Device::Cpu);
+    let (threads, threads_reason) = if use_ops && matches!(choice.device, Device::Cpu) {
+        // candle's CPU matmul reads its thread count from the environment.
+        (
+            candle_core::utils::get_num_threads(),
+            "candle ops: RAYON_NUM_THREADS or the physical cores",
+        )
+    } else {
+        device::choose_threads(cfg.threads, cfg.batch_size, shape.widest())
+    };
+    let (run_id, run_dir) = runs::create_run_dir(&job.root, cfg.seed)?;
+    let (date, h, m, s) = runs::utc_now();
+    let mut record = RunSummary {
+        id: run_id.clone(),
+        started: format!("{date}T{h:02}:{m:02}:{s:02}Z"),
+        status: "running".into(),
+        scenario: cfg.scenario.clone().unwrap_or_default(),
+        data: cfg.data_file.clone(),
+        target: cfg.target.clone(),
+        device: choice.name.clone(),
+        device_fallback: choice.fallback.clone().unwrap_or_default(),
+        threads,
+        rows_train: dataset.rows_train(),
+        rows_valid: dataset.rows_valid(),
+        features: dataset.features(),
+        ..RunSummary::default()
+    };
+    let ctx = Context {
+        use_ops,
+        job,
+        dataset: &dataset,
+        choice: &choice,
+        shape,
+        threads,
+        threads_reason,
+        run_id,
+        run_dir: run_dir.clone(),
+    };
+    let result = ctx.train(stop, emit, &mut record);
+    match &result {
+        Ok(summary) => {
+            record.status = if summary.stopped_by_user {
+                "stopped"
+            } else if summary.stopped_early {
+                "early-stopped"
+            } else {
+                "finished"
+            }
+            .into();
+        }
+        Err(e) => {
+            record.status = "failed".into();
+            record.message = e.to_string();
+        }
+    }
+    runs::write_file(
+        &run_dir.join(runs::SUMMARY_FILE),
+        record.to_toml().as_bytes(),
+    )?;
+    result
+}
+
+struct Context<'a> {
+    use_ops: bool,
+    job: &'a Job,
+    dataset: &'a Dataset,
+    choice: &'a DeviceChoice,
+    shape: NetShape,
+    threads: usize,
+    threads_reason: &'static str,
+    run_id: String,
+    run_dir: PathBuf,
+}
+
+fn metrics_csv(epochs: &[EpochReport]) -> String {
+    let mut s = String::from(
+        "epoch,loss,accuracy,auc,precision,recall,val_loss,val_accuracy,val_auc,val_precision,val_recall,seconds,samples_per_second\n",
+    );
+    let f = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.6}")
+        } else {
+            String::new()
+        }
+    };
+    for e in epochs {
+        let t = e.train;
+        let v = e.valid.unwrap_or(Scores {
+            loss: f64::NAN,
+            accuracy: f64::NAN,
+            auc: f64::NAN,
+            precision: f64::NAN,
+            recall: f64::NAN,
+        });
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{:.3},{:.0}\n",
+            e.epoch,
+            f(t.loss),
+            f(t.accuracy),
+            f(t.auc),
+            f(t.precision),
+            f(t.recall),
+            f(v.loss),
+            f(v.accuracy),
+            f(v.auc),
+            f(v.precision),
+            f(v.recall),
+            e.seconds,
+            e.samples_per_sec
+        ));
+    }
+    s
+}
+
+fn monitored(monitor: Monitor, e: &EpochReport) -> f64 {
+    match (monitor, e.valid) {
+        (Monitor::ValLoss, Some(v)) => v.loss,
+        (Monitor::ValAuc, Some(v)) => v.auc,
+        (Monitor::ValAccuracy, Some(v)) => v.accuracy,
+        // No validation part: fall back to the training figure.
+        (Monitor::ValLoss, None) => e.train.loss,
+        (Monitor::ValAuc, None) => e.train.auc,
+        (Monitor::ValAccuracy, None) => e.train.accuracy,
+    }
+}
+
+impl Context<'_> {
+    fn train(
+        &self,
+        stop: &AtomicBool,
+        emit: &mut dyn FnMut(Event),
+        record: &mut RunSummary,
+    ) -> Result<Summary, TrainError> {
+        let cfg = &self.job.config;
+        let d = self.dataset;
+        let features = d.features();
+        let n = d.rows_train();
+        let bs = cfg.batch_size.min(n);
+        let batches = n.div_ceil(bs);
+        let run_start = Instant::now();
+
+        runs::write_file(
+            &self.run_dir.join(runs::CONFIG_FILE),
+            cfg.to_toml().as_bytes(),
+        )?;
+        let enc = serde_json::to_string_pretty(&d.encoding)
+            .map_err(|e| TrainError::Run(e.to_string()))?;
+        runs::write_file(&self.run_dir.join(runs::ENCODING_FILE), enc.as_bytes())?;
+
+        let mut rng = Rng::new(cfg.seed);
+        let params = self.shape.init(&mut rng);
+        let adam = Adam::from_config(cfg);
+        let (w_pos, w_neg) = if cfg.balanced {
+            let b = d.balance_train;
+            (
+                n as f32 / (2.0 * b.positive as f32),
+                n as f32 / (2.0 * b.negative as f32),
+            )
+        } else {
+            (1.0, 1.0)
+        };
+        let weights: Vec<f32> = d
+            .train_y
+            .iter()
+            .map(|&y| if y > 0.5 { w_pos } else { w_neg })
+            .collect();
+        let mut engine = if self.use_ops {
+            let dev = &self.choice.device;
+            let x = Tensor::from_slice(&d.train_x, (n, features), dev)?;
+            Engine_::Ops {
+                step: OpsStep::new(self.shape.clone(), cfg.activation, adam, &params, dev)?,
+                xs: x.clone(),
+                x,
+                ys: ops::column(&d.train_y, dev)?,
+                ws: ops::column(&weights, dev)?,
+                valid_x: Tensor::from_slice(&d.valid_x, (d.rows_valid(), features), dev)?,
+                pending: Vec::new(),
+                logits: Vec::new(),
+                loss_sum: 0.0,
+            }
+        } else {
+            Engine_::Fused {
+                step: FusedStep::new(
+                    self.shape.clone(),
+                    cfg.activation,
+                    adam,
+                    params,
+                    bs,
+                    self.threads,
+                ),
+                x: d.train_x.clone(),
+                xs: vec![0.0; d.train_x.len()],
+                valid_x: d.valid_x.clone(),
+                logits: Vec::with_capacity(n),
+                loss_sum: 0.0,
+            }
+        };
+
+        emit(Event::Started(Box::new(Started {
+            run_id: self.run_id.clone(),
+            run_dir: self.run_dir.clone(),
+            device: self.choice.name.clone(),
+            fallback: self.choice.fallback.clone(),
+            threads: self.threads,
+            threads_reason: self.threads_reason,
+            engine: engine.name(),
+            data_file: d.file.clone(),
+            target: cfg.target.clone(),
+            positive: cfg.positive.clone(),
+            scenario: cfg.scenario.clone(),
+            rows_train: n,
+            rows_valid: d.rows_valid(),
+            validation_split: cfg.validation_split,
+            features,
+            parameters: self.shape.params(),
+            balance_train: d.balance_train,
+            balance_valid: d.balance_valid,
+            missing: d.missing.clone(),
+            unseen_valid: d.unseen_valid,
+            epochs: cfg.epochs,
+            batch_size: bs,
+            batches_per_epoch: batches,
+        })));
+
+        let monitor = cfg.early_stopping.map_or(Monitor::ValLoss, |e| e.monitor);
+        let mut reports: Vec<EpochReport> = Vec::new();
+        let mut best: Option<(usize, f64)> = None;
+        let mut wait = 0usize;
+        let (mut stopped_early, mut stopped_by_user) = (false, false);
+        let mut step_seconds = 0.0f64;
+        let mut samples = 0usize;
+        let mut eval_seconds: Option<f64> = None;
+        let mut last_event: Option<Instant> = None;
+        let mut masks: Vec<Vec<f32>> = Vec::new();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let mut shuffled = Shuffled {
+            y: vec![0.0; n],
+            w: vec![0.0; n],
+        };
+        let model_path = self.run_dir.join(runs::MODEL_FILE);
+        let mut saved = false;
+
+        for epoch in 1..=cfg.epochs {
+            let epoch_start = Instant::now();
+            rng.shuffle(&mut order);
+            for (k, &i) in order.iter().enumerate() {
+                shuffled.y[k] = d.train_y[i as usize];
+                shuffled.w[k] = weights[i as usize];
+            }
+            engine.shuffle(&order, features, &shuffled)?;
+            let mut loss_seen = None;
+            let steps_start = Instant::now();
+            for b in 0..batches {
+                if stop.load(Ordering::Relaxed) {
+                    stopped_by_user = true;
+                    break;
+                }
+                let start = b * bs;
+                let len = bs.min(n - start);
+                let m = if cfg.dropout > 0.0 {
+                    net::dropout_masks(&self.shape, len, cfg.dropout, &mut rng, &mut masks);
+                    Some(masks.as_slice())
+                } else {
+                    None
+                };
+                engine.step(start, len, features, &shuffled, m)?;
+                samples += len;
+                if (b + 1) % CHECK_EVERY == 0 {
+                    let loss = engine.running_loss(&shuffled)?;
+                    if !loss.is_finite() {
+                        return Err(TrainError::Diverged(format!(
+                            "the training loss became {loss} in epoch {epoch}, batch {}; try a smaller learning-rate",
+                            b + 1
+                        )));
+                    }
+                    loss_seen = Some(loss);
+                }
+                if last_event.is_none_or(|t| t.elapsed() >= self.job.progress_every) {
+                    last_event = Some(Instant::now());
+                    let spent = step_seconds + steps_start.elapsed().as_secs_f64();
+                    let per_batch = spent / ((epoch - 1) * batches + b + 1) as f64;
+                    let left_batches = (cfg.epochs - epoch) * batches + (batches - b - 1);
+                    let eval =
+                        eval_seconds.unwrap_or(per_batch * d.rows_valid() as f64 / bs as f64 / 3.0);
+                    let eta =
+                        per_batch * left_batches as f64 + eval * (cfg.epochs - epoch + 1) as f64;
+                    emit(Event::Batch(Progress {
+                        epoch,
+                        epochs: cfg.epochs,
+                        batch: b + 1,
+                        batches,
+                        samples_per_sec: samples as f64 / spent.max(1e-9),
+                        eta: Duration::from_secs_f64(eta.max(0.0)),
+                        loss: loss_seen,
+                    }));
+                }
+            }
+            step_seconds += steps_start.elapsed().as_secs_f64();
+            if stopped_by_user {
+                // The partial epoch is not scored; the best weights stay saved.
+                break;
+            }
+
+            let train_scores = metrics::scores(
+                engine.epoch_logits(&shuffled)?,
+                &shuffled.y,
+                Some(&shuffled.w),
+            );
+            if !train_scores.loss.is_finite() {
+                return Err(TrainError::Diverged(format!(
+                    "the training loss became {} in epoch {epoch}; try a smaller learning-rate",
+                    train_scores.loss
+                )));
+            }
+            let eval_start = Instant::now();
+            let valid = if d.rows_valid() > 0 {
+                let logits = engine.valid_logits(&self.shape, d.rows_valid())?;
+                let v = metrics::scores(&logits, &d.valid_y, None);
+                if !v.loss.is_finite() {
+                    return Err(TrainError::Diverged(format!(
+                        "the validation loss became {} in epoch {epoch}",
+                        v.loss
+                    )));
+                }
+                Some(v)
+            } else {
+                None
+            };
+            eval_seconds = Some(eval_start.elapsed().as_secs_f64());
+            let mut report = EpochReport {
+                epoch,
+                train: train_scores,
+                valid,
+                seconds: epoch_start.elapsed().as_secs_f64(),
+                samples_per_sec: samples as f64 / step_seconds.max(1e-9),
+                best: false,
+            };
+            let value = monitored(monitor, &report);
+            let improved = best.is_none_or(|(_, b)| monitor.better(value, b));
+            if improved {
+                best = Some((epoch, value));
+                wait = 0;
+                report.best = true;
+                if cfg.checkpoint {
+                    runs::save_model(&model_path, &self.shape, &engine.params()?)?;
+                    saved = true;
+                    emit(Event::Checkpoint {
+                        epoch,
+                        path: model_path.clone(),
+                    });
+                }
+                record.best_epoch = Some(epoch);
+                record.val_auc = report.valid.map(|v| v.auc);
+                record.val_loss = report.valid.map(|v| v.loss);
+                record.val_accuracy = report.valid.map(|v| v.accuracy);
+            } else {
+                wait += 1;
+            }
+            reports.push(report.clone());
+            runs::write_file(
+                &self.run_dir.join(runs::METRICS_FILE),
+                metrics_csv(&reports).as_bytes(),
+            )?;
+            record.epochs = reports.len();
+            emit(Event::Epoch(report));
+            if let Some(es) = cfg.early_stopping
+                && wait >= es.patience
+            {
+                stopped_early = true;
+                break;
+            }
+        }
+        if !saved {
+            // No checkpointing, or stopped before the first epoch ended.
+            runs::save_model(&model_path, &self.shape, &engine.params()?)?;
+        }
+        let sps = samples as f64 / step_seconds.max(1e-9);
+        record.samples_per_second = sps;
+        record.seconds = run_start.elapsed().as_secs_f64();
+        Ok(Summary {
+            run_id: self.run_id.clone(),
+            run_dir: self.run_dir.clone(),
+            device: self.choice.name.clone(),
+            fallback: self.choice.fallback.clone(),
+            threads: self.threads,
+            engine: engine.name(),
+            rows_train: n,
+            rows_valid: d.rows_valid(),
+            features,
+            batch_size: bs,
+            samples_per_second: sps,
+            seconds: record.seconds,
+            monitor: monitor.name(),
+            best_epoch: best.map(|b| b.0),
+            stopped_early,
+            stopped_by_user,
+            epochs: reports,
+        })
+    }
+}
+
+/// Train synchronously and return the summary (tests, scripts).
+pub fn train_blocking(root: &Path, config: TrainConfig) -> Result<Summary, TrainError> {
+    run(
+        &Job::new(root, config),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+}
