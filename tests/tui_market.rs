@@ -185,3 +185,57 @@ fn adding_a_trend_through_the_form_adds_one_record_and_u_removes_it() {
     assert_eq!(app.ws.model.trends, before);
     assert!(app.ws.model.trends.iter().all(|t| t.id != "trend-008"));
 }
+
+#[test]
+fn missing_files_empty_filters_and_odd_sizes_draw_without_panicking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(&common::example(), dir.path());
+    let ws = Workspace::open(dir.path()).expect("open copy");
+    let mut app = App::new(
+        ws,
+        config::parse("theme = \"monochrome\"", None),
+        Date::parse("2026-11-29").expect("date"),
+    );
+    app.perform(Action::Market);
+    // The CSVs go away after the workspace was opened.
+    std::fs::remove_file(dir.path().join("data").join("market-ai-retail.csv")).expect("rm");
+    std::fs::remove_file(dir.path().join("data").join("survey-responses.csv")).expect("rm");
+    for presentation in [false, true] {
+        if app.presentation != presentation {
+            app.perform(Action::Presentation);
+        }
+        for (kind, _, id) in VIEWS {
+            show(&mut app, kind);
+            if let Some(id) = id {
+                select(&mut app, id);
+            }
+            for (w, h) in [(50, 14), (61, 21), (120, 40), (220, 60)] {
+                screen(&mut app, w, h);
+            }
+        }
+    }
+    app.perform(Action::Presentation);
+    show(&mut app, RecordKind::Series);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("cannot use data/market-ai-retail.csv"),
+        "the missing file is named: {s}"
+    );
+    show(&mut app, RecordKind::Evidence);
+    select(&mut app, "ev-008");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("answers cannot be read"), "{s}");
+    // A filter that matches nothing leaves every view empty.
+    for kind in MARKET_KINDS {
+        show(&mut app, kind);
+        key(&mut app, KeyCode::Char('/'));
+        for c in "no-such-record".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        key(&mut app, KeyCode::Enter);
+        assert!(app.rows().is_empty(), "{kind:?}");
+        screen(&mut app, 80, 24);
+        screen(&mut app, 60, 20);
+        key(&mut app, KeyCode::Esc);
+    }
+}

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::{percent, record_table, selection};
+use super::{percent, problem_text, record_table, selection};
 use crate::market::evidence::{Answers, Scale};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -122,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             survey
                 .problems
                 .iter()
-                .map(|p| Line::from(Span::styled(p.to_string(), theme.base))),
+                .map(|p| Line::from(Span::styled(problem_text(&app.ws.root, p), theme.base))),
         );
         frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), inner);
         return;

@@ -297,6 +297,17 @@ pub fn amount(x: f64) -> String {
     market::sizing::compact(x)
 }
 
+/// A CSV problem as `file:line: message`, the file relative to the
+/// workspace folder (as the user wrote it), not the absolute path.
+pub fn problem_text(root: &std::path::Path, p: &Problem) -> String {
+    let file = p.file.strip_prefix(root).unwrap_or(&p.file);
+    if p.line > 0 {
+        format!("{}:{}: {}", file.display(), p.line, p.message)
+    } else {
+        format!("{}: {}", file.display(), p.message)
+    }
+}
+
 /// A share as a whole percentage.
 pub fn percent(x: f64) -> String {
     if x.is_finite() {

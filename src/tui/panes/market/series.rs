@@ -9,7 +9,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Wrap};
 
-use super::{SeriesView, record_table, selection, wrapped_height};
+use super::{SeriesView, problem_text, record_table, selection, wrapped_height};
 use crate::market::{Frequency, LoadedSeries};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -78,12 +78,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     } else {
         String::new()
     };
-    draw_series(frame, chart_area, series, &view, &position, theme);
+    let root = &app.ws.root;
+    draw_series(frame, chart_area, root, series, &view, &position, theme);
 }
 
 fn draw_series(
     frame: &mut Frame,
     area: Rect,
+    root: &std::path::Path,
     series: &Series,
     view: &SeriesView,
     position: &str,
@@ -118,13 +120,13 @@ fn draw_series(
             lines.extend(
                 problems
                     .iter()
-                    .map(|p| Line::from(Span::styled(p.to_string(), theme.base))),
+                    .map(|p| Line::from(Span::styled(problem_text(root, p), theme.base))),
             );
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             return;
         }
     };
-    let info = info_lines(series, data, view, theme);
+    let info = info_lines(root, series, data, view, theme);
     let info_h: u16 = info
         .iter()
         .map(|l| wrapped_height(&line_text(l), inner.width))
@@ -166,6 +168,7 @@ pub fn num(x: f64) -> String {
 }
 
 fn info_lines(
+    root: &std::path::Path,
     series: &Series,
     data: &LoadedSeries,
     view: &SeriesView,
@@ -224,7 +227,10 @@ fn info_lines(
             1 => String::new(),
             n => format!(" (+{} more)", n - 1),
         };
-        lines.push(Line::from(Span::styled(format!("⚠ {p}{more}"), theme.warn)));
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {}{more}", problem_text(root, p)),
+            theme.warn,
+        )));
     }
     lines
 }
