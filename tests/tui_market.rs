@@ -239,3 +239,11 @@ fn missing_files_empty_filters_and_odd_sizes_draw_without_panicking() {
         key(&mut app, KeyCode::Esc);
     }
 }
+
+#[test]
+fn help_lists_the_market_keys() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.mode, Mode::Help));
+    insta::assert_snapshot!("market_help_80x24", screen(&mut app, 80, 24));
+}
