@@ -102,6 +102,8 @@ pub struct App {
     pub training: ListView,
     /// Which record kind the Market pane lists.
     pub market_kind: usize,
+    /// Loaded series, forecasts and survey summaries the Market pane reuses.
+    pub market_pane: panes::market::MarketPane,
     pub heat_residual: bool,
     pub risk_category: Option<&'static str>,
     pub risk_status: Option<&'static str>,
@@ -150,6 +152,7 @@ impl App {
             scenarios: ListView::default(),
             training: ListView::default(),
             market_kind: 0,
+            market_pane: Default::default(),
             heat_residual: false,
             risk_category: None,
             risk_status: None,

@@ -301,15 +301,15 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::NextKind,
         "next-kind",
-        "next kind of market record",
+        "next view: segments, trends, competitors, …",
         Scope::Market,
-        Some("kind"),
+        Some("view"),
         &["]"],
     ),
     b(
         Action::PrevKind,
         "prev-kind",
-        "previous kind of market record",
+        "previous view",
         Scope::Market,
         None,
         &["["],

@@ -1,0 +1,270 @@
+//! Evidence view: the interviews and survey questions on the left; on the
+//! right, a survey's answers as diverging bars (negative answers left of the
+//! centre line, positive ones right, the neutral middle split across it)
+//! with median, top-two-box and NPS, or an interview with the needs it
+//! supports and its notes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
+
+use super::{percent, problem_text, record_table, selection};
+use crate::market::evidence::{Answers, Scale};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::ui;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let [table_area, detail_area] =
+        Layout::horizontal([Constraint::Percentage(44), Constraint::Min(20)]).areas(area);
+    let presentation = app.presentation;
+    let columns = if presentation {
+        vec![
+            ("id", Constraint::Length(6)),
+            ("title", Constraint::Fill(1)),
+        ]
+    } else {
+        vec![
+            ("id", Constraint::Length(6)),
+            ("kind", Constraint::Length(9)),
+            ("title", Constraint::Fill(1)),
+        ]
+    };
+    record_table(frame, table_area, app, theme, columns, |app, i| {
+        let e = &app.ws.model.evidence[i];
+        let mut cells = vec![Cell::from(e.id.clone())];
+        if !presentation {
+            cells.push(Cell::from(e.kind.clone()));
+        }
+        cells.push(Cell::from(e.title.clone()));
+        cells
+    });
+    let (rows, selected) = selection(app);
+    let Some(e) = rows
+        .get(selected)
+        .and_then(|&i| app.ws.model.evidence.get(i))
+    else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "No evidence yet: a adds an interview or a survey question.",
+                theme.dim,
+            ))
+            .wrap(Wrap { trim: true })
+            .block(ui::block("Evidence", theme)),
+            detail_area,
+        );
+        return;
+    };
+    let survey = app.market_pane.survey(&app.ws.root, e);
+    let title = match survey.and_then(|s| s.answers.as_ref()) {
+        Some(a) => format!("{} · {} · n {}", e.id, a.scale.as_str(), a.n),
+        None => format!("{} · {}", e.id, e.kind),
+    };
+    let mut block = ui::block(title, theme);
+    if survey.is_some_and(|s| s.answers.is_some()) {
+        block = block.title_bottom(Span::styled(" ← negative │ positive → ", theme.dim));
+    }
+    let inner = block.inner(detail_area);
+    frame.render_widget(block, detail_area);
+    let needs: Vec<Line> = e
+        .needs
+        .iter()
+        .map(|id| {
+            let title = app
+                .ws
+                .model
+                .need(id)
+                .map(|n| n.title.clone())
+                .unwrap_or_else(|| "(no such need)".into());
+            Line::from(vec![
+                Span::styled(format!("{id} "), theme.key),
+                Span::styled(title, theme.base),
+            ])
+        })
+        .collect();
+    let mut head = vec![Line::from(Span::styled(e.title.clone(), theme.header))];
+    let Some(survey) = survey else {
+        // An interview: the needs it supports, then what was said.
+        head.push(Line::from(Span::styled(
+            format!(
+                "{}{}",
+                e.date.map(|d| format!("{d} · ")).unwrap_or_default(),
+                e.source
+            ),
+            theme.dim,
+        )));
+        head.push(Line::from(Span::styled(
+            format!(
+                "supports {} need{}:",
+                e.needs.len(),
+                if e.needs.len() == 1 { "" } else { "s" }
+            ),
+            theme.dim,
+        )));
+        head.extend(needs);
+        head.push(Line::default());
+        head.extend(
+            e.notes
+                .trim()
+                .lines()
+                .map(|l| Line::from(Span::styled(l.to_string(), theme.base))),
+        );
+        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), inner);
+        return;
+    };
+    let Some(answers) = &survey.answers else {
+        head.push(Line::from(Span::styled(
+            "✗ the answers cannot be read:",
+            theme.error,
+        )));
+        head.extend(
+            survey
+                .problems
+                .iter()
+                .map(|p| Line::from(Span::styled(problem_text(&app.ws.root, p), theme.base))),
+        );
+        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), inner);
+        return;
+    };
+    let stats = stats(answers, theme);
+    let bars_h = answers.counts.len() as u16;
+    let fixed = bars_h + stats.len() as u16;
+    // The question and the needs take what is left, the question first
+    // (at most three lines of it: the table lists it too).
+    let spare = inner.height.saturating_sub(fixed);
+    let question_h = super::wrapped_height(&e.title, inner.width)
+        .min(3)
+        .min(spare);
+    let needs_room = spare.saturating_sub(question_h) as usize;
+    let mut needs: Vec<Line> = Vec::new();
+    if needs_room > e.needs.len() && !e.needs.is_empty() {
+        // Room for each need with its title (one line each, cut to fit).
+        needs.push(Line::from(Span::styled("supports:", theme.dim)));
+        let width = usize::from(inner.width);
+        needs.extend(e.needs.iter().map(|id| {
+            let title = app
+                .ws
+                .model
+                .need(id)
+                .map_or("(no such need)", |n| n.title.as_str());
+            let id_w = unicode_width::UnicodeWidthStr::width(id.as_str()) + 1;
+            Line::from(vec![
+                Span::styled(format!("{id} "), theme.key),
+                Span::styled(
+                    ui::truncate(title, width.saturating_sub(id_w).max(1)),
+                    theme.base,
+                ),
+            ])
+        }));
+    } else if needs_room >= 1 && !e.needs.is_empty() {
+        needs.push(Line::from(vec![
+            Span::styled("needs ", theme.dim),
+            Span::styled(
+                ui::truncate(&e.needs.join(", "), usize::from(inner.width)),
+                theme.key,
+            ),
+        ]));
+    }
+    let [question_area, needs_area, bars_area, stats_area] = Layout::vertical([
+        Constraint::Length(question_h),
+        Constraint::Length(needs.len() as u16),
+        Constraint::Length(bars_h),
+        Constraint::Length(stats.len() as u16),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(Span::styled(e.title.clone(), theme.header)).wrap(Wrap { trim: true }),
+        question_area,
+    );
+    frame.render_widget(Paragraph::new(needs), needs_area);
+    frame.render_widget(
+        Paragraph::new(diverging(answers, bars_area.width, theme)),
+        bars_area,
+    );
+    frame.render_widget(Paragraph::new(stats).wrap(Wrap { trim: true }), stats_area);
+}
+
+/// Which side of the centre an answer point falls on: −1 negative, 0 the
+/// neutral middle, +1 positive. NPS: 0–6 detract, 7–8 are passive, 9–10 promote.
+fn side(scale: Scale, point: i64) -> i8 {
+    match scale {
+        Scale::Nps => match point {
+            ..=6 => -1,
+            7 | 8 => 0,
+            _ => 1,
+        },
+        _ => {
+            let mid2 = scale.min() + scale.max(); // twice the middle
+            (2 * point - mid2).signum() as i8
+        }
+    }
+}
+
+/// One line per answer point, lowest first: `  2  ████│      18 %`.
+fn diverging(a: &Answers, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let label_w = if a.scale == Scale::Nps { 3 } else { 2 };
+    let bar_w = usize::from(width).saturating_sub(label_w + 6);
+    let half = (bar_w.saturating_sub(1) / 2).max(1);
+    let most = a.distribution.iter().copied().fold(0.0_f64, f64::max);
+    a.distribution
+        .iter()
+        .enumerate()
+        .map(|(i, share)| {
+            let point = a.scale.min() + i as i64;
+            let len = if most > 0.0 {
+                ((share / most) * half as f64).round() as usize
+            } else {
+                0
+            }
+            .min(half);
+            let (left, right, glyph, style) = match side(a.scale, point) {
+                -1 => (len, 0, "█", theme.warn),
+                1 => (0, len, "█", theme.ok),
+                _ => (len.div_ceil(2), len / 2, "░", theme.dim),
+            };
+            Line::from(vec![
+                Span::styled(format!("{point:>w$} ", w = label_w - 1), theme.dim),
+                Span::raw(" ".repeat(half - left)),
+                Span::styled(glyph.repeat(left), style),
+                Span::styled("│", theme.border),
+                Span::styled(glyph.repeat(right), style),
+                Span::raw(" ".repeat(half - right)),
+                Span::styled(
+                    format!("{:>4}", format!("{:.0}%", share * 100.0)),
+                    theme.base,
+                ),
+            ])
+        })
+        .collect()
+}
+
+fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
+    let num = |x: Option<f64>| match x {
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+        None => "—".into(),
+    };
+    let share = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "—".into());
+    let mut lines = vec![Line::from(vec![
+        Span::styled("median ", theme.dim),
+        Span::styled(num(a.median), theme.header),
+        Span::styled(" · top-two-box ", theme.dim),
+        Span::styled(share(a.top_two_box), theme.header),
+    ])];
+    match &a.nps {
+        Some(nps) => lines.push(Line::from(vec![
+            Span::styled("NPS ", theme.dim),
+            Span::styled(format!("{:+.0}", nps.score), theme.header),
+            Span::styled(
+                format!(" · detractors {}", percent(nps.detractors)),
+                theme.dim,
+            ),
+        ])),
+        None => lines.push(Line::from(vec![
+            Span::styled("bottom-two-box ", theme.dim),
+            Span::styled(share(a.bottom_two_box), theme.base),
+        ])),
+    }
+    lines
+}

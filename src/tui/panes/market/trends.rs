@@ -1,0 +1,118 @@
+//! Trends view: each trend's type, direction (↑ ↓ →) and impact (●○, 1–5),
+//! the selected one's horizon, source and notes, and a count per type.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
+
+use super::{record_table, selection};
+use crate::market::evidence::trends_by_type;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::ui;
+
+pub fn direction(d: &str) -> String {
+    let arrow = match d {
+        "rising" => "↑",
+        "falling" => "↓",
+        "stable" => "→",
+        _ => "?",
+    };
+    format!("{arrow} {d}")
+}
+
+pub fn impact(i: i64) -> String {
+    let n = i.clamp(0, 5) as usize;
+    format!("{}{} {i}", "●".repeat(n), "○".repeat(5 - n))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let (rows, selected) = selection(app);
+    let detail_min = 6;
+    let table_h = (rows.len().max(1) as u16 + 3).min(area.height.saturating_sub(detail_min));
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Length(table_h), Constraint::Min(3)]).areas(area);
+    let presentation = app.presentation;
+    let columns = if presentation {
+        vec![
+            ("title", Constraint::Fill(1)),
+            ("direction", Constraint::Length(9)),
+            ("impact", Constraint::Length(7)),
+        ]
+    } else {
+        vec![
+            ("id", Constraint::Length(9)),
+            ("title", Constraint::Fill(1)),
+            ("type", Constraint::Length(11)),
+            ("direction", Constraint::Length(9)),
+            ("impact", Constraint::Length(7)),
+        ]
+    };
+    record_table(frame, table_area, app, theme, columns, |app, i| {
+        let t = &app.ws.model.trends[i];
+        let mut cells = vec![];
+        if !presentation {
+            cells.push(Cell::from(t.id.clone()));
+        }
+        cells.push(Cell::from(t.title.clone()));
+        if !presentation {
+            cells.push(Cell::from(t.kind.clone()));
+        }
+        cells.push(Cell::from(direction(&t.direction)));
+        let style = if t.impact >= 4 {
+            theme.header
+        } else {
+            theme.base
+        };
+        cells.push(Cell::from(Span::styled(impact(t.impact), style)));
+        cells
+    });
+    let groups = trends_by_type(&app.ws.model.trends);
+    let summary: Vec<Span> = groups
+        .iter()
+        .flat_map(|g| {
+            let arrows: String = [("↑", g.rising), ("→", g.stable), ("↓", g.falling)]
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(a, n)| format!(" {a}{n}"))
+                .collect();
+            [
+                Span::styled(format!("{} {}", g.kind, g.trends.len()), theme.key),
+                Span::styled(format!("{arrows}  "), theme.dim),
+            ]
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
+        Some(t) => {
+            let mut first = vec![
+                Span::styled(t.kind.clone(), theme.header),
+                Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
+                Span::styled(format!("impact {}", impact(t.impact)), theme.base),
+            ];
+            if !t.horizon.is_empty() {
+                first.push(Span::styled(format!(" · {} term", t.horizon), theme.base));
+            }
+            lines.push(Line::from(first));
+            if !t.source.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::styled("source ", theme.dim),
+                    Span::styled(t.source.clone(), theme.base),
+                ]));
+            }
+            if !t.description.is_empty() {
+                lines.push(Line::from(Span::styled(t.description.clone(), theme.base)));
+            }
+            format!("{} · {}", t.id, t.title)
+        }
+        None => "Trend".into(),
+    };
+    let inner_h = detail_area.height.saturating_sub(2);
+    let [text_area, summary_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1.min(inner_h))])
+            .areas(ui::block("", theme).inner(detail_area));
+    frame.render_widget(ui::block(title, theme), detail_area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
+    frame.render_widget(Paragraph::new(Line::from(summary)), summary_area);
+}
