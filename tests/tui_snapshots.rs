@@ -2,7 +2,7 @@
 
 mod common;
 
-use lodestar::tui::app::{App, Mode};
+use lodestar::tui::app::{App, Mode, ScenarioView};
 use lodestar::tui::config;
 use lodestar::tui::form::Form;
 use lodestar::tui::keymap::Action;
@@ -119,4 +119,32 @@ fn monochrome_theme_still_marks_levels_and_overdue() {
     app.perform(Action::Risks);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("‼ critical") && s.contains('⏰'), "{s}");
+}
+
+#[test]
+fn scenarios_views_at_80x24() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    for view in ScenarioView::ALL {
+        assert_eq!(app.scenario_view, view);
+        let name = view.title().to_lowercase();
+        insta::assert_snapshot!(format!("scenarios_{name}_80x24"), screen(&mut app, 80, 24));
+        key(&mut app, KeyCode::Char('v'));
+    }
+    assert_eq!(app.scenario_view, ScenarioView::Matrix, "v cycles back");
+}
+
+#[test]
+fn scenarios_views_in_presentation_at_60x20() {
+    let mut app = app();
+    app.perform(Action::Presentation);
+    app.perform(Action::Scenarios);
+    for view in ScenarioView::ALL {
+        let name = view.title().to_lowercase();
+        insta::assert_snapshot!(
+            format!("presentation_scenarios_{name}_60x20"),
+            screen(&mut app, 60, 20)
+        );
+        key(&mut app, KeyCode::Char('v'));
+    }
 }
