@@ -245,15 +245,30 @@ impl App {
         h.finish()
     }
 
-    /// Recompute the analysis when the workspace changed (cheap; no sampling).
+    /// Recompute the analysis when the workspace changed (cheap; no
+    /// sampling). The scenario under the cursor stays selected even when
+    /// the change re-sorts the list.
     fn reanalyse(&mut self) {
         let key = self.files_key();
         if key != self.analysed || self.analysed == 0 {
+            let keep = self.scenario_record();
             self.analysis = analysis::analyse(&self.ws.model, None);
             self.analysed = key;
             let n = self.ws.model.criteria.len();
             self.criterion = self.criterion.min(n.saturating_sub(1));
+            let rows = panes::scenarios::scenario_rows(self);
+            if let Some(pos) = keep.and_then(|i| rows.iter().position(|r| *r == i)) {
+                self.scenarios.selected = pos;
+            }
+            self.scenarios.selected = self.scenarios.selected.min(rows.len().saturating_sub(1));
         }
+    }
+
+    /// The scenario selected in the Scenarios pane (whatever its view).
+    pub fn scenario_record(&self) -> Option<usize> {
+        let rows = panes::scenarios::scenario_rows(self);
+        rows.get(self.scenarios.selected.min(rows.len().saturating_sub(1)))
+            .copied()
     }
 
     /// Bring the analysis up to date with the workspace and make sure its
@@ -597,7 +612,10 @@ impl App {
             Action::Filter => self.mode = Mode::Filter(Input::new(self.view().filter.clone())),
             Action::Sort => {
                 if self.pane == Pane::Scenarios
-                    && matches!(self.scenario_view, ScenarioView::Weights | ScenarioView::Ahp)
+                    && matches!(
+                        self.scenario_view,
+                        ScenarioView::Weights | ScenarioView::Ahp
+                    )
                 {
                     self.say(Level::Info, "this view is in criterion order (v: matrix)");
                     return;
@@ -687,10 +705,17 @@ impl App {
             Action::NextCriterion | Action::PrevCriterion => {
                 let n = self.ws.model.criteria.len();
                 if n > 0 {
-                    let by = if action == Action::NextCriterion { 1 } else { n - 1 };
+                    let by = if action == Action::NextCriterion {
+                        1
+                    } else {
+                        n - 1
+                    };
                     self.criterion = (self.criterion + by) % n;
                     if let Some(c) = self.ws.model.criteria.get(self.criterion) {
-                        let text = format!("criterion: {} ({}) — + and - change its score", c.name, c.id);
+                        let text = format!(
+                            "criterion: {} ({}) — + and - change its score",
+                            c.name, c.id
+                        );
                         self.say(Level::Info, text);
                     }
                 }
@@ -748,22 +773,28 @@ impl App {
     /// `+`/`-` on a scenario view: the selected scenario's score on the
     /// selected criterion, one step, within the criterion's range.
     fn nudge_score(&mut self, up: bool) {
-        let Some(i) = self.selected_record() else {
+        let Some(i) = self.scenario_record() else {
             self.say(Level::Info, "no scenario selected");
             return;
         };
         let m = &self.ws.model;
         let Some(c) = m.criteria.get(self.criterion) else {
-            self.say(Level::Warn, "no criteria: add [[criterion]] records to workspace.toml");
+            self.say(
+                Level::Warn,
+                "no criteria: add [[criterion]] records to workspace.toml",
+            );
             return;
         };
         let Some(s) = m.scenarios.get(i) else {
             return;
         };
-        if !(c.min < c.max) {
+        if c.min.partial_cmp(&c.max) != Some(std::cmp::Ordering::Less) {
             self.say(
                 Level::Error,
-                format!("criterion {} has min {} ≥ max {}: fix its range first", c.id, c.min, c.max),
+                format!(
+                    "criterion {} has min {} ≥ max {}: fix its range first",
+                    c.id, c.min, c.max
+                ),
             );
             return;
         }
@@ -777,14 +808,21 @@ impl App {
             let bound = if up { "maximum" } else { "minimum" };
             self.say(
                 Level::Info,
-                format!("{} is already at the {bound} {} of {}", s.id, number(new), c.id),
+                format!(
+                    "{} is already at the {bound} {} of {}",
+                    s.id,
+                    number(new),
+                    c.id
+                ),
             );
             return;
         }
         let (id, crit) = (s.id.clone(), c.id.clone());
         let old_rank = self.rank_of(&id);
         let path = ["scores".to_string(), crit.clone()];
-        let r = self.ws.set(Target::Record(RecordKind::Scenario, i), &path, &number(new));
+        let r = self
+            .ws
+            .set(Target::Record(RecordKind::Scenario, i), &path, &number(new));
         if self.edit(r) {
             self.reanalyse();
             let from = current.map(number).unwrap_or_else(|| "—".into());
@@ -817,9 +855,15 @@ impl App {
         };
         let total: f64 = m.criteria.iter().map(|c| c.weight.max(0.0)).sum();
         let step = nice_step(if total > 0.0 { total / 20.0 } else { 0.05 });
-        let new = round_to((c.weight + if up { step } else { -step }).clamp(0.0, 1000.0), 1e-9);
+        let new = round_to(
+            (c.weight + if up { step } else { -step }).clamp(0.0, 1000.0),
+            1e-9,
+        );
         if new == c.weight {
-            self.say(Level::Info, format!("{} weight is already {}", c.id, number(new)));
+            self.say(
+                Level::Info,
+                format!("{} weight is already {}", c.id, number(new)),
+            );
             return;
         }
         let (id, old) = (c.id.clone(), c.weight);
@@ -837,7 +881,11 @@ impl App {
             };
             self.say(
                 Level::Info,
-                format!("{id} weight {} → {}{note} — u undoes", number(old), number(new)),
+                format!(
+                    "{id} weight {} → {}{note} — u undoes",
+                    number(old),
+                    number(new)
+                ),
             );
         }
     }
@@ -857,10 +905,19 @@ impl App {
         let current = found.map(|(_, r)| r).unwrap_or(1.0);
         let Some(new) = saaty_step(current, up) else {
             let end = if up { "9 (extreme)" } else { "1/9" };
-            self.say(Level::Info, format!("{} vs {} is already at {end}", ids[a], ids[b]));
+            self.say(
+                Level::Info,
+                format!("{} vs {} is already at {end}", ids[a], ids[b]),
+            );
             return;
         };
-        let shown = format!("{} vs {}: {} → {}", ids[a], ids[b], saaty(current), saaty(new));
+        let shown = format!(
+            "{} vs {}: {} → {}",
+            ids[a],
+            ids[b],
+            saaty(current),
+            saaty(new)
+        );
         let ok = match found {
             Some((k, _)) => {
                 let stored = &m.comparisons[k];
@@ -1065,7 +1122,7 @@ impl App {
 /// the range (rounded to 1, 2 or 5 × 10ᵏ) on wide ones.
 pub fn score_step(min: f64, max: f64) -> f64 {
     let range = max - min;
-    if range <= 10.0 && range >= 2.0 {
+    if (2.0..=10.0).contains(&range) {
         1.0
     } else {
         nice_step(range / 10.0)
@@ -1171,5 +1228,38 @@ fn cycle(current: Option<&'static str>, options: &'static [&'static str]) -> Opt
                 .unwrap_or(0);
             options.get(i).copied()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_suit_the_scale() {
+        assert_eq!(score_step(1.0, 5.0), 1.0);
+        assert_eq!(score_step(0.0, 100.0), 10.0);
+        assert_eq!(score_step(0.0, 1.0), 0.1);
+        assert_eq!(nice_step(0.05), 0.05);
+        assert_eq!(nice_step(0.07), 0.05);
+        assert_eq!(nice_step(3.0), 2.0);
+        assert_eq!(nice_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn saaty_scale_moves_and_stops_at_the_ends() {
+        assert_eq!(saaty_step(1.0, true), Some(2.0));
+        assert_eq!(saaty_step(1.0, false), Some(0.5));
+        assert_eq!(saaty_step(2.5, true), Some(3.0));
+        assert_eq!(saaty_step(2.5, false), Some(2.0));
+        assert_eq!(saaty_step(9.0, true), None);
+        assert_eq!(saaty_step(0.1112, false), None, "1/9 as stored");
+        assert_eq!(saaty(0.3334), "1/3");
+        assert_eq!(saaty(3.0), "3");
+        assert_eq!(saaty(2.5), "2.50");
+        assert_eq!(ratio_text(1.0 / 9.0), "0.1112");
+        assert!(ratio_text(1.0 / 9.0).parse::<f64>().unwrap_or(0.0) >= 1.0 / 9.0);
+        assert_eq!(number(0.35000000001), "0.35");
+        assert_eq!(number(4.0), "4");
     }
 }

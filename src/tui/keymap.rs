@@ -327,7 +327,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::NextView,
         "next-view",
-        "next view: matrix, charts, revenue, weights, AHP",
+        "next view (matrix … AHP)",
         Scope::Scenarios,
         Some("view"),
         &["v"],
@@ -343,23 +343,23 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::Raise,
         "raise",
-        "raise the selected score, weight or comparison",
+        "raise score/weight/ratio",
         Scope::Scenarios,
-        Some("+/-"),
+        Some("more"),
         &["+", "="],
     ),
     b(
         Action::Lower,
         "lower",
-        "lower the selected score, weight or comparison",
+        "lower score/weight/ratio",
         Scope::Scenarios,
-        None,
+        Some("less"),
         &["-"],
     ),
     b(
         Action::NextCriterion,
         "next-criterion",
-        "next criterion column (the score + and - change)",
+        "next criterion column",
         Scope::Scenarios,
         None,
         &["right", "l"],
@@ -375,7 +375,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::WeightSource,
         "weight-source",
-        "weights from: direct / AHP comparisons",
+        "weights: direct / AHP",
         Scope::Scenarios,
         None,
         &["w"],
@@ -383,7 +383,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::ScoringMethod,
         "scoring-method",
-        "scoring method: weighted sum / TOPSIS",
+        "method: weighted sum / TOPSIS",
         Scope::Scenarios,
         None,
         &["m"],
@@ -560,7 +560,12 @@ mod tests {
         for scopes in [
             [Scope::Global, Scope::List, Scope::Edit, Scope::Risks],
             [Scope::Global, Scope::List, Scope::Edit, Scope::Market],
-            [Scope::Global, Scope::List, Scope::Scenarios, Scope::Scenarios],
+            [
+                Scope::Global,
+                Scope::List,
+                Scope::Scenarios,
+                Scope::Scenarios,
+            ],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
                 for k in b.defaults {

@@ -246,6 +246,9 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let col_w = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2;
     let avail = area.height.saturating_sub(4).max(1);
     let columns = (lines.len() as u16).div_ceil(avail).max(1);
+    // Columns share the screen; long descriptions are cut rather than a
+    // whole column pushed off screen.
+    let col_w = col_w.min((area.width.saturating_sub(2) / columns).max(10));
     let rows = (lines.len() as u16).div_ceil(columns);
     let rect = centered(area, (col_w * columns + 2).max(30), rows + 3);
     frame.render_widget(Clear, rect);

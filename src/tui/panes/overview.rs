@@ -62,7 +62,10 @@ pub fn latest_run(root: &std::path::Path) -> Option<LatestRun> {
         };
         Some(LatestRun {
             val_auc: number("val-auc").or_else(|| number("val_auc")),
-            status: doc.get("status").and_then(|v| v.as_str()).map(str::to_string),
+            status: doc
+                .get("status")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
             id,
         })
     })
@@ -146,18 +149,25 @@ pub fn stages(app: &App) -> Vec<Stage> {
         (Some(_), None) => "the top scenario has no revenue model".into(),
         _ => String::new(),
     };
-    let run_line = match &run {
-        None => "no run yet".to_string(),
-        Some(r) => format!(
-            "latest run {}{} · validation AUC {}",
-            r.id,
-            r.status
-                .as_deref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default(),
-            r.val_auc
-                .map(|a| format!("{a:.3}"))
-                .unwrap_or_else(|| "—".into())
+    let prototype = match &m.training.scenario {
+        Some(s) => format!("prototype validates {s}"),
+        None => "no training configured".into(),
+    };
+    let (model_headline, model_details) = match &run {
+        None => (format!("no run yet · {prototype}"), vec![]),
+        Some(r) => (
+            format!(
+                "validation AUC {} · latest run {}{}",
+                r.val_auc
+                    .map(|a| format!("{a:.3}"))
+                    .unwrap_or_else(|| "—".into()),
+                r.id,
+                r.status
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default(),
+            ),
+            vec![prototype],
         ),
     };
     vec![
@@ -190,17 +200,17 @@ pub fn stages(app: &App) -> Vec<Stage> {
         },
         Stage {
             name: "Scenarios",
-            state: state(
-                m.scenarios.is_empty(),
-                analysis.is_err() || close_call,
-            ),
+            state: state(m.scenarios.is_empty(), analysis.is_err() || close_call),
             headline: format!(
                 "{} candidates scored on {} criteria · {shortlisted} shortlisted or selected",
                 m.scenarios.len(),
                 m.criteria.len()
             ),
             details: if close_call {
-                vec![top_line, "close call: the winner ranks first in under half the samples".into()]
+                vec![
+                    top_line,
+                    "close call: the winner ranks first in under half the samples".into(),
+                ]
             } else {
                 vec![top_line]
             },
@@ -208,11 +218,8 @@ pub fn stages(app: &App) -> Vec<Stage> {
         Stage {
             name: "Model",
             state: state(m.training.data_file.is_empty(), run.is_none()),
-            headline: match &m.training.scenario {
-                Some(s) => format!("prototype for {s} · {run_line}"),
-                None => format!("no training configured · {run_line}"),
-            },
-            details: vec![],
+            headline: model_headline,
+            details: model_details,
         },
         Stage {
             name: "Deploy & monetise",
@@ -262,7 +269,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Span::styled(format!(" {glyph} "), style),
             Span::styled(format!("{}. {}", i + 1, s.name), theme.header),
         ]));
-        let bar = if i + 1 < stages.len() { " │   " } else { "     " };
+        let bar = if i + 1 < stages.len() {
+            " │   "
+        } else {
+            "     "
+        };
         for (k, text) in std::iter::once(&s.headline).chain(&s.details).enumerate() {
             lines.push(Line::from(vec![
                 Span::styled(bar, theme.dim),

@@ -25,9 +25,7 @@ pub const SORTS: [&str; 5] = ["rank", "file order", "P(rank 1)", "NPV", "name"];
 
 /// The criterion pair shown on row `p` of the AHP view (i < j, row-major).
 pub fn pair(n: usize, p: usize) -> Option<(usize, usize)> {
-    (0..n)
-        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-        .nth(p)
+    (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).nth(p)
 }
 
 fn pair_count(n: usize) -> usize {
@@ -37,19 +35,15 @@ fn pair_count(n: usize) -> usize {
 /// The comparison record for criteria `a` and `b` (the last one, as AHP
 /// reads them) and its ratio expressed as "a over b".
 pub fn comparison(m: &Model, a: &str, b: &str) -> Option<(usize, f64)> {
-    m.comparisons
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(k, c)| {
-            if c.a == a && c.b == b {
-                Some((k, c.ratio))
-            } else if c.a == b && c.b == a && c.ratio != 0.0 {
-                Some((k, 1.0 / c.ratio))
-            } else {
-                None
-            }
-        })
+    m.comparisons.iter().enumerate().rev().find_map(|(k, c)| {
+        if c.a == a && c.b == b {
+            Some((k, c.ratio))
+        } else if c.a == b && c.b == a && c.ratio != 0.0 {
+            Some((k, 1.0 / c.ratio))
+        } else {
+            None
+        }
+    })
 }
 
 /// The P(rank 1) of each scenario when known, and whether it is for the
@@ -80,10 +74,7 @@ pub fn rows(app: &App) -> Vec<usize> {
             (0..pair_count(n))
                 .filter(|&p| {
                     pair(n, p).is_some_and(|(i, j)| {
-                        matches(
-                            &app.pairs.filter,
-                            &[&m.criteria[i].id, &m.criteria[j].id],
-                        )
+                        matches(&app.pairs.filter, &[&m.criteria[i].id, &m.criteria[j].id])
                     })
                 })
                 .collect()
@@ -92,7 +83,8 @@ pub fn rows(app: &App) -> Vec<usize> {
     }
 }
 
-fn scenario_rows(app: &App) -> Vec<usize> {
+/// Scenario indices in the order the scenario views list them.
+pub fn scenario_rows(app: &App) -> Vec<usize> {
     let m = &app.ws.model;
     let mut rows: Vec<usize> = (0..m.scenarios.len())
         .filter(|&i| {
@@ -172,11 +164,7 @@ fn draw_view_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let active = v == app.scenario_view;
         spans.push(Span::styled(
             format!(" {} ", v.title()),
-            if active {
-                theme.tab_active
-            } else {
-                theme.dim
-            },
+            if active { theme.tab_active } else { theme.dim },
         ));
     }
     let used: usize = spans.iter().map(Span::width).sum();
@@ -197,7 +185,7 @@ type StyleOf = fn(&Theme) -> Style;
 fn stability_status(app: &App) -> (String, StyleOf) {
     if let Some(p) = app.stability.running {
         return (
-            format!("⟳ stability {:.0}%", p.fraction() * 100.0),
+            format!("⟳ sampling weights {:.0}%", p.fraction() * 100.0),
             |t| t.warn,
         );
     }
@@ -205,10 +193,9 @@ fn stability_status(app: &App) -> (String, StyleOf) {
         return (format!("✗ stability: {e}"), |t| t.error);
     }
     match stability(app) {
-        Some((s, true)) => (
-            format!("✓ stability · {} samples", grouped(s.options.samples)),
-            |t| t.ok,
-        ),
+        Some((s, true)) => (format!("✓ {} samples", grouped(s.options.samples)), |t| {
+            t.ok
+        }),
         _ => ("stability —".into(), |t| t.dim),
     }
 }
@@ -218,7 +205,7 @@ fn grouped(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (k, c) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k) % 3 == 0 {
+        if k > 0 && (s.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -453,7 +440,8 @@ fn explain(frame: &mut Frame, area: Rect, app: &App, a: &Analysis, i: usize, the
                     ct.part.signed() * 100.0
                 ),
             };
-            let bar_w = cell_w.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()) + 1);
+            let bar_w =
+                cell_w.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()) + 1);
             let filled = if max_signed > 0.0 {
                 ((ct.part.signed().abs() / max_signed) * bar_w as f64).round() as usize
             } else {
@@ -472,7 +460,9 @@ fn explain(frame: &mut Frame, area: Rect, app: &App, a: &Analysis, i: usize, the
         lines.push(Line::from(spans));
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         area,
     );
 }
@@ -544,11 +534,11 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &App, sel: Option<usize>, th
     ];
     let bottom = match sel.and_then(|i| positions.get(i).map(|p| (i, p))) {
         Some((i, p)) => format!(
-            " █ {}: v {:.0} · f {:.0} · {} ",
+            " █ {}: {} (v {:.0}, f {:.0}) ",
+            p.quadrant.label(),
             a.matrix.names.get(i).map(String::as_str).unwrap_or("?"),
             p.value,
             p.feasibility,
-            p.quadrant.label()
         ),
         None => String::new(),
     };
@@ -686,6 +676,16 @@ fn draw_p_first(frame: &mut Frame, area: Rect, app: &App, sel: Option<usize>, th
     );
 }
 
+/// Prices and unit costs: small numbers keep their digits (0.0002).
+fn small(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1.0 {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        compact(x)
+    }
+}
+
 fn money(x: f64, currency: &str) -> String {
     format!("{} {currency}", compact(x))
 }
@@ -710,7 +710,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let rank = a.ranking.ranks.get(i).copied().unwrap_or(0);
     let row = |label: &str, value: String| {
         Line::from(vec![
-            Span::styled(format!("{label:>14} "), theme.dim),
+            Span::styled(format!("{label:>17} "), theme.dim),
             Span::styled(value, theme.base),
         ])
     };
@@ -732,7 +732,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     if let Some(p) = projection {
         lines.push(row(
             "model",
-            format!("{} · rank {rank} · {} months", p.model.as_str(), p.months),
+            format!("{} · {} months", p.model.as_str(), p.months),
         ));
         lines.push(row(
             &format!("NPV @{:.0}%/yr", p.discount_rate * 100.0),
@@ -780,15 +780,18 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             format!("{} · {}", compact(p.total_revenue), compact(p.total_cost)),
         ));
         lines.push(row(
-            "unit price/cost",
-            format!("{} / {}", compact(p.unit_price), compact(p.unit_cost)),
+            "price · unit cost",
+            format!("{} · {}", small(p.unit_price), small(p.unit_cost)),
         ));
     }
     // The money of the top scenarios side by side.
     if wide {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!("{:>3} {:<15} {:>6} {:>7}", "#", "top by rank", "NPV", "payback"),
+            format!(
+                "{:>3} {:<15} {:>6} {:>7}",
+                "#", "top by rank", "NPV", "payback"
+            ),
             theme.header,
         )));
         for &k in a.ranking.order.iter().take(3) {
@@ -817,7 +820,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(ui::block(format!("{name} · money"), theme)),
+            .block(ui::block(format!("#{rank} {name} · money"), theme)),
         left,
     );
     let Some(p) = projection else {
@@ -833,6 +836,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let lo = p.cumulative.iter().copied().fold(0.0, f64::min);
     let hi = p.cumulative.iter().copied().fold(0.0, f64::max);
     let pad = ((hi - lo) * 0.05).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
     let months = p.months.max(1) as f64;
     let zero = [(0.0, 0.0), (months, 0.0)];
     let payback: Vec<(f64, f64)> = p
@@ -879,10 +883,10 @@ fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         )
         .y_axis(
             Axis::default()
-                .bounds([lo - pad, hi + pad])
+                .bounds([lo, hi])
                 .labels(vec![
                     Span::raw(compact(lo)),
-                    Span::raw("0"),
+                    Span::raw(compact((lo + hi) / 2.0)),
                     Span::raw(compact(hi)),
                 ])
                 .style(theme.dim),
@@ -908,7 +912,16 @@ fn draw_weights(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         frame,
         table_area,
         format!("Weights · in force: {source} · +/- weight · w source · m method"),
-        vec!["criterion", "dir", "group", "weight", "direct", "AHP", "used", "flips at"],
+        vec![
+            "criterion",
+            "dir",
+            "group",
+            "weight",
+            "direct",
+            "AHP",
+            "used",
+            "flip at",
+        ],
         vec![
             Constraint::Fill(1),
             Constraint::Length(4),
@@ -981,7 +994,11 @@ fn draw_weights(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Some(f) => lines.push(Line::from(Span::styled(
                 format!(
                     "smallest flip: {} weight {:.2} → {:.2} and {} overtakes {}",
-                    a.matrix.criteria.get(f.criterion).map(String::as_str).unwrap_or("?"),
+                    a.matrix
+                        .criteria
+                        .get(f.criterion)
+                        .map(String::as_str)
+                        .unwrap_or("?"),
                     f.from,
                     f.to,
                     name(f.rival),
@@ -990,7 +1007,10 @@ fn draw_weights(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 theme.warn,
             ))),
             None => lines.push(Line::from(Span::styled(
-                format!("no single weight change makes anyone overtake {}", name(a.ranking.winner())),
+                format!(
+                    "no single weight change makes anyone overtake {}",
+                    name(a.ranking.winner())
+                ),
                 theme.ok,
             ))),
         }
@@ -1007,8 +1027,16 @@ fn draw_weights(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     t.weight_low,
                     t.weight_high,
                     name(w),
-                    t.scores_low.get(w).copied().unwrap_or(0.0).min(t.scores_high.get(w).copied().unwrap_or(0.0)),
-                    t.scores_low.get(w).copied().unwrap_or(0.0).max(t.scores_high.get(w).copied().unwrap_or(0.0)),
+                    t.scores_low
+                        .get(w)
+                        .copied()
+                        .unwrap_or(0.0)
+                        .min(t.scores_high.get(w).copied().unwrap_or(0.0)),
+                    t.scores_low
+                        .get(w)
+                        .copied()
+                        .unwrap_or(0.0)
+                        .max(t.scores_high.get(w).copied().unwrap_or(0.0)),
                 ),
                 theme.base,
             )));
@@ -1027,15 +1055,15 @@ fn draw_weights(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
 /// Saaty's words for a ratio ≥ 1.
 fn intensity(r: f64) -> &'static str {
     match r.round() as i64 {
-        i64::MIN..=1 => "equal",
-        2 => "equal–moderate",
-        3 => "moderate",
-        4 => "moderate–strong",
-        5 => "strong",
-        6 => "strong–very",
-        7 => "very strong",
-        8 => "very–extreme",
-        _ => "extreme",
+        i64::MIN..=1 => "equally",
+        2 => "slightly",
+        3 => "moderately",
+        4 => "moderately+",
+        5 => "strongly",
+        6 => "strongly+",
+        7 => "very strongly",
+        8 => "very strongly+",
+        _ => "extremely",
     }
 }
 
@@ -1052,21 +1080,24 @@ fn draw_ahp(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area)
     };
     let selected = app.pairs.selected.min(rows.len().saturating_sub(1));
+    let longest = ids.iter().map(|i| i.chars().count()).max().unwrap_or(1) as u16;
+    let id_w = longest.clamp(4, if wide { 12 } else { 14 });
     let worst = result
         .as_ref()
         .ok()
         .and_then(|r| r.worst_pair.as_ref())
         .map(|w| (w.a.min(w.b), w.a.max(w.b)));
+    let inconsistent = result.as_ref().is_ok_and(|r| r.inconsistent());
     let page = window_table(
         frame,
         left,
-        "Pairwise comparisons · +/- moves along 1/9…9".into(),
-        vec!["a", "b", "a:b", "favours", ""],
+        "Pairwise (Saaty 1/9…9) · +/- change a:b".into(),
+        vec!["a", "b", "a:b", "matters more", ""],
         vec![
-            Constraint::Fill(1),
-            Constraint::Fill(1),
+            Constraint::Length(id_w),
+            Constraint::Length(id_w),
             Constraint::Length(4),
-            Constraint::Fill(2),
+            Constraint::Fill(1),
             Constraint::Length(1),
         ],
         rows.len(),
@@ -1084,17 +1115,19 @@ fn draw_ahp(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             } else if (r - 1.0).abs() < 1e-9 {
                 Span::raw("equal")
             } else if r > 1.0 {
-                Span::raw(format!("{} · {}", ids[i], intensity(r)))
+                Span::raw(format!("◀ a {}", intensity(r)))
             } else {
-                Span::raw(format!("{} · {}", ids[j], intensity(1.0 / r)))
+                Span::raw(format!("b {} ▶", intensity(1.0 / r)))
             };
             vec![
                 Cell::from(ids[i].clone()),
                 Cell::from(ids[j].clone()),
                 Cell::from(saaty(r)),
                 Cell::from(favours),
-                Cell::from(if worst == Some((i, j)) {
+                Cell::from(if worst == Some((i, j)) && inconsistent {
                     Span::styled("⚠", theme.warn)
+                } else if worst == Some((i, j)) {
+                    Span::styled("·", theme.dim)
                 } else {
                     Span::raw("")
                 }),
@@ -1121,15 +1154,26 @@ fn draw_ahp(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 ))),
             }
             lines.push(Line::from(Span::styled(
-                format!("λmax {:.3} · CI {:.3} · RI {:.2}", r.lambda_max, r.ci, r.ri),
+                format!("λ {:.3} · CI {:.3} · RI {:.2}", r.lambda_max, r.ci, r.ri),
                 theme.dim,
             )));
             if let Some(w) = &r.worst_pair {
+                let (glyph, style) = if r.inconsistent() {
+                    ("⚠", theme.warn)
+                } else {
+                    ("·", theme.base)
+                };
                 lines.push(Line::from(Span::styled(
                     format!(
-                        "⚠ {} : {} given {}, weights imply {}",
+                        "{glyph} most off: {} vs {}",
                         ids.get(w.a).map(String::as_str).unwrap_or("?"),
                         ids.get(w.b).map(String::as_str).unwrap_or("?"),
+                    ),
+                    style,
+                )));
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  given {}, weights imply {}",
                         saaty(w.given),
                         saaty(w.implied)
                     ),
@@ -1160,7 +1204,11 @@ fn draw_ahp(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 };
                 lines.push(Line::from(vec![
                     Span::styled(
-                        format!("{:<label_w$} {:>3.0}% ", ui::truncate(&ids[k], label_w), w * 100.0),
+                        format!(
+                            "{:<label_w$} {:>3.0}% ",
+                            ui::truncate(&ids[k], label_w),
+                            w * 100.0
+                        ),
                         theme.base,
                     ),
                     Span::styled("█".repeat(filled.min(bar_w)), theme.key),
