@@ -319,3 +319,36 @@ fn help_lists_the_scenario_keys() {
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!("help_scenarios_80x24", screen(&mut app, 80, 24));
 }
+
+#[test]
+fn plus_on_a_pair_never_compared_adds_the_comparison() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::copy_dir(&common::example(), dir.path());
+    let path = dir.path().join("workspace.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let text = text.replace(
+        "[[comparison]]\na = \"risk\"\nb = \"cost\"\nratio = 2\n",
+        "",
+    );
+    std::fs::write(&path, text).expect("write");
+    let ws = Workspace::open(dir.path()).expect("open");
+    let mut app = App::new(
+        ws,
+        config::parse("theme = \"dark\"", None),
+        Date::parse("2026-11-29").expect("date"),
+    );
+    let n = app.ws.model.comparisons.len();
+    app.perform(Action::Scenarios);
+    app.perform(Action::PrevView);
+    assert_eq!(app.scenario_view, ScenarioView::Ahp);
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("not compared"), "{s}");
+    key(&mut app, KeyCode::Char('-'));
+    assert_eq!(app.ws.model.comparisons.len(), n + 1);
+    let c = &app.ws.model.comparisons[n];
+    assert_eq!((c.a.as_str(), c.b.as_str()), ("risk", "cost"));
+    assert_eq!(c.ratio, 0.5);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.ws.model.comparisons.len(), n);
+}

@@ -1111,7 +1111,7 @@ fn draw_ahp(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let found = comparison(m, &ids[i], &ids[j]);
             let r = found.map(|(_, r)| r).unwrap_or(1.0);
             let favours = if found.is_none() {
-                Span::styled("not compared (= 1)", theme.dim)
+                Span::styled("not compared", theme.dim)
             } else if (r - 1.0).abs() < 1e-9 {
                 Span::raw("equal")
             } else if r > 1.0 {
