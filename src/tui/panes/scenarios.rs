@@ -469,8 +469,6 @@ fn explain(frame: &mut Frame, area: Rect, app: &App, a: &Analysis, i: usize, the
 
 fn draw_charts(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let rows = scenario_rows(app);
-    // Keep the selection within the list (the chart view has no table).
-    app.scenarios.selected = app.scenarios.selected.min(rows.len().saturating_sub(1));
     let sel = selected_scenario(app, &rows);
     let wide = area.width >= 70;
     let [left, right] = if wide {
@@ -692,7 +690,6 @@ fn money(x: f64, currency: &str) -> String {
 
 fn draw_revenue(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let rows = scenario_rows(app);
-    app.scenarios.selected = app.scenarios.selected.min(rows.len().saturating_sub(1));
     let Some(i) = selected_scenario(app, &rows) else {
         frame.render_widget(ui::block("Revenue", theme), area);
         return;
