@@ -2,7 +2,7 @@
 
 mod common;
 
-use lodestar::tui::app::{App, Mode};
+use lodestar::tui::app::{App, Mode, ScenarioView};
 use lodestar::tui::config;
 use lodestar::tui::form::Form;
 use lodestar::tui::keymap::Action;
@@ -119,4 +119,236 @@ fn monochrome_theme_still_marks_levels_and_overdue() {
     app.perform(Action::Risks);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("‼ critical") && s.contains('⏰'), "{s}");
+}
+
+#[test]
+fn scenarios_views_at_80x24() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    for view in ScenarioView::ALL {
+        assert_eq!(app.scenario_view, view);
+        let name = view.title().to_lowercase();
+        insta::assert_snapshot!(format!("scenarios_{name}_80x24"), screen(&mut app, 80, 24));
+        key(&mut app, KeyCode::Char('v'));
+    }
+    assert_eq!(app.scenario_view, ScenarioView::Matrix, "v cycles back");
+}
+
+#[test]
+fn scenarios_views_in_presentation_at_60x20() {
+    let mut app = app();
+    app.perform(Action::Presentation);
+    app.perform(Action::Scenarios);
+    for view in ScenarioView::ALL {
+        let name = view.title().to_lowercase();
+        insta::assert_snapshot!(
+            format!("presentation_scenarios_{name}_60x20"),
+            screen(&mut app, 60, 20)
+        );
+        key(&mut app, KeyCode::Char('v'));
+    }
+}
+
+fn rank_of(app: &App, id: &str) -> usize {
+    let a = app.analysis.as_ref().expect("analysis");
+    let i = a.matrix.scenario_index(id).expect("scenario");
+    a.ranking.ranks[i]
+}
+
+fn score(app: &App, id: &str, criterion: &str) -> f64 {
+    app.ws.model.scenario(id).expect("scenario").scores[criterion]
+}
+
+#[test]
+fn plus_raises_a_score_the_rank_changes_and_u_undoes_it() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('4'));
+    // Sorted by rank: the second row is the runner-up.
+    key(&mut app, KeyCode::Char('j'));
+    let id = "scn-product-content";
+    assert_eq!(
+        app.scenario_record(),
+        app.ws.model.scenarios.iter().position(|s| s.id == id)
+    );
+    assert_eq!(rank_of(&app, id), 2);
+    assert_eq!(app.criterion, 0, "the value column is selected first");
+    assert_eq!(score(&app, id, "value"), 3.0);
+
+    key(&mut app, KeyCode::Char('+'));
+    assert_eq!(score(&app, id, "value"), 4.0);
+    assert_eq!(rank_of(&app, id), 1, "one more point of value wins");
+    assert!(app.ws.is_dirty());
+    assert_eq!(
+        app.scenario_record(),
+        app.ws.model.scenarios.iter().position(|s| s.id == id),
+        "the cursor follows the scenario to its new row"
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("rank 2 → 1"), "{s}");
+
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(score(&app, id, "value"), 3.0);
+    assert_eq!(rank_of(&app, id), 2);
+}
+
+#[test]
+fn scores_stay_within_the_criterion_range_and_columns_move_with_arrows() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    let id = app.ws.model.scenarios[app.scenario_record().expect("row")]
+        .id
+        .clone();
+    // The top scenario scores 5 on value: + refuses to go above the max.
+    assert_eq!(score(&app, &id, "value"), 5.0);
+    key(&mut app, KeyCode::Char('+'));
+    assert_eq!(score(&app, &id, "value"), 5.0);
+    assert!(!app.ws.is_dirty());
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.criterion, 2);
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(
+        app.criterion,
+        app.ws.model.criteria.len() - 1,
+        "wraps around"
+    );
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('-'));
+    }
+    let cost = score(&app, &id, "cost");
+    assert_eq!(cost, 1.0, "clamped at the criterion's min");
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('u'));
+    }
+    assert_eq!(score(&app, &id, "cost"), 2.0);
+}
+
+#[test]
+fn weights_and_ahp_edits_move_the_ranking_and_undo() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    let before = app.analysis.as_ref().expect("a").weights.values.clone();
+    // Weights view: direct weights only count once the source is direct.
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.scenario_view, ScenarioView::Weights);
+    key(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.ws.model.settings.scoring.weights, "direct");
+    key(&mut app, KeyCode::Char('+'));
+    assert!((app.ws.model.criteria[0].weight - 0.36).abs() < 1e-9);
+    let direct = app.analysis.as_ref().expect("a").weights.values.clone();
+    assert!(direct[0] > before[0]);
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.ws.model.settings.scoring.weights, "ahp");
+    assert!((app.ws.model.criteria[0].weight - 0.31).abs() < 1e-9);
+
+    // AHP view: value vs feasibility from 2 to 3 moves the weights and CR.
+    key(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.scenario_view, ScenarioView::Ahp);
+    let cr = |app: &App| {
+        app.analysis
+            .as_ref()
+            .expect("a")
+            .weights
+            .ahp
+            .as_ref()
+            .expect("ahp")
+            .cr
+            .expect("cr")
+    };
+    let cr_before = cr(&app);
+    key(&mut app, KeyCode::Char('+'));
+    assert_eq!(app.ws.model.comparisons[0].ratio, 3.0);
+    assert!(cr(&app) != cr_before);
+    let after = app.analysis.as_ref().expect("a").weights.values.clone();
+    assert!(after[0] > before[0], "value weighs more");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("value vs feasibility: 2 → 3"), "{s}");
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Char('-'));
+    }
+    assert!(
+        (app.ws.model.comparisons[0].ratio - 1.0 / 9.0).abs() < 1e-3,
+        "stops at 1/9"
+    );
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Char('u'));
+    }
+    assert_eq!(app.ws.model.comparisons[0].ratio, 2.0);
+    assert_eq!(app.analysis.as_ref().expect("a").weights.values, before);
+}
+
+#[test]
+fn overview_reads_the_latest_training_run_leniently() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::copy_dir(&common::example(), dir.path());
+    for (id, text) in [
+        ("2026-11-01T09-00-00", "val-auc = 0.71\n"),
+        (
+            "2026-11-02T09-00-00",
+            "status = \"finished\"\nval-auc = 0.834\n",
+        ),
+        ("2026-11-03T09-00-00", "not = = toml"),
+    ] {
+        let d = dir.path().join("runs").join(id);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        std::fs::write(d.join("summary.toml"), text).expect("write");
+    }
+    let ws = Workspace::open(dir.path()).expect("open");
+    let mut app = App::new(
+        ws,
+        config::parse("theme = \"dark\"", None),
+        Date::parse("2026-11-29").expect("date"),
+    );
+    app.perform(Action::Overview);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("validation AUC 0.834 · latest run 2026-11-02T09-00-00 (finished)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn help_lists_the_scenario_keys() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_scenarios_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn plus_on_a_pair_never_compared_adds_the_comparison() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::copy_dir(&common::example(), dir.path());
+    let path = dir.path().join("workspace.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let text = text.replace(
+        "[[comparison]]\na = \"risk\"\nb = \"cost\"\nratio = 2\n",
+        "",
+    );
+    std::fs::write(&path, text).expect("write");
+    let ws = Workspace::open(dir.path()).expect("open");
+    let mut app = App::new(
+        ws,
+        config::parse("theme = \"dark\"", None),
+        Date::parse("2026-11-29").expect("date"),
+    );
+    let n = app.ws.model.comparisons.len();
+    app.perform(Action::Scenarios);
+    app.perform(Action::PrevView);
+    assert_eq!(app.scenario_view, ScenarioView::Ahp);
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("not compared"), "{s}");
+    key(&mut app, KeyCode::Char('-'));
+    assert_eq!(app.ws.model.comparisons.len(), n + 1);
+    let c = &app.ws.model.comparisons[n];
+    assert_eq!((c.a.as_str(), c.b.as_str()), ("risk", "cost"));
+    assert_eq!(c.ratio, 0.5);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.ws.model.comparisons.len(), n);
 }

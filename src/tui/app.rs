@@ -9,9 +9,11 @@ use super::config::Config;
 use super::form::{Form, FormOutcome};
 use super::keymap::{Action, Keymap, Scope};
 use super::panes;
+use super::stability::{StabilityRuns, Update};
 use super::theme::{Theme, ThemeName};
+use crate::analysis::{self, Analysis, AnalysisError};
 use crate::workspace::recovery::Journal;
-use crate::workspace::{Change, Date, FileKind, RecordKind, SaveError, Workspace};
+use crate::workspace::{Change, Date, FileKind, RecordKind, SaveError, Target, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -58,6 +60,48 @@ impl Pane {
     }
 }
 
+/// The views inside the Scenarios pane (`v` cycles them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScenarioView {
+    /// Scores per criterion, score, rank, P(rank 1), NPV, quadrant.
+    #[default]
+    Matrix,
+    /// Value-vs-feasibility scatter and P(rank 1) bars.
+    Charts,
+    /// The selected scenario's money: cash-flow chart and figures.
+    Revenue,
+    /// Criterion weights, tornado and the smallest flip.
+    Weights,
+    /// AHP pairwise comparisons with their consistency.
+    Ahp,
+}
+
+impl ScenarioView {
+    pub const ALL: [ScenarioView; 5] = [
+        ScenarioView::Matrix,
+        ScenarioView::Charts,
+        ScenarioView::Revenue,
+        ScenarioView::Weights,
+        ScenarioView::Ahp,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ScenarioView::Matrix => "Matrix",
+            ScenarioView::Charts => "Charts",
+            ScenarioView::Revenue => "Revenue",
+            ScenarioView::Weights => "Weights",
+            ScenarioView::Ahp => "AHP",
+        }
+    }
+
+    fn step(self, by: isize) -> ScenarioView {
+        let n = Self::ALL.len() as isize;
+        let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as isize;
+        Self::ALL[(i + by).rem_euclid(n) as usize]
+    }
+}
+
 /// Selection, filter and sort of one table.
 #[derive(Debug, Clone, Default)]
 pub struct ListView {
@@ -100,6 +144,20 @@ pub struct App {
     pub market: ListView,
     pub scenarios: ListView,
     pub training: ListView,
+    /// Criteria in the Scenarios pane's weights view.
+    pub weights: ListView,
+    /// Criterion pairs in the Scenarios pane's AHP view.
+    pub pairs: ListView,
+    pub scenario_view: ScenarioView,
+    /// The criterion column whose score `+`/`-` change.
+    pub criterion: usize,
+    /// Scores, ranks, quadrants and revenue of the current workspace
+    /// (recomputed after every change; cheap).
+    pub analysis: Result<Analysis, AnalysisError>,
+    /// Fingerprint of the files `analysis` was computed from.
+    analysed: u64,
+    /// Ranking stability (Monte Carlo), in the background.
+    pub stability: StabilityRuns,
     /// Which record kind the Market pane lists.
     pub market_kind: usize,
     /// Loaded series, forecasts and survey summaries the Market pane reuses.
@@ -151,6 +209,13 @@ impl App {
             market: ListView::default(),
             scenarios: ListView::default(),
             training: ListView::default(),
+            weights: ListView::default(),
+            pairs: ListView::default(),
+            scenario_view: ScenarioView::default(),
+            criterion: 0,
+            analysis: Err(AnalysisError::NoScenarios),
+            analysed: 0,
+            stability: StabilityRuns::default(),
             market_kind: 0,
             market_pane: Default::default(),
             heat_residual: false,
@@ -180,6 +245,7 @@ impl App {
             Ok(None) => {}
             Err(e) => app.say(Level::Warn, e),
         }
+        app.reanalyse();
         app
     }
 
@@ -210,6 +276,51 @@ impl App {
         let counts = (errors, diags.len() - errors);
         self.fresh_cache().problems = Some(counts);
         counts
+    }
+
+    /// Changes whenever the workspace model changes (edits, undo, reloads).
+    fn files_key(&self) -> u64 {
+        self.ws.revision() + 1
+    }
+
+    /// Recompute the analysis when the workspace changed (cheap; no
+    /// sampling). The scenario under the cursor stays selected even when
+    /// the change re-sorts the list.
+    fn reanalyse(&mut self) {
+        let key = self.files_key();
+        if key != self.analysed || self.analysed == 0 {
+            let keep = self.scenario_record();
+            self.analysis = analysis::analyse(&self.ws.model, None);
+            self.analysed = key;
+            let n = self.ws.model.criteria.len();
+            self.criterion = self.criterion.min(n.saturating_sub(1));
+            let rows = panes::scenarios::scenario_rows(self);
+            if let Some(pos) = keep.and_then(|i| rows.iter().position(|r| *r == i)) {
+                self.scenarios.selected = pos;
+            }
+            self.scenarios.selected = self.scenarios.selected.min(rows.len().saturating_sub(1));
+        }
+    }
+
+    /// The scenario selected in the Scenarios pane (whatever its view).
+    pub fn scenario_record(&self) -> Option<usize> {
+        let rows = panes::scenarios::scenario_rows(self);
+        rows.get(self.scenarios.selected.min(rows.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// Bring the analysis up to date with the workspace and make sure its
+    /// stability is known or being computed. Called after every key and
+    /// outside change.
+    pub fn refresh(&mut self) {
+        self.reanalyse();
+        let options = Analysis::stability_options(&self.ws.model);
+        self.stability.request(self.analysis.as_ref().ok(), options);
+    }
+
+    /// A progress report or result from the background stability run.
+    pub fn stability_update(&mut self, update: Update) {
+        self.stability.update(update);
     }
 
     /// The record kind the current pane adds, edits and deletes, if any.
@@ -245,6 +356,7 @@ impl App {
         match self.pane {
             Pane::Risks => s.push(Scope::Risks),
             Pane::Market => s.push(Scope::Market),
+            Pane::Scenarios => s.push(Scope::Scenarios),
             _ => {}
         }
         s
@@ -255,7 +367,11 @@ impl App {
             Pane::Needs => &self.needs,
             Pane::Risks => &self.risks,
             Pane::Market => &self.market,
-            Pane::Scenarios => &self.scenarios,
+            Pane::Scenarios => match self.scenario_view {
+                ScenarioView::Weights => &self.weights,
+                ScenarioView::Ahp => &self.pairs,
+                _ => &self.scenarios,
+            },
             Pane::Training | Pane::Overview => &self.training,
         }
     }
@@ -265,7 +381,11 @@ impl App {
             Pane::Needs => &mut self.needs,
             Pane::Risks => &mut self.risks,
             Pane::Market => &mut self.market,
-            Pane::Scenarios => &mut self.scenarios,
+            Pane::Scenarios => match self.scenario_view {
+                ScenarioView::Weights => &mut self.weights,
+                ScenarioView::Ahp => &mut self.pairs,
+                _ => &mut self.scenarios,
+            },
             Pane::Training | Pane::Overview => &mut self.training,
         }
     }
@@ -306,6 +426,11 @@ impl App {
 
     /// Handle one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.key(key);
+        self.refresh();
+    }
+
+    fn key(&mut self, key: KeyEvent) {
         if key.kind != ratatui::crossterm::event::KeyEventKind::Press {
             return;
         }
@@ -468,10 +593,16 @@ impl App {
             }
             return;
         };
-        self.perform(action);
+        self.act(action);
     }
 
+    /// Do what an action does, then bring the analysis up to date.
     pub fn perform(&mut self, action: Action) {
+        self.act(action);
+        self.refresh();
+    }
+
+    fn act(&mut self, action: Action) {
         let n = self.rows().len();
         match action {
             Action::Quit => {
@@ -518,9 +649,19 @@ impl App {
             }
             Action::Filter => self.mode = Mode::Filter(Input::new(self.view().filter.clone())),
             Action::Sort => {
+                if self.pane == Pane::Scenarios
+                    && matches!(
+                        self.scenario_view,
+                        ScenarioView::Weights | ScenarioView::Ahp
+                    )
+                {
+                    self.say(Level::Info, "this view is in criterion order (v: matrix)");
+                    return;
+                }
                 let count = match self.pane {
                     Pane::Needs => panes::needs::SORTS.len(),
                     Pane::Risks => panes::risks::SORTS.len(),
+                    Pane::Scenarios => panes::scenarios::SORTS.len(),
                     _ => 2,
                 };
                 let v = self.view_mut();
@@ -528,6 +669,7 @@ impl App {
                 let name = match self.pane {
                     Pane::Needs => panes::needs::SORTS[self.needs.sort],
                     Pane::Risks => panes::risks::SORTS[self.risks.sort],
+                    Pane::Scenarios => panes::scenarios::SORTS[self.scenarios.sort % count],
                     _ => ["file order", "id"][self.view().sort % 2],
                 };
                 self.say(Level::Info, format!("sorted by {name}"));
@@ -596,6 +738,250 @@ impl App {
                 self.market_kind = (self.market_kind + MARKET_KINDS.len() - 1) % MARKET_KINDS.len();
                 self.market.selected = 0;
             }
+            Action::NextView => self.scenario_view = self.scenario_view.step(1),
+            Action::PrevView => self.scenario_view = self.scenario_view.step(-1),
+            Action::NextCriterion | Action::PrevCriterion => {
+                let n = self.ws.model.criteria.len();
+                if n > 0 {
+                    let by = if action == Action::NextCriterion {
+                        1
+                    } else {
+                        n - 1
+                    };
+                    self.criterion = (self.criterion + by) % n;
+                    if let Some(c) = self.ws.model.criteria.get(self.criterion) {
+                        let text = format!(
+                            "criterion: {} ({}) — + and - change its score",
+                            c.name, c.id
+                        );
+                        self.say(Level::Info, text);
+                    }
+                }
+            }
+            Action::Raise | Action::Lower => {
+                let up = action == Action::Raise;
+                match self.scenario_view {
+                    ScenarioView::Weights => self.nudge_weight(up),
+                    ScenarioView::Ahp => self.nudge_comparison(up),
+                    _ => self.nudge_score(up),
+                }
+            }
+            Action::WeightSource => {
+                let next = match self.ws.model.settings.scoring.weights.as_str() {
+                    "ahp" => "direct",
+                    _ => "ahp",
+                };
+                self.set_scoring("weights", next);
+            }
+            Action::ScoringMethod => {
+                let next = match self.ws.model.settings.scoring.method.as_str() {
+                    "topsis" => "weighted-sum",
+                    _ => "topsis",
+                };
+                self.set_scoring("method", next);
+            }
+        }
+    }
+
+    /// Apply one edit as its own undo group, or say why it was refused.
+    fn edit(&mut self, result: Result<Change, crate::workspace::EditError>) -> bool {
+        match result {
+            Ok(change) => {
+                self.record(vec![change]);
+                true
+            }
+            Err(e) => {
+                self.say(Level::Error, format!("not changed: {e}"));
+                false
+            }
+        }
+    }
+
+    fn set_scoring(&mut self, key: &str, value: &str) {
+        let path = ["scoring".to_string(), key.to_string()];
+        let r = self.ws.set(Target::File(FileKind::Workspace), &path, value);
+        if self.edit(r) {
+            self.say(
+                Level::Info,
+                format!("[scoring] {key} = \"{value}\" — u undoes"),
+            );
+        }
+    }
+
+    /// `+`/`-` on a scenario view: the selected scenario's score on the
+    /// selected criterion, one step, within the criterion's range.
+    fn nudge_score(&mut self, up: bool) {
+        let Some(i) = self.scenario_record() else {
+            self.say(Level::Info, "no scenario selected");
+            return;
+        };
+        let m = &self.ws.model;
+        let Some(c) = m.criteria.get(self.criterion) else {
+            self.say(
+                Level::Warn,
+                "no criteria: add [[criterion]] records to workspace.toml",
+            );
+            return;
+        };
+        let Some(s) = m.scenarios.get(i) else {
+            return;
+        };
+        if c.min.partial_cmp(&c.max) != Some(std::cmp::Ordering::Less) {
+            self.say(
+                Level::Error,
+                format!(
+                    "criterion {} has min {} ≥ max {}: fix its range first",
+                    c.id, c.min, c.max
+                ),
+            );
+            return;
+        }
+        let step = score_step(c.min, c.max);
+        let current = s.scores.get(&c.id).copied();
+        // A missing score counts as the worst value (as in the analysis).
+        let base = current.unwrap_or(if c.cost { c.max } else { c.min });
+        let wanted = if up { base + step } else { base - step };
+        let new = round_to(wanted.clamp(c.min, c.max), 1e-9);
+        if current == Some(new) {
+            let bound = if up { "maximum" } else { "minimum" };
+            self.say(
+                Level::Info,
+                format!(
+                    "{} is already at the {bound} {} of {}",
+                    s.id,
+                    number(new),
+                    c.id
+                ),
+            );
+            return;
+        }
+        let (id, crit) = (s.id.clone(), c.id.clone());
+        let old_rank = self.rank_of(&id);
+        let path = ["scores".to_string(), crit.clone()];
+        let r = self
+            .ws
+            .set(Target::Record(RecordKind::Scenario, i), &path, &number(new));
+        if self.edit(r) {
+            self.reanalyse();
+            let from = current.map(number).unwrap_or_else(|| "—".into());
+            let rank = match (old_rank, self.rank_of(&id)) {
+                (Some(a), Some(b)) if a != b => format!(" · rank {a} → {b}"),
+                (_, Some(b)) => format!(" · rank {b}"),
+                _ => String::new(),
+            };
+            self.say(
+                Level::Info,
+                format!("{id} {crit}: {from} → {}{rank} — u undoes", number(new)),
+            );
+        }
+    }
+
+    fn rank_of(&self, scenario: &str) -> Option<usize> {
+        let a = self.analysis.as_ref().ok()?;
+        let i = a.matrix.scenario_index(scenario)?;
+        a.ranking.ranks.get(i).copied()
+    }
+
+    /// `+`/`-` on the weights view: the selected criterion's direct weight.
+    fn nudge_weight(&mut self, up: bool) {
+        let Some(j) = self.selected_record() else {
+            return;
+        };
+        let m = &self.ws.model;
+        let Some(c) = m.criteria.get(j) else {
+            return;
+        };
+        let total: f64 = m.criteria.iter().map(|c| c.weight.max(0.0)).sum();
+        let step = nice_step(if total > 0.0 { total / 20.0 } else { 0.05 });
+        let new = round_to(
+            (c.weight + if up { step } else { -step }).clamp(0.0, 1000.0),
+            1e-9,
+        );
+        if new == c.weight {
+            self.say(
+                Level::Info,
+                format!("{} weight is already {}", c.id, number(new)),
+            );
+            return;
+        }
+        let (id, old) = (c.id.clone(), c.weight);
+        let ahp = m.settings.scoring.weights == "ahp";
+        let r = self.ws.set(
+            Target::Record(RecordKind::Criterion, j),
+            &["weight".to_string()],
+            &number(new),
+        );
+        if self.edit(r) {
+            let note = if ahp {
+                " (weights come from AHP now: w switches to direct)"
+            } else {
+                ""
+            };
+            self.say(
+                Level::Info,
+                format!(
+                    "{id} weight {} → {}{note} — u undoes",
+                    number(old),
+                    number(new)
+                ),
+            );
+        }
+    }
+
+    /// `+`/`-` on the AHP view: the selected pair one step along Saaty's
+    /// scale (1/9 … 1/2, 1, 2 … 9), `+` making the first criterion weigh more.
+    fn nudge_comparison(&mut self, up: bool) {
+        let Some(p) = self.selected_record() else {
+            return;
+        };
+        let m = &self.ws.model;
+        let ids: Vec<String> = m.criteria.iter().map(|c| c.id.clone()).collect();
+        let Some((a, b)) = panes::scenarios::pair(ids.len(), p) else {
+            return;
+        };
+        let found = panes::scenarios::comparison(m, &ids[a], &ids[b]);
+        let current = found.map(|(_, r)| r).unwrap_or(1.0);
+        let Some(new) = saaty_step(current, up) else {
+            let end = if up { "9 (extreme)" } else { "1/9" };
+            self.say(
+                Level::Info,
+                format!("{} vs {} is already at {end}", ids[a], ids[b]),
+            );
+            return;
+        };
+        let shown = format!(
+            "{} vs {}: {} → {}",
+            ids[a],
+            ids[b],
+            saaty(current),
+            saaty(new)
+        );
+        let ok = match found {
+            Some((k, _)) => {
+                let stored = &m.comparisons[k];
+                let value = if stored.a == ids[a] { new } else { 1.0 / new };
+                let r = self.ws.set(
+                    Target::Record(RecordKind::Comparison, k),
+                    &["ratio".to_string()],
+                    &ratio_text(value),
+                );
+                self.edit(r)
+            }
+            None => {
+                let mut t = self.ws.new_record(RecordKind::Comparison);
+                t.insert("a", toml_edit::value(ids[a].clone()));
+                t.insert("b", toml_edit::value(ids[b].clone()));
+                let value = match ratio_text(new).parse::<i64>() {
+                    Ok(i) => toml_edit::value(i),
+                    Err(_) => toml_edit::value(new),
+                };
+                t.insert("ratio", value);
+                let r = self.ws.add_record(RecordKind::Comparison, t);
+                self.edit(r)
+            }
+        };
+        if ok {
+            self.say(Level::Info, format!("{shown} — u undoes"));
         }
     }
 
@@ -766,6 +1152,106 @@ impl App {
         if !dirty.is_empty() && !matches!(self.mode, Mode::Conflict(_)) {
             self.mode = Mode::Conflict(dirty);
         }
+        self.refresh();
+    }
+}
+
+/// How far one `+` moves a score: 1 on small integer scales, a tenth of
+/// the range (rounded to 1, 2 or 5 × 10ᵏ) on wide ones.
+pub fn score_step(min: f64, max: f64) -> f64 {
+    let range = max - min;
+    if (2.0..=10.0).contains(&range) {
+        1.0
+    } else {
+        nice_step(range / 10.0)
+    }
+}
+
+/// The nearest 1, 2 or 5 × 10ᵏ at or below `x` (x > 0).
+pub fn nice_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let m = x / p;
+    let f = if m >= 5.0 {
+        5.0
+    } else if m >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    f * p
+}
+
+fn round_to(x: f64, unit: f64) -> f64 {
+    (x / unit).round() * unit
+}
+
+/// A number as it is written into a file: `4`, `0.35`.
+pub fn number(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{:.0}", x.round())
+    } else {
+        let s = format!("{x:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Saaty's scale, from 1/9 to 9.
+pub const SAATY: [f64; 17] = [
+    1.0 / 9.0,
+    1.0 / 8.0,
+    1.0 / 7.0,
+    1.0 / 6.0,
+    1.0 / 5.0,
+    1.0 / 4.0,
+    1.0 / 3.0,
+    1.0 / 2.0,
+    1.0,
+    2.0,
+    3.0,
+    4.0,
+    5.0,
+    6.0,
+    7.0,
+    8.0,
+    9.0,
+];
+
+/// The next value on Saaty's scale above (or below) `x`.
+pub fn saaty_step(x: f64, up: bool) -> Option<f64> {
+    let eps = 1e-3;
+    if up {
+        SAATY.iter().copied().find(|&s| s > x * (1.0 + eps))
+    } else {
+        SAATY.iter().rev().copied().find(|&s| s < x * (1.0 - eps))
+    }
+}
+
+/// A ratio as Saaty writes it: `3`, `1/3`, or the number when it is off
+/// the scale.
+pub fn saaty(x: f64) -> String {
+    if !(x.is_finite() && x > 0.0) {
+        return "?".into();
+    }
+    let near = |a: f64, b: f64| (a - b).abs() <= 0.01 * b;
+    if x >= 1.0 && near(x, x.round()) {
+        format!("{:.0}", x.round())
+    } else if x < 1.0 && near(1.0 / x, (1.0 / x).round()) {
+        format!("1/{:.0}", (1.0 / x).round())
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A stored ratio: whole numbers as they are, fractions to four places,
+/// rounded up so that 1/9 stays within the allowed 1/9–9.
+fn ratio_text(x: f64) -> String {
+    if x >= 1.0 {
+        number(x)
+    } else {
+        number((x * 10_000.0).ceil() / 10_000.0)
     }
 }
 
@@ -780,5 +1266,38 @@ fn cycle(current: Option<&'static str>, options: &'static [&'static str]) -> Opt
                 .unwrap_or(0);
             options.get(i).copied()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_suit_the_scale() {
+        assert_eq!(score_step(1.0, 5.0), 1.0);
+        assert_eq!(score_step(0.0, 100.0), 10.0);
+        assert_eq!(score_step(0.0, 1.0), 0.1);
+        assert_eq!(nice_step(0.05), 0.05);
+        assert_eq!(nice_step(0.07), 0.05);
+        assert_eq!(nice_step(3.0), 2.0);
+        assert_eq!(nice_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn saaty_scale_moves_and_stops_at_the_ends() {
+        assert_eq!(saaty_step(1.0, true), Some(2.0));
+        assert_eq!(saaty_step(1.0, false), Some(0.5));
+        assert_eq!(saaty_step(2.5, true), Some(3.0));
+        assert_eq!(saaty_step(2.5, false), Some(2.0));
+        assert_eq!(saaty_step(9.0, true), None);
+        assert_eq!(saaty_step(0.1112, false), None, "1/9 as stored");
+        assert_eq!(saaty(0.3334), "1/3");
+        assert_eq!(saaty(3.0), "3");
+        assert_eq!(saaty(2.5), "2.50");
+        assert_eq!(ratio_text(1.0 / 9.0), "0.1112");
+        assert!(ratio_text(1.0 / 9.0).parse::<f64>().unwrap_or(0.0) >= 1.0 / 9.0);
+        assert_eq!(number(0.35000000001), "0.35");
+        assert_eq!(number(4.0), "4");
     }
 }

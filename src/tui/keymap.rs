@@ -15,6 +15,8 @@ pub enum Scope {
     Edit,
     Risks,
     Market,
+    /// The Scenarios pane (matrix, charts, revenue, weights, AHP).
+    Scenarios,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,6 +51,14 @@ pub enum Action {
     Status,
     NextKind,
     PrevKind,
+    NextView,
+    PrevView,
+    Raise,
+    Lower,
+    NextCriterion,
+    PrevCriterion,
+    WeightSource,
+    ScoringMethod,
 }
 
 /// A binding: the action, its config name, what it does, where.
@@ -314,6 +324,70 @@ pub const BINDINGS: &[Binding] = &[
         None,
         &["["],
     ),
+    b(
+        Action::NextView,
+        "next-view",
+        "next view (matrix … AHP)",
+        Scope::Scenarios,
+        Some("view"),
+        &["v"],
+    ),
+    b(
+        Action::PrevView,
+        "prev-view",
+        "previous view",
+        Scope::Scenarios,
+        None,
+        &["V"],
+    ),
+    b(
+        Action::Raise,
+        "raise",
+        "raise score/weight/ratio",
+        Scope::Scenarios,
+        Some("more"),
+        &["+", "="],
+    ),
+    b(
+        Action::Lower,
+        "lower",
+        "lower score/weight/ratio",
+        Scope::Scenarios,
+        Some("less"),
+        &["-"],
+    ),
+    b(
+        Action::NextCriterion,
+        "next-criterion",
+        "next criterion column",
+        Scope::Scenarios,
+        None,
+        &["right", "l"],
+    ),
+    b(
+        Action::PrevCriterion,
+        "prev-criterion",
+        "previous criterion column",
+        Scope::Scenarios,
+        None,
+        &["left", "h"],
+    ),
+    b(
+        Action::WeightSource,
+        "weight-source",
+        "weights: direct / AHP",
+        Scope::Scenarios,
+        None,
+        &["w"],
+    ),
+    b(
+        Action::ScoringMethod,
+        "scoring-method",
+        "method: weighted sum / TOPSIS",
+        Scope::Scenarios,
+        None,
+        &["m"],
+    ),
 ];
 
 /// A key as written in config files: `q`, `ctrl-s`, `f5`, `enter`, `G`.
@@ -367,6 +441,8 @@ pub fn show_key(s: &str) -> String {
         "f5" => "F5".into(),
         "pageup" => "PgUp".into(),
         "pagedown" => "PgDn".into(),
+        "left" => "←".into(),
+        "right" => "→".into(),
         "home" => "Home".into(),
         "end" => "End".into(),
         s => s
@@ -481,11 +557,21 @@ mod tests {
     #[test]
     fn defaults_resolve_and_do_not_clash_within_a_scope_set() {
         let km = Keymap::default();
-        let scopes = [Scope::Global, Scope::List, Scope::Edit, Scope::Risks];
-        for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
-            for k in b.defaults {
-                let key = parse_key(k).expect("parses");
-                assert_eq!(km.action(&key, &scopes), Some(b.action), "{k}");
+        for scopes in [
+            [Scope::Global, Scope::List, Scope::Edit, Scope::Risks],
+            [Scope::Global, Scope::List, Scope::Edit, Scope::Market],
+            [
+                Scope::Global,
+                Scope::List,
+                Scope::Scenarios,
+                Scope::Scenarios,
+            ],
+        ] {
+            for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
+                for k in b.defaults {
+                    let key = parse_key(k).expect("parses");
+                    assert_eq!(km.action(&key, &scopes), Some(b.action), "{k}");
+                }
             }
         }
     }

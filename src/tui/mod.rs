@@ -1,5 +1,5 @@
-//! The terminal workbench: one event channel fed by an input thread and a
-//! file watcher; the screen is redrawn only when an event arrives, so an
+//! The terminal workbench: one event channel fed by an input thread, a
+//! file watcher and the background stability run; the screen is redrawn only when an event arrives, so an
 //! idle workbench uses no CPU.
 
 pub mod app;
@@ -7,6 +7,7 @@ pub mod config;
 pub mod form;
 pub mod keymap;
 pub mod panes;
+pub mod stability;
 pub mod theme;
 pub mod ui;
 
@@ -29,6 +30,8 @@ enum Event {
     Files,
     /// The input thread ended (terminal gone).
     InputClosed,
+    /// Progress or the result of the ranking-stability run (throttled).
+    Stability(stability::Update),
 }
 
 /// How soon after an edit the recovery journal is written.
@@ -70,6 +73,11 @@ pub fn run(dir: &Path) -> Result<(), String> {
             }
         })
         .map_err(|e| format!("cannot start the input thread: {e}"))?;
+    let stability_tx = tx.clone();
+    app.stability.set_sink(std::sync::Arc::new(move |u| {
+        let _ = stability_tx.send(Event::Stability(u));
+    }));
+    app.refresh();
     let watcher = watch(dir, tx.clone());
     if let Err(e) = &watcher {
         app.say(
@@ -114,6 +122,7 @@ fn event_loop(
             Ok(Event::Term(TermEvent::Key(key))) => app.handle_key(key),
             Ok(Event::Term(_)) => {} // resize and the rest: just redraw
             Ok(Event::Files) => app.files_changed(),
+            Ok(Event::Stability(u)) => app.stability_update(u),
             Ok(Event::InputClosed) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                 let _ = app.ws.write_journal();
                 return Err(

@@ -30,6 +30,29 @@ pub fn window_table<'a>(
     selected: usize,
     offset: &std::cell::Cell<usize>,
     theme: &Theme,
+    row: impl FnMut(usize) -> Vec<Cell<'a>>,
+) -> usize {
+    let header = header
+        .into_iter()
+        .map(|h| Cell::from(Span::styled(h, theme.header)))
+        .collect();
+    window_table_with(
+        frame, area, title, header, widths, total, selected, offset, theme, row,
+    )
+}
+
+/// [`window_table`] with header cells styled by the caller.
+#[allow(clippy::too_many_arguments)]
+pub fn window_table_with<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    header: Vec<Cell<'a>>,
+    widths: Vec<Constraint>,
+    total: usize,
+    selected: usize,
+    offset: &std::cell::Cell<usize>,
+    theme: &Theme,
     mut row: impl FnMut(usize) -> Vec<Cell<'a>>,
 ) -> usize {
     let block = ui::block(title, theme);
@@ -45,11 +68,7 @@ pub fn window_table<'a>(
     let rows: Vec<Row> = (first..(first + visible).min(total))
         .map(|i| Row::new(row(i)))
         .collect();
-    let header = Row::new(
-        header
-            .into_iter()
-            .map(|h| Cell::from(Span::styled(h, theme.header))),
-    );
+    let header = Row::new(header);
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)

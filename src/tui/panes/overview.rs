@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::needs::uncovered;
 use super::risks::{level, overdue};
@@ -12,11 +12,13 @@ use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
-/// A stage of the flow: name, whether it needs attention, headline.
+/// A stage of the flow: name, whether it needs attention, headline and
+/// further detail lines (dropped first when the screen is short).
 pub struct Stage {
     pub name: &'static str,
     pub state: StageState,
     pub headline: String,
+    pub details: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +28,58 @@ pub enum StageState {
     Empty,
 }
 
+/// Largest `summary.toml` read; lodestar writes a few hundred bytes.
+const MAX_SUMMARY_BYTES: u64 = 64 * 1024;
+
+/// The latest training run with a readable `summary.toml`: its folder name
+/// and validation AUC, read leniently (the run format may grow).
+pub struct LatestRun {
+    pub id: String,
+    pub status: Option<String>,
+    pub val_auc: Option<f64>,
+}
+
+pub fn latest_run(root: &std::path::Path) -> Option<LatestRun> {
+    let dir = root.join("runs");
+    let mut ids: Vec<String> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    // Run folders start with their start time: the last is the newest.
+    ids.sort();
+    ids.into_iter().rev().find_map(|id| {
+        let path = dir.join(&id).join("summary.toml");
+        if std::fs::metadata(&path).map_or(true, |m| m.len() > MAX_SUMMARY_BYTES) {
+            return None;
+        }
+        let doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).ok()?.parse().ok()?;
+        let number = |k: &str| {
+            doc.get(k)
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .filter(|x| x.is_finite())
+        };
+        Some(LatestRun {
+            val_auc: number("val-auc").or_else(|| number("val_auc")),
+            status: doc
+                .get("status")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            id,
+        })
+    })
+}
+
 pub fn stages(app: &App) -> Vec<Stage> {
     let m = &app.ws.model;
     let must = m.needs.iter().filter(|n| n.priority == "must").count();
     let open: Vec<_> = m.needs.iter().filter(|n| uncovered(app, n)).collect();
-    let open_must = open.iter().filter(|n| n.priority == "must").count();
+    let open_must: Vec<&str> = open
+        .iter()
+        .filter(|n| n.priority == "must")
+        .map(|n| n.id.as_str())
+        .collect();
     let shortlisted = m
         .scenarios
         .iter()
@@ -46,7 +95,7 @@ pub fn stages(app: &App) -> Vec<Stage> {
         .filter(|r| r.status != "closed" && level(m, r.score()).0 >= top_levels)
         .count();
     let late = m.risks.iter().filter(|r| overdue(app, r)).count();
-    let runs = super::training::runs(app).len();
+    let run = latest_run(&app.ws.root);
     let state = |empty: bool, attention: bool| {
         if empty {
             StageState::Empty
@@ -56,15 +105,85 @@ pub fn stages(app: &App) -> Vec<Stage> {
             StageState::Ready
         }
     };
+    // The top scenario, its confidence and its money.
+    let analysis = app.analysis.as_ref();
+    let top = analysis.ok().map(|a| (a, a.ranking.winner()));
+    let p_first = top.and_then(|(a, w)| {
+        app.stability
+            .latest(&a.matrix.scenarios)
+            .and_then(|(s, fresh)| s.p_first.get(w).map(|p| (*p, fresh)))
+    });
+    let top_line = match (top, analysis) {
+        (Some((a, w)), _) => {
+            let name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?");
+            let score = a.ranking.scores.get(w).copied().unwrap_or(0.0);
+            let confidence = match (p_first, app.stability.running) {
+                (Some((p, true)), _) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (_, Some(pr)) => format!("P(rank 1) computing {:.0}%", pr.fraction() * 100.0),
+                (Some((p, false)), None) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (None, None) => "P(rank 1) —".into(),
+            };
+            format!("top: {name} · score {score:.1} · {confidence}")
+        }
+        (None, Err(e)) => format!("cannot score: {e}"),
+        (None, Ok(_)) => String::new(),
+    };
+    let close_call = p_first.is_some_and(|(p, _)| p < 0.5);
+    let money = top.and_then(|(a, w)| match a.revenue.get(w) {
+        Some(Some(Ok(p))) => Some(p),
+        _ => None,
+    });
+    let currency = &m.settings.currency;
+    let money_line = match (top, money) {
+        (Some((a, w)), Some(p)) => format!(
+            "{}: NPV {} {currency} · payback {} · IRR {}",
+            a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
+            super::compact(p.npv),
+            p.payback_month
+                .map(|m| format!("month {m}"))
+                .unwrap_or_else(|| "beyond the horizon".into()),
+            p.irr_annual
+                .map(|r| format!("{:.0}%/yr", r * 100.0))
+                .unwrap_or_else(|| "none".into()),
+        ),
+        (Some(_), None) => "the top scenario has no revenue model".into(),
+        _ => String::new(),
+    };
+    let prototype = match &m.training.scenario {
+        Some(s) => format!("prototype validates {s}"),
+        None => "no training configured".into(),
+    };
+    let (model_headline, model_details) = match &run {
+        None => (format!("no run yet · {prototype}"), vec![]),
+        Some(r) => (
+            format!(
+                "validation AUC {} · latest run {}{}",
+                r.val_auc
+                    .map(|a| format!("{a:.3}"))
+                    .unwrap_or_else(|| "—".into()),
+                r.id,
+                r.status
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default(),
+            ),
+            vec![prototype],
+        ),
+    };
     vec![
         Stage {
             name: "Needs & goals",
-            state: state(m.needs.is_empty(), open_must > 0),
+            state: state(m.needs.is_empty(), !open_must.is_empty()),
             headline: format!(
-                "{} needs, {must} must-have · {} not addressed by any scenario ({open_must} must-have)",
+                "{} needs, {must} must-have · {} not addressed by any scenario",
                 m.needs.len(),
                 open.len()
             ),
+            details: vec![if open_must.is_empty() {
+                "uncovered must-have needs: none".into()
+            } else {
+                format!("uncovered must-have needs: {}", open_must.join(", "))
+            }],
         },
         Stage {
             name: "Market",
@@ -77,29 +196,36 @@ pub fn stages(app: &App) -> Vec<Stage> {
                 m.evidence.len(),
                 m.series.len()
             ),
+            details: vec![],
         },
         Stage {
             name: "Scenarios",
-            state: state(m.scenarios.is_empty(), false),
+            state: state(m.scenarios.is_empty(), analysis.is_err() || close_call),
             headline: format!(
                 "{} candidates scored on {} criteria · {shortlisted} shortlisted or selected",
                 m.scenarios.len(),
                 m.criteria.len()
             ),
-        },
-        Stage {
-            name: "Model",
-            state: state(m.training.data_file.is_empty(), runs == 0),
-            headline: match (&m.training.scenario, runs) {
-                (Some(s), 0) => format!("prototype for {s} configured · no run yet"),
-                (Some(s), n) => format!("prototype for {s} · {n} run(s)"),
-                (None, _) => "no training configured".into(),
+            details: if close_call {
+                vec![
+                    top_line,
+                    "close call: the winner ranks first in under half the samples".into(),
+                ]
+            } else {
+                vec![top_line]
             },
         },
         Stage {
+            name: "Model",
+            state: state(m.training.data_file.is_empty(), run.is_none()),
+            headline: model_headline,
+            details: model_details,
+        },
+        Stage {
             name: "Deploy & monetise",
-            state: state(revenue == 0, false),
+            state: state(revenue == 0, money.is_some_and(|p| p.npv < 0.0)),
             headline: format!("{revenue} scenarios with a revenue model"),
+            details: vec![money_line],
         },
         Stage {
             name: "Monitor",
@@ -108,14 +234,30 @@ pub fn stages(app: &App) -> Vec<Stage> {
                 "{} risks · {serious} high or critical still open · {late} reviews overdue",
                 m.risks.len()
             ),
+            details: vec![],
         },
     ]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let mut lines = Vec::new();
     let (errors, warnings) = app.problem_counts();
-    let stages = stages(app);
+    let mut stages = stages(app);
+    for s in &mut stages {
+        s.details.retain(|d| !d.is_empty());
+    }
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2) as usize;
+    // Headers, headlines, the feedback line and the check line always show;
+    // detail lines only while they fit.
+    let fixed = stages.len() * 2 + 2;
+    let mut room = inner_h.saturating_sub(fixed);
+    let blank = room > stages.iter().map(|s| s.details.len()).sum::<usize>();
+    for s in &mut stages {
+        let keep = s.details.len().min(room);
+        s.details.truncate(keep);
+        room -= keep;
+    }
+    let mut lines = Vec::new();
     for (i, s) in stages.iter().enumerate() {
         let (glyph, style) = match s.state {
             StageState::Ready => ("✓", theme.ok),
@@ -126,19 +268,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Span::styled(format!(" {glyph} "), style),
             Span::styled(format!("{}. {}", i + 1, s.name), theme.header),
         ]));
-        lines.push(Line::from(Span::styled(
-            format!("     {}", s.headline),
-            theme.base,
-        )));
-        if i + 1 < stages.len() {
-            lines.push(Line::from(Span::styled("     │", theme.dim)));
+        let bar = if i + 1 < stages.len() {
+            " │   "
+        } else {
+            "     "
+        };
+        for (k, text) in std::iter::once(&s.headline).chain(&s.details).enumerate() {
+            lines.push(Line::from(vec![
+                Span::styled(bar, theme.dim),
+                Span::styled(
+                    ui::truncate(text, width.saturating_sub(5)),
+                    if k == 0 { theme.base } else { theme.dim },
+                ),
+            ]));
         }
     }
     lines.push(Line::from(Span::styled(
-        "     └─▶ monitor & adjust feeds back into needs and scores",
+        " └─▶ monitor & adjust feeds back into needs and scores",
         theme.dim,
     )));
-    lines.push(Line::default());
+    if blank {
+        lines.push(Line::default());
+    }
     let check = if errors + warnings == 0 {
         Span::styled(" ✓ check: no problems", theme.ok)
     } else {
@@ -153,10 +304,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     };
     lines.push(Line::from(check));
     let title = format!("{} — from needs to money", app.ws.name());
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(ui::block(title, theme)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(ui::block(title, theme)), area);
 }
