@@ -375,3 +375,31 @@ fn moving_the_selection_sends_few_bytes() {
     t.send("q");
     assert!(t.wait_exit());
 }
+
+/// In the Scenarios pane `+` raises a score, the ranking changes on screen,
+/// and `u` puts it back.
+#[test]
+fn scenario_score_plus_changes_rank_and_undo_restores_it() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let before = std::fs::read_to_string(dir.join("scenarios.toml")).expect("read");
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Needs & goals");
+    t.send("4");
+    t.wait_for("why this score");
+    t.wait_for("1  Next-best-offer engine");
+    t.send("j");
+    t.send("+");
+    t.wait_for("value: 3 → 4 · rank 2 → 1");
+    t.wait_for("1  Product content generator");
+    t.send("u");
+    t.wait_for("undid: set scores.value = 4");
+    t.wait_for("1  Next-best-offer engine");
+    t.send("\x13");
+    t.wait_for("saved scenarios.toml");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("scenarios.toml")).expect("read"),
+        before
+    );
+    t.send("q");
+    assert!(t.wait_exit());
+}
