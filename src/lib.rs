@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod market;
+pub mod rng;
 pub mod train;
 pub mod tui;
 pub mod workspace;

@@ -9,7 +9,7 @@
 pub mod ahp;
 pub mod coverage;
 pub mod revenue;
-pub mod rng;
+pub use crate::rng;
 pub mod scoring;
 pub mod stability;
 

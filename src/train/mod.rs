@@ -18,7 +18,7 @@ pub mod metrics;
 pub mod net;
 pub mod ops;
 pub mod predict;
-pub mod rng;
+pub use crate::rng;
 pub mod runs;
 pub mod trainer;
 

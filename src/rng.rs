@@ -1,6 +1,8 @@
-//! A small seeded random number generator and the samplers the ranking
-//! stability needs. Our own, so that a seed gives the same numbers on every
-//! platform and every version of the dependencies.
+//! The one seeded random number generator of lodestar (xoshiro256++ seeded by
+//! SplitMix64) and the samplers built on it. Our own, so a seed gives the same
+//! numbers on every platform and dependency version: ranking stability draws
+//! its Dirichlet weights from it, and training its initial weights, shuffles
+//! and dropout masks (candle's CPU generator cannot be seeded).
 
 /// SplitMix64: turns any seed into well-mixed 64-bit values. Used to seed
 /// [`Rng`] and to derive one stream per chunk of samples.
@@ -53,6 +55,25 @@ impl Rng {
     }
 
     /// Uniform in (0, 1): never exactly 0, so logarithms stay finite.
+    /// Uniform in [0, 1).
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        // Lemire's multiply-shift; the tiny bias is irrelevant for shuffling.
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
+    }
+
+    /// Fisher–Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+
     pub fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
@@ -119,6 +140,20 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_seed_same_sequence_and_ranges() {
+        let mut a = Rng::new(7);
+        let mut b = Rng::new(7);
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        assert_ne!(Rng::new(7).next_u64(), Rng::new(8).next_u64());
+        let mut r = Rng::new(1);
+        let mean: f64 = (0..10_000).map(|_| r.next_f64()).sum::<f64>() / 10_000.0;
+        assert!((mean - 0.5).abs() < 0.02);
+        assert!((0..1000).all(|_| r.below(3) < 3));
+    }
 
     #[test]
     fn same_seed_same_stream() {
