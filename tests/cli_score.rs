@@ -217,6 +217,7 @@ fn report_writes_markdown() {
         "## Ranking",
         "P(rank 1)",
         "## Revenue",
+        "## Market",
         "## Needs coverage",
         "## Risks",
         "impact ↓ / likelihood →",

@@ -65,6 +65,14 @@ pub fn render(ws: &Workspace) -> String {
             let _ = writeln!(out, "## Ranking\n\nThe scenarios cannot be scored: {e}.\n");
         }
     }
+    let market = crate::market::analyse(&ws.root, m, &crate::market::Options::default());
+    out.push_str(&crate::market::markdown_section(
+        &market,
+        &m.settings.currency,
+    ));
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
     needs(&mut out, m);
     risks(&mut out, m);
     training(&mut out, run.as_ref());
