@@ -418,7 +418,7 @@ pub const BINDINGS: &[Binding] = &[
         "train-more",
         "raise the selected setting",
         Scope::Training,
-        Some("more"),
+        None,
         &["+", "="],
     ),
     b(
@@ -426,7 +426,7 @@ pub const BINDINGS: &[Binding] = &[
         "train-less",
         "lower the selected setting",
         Scope::Training,
-        Some("less"),
+        None,
         &["-"],
     ),
     b(

@@ -238,9 +238,16 @@ fn draw_run(
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let t = |s: String| ui::truncate(&s, w);
+    // The scenario's name and id when they fit, else the name alone.
+    let mut serves = scenario(app);
+    if serves.chars().count() + 7 > w
+        && let Some(cut) = serves.find(" (")
+    {
+        serves.truncate(cut);
+    }
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled("serves ", theme.dim),
-        Span::styled(t(scenario(app)), theme.base),
+        Span::styled(ui::truncate(&serves, w.saturating_sub(7)), theme.base),
     ])];
     let started = live.and_then(|l| l.started.as_deref());
     match (started, live.and_then(|l| l.end.as_ref())) {
@@ -268,15 +275,20 @@ fn draw_run(
                 if n == 0 {
                     "—".to_string()
                 } else {
-                    format!("{}/{} {}", b.positive, n, pct(b.positive, n))
+                    if w < 44 {
+                        pct(b.positive, n)
+                    } else {
+                        format!("{}/{} {}", b.positive, n, pct(b.positive, n))
+                    }
                 }
             };
             lines.push(Line::from(vec![
                 Span::styled("balance ", theme.dim),
                 Span::styled(
                     t(format!(
-                        "{}: train {} · valid {}",
+                        "{}{} train {} · valid {}",
                         s.positive,
+                        if w < 44 { "" } else { ":" },
                         share(&s.balance_train),
                         share(&s.balance_valid)
                     )),
@@ -313,10 +325,11 @@ fn draw_run(
     lines.push(Line::from(vec![
         Span::styled("valid ", theme.dim),
         Span::styled(
-            t(format!(
-                "last {:.0}% of rows, before shuffling",
-                split * 100.0
-            )),
+            t(if w < 41 {
+                format!("last {:.0}%, before shuffling", split * 100.0)
+            } else {
+                format!("last {:.0}% of rows, before shuffling", split * 100.0)
+            }),
             theme.base,
         ),
     ]));
@@ -500,18 +513,18 @@ fn epoch_table(frame: &mut Frame, area: Rect, points: &[Point], theme: &Theme) {
         })
         .collect();
     let header = Row::new(
-        ["ep", "loss", "v.loss", "v.AUC", "v.acc"]
+        ["ep", "loss", "vloss", "vAUC", "vacc"]
             .into_iter()
             .map(|h| Cell::from(Span::styled(h, theme.header))),
     );
     let table = Table::new(
         rows,
         [
+            Constraint::Length(4),
             Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(5),
         ],
     )
     .header(header)
@@ -556,8 +569,14 @@ fn draw_history(
         } else {
             theme.base
         };
+        // Narrow: the id without its date (`HHMMSS-seed`).
+        let id = if w < 40 {
+            r.id.split_once('-').map(|x| x.1).unwrap_or(&r.id)
+        } else {
+            &r.id
+        };
         lines.push(plain(
-            ui::truncate(&format!("{mark}{} {what}", r.id), w),
+            ui::truncate(&format!("{mark}{id} {what}"), w),
             style,
         ));
     }
