@@ -337,7 +337,7 @@ fn draw_run(
     frame.render_widget(Paragraph::new(lines), inner);
     // Two gauges under the text: this epoch and the whole run.
     let gy = inner.y + text_h;
-    if gy + 1 >= inner.y + inner.height + 1 {
+    if gy >= inner.y + inner.height {
         return;
     }
     let (epoch_ratio, epoch_label, run_ratio, run_label) = gauges(live);
@@ -447,7 +447,8 @@ fn chart(frame: &mut Frame, area: Rect, title: &str, points: &[Point], loss: boo
         (a.min(y), b.max(y))
     });
     if !loss {
-        hi = hi.max(1.0).min(1.0);
+        // AUC tops out at 1: keep the ceiling fixed so progress reads true.
+        hi = 1.0;
     }
     if hi - lo < 1e-6 {
         lo -= 0.05;
@@ -575,10 +576,7 @@ fn draw_history(
         } else {
             &r.id
         };
-        lines.push(plain(
-            ui::truncate(&format!("{mark}{id} {what}"), w),
-            style,
-        ));
+        lines.push(plain(ui::truncate(&format!("{mark}{id} {what}"), w), style));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
