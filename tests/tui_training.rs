@@ -171,3 +171,34 @@ fn plus_and_minus_edit_the_main_settings_and_undo() {
     assert_eq!((t.epochs, t.batch_size, t.device.as_str()), (10, 32, "cpu"));
     assert!((t.learning_rate - 0.001).abs() < 1e-12);
 }
+
+#[test]
+fn history_picks_a_run_and_compares_it_with_the_latest() {
+    let (_tmp, dir) = tiny_workspace(200, 2);
+    let ws = Workspace::open(&dir).expect("open");
+    let overrides = Overrides {
+        threads: Some(1),
+        ..Overrides::default()
+    };
+    let cfg = TrainConfig::resolve(&ws.model.training, &overrides).expect("config");
+    let a = train::train_blocking(&dir, cfg.clone()).expect("first run");
+    let mut cfg = cfg;
+    cfg.epochs = 3;
+    let b = train::train_blocking(&dir, cfg).expect("second run");
+    assert_ne!(a.run_id, b.run_id);
+    let mut app = app(&dir);
+    app.perform(Action::Training);
+    let list = screen(&mut app, 80, 24);
+    assert!(list.contains("Runs (2)"), "{list}");
+    // `c` on the latest picks the one before it and compares.
+    key(&mut app, 'c');
+    assert!(app.compare_runs && app.run_cursor == 1);
+    let shot = screen(&mut app, 80, 24);
+    assert!(shot.contains("Compare"), "{shot}");
+    assert!(shot.contains("latest"), "{shot}");
+    assert!(shot.contains("best ep"), "{shot}");
+    key(&mut app, 'c');
+    assert!(!app.compare_runs);
+    key(&mut app, '[');
+    assert_eq!(app.run_cursor, 0);
+}

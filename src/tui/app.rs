@@ -1466,6 +1466,16 @@ mod tests {
     }
 
     #[test]
+    fn learning_rate_steps_along_1_2_5() {
+        assert!((step125(0.001, true) - 0.002).abs() < 1e-15);
+        assert!((step125(0.002, true) - 0.005).abs() < 1e-15);
+        assert!((step125(0.005, true) - 0.01).abs() < 1e-15);
+        assert!((step125(0.01, false) - 0.005).abs() < 1e-15);
+        assert!((step125(0.001, false) - 0.0005).abs() < 1e-15);
+        assert!((step125(0.003, false) - 0.002).abs() < 1e-15);
+    }
+
+    #[test]
     fn saaty_scale_moves_and_stops_at_the_ends() {
         assert_eq!(saaty_step(1.0, true), Some(2.0));
         assert_eq!(saaty_step(1.0, false), Some(0.5));

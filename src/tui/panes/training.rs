@@ -308,7 +308,12 @@ fn draw_run(
                     lines.push(Line::from(vec![
                         Span::styled("last run ", theme.dim),
                         Span::styled(
-                            t(format!("{} · {} threads{fallback}", r.device, r.threads)),
+                            t(format!(
+                                "{} · {} thread{}{fallback}",
+                                r.device,
+                                r.threads,
+                                if r.threads == 1 { "" } else { "s" }
+                            )),
                             theme.base,
                         ),
                     ]));
@@ -582,22 +587,22 @@ fn draw_history(
 }
 
 fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme: &Theme) {
-    let block = ui::block("Compare · c back", theme);
+    let block = ui::block("Compare: picked vs latest · c back", theme);
     let get = |r: &RunListing, f: &dyn Fn(&train::RunSummary) -> String| {
         r.summary.as_ref().map(f).unwrap_or_else(|_| "—".into())
     };
     type Field = (&'static str, fn(&train::RunSummary) -> String);
     let fields: [Field; 7] = [
-        ("status", |s| s.status.clone()),
-        ("epochs", |s| s.epochs.to_string()),
-        ("best ep", |s| {
-            s.best_epoch
-                .map(|b| b.to_string())
-                .unwrap_or_else(|| "—".into())
-        }),
         ("val AUC", |s| opt3(s.val_auc)),
         ("val loss", |s| opt3(s.val_loss)),
+        ("best ep", |s| {
+            s.best_epoch
+                .map(|b| format!("{b} of {}", s.epochs))
+                .unwrap_or_else(|| "—".into())
+        }),
+        ("status", |s| s.status.clone()),
         ("val acc", |s| opt3(s.val_accuracy)),
+        ("rows", |s| format!("{}+{}", s.rows_train, s.rows_valid)),
         ("device", |s| s.device.clone()),
     ];
     // Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
@@ -605,10 +610,7 @@ fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme:
     let header = Row::new(vec![
         Cell::from(Span::styled("", theme.header)),
         Cell::from(Span::styled(short(&a.id), theme.header)),
-        Cell::from(Span::styled(
-            format!("{} latest", short(&b.id)),
-            theme.header,
-        )),
+        Cell::from(Span::styled(short(&b.id), theme.header)),
     ]);
     let rows: Vec<Row> = fields
         .iter()
