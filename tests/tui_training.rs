@@ -79,6 +79,35 @@ fn finished_run_snapshot() {
     let stop = AtomicBool::new(false);
     let summary = train::run(&job, &stop, &mut |e| events.push(steady(e))).expect("train");
     events.push(Event::Finished(Box::new(summary.clone())));
+    // Mid-run: up to the first batch after epoch 2 (no end event yet).
+    let cut = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Event::Epoch(_)))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .expect("two epochs");
+    let mut mid: Vec<Event> = events[..cut].to_vec();
+    if let Some(Event::Batch(p)) = events.iter().find(|e| matches!(e, Event::Batch(_))) {
+        let mut p = p.clone();
+        p.epoch = 3;
+        p.samples_per_sec = 12_345.0;
+        p.eta = Duration::from_secs(75);
+        mid.push(Event::Batch(p));
+    }
+    let mut running = self::app(&dir);
+    running.perform(Action::Training);
+    running.train.live = Some(Default::default());
+    running.training_events(mid);
+    let time_of = |id: &str| id.split_once('-').map(|x| x.1.to_string());
+    let mut live_shot = screen(&mut running, 80, 24)
+        .replace(&summary.run_id, &"X".repeat(summary.run_id.len()));
+    if let Some(t) = time_of(&summary.run_id) {
+        live_shot = live_shot.replace(&t, &"X".repeat(t.len()));
+    }
+    assert!(live_shot.contains("▶ training"), "{live_shot}");
+    assert!(live_shot.contains("ETA 1:15"), "{live_shot}");
+    insta::assert_snapshot!("training_running_80x24", live_shot);
     // Feed the recorded run into the pane as the event loop would.
     app.perform(Action::Training);
     app.train.live = Some(Default::default());
