@@ -100,8 +100,8 @@ fn finished_run_snapshot() {
     running.train.live = Some(Default::default());
     running.training_events(mid);
     let time_of = |id: &str| id.split_once('-').map(|x| x.1.to_string());
-    let mut live_shot = screen(&mut running, 80, 24)
-        .replace(&summary.run_id, &"X".repeat(summary.run_id.len()));
+    let mut live_shot =
+        screen(&mut running, 80, 24).replace(&summary.run_id, &"X".repeat(summary.run_id.len()));
     if let Some(t) = time_of(&summary.run_id) {
         live_shot = live_shot.replace(&t, &"X".repeat(t.len()));
     }
