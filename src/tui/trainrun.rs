@@ -178,7 +178,8 @@ impl TrainRuns {
 /// Read the trainer's events and pass them on in batches, at most one
 /// batch per [`FORWARD_INTERVAL`], so progress never floods the loop.
 fn forward(events: Receiver<Event>, sink: Sink) {
-    let mut last = Instant::now() - FORWARD_INTERVAL;
+    let now = Instant::now();
+    let mut last = now.checked_sub(FORWARD_INTERVAL).unwrap_or(now);
     loop {
         let Ok(first) = events.recv() else {
             return;
