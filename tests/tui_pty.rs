@@ -364,7 +364,7 @@ fn moving_the_selection_sends_few_bytes() {
     );
     // A table without a detail that changes: only the two rows are redrawn.
     t.send("5");
-    t.wait_for("validates scenario");
+    t.wait_for("Config (± edits)");
     std::thread::sleep(Duration::from_millis(300));
     let _ = t.take_bytes();
     t.send("j");

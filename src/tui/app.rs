@@ -11,6 +11,7 @@ use super::keymap::{Action, Keymap, Scope};
 use super::panes;
 use super::stability::{StabilityRuns, Update};
 use super::theme::{Theme, ThemeName};
+use super::trainrun::{End, TrainRuns};
 use crate::analysis::{self, Analysis, AnalysisError};
 use crate::workspace::recovery::Journal;
 use crate::workspace::{Change, Date, FileKind, RecordKind, SaveError, Target, Workspace};
@@ -158,6 +159,12 @@ pub struct App {
     analysed: u64,
     /// Ranking stability (Monte Carlo), in the background.
     pub stability: StabilityRuns,
+    /// The training run started from the Training pane (kept across panes).
+    pub train: TrainRuns,
+    /// The run picked in the Training pane's history (0 = newest).
+    pub run_cursor: usize,
+    /// Show the picked run side by side with the latest.
+    pub compare_runs: bool,
     /// Which record kind the Market pane lists.
     pub market_kind: usize,
     /// Loaded series, forecasts and survey summaries the Market pane reuses.
@@ -216,6 +223,9 @@ impl App {
             analysis: Err(AnalysisError::NoScenarios),
             analysed: 0,
             stability: StabilityRuns::default(),
+            train: TrainRuns::default(),
+            run_cursor: 0,
+            compare_runs: false,
             market_kind: 0,
             market_pane: Default::default(),
             heat_residual: false,
@@ -357,6 +367,7 @@ impl App {
             Pane::Risks => s.push(Scope::Risks),
             Pane::Market => s.push(Scope::Market),
             Pane::Scenarios => s.push(Scope::Scenarios),
+            Pane::Training => s.push(Scope::Training),
             _ => {}
         }
         s
@@ -773,6 +784,36 @@ impl App {
                 };
                 self.set_scoring("weights", next);
             }
+            Action::TrainStart => self.start_training(),
+            Action::TrainStop => {
+                if self.train.stop() {
+                    self.say(
+                        Level::Info,
+                        "stopping after the current batch; the best weights are kept",
+                    );
+                } else {
+                    self.say(Level::Info, "no training run in progress (r starts one)");
+                }
+            }
+            Action::TrainMore | Action::TrainLess => {
+                self.nudge_training(action == Action::TrainMore)
+            }
+            Action::NextRun => self.run_cursor = self.run_cursor.saturating_add(1),
+            Action::PrevRun => self.run_cursor = self.run_cursor.saturating_sub(1),
+            Action::CompareRuns => {
+                let n = panes::training::history(self).len();
+                self.run_cursor = self.run_cursor.min(n.saturating_sub(1));
+                if self.compare_runs {
+                    self.compare_runs = false;
+                } else if n < 2 {
+                    self.say(Level::Info, "comparing needs two runs (r trains another)");
+                } else if self.run_cursor == 0 {
+                    self.run_cursor = 1;
+                    self.compare_runs = true;
+                } else {
+                    self.compare_runs = true;
+                }
+            }
             Action::ScoringMethod => {
                 let next = match self.ws.model.settings.scoring.method.as_str() {
                     "topsis" => "weighted-sum",
@@ -780,6 +821,120 @@ impl App {
                 };
                 self.set_scoring("method", next);
             }
+        }
+    }
+
+    /// `r` on the Training pane: train with the settings on screen (unsaved
+    /// edits included) on a background thread.
+    fn start_training(&mut self) {
+        if self.train.running() {
+            self.say(Level::Info, "a run is in progress (x stops it)");
+            return;
+        }
+        let cfg = match crate::train::TrainConfig::resolve(
+            &self.ws.model.training,
+            &crate::train::Overrides::default(),
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                self.say(Level::Error, format!("cannot train: {e}"));
+                return;
+            }
+        };
+        let job = crate::train::Job::new(&self.ws.root, cfg);
+        match self.train.start(job) {
+            Ok(()) => {
+                self.run_cursor = 0;
+                self.compare_runs = false;
+                self.say(
+                    Level::Info,
+                    "training started — x stops; other panes keep it running",
+                );
+            }
+            Err(e) => self.say(Level::Error, format!("cannot train: {e}")),
+        }
+    }
+
+    /// Events from the trainer (forwarded by the loop, at most ~10 batches a second).
+    pub fn training_events(&mut self, events: Vec<crate::train::Event>) {
+        let was = self.train.running();
+        self.train.apply(events);
+        self.training_ended(was);
+    }
+
+    /// Without the event loop (tests): read the trainer's events that arrived.
+    pub fn poll_training(&mut self) -> usize {
+        let was = self.train.running();
+        let n = self.train.poll();
+        self.training_ended(was);
+        n
+    }
+
+    fn training_ended(&mut self, was_running: bool) {
+        if !was_running || self.train.running() {
+            return;
+        }
+        let text = match self.train.live.as_ref().and_then(|l| l.end.as_ref()) {
+            Some(End::Finished(s)) => format!(
+                "training finished: {} epochs, best epoch {} · run {}",
+                s.epochs.len(),
+                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
+                s.run_id
+            ),
+            Some(End::Stopped(s)) => format!(
+                "training stopped after {} epochs; best epoch {} kept · run {}",
+                s.epochs.len(),
+                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
+                s.run_id
+            ),
+            Some(End::Failed(m)) => {
+                let m = format!("training failed: {m}");
+                self.say(Level::Error, m);
+                return;
+            }
+            None => return,
+        };
+        self.say(Level::Info, text);
+    }
+
+    /// `+`/`-` on the Training pane: the selected main setting one step.
+    fn nudge_training(&mut self, up: bool) {
+        let i = self.training.selected;
+        let Some((label, path)) = panes::training::EDITABLE.get(i) else {
+            self.say(
+                Level::Info,
+                "+/- change epochs, batch size, learning rate and device (the first rows); edit the rest in training.toml",
+            );
+            return;
+        };
+        let t = &self.ws.model.training;
+        let value = match i {
+            0 => (if up { t.epochs + 1 } else { t.epochs - 1 })
+                .clamp(1, 10_000)
+                .to_string(),
+            1 => (if up {
+                t.batch_size * 2
+            } else {
+                t.batch_size / 2
+            })
+            .clamp(1, 1_048_576)
+            .to_string(),
+            2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
+            _ => {
+                let all = ["auto", "cpu", "cuda"];
+                let k = all.iter().position(|d| *d == t.device).unwrap_or(0);
+                all[if up { (k + 1) % 3 } else { (k + 2) % 3 }].to_string()
+            }
+        };
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        let r = self.ws.set(Target::File(FileKind::Training), &path, &value);
+        if self.edit(r) {
+            let note = if self.train.running() {
+                " (the next run uses it)"
+            } else {
+                ""
+            };
+            self.say(Level::Info, format!("{label} = {value}{note} — u undoes"));
         }
     }
 
@@ -1220,6 +1375,32 @@ pub const SAATY: [f64; 17] = [
 ];
 
 /// The next value on Saaty's scale above (or below) `x`.
+/// The next value on the 1-2-5 scale (…, 0.001, 0.002, 0.005, 0.01, …).
+pub fn step125(x: f64, up: bool) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 0.001;
+    }
+    let e = x.log10().floor();
+    let scale = 10f64.powf(e);
+    let m = x / scale;
+    let ladder = [1.0, 2.0, 5.0, 10.0, 20.0];
+    let next = if up {
+        ladder
+            .iter()
+            .find(|&&v| v > m + 1e-9)
+            .copied()
+            .unwrap_or(10.0)
+    } else {
+        [0.5, 1.0, 2.0, 5.0]
+            .iter()
+            .rev()
+            .find(|&&v| v < m - 1e-9)
+            .copied()
+            .unwrap_or(0.5)
+    };
+    round_to(next * scale, scale / 1000.0)
+}
+
 pub fn saaty_step(x: f64, up: bool) -> Option<f64> {
     let eps = 1e-3;
     if up {
@@ -1282,6 +1463,16 @@ mod tests {
         assert_eq!(nice_step(0.07), 0.05);
         assert_eq!(nice_step(3.0), 2.0);
         assert_eq!(nice_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn learning_rate_steps_along_1_2_5() {
+        assert!((step125(0.001, true) - 0.002).abs() < 1e-15);
+        assert!((step125(0.002, true) - 0.005).abs() < 1e-15);
+        assert!((step125(0.005, true) - 0.01).abs() < 1e-15);
+        assert!((step125(0.01, false) - 0.005).abs() < 1e-15);
+        assert!((step125(0.001, false) - 0.0005).abs() < 1e-15);
+        assert!((step125(0.003, false) - 0.002).abs() < 1e-15);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Scope {
     Market,
     /// The Scenarios pane (matrix, charts, revenue, weights, AHP).
     Scenarios,
+    /// The Training pane (config, run, history).
+    Training,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,6 +61,13 @@ pub enum Action {
     PrevCriterion,
     WeightSource,
     ScoringMethod,
+    TrainStart,
+    TrainStop,
+    TrainMore,
+    TrainLess,
+    NextRun,
+    PrevRun,
+    CompareRuns,
 }
 
 /// A binding: the action, its config name, what it does, where.
@@ -388,6 +397,62 @@ pub const BINDINGS: &[Binding] = &[
         None,
         &["m"],
     ),
+    b(
+        Action::TrainStart,
+        "train-start",
+        "start a training run",
+        Scope::Training,
+        Some("train"),
+        &["r"],
+    ),
+    b(
+        Action::TrainStop,
+        "train-stop",
+        "stop the run (best weights kept)",
+        Scope::Training,
+        Some("stop"),
+        &["x"],
+    ),
+    b(
+        Action::TrainMore,
+        "train-more",
+        "raise the selected setting",
+        Scope::Training,
+        None,
+        &["+", "="],
+    ),
+    b(
+        Action::TrainLess,
+        "train-less",
+        "lower the selected setting",
+        Scope::Training,
+        None,
+        &["-"],
+    ),
+    b(
+        Action::NextRun,
+        "next-run",
+        "pick an older run in the history",
+        Scope::Training,
+        None,
+        &["]"],
+    ),
+    b(
+        Action::PrevRun,
+        "prev-run",
+        "pick a newer run in the history",
+        Scope::Training,
+        None,
+        &["["],
+    ),
+    b(
+        Action::CompareRuns,
+        "compare-runs",
+        "compare the picked run with the latest",
+        Scope::Training,
+        Some("compare"),
+        &["c", "enter"],
+    ),
 ];
 
 /// A key as written in config files: `q`, `ctrl-s`, `f5`, `enter`, `G`.
@@ -566,6 +631,7 @@ mod tests {
                 Scope::Scenarios,
                 Scope::Scenarios,
             ],
+            [Scope::Global, Scope::List, Scope::Training, Scope::Training],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
                 for k in b.defaults {

@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod panes;
 pub mod stability;
 pub mod theme;
+pub mod trainrun;
 pub mod ui;
 
 use std::io::Write;
@@ -32,6 +33,8 @@ enum Event {
     InputClosed,
     /// Progress or the result of the ranking-stability run (throttled).
     Stability(stability::Update),
+    /// Events of the training run, batched (at most ~10 a second).
+    Training(Vec<crate::train::Event>),
 }
 
 /// How soon after an edit the recovery journal is written.
@@ -77,6 +80,10 @@ pub fn run(dir: &Path) -> Result<(), String> {
     app.stability.set_sink(std::sync::Arc::new(move |u| {
         let _ = stability_tx.send(Event::Stability(u));
     }));
+    let train_tx = tx.clone();
+    app.train.set_sink(std::sync::Arc::new(move |events| {
+        let _ = train_tx.send(Event::Training(events));
+    }));
     app.refresh();
     let watcher = watch(dir, tx.clone());
     if let Err(e) = &watcher {
@@ -94,6 +101,8 @@ pub fn run(dir: &Path) -> Result<(), String> {
     if mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
+    // Quitting while training: stop the run and let it save the best weights.
+    app.train.shutdown();
     ratatui::restore();
     drop(watcher);
     result
@@ -123,6 +132,7 @@ fn event_loop(
             Ok(Event::Term(_)) => {} // resize and the rest: just redraw
             Ok(Event::Files) => app.files_changed(),
             Ok(Event::Stability(u)) => app.stability_update(u),
+            Ok(Event::Training(events)) => app.training_events(events),
             Ok(Event::InputClosed) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                 let _ = app.ws.write_journal();
                 return Err(

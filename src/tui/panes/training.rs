@@ -1,34 +1,46 @@
-//! Training pane: the prototype model's configuration (`training.toml`) and
-//! the runs on disk.
+//! Training pane: the prototype model's configuration (`training.toml`,
+//! main settings editable with `+`/`-`), the run in progress (device,
+//! validation, class balance, gauges, loss and AUC charts, the per-epoch
+//! table with the best epoch starred) and the run history with a
+//! side-by-side comparison of two runs.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Cell;
+use ratatui::style::Modifier;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table};
 
-use super::{detail, plain, window_table};
+use super::{plain, window_table};
+use crate::train::{self, RunListing};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::trainrun::{End, Live};
+use crate::tui::ui;
 
-/// The configuration as (setting, value) rows.
+/// The settings `+`/`-` change, in table order: (label, file path).
+pub const EDITABLE: [(&str, &[&str]); 4] = [
+    ("epochs", &["run", "epochs"]),
+    ("batch size", &["run", "batch-size"]),
+    ("learning rate", &["optimizer", "learning-rate"]),
+    ("device", &["run", "device"]),
+];
+
+/// The configuration as (setting, value) rows; the first
+/// [`EDITABLE`]`.len()` rows are the ones `+`/`-` change.
 pub fn settings(app: &App) -> Vec<(String, String)> {
     let t = &app.ws.model.training;
-    let scenario = t
-        .scenario
-        .as_deref()
-        .map(|id| match app.ws.model.scenario(id) {
-            Some(s) => format!("{} ({id})", s.name),
-            None => id.to_string(),
-        })
-        .unwrap_or_else(|| "—".into());
     vec![
-        ("validates scenario".into(), scenario),
+        ("± epochs".into(), t.epochs.to_string()),
+        ("± batch size".into(), t.batch_size.to_string()),
+        ("± learning rate".into(), t.learning_rate.to_string()),
+        ("± device".into(), t.device.clone()),
         ("data".into(), t.data_file.clone()),
         ("target".into(), format!("{} = {}", t.target, t.positive)),
-        ("excluded columns".into(), t.exclude.join(", ")),
         (
             "layers".into(),
             format!(
-                "{} → 1 ({}, sigmoid out)",
+                "{} → 1 ({})",
                 t.hidden
                     .iter()
                     .map(|h| h.to_string())
@@ -39,14 +51,7 @@ pub fn settings(app: &App) -> Vec<(String, String)> {
         ),
         (
             "optimizer".into(),
-            format!(
-                "{} lr {} β {}/{} ε {}",
-                t.optimizer, t.learning_rate, t.beta1, t.beta2, t.epsilon
-            ),
-        ),
-        (
-            "batch · epochs".into(),
-            format!("{} · {}", t.batch_size, t.epochs),
+            format!("{} β {}/{} ε {}", t.optimizer, t.beta1, t.beta2, t.epsilon),
         ),
         (
             "validation".into(),
@@ -55,7 +60,8 @@ pub fn settings(app: &App) -> Vec<(String, String)> {
                 t.validation_split * 100.0
             ),
         ),
-        ("device · seed".into(), format!("{} · {}", t.device, t.seed)),
+        ("seed".into(), t.seed.to_string()),
+        ("excluded".into(), t.exclude.join(", ")),
         (
             "early stopping".into(),
             t.early_stopping
@@ -66,60 +72,566 @@ pub fn settings(app: &App) -> Vec<(String, String)> {
     ]
 }
 
-/// Run folders under `runs/`, newest first.
-pub fn runs(app: &App) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(app.ws.root.join("runs"))
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .filter(|e| e.path().is_dir())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
+/// The scenario the model serves, as shown.
+pub fn scenario(app: &App) -> String {
+    app.ws
+        .model
+        .training
+        .scenario
+        .as_deref()
+        .map(|id| match app.ws.model.scenario(id) {
+            Some(s) => format!("{} ({id})", s.name),
+            None => format!("{id} (not in scenarios.toml)"),
         })
-        .unwrap_or_default();
-    names.sort();
-    names.reverse();
-    names
+        .unwrap_or_else(|| "— (set `scenario` in training.toml)".into())
+}
+
+/// Runs on disk, newest first.
+pub fn history(app: &App) -> Vec<RunListing> {
+    let mut runs = train::list_runs(&app.ws.root);
+    runs.reverse();
+    runs
 }
 
 pub fn rows(app: &App) -> Vec<usize> {
     (0..settings(app).len()).collect()
 }
 
+/// One epoch's numbers for the charts and the table.
+struct Point {
+    epoch: usize,
+    loss: f64,
+    val_loss: Option<f64>,
+    auc: f64,
+    val_auc: Option<f64>,
+    val_acc: Option<f64>,
+    best: bool,
+}
+
+fn points_live(live: &Live) -> Vec<Point> {
+    let best = live.best_epoch();
+    live.epochs
+        .iter()
+        .map(|e| Point {
+            epoch: e.epoch,
+            loss: e.train.loss,
+            val_loss: e.valid.map(|v| v.loss),
+            auc: e.train.auc,
+            val_auc: e.valid.map(|v| v.auc),
+            val_acc: e.valid.map(|v| v.accuracy),
+            best: Some(e.epoch) == best,
+        })
+        .collect()
+}
+
+fn points_saved(run: &RunListing) -> Vec<Point> {
+    let best = run.summary.as_ref().ok().and_then(|s| s.best_epoch);
+    train::read_metrics(&run.dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| Point {
+            epoch: m.epoch,
+            loss: m.loss.unwrap_or(f64::NAN),
+            val_loss: m.val_loss,
+            auc: m.auc.unwrap_or(f64::NAN),
+            val_auc: m.val_auc,
+            val_acc: m.val_accuracy,
+            best: Some(m.epoch) == best,
+        })
+        .collect()
+}
+
+fn f3(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.3}")
+    } else {
+        "—".into()
+    }
+}
+
+fn opt3(x: Option<f64>) -> String {
+    x.map(f3).unwrap_or_else(|| "—".into())
+}
+
+/// `1:05` or `1:02:03`.
+pub fn clock(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let [table_area, runs_area] = Layout::vertical([
-        Constraint::Min(5),
-        Constraint::Length(6.min(area.height / 2)),
+    let small = area.height < 20;
+    let [top, charts, bottom] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Min(4),
+        Constraint::Length(if small { 6 } else { 7 }),
     ])
     .areas(area);
+    let [config_area, run_area] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
     let rows = settings(app);
     let selected = app.training.selected.min(rows.len().saturating_sub(1));
+    let running = app.train.running();
     let page = window_table(
         frame,
-        table_area,
-        "Training configuration (training.toml)".into(),
+        config_area,
+        "Config (± edits)".into(),
         vec!["setting", "value"],
-        vec![Constraint::Length(20), Constraint::Fill(1)],
+        vec![Constraint::Length(15), Constraint::Fill(1)],
         rows.len(),
         selected,
         &app.training.offset,
         theme,
-        |i| vec![Cell::from(rows[i].0.clone()), Cell::from(rows[i].1.clone())],
+        |i| {
+            let style = if i < EDITABLE.len() {
+                theme.base
+            } else {
+                theme.dim
+            };
+            vec![
+                Cell::from(Span::styled(rows[i].0.clone(), style)),
+                Cell::from(Span::styled(rows[i].1.clone(), theme.base)),
+            ]
+        },
     );
     app.page = page;
-    let runs = runs(app);
-    let lines = if runs.is_empty() {
-        vec![("runs".to_string(), plain("no training run yet", theme.dim))]
-    } else {
-        runs.iter()
-            .take(4)
-            .map(|r| ("run".to_string(), plain(r.clone(), theme.base)))
-            .collect()
+    let history = history(app);
+    let live = app.train.live.as_ref();
+    draw_run(frame, run_area, app, live, &history, theme);
+    let points = match live {
+        Some(l) => points_live(l),
+        None => history.first().map(points_saved).unwrap_or_default(),
     };
-    detail(
-        frame,
-        runs_area,
-        format!("Runs ({})", runs.len()),
-        lines,
+    let [loss_area, auc_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
+    chart(frame, loss_area, "Loss", &points, true, theme);
+    chart(frame, auc_area, "AUC", &points, false, theme);
+    let [epochs_area, runs_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    epoch_table(frame, epochs_area, &points, theme);
+    draw_history(frame, runs_area, app, &history, running, theme);
+}
+
+fn draw_run(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    live: Option<&Live>,
+    history: &[RunListing],
+    theme: &Theme,
+) {
+    let state = match live.map(|l| (&l.end, l.stopping)) {
+        None => "idle · r starts".to_string(),
+        Some((None, true)) => "■ stopping after this batch…".into(),
+        Some((None, false)) => "▶ training · x stops".into(),
+        Some((Some(End::Finished(s)), _)) if s.stopped_early => "✓ finished (early stop)".into(),
+        Some((Some(End::Finished(_)), _)) => "✓ finished".into(),
+        Some((Some(End::Stopped(_)), _)) => "■ stopped (best weights kept)".into(),
+        Some((Some(End::Failed(_)), _)) => "✗ failed".into(),
+    };
+    let block = ui::block(format!("Run: {state}"), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let t = |s: String| ui::truncate(&s, w);
+    // The scenario's name and id when they fit, else the name alone.
+    let mut serves = scenario(app);
+    if serves.chars().count() + 7 > w
+        && let Some(cut) = serves.find(" (")
+    {
+        serves.truncate(cut);
+    }
+    let mut lines: Vec<Line> = vec![Line::from(vec![
+        Span::styled("serves ", theme.dim),
+        Span::styled(ui::truncate(&serves, w.saturating_sub(7)), theme.base),
+    ])];
+    let started = live.and_then(|l| l.started.as_deref());
+    match (started, live.and_then(|l| l.end.as_ref())) {
+        (_, Some(End::Failed(m))) => lines.push(plain(t(format!("✗ {m}")), theme.error)),
+        (Some(s), _) => {
+            let fallback = s
+                .fallback
+                .as_deref()
+                .map(|f| format!(" (fallback: {f})"))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("device ", theme.dim),
+                Span::styled(
+                    t(format!(
+                        "{} · {} thread{}{fallback}",
+                        s.device,
+                        s.threads,
+                        if s.threads == 1 { "" } else { "s" }
+                    )),
+                    theme.base,
+                ),
+            ]));
+            let share = |b: &train::Balance| {
+                let n = b.positive + b.negative;
+                if n == 0 {
+                    "—".to_string()
+                } else {
+                    if w < 44 {
+                        pct(b.positive, n)
+                    } else {
+                        format!("{}/{} {}", b.positive, n, pct(b.positive, n))
+                    }
+                }
+            };
+            lines.push(Line::from(vec![
+                Span::styled("balance ", theme.dim),
+                Span::styled(
+                    t(format!(
+                        "{}{} train {} · valid {}",
+                        s.positive,
+                        if w < 44 { "" } else { ":" },
+                        share(&s.balance_train),
+                        share(&s.balance_valid)
+                    )),
+                    theme.base,
+                ),
+            ]));
+        }
+        (None, _) => {
+            let last = history.first().and_then(|r| r.summary.as_ref().ok());
+            match last {
+                Some(r) => {
+                    let fallback = if r.device_fallback.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (fallback: {})", r.device_fallback)
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled("last run ", theme.dim),
+                        Span::styled(
+                            t(format!(
+                                "{} · {} thread{}{fallback}",
+                                r.device,
+                                r.threads,
+                                if r.threads == 1 { "" } else { "s" }
+                            )),
+                            theme.base,
+                        ),
+                    ]));
+                }
+                None => lines.push(plain(
+                    t("no run yet — r trains the model".into()),
+                    theme.dim,
+                )),
+            }
+            lines.push(Line::default());
+        }
+    }
+    let split = app.ws.model.training.validation_split;
+    lines.push(Line::from(vec![
+        Span::styled("valid ", theme.dim),
+        Span::styled(
+            t(if w < 41 {
+                format!("last {:.0}%, before shuffling", split * 100.0)
+            } else {
+                format!("last {:.0}% of rows, before shuffling", split * 100.0)
+            }),
+            theme.base,
+        ),
+    ]));
+    let text_h = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), inner);
+    // Two gauges under the text: this epoch and the whole run.
+    let gy = inner.y + text_h;
+    if gy >= inner.y + inner.height {
+        return;
+    }
+    let (epoch_ratio, epoch_label, run_ratio, run_label) = gauges(live);
+    let rows = [(epoch_ratio, epoch_label), (run_ratio, run_label)];
+    for (k, (ratio, label)) in rows.into_iter().enumerate() {
+        let y = gy + k as u16;
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let r = Rect {
+            x: inner.x,
+            y,
+            width: inner.width,
+            height: 1,
+        };
+        frame.render_widget(
+            LineGauge::default()
+                .ratio(ratio.clamp(0.0, 1.0))
+                .label(label)
+                .filled_style(theme.ok.add_modifier(Modifier::BOLD))
+                .unfilled_style(theme.dim),
+            r,
+        );
+    }
+}
+
+fn pct(part: usize, whole: usize) -> String {
+    format!("{:.0}%", 100.0 * part as f64 / whole.max(1) as f64)
+}
+
+/// (epoch ratio, label, run ratio, label).
+fn gauges(live: Option<&Live>) -> (f64, String, f64, String) {
+    let Some(live) = live else {
+        return (0.0, "epoch —".into(), 0.0, "run —".into());
+    };
+    let epochs = live.started.as_ref().map(|s| s.epochs).unwrap_or(0).max(1);
+    let done_epochs = live.epochs.len();
+    if let Some(end) = &live.end {
+        let label = match end {
+            End::Finished(s) | End::Stopped(s) => format!(
+                "run {}/{} epochs · best {}",
+                s.epochs.len(),
+                epochs,
+                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into())
+            ),
+            End::Failed(_) => "run failed".into(),
+        };
+        let ratio = if matches!(end, End::Finished(_)) {
+            1.0
+        } else {
+            done_epochs as f64 / epochs as f64
+        };
+        return (ratio, format!("epoch {done_epochs}/{epochs}"), ratio, label);
+    }
+    match &live.progress {
+        None => (
+            0.0,
+            format!("epoch {}/{epochs}", done_epochs + 1),
+            done_epochs as f64 / epochs as f64,
+            "run: waiting for the first batches…".into(),
+        ),
+        Some(p) => {
+            let batches = p.batches.max(1);
+            let e = p.batch as f64 / batches as f64;
+            let run = ((p.epoch.saturating_sub(1)) as f64 + e) / p.epochs.max(1) as f64;
+            (
+                e,
+                format!(
+                    "epoch {}/{} · batch {}/{}",
+                    p.epoch, p.epochs, p.batch, p.batches
+                ),
+                run,
+                format!(
+                    "run {:.0}% · {} samples/s · ETA {}",
+                    run * 100.0,
+                    super::compact(p.samples_per_sec.round()),
+                    clock(p.eta)
+                ),
+            )
+        }
+    }
+}
+
+fn chart(frame: &mut Frame, area: Rect, title: &str, points: &[Point], loss: bool, theme: &Theme) {
+    let pick = |p: &Point| if loss { p.loss } else { p.auc };
+    let pick_v = |p: &Point| if loss { p.val_loss } else { p.val_auc };
+    let train: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p.epoch as f64, pick(p)))
+        .filter(|(_, y)| y.is_finite())
+        .collect();
+    let valid: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| pick_v(p).map(|y| (p.epoch as f64, y)))
+        .filter(|(_, y)| y.is_finite())
+        .collect();
+    let block = ui::block(format!("{title}: ● train  ○ valid"), theme);
+    if train.is_empty() && valid.is_empty() {
+        frame.render_widget(
+            Paragraph::new(plain("no epochs yet", theme.dim)).block(block),
+            area,
+        );
+        return;
+    }
+    let ys = train.iter().chain(&valid).map(|(_, y)| *y);
+    let (mut lo, mut hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
+    if !loss {
+        // AUC tops out at 1: keep the ceiling fixed so progress reads true.
+        hi = 1.0;
+    }
+    if hi - lo < 1e-6 {
+        lo -= 0.05;
+        hi += 0.05;
+    }
+    let last = points.last().map(|p| p.epoch).unwrap_or(1).max(2) as f64;
+    let datasets = vec![
+        Dataset::default()
+            .name("train")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.ok)
+            .data(&train),
+        Dataset::default()
+            .name("valid")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(theme.warn)
+            .data(&valid),
+    ];
+    let chart = Chart::new(datasets)
+        .block(block)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .bounds([1.0, last])
+                .style(theme.dim)
+                .labels(vec![Span::raw("1"), Span::raw(format!("{last:.0}"))]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([lo, hi])
+                .style(theme.dim)
+                .labels(vec![
+                    Span::raw(format!("{lo:.2}")),
+                    Span::raw(format!("{hi:.2}")),
+                ]),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn epoch_table(frame: &mut Frame, area: Rect, points: &[Point], theme: &Theme) {
+    let block = ui::block("Epochs (★ best)", theme);
+    let visible = block.inner(area).height.saturating_sub(1) as usize;
+    let skip = points.len().saturating_sub(visible.max(1));
+    let rows: Vec<Row> = points
+        .iter()
+        .skip(skip)
+        .map(|p| {
+            let style = if p.best {
+                theme.ok.add_modifier(Modifier::BOLD)
+            } else {
+                theme.base
+            };
+            Row::new(vec![
+                Cell::from(format!("{}{}", if p.best { "★" } else { " " }, p.epoch)),
+                Cell::from(f3(p.loss)),
+                Cell::from(opt3(p.val_loss)),
+                Cell::from(opt3(p.val_auc)),
+                Cell::from(opt3(p.val_acc)),
+            ])
+            .style(style)
+        })
+        .collect();
+    let header = Row::new(
+        ["ep", "loss", "vloss", "vAUC", "vacc"]
+            .into_iter()
+            .map(|h| Cell::from(Span::styled(h, theme.header))),
+    );
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(4),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(5),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn draw_history(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    history: &[RunListing],
+    running: bool,
+    theme: &Theme,
+) {
+    let cursor = app.run_cursor.min(history.len().saturating_sub(1));
+    if app.compare_runs && history.len() >= 2 && cursor > 0 {
+        compare(frame, area, &history[cursor], &history[0], theme);
+        return;
+    }
+    let block = ui::block(
+        format!("Runs ({}) · [ ] pick · c compare", history.len()),
         theme,
     );
+    let inner_h = block.inner(area).height as usize;
+    let w = block.inner(area).width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if history.is_empty() {
+        lines.push(plain("no training run yet", theme.dim));
+    }
+    let first = cursor.saturating_sub(inner_h.saturating_sub(1));
+    for (i, r) in history.iter().enumerate().skip(first).take(inner_h) {
+        let mark = if i == cursor { "▶" } else { " " };
+        let what = match &r.summary {
+            Ok(s) => format!("{} AUC {}", s.status, opt3(s.val_auc)),
+            Err(_) if i == 0 && running => "running".into(),
+            Err(_) => "no summary".into(),
+        };
+        let style = if i == cursor {
+            theme.selected
+        } else {
+            theme.base
+        };
+        // Narrow: the id without its date (`HHMMSS-seed`).
+        let id = if w < 40 {
+            r.id.split_once('-').map(|x| x.1).unwrap_or(&r.id)
+        } else {
+            &r.id
+        };
+        lines.push(plain(ui::truncate(&format!("{mark}{id} {what}"), w), style));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme: &Theme) {
+    let block = ui::block("Compare: picked vs latest · c back", theme);
+    let get = |r: &RunListing, f: &dyn Fn(&train::RunSummary) -> String| {
+        r.summary.as_ref().map(f).unwrap_or_else(|_| "—".into())
+    };
+    type Field = (&'static str, fn(&train::RunSummary) -> String);
+    let fields: [Field; 7] = [
+        ("val AUC", |s| opt3(s.val_auc)),
+        ("val loss", |s| opt3(s.val_loss)),
+        ("best ep", |s| {
+            s.best_epoch
+                .map(|b| format!("{b} of {}", s.epochs))
+                .unwrap_or_else(|| "—".into())
+        }),
+        ("status", |s| s.status.clone()),
+        ("val acc", |s| opt3(s.val_accuracy)),
+        ("rows", |s| format!("{}+{}", s.rows_train, s.rows_valid)),
+        ("device", |s| s.device.clone()),
+    ];
+    // Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
+    let short = |id: &str| id.split_once('-').map(|x| x.1).unwrap_or(id).to_string();
+    let header = Row::new(vec![
+        Cell::from(Span::styled("", theme.header)),
+        Cell::from(Span::styled(short(&a.id), theme.header)),
+        Cell::from(Span::styled(short(&b.id), theme.header)),
+    ]);
+    let rows: Vec<Row> = fields
+        .iter()
+        .map(|(name, f)| {
+            Row::new(vec![
+                Cell::from(Span::styled(*name, theme.dim)),
+                Cell::from(get(a, f)),
+                Cell::from(get(b, f)),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .column_spacing(1);
+    frame.render_widget(table, area);
 }
