@@ -371,7 +371,7 @@ fn moving_the_selection_sends_few_bytes() {
     std::thread::sleep(Duration::from_millis(400));
     let row_only = t.take_bytes();
     eprintln!("training pane: one-row move {row_only} bytes");
-    assert!(row_only > 0 && row_only <= 600, "{row_only}");
+    assert!(row_only > 0 && row_only <= 300, "{row_only}");
     t.send("q");
     assert!(t.wait_exit());
 }
