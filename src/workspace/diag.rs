@@ -82,6 +82,9 @@ pub struct Sink<'a> {
     text: &'a str,
     index: Option<LineIndex>,
     pub out: Vec<Diagnostic>,
+    /// Added to every span: the start of the part of `text` being checked
+    /// (records are parsed one at a time).
+    pub offset: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -93,6 +96,7 @@ impl<'a> Sink<'a> {
             text,
             index: None,
             out: Vec::new(),
+            offset: 0,
         }
     }
 
@@ -101,7 +105,7 @@ impl<'a> Sink<'a> {
             Some(span) if !self.text.is_empty() => {
                 let text = self.text;
                 let index = self.index.get_or_insert_with(|| LineIndex::new(text));
-                index.line_col(text, span.start)
+                index.line_col(text, span.start + self.offset)
             }
             _ => (0, 0),
         }

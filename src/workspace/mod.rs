@@ -97,14 +97,41 @@ fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
     }
 }
 
+/// Files of records larger than this are parsed record by record.
+const CHUNKED_BYTES: usize = 256 * 1024;
+
 /// Read, parse, check and index one file.
 fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
+    load_file_with(kind, path, CHUNKED_BYTES)
+}
+
+/// [`load_file`] with the size above which a file of records is parsed
+/// record by record (tests compare both ways on every fixture).
+fn load_file_with(
+    kind: FileKind,
+    path: PathBuf,
+    chunked_above: usize,
+) -> Result<FileLoad, Diagnostic> {
     if !path.exists() {
         return Ok(missing_file(kind, path));
     }
     let loaded = source::load(&path)?;
-    let root = source::parse(&path, &loaded.text)?;
-    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    let parts = if kind.top_fields().is_empty() && loaded.text.len() > chunked_above {
+        source::scan_records(kind, &loaded.text)
+    } else {
+        None
+    };
+    let (mut check, model, records) = match parts {
+        Some(parts) => load_parts(kind, &path, &loaded.text, &parts)?,
+        None => {
+            let root = source::parse(&path, &loaded.text)?;
+            let check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+            let mut model = Model::default();
+            model.read_file(kind, Node::Root(root.get_ref()));
+            let records = source::index_records(kind, &loaded.text, &root);
+            (check, model, records)
+        }
+    };
     if loaded.bom {
         check.diagnostics.insert(
             0,
@@ -117,15 +144,84 @@ fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
             },
         );
     }
-    let mut model = Model::default();
-    model.read_file(kind, Node::Root(root.get_ref()));
-    let records = source::index_records(kind, &loaded.text, &root);
-    drop(root);
     Ok(FileLoad {
         file: SourceFile::new(kind, path, loaded, records),
         check,
         model,
     })
+}
+
+type Records = Vec<(RecordKind, Vec<std::ops::Range<usize>>)>;
+
+/// Parse, check and read a file part by part (see `source::scan_records`),
+/// the two halves on two threads. Positions are those in the whole file.
+fn load_parts(
+    kind: FileKind,
+    path: &Path,
+    text: &str,
+    parts: &[(Option<RecordKind>, std::ops::Range<usize>)],
+) -> Result<(FileCheck, Model, Records), Diagnostic> {
+    let run = |parts: &[(Option<RecordKind>, std::ops::Range<usize>)]| -> Result<(FileCheck, Model), Diagnostic> {
+        let mut sink = Sink::new(path.to_path_buf(), text);
+        let mut model = Model::default();
+        let collected = {
+            let mut checker = Checker::new(&mut sink);
+            for (_, range) in parts {
+                let part = &text[range.clone()];
+                let root = toml::de::DeTable::parse(part).map_err(|e| {
+                    let at = e.span().map(|s| s.start).unwrap_or(0) + range.start;
+                    let (line, col) = diag::LineIndex::new(text).line_col(text, at);
+                    Diagnostic {
+                        file: path.to_path_buf(),
+                        line,
+                        col,
+                        severity: Severity::Error,
+                        message: format!("TOML syntax: {}", e.message().trim().replace('\n', " ")),
+                    }
+                })?;
+                checker.sink.offset = range.start;
+                checker.check_file(kind, Node::Root(root.get_ref()));
+                let mut piece = Model::default();
+                piece.read_file(kind, Node::Root(root.get_ref()));
+                model.extend_file(kind, piece);
+            }
+            checker.collected
+        };
+        Ok((FileCheck { diagnostics: sink.out, collected }, model))
+    };
+    let (first, second) = parts.split_at(parts.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| run(second));
+        let mine = run(first);
+        (mine, other.join())
+    });
+    let (mut check, mut model) = a?;
+    let (check_b, model_b) = match b {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(Diagnostic {
+                file: path.to_path_buf(),
+                line: 0,
+                col: 0,
+                severity: Severity::Error,
+                message: "internal error while reading this file (please report it)".into(),
+            });
+        }
+    };
+    check.diagnostics.extend(check_b.diagnostics);
+    check.collected.ids.extend(check_b.collected.ids);
+    check.collected.links.extend(check_b.collected.links);
+    check.collected.paths.extend(check_b.collected.paths);
+    model.extend_file(kind, model_b);
+    let mut records: Records = kind.records().map(|rk| (rk, Vec::new())).collect();
+    for (rk, range) in parts {
+        if let Some(rk) = rk
+            && let Some((_, ranges)) = records.iter_mut().find(|(k, _)| k == rk)
+        {
+            ranges.push(range.clone());
+        }
+    }
+    Ok((check, model, records))
 }
 
 /// Parse trees take several times the size of their file, so files are
@@ -430,4 +526,84 @@ fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
         .iter()
         .position(|f| f.path == path)
         .unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(
+        r: Result<FileLoad, Diagnostic>,
+    ) -> Result<(Vec<Diagnostic>, Model, String), (usize, usize)> {
+        match r {
+            Ok(load) => {
+                let mut diags = load.check.diagnostics;
+                diags.sort_by_key(|d| (d.line, d.col, d.message.clone()));
+                let ranges: Vec<String> = load
+                    .file
+                    .records_debug()
+                    .into_iter()
+                    .map(|(k, r)| format!("{k:?}{r:?}"))
+                    .collect();
+                Ok((diags, load.model, ranges.join(";")))
+            }
+            Err(d) => Err((d.line, d.col)),
+        }
+    }
+
+    /// Parsing record by record gives exactly what parsing the whole file
+    /// gives: problems, positions, records and their ranges.
+    #[test]
+    fn record_by_record_matches_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![
+            root.join("workspaces/example"),
+            root.join("workspaces/zh-example"),
+        ];
+        if let Ok(entries) = std::fs::read_dir(root.join("tests/fixtures/broken")) {
+            dirs.extend(
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_dir()),
+            );
+        }
+        let mut compared = 0;
+        for dir in dirs {
+            for kind in FileKind::ALL {
+                let path = dir.join(kind.file_name());
+                let whole = summary(load_file_with(kind, path.clone(), usize::MAX));
+                let parts = summary(load_file_with(kind, path.clone(), 0));
+                match (&whole, &parts) {
+                    (Ok(w), Ok(p)) => {
+                        assert_eq!(w.0, p.0, "{}", path.display());
+                        assert_eq!(w.1, p.1, "{}", path.display());
+                        assert_eq!(w.2, p.2, "{}", path.display());
+                    }
+                    (Err(w), Err(p)) => {
+                        assert_eq!(w.0, p.0, "{}: error on another line", path.display())
+                    }
+                    _ => panic!(
+                        "{}: whole {:?} vs parts {:?}",
+                        path.display(),
+                        whole.is_ok(),
+                        parts.is_ok()
+                    ),
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 100);
+    }
+
+    #[test]
+    fn scanner_skips_brackets_inside_strings_and_arrays() {
+        let text = "# head\n\n[[risk]]\nid = \"a\"\nnotes = \"\"\"\n[[risk]]\nnot a header\n\"\"\"\ntags = [\n  \"x\",\n]\n\n# b\n[[risk]]\nid = 'b'\nq = '''\n[x]\n'''\n";
+        let parts = source::scan_records(FileKind::Risks, text).expect("scans");
+        assert_eq!(parts.len(), 3);
+        assert_eq!(&text[parts[0].1.clone()], "# head\n");
+        assert!(text[parts[1].1.clone()].contains("not a header"));
+        assert!(text[parts[2].1.clone()].starts_with("\n# b\n[[risk]]"));
+        // A top-level table the scanner cannot place: fall back to a whole parse.
+        assert!(source::scan_records(FileKind::Risks, "[x]\na = 1\n").is_none());
+    }
 }

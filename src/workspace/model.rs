@@ -826,6 +826,30 @@ impl Model {
         }
     }
 
+    /// Append the records of one file from `other` (the next part of it).
+    pub fn extend_file(&mut self, kind: FileKind, other: Model) {
+        match kind {
+            FileKind::Workspace => {
+                self.settings = other.settings;
+                self.criteria.extend(other.criteria);
+                self.comparisons.extend(other.comparisons);
+                self.risk_bands.extend(other.risk_bands);
+            }
+            FileKind::Needs => self.needs.extend(other.needs),
+            FileKind::Market => {
+                self.segments.extend(other.segments);
+                self.trends.extend(other.trends);
+                self.features.extend(other.features);
+                self.competitors.extend(other.competitors);
+                self.evidence.extend(other.evidence);
+                self.series.extend(other.series);
+            }
+            FileKind::Scenarios => self.scenarios.extend(other.scenarios),
+            FileKind::Training => self.training = other.training,
+            FileKind::Risks => self.risks.extend(other.risks),
+        }
+    }
+
     /// Move the records of one file from `other` (loaded on another thread).
     pub fn take_file(&mut self, kind: FileKind, other: Model) {
         match kind {

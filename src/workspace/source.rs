@@ -187,6 +187,126 @@ pub fn index_records(
     out
 }
 
+/// Split a file of records into its parts without parsing it: the text
+/// before the first record, then each record (with the comment lines above
+/// it and its sub-tables), in order. Lets a large file be parsed record by
+/// record, which bounds the parse tree to one record. `None` when the file
+/// has a header the scanner does not place (a top-level table), so the
+/// caller parses the whole file instead.
+pub fn scan_records(kind: FileKind, text: &str) -> Option<Vec<(Option<RecordKind>, Range<usize>)>> {
+    const BASIC_ML: &str = "\"\"\"";
+    const LITERAL_ML: &str = "'''";
+    let mut heads: Vec<(RecordKind, usize)> = Vec::new();
+    let mut current: Option<RecordKind> = None;
+    // Lexer state carried across lines: inside a multi-line string, and the
+    // depth of open arrays and inline tables.
+    let mut in_ml: Option<&str> = None;
+    let mut depth: i32 = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let trimmed = line.trim_start();
+        if in_ml.is_none() && depth == 0 && trimmed.starts_with('[') {
+            let double = trimmed.starts_with("[[");
+            let inner = if double { &trimmed[2..] } else { &trimmed[1..] };
+            let end = inner.find(']')?;
+            let name = inner[..end].trim();
+            if name.contains(['"', '\'']) {
+                return None;
+            }
+            let first = name.split('.').next().unwrap_or("").trim();
+            let record = kind.records().find(|r| r.key() == name);
+            match (double, record) {
+                (true, Some(rk)) => {
+                    heads.push((rk, start));
+                    current = Some(rk);
+                }
+                // A sub-table of the current record: `[scenario.revenue]`.
+                _ if current.is_some_and(|rk| rk.key() == first) && name.contains('.') => {}
+                _ => return None,
+            }
+            continue;
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(close) = in_ml {
+                match line[i..].find(close) {
+                    Some(k) => {
+                        let at = i + k;
+                        // An escaped quote does not close a basic string.
+                        if close == BASIC_ML
+                            && at > 0
+                            && bytes[at - 1] == b'\\'
+                            && !escaped_backslash(&bytes[..at])
+                        {
+                            i = at + 1;
+                            continue;
+                        }
+                        i = at + 3;
+                        in_ml = None;
+                    }
+                    None => break,
+                }
+                continue;
+            }
+            let rest = &line[i..];
+            match bytes[i] {
+                b'#' => break,
+                b'"' if rest.starts_with(BASIC_ML) => {
+                    in_ml = Some(BASIC_ML);
+                    i += 3;
+                }
+                b'\'' if rest.starts_with(LITERAL_ML) => {
+                    in_ml = Some(LITERAL_ML);
+                    i += 3;
+                }
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+                b'\'' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    i += 1;
+                }
+                b']' | b'}' => {
+                    depth -= 1;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    if in_ml.is_some() || depth != 0 {
+        return None;
+    }
+    let starts: Vec<usize> = heads.iter().map(|(_, h)| lead_start(text, *h)).collect();
+    let mut parts = Vec::with_capacity(heads.len() + 1);
+    parts.push((None, 0..starts.first().copied().unwrap_or(text.len())));
+    for (i, (rk, _)) in heads.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        parts.push((Some(*rk), starts[i]..end));
+    }
+    Some(parts)
+}
+
+/// Whether the backslashes right before a position escape each other
+/// (an even number, so the quote after them is not escaped).
+fn escaped_backslash(before: &[u8]) -> bool {
+    before.iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+}
+
 /// Where a record's text starts: the comment lines directly above its
 /// header, and the blank lines above those (a comment separated from the
 /// header by a blank line, like a file's heading, is not the record's).
@@ -240,6 +360,11 @@ impl SourceFile {
             dirty: false,
             records: kind.records().map(|rk| (rk, Vec::new())).collect(),
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn records_debug(&self) -> Vec<(RecordKind, Vec<Range<usize>>)> {
+        self.records.clone()
     }
 
     /// Hash of the file on disk as loaded or last saved.
