@@ -182,7 +182,12 @@ impl<'s, 'a> Checker<'s, 'a> {
         span: Option<Range<usize>>,
     ) {
         for (key, key_span, node) in table.entries().unwrap_or_default() {
-            let path = format!("{prefix}{key}");
+            // Most fields sit at the top of a record: no allocation for them.
+            let path: std::borrow::Cow<str> = if prefix.is_empty() {
+                std::borrow::Cow::Borrowed(key)
+            } else {
+                std::borrow::Cow::Owned(format!("{prefix}{key}"))
+            };
             match fields.iter().find(|f| f.key == key) {
                 Some(field) => self.check_item(field, node, label, &path, key_span),
                 None => {
