@@ -2,7 +2,10 @@
 //! keys. Links, ids and paths are collected here and resolved across files by
 //! [`super::validate`].
 
+use std::borrow::Cow;
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::date::Date;
 use super::diag::Sink;
@@ -18,13 +21,100 @@ pub struct IdDef {
     pub col: usize,
 }
 
+/// What a message is about: "need need-003", "need without id", "risk
+/// band", "workspace". Formatted only when a message is written.
+#[derive(Debug, Clone, Copy)]
+pub enum Label<'a> {
+    Record {
+        noun: &'static str,
+        has_id: bool,
+        id: Option<&'a str>,
+    },
+    Text(&'a str),
+}
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Record {
+                noun,
+                has_id: true,
+                id: Some(id),
+            } => write!(f, "{noun} {id}"),
+            Label::Record {
+                noun,
+                has_id: true,
+                id: None,
+            } => write!(f, "{noun} without id"),
+            Label::Record { noun, .. } => f.write_str(noun),
+            Label::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A field's path inside its record or file: `likelihood`, `revenue.price`.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldPath<'p> {
+    /// The enclosing tables, dot-separated; empty at the top.
+    pub parent: &'p Cow<'static, str>,
+    /// The key; empty when `parent` is the whole path.
+    pub key: &'static str,
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.parent.is_empty() {
+            f.write_str(self.key)
+        } else if self.key.is_empty() {
+            f.write_str(self.parent)
+        } else {
+            write!(f, "{}.{}", self.parent, self.key)
+        }
+    }
+}
+
+/// Where a link or a path is used, in words: "scenario s-01 `needs`". Kept
+/// for every link of a workspace, so it shares the record's id and the
+/// schema's key names instead of formatting a string for each.
+#[derive(Debug, Clone)]
+pub struct Context {
+    noun: &'static str,
+    has_id: bool,
+    record: Option<Arc<str>>,
+    parent: Cow<'static, str>,
+    key: &'static str,
+}
+
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match (&self.record, self.has_id) {
+            (Some(record), true) => Label::Record {
+                noun: self.noun,
+                has_id: true,
+                id: Some(record),
+            },
+            (Some(text), false) => Label::Text(text),
+            (None, has_id) => Label::Record {
+                noun: self.noun,
+                has_id,
+                id: None,
+            },
+        };
+        let path = FieldPath {
+            parent: &self.parent,
+            key: self.key,
+        };
+        write!(f, "{label} `{path}`")
+    }
+}
+
 /// A use of an id: a link that must resolve.
 #[derive(Debug, Clone)]
 pub struct LinkUse {
     pub target: RecordKind,
     pub id: String,
-    /// Where it is used, in words: "need-003 field `needs`".
-    pub context: String,
+    /// Where it is used, in words: "need need-003 `needs`".
+    pub context: Context,
     pub line: usize,
     pub col: usize,
 }
@@ -33,7 +123,7 @@ pub struct LinkUse {
 #[derive(Debug, Clone)]
 pub struct PathUse {
     pub path: String,
-    pub context: String,
+    pub context: Context,
     pub line: usize,
     pub col: usize,
 }
@@ -49,6 +139,8 @@ pub struct Collected {
 pub struct Checker<'s, 'a> {
     pub sink: &'s mut Sink<'a>,
     pub collected: Collected,
+    /// The label of the record being checked, shared by its links.
+    record: Option<Arc<str>>,
 }
 
 /// Convert a TOML date value to a [`Date`], or say why it is not a plain date.
@@ -80,6 +172,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         Checker {
             sink,
             collected: Collected::default(),
+            record: None,
         }
     }
 
@@ -112,8 +205,14 @@ impl<'s, 'a> Checker<'s, 'a> {
                     }
                 }
             } else if let Some(field) = top.iter().find(|f| f.key == key) {
-                let context = kind.file_name().trim_end_matches(".toml").to_string();
-                self.check_item(field, node, &context, key, key_span);
+                let label = Label::Text(kind.file_name().trim_end_matches(".toml"));
+                let top = Cow::Borrowed("");
+                let path = FieldPath {
+                    parent: &top,
+                    key: field.key,
+                };
+                self.record = None;
+                self.check_field(field, node, label, path, key_span);
             } else {
                 let known: Vec<&str> = top
                     .iter()
@@ -141,61 +240,71 @@ impl<'s, 'a> Checker<'s, 'a> {
     /// Check one `[[record]]` table.
     pub fn check_record(&mut self, kind: RecordKind, table: Node) {
         let span = table.span();
-        let label = if kind.has_id() {
-            match table.get("id").and_then(Node::as_str) {
-                Some(id) => {
-                    let id_span = table.get("id").and_then(Node::span).or(span.clone());
-                    let (line, col) = self.pos(id_span.clone());
-                    if id.trim().is_empty() {
-                        self.sink
-                            .error(id_span, format!("{} has an empty id", kind.noun()));
-                    } else if !valid_id(id) {
-                        self.sink.error(
-                            id_span,
-                            format!(
-                                "id `{id}` may only use letters, digits, `-` and `_` (no spaces or dots), so it can be typed in a terminal"
-                            ),
-                        );
-                    }
-                    self.collected.ids.push(IdDef {
-                        kind,
-                        id: id.to_string(),
-                        line,
-                        col,
-                    });
-                    format!("{} {id}", kind.noun())
-                }
-                None => format!("{} without id", kind.noun()),
-            }
-        } else {
-            kind.noun().to_string()
+        self.record = None;
+        let mut label = Label::Record {
+            noun: kind.noun(),
+            has_id: kind.has_id(),
+            id: None,
         };
-        self.check_table(kind.fields(), table, &label, "", span);
+        let id_node = table.get("id");
+        if kind.has_id()
+            && let Some(id) = id_node.and_then(Node::as_str)
+        {
+            let id_span = id_node.and_then(Node::span).or(span.clone());
+            let (line, col) = self.pos(id_span.clone());
+            if id.trim().is_empty() {
+                self.sink
+                    .error(id_span, format!("{} has an empty id", kind.noun()));
+            } else if !valid_id(id) {
+                self.sink.error(
+                    id_span,
+                    format!(
+                        "id `{id}` may only use letters, digits, `-` and `_` (no spaces or dots), so it can be typed in a terminal"
+                    ),
+                );
+            }
+            self.collected.ids.push(IdDef {
+                kind,
+                id: id.to_string(),
+                line,
+                col,
+            });
+            label = Label::Record {
+                noun: kind.noun(),
+                has_id: true,
+                id: Some(id),
+            };
+        }
+        self.check_table(kind.fields(), table, label, &Cow::Borrowed(""), span);
     }
 
+    // `parent` is a `Cow` because link contexts keep a clone of it: a
+    // borrowed schema key costs no copy.
+    #[allow(clippy::ptr_arg)]
     fn check_table(
         &mut self,
         fields: &'static [Field],
         table: Node,
-        label: &str,
-        prefix: &str,
+        label: Label,
+        parent: &Cow<'static, str>,
         span: Option<Range<usize>>,
     ) {
         for (key, key_span, node) in table.entries().unwrap_or_default() {
-            // Most fields sit at the top of a record: no allocation for them.
-            let path: std::borrow::Cow<str> = if prefix.is_empty() {
-                std::borrow::Cow::Borrowed(key)
-            } else {
-                std::borrow::Cow::Owned(format!("{prefix}{key}"))
-            };
             match fields.iter().find(|f| f.key == key) {
-                Some(field) => self.check_item(field, node, label, &path, key_span),
+                Some(field) => {
+                    let path = FieldPath {
+                        parent,
+                        key: field.key,
+                    };
+                    self.check_field(field, node, label, path, key_span)
+                }
                 None => {
                     let known: Vec<&str> = fields.iter().map(|f| f.key).collect();
+                    let dot = if parent.is_empty() { "" } else { "." };
                     self.sink.warning(
                         key_span.or_else(|| node.span()),
                         format!(
-                            "unknown key `{path}` in {label} (kept on save){}",
+                            "unknown key `{parent}{dot}{key}` in {label} (kept on save){}",
                             suggestion(key, &known)
                         ),
                     );
@@ -204,14 +313,20 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
         for field in fields.iter().filter(|f| f.required) {
             if table.get(field.key).is_none() {
+                let path = FieldPath {
+                    parent,
+                    key: field.key,
+                };
                 self.sink.error(
                     span.clone(),
-                    format!("{label} is missing required key `{prefix}{}`", field.key),
+                    format!("{label} is missing required key `{path}`"),
                 );
             }
         }
     }
 
+    /// Check one value against its field, as `check` does (`label` and
+    /// `path` name it in messages: "", "revenue.price").
     pub fn check_item(
         &mut self,
         field: &Field,
@@ -220,12 +335,36 @@ impl<'s, 'a> Checker<'s, 'a> {
         path: &str,
         key_span: Option<Range<usize>>,
     ) {
+        let whole = Cow::Owned(path.to_string());
+        let path = FieldPath {
+            parent: &whole,
+            key: "",
+        };
+        self.record = None;
+        self.check_field(field, node, Label::Text(label), path, key_span)
+    }
+
+    fn check_field(
+        &mut self,
+        field: &Field,
+        node: Node,
+        label: Label,
+        path: FieldPath,
+        key_span: Option<Range<usize>>,
+    ) {
         let span = node.span().or(key_span);
         let at = |what: &str| format!("{label}: `{path}` {what}");
         match field.ty {
             Ty::Table(sub) => {
                 if node.is_table() {
-                    self.check_table(sub, node, label, &format!("{path}."), span);
+                    let parent = if path.parent.is_empty() {
+                        Cow::Borrowed(path.key)
+                    } else if path.key.is_empty() {
+                        path.parent.clone()
+                    } else {
+                        Cow::Owned(path.to_string())
+                    };
+                    self.check_table(sub, node, label, &parent, span);
                 } else {
                     self.sink.error(
                         span,
@@ -236,7 +375,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             Ty::NumberMap { keys, min, max } => match node.entries() {
                 Some(entries) => {
                     for (k, kspan, v) in entries {
-                        self.link(keys, k, &format!("{label} `{path}`"), kspan.clone());
+                        self.link(keys, k, label, path, kspan.clone());
                         match v.as_number() {
                             Some(x) if x.is_finite() && x >= min && x <= max => {}
                             Some(x) => self.sink.error(
@@ -264,7 +403,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             Ty::ChoiceMap { keys, choices } => match node.entries() {
                 Some(entries) => {
                     for (k, kspan, v) in entries {
-                        self.link(keys, k, &format!("{label} `{path}`"), kspan.clone());
+                        self.link(keys, k, label, path, kspan.clone());
                         match v.as_str() {
                             Some(s) if choices.contains(&s) => {}
                             _ => self.sink.error(
@@ -291,8 +430,8 @@ impl<'s, 'a> Checker<'s, 'a> {
         &mut self,
         ty: Ty,
         v: Node,
-        label: &str,
-        path: &str,
+        label: Label,
+        path: FieldPath,
         span: Option<Range<usize>>,
     ) {
         let at = |what: String| format!("{label}: `{path}` {what}");
@@ -305,7 +444,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                 }
             }
             Ty::Link(target) => match v.as_str() {
-                Some(id) => self.link(target, id, &format!("{label} `{path}`"), span),
+                Some(id) => self.link(target, id, label, path, span),
                 None => self
                     .sink
                     .error(span, wrong(format!("a {} id (string)", target.noun()))),
@@ -371,9 +510,10 @@ impl<'s, 'a> Checker<'s, 'a> {
             Ty::Path => match v.as_str() {
                 Some(p) => {
                     let (line, col) = self.pos(span.clone());
+                    let context = self.context(label, path);
                     self.collected.paths.push(PathUse {
                         path: p.to_string(),
-                        context: format!("{label} `{path}`"),
+                        context,
                         line,
                         col,
                     });
@@ -389,7 +529,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                                 (Ty::TextList, Shape::String) => {}
                                 (Ty::Links(target), Shape::String) => {
                                     let id = el.as_str().unwrap_or_default();
-                                    self.link(target, id, &format!("{label} `{path}`"), el_span)
+                                    self.link(target, id, label, path, el_span)
                                 }
                                 (Ty::IntList { min, max }, Shape::Integer) => match el.as_int() {
                                     Some(i) if (min..=max).contains(&i) => {}
@@ -418,12 +558,37 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
     }
 
-    fn link(&mut self, target: RecordKind, id: &str, context: &str, span: Option<Range<usize>>) {
+    /// The context of a link or path in the current record; the record's
+    /// id (or label) is allocated once and shared.
+    fn context(&mut self, label: Label, path: FieldPath) -> Context {
+        let (noun, has_id, text) = match label {
+            Label::Record { noun, has_id, id } => (noun, has_id, id),
+            Label::Text(text) => ("", false, Some(text)),
+        };
+        let record = text.map(|t| self.record.get_or_insert_with(|| Arc::from(t)).clone());
+        Context {
+            noun,
+            has_id,
+            record,
+            parent: path.parent.clone(),
+            key: path.key,
+        }
+    }
+
+    fn link(
+        &mut self,
+        target: RecordKind,
+        id: &str,
+        label: Label,
+        path: FieldPath,
+        span: Option<Range<usize>>,
+    ) {
         let (line, col) = self.pos(span);
+        let context = self.context(label, path);
         self.collected.links.push(LinkUse {
             target,
             id: id.to_string(),
-            context: context.to_string(),
+            context,
             line,
             col,
         });

@@ -57,7 +57,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
@@ -80,7 +80,7 @@ impl LineIndex {
 pub struct Sink<'a> {
     pub file: PathBuf,
     text: &'a str,
-    index: Option<LineIndex>,
+    index: Option<std::borrow::Cow<'a, LineIndex>>,
     pub out: Vec<Diagnostic>,
     /// Added to every span: the start of the part of `text` being checked
     /// (records are parsed one at a time).
@@ -100,11 +100,22 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// A sink that uses an index of `text`'s lines built by the caller
+    /// (shared by the threads that check parts of one file).
+    pub fn with_lines(file: PathBuf, text: &'a str, lines: &'a LineIndex) -> Self {
+        Sink {
+            index: Some(std::borrow::Cow::Borrowed(lines)),
+            ..Sink::new(file, text)
+        }
+    }
+
     pub fn position(&mut self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
         match span {
             Some(span) if !self.text.is_empty() => {
                 let text = self.text;
-                let index = self.index.get_or_insert_with(|| LineIndex::new(text));
+                let index = self
+                    .index
+                    .get_or_insert_with(|| std::borrow::Cow::Owned(LineIndex::new(text)));
                 index.line_col(text, span.start + self.offset)
             }
             _ => (0, 0),

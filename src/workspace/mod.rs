@@ -7,6 +7,7 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod format;
+pub mod light;
 pub mod model;
 pub mod node;
 pub mod recovery;
@@ -100,49 +101,68 @@ fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
 /// Files of records larger than this are parsed record by record.
 const CHUNKED_BYTES: usize = 256 * 1024;
 
-/// Read, parse, check and index one file.
-fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
-    load_file_with(kind, path, CHUNKED_BYTES)
+/// Records are parsed, checked and read in units of about this many bytes,
+/// handed out to the threads in file order.
+const UNIT_BYTES: usize = 64 * 1024;
+
+/// One part of a file: the record kind it holds (none for the file's head)
+/// and its byte range.
+type Part = (Option<RecordKind>, std::ops::Range<usize>);
+
+/// A file read from disk and, when it is large, split into records; the
+/// records are parsed by [`load_units`].
+enum Stage {
+    Done(Box<Result<FileLoad, Diagnostic>>),
+    Split {
+        kind: FileKind,
+        path: PathBuf,
+        loaded: source::Loaded,
+        lines: diag::LineIndex,
+        parts: Vec<Part>,
+    },
 }
 
-/// [`load_file`] with the size above which a file of records is parsed
-/// record by record (tests compare both ways on every fixture).
-fn load_file_with(
-    kind: FileKind,
-    path: PathBuf,
-    chunked_above: usize,
-) -> Result<FileLoad, Diagnostic> {
+/// Read one file; parse, check and index it at once unless it is a file of
+/// records larger than `chunked_above` bytes, which is split into records.
+fn stage_file(kind: FileKind, path: PathBuf, chunked_above: usize) -> Stage {
     if !path.exists() {
-        return Ok(missing_file(kind, path));
+        return Stage::Done(Box::new(Ok(missing_file(kind, path))));
     }
-    let loaded = source::load(&path)?;
+    let loaded = match source::load(&path) {
+        Ok(loaded) => loaded,
+        Err(d) => return Stage::Done(Box::new(Err(d))),
+    };
     let parts = if kind.top_fields().is_empty() && loaded.text.len() > chunked_above {
         source::scan_records(kind, &loaded.text)
     } else {
         None
     };
-    let (mut check, model, records) = match parts {
-        Some(parts) => load_parts(kind, &path, &loaded.text, &parts)?,
-        None => {
-            let root = source::parse(&path, &loaded.text)?;
-            let check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
-            let mut model = Model::default();
-            model.read_file(kind, Node::Root(root.get_ref()));
-            let records = source::index_records(kind, &loaded.text, &root);
-            (check, model, records)
-        }
-    };
+    match parts {
+        Some(parts) => Stage::Split {
+            kind,
+            lines: diag::LineIndex::new(&loaded.text),
+            path,
+            loaded,
+            parts,
+        },
+        None => Stage::Done(Box::new(load_whole(kind, path, loaded))),
+    }
+}
+
+/// Parse, check and index a whole file in one go.
+fn load_whole(
+    kind: FileKind,
+    path: PathBuf,
+    loaded: source::Loaded,
+) -> Result<FileLoad, Diagnostic> {
+    let root = source::parse(&path, &loaded.text)?;
+    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    let mut model = Model::default();
+    model.read_file(kind, Node::Root(root.get_ref()));
+    let records = source::index_records(kind, &loaded.text, &root);
+    drop(root);
     if loaded.bom {
-        check.diagnostics.insert(
-            0,
-            Diagnostic {
-                file: path.clone(),
-                line: 1,
-                col: 1,
-                severity: Severity::Warning,
-                message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
-            },
-        );
+        check.diagnostics.insert(0, bom_warning(&path));
     }
     Ok(FileLoad {
         file: SourceFile::new(kind, path, loaded, records),
@@ -151,161 +171,161 @@ fn load_file_with(
     })
 }
 
+fn bom_warning(path: &Path) -> Diagnostic {
+    Diagnostic {
+        file: path.to_path_buf(),
+        line: 1,
+        col: 1,
+        severity: Severity::Warning,
+        message: "file starts with a byte-order mark (BOM); it is kept on save, `lodestar fmt` removes it".into(),
+    }
+}
+
+/// Read, parse, check and index one file.
+fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
+    load_file_with(kind, path, CHUNKED_BYTES, UNIT_BYTES)
+}
+
+/// [`load_file`] with the size above which a file of records is parsed
+/// record by record, and the size of the units they are parsed in (tests
+/// compare the ways on every fixture).
+fn load_file_with(
+    kind: FileKind,
+    path: PathBuf,
+    chunked_above: usize,
+    unit_bytes: usize,
+) -> Result<FileLoad, Diagnostic> {
+    finish(stage_file(kind, path, chunked_above), unit_bytes)
+}
+
 type Records = Vec<(RecordKind, Vec<std::ops::Range<usize>>)>;
 
-/// Parse, check and read a file part by part (see `source::scan_records`),
-/// the two halves on two threads. Positions are those in the whole file.
-fn load_parts(
+/// Parse, check and read consecutive parts of one file. Positions are those
+/// in the whole file.
+fn load_unit(
     kind: FileKind,
     path: &Path,
     text: &str,
-    parts: &[(Option<RecordKind>, std::ops::Range<usize>)],
-) -> Result<(FileCheck, Model, Records), Diagnostic> {
-    let run = |parts: &[(Option<RecordKind>, std::ops::Range<usize>)]| -> Result<(FileCheck, Model), Diagnostic> {
-        let mut sink = Sink::new(path.to_path_buf(), text);
-        let mut model = Model::default();
-        let collected = {
-            let mut checker = Checker::new(&mut sink);
-            for (_, range) in parts {
-                let part = &text[range.clone()];
-                let root = toml::de::DeTable::parse(part).map_err(|e| {
-                    let at = e.span().map(|s| s.start).unwrap_or(0) + range.start;
-                    let (line, col) = diag::LineIndex::new(text).line_col(text, at);
-                    Diagnostic {
-                        file: path.to_path_buf(),
-                        line,
-                        col,
-                        severity: Severity::Error,
-                        message: format!("TOML syntax: {}", e.message().trim().replace('\n', " ")),
-                    }
-                })?;
-                checker.sink.offset = range.start;
-                checker.check_file(kind, Node::Root(root.get_ref()));
-                let mut piece = Model::default();
-                piece.read_file(kind, Node::Root(root.get_ref()));
-                model.extend_file(kind, piece);
+    lines: &diag::LineIndex,
+    parts: &[Part],
+) -> Result<(FileCheck, Model), Diagnostic> {
+    let mut sink = Sink::with_lines(path.to_path_buf(), text, lines);
+    let mut model = Model::default();
+    let mut tokens = Vec::new();
+    let collected = {
+        let mut checker = Checker::new(&mut sink);
+        for (_, range) in parts {
+            let part = &text[range.clone()];
+            checker.sink.offset = range.start;
+            if let Some(root) = light::parse(part, &mut tokens) {
+                checker.check_file(kind, Node::LightRoot(&root));
+                model.append_file(kind, Node::LightRoot(&root));
+                continue;
             }
-            checker.collected
-        };
-        Ok((FileCheck { diagnostics: sink.out, collected }, model))
-    };
-    let (first, second) = parts.split_at(parts.len() / 2);
-    let (a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| run(second));
-        let mine = run(first);
-        (mine, other.join())
-    });
-    let (mut check, mut model) = a?;
-    let (check_b, model_b) = match b {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(Diagnostic {
-                file: path.to_path_buf(),
-                line: 0,
-                col: 0,
-                severity: Severity::Error,
-                message: "internal error while reading this file (please report it)".into(),
-            });
+            let root = toml::de::DeTable::parse(part).map_err(|e| {
+                let at = e.span().map(|s| s.start).unwrap_or(0) + range.start;
+                let (line, col) = lines.line_col(text, at);
+                Diagnostic {
+                    file: path.to_path_buf(),
+                    line,
+                    col,
+                    severity: Severity::Error,
+                    message: format!("TOML syntax: {}", e.message().trim().replace('\n', " ")),
+                }
+            })?;
+            checker.sink.offset = range.start;
+            checker.check_file(kind, Node::Root(root.get_ref()));
+            model.append_file(kind, Node::Root(root.get_ref()));
         }
+        checker.collected
     };
-    check.diagnostics.extend(check_b.diagnostics);
-    check.collected.ids.extend(check_b.collected.ids);
-    check.collected.links.extend(check_b.collected.links);
-    check.collected.paths.extend(check_b.collected.paths);
-    model.extend_file(kind, model_b);
+    Ok((
+        FileCheck {
+            diagnostics: sink.out,
+            collected,
+        },
+        model,
+    ))
+}
+
+/// Finish loading a file: for a split file, parse its records in units of
+/// about `unit_bytes` ([`UNIT_BYTES`]) on the threads of the rayon pool, and
+/// join the units' results in file order, so the outcome does not depend on
+/// the threads.
+fn finish(stage: Stage, unit_bytes: usize) -> Result<FileLoad, Diagnostic> {
+    use rayon::prelude::*;
+    let (kind, path, loaded, lines, parts) = match stage {
+        Stage::Done(result) => return *result,
+        Stage::Split {
+            kind,
+            path,
+            loaded,
+            lines,
+            parts,
+        } => (kind, path, loaded, lines, parts),
+    };
+    let mut units: Vec<&[Part]> = Vec::new();
+    let (mut first, mut bytes) = (0, 0);
+    for (p, (_, range)) in parts.iter().enumerate() {
+        bytes += range.len();
+        if bytes >= unit_bytes || p + 1 == parts.len() {
+            units.push(&parts[first..p + 1]);
+            first = p + 1;
+            bytes = 0;
+        }
+    }
+    let results: Vec<Result<(FileCheck, Model), Diagnostic>> = units
+        .par_iter()
+        .map(|unit| load_unit(kind, &path, &loaded.text, &lines, unit))
+        .collect();
+    // The first problem in file order, whichever thread found it first.
+    let pieces: Vec<(FileCheck, Model)> = results.into_iter().collect::<Result<_, _>>()?;
+    drop(lines);
+    let (checks, models): (Vec<FileCheck>, Vec<Model>) = pieces.into_iter().unzip();
+    let mut check = FileCheck::default();
+    let c = &mut check.collected;
+    c.ids
+        .reserve_exact(checks.iter().map(|p| p.collected.ids.len()).sum());
+    c.links
+        .reserve_exact(checks.iter().map(|p| p.collected.links.len()).sum());
+    c.paths
+        .reserve_exact(checks.iter().map(|p| p.collected.paths.len()).sum());
+    for piece in checks {
+        check.diagnostics.extend(piece.diagnostics);
+        check.collected.ids.extend(piece.collected.ids);
+        check.collected.links.extend(piece.collected.links);
+        check.collected.paths.extend(piece.collected.paths);
+    }
+    let model = Model::concat_file(kind, models);
     let mut records: Records = kind.records().map(|rk| (rk, Vec::new())).collect();
     for (rk, range) in parts {
         if let Some(rk) = rk
-            && let Some((_, ranges)) = records.iter_mut().find(|(k, _)| k == rk)
+            && let Some((_, ranges)) = records.iter_mut().find(|(k, _)| *k == rk)
         {
-            ranges.push(range.clone());
+            ranges.push(range);
         }
     }
-    Ok((check, model, records))
+    if loaded.bom {
+        check.diagnostics.insert(0, bom_warning(&path));
+    }
+    Ok(FileLoad {
+        file: SourceFile::new(kind, path, loaded, records),
+        check,
+        model,
+    })
 }
 
-/// Parse trees take several times the size of their file, so files are
-/// loaded in parallel only while the bytes in flight stay under this budget.
-const PARALLEL_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Load every file, on two threads while the files are small, one at a
-/// time when they are large (bounding peak memory).
+/// Load every file, in parallel, and the records of large files in
+/// parallel units (rayon's work stealing mixes the two). Parse trees live
+/// only for one record (or one small file), so memory stays near the size
+/// of the model.
 fn load_all(root: &Path) -> Vec<Result<FileLoad, Diagnostic>> {
-    use std::sync::Mutex;
-    let sizes: Vec<u64> = FileKind::ALL
-        .iter()
-        .map(|k| {
-            std::fs::metadata(root.join(k.file_name()))
-                .map(|m| m.len())
-                .unwrap_or(0)
-        })
-        .collect();
-    // Largest first, so the small files fill in beside the big ones.
-    let mut order: Vec<usize> = (0..FileKind::ALL.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-    let queue = Mutex::new((order, 0u64));
-    let wake = std::sync::Condvar::new();
-    let results: Mutex<Vec<Option<Result<FileLoad, Diagnostic>>>> =
-        Mutex::new((0..FileKind::ALL.len()).map(|_| None).collect());
-    let worker = || {
-        loop {
-            let i = {
-                let Ok(mut q) = queue.lock() else { return };
-                loop {
-                    let (pending, in_flight) = &mut *q;
-                    let Some(pos) = pending
-                        .iter()
-                        .position(|&i| *in_flight == 0 || *in_flight + sizes[i] <= PARALLEL_BYTES)
-                    else {
-                        if pending.is_empty() {
-                            return;
-                        }
-                        q = match wake.wait(q) {
-                            Ok(q) => q,
-                            Err(_) => return,
-                        };
-                        continue;
-                    };
-                    let i = pending.remove(pos);
-                    *in_flight += sizes[i];
-                    break i;
-                }
-            };
-            let kind = FileKind::ALL[i];
-            let result = load_file(kind, root.join(kind.file_name()));
-            if let Ok(mut r) = results.lock() {
-                r[i] = Some(result);
-            }
-            if let Ok(mut q) = queue.lock() {
-                q.1 -= sizes[i];
-            }
-            wake.notify_all();
-        }
-    };
-    std::thread::scope(|scope| {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(2);
-        for _ in 1..threads {
-            scope.spawn(worker);
-        }
-        worker();
-    });
-    let results = results.into_inner().unwrap_or_default();
+    use rayon::prelude::*;
     FileKind::ALL
-        .iter()
-        .zip(results)
-        .map(|(kind, r)| {
-            r.unwrap_or_else(|| {
-                Err(Diagnostic {
-                    file: root.join(kind.file_name()),
-                    line: 0,
-                    col: 0,
-                    severity: Severity::Error,
-                    message: "internal error while reading this file (please report it)".into(),
-                })
-            })
+        .par_iter()
+        .map(|&kind| {
+            let stage = stage_file(kind, root.join(kind.file_name()), CHUNKED_BYTES);
+            finish(stage, UNIT_BYTES)
         })
         .collect()
 }
@@ -571,23 +591,25 @@ mod tests {
         for dir in dirs {
             for kind in FileKind::ALL {
                 let path = dir.join(kind.file_name());
-                let whole = summary(load_file_with(kind, path.clone(), usize::MAX));
-                let parts = summary(load_file_with(kind, path.clone(), 0));
-                match (&whole, &parts) {
-                    (Ok(w), Ok(p)) => {
-                        assert_eq!(w.0, p.0, "{}", path.display());
-                        assert_eq!(w.1, p.1, "{}", path.display());
-                        assert_eq!(w.2, p.2, "{}", path.display());
+                let whole = summary(load_file_with(kind, path.clone(), usize::MAX, UNIT_BYTES));
+                for unit in [0, 300, UNIT_BYTES] {
+                    let parts = summary(load_file_with(kind, path.clone(), 0, unit));
+                    match (&whole, &parts) {
+                        (Ok(w), Ok(p)) => {
+                            assert_eq!(w.0, p.0, "{}", path.display());
+                            assert_eq!(w.1, p.1, "{}", path.display());
+                            assert_eq!(w.2, p.2, "{}", path.display());
+                        }
+                        (Err(w), Err(p)) => {
+                            assert_eq!(w.0, p.0, "{}: error on another line", path.display())
+                        }
+                        _ => panic!(
+                            "{}: whole {:?} vs parts {:?}",
+                            path.display(),
+                            whole.is_ok(),
+                            parts.is_ok()
+                        ),
                     }
-                    (Err(w), Err(p)) => {
-                        assert_eq!(w.0, p.0, "{}: error on another line", path.display())
-                    }
-                    _ => panic!(
-                        "{}: whole {:?} vs parts {:?}",
-                        path.display(),
-                        whole.is_ok(),
-                        parts.is_ok()
-                    ),
                 }
                 compared += 1;
             }

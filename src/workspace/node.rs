@@ -9,6 +9,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml_edit::{ArrayOfTables, Item, TableLike, Value};
 
+use super::light;
+
 pub use toml_datetime::Datetime;
 
 #[derive(Clone, Copy)]
@@ -19,6 +21,10 @@ pub enum Node<'a> {
     Value(&'a Value),
     Table(&'a dyn TableLike, Option<(usize, usize)>),
     Tables(&'a ArrayOfTables),
+    /// A value of the light parse of one record ([`light`]).
+    Light(&'a light::Item<'a>),
+    /// The root table of a light parse.
+    LightRoot(&'a light::Table<'a>),
 }
 
 /// A table entry: key, the key's span, value.
@@ -75,6 +81,8 @@ impl<'a> Node<'a> {
             Node::Value(v) => v.span(),
             Node::Table(_, span) => span.map(|(a, b)| a..b),
             Node::Tables(a) => a.span(),
+            Node::Light(i) => Some(i.span.clone()),
+            Node::LightRoot(_) => None,
         }
     }
 
@@ -98,7 +106,16 @@ impl<'a> Node<'a> {
                 Value::Array(_) => Shape::Array,
                 Value::InlineTable(_) => Shape::Table,
             },
-            Node::Table(..) | Node::Root(_) => Shape::Table,
+            Node::Light(i) => match &i.value {
+                light::Value::String(_) => Shape::String,
+                light::Value::Integer(..) => Shape::Integer,
+                light::Value::Float(_) => Shape::Float,
+                light::Value::Boolean(_) => Shape::Boolean,
+                light::Value::Datetime(_) => Shape::Datetime,
+                light::Value::Array(_) => Shape::Array,
+                light::Value::Table(_) => Shape::Table,
+            },
+            Node::Table(..) | Node::Root(_) | Node::LightRoot(_) => Shape::Table,
             Node::Tables(_) => Shape::Array,
         }
     }
@@ -107,6 +124,10 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_str(),
             Node::Value(v) => v.as_str(),
+            Node::Light(light::Item {
+                value: light::Value::String(s),
+                ..
+            }) => Some(s),
             _ => None,
         }
     }
@@ -119,6 +140,10 @@ impl<'a> Node<'a> {
                 i64::from_str_radix(i.as_str(), i.radix()).ok()
             }
             Node::Value(v) => v.as_integer(),
+            Node::Light(light::Item {
+                value: light::Value::Integer(digits, radix),
+                ..
+            }) => i64::from_str_radix(digits, *radix).ok(),
             _ => None,
         }
     }
@@ -127,6 +152,10 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_float().and_then(|f| parse_float(f.as_str())),
             Node::Value(v) => v.as_float(),
+            Node::Light(light::Item {
+                value: light::Value::Float(f),
+                ..
+            }) => parse_float(f),
             _ => None,
         }
     }
@@ -140,6 +169,10 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_bool(),
             Node::Value(v) => v.as_bool(),
+            Node::Light(light::Item {
+                value: light::Value::Boolean(b),
+                ..
+            }) => Some(*b),
             _ => None,
         }
     }
@@ -148,6 +181,10 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_datetime().copied(),
             Node::Value(v) => v.as_datetime().copied(),
+            Node::Light(light::Item {
+                value: light::Value::Datetime(d),
+                ..
+            }) => Some(*d),
             _ => None,
         }
     }
@@ -165,6 +202,10 @@ impl<'a> Node<'a> {
                 .map(|a| a.iter().map(Node::De).collect()),
             Node::Value(Value::Array(a)) => Some(a.iter().map(Node::from_value).collect()),
             Node::Tables(a) => Some(a.iter().map(|t| Node::Table(t, pair(t.span()))).collect()),
+            Node::Light(light::Item {
+                value: light::Value::Array(items),
+                ..
+            }) => Some(items.iter().map(Node::Light).collect()),
             _ => None,
         }
     }
@@ -190,6 +231,16 @@ impl<'a> Node<'a> {
                     })
                     .collect(),
             ),
+            Node::Light(light::Item {
+                value: light::Value::Table(t),
+                ..
+            })
+            | Node::LightRoot(t) => Some(
+                t.entries
+                    .iter()
+                    .map(|(k, span, v)| (k.as_ref(), Some(span.clone()), Node::Light(v)))
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -203,6 +254,11 @@ impl<'a> Node<'a> {
                 .map(Node::De),
             Node::Root(t) => t.get(key).map(Node::De),
             Node::Table(t, _) => t.get(key).and_then(Node::from_item),
+            Node::Light(light::Item {
+                value: light::Value::Table(t),
+                ..
+            })
+            | Node::LightRoot(t) => t.get(key).map(Node::Light),
             _ => None,
         }
     }
@@ -216,6 +272,11 @@ impl<'a> Node<'a> {
                 .map(|(k, _)| k.span()),
             Node::Root(t) => t.get_key_value(key).map(|(k, _)| k.span()),
             Node::Table(t, _) => t.key(key).and_then(|k| k.span()),
+            Node::Light(light::Item {
+                value: light::Value::Table(t),
+                ..
+            })
+            | Node::LightRoot(t) => t.get_entry(key).map(|(_, span, _)| span.clone()),
             _ => None,
         }
     }
@@ -246,6 +307,7 @@ fn parse_float(s: &str) -> Option<f64> {
         "inf" | "+inf" => Some(f64::INFINITY),
         "-inf" => Some(f64::NEG_INFINITY),
         "nan" | "+nan" | "-nan" => Some(f64::NAN),
-        s => s.replace('_', "").parse().ok(),
+        s if s.contains('_') => s.replace('_', "").parse().ok(),
+        s => s.parse().ok(),
     }
 }

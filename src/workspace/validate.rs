@@ -11,8 +11,8 @@ use super::schema::{FileKind, RecordKind};
 
 /// Where a record is defined, for messages.
 #[derive(Debug, Clone)]
-pub struct Place {
-    pub file: PathBuf,
+pub struct Place<'a> {
+    pub file: &'a Path,
     pub line: usize,
     pub col: usize,
     pub kind: RecordKind,
@@ -63,7 +63,8 @@ pub fn validate(
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut places: HashMap<&str, Place> = HashMap::new();
+    let mut places: HashMap<&str, Place> =
+        HashMap::with_capacity(collected.iter().map(|(_, _, c)| c.ids.len()).sum());
     for (_, path, c) in collected {
         for def in &c.ids {
             if def.id.is_empty() {
@@ -86,7 +87,7 @@ pub fn validate(
                     places.insert(
                         &def.id,
                         Place {
-                            file: path.clone(),
+                            file: path,
                             line: def.line,
                             col: def.col,
                             kind: def.kind,
@@ -146,11 +147,11 @@ pub fn validate(
     out
 }
 
-fn rules(places: &HashMap<&str, Place>, model: &Model, out: &mut Vec<Diagnostic>) {
+fn rules(places: &HashMap<&str, Place<'_>>, model: &Model, out: &mut Vec<Diagnostic>) {
     let at = |id: &str| -> (PathBuf, usize, usize) {
         places
             .get(id)
-            .map(|p| (p.file.clone(), p.line, p.col))
+            .map(|p| (p.file.to_path_buf(), p.line, p.col))
             .unwrap_or_default()
     };
     let mut extra = Vec::new();

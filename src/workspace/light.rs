@@ -1,0 +1,547 @@
+//! A light parse tree for one record of a large file, built straight from
+//! the events of `toml_parser` (the parser under the `toml` crate).
+//!
+//! `toml::de::DeTable` keeps every table in an `IndexMap` with SipHash and
+//! goes through an intermediate list of events; for the ten-thousand-record
+//! files of a big workspace that was the largest part of opening it. A
+//! record has a dozen keys, so here tables are plain vectors searched in
+//! order, and the tree is built while the events arrive.
+//!
+//! Only the shapes records are written in are accepted: `key = value` with
+//! plain (undotted) keys, `[[kind]]` headers and `[kind.sub]` sub-tables of
+//! the record above, values of any kind, inline tables with plain keys.
+//! Anything else — a syntax error, a duplicate key, a dotted key, a table
+//! defined twice — makes [`parse`] return `None`, and the caller parses the
+//! part with `toml::de` instead, which gives the exact error message or
+//! handles the unusual shape. The values, spans and key order of what is
+//! accepted are those `toml::de` gives (`workspace::tests` compares both on
+//! every fixture).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml_datetime::Datetime;
+use toml_parser::decoder::{Encoding, ScalarKind};
+use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
+
+/// A value and where it is in the text.
+#[derive(Debug)]
+pub struct Item<'i> {
+    pub span: Range<usize>,
+    pub value: Value<'i>,
+}
+
+#[derive(Debug)]
+pub enum Value<'i> {
+    String(Cow<'i, str>),
+    /// The digits as written (underscores removed) and the radix.
+    Integer(Cow<'i, str>, u32),
+    /// The number as written (underscores removed), or inf / nan.
+    Float(Cow<'i, str>),
+    Boolean(bool),
+    Datetime(Datetime),
+    Array(Vec<Item<'i>>),
+    Table(Table<'i>),
+}
+
+/// A table: key, the key's span, value; in file order.
+#[derive(Debug, Default)]
+pub struct Table<'i> {
+    pub entries: Vec<(Cow<'i, str>, Range<usize>, Item<'i>)>,
+}
+
+impl<'i> Table<'i> {
+    pub fn get(&self, key: &str) -> Option<&Item<'i>> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v)
+    }
+
+    pub fn get_entry(&self, key: &str) -> Option<&(Cow<'i, str>, Range<usize>, Item<'i>)> {
+        self.entries.iter().find(|(k, _, _)| k == key)
+    }
+
+    /// Add an entry; false when the key is already there.
+    fn insert(&mut self, key: Cow<'i, str>, span: Range<usize>, item: Item<'i>) -> bool {
+        if self.get(&key).is_some() {
+            return false;
+        }
+        self.entries.push((key, span, item));
+        true
+    }
+}
+
+/// Nesting limit, as in `toml::de`.
+const DEPTH: u32 = 80;
+
+/// Parse `text` (one record) into a light tree, or `None` when it has an
+/// error or a shape this parser leaves to `toml::de`. `tokens` is scratch
+/// space kept between calls.
+pub fn parse<'i>(text: &'i str, tokens: &mut Vec<toml_parser::lexer::Token>) -> Option<Table<'i>> {
+    let source = Source::new(text);
+    tokens.clear();
+    tokens.extend(source.lex());
+    let mut builder = Builder {
+        source,
+        root: Table::default(),
+        table: Table::default(),
+        header: None,
+        header_keys: Vec::new(),
+        header_open: None,
+        arrays_of_tables: Vec::new(),
+        key: None,
+        dotted: false,
+        stack: Vec::new(),
+        failed: false,
+    };
+    let mut errors = Failed(false);
+    {
+        let mut whitespace = ValidateWhitespace::new(&mut builder, source);
+        let mut guard = RecursionGuard::new(&mut whitespace, DEPTH);
+        toml_parser::parser::parse_document(tokens, &mut guard, &mut errors);
+    }
+    if errors.0 || builder.failed {
+        return None;
+    }
+    builder.finish_table();
+    if builder.failed || !builder.stack.is_empty() {
+        return None;
+    }
+    Some(builder.root)
+}
+
+/// Remembers whether any error was reported.
+struct Failed(bool);
+
+impl ErrorSink for Failed {
+    fn report_error(&mut self, _error: ParseError) {
+        self.0 = true;
+    }
+}
+
+/// A table header: its keys and the span from `[` to `]`.
+struct Header<'i> {
+    keys: Vec<(Cow<'i, str>, Range<usize>)>,
+    span: Range<usize>,
+    array: bool,
+}
+
+/// An array or inline table being filled.
+enum Frame<'i> {
+    Array(usize, Vec<Item<'i>>),
+    Inline(usize, Table<'i>, Option<(Cow<'i, str>, Range<usize>)>),
+}
+
+struct Builder<'i> {
+    source: Source<'i>,
+    root: Table<'i>,
+    /// The table the key/value pairs go to now: the root until the first
+    /// header, then the record (or sub-table) the last header opened.
+    table: Table<'i>,
+    header: Option<Header<'i>>,
+    /// Keys of the header being read, and whether it is `[[…]]`.
+    header_keys: Vec<(Cow<'i, str>, Range<usize>)>,
+    header_open: Option<(usize, bool)>,
+    /// Root keys that hold arrays of tables made by `[[…]]` headers.
+    arrays_of_tables: Vec<Cow<'i, str>>,
+    /// The key of the pair being read.
+    key: Option<(Cow<'i, str>, Range<usize>)>,
+    dotted: bool,
+    stack: Vec<Frame<'i>>,
+    failed: bool,
+}
+
+impl<'i> Builder<'i> {
+    fn raw(&self, span: Span, encoding: Option<Encoding>) -> Option<Raw<'i>> {
+        let text = self.source.input().get(span.start()..span.end())?;
+        Some(Raw::new_unchecked(text, encoding, span))
+    }
+
+    fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Option<Cow<'i, str>> {
+        let raw = self.raw(span, encoding)?;
+        let mut out = Cow::Borrowed("");
+        let mut errors = Failed(false);
+        raw.decode_key(&mut out, &mut errors);
+        (!errors.0).then_some(out)
+    }
+
+    /// A finished value: into the array or inline table being filled, or
+    /// into the current table under the key just read.
+    fn deliver(&mut self, item: Item<'i>) {
+        match self.stack.last_mut() {
+            Some(Frame::Array(_, items)) => items.push(item),
+            Some(Frame::Inline(_, table, key)) => match key.take() {
+                Some((k, span)) if !self.dotted => {
+                    if !table.insert(k, span, item) {
+                        self.failed = true;
+                    }
+                }
+                _ => self.failed = true,
+            },
+            None => match self.key.take() {
+                Some((k, span)) if !self.dotted => {
+                    if !self.table.insert(k, span, item) {
+                        self.failed = true;
+                    }
+                }
+                _ => self.failed = true,
+            },
+        }
+        self.dotted = false;
+    }
+
+    /// Put the table filled since the last header where that header says.
+    fn finish_table(&mut self) {
+        // Records have a dozen or two keys: one allocation for most.
+        let table = std::mem::replace(
+            &mut self.table,
+            Table {
+                entries: Vec::with_capacity(24),
+            },
+        );
+        let Some(header) = self.header.take() else {
+            self.root = table;
+            return;
+        };
+        let item = Item {
+            span: header.span.clone(),
+            value: Value::Table(table),
+        };
+        match (header.array, header.keys.as_slice()) {
+            (true, [(key, key_span)]) => {
+                if self.arrays_of_tables.contains(key) {
+                    match self.root.entries.iter_mut().find(|(k, _, _)| k == key) {
+                        Some((
+                            _,
+                            _,
+                            Item {
+                                value: Value::Array(items),
+                                ..
+                            },
+                        )) => items.push(item),
+                        _ => self.failed = true,
+                    }
+                } else if self.root.get(key).is_some() {
+                    self.failed = true;
+                } else {
+                    self.arrays_of_tables.push(key.clone());
+                    let array = Item {
+                        span: header.span.clone(),
+                        value: Value::Array(vec![item]),
+                    };
+                    self.root
+                        .entries
+                        .push((key.clone(), key_span.clone(), array));
+                }
+            }
+            (false, [(parent, _), (key, key_span)]) if self.arrays_of_tables.contains(parent) => {
+                let last = self
+                    .root
+                    .entries
+                    .iter_mut()
+                    .find(|(k, _, _)| k == parent)
+                    .and_then(|(_, _, v)| match &mut v.value {
+                        Value::Array(items) => items.last_mut(),
+                        _ => None,
+                    });
+                match last {
+                    Some(Item {
+                        value: Value::Table(record),
+                        ..
+                    }) => {
+                        if !record.insert(key.clone(), key_span.clone(), item) {
+                            self.failed = true;
+                        }
+                    }
+                    _ => self.failed = true,
+                }
+            }
+            _ => self.failed = true,
+        }
+    }
+
+    fn open_header(&mut self, span: Span, array: bool) {
+        if !self.stack.is_empty() || self.key.is_some() {
+            self.failed = true;
+        }
+        self.finish_table();
+        self.header_keys.clear();
+        self.header_open = Some((span.start(), array));
+    }
+
+    fn close_header(&mut self, span: Span) {
+        match self.header_open.take() {
+            Some((start, array)) if !self.header_keys.is_empty() => {
+                self.header = Some(Header {
+                    keys: std::mem::take(&mut self.header_keys),
+                    span: start..span.end(),
+                    array,
+                });
+            }
+            _ => self.failed = true,
+        }
+    }
+
+    fn open_container(&mut self, frame: Frame<'i>) -> bool {
+        self.stack.push(frame);
+        true
+    }
+}
+
+impl<'i> EventReceiver for Builder<'i> {
+    fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.open_header(span, false);
+    }
+
+    fn std_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close_header(span);
+    }
+
+    fn array_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.open_header(span, true);
+    }
+
+    fn array_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close_header(span);
+    }
+
+    fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        let table = Table {
+            entries: Vec::with_capacity(8),
+        };
+        self.open_container(Frame::Inline(span.start(), table, None))
+    }
+
+    fn inline_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        match self.stack.pop() {
+            Some(Frame::Inline(start, table, None)) => self.deliver(Item {
+                span: start..span.end(),
+                value: Value::Table(table),
+            }),
+            _ => self.failed = true,
+        }
+    }
+
+    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        self.open_container(Frame::Array(span.start(), Vec::with_capacity(4)))
+    }
+
+    fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        match self.stack.pop() {
+            Some(Frame::Array(start, items)) => self.deliver(Item {
+                span: start..span.end(),
+                value: Value::Array(items),
+            }),
+            _ => self.failed = true,
+        }
+    }
+
+    fn simple_key(&mut self, span: Span, kind: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        let Some(key) = self.decode_key(span, kind) else {
+            self.failed = true;
+            return;
+        };
+        let key = (key, span.start()..span.end());
+        if self.header_open.is_some() {
+            self.header_keys.push(key);
+            return;
+        }
+        let slot = match self.stack.last_mut() {
+            Some(Frame::Inline(_, _, slot)) => slot,
+            Some(Frame::Array(..)) => {
+                self.failed = true;
+                return;
+            }
+            None => &mut self.key,
+        };
+        if slot.replace(key).is_some() {
+            // A second part of a dotted key.
+            self.dotted = true;
+        }
+    }
+
+    fn key_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        if self.header_open.is_none() {
+            self.dotted = true;
+        }
+    }
+
+    fn scalar(&mut self, span: Span, kind: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        let Some(raw) = self.raw(span, kind) else {
+            self.failed = true;
+            return;
+        };
+        let mut decoded = Cow::Borrowed("");
+        let mut errors = Failed(false);
+        let value = match raw.decode_scalar(&mut decoded, &mut errors) {
+            ScalarKind::String => Value::String(decoded),
+            ScalarKind::Boolean(b) => Value::Boolean(b),
+            ScalarKind::DateTime => match decoded.parse::<Datetime>() {
+                Ok(d) => Value::Datetime(d),
+                Err(_) => {
+                    self.failed = true;
+                    return;
+                }
+            },
+            ScalarKind::Float => Value::Float(decoded),
+            ScalarKind::Integer(radix) => Value::Integer(decoded, radix.value()),
+        };
+        if errors.0 {
+            self.failed = true;
+            return;
+        }
+        self.deliver(Item {
+            span: span.start()..span.end(),
+            value,
+        });
+    }
+
+    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.failed = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::node::Node;
+    use crate::workspace::schema::FileKind;
+
+    /// Both trees have the same keys, key spans, values and value spans.
+    fn same(path: &str, a: Node, b: Node) -> Result<(), String> {
+        let fail = |what: &str| Err(format!("{path}: {what}"));
+        if a.shape() != b.shape() {
+            return fail(&format!("shape {:?} vs {:?}", a.shape(), b.shape()));
+        }
+        if a.span() != b.span() {
+            return fail(&format!("span {:?} vs {:?}", a.span(), b.span()));
+        }
+        if a.show() != b.show()
+            || a.as_int() != b.as_int()
+            || a.as_float().map(f64::to_bits) != b.as_float().map(f64::to_bits)
+            || a.as_datetime() != b.as_datetime()
+        {
+            return fail(&format!("value {} vs {}", a.show(), b.show()));
+        }
+        match (a.entries(), b.entries()) {
+            (Some(x), Some(y)) => {
+                if x.len() != y.len() {
+                    return fail("number of keys");
+                }
+                for ((ka, sa, va), (kb, sb, vb)) in x.into_iter().zip(y) {
+                    if ka != kb || sa != sb {
+                        return fail(&format!("key {ka} {sa:?} vs {kb} {sb:?}"));
+                    }
+                    same(&format!("{path}.{ka}"), va, vb)?;
+                }
+            }
+            (None, None) => {}
+            _ => return fail("table vs not"),
+        }
+        match (a.elements(), b.elements()) {
+            (Some(x), Some(y)) => {
+                if x.len() != y.len() {
+                    return fail("number of elements");
+                }
+                for (i, (va, vb)) in x.into_iter().zip(y).enumerate() {
+                    same(&format!("{path}[{i}]"), va, vb)?;
+                }
+            }
+            (None, None) => {}
+            _ => return fail("array vs not"),
+        }
+        Ok(())
+    }
+
+    /// Light parse of `text`: `None`, or the same tree as `toml::de`.
+    fn check(text: &str) -> bool {
+        let mut tokens = Vec::new();
+        let light = parse(text, &mut tokens);
+        let de = toml::de::DeTable::parse(text);
+        match (light, de) {
+            (Some(l), Ok(d)) => {
+                if let Err(e) = same("", Node::Root(d.get_ref()), Node::LightRoot(&l)) {
+                    panic!("{e}\nin:\n{text}");
+                }
+                true
+            }
+            (Some(_), Err(e)) => panic!("light accepted what toml rejects ({e}):\n{text}"),
+            (None, _) => false,
+        }
+    }
+
+    #[test]
+    fn records_parse_the_same_as_toml_de() {
+        let accepted = [
+            "",
+            "# only a comment\n\n",
+            "[[risk]]\nid = \"r-1\"\nlikelihood = 4\n",
+            "[[scenario]]\nid = 's'\nscores = { value = 4, cost = 2.5 }\nneeds = [\"a\", 'b',\n  \"c\", ]\n\n[scenario.revenue]\nmodel = \"usage\"\nprice = 1_000.5\n",
+            "[[need]]\nid = \"n\"\ntext = \"\"\"\nline [[need]]\n\\\"quoted\\\" \\u00e9\"\"\"\nraw = '''\n[x]'''\n",
+            "[[risk]]\nreview = 2026-01-02\nat = 2026-01-02T03:04:05Z\nlocal = 03:04:05\nhex = 0xff\noct = 0o17\nbin = 0b101\nneg = -17\nbig = 99999999999999999999\nf = 1e3\ni = inf\nn = -nan\nt = true\nempty = []\nnested = [[1, 2], [\"x\"]]\ninline = {}\n",
+            "[[ risk ]]\n\"quoted key\" = 1\n'lit' = 2\nname = \"名前 ✓\"\n",
+            "[[risk]]\nid = \"a\"\n[[risk]]\nid = \"b\"\n[risk.extra]\nx = 1\n",
+            "top = 1\n[[risk]]\nid = \"a\"\n",
+            "[[risk]]\nid = \"a\" # trailing comment\r\nx = 1\r\n",
+            "[[risk]]\ntags = [ { a = 1 }, { b = [2] } ]\n",
+        ];
+        for text in accepted {
+            assert!(check(text), "light parse refused:\n{text}");
+        }
+        // Left to toml::de: errors and shapes the light parse does not take.
+        let refused = [
+            "[[risk]]\nid = \"a\"\nid = \"b\"\n",
+            "[[risk]]\nrevenue.price = 1\n",
+            "[[risk]]\nx = { a.b = 1 }\n",
+            "[[risk]]\nx = { a = 1, a = 2 }\n",
+            "[risk]\nx = 1\n[[risk]]\n",
+            "risk = []\n[[risk]]\n",
+            "[[risk]]\n[risk.sub]\n[risk.sub]\n",
+            "[[risk]]\nsub = 1\n[risk.sub]\n",
+            "[[risk]]\n[risk.a.b]\n",
+            "[[risk.a]]\n",
+            "[[risk]]\nx = \n",
+            "[[risk]]\nx = \"unterminated\n",
+            "[[risk]]\nd = 2026-13-45\n",
+            "[[risk]]\nx = 1 y = 2\n",
+            "[[risk]]\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        ];
+        for text in refused {
+            assert!(!check(text), "light parse accepted:\n{text}");
+        }
+    }
+
+    /// Every record of the shipped workspaces and the fixtures takes the
+    /// light path or is left to `toml::de`, and what it takes is the same.
+    #[test]
+    fn every_record_of_the_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![
+            root.join("workspaces/example"),
+            root.join("workspaces/zh-example"),
+        ];
+        if let Ok(entries) = std::fs::read_dir(root.join("tests/fixtures/broken")) {
+            dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+        let (mut light, mut parts) = (0, 0);
+        for dir in dirs {
+            for kind in FileKind::ALL {
+                let Ok(text) = std::fs::read_to_string(dir.join(kind.file_name())) else {
+                    continue;
+                };
+                let text = text.trim_start_matches('\u{feff}');
+                check(text);
+                if let Some(split) = crate::workspace::source::scan_records(kind, text) {
+                    for (_, range) in split {
+                        parts += 1;
+                        light += usize::from(check(&text[range]));
+                    }
+                }
+            }
+        }
+        // The shipped workspaces are written in the shapes the light parse takes.
+        assert!(parts > 100 && light * 10 > parts * 9, "{light} of {parts}");
+    }
+}
