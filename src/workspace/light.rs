@@ -161,6 +161,12 @@ impl<'i> Builder<'i> {
 
     fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Option<Cow<'i, str>> {
         let raw = self.raw(span, encoding)?;
+        // Most keys are bare words: the text is the key (what
+        // `decode_key` gives too, after a slower check of each byte).
+        let bare = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+        if encoding.is_none() && !raw.is_empty() && raw.as_bytes().iter().all(bare) {
+            return Some(Cow::Borrowed(raw.as_str()));
+        }
         let mut out = Cow::Borrowed("");
         let mut errors = Failed(false);
         raw.decode_key(&mut out, &mut errors);
