@@ -1,7 +1,8 @@
-//! One read-only view over the two TOML trees the core uses: the fast
-//! spanned parse (`toml::de`) that loading and checking run on, and the
-//! `toml_edit` items that edits produce. Checks and record readers are
-//! written once, against [`Node`].
+//! One read-only view over the TOML trees the core uses: the spanned parse
+//! (`toml::de`) that loading and checking run on, the light tree records of
+//! large files are parsed into ([`super::light`]), and the `toml_edit` items
+//! that edits produce. Checks and record readers are written once, against
+//! [`Node`].
 
 use std::ops::Range;
 
