@@ -617,6 +617,25 @@ mod tests {
         assert!(compared > 100);
     }
 
+    /// Text that is not valid TOML outside strings (a non-ASCII bare key,
+    /// stray bytes) must not trip the scanner, whatever the file's size.
+    #[test]
+    fn scanner_survives_non_ascii_outside_strings() {
+        for text in [
+            "[[risk]]\né = 1\n",
+            "[[risk]]\nid = \"a\" é [ ü\n[[risk]]\n",
+            "é[[risk]]\n",
+            "[[risk]]\nx = [ \"a\", ü ]\n",
+        ] {
+            let _ = source::scan_records(FileKind::Risks, text);
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("risks.toml");
+            std::fs::write(&path, text).expect("write");
+            assert!(load_file_with(FileKind::Risks, path, 0, 0).is_err(), "{text}");
+        }
+        let _ = source::scan_records(FileKind::Risks, "\u{feff}[[risk]]\n# ü\n");
+    }
+
     #[test]
     fn scanner_skips_brackets_inside_strings_and_arrays() {
         let text = "# head\n\n[[risk]]\nid = \"a\"\nnotes = \"\"\"\n[[risk]]\nnot a header\n\"\"\"\ntags = [\n  \"x\",\n]\n\n# b\n[[risk]]\nid = 'b'\nq = '''\n[x]\n'''\n";

@@ -232,7 +232,7 @@ pub fn scan_records(kind: FileKind, text: &str) -> Option<Vec<(Option<RecordKind
         let mut i = 0;
         while i < bytes.len() {
             if let Some(close) = in_ml {
-                match line[i..].find(close) {
+                match memchr::memmem::find(&bytes[i..], close.as_bytes()) {
                     Some(k) => {
                         let at = i + k;
                         // An escaped quote does not close a basic string.
@@ -251,14 +251,16 @@ pub fn scan_records(kind: FileKind, text: &str) -> Option<Vec<(Option<RecordKind
                 }
                 continue;
             }
-            let rest = &line[i..];
+            // Bytes, not `str` slices: `i` may sit inside a character when
+            // the text is not valid TOML (a non-ASCII bare key).
+            let rest = &bytes[i..];
             match bytes[i] {
                 b'#' => break,
-                b'"' if rest.starts_with(BASIC_ML) => {
+                b'"' if rest.starts_with(BASIC_ML.as_bytes()) => {
                     in_ml = Some(BASIC_ML);
                     i += 3;
                 }
-                b'\'' if rest.starts_with(LITERAL_ML) => {
+                b'\'' if rest.starts_with(LITERAL_ML.as_bytes()) => {
                     in_ml = Some(LITERAL_ML);
                     i += 3;
                 }
