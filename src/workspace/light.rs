@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use toml_datetime::Datetime;
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
 /// A value and where it is in the text.
@@ -73,8 +73,9 @@ impl<'i> Table<'i> {
     }
 }
 
-/// Nesting limit, as in `toml::de`.
-const DEPTH: u32 = 80;
+/// Nesting limit for arrays and inline tables, below the 80 of `toml::de`
+/// (deeper values are left to it, and its message).
+const DEPTH: usize = 64;
 
 /// Parse `text` (one record) into a light tree, or `None` when it has an
 /// error or a shape this parser leaves to `toml::de`. `tokens` is scratch
@@ -97,11 +98,10 @@ pub fn parse<'i>(text: &'i str, tokens: &mut Vec<toml_parser::lexer::Token>) -> 
         failed: false,
     };
     let mut errors = Failed(false);
-    {
-        let mut whitespace = ValidateWhitespace::new(&mut builder, source);
-        let mut guard = RecursionGuard::new(&mut whitespace, DEPTH);
-        toml_parser::parser::parse_document(tokens, &mut guard, &mut errors);
-    }
+    // The receiver checks comments, newlines and depth itself, as
+    // `toml::de` does with `ValidateWhitespace` and `RecursionGuard`
+    // (one layer of calls per event instead of three).
+    toml_parser::parser::parse_document(tokens, &mut builder, &mut errors);
     if errors.0 || builder.failed {
         return None;
     }
@@ -291,8 +291,28 @@ impl<'i> Builder<'i> {
     }
 
     fn open_container(&mut self, frame: Frame<'i>) -> bool {
+        if self.stack.len() >= DEPTH {
+            self.failed = true;
+            return false;
+        }
         self.stack.push(frame);
         true
+    }
+
+    /// Comments and newlines are checked as `toml::de` checks them
+    /// (control characters, a lone carriage return).
+    fn check_text(&mut self, span: Span, comment: bool) {
+        let Some(raw) = self.raw(span, None) else {
+            self.failed = true;
+            return;
+        };
+        let mut errors = Failed(false);
+        if comment {
+            raw.decode_comment(&mut errors);
+        } else {
+            raw.decode_newline(&mut errors);
+        }
+        self.failed |= errors.0;
     }
 }
 
@@ -404,6 +424,14 @@ impl<'i> EventReceiver for Builder<'i> {
         });
     }
 
+    fn comment(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.check_text(span, true);
+    }
+
+    fn newline(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.check_text(span, false);
+    }
+
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.failed = true;
     }
@@ -513,6 +541,8 @@ mod tests {
             "[[risk]]\nd = 2026-13-45\n",
             "[[risk]]\nx = 1 y = 2\n",
             "[[risk]]\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+            "[[risk]]\nx = 1 # a \u{7} bell\n",
+            "[[risk]]\nx = 1\ry = 2\n",
         ];
         for text in refused {
             assert!(!check(text), "light parse accepted:\n{text}");
