@@ -631,7 +631,10 @@ mod tests {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("risks.toml");
             std::fs::write(&path, text).expect("write");
-            assert!(load_file_with(FileKind::Risks, path, 0, 0).is_err(), "{text}");
+            assert!(
+                load_file_with(FileKind::Risks, path, 0, 0).is_err(),
+                "{text}"
+            );
         }
         let _ = source::scan_records(FileKind::Risks, "\u{feff}[[risk]]\n# ü\n");
     }
