@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::date::Date;
 use super::diag::Sink;
+use super::light::same_key;
 use super::node::{Node, Shape};
 use super::schema::{Field, FileKind, RecordKind, Ty};
 
@@ -290,7 +291,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         span: Option<Range<usize>>,
     ) {
         for (key, key_span, node) in table.entries().unwrap_or_default() {
-            match fields.iter().find(|f| f.key == key) {
+            match fields.iter().find(|f| same_key(f.key, key)) {
                 Some(field) => {
                     let path = FieldPath {
                         parent,

@@ -63,10 +63,38 @@ impl LineIndex {
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = match self.starts.binary_search(&offset) {
+        let line = self.line_of(offset);
+        self.column(text, offset, line)
+    }
+
+    /// The 0-based line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
+        }
+    }
+
+    /// [`LineIndex::line_col`] for offsets that mostly increase: looks in
+    /// the few lines from the one of the previous call (`hint`) before
+    /// searching all the lines.
+    pub fn line_col_from(&self, text: &str, offset: usize, hint: &mut usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let from = (*hint).min(self.starts.len() - 1);
+        let line = if self.starts[from] <= offset {
+            let window = &self.starts[from..self.starts.len().min(from + 16)];
+            match window.iter().rposition(|&s| s <= offset) {
+                Some(i) if i + 1 < window.len() => from + i,
+                _ => self.line_of(offset),
+            }
+        } else {
+            self.line_of(offset)
         };
+        *hint = line;
+        self.column(text, offset, line)
+    }
+
+    fn column(&self, text: &str, offset: usize, line: usize) -> (usize, usize) {
         let start = self.starts[line];
         let col = text
             .get(start..offset)
@@ -85,6 +113,8 @@ pub struct Sink<'a> {
     /// Added to every span: the start of the part of `text` being checked
     /// (records are parsed one at a time).
     pub offset: usize,
+    /// The line of the last position asked for (positions mostly increase).
+    line_hint: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -97,6 +127,7 @@ impl<'a> Sink<'a> {
             index: None,
             out: Vec::new(),
             offset: 0,
+            line_hint: 0,
         }
     }
 
@@ -116,7 +147,7 @@ impl<'a> Sink<'a> {
                 let index = self
                     .index
                     .get_or_insert_with(|| std::borrow::Cow::Owned(LineIndex::new(text)));
-                index.line_col(text, span.start + self.offset)
+                index.line_col_from(text, span.start + self.offset, &mut self.line_hint)
             }
             _ => (0, 0),
         }
@@ -162,6 +193,29 @@ mod tests {
             .unwrap_or(0);
         assert_eq!(idx.line_col(text, eq), (2, 4));
         assert_eq!(idx.line_col(text, text.len()), (3, 6));
+    }
+
+    #[test]
+    fn line_col_from_a_hint_agrees_with_a_search() {
+        let text: String = (0..200)
+            .map(|i| format!("{}é\n", "x".repeat(i % 7)))
+            .collect();
+        let idx = LineIndex::new(&text);
+        let mut hint = 0;
+        // Increasing, jumping back, jumping far ahead, past the end.
+        let mut offsets: Vec<usize> = (0..text.len()).step_by(3).collect();
+        offsets.extend([5, 900, 2, text.len(), text.len() + 10, 0]);
+        for offset in offsets {
+            let offset = (0..=offset.min(text.len()))
+                .rev()
+                .find(|&o| text.is_char_boundary(o))
+                .unwrap_or(0);
+            assert_eq!(
+                idx.line_col_from(&text, offset, &mut hint),
+                idx.line_col(&text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Checks across files: unique ids, links that resolve, paths that stay inside
 //! the workspace, and rules that need more than one record.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Ids are looked up once per link: tens of thousands in a large workspace.
+use foldhash::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::check::Collected;
@@ -63,8 +66,10 @@ pub fn validate(
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut places: HashMap<&str, Place> =
-        HashMap::with_capacity(collected.iter().map(|(_, _, c)| c.ids.len()).sum());
+    let mut places: HashMap<&str, Place> = HashMap::with_capacity_and_hasher(
+        collected.iter().map(|(_, _, c)| c.ids.len()).sum(),
+        Default::default(),
+    );
     for (_, path, c) in collected {
         for def in &c.ids {
             if def.id.is_empty() {
@@ -97,54 +102,86 @@ pub fn validate(
             }
         }
     }
-    for (_, path, c) in collected {
-        for link in &c.links {
-            match places.get(link.id.as_str()) {
-                Some(p) if p.kind == link.target => {}
-                Some(p) => out.push(diag(
-                    (path, link.line, link.col),
-                    Severity::Error,
-                    format!(
-                        "{}: `{}` is a {}, expected a {} id",
-                        link.context,
-                        link.id,
-                        p.kind.noun(),
-                        link.target.noun()
-                    ),
-                )),
-                None => out.push(diag(
-                    (path, link.line, link.col),
-                    Severity::Error,
-                    format!(
-                        "{}: no {} with id `{}` (dangling link)",
-                        link.context,
-                        link.target.noun(),
-                        link.id
-                    ),
-                )),
+    // Links and paths, and the rules, only read the ids: on two threads.
+    // Link problems keep file order (chunks are joined in order).
+    let (links, ruled) = rayon::join(
+        || {
+            use rayon::prelude::*;
+            let mut found = Vec::new();
+            for (_, path, c) in collected {
+                let per_chunk: Vec<Vec<Diagnostic>> = c
+                    .links
+                    .par_chunks(4096)
+                    .map(|links| {
+                        links
+                            .iter()
+                            .filter_map(|link| link_problem(&places, path, link))
+                            .collect()
+                    })
+                    .collect();
+                found.extend(per_chunk.into_iter().flatten());
+                for p in &c.paths {
+                    match resolve_inside(root, &p.path) {
+                        Err(e) => found.push(diag(
+                            (path, p.line, p.col),
+                            Severity::Error,
+                            format!("{}: {e}", p.context),
+                        )),
+                        Ok(full) if !full.is_file() => found.push(diag(
+                            (path, p.line, p.col),
+                            Severity::Error,
+                            format!(
+                                "{}: file `{}` not found in the workspace",
+                                p.context, p.path
+                            ),
+                        )),
+                        Ok(_) => {}
+                    }
+                }
             }
-        }
-        for p in &c.paths {
-            match resolve_inside(root, &p.path) {
-                Err(e) => out.push(diag(
-                    (path, p.line, p.col),
-                    Severity::Error,
-                    format!("{}: {e}", p.context),
-                )),
-                Ok(full) if !full.is_file() => out.push(diag(
-                    (path, p.line, p.col),
-                    Severity::Error,
-                    format!(
-                        "{}: file `{}` not found in the workspace",
-                        p.context, p.path
-                    ),
-                )),
-                Ok(_) => {}
-            }
-        }
-    }
-    rules(&places, model, &mut out);
+            found
+        },
+        || {
+            let mut found = Vec::new();
+            rules(&places, model, &mut found);
+            found
+        },
+    );
+    out.extend(links);
+    out.extend(ruled);
     out
+}
+
+/// The problem with one link, if any: an unknown id or one of another kind.
+fn link_problem(
+    places: &HashMap<&str, Place>,
+    path: &Path,
+    link: &super::check::LinkUse,
+) -> Option<Diagnostic> {
+    match places.get(link.id.as_str()) {
+        Some(p) if p.kind == link.target => None,
+        Some(p) => Some(diag(
+            (path, link.line, link.col),
+            Severity::Error,
+            format!(
+                "{}: `{}` is a {}, expected a {} id",
+                link.context,
+                link.id,
+                p.kind.noun(),
+                link.target.noun()
+            ),
+        )),
+        None => Some(diag(
+            (path, link.line, link.col),
+            Severity::Error,
+            format!(
+                "{}: no {} with id `{}` (dangling link)",
+                link.context,
+                link.target.noun(),
+                link.id
+            ),
+        )),
+    }
 }
 
 fn rules(places: &HashMap<&str, Place<'_>>, model: &Model, out: &mut Vec<Diagnostic>) {
