@@ -45,10 +45,13 @@ pub enum Value<'i> {
     Table(Table<'i>),
 }
 
-/// A table: key, the key's span, value; in file order.
+/// A table entry: key, the key's span, value.
+pub type Entry<'i> = (Cow<'i, str>, Range<usize>, Item<'i>);
+
+/// A table: its entries in file order.
 #[derive(Debug, Default)]
 pub struct Table<'i> {
-    pub entries: Vec<(Cow<'i, str>, Range<usize>, Item<'i>)>,
+    pub entries: Vec<Entry<'i>>,
 }
 
 /// Key equality for the short keys of records: a byte loop, which beats a
@@ -64,7 +67,7 @@ impl<'i> Table<'i> {
         self.get_entry(key).map(|(_, _, v)| v)
     }
 
-    pub fn get_entry(&self, key: &str) -> Option<&(Cow<'i, str>, Range<usize>, Item<'i>)> {
+    pub fn get_entry(&self, key: &str) -> Option<&Entry<'i>> {
         self.entries.iter().find(|(k, _, _)| same_key(k, key))
     }
 
@@ -466,6 +469,7 @@ mod tests {
         }
         match (a.entries(), b.entries()) {
             (Some(x), Some(y)) => {
+                let (x, y): (Vec<_>, Vec<_>) = (x.collect(), y.collect());
                 if x.len() != y.len() {
                     return fail("number of keys");
                 }

@@ -211,9 +211,14 @@ fn load_unit(
 ) -> Result<(FileCheck, Model), Diagnostic> {
     let mut sink = Sink::with_lines(path.to_path_buf(), text, lines);
     let mut model = Model::default();
+    // One record per part: reserving the room up front saves growing (and
+    // copying) the vectors several times per unit.
+    model.reserve_records(kind, parts.len());
     let mut tokens = Vec::new();
     let collected = {
         let mut checker = Checker::new(&mut sink);
+        checker.collected.ids.reserve(parts.len());
+        checker.collected.links.reserve(2 * parts.len());
         for (_, range) in parts {
             let part = &text[range.clone()];
             checker.sink.offset = range.start;

@@ -878,6 +878,20 @@ impl Model {
         }
     }
 
+    /// Make room for `n` more records of each kind `kind` holds.
+    pub fn reserve_records(&mut self, kind: FileKind, n: usize) {
+        match kind {
+            FileKind::Workspace | FileKind::Training => {}
+            FileKind::Needs => self.needs.reserve(n),
+            FileKind::Market => {
+                // Market files mix several kinds; the most common get the room.
+                self.trends.reserve(n);
+            }
+            FileKind::Scenarios => self.scenarios.reserve(n),
+            FileKind::Risks => self.risks.reserve(n),
+        }
+    }
+
     /// Join the records of one file read part by part, in order, reserving
     /// the room once (growing ten-thousand-record vectors step by step
     /// copies them several times).

@@ -31,6 +31,32 @@ pub enum Node<'a> {
 /// A table entry: key, the key's span, value.
 pub type Entry<'a> = (&'a str, Option<Range<usize>>, Node<'a>);
 
+/// The entries of a table node; those of the light tree are read in place
+/// (they are walked for every record of a large file).
+pub enum Entries<'a> {
+    Light(std::slice::Iter<'a, light::Entry<'a>>),
+    Collected(std::vec::IntoIter<Entry<'a>>),
+}
+
+impl Default for Entries<'_> {
+    fn default() -> Self {
+        Entries::Collected(Vec::new().into_iter())
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = Entry<'a>;
+
+    fn next(&mut self) -> Option<Entry<'a>> {
+        match self {
+            Entries::Light(it) => it
+                .next()
+                .map(|(k, span, v)| (k.as_ref(), Some(span.clone()), Node::Light(v))),
+            Entries::Collected(it) => it.next(),
+        }
+    }
+}
+
 /// What kind of TOML value a node is, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -212,36 +238,34 @@ impl<'a> Node<'a> {
     }
 
     /// Table entries in file order: key, the key's span, value.
-    pub fn entries(self) -> Option<Vec<Entry<'a>>> {
+    pub fn entries(self) -> Option<Entries<'a>> {
+        let collected = |v: Vec<Entry<'a>>| Entries::Collected(v.into_iter());
         match self {
             Node::De(s) => s.get_ref().as_table().map(|t| {
-                t.iter()
-                    .map(|(k, v)| (k.get_ref().as_ref(), Some(k.span()), Node::De(v)))
-                    .collect()
+                collected(
+                    t.iter()
+                        .map(|(k, v)| (k.get_ref().as_ref(), Some(k.span()), Node::De(v)))
+                        .collect(),
+                )
             }),
-            Node::Root(t) => Some(
+            Node::Root(t) => Some(collected(
                 t.iter()
                     .map(|(k, v)| (k.get_ref().as_ref(), Some(k.span()), Node::De(v)))
                     .collect(),
-            ),
-            Node::Table(t, _) => Some(
+            )),
+            Node::Table(t, _) => Some(collected(
                 t.iter()
                     .filter_map(|(k, item)| {
                         let span = t.key(k).and_then(|key| key.span());
                         Node::from_item(item).map(|n| (k, span, n))
                     })
                     .collect(),
-            ),
+            )),
             Node::Light(light::Item {
                 value: light::Value::Table(t),
                 ..
             })
-            | Node::LightRoot(t) => Some(
-                t.entries
-                    .iter()
-                    .map(|(k, span, v)| (k.as_ref(), Some(span.clone()), Node::Light(v)))
-                    .collect(),
-            ),
+            | Node::LightRoot(t) => Some(Entries::Light(t.entries.iter())),
             _ => None,
         }
     }
