@@ -18,8 +18,8 @@ use super::schema::{Field, FileKind, RecordKind, Ty};
 pub struct IdDef {
     pub kind: RecordKind,
     pub id: String,
-    pub line: usize,
-    pub col: usize,
+    /// Byte offset in the file (positions are worked out only for messages).
+    pub at: Option<usize>,
 }
 
 /// What a message is about: "need need-003", "need without id", "risk
@@ -116,8 +116,7 @@ pub struct LinkUse {
     pub id: String,
     /// Where it is used, in words: "need need-003 `needs`".
     pub context: Context,
-    pub line: usize,
-    pub col: usize,
+    pub at: Option<usize>,
 }
 
 /// A path a record refers to.
@@ -125,8 +124,7 @@ pub struct LinkUse {
 pub struct PathUse {
     pub path: String,
     pub context: Context,
-    pub line: usize,
-    pub col: usize,
+    pub at: Option<usize>,
 }
 
 /// Everything a file contributes to cross-file validation.
@@ -177,8 +175,8 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
     }
 
-    fn pos(&mut self, span: Option<Range<usize>>) -> (usize, usize) {
-        self.sink.position(span)
+    fn pos(&mut self, span: Option<Range<usize>>) -> Option<usize> {
+        self.sink.offset_of(span)
     }
 
     /// Check a whole file's root table.
@@ -252,7 +250,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             && let Some(id) = id_node.and_then(Node::as_str)
         {
             let id_span = id_node.and_then(Node::span).or(span.clone());
-            let (line, col) = self.pos(id_span.clone());
+            let at = self.pos(id_span.clone());
             if id.trim().is_empty() {
                 self.sink
                     .error(id_span, format!("{} has an empty id", kind.noun()));
@@ -267,8 +265,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             self.collected.ids.push(IdDef {
                 kind,
                 id: id.to_string(),
-                line,
-                col,
+                at,
             });
             label = Label::Record {
                 noun: kind.noun(),
@@ -510,13 +507,12 @@ impl<'s, 'a> Checker<'s, 'a> {
             }
             Ty::Path => match v.as_str() {
                 Some(p) => {
-                    let (line, col) = self.pos(span.clone());
+                    let at = self.pos(span.clone());
                     let context = self.context(label, path);
                     self.collected.paths.push(PathUse {
                         path: p.to_string(),
                         context,
-                        line,
-                        col,
+                        at,
                     });
                 }
                 None => self.sink.error(span, wrong("a path (string)".into())),
@@ -584,14 +580,13 @@ impl<'s, 'a> Checker<'s, 'a> {
         path: FieldPath,
         span: Option<Range<usize>>,
     ) {
-        let (line, col) = self.pos(span);
+        let at = self.pos(span);
         let context = self.context(label, path);
         self.collected.links.push(LinkUse {
             target,
             id: id.to_string(),
             context,
-            line,
-            col,
+            at,
         });
     }
 }

@@ -109,6 +109,9 @@ pub struct Sink<'a> {
     pub file: PathBuf,
     text: &'a str,
     index: Option<std::borrow::Cow<'a, LineIndex>>,
+    /// An index shared with the other threads checking parts of the file,
+    /// built by the first that needs a position.
+    shared: Option<&'a std::sync::OnceLock<LineIndex>>,
     pub out: Vec<Diagnostic>,
     /// Added to every span: the start of the part of `text` being checked
     /// (records are parsed one at a time).
@@ -125,18 +128,32 @@ impl<'a> Sink<'a> {
             file,
             text,
             index: None,
+            shared: None,
             out: Vec::new(),
             offset: 0,
             line_hint: 0,
         }
     }
 
-    /// A sink that uses an index of `text`'s lines built by the caller
-    /// (shared by the threads that check parts of one file).
-    pub fn with_lines(file: PathBuf, text: &'a str, lines: &'a LineIndex) -> Self {
+    /// A sink whose index of `text`'s lines is shared by the threads that
+    /// check parts of one file, and built only when a message needs it.
+    pub fn with_lines(
+        file: PathBuf,
+        text: &'a str,
+        lines: &'a std::sync::OnceLock<LineIndex>,
+    ) -> Self {
         Sink {
-            index: Some(std::borrow::Cow::Borrowed(lines)),
+            shared: Some(lines),
             ..Sink::new(file, text)
+        }
+    }
+
+    /// The byte offset in the whole file of a span of the part being
+    /// checked; `None` when positions are unknown.
+    pub fn offset_of(&self, span: Option<std::ops::Range<usize>>) -> Option<usize> {
+        match span {
+            Some(span) if !self.text.is_empty() => Some(span.start + self.offset),
+            _ => None,
         }
     }
 
@@ -144,9 +161,17 @@ impl<'a> Sink<'a> {
         match span {
             Some(span) if !self.text.is_empty() => {
                 let text = self.text;
-                let index = self
-                    .index
-                    .get_or_insert_with(|| std::borrow::Cow::Owned(LineIndex::new(text)));
+                if self.index.is_none() {
+                    self.index = Some(match self.shared {
+                        Some(shared) => {
+                            std::borrow::Cow::Borrowed(shared.get_or_init(|| LineIndex::new(text)))
+                        }
+                        None => std::borrow::Cow::Owned(LineIndex::new(text)),
+                    });
+                }
+                let Some(index) = &self.index else {
+                    return (0, 0);
+                };
                 index.line_col_from(text, span.start + self.offset, &mut self.line_hint)
             }
             _ => (0, 0),

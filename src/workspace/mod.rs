@@ -117,7 +117,8 @@ enum Stage {
         kind: FileKind,
         path: PathBuf,
         loaded: source::Loaded,
-        lines: diag::LineIndex,
+        /// Built only when a message needs a position.
+        lines: std::sync::OnceLock<diag::LineIndex>,
         parts: Vec<Part>,
     },
 }
@@ -140,7 +141,7 @@ fn stage_file(kind: FileKind, path: PathBuf, chunked_above: usize) -> Stage {
     match parts {
         Some(parts) => Stage::Split {
             kind,
-            lines: diag::LineIndex::new(&loaded.text),
+            lines: std::sync::OnceLock::new(),
             path,
             loaded,
             parts,
@@ -206,7 +207,7 @@ fn load_unit(
     kind: FileKind,
     path: &Path,
     text: &str,
-    lines: &diag::LineIndex,
+    lines: &std::sync::OnceLock<diag::LineIndex>,
     parts: &[Part],
 ) -> Result<(FileCheck, Model), Diagnostic> {
     let mut sink = Sink::with_lines(path.to_path_buf(), text, lines);
@@ -229,7 +230,9 @@ fn load_unit(
             }
             let root = toml::de::DeTable::parse(part).map_err(|e| {
                 let at = e.span().map(|s| s.start).unwrap_or(0) + range.start;
-                let (line, col) = lines.line_col(text, at);
+                let (line, col) = lines
+                    .get_or_init(|| diag::LineIndex::new(text))
+                    .line_col(text, at);
                 Diagnostic {
                     file: path.to_path_buf(),
                     line,
@@ -415,11 +418,11 @@ impl Workspace {
             .iter()
             .flat_map(|c| c.diagnostics.iter().cloned())
             .collect();
-        let collected: Vec<(FileKind, PathBuf, &Collected)> = self
+        let collected: Vec<(FileKind, PathBuf, &str, &Collected)> = self
             .files
             .iter()
             .zip(&self.checks)
-            .map(|(f, c)| (f.kind, f.path.clone(), &c.collected))
+            .map(|(f, c)| (f.kind, f.path.clone(), f.text(), &c.collected))
             .collect();
         for mut d in validate::validate(&self.root, &collected, &self.model) {
             if d.file.as_os_str().is_empty() {

@@ -8,7 +8,7 @@ use foldhash::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::check::Collected;
-use super::diag::{Diagnostic, Severity};
+use super::diag::{Diagnostic, LineIndex, Severity};
 use super::model::Model;
 use super::schema::{FileKind, RecordKind};
 
@@ -16,9 +16,38 @@ use super::schema::{FileKind, RecordKind};
 #[derive(Debug, Clone)]
 pub struct Place<'a> {
     pub file: &'a Path,
-    pub line: usize,
-    pub col: usize,
+    pub lines: &'a Lines<'a>,
+    pub at: Option<usize>,
     pub kind: RecordKind,
+}
+
+/// Positions in one file's text, its line index built only when a message
+/// needs one (most workspaces have few problems and tens of thousands of
+/// ids and links).
+#[derive(Debug)]
+pub struct Lines<'a> {
+    text: &'a str,
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Line and column (1-based) of a byte offset; (0, 0) when unknown.
+    pub fn line_col(&self, at: Option<usize>) -> (usize, usize) {
+        match at {
+            Some(at) if !self.text.is_empty() => self
+                .index
+                .get_or_init(|| LineIndex::new(self.text))
+                .line_col(self.text, at),
+            _ => (0, 0),
+        }
+    }
 }
 
 fn diag(place: (&Path, usize, usize), severity: Severity, message: String) -> Diagnostic {
@@ -62,39 +91,43 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
 /// Cross-file validation.
 pub fn validate(
     root: &Path,
-    collected: &[(FileKind, PathBuf, &Collected)],
+    collected: &[(FileKind, PathBuf, &str, &Collected)],
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let lines: Vec<Lines> = collected.iter().map(|(_, _, text, _)| Lines::new(text)).collect();
     let mut places: HashMap<&str, Place> = HashMap::with_capacity_and_hasher(
-        collected.iter().map(|(_, _, c)| c.ids.len()).sum(),
+        collected.iter().map(|(_, _, _, c)| c.ids.len()).sum(),
         Default::default(),
     );
-    for (_, path, c) in collected {
+    for ((_, path, _, c), lines) in collected.iter().zip(&lines) {
         for def in &c.ids {
             if def.id.is_empty() {
                 continue;
             }
             match places.get(def.id.as_str()) {
-                Some(first) => out.push(diag(
-                    (path, def.line, def.col),
-                    Severity::Error,
-                    format!(
-                        "duplicate id `{}` ({} here; first defined as {} at {}:{})",
-                        def.id,
-                        def.kind.noun(),
-                        first.kind.noun(),
-                        first.file.display(),
-                        first.line
-                    ),
-                )),
+                Some(first) => {
+                    let (line, col) = lines.line_col(def.at);
+                    out.push(diag(
+                        (path, line, col),
+                        Severity::Error,
+                        format!(
+                            "duplicate id `{}` ({} here; first defined as {} at {}:{})",
+                            def.id,
+                            def.kind.noun(),
+                            first.kind.noun(),
+                            first.file.display(),
+                            first.lines.line_col(first.at).0
+                        ),
+                    ))
+                }
                 None => {
                     places.insert(
                         &def.id,
                         Place {
                             file: path,
-                            line: def.line,
-                            col: def.col,
+                            lines,
+                            at: def.at,
                             kind: def.kind,
                         },
                     );
@@ -108,27 +141,28 @@ pub fn validate(
         || {
             use rayon::prelude::*;
             let mut found = Vec::new();
-            for (_, path, c) in collected {
+            for ((_, path, _, c), lines) in collected.iter().zip(&lines) {
                 let per_chunk: Vec<Vec<Diagnostic>> = c
                     .links
                     .par_chunks(4096)
                     .map(|links| {
                         links
                             .iter()
-                            .filter_map(|link| link_problem(&places, path, link))
+                            .filter_map(|link| link_problem(&places, path, lines, link))
                             .collect()
                     })
                     .collect();
                 found.extend(per_chunk.into_iter().flatten());
                 for p in &c.paths {
+                    let (line, col) = lines.line_col(p.at);
                     match resolve_inside(root, &p.path) {
                         Err(e) => found.push(diag(
-                            (path, p.line, p.col),
+                            (path, line, col),
                             Severity::Error,
                             format!("{}: {e}", p.context),
                         )),
                         Ok(full) if !full.is_file() => found.push(diag(
-                            (path, p.line, p.col),
+                            (path, line, col),
                             Severity::Error,
                             format!(
                                 "{}: file `{}` not found in the workspace",
@@ -156,12 +190,17 @@ pub fn validate(
 fn link_problem(
     places: &HashMap<&str, Place>,
     path: &Path,
+    lines: &Lines,
     link: &super::check::LinkUse,
 ) -> Option<Diagnostic> {
+    let at = || {
+        let (line, col) = lines.line_col(link.at);
+        (path, line, col)
+    };
     match places.get(link.id.as_str()) {
         Some(p) if p.kind == link.target => None,
         Some(p) => Some(diag(
-            (path, link.line, link.col),
+            at(),
             Severity::Error,
             format!(
                 "{}: `{}` is a {}, expected a {} id",
@@ -172,7 +211,7 @@ fn link_problem(
             ),
         )),
         None => Some(diag(
-            (path, link.line, link.col),
+            at(),
             Severity::Error,
             format!(
                 "{}: no {} with id `{}` (dangling link)",
@@ -188,7 +227,10 @@ fn rules(places: &HashMap<&str, Place<'_>>, model: &Model, out: &mut Vec<Diagnos
     let at = |id: &str| -> (PathBuf, usize, usize) {
         places
             .get(id)
-            .map(|p| (p.file.to_path_buf(), p.line, p.col))
+            .map(|p| {
+                let (line, col) = p.lines.line_col(p.at);
+                (p.file.to_path_buf(), line, col)
+            })
             .unwrap_or_default()
     };
     let mut extra = Vec::new();
