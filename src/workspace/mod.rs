@@ -34,7 +34,9 @@ use node::Node;
 #[derive(Debug, Default)]
 struct FileCheck {
     diagnostics: Vec<Diagnostic>,
-    collected: Collected,
+    /// In pieces, in file order: large files are checked in parallel
+    /// units, and joining them would only copy tens of thousands of links.
+    collected: Vec<Collected>,
 }
 
 /// An open workspace.
@@ -71,7 +73,7 @@ fn check_root(kind: FileKind, path: &Path, text: &str, root: Node) -> FileCheck 
     };
     FileCheck {
         diagnostics: sink.out,
-        collected,
+        collected: vec![collected],
     }
 }
 
@@ -92,7 +94,7 @@ fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
         file: SourceFile::missing(kind, path),
         check: FileCheck {
             diagnostics,
-            collected: Collected::default(),
+            collected: Vec::new(),
         },
         model: Model::default(),
     }
@@ -250,7 +252,7 @@ fn load_unit(
     Ok((
         FileCheck {
             diagnostics: sink.out,
-            collected,
+            collected: vec![collected],
         },
         model,
     ))
@@ -291,18 +293,9 @@ fn finish(stage: Stage, unit_bytes: usize) -> Result<FileLoad, Diagnostic> {
     drop(lines);
     let (checks, models): (Vec<FileCheck>, Vec<Model>) = pieces.into_iter().unzip();
     let mut check = FileCheck::default();
-    let c = &mut check.collected;
-    c.ids
-        .reserve_exact(checks.iter().map(|p| p.collected.ids.len()).sum());
-    c.links
-        .reserve_exact(checks.iter().map(|p| p.collected.links.len()).sum());
-    c.paths
-        .reserve_exact(checks.iter().map(|p| p.collected.paths.len()).sum());
     for piece in checks {
         check.diagnostics.extend(piece.diagnostics);
-        check.collected.ids.extend(piece.collected.ids);
-        check.collected.links.extend(piece.collected.links);
-        check.collected.paths.extend(piece.collected.paths);
+        check.collected.extend(piece.collected);
     }
     let model = Model::concat_file(kind, models);
     let mut records: Records = kind.records().map(|rk| (rk, Vec::new())).collect();
@@ -418,11 +411,11 @@ impl Workspace {
             .iter()
             .flat_map(|c| c.diagnostics.iter().cloned())
             .collect();
-        let collected: Vec<(FileKind, PathBuf, &str, &Collected)> = self
+        let collected: Vec<(FileKind, PathBuf, &str, &[Collected])> = self
             .files
             .iter()
             .zip(&self.checks)
-            .map(|(f, c)| (f.kind, f.path.clone(), f.text(), &c.collected))
+            .map(|(f, c)| (f.kind, f.path.clone(), f.text(), c.collected.as_slice()))
             .collect();
         for mut d in validate::validate(&self.root, &collected, &self.model) {
             if d.file.as_os_str().is_empty() {
@@ -459,7 +452,7 @@ impl Workspace {
             Ok(root) => check_root(kind, &f.path, text, Node::Root(root.get_ref())),
             Err(d) => FileCheck {
                 diagnostics: vec![d],
-                collected: Collected::default(),
+                collected: Vec::new(),
             },
         };
         self.checks[index(kind)] = check;

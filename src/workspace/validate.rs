@@ -91,17 +91,24 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
 /// Cross-file validation.
 pub fn validate(
     root: &Path,
-    collected: &[(FileKind, PathBuf, &str, &Collected)],
+    collected: &[(FileKind, PathBuf, &str, &[Collected])],
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines: Vec<Lines> = collected.iter().map(|(_, _, text, _)| Lines::new(text)).collect();
+    let lines: Vec<Lines> = collected
+        .iter()
+        .map(|(_, _, text, _)| Lines::new(text))
+        .collect();
     let mut places: HashMap<&str, Place> = HashMap::with_capacity_and_hasher(
-        collected.iter().map(|(_, _, _, c)| c.ids.len()).sum(),
+        collected
+            .iter()
+            .flat_map(|(_, _, _, pieces)| pieces.iter())
+            .map(|c| c.ids.len())
+            .sum(),
         Default::default(),
     );
-    for ((_, path, _, c), lines) in collected.iter().zip(&lines) {
-        for def in &c.ids {
+    for ((_, path, _, pieces), lines) in collected.iter().zip(&lines) {
+        for def in pieces.iter().flat_map(|c| &c.ids) {
             if def.id.is_empty() {
                 continue;
             }
@@ -141,19 +148,18 @@ pub fn validate(
         || {
             use rayon::prelude::*;
             let mut found = Vec::new();
-            for ((_, path, _, c), lines) in collected.iter().zip(&lines) {
-                let per_chunk: Vec<Vec<Diagnostic>> = c
-                    .links
-                    .par_chunks(4096)
-                    .map(|links| {
-                        links
+            for ((_, path, _, pieces), lines) in collected.iter().zip(&lines) {
+                let per_piece: Vec<Vec<Diagnostic>> = pieces
+                    .par_iter()
+                    .map(|c| {
+                        c.links
                             .iter()
                             .filter_map(|link| link_problem(&places, path, lines, link))
                             .collect()
                     })
                     .collect();
-                found.extend(per_chunk.into_iter().flatten());
-                for p in &c.paths {
+                found.extend(per_piece.into_iter().flatten());
+                for p in pieces.iter().flat_map(|c| &c.paths) {
                     let (line, col) = lines.line_col(p.at);
                     match resolve_inside(root, &p.path) {
                         Err(e) => found.push(diag(
