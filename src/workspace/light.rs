@@ -85,17 +85,77 @@ impl<'i> Table<'i> {
 /// (deeper values are left to it, and its message).
 const DEPTH: usize = 64;
 
+/// Space kept from one record to the next of a file: the tokens, and the
+/// vectors of finished trees (given back with [`recycle`]), so that
+/// building a record's tree rarely allocates.
+#[derive(Default)]
+pub struct Scratch<'i> {
+    tokens: Vec<toml_parser::lexer::Token>,
+    pool: Pool<'i>,
+}
+
+#[derive(Default)]
+struct Pool<'i> {
+    tables: Vec<Vec<Entry<'i>>>,
+    arrays: Vec<Vec<Item<'i>>>,
+}
+
+/// Vectors kept for reuse, at most (a record needs a handful).
+const POOLED: usize = 64;
+
+impl<'i> Pool<'i> {
+    fn table(&mut self) -> Vec<Entry<'i>> {
+        self.tables.pop().unwrap_or_else(|| Vec::with_capacity(16))
+    }
+
+    fn array(&mut self) -> Vec<Item<'i>> {
+        self.arrays.pop().unwrap_or_else(|| Vec::with_capacity(4))
+    }
+
+    fn put_table(&mut self, mut entries: Vec<Entry<'i>>) {
+        for (_, _, item) in entries.drain(..) {
+            self.put_item(item);
+        }
+        if self.tables.len() < POOLED {
+            self.tables.push(entries);
+        }
+    }
+
+    fn put_item(&mut self, item: Item<'i>) {
+        match item.value {
+            Value::Array(mut items) => {
+                for item in items.drain(..) {
+                    self.put_item(item);
+                }
+                if self.arrays.len() < POOLED {
+                    self.arrays.push(items);
+                }
+            }
+            Value::Table(table) => self.put_table(table.entries),
+            _ => {}
+        }
+    }
+}
+
+/// Give a tree's vectors back for the next [`parse`].
+pub fn recycle<'i>(tree: Table<'i>, scratch: &mut Scratch<'i>) {
+    scratch.pool.put_table(tree.entries);
+}
+
 /// Parse `text` (one record) into a light tree, or `None` when it has an
-/// error or a shape this parser leaves to `toml::de`. `tokens` is scratch
-/// space kept between calls.
-pub fn parse<'i>(text: &'i str, tokens: &mut Vec<toml_parser::lexer::Token>) -> Option<Table<'i>> {
+/// error or a shape this parser leaves to `toml::de`.
+pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> {
     let source = Source::new(text);
+    let mut tokens = std::mem::take(&mut scratch.tokens);
     tokens.clear();
     tokens.extend(source.lex());
+    let table = Table {
+        entries: scratch.pool.table(),
+    };
     let mut builder = Builder {
         source,
         root: Table::default(),
-        table: Table::default(),
+        table,
         header: None,
         header_keys: Vec::new(),
         header_open: None,
@@ -104,20 +164,28 @@ pub fn parse<'i>(text: &'i str, tokens: &mut Vec<toml_parser::lexer::Token>) -> 
         dotted: false,
         stack: Vec::new(),
         failed: false,
+        pool: &mut scratch.pool,
     };
     let mut errors = Failed(false);
     // The receiver checks comments, newlines and depth itself, as
     // `toml::de` does with `ValidateWhitespace` and `RecursionGuard`
     // (one layer of calls per event instead of three).
-    toml_parser::parser::parse_document(tokens, &mut builder, &mut errors);
-    if errors.0 || builder.failed {
-        return None;
+    toml_parser::parser::parse_document(&tokens, &mut builder, &mut errors);
+    let ok = !errors.0 && !builder.failed && {
+        builder.finish_table();
+        !builder.failed && builder.stack.is_empty()
+    };
+    let spare = std::mem::take(&mut builder.table.entries);
+    let root = std::mem::take(&mut builder.root);
+    drop(builder);
+    scratch.pool.put_table(spare);
+    scratch.tokens = tokens;
+    if ok {
+        Some(root)
+    } else {
+        scratch.pool.put_table(root.entries);
+        None
     }
-    builder.finish_table();
-    if builder.failed || !builder.stack.is_empty() {
-        return None;
-    }
-    Some(builder.root)
 }
 
 /// Remembers whether any error was reported.
@@ -142,7 +210,7 @@ enum Frame<'i> {
     Inline(usize, Table<'i>, Option<(Cow<'i, str>, Range<usize>)>),
 }
 
-struct Builder<'i> {
+struct Builder<'p, 'i> {
     source: Source<'i>,
     root: Table<'i>,
     /// The table the key/value pairs go to now: the root until the first
@@ -159,9 +227,10 @@ struct Builder<'i> {
     dotted: bool,
     stack: Vec<Frame<'i>>,
     failed: bool,
+    pool: &'p mut Pool<'i>,
 }
 
-impl<'i> Builder<'i> {
+impl<'i> Builder<'_, 'i> {
     fn raw(&self, span: Span, encoding: Option<Encoding>) -> Option<Raw<'i>> {
         let text = self.source.input().get(span.start()..span.end())?;
         Some(Raw::new_unchecked(text, encoding, span))
@@ -208,13 +277,10 @@ impl<'i> Builder<'i> {
 
     /// Put the table filled since the last header where that header says.
     fn finish_table(&mut self) {
-        // Records have a dozen or two keys: one allocation for most.
-        let table = std::mem::replace(
-            &mut self.table,
-            Table {
-                entries: Vec::with_capacity(24),
-            },
-        );
+        let fresh = Table {
+            entries: self.pool.table(),
+        };
+        let table = std::mem::replace(&mut self.table, fresh);
         let Some(header) = self.header.take() else {
             self.root = table;
             return;
@@ -324,7 +390,7 @@ impl<'i> Builder<'i> {
     }
 }
 
-impl<'i> EventReceiver for Builder<'i> {
+impl EventReceiver for Builder<'_, '_> {
     fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
         self.open_header(span, false);
     }
@@ -343,7 +409,7 @@ impl<'i> EventReceiver for Builder<'i> {
 
     fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
         let table = Table {
-            entries: Vec::with_capacity(8),
+            entries: self.pool.table(),
         };
         self.open_container(Frame::Inline(span.start(), table, None))
     }
@@ -359,7 +425,8 @@ impl<'i> EventReceiver for Builder<'i> {
     }
 
     fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
-        self.open_container(Frame::Array(span.start(), Vec::with_capacity(4)))
+        let items = self.pool.array();
+        self.open_container(Frame::Array(span.start(), items))
     }
 
     fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
@@ -500,8 +567,8 @@ mod tests {
 
     /// Light parse of `text`: `None`, or the same tree as `toml::de`.
     fn check(text: &str) -> bool {
-        let mut tokens = Vec::new();
-        let light = parse(text, &mut tokens);
+        let mut scratch = Scratch::default();
+        let light = parse(text, &mut scratch);
         let de = toml::de::DeTable::parse(text);
         match (light, de) {
             (Some(l), Ok(d)) => {

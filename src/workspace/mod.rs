@@ -217,7 +217,7 @@ fn load_unit(
     // One record per part: reserving the room up front saves growing (and
     // copying) the vectors several times per unit.
     model.reserve_records(kind, parts.len());
-    let mut tokens = Vec::new();
+    let mut scratch = light::Scratch::default();
     let collected = {
         let mut checker = Checker::new(&mut sink);
         checker.collected.ids.reserve(parts.len());
@@ -225,9 +225,10 @@ fn load_unit(
         for (_, range) in parts {
             let part = &text[range.clone()];
             checker.sink.offset = range.start;
-            if let Some(root) = light::parse(part, &mut tokens) {
+            if let Some(root) = light::parse(part, &mut scratch) {
                 checker.check_file(kind, Node::LightRoot(&root));
                 model.append_file(kind, Node::LightRoot(&root));
+                light::recycle(root, &mut scratch);
                 continue;
             }
             let root = toml::de::DeTable::parse(part).map_err(|e| {
