@@ -52,6 +52,18 @@ pub type Entry<'i> = (Cow<'i, str>, Range<usize>, Item<'i>);
 #[derive(Debug, Default)]
 pub struct Table<'i> {
     pub entries: Vec<Entry<'i>>,
+    /// One bit per key present, from [`key_bit`]: most lookups of an
+    /// absent key (optional fields) and most duplicate checks end here.
+    keys: u64,
+}
+
+/// A bit standing for a key (its length and first and last bytes).
+#[inline]
+fn key_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let first = u64::from(b.first().copied().unwrap_or(0));
+    let last = u64::from(b.last().copied().unwrap_or(0));
+    1 << ((b.len() as u64 * 7 + first * 3 + last) % 64)
 }
 
 /// Key equality for the short keys of records: a byte loop, which beats a
@@ -68,7 +80,20 @@ impl<'i> Table<'i> {
     }
 
     pub fn get_entry(&self, key: &str) -> Option<&Entry<'i>> {
+        if self.keys & key_bit(key) == 0 {
+            return None;
+        }
         self.entries.iter().find(|(k, _, _)| same_key(k, key))
+    }
+
+    fn with(entries: Vec<Entry<'i>>) -> Table<'i> {
+        let keys = entries.iter().fold(0, |m, (k, _, _)| m | key_bit(k));
+        Table { entries, keys }
+    }
+
+    fn push(&mut self, entry: Entry<'i>) {
+        self.keys |= key_bit(&entry.0);
+        self.entries.push(entry);
     }
 
     /// Add an entry; false when the key is already there.
@@ -76,7 +101,7 @@ impl<'i> Table<'i> {
         if self.get(&key).is_some() {
             return false;
         }
-        self.entries.push((key, span, item));
+        self.push((key, span, item));
         true
     }
 }
@@ -149,9 +174,7 @@ pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> 
     let mut tokens = std::mem::take(&mut scratch.tokens);
     tokens.clear();
     tokens.extend(source.lex());
-    let table = Table {
-        entries: scratch.pool.table(),
-    };
+    let table = Table::with(scratch.pool.table());
     let mut builder = Builder {
         source,
         root: Table::default(),
@@ -277,9 +300,7 @@ impl<'i> Builder<'_, 'i> {
 
     /// Put the table filled since the last header where that header says.
     fn finish_table(&mut self) {
-        let fresh = Table {
-            entries: self.pool.table(),
-        };
+        let fresh = Table::with(self.pool.table());
         let table = std::mem::replace(&mut self.table, fresh);
         let Some(header) = self.header.take() else {
             self.root = table;
@@ -311,9 +332,7 @@ impl<'i> Builder<'_, 'i> {
                         span: header.span.clone(),
                         value: Value::Array(vec![item]),
                     };
-                    self.root
-                        .entries
-                        .push((key.clone(), key_span.clone(), array));
+                    self.root.push((key.clone(), key_span.clone(), array));
                 }
             }
             (false, [(parent, _), (key, key_span)]) if self.arrays_of_tables.contains(parent) => {
@@ -408,9 +427,7 @@ impl EventReceiver for Builder<'_, '_> {
     }
 
     fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
-        let table = Table {
-            entries: self.pool.table(),
-        };
+        let table = Table::with(self.pool.table());
         self.open_container(Frame::Inline(span.start(), table, None))
     }
 
