@@ -159,19 +159,31 @@ fn load_whole(
     loaded: source::Loaded,
 ) -> Result<FileLoad, Diagnostic> {
     let root = source::parse(&path, &loaded.text)?;
-    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    let check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
     let mut model = Model::default();
     model.read_file(kind, Node::Root(root.get_ref()));
     let records = source::index_records(kind, &loaded.text, &root);
     drop(root);
+    Ok(file_load(kind, path, loaded, records, check, model))
+}
+
+/// The loaded file, with a warning first when it starts with a BOM.
+fn file_load(
+    kind: FileKind,
+    path: PathBuf,
+    loaded: source::Loaded,
+    records: Records,
+    mut check: FileCheck,
+    model: Model,
+) -> FileLoad {
     if loaded.bom {
         check.diagnostics.insert(0, bom_warning(&path));
     }
-    Ok(FileLoad {
+    FileLoad {
         file: SourceFile::new(kind, path, loaded, records),
         check,
         model,
-    })
+    }
 }
 
 fn bom_warning(path: &Path) -> Diagnostic {
@@ -307,14 +319,7 @@ fn finish(stage: Stage, unit_bytes: usize) -> Result<FileLoad, Diagnostic> {
             ranges.push(range);
         }
     }
-    if loaded.bom {
-        check.diagnostics.insert(0, bom_warning(&path));
-    }
-    Ok(FileLoad {
-        file: SourceFile::new(kind, path, loaded, records),
-        check,
-        model,
-    })
+    Ok(file_load(kind, path, loaded, records, check, model))
 }
 
 /// Load every file, in parallel, and the records of large files in
