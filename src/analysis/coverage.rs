@@ -173,4 +173,19 @@ mod tests {
         assert_eq!(c.most_must.as_deref(), Some("b"));
         assert!(coverage(&Model::default()).most_must.is_none());
     }
+
+    /// A need named twice by one scenario, and a need id used twice: the
+    /// scenario is listed once, and the first need with the id counts.
+    #[test]
+    fn repeated_ids() {
+        let model = Model {
+            needs: vec![need("n1", "must"), need("n1", "wont"), need("n2", "wont")],
+            scenarios: vec![scenario("a", &["n1", "n1"]), scenario("b", &["n1"])],
+            ..Model::default()
+        };
+        let c = coverage(&model);
+        assert_eq!(c.needs[0].scenarios, vec!["a", "b"]);
+        assert_eq!(c.scenarios[0].must, vec!["n1", "n1"]);
+        assert!(c.uncovered.is_empty());
+    }
 }
