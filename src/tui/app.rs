@@ -296,7 +296,7 @@ impl App {
     /// Recompute the analysis when the workspace changed (cheap; no
     /// sampling). The scenario under the cursor stays selected even when
     /// the change re-sorts the list.
-    fn reanalyse(&mut self) {
+    pub(crate) fn reanalyse(&mut self) {
         let key = self.files_key();
         if key != self.analysed || self.analysed == 0 {
             let keep = self.scenario_record();

@@ -84,7 +84,10 @@ pub fn run(dir: &Path) -> Result<(), String> {
     app.train.set_sink(std::sync::Arc::new(move |events| {
         let _ = train_tx.send(Event::Training(events));
     }));
-    app.refresh();
+    // The analysis now; its background Monte Carlo once the first frame is
+    // on screen, so that a large workspace does not keep the screen blank
+    // while both cores run it.
+    app.reanalyse();
     let watcher = watch(dir, tx.clone());
     if let Err(e) = &watcher {
         app.say(
@@ -114,8 +117,13 @@ fn event_loop(
     rx: &mpsc::Receiver<Event>,
 ) -> Result<(), String> {
     let mut journal_at: Option<Instant> = None;
+    let mut first = true;
     loop {
         draw(terminal, app)?;
+        if first {
+            first = false;
+            app.refresh();
+        }
         if app.quit {
             return Ok(());
         }
