@@ -10,3 +10,6 @@ pub mod rng;
 pub mod train;
 pub mod tui;
 pub mod workspace;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
