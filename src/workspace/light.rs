@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use toml_datetime::Datetime;
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::lexer::{Token, TokenKind};
+use toml_parser::lexer::TokenKind;
 use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
@@ -111,12 +111,11 @@ impl<'i> Table<'i> {
 /// (deeper values are left to it, and its message).
 const DEPTH: usize = 64;
 
-/// Space kept from one record to the next of a file: the tokens, and the
-/// vectors of finished trees (given back with [`recycle`]), so that
-/// building a record's tree rarely allocates.
+/// Space kept from one record to the next of a file: the vectors of
+/// finished trees (given back with [`recycle`]), so that building a
+/// record's tree rarely allocates.
 #[derive(Default)]
 pub struct Scratch<'i> {
-    tokens: Vec<toml_parser::lexer::Token>,
     pool: Pool<'i>,
 }
 
@@ -172,9 +171,6 @@ pub fn recycle<'i>(tree: Table<'i>, scratch: &mut Scratch<'i>) {
 /// error or a shape this parser leaves to `toml::de`.
 pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> {
     let source = Source::new(text);
-    let mut tokens = std::mem::take(&mut scratch.tokens);
-    tokens.clear();
-    tokens.extend(source.lex());
     let table = Table::with(scratch.pool.table());
     let mut builder = Builder {
         source,
@@ -193,8 +189,9 @@ pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> 
     // The builder checks comments, newlines and depth itself, as
     // `toml::de` does with `ValidateWhitespace` and `RecursionGuard`.
     let mut walk = Walk {
-        tokens: &tokens,
+        bytes: text.as_bytes(),
         at: 0,
+        kind: token_kind(text.as_bytes(), 0),
         builder: &mut builder,
         errors: Failed(false),
     };
@@ -207,7 +204,6 @@ pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> 
     let root = std::mem::take(&mut builder.root);
     drop(builder);
     scratch.pool.put_table(spare);
-    scratch.tokens = tokens;
     if ok {
         Some(root)
     } else {
@@ -229,37 +225,172 @@ pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> 
 /// `parse_document` is general (error recovery, every TOML shape, events
 /// through `dyn` calls); for the records of a large file this walk does the
 /// same in about half the instructions.
-struct Walk<'t, 'b, 'p, 'i> {
-    tokens: &'t [Token],
+struct Walk<'b, 'p, 'i> {
+    bytes: &'i [u8],
+    /// Where the next token starts, and its kind.
     at: usize,
+    kind: TokenKind,
     builder: &'b mut Builder<'p, 'i>,
     errors: Failed,
 }
 
-impl Walk<'_, '_, '_, '_> {
+/// The kind of the token starting at `at`, as `toml_parser`'s lexer
+/// classifies it.
+#[inline(always)]
+fn token_kind(bytes: &[u8], at: usize) -> TokenKind {
+    let Some(&b) = bytes.get(at) else {
+        return TokenKind::Eof;
+    };
+    match b {
+        b'.' => TokenKind::Dot,
+        b'=' => TokenKind::Equals,
+        b',' => TokenKind::Comma,
+        b'[' => TokenKind::LeftSquareBracket,
+        b']' => TokenKind::RightSquareBracket,
+        b'{' => TokenKind::LeftCurlyBracket,
+        b'}' => TokenKind::RightCurlyBracket,
+        b' ' | b'\t' => TokenKind::Whitespace,
+        b'#' => TokenKind::Comment,
+        b'\r' | b'\n' => TokenKind::Newline,
+        b'\'' if bytes[at..].starts_with(b"\'\'\'") => TokenKind::MlLiteralString,
+        b'\'' => TokenKind::LiteralString,
+        b'"' if bytes[at..].starts_with(b"\"\"\"") => TokenKind::MlBasicString,
+        b'"' => TokenKind::BasicString,
+        _ => TokenKind::Atom,
+    }
+}
+
+/// The bytes that end an atom (a bare key, number, date or boolean).
+static ENDS_ATOM: [bool; 256] = {
+    let mut table = [false; 256];
+    let ends = b".=,[]{} \t#\r\n";
+    let mut i = 0;
+    while i < ends.len() {
+        table[ends[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Where the token of `kind` starting at `at` ends: the rules of
+/// `toml_parser::lexer`, one for one (an unclosed string runs to the end of
+/// its line or of the text, and its decoder reports it).
+fn token_end(bytes: &[u8], at: usize, kind: TokenKind) -> usize {
+    let len = bytes.len();
+    let rest = |from: usize| bytes.get(from..).unwrap_or_default();
+    match kind {
+        TokenKind::Eof => at,
+        TokenKind::Whitespace => {
+            at + rest(at)
+                .iter()
+                .position(|&b| b != b' ' && b != b'\t')
+                .unwrap_or(len - at)
+        }
+        TokenKind::Comment => memchr::memchr2(b'\r', b'\n', rest(at)).map_or(len, |i| at + i),
+        TokenKind::Newline => {
+            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            }
+        }
+        TokenKind::LiteralString => {
+            let from = at + 1;
+            match memchr::memchr2(b'\'', b'\n', rest(from)) {
+                Some(i) if bytes[from + i] == b'\'' => from + i + 1,
+                Some(i) => from + i,
+                None => len,
+            }
+        }
+        TokenKind::MlLiteralString => {
+            let from = at + 3;
+            let mut end = memchr::memmem::find(rest(from), b"\'\'\'").map_or(len, |i| from + i + 3);
+            // Up to two more quotes belong to the string (`a'`).
+            for _ in 0..2 {
+                if bytes.get(end) == Some(&b'\'') {
+                    end += 1;
+                }
+            }
+            end
+        }
+        TokenKind::BasicString => {
+            let mut from = at + 1;
+            loop {
+                match memchr::memchr3(b'"', b'\\', b'\n', rest(from)) {
+                    Some(i) => match bytes[from + i] {
+                        b'"' => return from + i + 1,
+                        b'\\' => {
+                            from += i + 1;
+                            if matches!(bytes.get(from), Some(b'\\' | b'"')) {
+                                from += 1;
+                            }
+                        }
+                        _ => return from + i,
+                    },
+                    None => return len,
+                }
+            }
+        }
+        TokenKind::MlBasicString => {
+            let mut from = at + 3;
+            let mut end = loop {
+                // The first closing `"""` or backslash.
+                let quotes = memchr::memmem::find(rest(from), b"\"\"\"");
+                let slash = memchr::memchr(b'\\', rest(from));
+                match (quotes, slash) {
+                    (Some(q), s) if s.is_none_or(|s| q < s) => break from + q + 3,
+                    (_, Some(s)) => {
+                        from += s + 1;
+                        if matches!(bytes.get(from), Some(b'\\' | b'"')) {
+                            from += 1;
+                        }
+                    }
+                    _ => break len,
+                }
+            };
+            for _ in 0..2 {
+                if bytes.get(end) == Some(&b'"') {
+                    end += 1;
+                }
+            }
+            end
+        }
+        TokenKind::Atom => {
+            at + rest(at)
+                .iter()
+                .position(|&b| ENDS_ATOM[usize::from(b)])
+                .unwrap_or(len - at)
+        }
+        // One character.
+        _ => at + 1,
+    }
+}
+
+impl Walk<'_, '_, '_> {
     #[inline]
     fn peek(&self) -> TokenKind {
-        self.tokens
-            .get(self.at)
-            .map_or(TokenKind::Eof, |t| t.kind())
+        self.kind
+    }
+
+    /// Move to the token starting at `at`.
+    #[inline]
+    fn go(&mut self, at: usize) {
+        self.at = at;
+        self.kind = token_kind(self.bytes, at);
     }
 
     /// The next token's span, moving past it.
     #[inline]
     fn bump(&mut self) -> Span {
-        let span = self
-            .tokens
-            .get(self.at)
-            .map(|t| t.span())
-            .unwrap_or_default();
-        self.at += 1;
-        span
+        let start = self.at;
+        self.go(token_end(self.bytes, start, self.kind));
+        Span::new_unchecked(start, self.at)
     }
 
     #[inline]
     fn skip_whitespace(&mut self) {
-        while self.peek() == TokenKind::Whitespace {
-            self.at += 1;
+        if self.peek() == TokenKind::Whitespace {
+            self.go(token_end(self.bytes, self.at, TokenKind::Whitespace));
         }
     }
 
@@ -267,7 +398,7 @@ impl Walk<'_, '_, '_, '_> {
     fn skip_blank(&mut self) {
         loop {
             match self.peek() {
-                TokenKind::Whitespace => self.at += 1,
+                TokenKind::Whitespace => self.skip_whitespace(),
                 TokenKind::Newline => {
                     let span = self.bump();
                     self.builder.newline(span, &mut self.errors);
@@ -379,7 +510,7 @@ impl Walk<'_, '_, '_, '_> {
         if self.peek() != TokenKind::Equals {
             return false;
         }
-        self.at += 1;
+        self.go(self.at + 1);
         self.skip_whitespace();
         self.value()
     }
@@ -400,11 +531,12 @@ impl Walk<'_, '_, '_, '_> {
                 loop {
                     match self.peek() {
                         TokenKind::Atom | TokenKind::Dot => span = span.append(self.bump()),
-                        TokenKind::Whitespace
-                            if self.tokens.get(self.at + 1).map(|t| t.kind())
-                                == Some(TokenKind::Atom) =>
-                        {
-                            self.at += 1;
+                        TokenKind::Whitespace => {
+                            let after = token_end(self.bytes, self.at, TokenKind::Whitespace);
+                            if token_kind(self.bytes, after) != TokenKind::Atom {
+                                break;
+                            }
+                            self.go(after);
                             span = span.append(self.bump());
                         }
                         _ => break,
@@ -438,7 +570,7 @@ impl Walk<'_, '_, '_, '_> {
             }
             self.skip_blank();
             match self.peek() {
-                TokenKind::Comma => self.at += 1,
+                TokenKind::Comma => self.go(self.at + 1),
                 TokenKind::RightSquareBracket => break,
                 _ => return false,
             }
@@ -459,7 +591,7 @@ impl Walk<'_, '_, '_, '_> {
                 }
                 self.skip_whitespace();
                 match self.peek() {
-                    TokenKind::Comma => self.at += 1,
+                    TokenKind::Comma => self.go(self.at + 1),
                     TokenKind::RightCurlyBracket => break,
                     _ => return false,
                 }
@@ -1014,6 +1146,39 @@ mod tests {
                 }
             }
             check(&text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The walk cuts text into the same tokens as `toml_parser`'s lexer.
+        #[test]
+        fn tokens_are_those_of_the_toml_lexer(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "a", "1", "-", "_", "é", "名", ".", "=", ",", "[", "]", "{", "}", " ", "\t",
+                "#", "\r", "\n", "\r\n", "'", "''", "'''", "\"", "\"\"", "\"\"\"", "\\",
+                "\\\"", "\\\\", "x = \"s\"\n",
+            ]), 0..40),
+        ) {
+            let text: String = pieces.concat();
+            let bytes = text.as_bytes();
+            let theirs: Vec<(TokenKind, usize, usize)> = Source::new(&text)
+                .lex()
+                .map(|t| (t.kind(), t.span().start(), t.span().end()))
+                .collect();
+            let mut ours = Vec::new();
+            let mut at = 0;
+            loop {
+                let kind = token_kind(bytes, at);
+                let end = token_end(bytes, at, kind);
+                ours.push((kind, at, end));
+                if kind == TokenKind::Eof {
+                    break;
+                }
+                prop_assert!(end > at, "no progress at {at} in {text:?}");
+                at = end;
+            }
+            prop_assert_eq!(ours, theirs, "in {:?}", text);
         }
     }
 

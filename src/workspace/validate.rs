@@ -12,13 +12,45 @@ use super::diag::{Diagnostic, LineIndex, Severity};
 use super::model::Model;
 use super::schema::{FileKind, RecordKind};
 
-/// Where a record is defined, for messages.
-#[derive(Debug, Clone)]
-pub struct Place<'a> {
-    pub file: &'a Path,
-    pub lines: &'a Lines<'a>,
-    pub at: Option<usize>,
-    pub kind: RecordKind,
+/// Where a record is defined, for messages: the file (its index in the
+/// files validated), the byte offset and the record's kind. Kept small: the
+/// id map holds one per record, tens of thousands in a large workspace, and
+/// is looked up once per link; at 24 bytes an entry it stays in cache
+/// better than with paths and references in it (64 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    file: u8,
+    kind: RecordKind,
+    /// Files are capped at 16 MiB, so an offset fits.
+    at: Option<u32>,
+}
+
+impl Place {
+    fn at(&self) -> Option<usize> {
+        self.at.map(|at| at as usize)
+    }
+}
+
+/// The files being validated: their paths, and their texts' positions.
+struct Files<'a> {
+    paths: Vec<&'a Path>,
+    lines: Vec<Lines<'a>>,
+}
+
+impl Files<'_> {
+    /// File, line and column of a place.
+    fn position(&self, place: &Place) -> (&Path, usize, usize) {
+        let file = usize::from(place.file);
+        let (line, col) = self
+            .lines
+            .get(file)
+            .map_or((0, 0), |lines| lines.line_col(place.at()));
+        (
+            self.paths.get(file).copied().unwrap_or(Path::new("")),
+            line,
+            col,
+        )
+    }
 }
 
 /// Positions in one file's text, its line index built only when a message
@@ -95,10 +127,17 @@ pub fn validate(
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines: Vec<Lines> = collected
-        .iter()
-        .map(|(_, _, text, _)| Lines::new(text))
-        .collect();
+    let files = Files {
+        paths: collected
+            .iter()
+            .map(|(_, path, _, _)| path.as_path())
+            .collect(),
+        lines: collected
+            .iter()
+            .map(|(_, _, text, _)| Lines::new(text))
+            .collect(),
+    };
+    let lines = &files.lines;
     let mut places: HashMap<&str, Place> = HashMap::with_capacity_and_hasher(
         collected
             .iter()
@@ -107,7 +146,7 @@ pub fn validate(
             .sum(),
         Default::default(),
     );
-    for ((_, path, _, pieces), lines) in collected.iter().zip(&lines) {
+    for (file, ((_, path, _, pieces), lines)) in collected.iter().zip(lines).enumerate() {
         for def in pieces.iter().flat_map(|c| &c.ids) {
             if def.id.is_empty() {
                 continue;
@@ -115,6 +154,7 @@ pub fn validate(
             match places.get(def.id.as_str()) {
                 Some(first) => {
                     let (line, col) = lines.line_col(def.at);
+                    let (first_file, first_line, _) = files.position(first);
                     out.push(diag(
                         (path, line, col),
                         Severity::Error,
@@ -123,8 +163,8 @@ pub fn validate(
                             def.id,
                             def.kind.noun(),
                             first.kind.noun(),
-                            first.file.display(),
-                            first.lines.line_col(first.at).0
+                            first_file.display(),
+                            first_line
                         ),
                     ))
                 }
@@ -132,10 +172,9 @@ pub fn validate(
                     places.insert(
                         &def.id,
                         Place {
-                            file: path,
-                            lines,
-                            at: def.at,
+                            file: u8::try_from(file).unwrap_or(u8::MAX),
                             kind: def.kind,
+                            at: def.at.and_then(|at| u32::try_from(at).ok()),
                         },
                     );
                 }
@@ -148,7 +187,7 @@ pub fn validate(
         || {
             use rayon::prelude::*;
             let mut found = Vec::new();
-            for ((_, path, _, pieces), lines) in collected.iter().zip(&lines) {
+            for ((_, path, _, pieces), lines) in collected.iter().zip(lines) {
                 let per_piece: Vec<Vec<Diagnostic>> = pieces
                     .par_iter()
                     .map(|c| {
@@ -183,7 +222,7 @@ pub fn validate(
         },
         || {
             let mut found = Vec::new();
-            rules(&places, model, &mut found);
+            rules(&places, &files, model, &mut found);
             found
         },
     );
@@ -229,13 +268,13 @@ fn link_problem(
     }
 }
 
-fn rules(places: &HashMap<&str, Place<'_>>, model: &Model, out: &mut Vec<Diagnostic>) {
+fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut Vec<Diagnostic>) {
     let at = |id: &str| -> (PathBuf, usize, usize) {
         places
             .get(id)
             .map(|p| {
-                let (line, col) = p.lines.line_col(p.at);
-                (p.file.to_path_buf(), line, col)
+                let (file, line, col) = files.position(p);
+                (file.to_path_buf(), line, col)
             })
             .unwrap_or_default()
     };
