@@ -603,6 +603,52 @@ impl Walk<'_, '_, '_> {
     }
 }
 
+/// The value of the most common scalars, read without the general decoder:
+/// strings without escapes or control characters, `true`/`false`, plain
+/// decimal integers and decimals (`-12`, `0.35`). What they give is what
+/// `Raw::decode_scalar` gives (the property tests compare the trees);
+/// anything else is `None` and goes to the decoder.
+fn plain_scalar(text: &str, encoding: Option<Encoding>) -> Option<Value<'_>> {
+    let plain_char = |b: &u8| (*b >= 0x20 && *b != 0x7f) || *b == b'\t';
+    match encoding {
+        Some(Encoding::BasicString) => {
+            let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+            let bytes = inner.as_bytes();
+            (bytes.iter().all(plain_char) && !bytes.contains(&b'\\') && !bytes.contains(&b'"'))
+                .then_some(Value::String(Cow::Borrowed(inner)))
+        }
+        Some(Encoding::LiteralString) => {
+            let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+            let bytes = inner.as_bytes();
+            (bytes.iter().all(plain_char) && !bytes.contains(&b'\''))
+                .then_some(Value::String(Cow::Borrowed(inner)))
+        }
+        Some(_) => None,
+        None => match text {
+            "true" => Some(Value::Boolean(true)),
+            "false" => Some(Value::Boolean(false)),
+            _ => {
+                let digits = text.strip_prefix('-').unwrap_or(text);
+                let (whole, fraction) = match digits.split_once('.') {
+                    Some((w, f)) => (w, Some(f)),
+                    None => (digits, None),
+                };
+                let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                // No leading zero ("007" is an error), and short enough
+                // for an i64 (longer ones go to the decoder and its check).
+                if !all_digits(whole) || (whole.len() > 1 && whole.starts_with('0')) {
+                    return None;
+                }
+                match fraction {
+                    None if whole.len() <= 18 => Some(Value::Integer(Cow::Borrowed(text), 10)),
+                    Some(f) if all_digits(f) => Some(Value::Float(Cow::Borrowed(text))),
+                    _ => None,
+                }
+            }
+        },
+    }
+}
+
 /// Remembers whether any error was reported.
 struct Failed(bool);
 
@@ -883,6 +929,13 @@ impl EventReceiver for Builder<'_, '_> {
             self.failed = true;
             return;
         };
+        if let Some(value) = plain_scalar(raw.as_str(), kind) {
+            self.deliver(Item {
+                span: span.start()..span.end(),
+                value,
+            });
+            return;
+        }
         let mut decoded = Cow::Borrowed("");
         let mut errors = Failed(false);
         let value = match raw.decode_scalar(&mut decoded, &mut errors) {
@@ -1085,6 +1138,19 @@ mod tests {
             Just("03:04:05"),
             Just("bare"),
             Just(""),
+            Just("0"),
+            Just("-0"),
+            Just("-0.5"),
+            Just("0.35"),
+            Just("00.5"),
+            Just("1.2.3"),
+            Just("12345678901234567890.5"),
+            Just("-"),
+            Just("''"),
+            Just("\"\""),
+            Just("'a\tb'"),
+            Just("\"a\tb\""),
+            Just("\"del \u{7f}\""),
         ];
         let value = prop_oneof![
             4 => scalar.clone().prop_map(str::to_string),
