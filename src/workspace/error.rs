@@ -1,5 +1,5 @@
 //! Errors of the workspace core. Validation problems are not errors but
-//! [`Diagnostic`](super::Diagnostic)s; these are the operations that failed.
+//! [`Diagnostic`]s; these are the operations that failed.
 
 use std::path::PathBuf;
 

@@ -1,21 +1,25 @@
-//! A light parse tree for one record of a large file, built straight from
-//! the events of `toml_parser` (the parser under the `toml` crate).
+//! A light parse tree for one record of a large file.
 //!
 //! `toml::de::DeTable` keeps every table in an `IndexMap` with SipHash and
 //! goes through an intermediate list of events; for the ten-thousand-record
 //! files of a big workspace that was the largest part of opening it. A
 //! record has a dozen keys, so here tables are plain vectors searched in
-//! order, and the tree is built while the events arrive.
+//! order, and the tree is built while the text is read: `Walk` cuts the
+//! text into tokens in place, by the rules of `toml_parser`'s lexer (the
+//! lexer under the `toml` crate), and hands keys, values and headers to
+//! `Builder`, the event receiver that builds the tree and decodes every
+//! key, string, number and date with `toml_parser`'s decoders.
 //!
 //! Only the shapes records are written in are accepted: `key = value` with
-//! plain (undotted) keys, `[[kind]]` headers and `[kind.sub]` sub-tables of
-//! the record above, values of any kind, inline tables with plain keys.
-//! Anything else — a syntax error, a duplicate key, a dotted key, a table
-//! defined twice — makes [`parse`] return `None`, and the caller parses the
-//! part with `toml::de` instead, which gives the exact error message or
-//! handles the unusual shape. The values, spans and key order of what is
-//! accepted are those `toml::de` gives (`workspace::tests` compares both on
-//! every fixture).
+//! plain or quoted (undotted) keys, `[[kind]]` headers and `[kind.sub]`
+//! sub-tables of the record above, values of any kind, arrays over several
+//! lines, one-line inline tables. Anything else — a syntax error, a
+//! duplicate key, a dotted key, a table defined twice — makes [`parse`]
+//! return `None`, and the caller parses the part with `toml::de` instead,
+//! which gives the exact error message or handles the unusual shape. The
+//! tokens are those of `toml_parser`'s lexer, and the values, spans and key
+//! order of what is accepted are those `toml::de` gives (the tests below
+//! compare both on every fixture and on random records).
 
 use std::borrow::Cow;
 use std::ops::Range;
