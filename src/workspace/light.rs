@@ -216,19 +216,22 @@ pub fn parse<'i>(text: &'i str, scratch: &mut Scratch<'i>) -> Option<Table<'i>> 
     }
 }
 
-/// Walks the tokens of one record and calls the builder as
+/// Cuts one record into tokens ([`token_kind`], [`token_end`]: the rules of
+/// `toml_parser`'s lexer) and calls the builder as
 /// `toml_parser::parser::parse_document` would, for the shapes records are
 /// written in: blank lines and comments, `[table]` and `[[table]]` headers,
-/// `key = value` with a plain key, arrays (over several lines, with
-/// comments and a trailing comma) and one-line inline tables. Anything else
-/// — a dotted key, a value followed by more than a comment, a trailing comma
-/// in an inline table, every syntax error — makes it return `false`, and the
-/// record goes to `toml::de`. The builder decodes every key, string, number
-/// and date with `toml_parser`'s own decoders, which report bad ones.
+/// `key = value` with a plain or quoted key, arrays (over several lines,
+/// with comments and a trailing comma) and one-line inline tables. Anything
+/// else — a dotted key, a value followed by more than a comment, a trailing
+/// comma in an inline table, every syntax error — makes it return `false`,
+/// and the record goes to `toml::de`. The builder decodes every key, string,
+/// number and date with `toml_parser`'s own decoders (or, for the plainest,
+/// [`plain_scalar`]), which report bad ones.
 ///
+/// `toml_parser`'s lexer fills a vector of tokens first, and its
 /// `parse_document` is general (error recovery, every TOML shape, events
 /// through `dyn` calls); for the records of a large file this walk does the
-/// same in about half the instructions.
+/// same with about half the instructions (`docs/PERFORMANCE.md`).
 struct Walk<'b, 'p, 'i> {
     bytes: &'i [u8],
     /// Where the next token starts, and its kind.
