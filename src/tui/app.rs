@@ -163,6 +163,8 @@ pub struct App {
     pub train: TrainRuns,
     /// The run picked in the Training pane's history (0 = newest).
     pub run_cursor: usize,
+    /// The Training pane's run list, read from `runs/` at most once a second.
+    pub runs: panes::training::RunsCache,
     /// Show the picked run side by side with the latest.
     pub compare_runs: bool,
     /// Which record kind the Market pane lists.
@@ -225,6 +227,7 @@ impl App {
             stability: StabilityRuns::default(),
             train: TrainRuns::default(),
             run_cursor: 0,
+            runs: Default::default(),
             compare_runs: false,
             market_kind: 0,
             market_pane: Default::default(),
@@ -846,6 +849,8 @@ impl App {
             Ok(()) => {
                 self.run_cursor = 0;
                 self.compare_runs = false;
+                // Its folder appears now or within `RUNS_FRESH`.
+                self.runs.invalidate();
                 self.say(
                     Level::Info,
                     "training started — x stops; other panes keep it running",
@@ -874,6 +879,8 @@ impl App {
         if !was_running || self.train.running() {
             return;
         }
+        // The run has its summary now.
+        self.runs.invalidate();
         let text = match self.train.live.as_ref().and_then(|l| l.end.as_ref()) {
             Some(End::Finished(s)) => format!(
                 "training finished: {} epochs, best epoch {} · run {}",

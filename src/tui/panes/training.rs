@@ -4,6 +4,9 @@
 //! table with the best epoch starred) and the run history with a
 //! side-by-side comparison of two runs.
 
+use std::path::Path;
+use std::time::{Duration, Instant};
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -87,10 +90,42 @@ pub fn scenario(app: &App) -> String {
 }
 
 /// Runs on disk, newest first.
-pub fn history(app: &App) -> Vec<RunListing> {
-    let mut runs = train::list_runs(&app.ws.root);
-    runs.reverse();
-    runs
+pub fn history(app: &mut App) -> Vec<RunListing> {
+    app.runs.get(&app.ws.root).to_vec()
+}
+
+/// How long a read of the run list is shown before the folder is read again
+/// (runs started from another terminal appear within this time).
+const RUNS_FRESH: Duration = Duration::from_secs(1);
+
+/// The run list, read at most once a second and again when a run starts or
+/// ends, not on every redraw: a read opens every run's summary (0.5 ms for
+/// 40 runs on a local disk, more over a network), and the pane redraws on
+/// every key and up to ten times a second while training.
+#[derive(Debug, Default)]
+pub struct RunsCache {
+    read: Option<(Instant, Vec<RunListing>)>,
+}
+
+impl RunsCache {
+    /// Runs under `root`, newest first.
+    pub fn get(&mut self, root: &Path) -> &[RunListing] {
+        let stale = self
+            .read
+            .as_ref()
+            .is_none_or(|(at, _)| at.elapsed() >= RUNS_FRESH);
+        if stale {
+            let mut runs = train::list_runs(root);
+            runs.reverse();
+            self.read = Some((Instant::now(), runs));
+        }
+        self.read.as_ref().map_or(&[], |(_, runs)| runs.as_slice())
+    }
+
+    /// Read the folder again at the next [`RunsCache::get`].
+    pub fn invalidate(&mut self) {
+        self.read = None;
+    }
 }
 
 pub fn rows(app: &App) -> Vec<usize> {
@@ -634,4 +669,37 @@ fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme:
     .block(block)
     .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_list_is_read_again_only_when_stale_or_invalidated() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let runs = dir.path().join("runs");
+        std::fs::create_dir_all(runs.join("20260101-000000")).expect("run a");
+        let mut cache = RunsCache::default();
+        assert_eq!(cache.get(dir.path()).len(), 1);
+        // A run that appears now is not seen until the list is stale...
+        std::fs::create_dir_all(runs.join("20260102-000000")).expect("run b");
+        assert_eq!(cache.get(dir.path()).len(), 1);
+        // ...or a run starting or ending invalidates it. Newest first.
+        cache.invalidate();
+        let ids: Vec<&str> = cache
+            .get(dir.path())
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["20260102-000000", "20260101-000000"]);
+        // After `RUNS_FRESH` the folder is read again without being asked.
+        std::fs::create_dir_all(runs.join("20260103-000000")).expect("run c");
+        if let Some((at, _)) = cache.read.as_mut()
+            && let Some(earlier) = at.checked_sub(RUNS_FRESH)
+        {
+            *at = earlier;
+        }
+        assert_eq!(cache.get(dir.path()).len(), 3);
+    }
 }
