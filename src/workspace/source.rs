@@ -199,7 +199,7 @@ pub fn index_records(
 /// inline tables. Runs of bytes that cannot change the lexer state are
 /// skipped sixteen at a time (`next_lexeme`); strings and comments with
 /// `memchr`.
-pub fn scan_records(kind: FileKind, text: &str) -> Option<Vec<(Option<RecordKind>, Range<usize>)>> {
+pub fn scan_records(kind: FileKind, text: &str) -> Option<Parts> {
     let bytes = text.as_bytes();
     let mut heads: Vec<(RecordKind, usize)> = Vec::new();
     let mut current: Option<RecordKind> = None;
@@ -316,14 +316,27 @@ pub fn scan_records(kind: FileKind, text: &str) -> Option<Vec<(Option<RecordKind
     if depth != 0 {
         return None;
     }
-    let starts: Vec<usize> = heads.iter().map(|(_, h)| lead_start(text, *h)).collect();
+    Some(split_at_heads(text, &heads, lead_start))
+}
+
+/// The file's parts from its record headers: the head before the first
+/// record, then each record from where its lead (comments and blank lines
+/// above the header, found by `lead`) starts.
+pub type Parts = Vec<(Option<RecordKind>, Range<usize>)>;
+
+fn split_at_heads(
+    text: &str,
+    heads: &[(RecordKind, usize)],
+    lead: impl Fn(&str, usize) -> usize,
+) -> Parts {
+    let starts: Vec<usize> = heads.iter().map(|(_, h)| lead(text, *h)).collect();
     let mut parts = Vec::with_capacity(heads.len() + 1);
     parts.push((None, 0..starts.first().copied().unwrap_or(text.len())));
     for (i, (rk, _)) in heads.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         parts.push((Some(*rk), starts[i]..end));
     }
-    Some(parts)
+    parts
 }
 
 /// Whether a byte can change `scan_records`' lexer state outside strings:
@@ -726,10 +739,7 @@ mod tests {
     /// `str` at every byte, which panicked on a non-ASCII character outside
     /// strings and comments (`clé = 1` in a file over 256 KiB crashed
     /// `lodestar check`); here that slice is of bytes.
-    fn scan_records_reference(
-        kind: FileKind,
-        text: &str,
-    ) -> Option<Vec<(Option<RecordKind>, Range<usize>)>> {
+    fn scan_records_reference(kind: FileKind, text: &str) -> Option<Parts> {
         const BASIC_ML: &str = "\"\"\"";
         const LITERAL_ML: &str = "'''";
         let mut heads: Vec<(RecordKind, usize)> = Vec::new();
@@ -827,17 +837,7 @@ mod tests {
         if in_ml.is_some() || depth != 0 {
             return None;
         }
-        let starts: Vec<usize> = heads
-            .iter()
-            .map(|(_, h)| lead_start_reference(text, *h))
-            .collect();
-        let mut parts = Vec::with_capacity(heads.len() + 1);
-        parts.push((None, 0..starts.first().copied().unwrap_or(text.len())));
-        for (i, (rk, _)) in heads.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(text.len());
-            parts.push((Some(*rk), starts[i]..end));
-        }
-        Some(parts)
+        Some(split_at_heads(text, &heads, lead_start_reference))
     }
 
     /// `lead_start` as it was, for `scan_records_reference` and to hold the
