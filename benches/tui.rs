@@ -40,7 +40,7 @@ fn benches(c: &mut Criterion) {
         }
         group.bench_function(name, |b| {
             b.iter(|| {
-                terminal.draw(|f| ui::draw(f, &mut app)).expect("draw");
+                terminal.draw(|f| ui::render(f, &mut app)).expect("draw");
             })
         });
     }

@@ -22,7 +22,7 @@ fn app() -> App {
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| ui::draw(f, app)).expect("draw");
+    terminal.draw(|f| ui::render(f, app)).expect("draw");
     terminal.backend().to_string()
 }
 
@@ -33,7 +33,7 @@ fn key(app: &mut App, code: KeyCode) {
 /// Switch the Market pane to a record kind with `]`, as a user would.
 fn show(app: &mut App, kind: RecordKind) {
     for _ in 0..MARKET_KINDS.len() {
-        if MARKET_KINDS[app.market_kind] == kind {
+        if MARKET_KINDS[app.panes.market.kind] == kind {
             return;
         }
         key(app, KeyCode::Char(']'));
@@ -44,9 +44,9 @@ fn show(app: &mut App, kind: RecordKind) {
 /// Select the record with this id (by moving down from the top).
 fn select(app: &mut App, id: &str) {
     key(app, KeyCode::Char('g'));
-    let kind = MARKET_KINDS[app.market_kind];
-    for _ in 0..app.ws.count(kind) {
-        let ids = app.ws.ids(kind);
+    let kind = MARKET_KINDS[app.panes.market.kind];
+    for _ in 0..app.ctx.ws.count(kind) {
+        let ids = app.ctx.ws.ids(kind);
         if app.selected_record().and_then(|i| ids.get(i).copied()) == Some(id) {
             return;
         }
@@ -149,9 +149,14 @@ fn the_series_is_read_once_not_on_every_redraw() {
     f.set_modified(meta.modified().expect("mtime"))
         .expect("keep mtime");
     drop(f);
+    // Any event brings the pane up to date (this is where files are read,
+    // never while drawing).
+    app.refresh();
     assert_eq!(screen(&mut app, 80, 24), first, "redraw re-read the file");
-    // A real change (new size) is picked up.
+    // A real change (new size) is picked up at the next event.
     std::fs::write(&csv, format!("{same_length}2026-07,70.00\n")).expect("append");
+    assert_eq!(screen(&mut app, 80, 24), first, "drawing read the file");
+    app.refresh();
     assert_ne!(screen(&mut app, 80, 24), first, "changed file not re-read");
 }
 
@@ -159,7 +164,7 @@ fn the_series_is_read_once_not_on_every_redraw() {
 fn adding_a_trend_through_the_form_adds_one_record_and_u_removes_it() {
     let mut app = app();
     show(&mut app, RecordKind::Trend);
-    let before = app.ws.model.trends.clone();
+    let before = app.ctx.ws.model.trends.clone();
     key(&mut app, KeyCode::Char('a'));
     assert!(matches!(app.mode, Mode::Form(_)), "a opens the form");
     key(&mut app, KeyCode::Tab); // id (suggested) → title
@@ -170,20 +175,20 @@ fn adding_a_trend_through_the_form_adds_one_record_and_u_removes_it() {
     key(&mut app, KeyCode::Char('t')); // → technology
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal), "Enter applies the form");
-    assert_eq!(app.ws.model.trends.len(), before.len() + 1);
-    assert_eq!(app.ws.model.trends[..before.len()], before[..]);
-    let added = app.ws.model.trends.last().expect("added");
+    assert_eq!(app.ctx.ws.model.trends.len(), before.len() + 1);
+    assert_eq!(app.ctx.ws.model.trends[..before.len()], before[..]);
+    let added = app.ctx.ws.model.trends.last().expect("added");
     assert_eq!(added.title, "Agents book shopping slots");
     assert_eq!(added.kind, "technology");
     assert_eq!(added.id, "trend-008");
-    assert!(app.ws.is_dirty());
+    assert!(app.ctx.ws.is_dirty());
     // The new trend is selected and shown.
     assert_eq!(app.selected_record(), Some(before.len()));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Agents book shopping slots"), "{s}");
     key(&mut app, KeyCode::Char('u'));
-    assert_eq!(app.ws.model.trends, before);
-    assert!(app.ws.model.trends.iter().all(|t| t.id != "trend-008"));
+    assert_eq!(app.ctx.ws.model.trends, before);
+    assert!(app.ctx.ws.model.trends.iter().all(|t| t.id != "trend-008"));
 }
 
 #[test]
@@ -201,7 +206,7 @@ fn missing_files_empty_filters_and_odd_sizes_draw_without_panicking() {
     std::fs::remove_file(dir.path().join("data").join("market-ai-retail.csv")).expect("rm");
     std::fs::remove_file(dir.path().join("data").join("survey-responses.csv")).expect("rm");
     for presentation in [false, true] {
-        if app.presentation != presentation {
+        if app.ctx.presentation != presentation {
             app.perform(Action::Presentation);
         }
         for (kind, _, id) in VIEWS {
@@ -233,7 +238,7 @@ fn missing_files_empty_filters_and_odd_sizes_draw_without_panicking() {
             key(&mut app, KeyCode::Char(c));
         }
         key(&mut app, KeyCode::Enter);
-        assert!(app.rows().is_empty(), "{kind:?}");
+        assert!(app.panes.market.rows(&app.ctx).is_empty(), "{kind:?}");
         screen(&mut app, 80, 24);
         screen(&mut app, 60, 20);
         key(&mut app, KeyCode::Esc);

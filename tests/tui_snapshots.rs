@@ -20,7 +20,7 @@ fn app() -> App {
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| ui::draw(f, app)).expect("draw");
+    terminal.draw(|f| ui::render(f, app)).expect("draw");
     terminal.backend().to_string()
 }
 
@@ -67,7 +67,7 @@ fn help_overlay() {
 fn form_with_a_validation_error() {
     let mut app = app();
     app.perform(Action::Risks);
-    let form = Form::new(&app.ws, RecordKind::Risk, None);
+    let form = Form::new(&app.ctx.ws, RecordKind::Risk, None);
     app.mode = Mode::Form(Box::new(form));
     key(&mut app, KeyCode::Tab);
     for c in "Model invents prices 价格".chars() {
@@ -95,15 +95,22 @@ fn selection_and_filter_change_the_view() {
     app.perform(Action::Needs);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.needs.selected, 2);
+    assert_eq!(app.panes.needs.list.selected, 2);
     key(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.needs.selected, app.ws.model.needs.len() - 1);
+    assert_eq!(
+        app.panes.needs.list.selected,
+        app.ctx.ws.model.needs.len() - 1
+    );
     key(&mut app, KeyCode::Char('/'));
     for c in "waste".chars() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.rows().len(), 1, "one need mentions waste");
+    assert_eq!(
+        app.panes.needs.rows(&app.ctx).len(),
+        1,
+        "one need mentions waste"
+    );
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("filter “waste”"), "{s}");
 }
@@ -126,12 +133,16 @@ fn scenarios_views_at_80x24() {
     let mut app = app();
     app.perform(Action::Scenarios);
     for view in ScenarioView::ALL {
-        assert_eq!(app.scenario_view, view);
+        assert_eq!(app.panes.scenarios.view, view);
         let name = view.title().to_lowercase();
         insta::assert_snapshot!(format!("scenarios_{name}_80x24"), screen(&mut app, 80, 24));
         key(&mut app, KeyCode::Char('v'));
     }
-    assert_eq!(app.scenario_view, ScenarioView::Matrix, "v cycles back");
+    assert_eq!(
+        app.panes.scenarios.view,
+        ScenarioView::Matrix,
+        "v cycles back"
+    );
 }
 
 #[test]
@@ -150,13 +161,13 @@ fn scenarios_views_in_presentation_at_60x20() {
 }
 
 fn rank_of(app: &App, id: &str) -> usize {
-    let a = app.analysis.as_ref().expect("analysis");
+    let a = app.ctx.analysis.as_ref().expect("analysis");
     let i = a.matrix.scenario_index(id).expect("scenario");
     a.ranking.ranks[i]
 }
 
 fn score(app: &App, id: &str, criterion: &str) -> f64 {
-    app.ws.model.scenario(id).expect("scenario").scores[criterion]
+    app.ctx.ws.model.scenario(id).expect("scenario").scores[criterion]
 }
 
 #[test]
@@ -168,19 +179,22 @@ fn plus_raises_a_score_the_rank_changes_and_u_undoes_it() {
     let id = "scn-product-content";
     assert_eq!(
         app.scenario_record(),
-        app.ws.model.scenarios.iter().position(|s| s.id == id)
+        app.ctx.ws.model.scenarios.iter().position(|s| s.id == id)
     );
     assert_eq!(rank_of(&app, id), 2);
-    assert_eq!(app.criterion, 0, "the value column is selected first");
+    assert_eq!(
+        app.panes.scenarios.criterion, 0,
+        "the value column is selected first"
+    );
     assert_eq!(score(&app, id, "value"), 3.0);
 
     key(&mut app, KeyCode::Char('+'));
     assert_eq!(score(&app, id, "value"), 4.0);
     assert_eq!(rank_of(&app, id), 1, "one more point of value wins");
-    assert!(app.ws.is_dirty());
+    assert!(app.ctx.ws.is_dirty());
     assert_eq!(
         app.scenario_record(),
-        app.ws.model.scenarios.iter().position(|s| s.id == id),
+        app.ctx.ws.model.scenarios.iter().position(|s| s.id == id),
         "the cursor follows the scenario to its new row"
     );
     let s = screen(&mut app, 80, 24);
@@ -195,23 +209,23 @@ fn plus_raises_a_score_the_rank_changes_and_u_undoes_it() {
 fn scores_stay_within_the_criterion_range_and_columns_move_with_arrows() {
     let mut app = app();
     app.perform(Action::Scenarios);
-    let id = app.ws.model.scenarios[app.scenario_record().expect("row")]
+    let id = app.ctx.ws.model.scenarios[app.scenario_record().expect("row")]
         .id
         .clone();
     // The top scenario scores 5 on value: + refuses to go above the max.
     assert_eq!(score(&app, &id, "value"), 5.0);
     key(&mut app, KeyCode::Char('+'));
     assert_eq!(score(&app, &id, "value"), 5.0);
-    assert!(!app.ws.is_dirty());
+    assert!(!app.ctx.ws.is_dirty());
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Char('l'));
-    assert_eq!(app.criterion, 2);
+    assert_eq!(app.panes.scenarios.criterion, 2);
     key(&mut app, KeyCode::Char('h'));
     key(&mut app, KeyCode::Left);
     key(&mut app, KeyCode::Left);
     assert_eq!(
-        app.criterion,
-        app.ws.model.criteria.len() - 1,
+        app.panes.scenarios.criterion,
+        app.ctx.ws.model.criteria.len() - 1,
         "wraps around"
     );
     for _ in 0..10 {
@@ -229,28 +243,29 @@ fn scores_stay_within_the_criterion_range_and_columns_move_with_arrows() {
 fn weights_and_ahp_edits_move_the_ranking_and_undo() {
     let mut app = app();
     app.perform(Action::Scenarios);
-    let before = app.analysis.as_ref().expect("a").weights.values.clone();
+    let before = app.ctx.analysis.as_ref().expect("a").weights.values.clone();
     // Weights view: direct weights only count once the source is direct.
     key(&mut app, KeyCode::Char('v'));
     key(&mut app, KeyCode::Char('v'));
     key(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.scenario_view, ScenarioView::Weights);
+    assert_eq!(app.panes.scenarios.view, ScenarioView::Weights);
     key(&mut app, KeyCode::Char('w'));
-    assert_eq!(app.ws.model.settings.scoring.weights, "direct");
+    assert_eq!(app.ctx.ws.model.settings.scoring.weights, "direct");
     key(&mut app, KeyCode::Char('+'));
-    assert!((app.ws.model.criteria[0].weight - 0.36).abs() < 1e-9);
-    let direct = app.analysis.as_ref().expect("a").weights.values.clone();
+    assert!((app.ctx.ws.model.criteria[0].weight - 0.36).abs() < 1e-9);
+    let direct = app.ctx.analysis.as_ref().expect("a").weights.values.clone();
     assert!(direct[0] > before[0]);
     key(&mut app, KeyCode::Char('u'));
     key(&mut app, KeyCode::Char('u'));
-    assert_eq!(app.ws.model.settings.scoring.weights, "ahp");
-    assert!((app.ws.model.criteria[0].weight - 0.31).abs() < 1e-9);
+    assert_eq!(app.ctx.ws.model.settings.scoring.weights, "ahp");
+    assert!((app.ctx.ws.model.criteria[0].weight - 0.31).abs() < 1e-9);
 
     // AHP view: value vs feasibility from 2 to 3 moves the weights and CR.
     key(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.scenario_view, ScenarioView::Ahp);
+    assert_eq!(app.panes.scenarios.view, ScenarioView::Ahp);
     let cr = |app: &App| {
-        app.analysis
+        app.ctx
+            .analysis
             .as_ref()
             .expect("a")
             .weights
@@ -262,9 +277,9 @@ fn weights_and_ahp_edits_move_the_ranking_and_undo() {
     };
     let cr_before = cr(&app);
     key(&mut app, KeyCode::Char('+'));
-    assert_eq!(app.ws.model.comparisons[0].ratio, 3.0);
+    assert_eq!(app.ctx.ws.model.comparisons[0].ratio, 3.0);
     assert!(cr(&app) != cr_before);
-    let after = app.analysis.as_ref().expect("a").weights.values.clone();
+    let after = app.ctx.analysis.as_ref().expect("a").weights.values.clone();
     assert!(after[0] > before[0], "value weighs more");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("value vs feasibility: 2 → 3"), "{s}");
@@ -272,14 +287,14 @@ fn weights_and_ahp_edits_move_the_ranking_and_undo() {
         key(&mut app, KeyCode::Char('-'));
     }
     assert!(
-        (app.ws.model.comparisons[0].ratio - 1.0 / 9.0).abs() < 1e-3,
+        (app.ctx.ws.model.comparisons[0].ratio - 1.0 / 9.0).abs() < 1e-3,
         "stops at 1/9"
     );
     for _ in 0..12 {
         key(&mut app, KeyCode::Char('u'));
     }
-    assert_eq!(app.ws.model.comparisons[0].ratio, 2.0);
-    assert_eq!(app.analysis.as_ref().expect("a").weights.values, before);
+    assert_eq!(app.ctx.ws.model.comparisons[0].ratio, 2.0);
+    assert_eq!(app.ctx.analysis.as_ref().expect("a").weights.values, before);
 }
 
 #[test]
@@ -337,18 +352,18 @@ fn plus_on_a_pair_never_compared_adds_the_comparison() {
         config::parse("theme = \"dark\"", None),
         Date::parse("2026-11-29").expect("date"),
     );
-    let n = app.ws.model.comparisons.len();
+    let n = app.ctx.ws.model.comparisons.len();
     app.perform(Action::Scenarios);
     app.perform(Action::PrevView);
-    assert_eq!(app.scenario_view, ScenarioView::Ahp);
+    assert_eq!(app.panes.scenarios.view, ScenarioView::Ahp);
     key(&mut app, KeyCode::Char('G'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("not compared"), "{s}");
     key(&mut app, KeyCode::Char('-'));
-    assert_eq!(app.ws.model.comparisons.len(), n + 1);
-    let c = &app.ws.model.comparisons[n];
+    assert_eq!(app.ctx.ws.model.comparisons.len(), n + 1);
+    let c = &app.ctx.ws.model.comparisons[n];
     assert_eq!((c.a.as_str(), c.b.as_str()), ("risk", "cost"));
     assert_eq!(c.ratio, 0.5);
     key(&mut app, KeyCode::Char('u'));
-    assert_eq!(app.ws.model.comparisons.len(), n);
+    assert_eq!(app.ctx.ws.model.comparisons.len(), n);
 }

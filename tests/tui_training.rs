@@ -39,7 +39,7 @@ fn app(dir: &Path) -> App {
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| ui::draw(f, app)).expect("draw");
+    terminal.draw(|f| ui::render(f, app)).expect("draw");
     terminal.backend().to_string()
 }
 
@@ -97,7 +97,7 @@ fn finished_run_snapshot() {
     }
     let mut running = self::app(&dir);
     running.perform(Action::Training);
-    running.train.live = Some(Default::default());
+    running.ctx.train.live = Some(Default::default());
     running.training_events(mid);
     let time_of = |id: &str| id.split_once('-').map(|x| x.1.to_string());
     let mut live_shot =
@@ -110,7 +110,7 @@ fn finished_run_snapshot() {
     insta::assert_snapshot!("training_running_80x24", live_shot);
     // Feed the recorded run into the pane as the event loop would.
     app.perform(Action::Training);
-    app.train.live = Some(Default::default());
+    app.ctx.train.live = Some(Default::default());
     app.training_events(events);
     let id = summary.run_id.clone();
     let mask = "X".repeat(id.len());
@@ -140,10 +140,16 @@ fn r_starts_x_stops_and_the_best_checkpoint_is_kept() {
     let mut app = app(&dir);
     app.perform(Action::Training);
     key(&mut app, 'r');
-    assert!(app.train.running(), "{:?}", app.message);
+    assert!(app.ctx.train.running(), "{:?}", app.ctx.message);
     // Wait for a finished epoch (and so a checkpoint).
     let start = Instant::now();
-    while app.train.live.as_ref().is_none_or(|l| l.epochs.len() < 2) {
+    while app
+        .ctx
+        .train
+        .live
+        .as_ref()
+        .is_none_or(|l| l.epochs.len() < 2)
+    {
         app.poll_training();
         assert!(start.elapsed() < Duration::from_secs(60), "no epochs");
         std::thread::sleep(Duration::from_millis(10));
@@ -151,14 +157,14 @@ fn r_starts_x_stops_and_the_best_checkpoint_is_kept() {
     // Switching panes keeps it running.
     app.perform(Action::Needs);
     app.perform(Action::Training);
-    assert!(app.train.running());
+    assert!(app.ctx.train.running());
     key(&mut app, 'x');
-    while app.train.running() {
+    while app.ctx.train.running() {
         app.poll_training();
         assert!(start.elapsed() < Duration::from_secs(60), "did not stop");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let live = app.train.live.as_ref().expect("live");
+    let live = app.ctx.train.live.as_ref().expect("live");
     let Some(lodestar::tui::trainrun::End::Stopped(s)) = &live.end else {
         panic!("not stopped: {:?}", live.end)
     };
@@ -169,6 +175,7 @@ fn r_starts_x_stops_and_the_best_checkpoint_is_kept() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].summary.as_ref().expect("summary").status, "stopped");
     let msg = app
+        .ctx
         .message
         .as_ref()
         .map(|m| m.0.clone())
@@ -183,20 +190,20 @@ fn plus_and_minus_edit_the_main_settings_and_undo() {
     let mut app = app(&dir);
     app.perform(Action::Training);
     key(&mut app, '+');
-    assert_eq!(app.ws.model.training.epochs, 11);
+    assert_eq!(app.ctx.ws.model.training.epochs, 11);
     app.perform(Action::Down);
     key(&mut app, '-');
-    assert_eq!(app.ws.model.training.batch_size, 16);
+    assert_eq!(app.ctx.ws.model.training.batch_size, 16);
     app.perform(Action::Down);
     key(&mut app, '+');
-    assert!((app.ws.model.training.learning_rate - 0.002).abs() < 1e-12);
+    assert!((app.ctx.ws.model.training.learning_rate - 0.002).abs() < 1e-12);
     app.perform(Action::Down);
     key(&mut app, '+');
-    assert_eq!(app.ws.model.training.device, "cuda");
+    assert_eq!(app.ctx.ws.model.training.device, "cuda");
     for _ in 0..4 {
         key(&mut app, 'u');
     }
-    let t = &app.ws.model.training;
+    let t = &app.ctx.ws.model.training;
     assert_eq!((t.epochs, t.batch_size, t.device.as_str()), (10, 32, "cpu"));
     assert!((t.learning_rate - 0.001).abs() < 1e-12);
 }
@@ -221,13 +228,13 @@ fn history_picks_a_run_and_compares_it_with_the_latest() {
     assert!(list.contains("Runs (2)"), "{list}");
     // `c` on the latest picks the one before it and compares.
     key(&mut app, 'c');
-    assert!(app.compare_runs && app.run_cursor == 1);
+    assert!(app.panes.training.compare_runs && app.panes.training.run_cursor == 1);
     let shot = screen(&mut app, 80, 24);
     assert!(shot.contains("Compare"), "{shot}");
     assert!(shot.contains("latest"), "{shot}");
     assert!(shot.contains("best ep"), "{shot}");
     key(&mut app, 'c');
-    assert!(!app.compare_runs);
+    assert!(!app.panes.training.compare_runs);
     key(&mut app, '[');
-    assert_eq!(app.run_cursor, 0);
+    assert_eq!(app.panes.training.run_cursor, 0);
 }

@@ -19,6 +19,27 @@ pub enum Scope {
     Scenarios,
     /// The Training pane (config, run, history).
     Training,
+    /// The help overlay.
+    Help,
+    /// "Delete this record?"
+    DeletePrompt,
+    /// "Save before quitting?"
+    QuitPrompt,
+    /// "Changed on disk while you have unsaved edits."
+    ConflictPrompt,
+    /// "Restore the edits of a session that ended without saving?"
+    RecoverPrompt,
+}
+
+impl Scope {
+    /// The prompts, in the order the help overlay lists them.
+    pub const PROMPTS: [(Scope, &'static str); 5] = [
+        (Scope::Help, "help"),
+        (Scope::DeletePrompt, "delete?"),
+        (Scope::QuitPrompt, "quit?"),
+        (Scope::ConflictPrompt, "on disk"),
+        (Scope::RecoverPrompt, "recover?"),
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,6 +89,16 @@ pub enum Action {
     NextRun,
     PrevRun,
     CompareRuns,
+    CloseHelp,
+    DeleteConfirm,
+    DeleteCancel,
+    QuitSave,
+    QuitDiscard,
+    QuitStay,
+    ConflictKeep,
+    ConflictTake,
+    RecoverRestore,
+    RecoverDiscard,
 }
 
 /// A binding: the action, its config name, what it does, where.
@@ -453,6 +484,87 @@ pub const BINDINGS: &[Binding] = &[
         Some("compare"),
         &["c", "enter"],
     ),
+    // Prompts: the label after the key is the hint shown in the prompt.
+    b(
+        Action::CloseHelp,
+        "close-help",
+        "close the help overlay",
+        Scope::Help,
+        Some("close"),
+        &["esc", "q", "?", "enter"],
+    ),
+    b(
+        Action::DeleteConfirm,
+        "delete-confirm",
+        "delete the record (u undoes it)",
+        Scope::DeletePrompt,
+        Some("delete"),
+        &["y", "Y"],
+    ),
+    b(
+        Action::DeleteCancel,
+        "delete-cancel",
+        "keep the record",
+        Scope::DeletePrompt,
+        Some("keep"),
+        &["n", "N", "esc"],
+    ),
+    b(
+        Action::QuitSave,
+        "quit-save",
+        "save, then quit",
+        Scope::QuitPrompt,
+        Some("save and quit"),
+        &["s", "S"],
+    ),
+    b(
+        Action::QuitDiscard,
+        "quit-discard",
+        "quit without saving (edits are dropped)",
+        Scope::QuitPrompt,
+        Some("discard and quit"),
+        &["d", "D"],
+    ),
+    b(
+        Action::QuitStay,
+        "quit-stay",
+        "stay in the workbench",
+        Scope::QuitPrompt,
+        Some("stay"),
+        &["esc", "c", "C"],
+    ),
+    b(
+        Action::ConflictKeep,
+        "conflict-keep",
+        "keep my edits (saving overwrites the outside change)",
+        Scope::ConflictPrompt,
+        Some("keep mine"),
+        &["k", "K"],
+    ),
+    b(
+        Action::ConflictTake,
+        "conflict-take",
+        "take the version on disk (drop my edits to it)",
+        Scope::ConflictPrompt,
+        Some("take theirs"),
+        &["t", "T"],
+    ),
+    b(
+        Action::RecoverRestore,
+        "recover-restore",
+        "restore the unsaved edits",
+        Scope::RecoverPrompt,
+        Some("restore"),
+        &["r", "R"],
+    ),
+    b(
+        Action::RecoverDiscard,
+        "recover-discard",
+        "discard the unsaved edits",
+        Scope::RecoverPrompt,
+        Some("discard"),
+        &["d", "D"],
+    ),
 ];
 
 /// A key as written in config files: `q`, `ctrl-s`, `f5`, `enter`, `G`.
@@ -501,6 +613,7 @@ pub fn show_key(s: &str) -> String {
         "up" => "↑".into(),
         "down" => "↓".into(),
         "enter" => "Enter".into(),
+        "esc" => "Esc".into(),
         "tab" => "Tab".into(),
         "backtab" => "Shift-Tab".into(),
         "f5" => "F5".into(),
@@ -605,6 +718,11 @@ impl Keymap {
             .collect()
     }
 
+    /// The choices of a prompt: (first key, label), in binding order.
+    pub fn prompt_choices(&self, scope: Scope) -> Vec<(String, &'static str)> {
+        self.hints(&[scope])
+    }
+
     /// Footer hints for the scopes: (key, short description).
     pub fn hints(&self, scopes: &[Scope]) -> Vec<(String, &'static str)> {
         BINDINGS
@@ -632,6 +750,8 @@ mod tests {
                 Scope::Scenarios,
             ],
             [Scope::Global, Scope::List, Scope::Training, Scope::Training],
+            [Scope::Global, Scope::List, Scope::Edit, Scope::Edit],
+            [Scope::Global, Scope::Global, Scope::Global, Scope::Global],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
                 for k in b.defaults {
@@ -640,6 +760,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn prompt_keys_resolve_do_not_clash_and_can_be_remapped() {
+        let km = Keymap::default();
+        for (scope, _) in Scope::PROMPTS {
+            let scopes = [scope];
+            let mut seen = 0;
+            for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+                assert!(b.hint.is_some(), "{} has no label for its prompt", b.name);
+                for k in b.defaults {
+                    let key = parse_key(k).expect("parses");
+                    assert_eq!(km.action(&key, &scopes), Some(b.action), "{k} in {scope:?}");
+                }
+                seen += 1;
+            }
+            assert!(seen >= 1, "{scope:?} has no keys");
+        }
+        let mut km = Keymap::default();
+        let mut o = BTreeMap::new();
+        o.insert("delete-confirm".to_string(), vec!["j".to_string()]);
+        assert!(km.patch(&o).is_empty());
+        let j = parse_key("j").expect("j");
+        let y = parse_key("y").expect("y");
+        assert_eq!(
+            km.action(&j, &[Scope::DeletePrompt]),
+            Some(Action::DeleteConfirm)
+        );
+        assert_eq!(km.action(&y, &[Scope::DeletePrompt]), None);
+        assert_eq!(km.prompt_choices(Scope::DeletePrompt)[0].0, "j");
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! idle workbench uses no CPU.
 
 pub mod app;
+pub mod component;
 pub mod config;
 pub mod form;
 pub mod keymap;
 pub mod panes;
 pub mod stability;
+pub mod steps;
 pub mod theme;
 pub mod trainrun;
 pub mod ui;
@@ -77,17 +79,16 @@ pub fn run(dir: &Path) -> Result<(), String> {
         })
         .map_err(|e| format!("cannot start the input thread: {e}"))?;
     let stability_tx = tx.clone();
-    app.stability.set_sink(std::sync::Arc::new(move |u| {
+    app.ctx.stability.set_sink(std::sync::Arc::new(move |u| {
         let _ = stability_tx.send(Event::Stability(u));
     }));
     let train_tx = tx.clone();
-    app.train.set_sink(std::sync::Arc::new(move |events| {
+    app.ctx.train.set_sink(std::sync::Arc::new(move |events| {
         let _ = train_tx.send(Event::Training(events));
     }));
     // The analysis now; its background Monte Carlo once the first frame is
     // on screen, so that a large workspace does not keep the screen blank
     // while both cores run it.
-    app.reanalyse();
     let watcher = watch(dir, tx.clone());
     if let Err(e) = &watcher {
         app.say(
@@ -105,7 +106,7 @@ pub fn run(dir: &Path) -> Result<(), String> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
     // Quitting while training: stop the run and let it save the best weights.
-    app.train.shutdown();
+    app.ctx.train.shutdown();
     ratatui::restore();
     drop(watcher);
     result
@@ -127,8 +128,8 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        if app.journal_due {
-            app.journal_due = false;
+        if app.ctx.journal_due {
+            app.ctx.journal_due = false;
             journal_at = Some(Instant::now() + JOURNAL_DELAY);
         }
         let next = match journal_at {
@@ -142,7 +143,7 @@ fn event_loop(
             Ok(Event::Stability(u)) => app.stability_update(u),
             Ok(Event::Training(events)) => app.training_events(events),
             Ok(Event::InputClosed) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let _ = app.ws.write_journal();
+                let _ = app.ctx.ws.write_journal();
                 return Err(
                     "the terminal went away; unsaved edits are kept in the recovery journal".into(),
                 );
@@ -151,7 +152,7 @@ fn event_loop(
         }
         if journal_at.is_some_and(|at| Instant::now() >= at) {
             journal_at = None;
-            if let Err(e) = app.ws.write_journal() {
+            if let Err(e) = app.ctx.ws.write_journal() {
                 app.say(
                     Level::Error,
                     format!("could not write the recovery journal: {e}"),
@@ -166,7 +167,7 @@ fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), St
     let mut out = std::io::stdout();
     let _ = execute!(out, BeginSynchronizedUpdate);
     let r = terminal
-        .draw(|f| ui::draw(f, app))
+        .draw(|f| ui::render(f, app))
         .map(|_| ())
         .map_err(|e| format!("cannot draw: {e}"));
     let _ = execute!(out, EndSynchronizedUpdate);

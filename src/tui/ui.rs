@@ -1,6 +1,6 @@
 //! Drawing: the shell (tabs, status line, hints, overlays) around the panes.
-//! Everything here reads the state and draws; nothing changes it except the
-//! page size the tables report back for PageUp/PageDown.
+//! Everything here reads the state and draws; page sizes and scrolling are
+//! set before, in the layout step ([`render`] → `App::layout`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,37 +10,47 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Level, Mode, Pane};
 use super::form::Form;
-use super::panes;
+use super::keymap::Scope;
 use super::theme::Theme;
 
 /// Below this the screen only says how much room it needs.
 pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 14;
 
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// The area a pane gets on a terminal of `area` (below the tabs, above the
+/// status line and, outside presentation mode, the key hints).
+pub fn body_area(area: Rect, presentation: bool) -> Rect {
+    shell(area, presentation)[1]
+}
+
+fn shell(area: Rect, presentation: bool) -> [Rect; 3] {
+    let footer = if presentation { 1 } else { 2 };
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(footer),
+    ])
+    .areas(area)
+}
+
+/// One frame: the layout step, then drawing.
+pub fn render(frame: &mut Frame, app: &mut App) {
+    app.layout(frame.area());
+    draw(frame, app);
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = app.theme();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, &theme);
         return;
     }
-    let footer = if app.presentation { 1 } else { 2 };
-    let [tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(footer),
-    ])
-    .areas(area);
+    let [tabs, body, status] = shell(area, app.ctx.presentation);
     draw_tabs(frame, tabs, app, &theme);
-    match app.pane {
-        Pane::Overview => panes::overview::draw(frame, body, app, &theme),
-        Pane::Needs => panes::needs::draw(frame, body, app, &theme),
-        Pane::Market => panes::market::draw(frame, body, app, &theme),
-        Pane::Scenarios => panes::scenarios::draw(frame, body, app, &theme),
-        Pane::Training => panes::training::draw(frame, body, app, &theme),
-        Pane::Risks => panes::risks::draw(frame, body, app, &theme),
-    }
+    app.current().draw(frame, body, &app.ctx);
     draw_status(frame, status, app, &theme);
+    let keys = &app.ctx.keymap;
     match &app.mode {
         Mode::Help => help(frame, area, app, &theme),
         Mode::Form(form) => draw_form(frame, area, form, &theme),
@@ -50,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             &theme,
             "Delete?",
             &format!("Delete {id}? It can be undone with u until you quit."),
-            &[("y", "delete"), ("n", "keep")],
+            &keys.prompt_choices(Scope::DeletePrompt),
         ),
         Mode::QuitPrompt => prompt(
             frame,
@@ -59,18 +69,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             "Unsaved changes",
             &format!(
                 "{} has unsaved changes. Save them before quitting?",
-                app.ws
+                app.ctx
+                    .ws
                     .dirty_files()
                     .iter()
                     .map(|k| k.file_name())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            &[
-                ("s", "save and quit"),
-                ("d", "discard and quit"),
-                ("Esc", "stay"),
-            ],
+            &keys.prompt_choices(Scope::QuitPrompt),
         ),
         Mode::Conflict(files) => prompt(
             frame,
@@ -78,17 +85,14 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             &theme,
             "Changed on disk",
             &format!(
-                "{} changed on disk (git pull? another editor?) while you have unsaved edits to it.",
+                "{} changed on disk (git pull? another editor?) while you have unsaved edits to it. Keeping yours overwrites it on save; taking theirs drops your edits.",
                 files
                     .iter()
                     .map(|k| k.file_name())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            &[
-                ("k", "keep mine (overwrite on save)"),
-                ("t", "take theirs (drop my edits)"),
-            ],
+            &keys.prompt_choices(Scope::ConflictPrompt),
         ),
         Mode::Recover(journal) => prompt(
             frame,
@@ -104,7 +108,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            &[("r", "restore them"), ("d", "discard them")],
+            &keys.prompt_choices(Scope::RecoverPrompt),
         ),
         Mode::Normal | Mode::Filter(_) => {}
     }
@@ -138,7 +142,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let name = app.ws.name();
+    let name = app.ctx.ws.name();
     let room = (area.width as usize).saturating_sub(used + 1);
     if room > 4 {
         let shown = truncate(name, room);
@@ -156,7 +160,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(area.height.saturating_sub(1)),
     ])
     .split(area);
-    let dirty = app.ws.dirty_files();
+    let dirty = app.ctx.ws.dirty_files();
     let mut spans = vec![];
     if dirty.is_empty() {
         spans.push(Span::styled(" saved ", theme.ok));
@@ -178,7 +182,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::raw(input.value().to_string()));
         spans.push(Span::styled("▏", theme.key));
         spans.push(Span::styled("  Enter keep · Esc clear", theme.dim));
-    } else if let Some((text, level)) = &app.message {
+    } else if let Some((text, level)) = &app.ctx.message {
         let style = match level {
             Level::Info => theme.base,
             Level::Warn => theme.warn,
@@ -192,9 +196,9 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" {glyph}{text}"), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), rows[0]);
-    if rows[1].height > 0 && !app.presentation {
+    if rows[1].height > 0 && !app.ctx.presentation {
         let mut hints = Vec::new();
-        for (key, what) in app.keymap.hints(&app.scopes()) {
+        for (key, what) in app.ctx.keymap.hints(&app.scopes()) {
             hints.push(Span::styled(format!(" {key}"), theme.key));
             hints.push(Span::styled(format!(" {what} "), theme.dim));
         }
@@ -215,12 +219,15 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    // This pane's keys first, then the ones that work everywhere.
-    let scopes = app.scopes();
+    // This pane's keys first, then the ones that work everywhere, then the
+    // prompts'.
+    let keymap = &app.ctx.keymap;
+    let mut scopes = vec![Scope::Global];
+    scopes.extend(app.current().commands());
     let local: Vec<_> = scopes
         .iter()
         .copied()
-        .filter(|s| *s != super::keymap::Scope::Global)
+        .filter(|s| *s != Scope::Global)
         .collect();
     let mut lines: Vec<Line> = Vec::new();
     let entry = |(k, d): &(String, &str)| {
@@ -234,15 +241,20 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!("{} pane", app.pane.title()),
             theme.header,
         )));
-        lines.extend(app.keymap.help(&local).iter().map(entry));
+        lines.extend(keymap.help(&local).iter().map(entry));
     }
     lines.push(Line::from(Span::styled("everywhere", theme.header)));
-    lines.extend(
-        app.keymap
-            .help(&[super::keymap::Scope::Global])
-            .iter()
-            .map(entry),
-    );
+    lines.extend(keymap.help(&[Scope::Global]).iter().map(entry));
+    // Prompts: one line each, their keys and labels as the prompt shows them.
+    lines.push(Line::from(Span::styled("prompts", theme.header)));
+    for (scope, name) in Scope::PROMPTS {
+        let mut spans = vec![Span::styled(format!("{name:>11} "), theme.dim)];
+        for (k, what) in keymap.prompt_choices(scope) {
+            spans.push(Span::styled(k, theme.key));
+            spans.push(Span::styled(format!(" {what}  "), theme.base));
+        }
+        lines.push(Line::from(spans));
+    }
     let avail = area.height.saturating_sub(4).max(1);
     let columns = (lines.len() as u16).div_ceil(avail).max(1);
     // Columns share the screen width; long descriptions are cut, never the frame.
@@ -258,7 +270,13 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!(" Keys — {} ", app.pane.title()),
             theme.title,
         ))
-        .title_bottom(Span::styled(" Esc or ? closes ", theme.dim));
+        .title_bottom(Span::styled(
+            format!(
+                " {} closes ",
+                keymap.first_key(super::keymap::Action::CloseHelp)
+            ),
+            theme.dim,
+        ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     for (c, chunk) in lines.chunks(rows.max(1) as usize).enumerate() {
@@ -282,7 +300,7 @@ fn prompt(
     theme: &Theme,
     title: &str,
     text: &str,
-    choices: &[(&str, &str)],
+    choices: &[(String, &str)],
 ) {
     let rect = centered(area, 64, 8);
     frame.render_widget(Clear, rect);

@@ -1,5 +1,5 @@
-//! One module per pane; each has `rows` (what the table shows, in order)
-//! and `draw`.
+//! One module per pane, each a [`Component`](super::component::Component)
+//! that owns its view state; shared table and detail widgets below.
 
 pub mod market;
 pub mod needs;
@@ -14,11 +14,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
+use super::component::{AppCtx, Handled, ListView, Modal};
+use super::form::Form;
 use super::theme::Theme;
 use super::ui;
+use crate::workspace::RecordKind;
+
+/// Rows a bordered table with a header shows in `area` (the layout step
+/// scrolls with it; drawing uses the same number).
+pub fn table_rows(area: Rect) -> usize {
+    (area.height.saturating_sub(3) as usize).max(1)
+}
 
 /// A table that builds only the rows on screen, so a pane with 10,000
-/// records draws as fast as one with ten. Returns the number of rows shown.
+/// records draws as fast as one with ten. The scroll offset comes from the
+/// layout step ([`ListView::scroll`]).
 #[allow(clippy::too_many_arguments)]
 pub fn window_table<'a>(
     frame: &mut Frame,
@@ -27,18 +37,15 @@ pub fn window_table<'a>(
     header: Vec<&'a str>,
     widths: Vec<Constraint>,
     total: usize,
-    selected: usize,
-    offset: &std::cell::Cell<usize>,
+    view: &ListView,
     theme: &Theme,
     row: impl FnMut(usize) -> Vec<Cell<'a>>,
-) -> usize {
+) {
     let header = header
         .into_iter()
         .map(|h| Cell::from(Span::styled(h, theme.header)))
         .collect();
-    window_table_with(
-        frame, area, title, header, widths, total, selected, offset, theme, row,
-    )
+    window_table_with(frame, area, title, header, widths, total, view, theme, row)
 }
 
 /// [`window_table`] with header cells styled by the caller.
@@ -50,21 +57,19 @@ pub fn window_table_with<'a>(
     header: Vec<Cell<'a>>,
     widths: Vec<Constraint>,
     total: usize,
-    selected: usize,
-    offset: &std::cell::Cell<usize>,
+    view: &ListView,
     theme: &Theme,
     mut row: impl FnMut(usize) -> Vec<Cell<'a>>,
-) -> usize {
+) {
     let block = ui::block(title, theme);
-    let inner_h = block.inner(area).height.saturating_sub(1) as usize; // minus header
-    let visible = inner_h.max(1);
-    let mut first = offset.get().min(total.saturating_sub(1));
-    if selected < first {
-        first = selected;
-    } else if selected >= first + visible {
+    let visible = table_rows(area);
+    let selected = view.selected.min(total.saturating_sub(1));
+    // The layout step keeps the selection on screen; this only guards a
+    // frame drawn without one.
+    let mut first = view.offset.min(selected);
+    if selected >= first + visible {
         first = selected + 1 - visible;
     }
-    offset.set(first);
     let rows: Vec<Row> = (first..(first + visible).min(total))
         .map(|i| Row::new(row(i)))
         .collect();
@@ -77,7 +82,7 @@ pub fn window_table_with<'a>(
         .column_spacing(1);
     let mut state = TableState::default();
     if total > 0 {
-        state.select(Some(selected - first));
+        state.select(Some(selected.saturating_sub(first)));
     }
     frame.render_stateful_widget(table, area, &mut state);
     if total == 0 {
@@ -95,7 +100,6 @@ pub fn window_table_with<'a>(
             frame.render_widget(msg, r);
         }
     }
-    visible
 }
 
 /// Label/value lines for a detail panel.
@@ -154,5 +158,41 @@ pub fn compact(x: f64) -> String {
     } else {
         let s = format!("{x:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// `a`: a form for a new record of `kind`.
+pub fn add(kind: RecordKind, ctx: &AppCtx) -> Handled {
+    Handled::Open(Modal::Form(Box::new(Form::new(&ctx.ws, kind, None))))
+}
+
+/// `e`: a form for record `index` of `kind`.
+pub fn edit(kind: RecordKind, index: Option<usize>, ctx: &AppCtx) -> Handled {
+    match index {
+        Some(i) => Handled::Open(Modal::Form(Box::new(Form::new(&ctx.ws, kind, Some(i))))),
+        None => Handled::Done,
+    }
+}
+
+/// `d`: ask before deleting a record, or say what still links to it.
+pub fn delete(kind: RecordKind, index: Option<usize>, ctx: &mut AppCtx) -> Handled {
+    let Some(index) = index else {
+        return Handled::Done;
+    };
+    let id = ctx
+        .ws
+        .ids(kind)
+        .get(index)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let users = ctx.ws.users_of(&id);
+    if users.is_empty() {
+        Handled::Open(Modal::ConfirmDelete { kind, index, id })
+    } else {
+        ctx.say(
+            super::component::Level::Error,
+            format!("cannot delete {id}: linked from {}", users.join(", ")),
+        );
+        Handled::Done
     }
 }

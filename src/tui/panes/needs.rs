@@ -6,11 +6,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
-use super::{detail, matches, plain, window_table};
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use std::collections::HashMap;
+
+use super::{detail, matches, plain, table_rows, window_table};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui::truncate;
+use crate::workspace::RecordKind;
 use crate::workspace::model::Need;
+
+/// The Needs pane: its table's view state and the coverage counts of the
+/// workspace revision it last saw.
+#[derive(Debug, Default)]
+pub struct NeedsPane {
+    pub list: ListView,
+    /// How many scenarios address each need, and the revision it is for.
+    coverage: HashMap<String, usize>,
+    revision: Option<u64>,
+}
 
 pub const SORTS: [&str; 6] = ["file order", "priority", "kind", "status", "coverage", "id"];
 
@@ -42,10 +55,10 @@ pub fn kind_label(k: &str) -> &'static str {
 
 /// Needs that no scenario addresses (constraints are respected, not
 /// addressed, so they are never flagged).
-pub fn uncovered(app: &App, n: &Need) -> bool {
+pub fn uncovered(coverage: &HashMap<String, usize>, n: &Need) -> bool {
     n.kind != "constraint"
         && n.status != "dropped"
-        && app.coverage().get(&n.id).copied().unwrap_or(0) == 0
+        && coverage.get(&n.id).copied().unwrap_or(0) == 0
 }
 
 pub fn kpi_text(n: &Need) -> String {
@@ -61,200 +74,274 @@ pub fn kpi_text(n: &Need) -> String {
     s
 }
 
-pub fn rows(app: &App) -> Vec<usize> {
-    let m = &app.ws.model;
-    let f = &app.needs.filter;
-    let mut rows: Vec<usize> = (0..m.needs.len())
-        .filter(|&i| {
-            let n = &m.needs[i];
-            matches(
-                f,
-                &[
-                    &n.id,
-                    &n.title,
-                    &n.owner,
-                    &n.kind,
-                    &n.priority,
-                    &n.status,
-                    &n.description,
-                ],
-            )
-        })
-        .collect();
-    match SORTS[app.needs.sort % SORTS.len()] {
-        "priority" => rows.sort_by_key(|&i| priority_rank(&m.needs[i].priority)),
-        "kind" => rows.sort_by(|&a, &b| m.needs[a].kind.cmp(&m.needs[b].kind)),
-        "status" => rows.sort_by(|&a, &b| m.needs[a].status.cmp(&m.needs[b].status)),
-        "coverage" => {
-            let cov = app.coverage();
-            rows.sort_by_key(|&i| cov.get(&m.needs[i].id).copied().unwrap_or(0))
+impl NeedsPane {
+    pub fn rows(&self, ctx: &AppCtx) -> Vec<usize> {
+        let m = &ctx.ws.model;
+        let f = &self.list.filter;
+        let mut rows: Vec<usize> = (0..m.needs.len())
+            .filter(|&i| {
+                let n = &m.needs[i];
+                matches(
+                    f,
+                    &[
+                        &n.id,
+                        &n.title,
+                        &n.owner,
+                        &n.kind,
+                        &n.priority,
+                        &n.status,
+                        &n.description,
+                    ],
+                )
+            })
+            .collect();
+        match SORTS[self.list.sort % SORTS.len()] {
+            "priority" => rows.sort_by_key(|&i| priority_rank(&m.needs[i].priority)),
+            "kind" => rows.sort_by(|&a, &b| m.needs[a].kind.cmp(&m.needs[b].kind)),
+            "status" => rows.sort_by(|&a, &b| m.needs[a].status.cmp(&m.needs[b].status)),
+            "coverage" => {
+                let cov = &self.coverage;
+                rows.sort_by_key(|&i| cov.get(&m.needs[i].id).copied().unwrap_or(0))
+            }
+            "id" => rows.sort_by(|&a, &b| m.needs[a].id.cmp(&m.needs[b].id)),
+            _ => {}
         }
-        "id" => rows.sort_by(|&a, &b| m.needs[a].id.cmp(&m.needs[b].id)),
-        _ => {}
+        rows
     }
-    rows
+
+    /// The table and the detail panel.
+    fn areas(area: Rect, presentation: bool) -> (Rect, Rect) {
+        let wide = area.width >= 120;
+        if wide {
+            let [a, b] =
+                Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)])
+                    .areas(area);
+            (a, b)
+        } else {
+            let detail_h = if presentation { 6 } else { 8 }.min(area.height / 2);
+            let [a, b] =
+                Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(area);
+            (a, b)
+        }
+    }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let rows = rows(app);
-    let wide = area.width >= 120;
-    let (table_area, detail_area) = if wide {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)])
-            .areas(area);
-        (a, b)
-    } else {
-        let detail_h = if app.presentation { 6 } else { 8 }.min(area.height / 2);
-        let [a, b] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(area);
-        (a, b)
-    };
-    let coverage = app.coverage();
-    let m = &app.ws.model;
-    let uncovered_count = m.needs.iter().filter(|n| uncovered(app, n)).count();
-    let mut title = format!("Needs {}/{}", rows.len(), m.needs.len());
-    if !app.needs.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.needs.filter));
+impl Component for NeedsPane {
+    fn commands(&self) -> Vec<Scope> {
+        vec![Scope::List, Scope::Edit]
     }
-    title.push_str(&format!(" · sort: {}", SORTS[app.needs.sort % SORTS.len()]));
-    if uncovered_count > 0 {
-        title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
-    }
-    let full = table_area.width >= 100 && !app.presentation;
-    let (header, widths) = if app.presentation {
-        (
-            vec!["id", "title", "priority", "scn"],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(1),
-                Constraint::Length(8),
-                Constraint::Length(4),
-            ],
-        )
-    } else if full {
-        (
-            vec![
-                "id", "title", "kind", "priority", "horizon", "KPI", "owner", "status", "scn",
-            ],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(3),
-                Constraint::Length(7),
-                Constraint::Length(8),
-                Constraint::Length(7),
-                Constraint::Length(14),
-                Constraint::Fill(1),
-                Constraint::Length(11),
-                Constraint::Length(4),
-            ],
-        )
-    } else {
-        (
-            vec!["id", "title", "kind", "prio", "KPI", "scn"],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(1),
-                Constraint::Length(7),
-                Constraint::Length(6),
-                Constraint::Length(12),
-                Constraint::Length(4),
-            ],
-        )
-    };
-    let selected = app.needs.selected.min(rows.len().saturating_sub(1));
-    let page = window_table(
-        frame,
-        table_area,
-        title,
-        header,
-        widths,
-        rows.len(),
-        selected,
-        &app.needs.offset,
-        theme,
-        |pos| {
-            let n = &m.needs[rows[pos]];
-            let cov = coverage.get(&n.id).copied().unwrap_or(0);
-            let cov_cell = if uncovered(app, n) {
-                Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
-            } else {
-                Cell::from(format!(" {cov}"))
-            };
-            let prio_style = if n.priority == "must" {
-                theme.header
-            } else {
-                theme.base
-            };
-            let mut cells = vec![
-                Cell::from(n.id.clone()),
-                Cell::from(n.title.clone()),
-                Cell::from(kind_label(&n.kind)),
-                Cell::from(Span::styled(priority_label(&n.priority), prio_style)),
-            ];
-            if full {
-                cells.push(Cell::from(n.horizon.clone()));
-            }
-            cells.push(Cell::from(kpi_text(n)));
-            if full {
-                cells.push(Cell::from(n.owner.clone()));
-                cells.push(Cell::from(n.status.clone()));
-            }
-            cells.push(cov_cell);
-            cells
-        },
-    );
-    app.page = page;
-    let Some(&i) = rows.get(selected) else {
-        detail(frame, detail_area, "Need".into(), vec![], theme);
-        return;
-    };
-    let n = &app.ws.model.needs[i];
-    let scenarios: Vec<String> = app
-        .ws
-        .model
-        .scenarios
-        .iter()
-        .filter(|s| s.needs.contains(&n.id))
-        .map(|s| s.name.clone())
-        .collect();
-    let mut lines = vec![
-        ("title".to_string(), plain(n.title.clone(), theme.base)),
-        (
-            "kind".into(),
-            plain(
-                format!(
-                    "{} · {} · {} term · {} · owner {}",
-                    n.kind,
-                    priority_label(&n.priority),
-                    n.horizon,
-                    n.status,
-                    if n.owner.is_empty() { "—" } else { &n.owner }
-                ),
-                theme.base,
-            ),
-        ),
-    ];
-    if let Some(k) = &n.kpi {
-        let due = k.due.map(|d| format!(" by {d}")).unwrap_or_default();
-        lines.push((
-            "KPI".into(),
-            plain(format!("{}: {}{due}", k.metric, kpi_text(n)), theme.base),
-        ));
-    }
-    let addressed = if scenarios.is_empty() {
-        if n.kind == "constraint" {
-            plain("— (a constraint: scenarios must respect it)", theme.dim)
-        } else {
-            plain("⚠ no scenario addresses this need", theme.warn)
+
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        if self.revision != Some(ctx.ws.revision()) {
+            self.coverage = ctx.ws.model.coverage_counts();
+            self.revision = Some(ctx.ws.revision());
         }
-    } else {
-        Line::from(Span::styled(
-            truncate(&scenarios.join(", "), 200),
-            theme.base,
-        ))
-    };
-    lines.push(("addressed by".into(), addressed));
-    if !n.description.is_empty() {
-        lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
+        let n = self.rows(ctx).len();
+        self.list.clamp(n);
     }
-    detail(frame, detail_area, n.id.clone(), lines, theme);
+
+    fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        let (table, _) = Self::areas(area, ctx.presentation);
+        let n = self.rows(ctx).len();
+        self.list.scroll(table_rows(table), n);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let n = self.rows(ctx).len();
+        if self.list.navigate(action, n) {
+            return Handled::Done;
+        }
+        let kind = RecordKind::Need;
+        match action {
+            Action::Sort => {
+                let name = self.list.next_sort(&SORTS);
+                ctx.say(Level::Info, format!("sorted by {name}"));
+                Handled::Done
+            }
+            Action::Add => super::add(kind, ctx),
+            Action::Edit => super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
+            Action::Delete => super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx),
+            _ => Handled::Ignored,
+        }
+    }
+
+    fn list(&self) -> Option<&ListView> {
+        Some(&self.list)
+    }
+
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        Some(&mut self.list)
+    }
+
+    fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        let rows = self.rows(ctx);
+        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
+        Some((RecordKind::Need, *i))
+    }
+
+    fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
+        if kind != RecordKind::Need {
+            return false;
+        }
+        match self.rows(ctx).iter().position(|r| *r == index) {
+            Some(pos) => {
+                self.list.selected = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        let theme = &ctx.theme();
+        let rows = self.rows(ctx);
+        let (table_area, detail_area) = Self::areas(area, ctx.presentation);
+        let coverage = &self.coverage;
+        let m = &ctx.ws.model;
+        let uncovered_count = m.needs.iter().filter(|n| uncovered(coverage, n)).count();
+        let mut title = format!("Needs {}/{}", rows.len(), m.needs.len());
+        if !self.list.filter.is_empty() {
+            title.push_str(&format!(" · filter “{}”", self.list.filter));
+        }
+        title.push_str(&format!(" · sort: {}", SORTS[self.list.sort % SORTS.len()]));
+        if uncovered_count > 0 {
+            title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
+        }
+        let full = table_area.width >= 100 && !ctx.presentation;
+        let (header, widths) = if ctx.presentation {
+            (
+                vec!["id", "title", "priority", "scn"],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(1),
+                    Constraint::Length(8),
+                    Constraint::Length(4),
+                ],
+            )
+        } else if full {
+            (
+                vec![
+                    "id", "title", "kind", "priority", "horizon", "KPI", "owner", "status", "scn",
+                ],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(3),
+                    Constraint::Length(7),
+                    Constraint::Length(8),
+                    Constraint::Length(7),
+                    Constraint::Length(14),
+                    Constraint::Fill(1),
+                    Constraint::Length(11),
+                    Constraint::Length(4),
+                ],
+            )
+        } else {
+            (
+                vec!["id", "title", "kind", "prio", "KPI", "scn"],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(1),
+                    Constraint::Length(7),
+                    Constraint::Length(6),
+                    Constraint::Length(12),
+                    Constraint::Length(4),
+                ],
+            )
+        };
+        let selected = self.list.selected.min(rows.len().saturating_sub(1));
+        window_table(
+            frame,
+            table_area,
+            title,
+            header,
+            widths,
+            rows.len(),
+            &self.list,
+            theme,
+            |pos| {
+                let n = &m.needs[rows[pos]];
+                let cov = coverage.get(&n.id).copied().unwrap_or(0);
+                let cov_cell = if uncovered(coverage, n) {
+                    Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
+                } else {
+                    Cell::from(format!(" {cov}"))
+                };
+                let prio_style = if n.priority == "must" {
+                    theme.header
+                } else {
+                    theme.base
+                };
+                let mut cells = vec![
+                    Cell::from(n.id.clone()),
+                    Cell::from(n.title.clone()),
+                    Cell::from(kind_label(&n.kind)),
+                    Cell::from(Span::styled(priority_label(&n.priority), prio_style)),
+                ];
+                if full {
+                    cells.push(Cell::from(n.horizon.clone()));
+                }
+                cells.push(Cell::from(kpi_text(n)));
+                if full {
+                    cells.push(Cell::from(n.owner.clone()));
+                    cells.push(Cell::from(n.status.clone()));
+                }
+                cells.push(cov_cell);
+                cells
+            },
+        );
+        let Some(&i) = rows.get(selected) else {
+            detail(frame, detail_area, "Need".into(), vec![], theme);
+            return;
+        };
+        let n = &ctx.ws.model.needs[i];
+        let scenarios: Vec<String> = ctx
+            .ws
+            .model
+            .scenarios
+            .iter()
+            .filter(|s| s.needs.contains(&n.id))
+            .map(|s| s.name.clone())
+            .collect();
+        let mut lines = vec![
+            ("title".to_string(), plain(n.title.clone(), theme.base)),
+            (
+                "kind".into(),
+                plain(
+                    format!(
+                        "{} · {} · {} term · {} · owner {}",
+                        n.kind,
+                        priority_label(&n.priority),
+                        n.horizon,
+                        n.status,
+                        if n.owner.is_empty() { "—" } else { &n.owner }
+                    ),
+                    theme.base,
+                ),
+            ),
+        ];
+        if let Some(k) = &n.kpi {
+            let due = k.due.map(|d| format!(" by {d}")).unwrap_or_default();
+            lines.push((
+                "KPI".into(),
+                plain(format!("{}: {}{due}", k.metric, kpi_text(n)), theme.base),
+            ));
+        }
+        let addressed = if scenarios.is_empty() {
+            if n.kind == "constraint" {
+                plain("— (a constraint: scenarios must respect it)", theme.dim)
+            } else {
+                plain("⚠ no scenario addresses this need", theme.warn)
+            }
+        } else {
+            Line::from(Span::styled(
+                truncate(&scenarios.join(", "), 200),
+                theme.base,
+            ))
+        };
+        lines.push(("addressed by".into(), addressed));
+        if !n.description.is_empty() {
+            lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
+        }
+        detail(frame, detail_area, n.id.clone(), lines, theme);
+    }
 }

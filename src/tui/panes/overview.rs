@@ -6,11 +6,66 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use super::needs::uncovered;
 use super::risks::{level, overdue};
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::component::{AppCtx, Component, Handled};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui;
+
+/// The Overview pane: what it derives from the workspace (per revision) and
+/// reads from `runs/` (at most once a second), so drawing reads no file.
+#[derive(Debug, Default)]
+pub struct OverviewPane {
+    revision: Option<u64>,
+    coverage: HashMap<String, usize>,
+    /// (errors, warnings) of `lodestar check`.
+    problems: (usize, usize),
+    run: Option<(Instant, Option<LatestRun>)>,
+}
+
+/// How long the latest run read from disk is shown before `runs/` is read again.
+const RUN_FRESH: Duration = Duration::from_secs(1);
+
+impl OverviewPane {
+    /// Read `runs/` again at the next sync (a run started or ended).
+    pub fn runs_changed(&mut self) {
+        self.run = None;
+    }
+}
+
+impl Component for OverviewPane {
+    fn commands(&self) -> Vec<Scope> {
+        Vec::new()
+    }
+
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        if self.revision != Some(ctx.ws.revision()) {
+            self.revision = Some(ctx.ws.revision());
+            self.coverage = ctx.ws.model.coverage_counts();
+            let diags = ctx.ws.diagnostics();
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            self.problems = (errors, diags.len() - errors);
+        }
+        if self
+            .run
+            .as_ref()
+            .is_none_or(|(at, _)| at.elapsed() >= RUN_FRESH)
+        {
+            self.run = Some((Instant::now(), latest_run(&ctx.ws.root)));
+        }
+    }
+
+    fn handle(&mut self, _action: Action, _ctx: &mut AppCtx) -> Handled {
+        Handled::Ignored
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        draw(self, frame, area, ctx)
+    }
+}
 
 /// A stage of the flow: name, whether it needs attention, headline and
 /// further detail lines (dropped first when the screen is short).
@@ -33,6 +88,7 @@ const MAX_SUMMARY_BYTES: u64 = 64 * 1024;
 
 /// The latest training run with a readable `summary.toml`: its folder name
 /// and validation AUC, read leniently (the run format may grow).
+#[derive(Debug, Clone)]
 pub struct LatestRun {
     pub id: String,
     pub status: Option<String>,
@@ -71,10 +127,14 @@ pub fn latest_run(root: &std::path::Path) -> Option<LatestRun> {
     })
 }
 
-pub fn stages(app: &App) -> Vec<Stage> {
-    let m = &app.ws.model;
+pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
+    let m = &ctx.ws.model;
     let must = m.needs.iter().filter(|n| n.priority == "must").count();
-    let open: Vec<_> = m.needs.iter().filter(|n| uncovered(app, n)).collect();
+    let open: Vec<_> = m
+        .needs
+        .iter()
+        .filter(|n| uncovered(&pane.coverage, n))
+        .collect();
     let open_must: Vec<&str> = open
         .iter()
         .filter(|n| n.priority == "must")
@@ -94,8 +154,8 @@ pub fn stages(app: &App) -> Vec<Stage> {
         .iter()
         .filter(|r| r.status != "closed" && level(m, r.score()).0 >= top_levels)
         .count();
-    let late = m.risks.iter().filter(|r| overdue(app, r)).count();
-    let run = latest_run(&app.ws.root);
+    let late = m.risks.iter().filter(|r| overdue(ctx.today, r)).count();
+    let run = pane.run.as_ref().and_then(|(_, r)| r.clone());
     let state = |empty: bool, attention: bool| {
         if empty {
             StageState::Empty
@@ -106,10 +166,10 @@ pub fn stages(app: &App) -> Vec<Stage> {
         }
     };
     // The top scenario, its confidence and its money.
-    let analysis = app.analysis.as_ref();
+    let analysis = ctx.analysis.as_ref();
     let top = analysis.ok().map(|a| (a, a.ranking.winner()));
     let p_first = top.and_then(|(a, w)| {
-        app.stability
+        ctx.stability
             .latest(&a.matrix.scenarios)
             .and_then(|(s, fresh)| s.p_first.get(w).map(|p| (*p, fresh)))
     });
@@ -117,7 +177,7 @@ pub fn stages(app: &App) -> Vec<Stage> {
         (Some((a, w)), _) => {
             let name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?");
             let score = a.ranking.scores.get(w).copied().unwrap_or(0.0);
-            let confidence = match (p_first, app.stability.running) {
+            let confidence = match (p_first, ctx.stability.running) {
                 (Some((p, true)), _) => format!("P(rank 1) {:.0}%", p * 100.0),
                 (_, Some(pr)) => format!("P(rank 1) computing {:.0}%", pr.fraction() * 100.0),
                 (Some((p, false)), None) => format!("P(rank 1) {:.0}%", p * 100.0),
@@ -239,9 +299,10 @@ pub fn stages(app: &App) -> Vec<Stage> {
     ]
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let (errors, warnings) = app.problem_counts();
-    let mut stages = stages(app);
+fn draw(pane: &OverviewPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+    let theme = &ctx.theme();
+    let (errors, warnings) = pane.problems;
+    let mut stages = stages(pane, ctx);
     for s in &mut stages {
         s.details.retain(|d| !d.is_empty());
     }
@@ -303,6 +364,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         )
     };
     lines.push(Line::from(check));
-    let title = format!("{} — from needs to money", app.ws.name());
+    let title = format!("{} — from needs to money", ctx.ws.name());
     frame.render_widget(Paragraph::new(lines).block(ui::block(title, theme)), area);
 }

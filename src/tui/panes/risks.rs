@@ -7,11 +7,23 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::{detail, matches, plain, window_table};
-use crate::tui::app::App;
+use super::{detail, matches, plain, table_rows, window_table};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::model::{Model, Risk};
+use crate::workspace::{Date, RecordKind};
+
+/// The Risks pane: the register's view state, the heat map's mode and the
+/// category and status filters.
+#[derive(Debug, Default)]
+pub struct RisksPane {
+    pub list: ListView,
+    pub heat_residual: bool,
+    pub category: Option<&'static str>,
+    pub status: Option<&'static str>,
+}
 
 pub const SORTS: [&str; 5] = ["score", "residual", "review date", "category", "file order"];
 
@@ -33,303 +45,412 @@ pub fn level_glyph(level: usize) -> &'static str {
     ["·", "▲", "▲▲", "‼"][level.min(3)]
 }
 
-pub fn overdue(app: &App, r: &Risk) -> bool {
-    r.status != "closed" && r.review.is_some_and(|d| d < app.today)
+pub fn overdue(today: Date, r: &Risk) -> bool {
+    r.status != "closed" && r.review.is_some_and(|d| d < today)
 }
 
-pub fn rows(app: &App) -> Vec<usize> {
-    let m = &app.ws.model;
-    let f = &app.risks.filter;
-    let mut rows: Vec<usize> = (0..m.risks.len())
-        .filter(|&i| {
-            let r = &m.risks[i];
-            app.risk_category.is_none_or(|c| r.category == c)
-                && app.risk_status.is_none_or(|s| r.status == s)
-                && matches(
-                    f,
-                    &[
-                        &r.id,
-                        &r.title,
-                        &r.owner,
-                        &r.category,
-                        &r.status,
-                        &r.mitigation,
-                        &r.tags.join(" "),
-                    ],
-                )
-        })
-        .collect();
-    match SORTS[app.risks.sort % SORTS.len()] {
-        "score" => rows.sort_by_key(|&i| (-m.risks[i].score(), -m.risks[i].residual_score())),
-        "residual" => rows.sort_by_key(|&i| (-m.risks[i].residual_score(), -m.risks[i].score())),
-        "review date" => rows.sort_by_key(|&i| {
-            m.risks[i]
-                .review
-                .map(|d| d.days_since_epoch())
-                .unwrap_or(i64::MAX)
-        }),
-        "category" => rows.sort_by(|&a, &b| m.risks[a].category.cmp(&m.risks[b].category)),
-        _ => {}
+impl RisksPane {
+    pub fn rows(&self, ctx: &AppCtx) -> Vec<usize> {
+        let m = &ctx.ws.model;
+        let f = &self.list.filter;
+        let mut rows: Vec<usize> = (0..m.risks.len())
+            .filter(|&i| {
+                let r = &m.risks[i];
+                self.category.is_none_or(|c| r.category == c)
+                    && self.status.is_none_or(|s| r.status == s)
+                    && matches(
+                        f,
+                        &[
+                            &r.id,
+                            &r.title,
+                            &r.owner,
+                            &r.category,
+                            &r.status,
+                            &r.mitigation,
+                            &r.tags.join(" "),
+                        ],
+                    )
+            })
+            .collect();
+        match SORTS[self.list.sort % SORTS.len()] {
+            "score" => rows.sort_by_key(|&i| (-m.risks[i].score(), -m.risks[i].residual_score())),
+            "residual" => {
+                rows.sort_by_key(|&i| (-m.risks[i].residual_score(), -m.risks[i].score()))
+            }
+            "review date" => rows.sort_by_key(|&i| {
+                m.risks[i]
+                    .review
+                    .map(|d| d.days_since_epoch())
+                    .unwrap_or(i64::MAX)
+            }),
+            "category" => rows.sort_by(|&a, &b| m.risks[a].category.cmp(&m.risks[b].category)),
+            _ => {}
+        }
+        rows
     }
-    rows
+
+    /// The table, the heat map and the detail panel.
+    fn areas(area: Rect) -> (Rect, Rect, Rect) {
+        let lower_h = 9.min(area.height / 2);
+        let [table_area, lower] =
+            Layout::vertical([Constraint::Min(4), Constraint::Length(lower_h)]).areas(area);
+        let [heat_area, detail_area] =
+            Layout::horizontal([Constraint::Length(28), Constraint::Min(10)]).areas(lower);
+        (table_area, heat_area, detail_area)
+    }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let rows = rows(app);
-    let lower_h = 9.min(area.height / 2);
-    let [table_area, lower] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(lower_h)]).areas(area);
-    let [heat_area, detail_area] =
-        Layout::horizontal([Constraint::Length(28), Constraint::Min(10)]).areas(lower);
-    let m = &app.ws.model;
-    let overdue_n = m.risks.iter().filter(|r| overdue(app, r)).count();
-    let mut title = format!(
-        "Risks {}/{} · sort: {}",
-        rows.len(),
-        m.risks.len(),
-        SORTS[app.risks.sort % SORTS.len()]
-    );
-    if let Some(c) = app.risk_category {
-        title.push_str(&format!(" · category {c}"));
+impl Component for RisksPane {
+    fn commands(&self) -> Vec<Scope> {
+        vec![Scope::List, Scope::Edit, Scope::Risks]
     }
-    if let Some(s) = app.risk_status {
-        title.push_str(&format!(" · status {s}"));
+
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        let n = self.rows(ctx).len();
+        self.list.clamp(n);
     }
-    if !app.risks.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.risks.filter));
+
+    fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        let (table, _, _) = Self::areas(area);
+        let n = self.rows(ctx).len();
+        self.list.scroll(table_rows(table), n);
     }
-    if overdue_n > 0 {
-        title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
+
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let n = self.rows(ctx).len();
+        if self.list.navigate(action, n) {
+            return Handled::Done;
+        }
+        let kind = RecordKind::Risk;
+        match action {
+            Action::Sort => {
+                let name = self.list.next_sort(&SORTS);
+                ctx.say(Level::Info, format!("sorted by {name}"));
+            }
+            Action::Add => return super::add(kind, ctx),
+            Action::Edit => return super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
+            Action::Delete => {
+                return super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx);
+            }
+            Action::HeatMap => {
+                self.heat_residual = !self.heat_residual;
+                ctx.say(
+                    Level::Info,
+                    if self.heat_residual {
+                        "heat map: residual"
+                    } else {
+                        "heat map: inherent"
+                    },
+                );
+            }
+            Action::Category => {
+                self.category = cycle(self.category, crate::workspace::schema::RISK_CATEGORIES);
+                self.list.selected = 0;
+            }
+            Action::Status => {
+                self.status = cycle(self.status, crate::workspace::schema::RISK_STATUSES);
+                self.list.selected = 0;
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Done
     }
-    let full = table_area.width >= 100 && !app.presentation;
-    let (header, widths) = if app.presentation {
-        (
-            vec!["id", "title", "level", "review"],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(1),
-                Constraint::Length(12),
-                Constraint::Length(12),
-            ],
-        )
-    } else if full {
-        (
-            vec![
-                "id", "title", "category", "L×I", "level", "resid.", "status", "review", "owner",
-            ],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(3),
-                Constraint::Length(11),
-                Constraint::Length(6),
-                Constraint::Length(12),
-                Constraint::Length(6),
-                Constraint::Length(10),
-                Constraint::Length(12),
-                Constraint::Fill(1),
-            ],
-        )
-    } else {
-        (
-            vec!["id", "title", "L×I", "level", "res", "review"],
-            vec![
-                Constraint::Length(9),
-                Constraint::Fill(1),
-                Constraint::Length(6),
-                Constraint::Length(11),
-                Constraint::Length(3),
-                Constraint::Length(12),
-            ],
-        )
-    };
-    let selected = app.risks.selected.min(rows.len().saturating_sub(1));
-    let page = window_table(
-        frame,
-        table_area,
-        title,
-        header,
-        widths,
-        rows.len(),
-        selected,
-        &app.risks.offset,
-        theme,
-        |pos| {
-            let r = &m.risks[rows[pos]];
-            let (lv, name) = level(m, r.score());
-            let level_cell = Cell::from(Span::styled(
-                format!("{} {name}", level_glyph(lv)),
-                theme.band(lv),
-            ));
-            let review = match r.review {
-                Some(d) if overdue(app, r) => {
-                    Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+
+    fn list(&self) -> Option<&ListView> {
+        Some(&self.list)
+    }
+
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        Some(&mut self.list)
+    }
+
+    fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        let rows = self.rows(ctx);
+        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
+        Some((RecordKind::Risk, *i))
+    }
+
+    fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
+        if kind != RecordKind::Risk {
+            return false;
+        }
+        match self.rows(ctx).iter().position(|r| *r == index) {
+            Some(pos) => {
+                self.list.selected = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        let theme = &ctx.theme();
+        let today = ctx.today;
+        let rows = self.rows(ctx);
+        let (table_area, heat_area, detail_area) = Self::areas(area);
+        let m = &ctx.ws.model;
+        let overdue_n = m.risks.iter().filter(|r| overdue(today, r)).count();
+        let mut title = format!(
+            "Risks {}/{} · sort: {}",
+            rows.len(),
+            m.risks.len(),
+            SORTS[self.list.sort % SORTS.len()]
+        );
+        if let Some(c) = self.category {
+            title.push_str(&format!(" · category {c}"));
+        }
+        if let Some(s) = self.status {
+            title.push_str(&format!(" · status {s}"));
+        }
+        if !self.list.filter.is_empty() {
+            title.push_str(&format!(" · filter “{}”", self.list.filter));
+        }
+        if overdue_n > 0 {
+            title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
+        }
+        let full = table_area.width >= 100 && !ctx.presentation;
+        let (header, widths) = if ctx.presentation {
+            (
+                vec!["id", "title", "level", "review"],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(1),
+                    Constraint::Length(12),
+                    Constraint::Length(12),
+                ],
+            )
+        } else if full {
+            (
+                vec![
+                    "id", "title", "category", "L×I", "level", "resid.", "status", "review",
+                    "owner",
+                ],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(3),
+                    Constraint::Length(11),
+                    Constraint::Length(6),
+                    Constraint::Length(12),
+                    Constraint::Length(6),
+                    Constraint::Length(10),
+                    Constraint::Length(12),
+                    Constraint::Fill(1),
+                ],
+            )
+        } else {
+            (
+                vec!["id", "title", "L×I", "level", "res", "review"],
+                vec![
+                    Constraint::Length(9),
+                    Constraint::Fill(1),
+                    Constraint::Length(6),
+                    Constraint::Length(11),
+                    Constraint::Length(3),
+                    Constraint::Length(12),
+                ],
+            )
+        };
+        let selected = self.list.selected.min(rows.len().saturating_sub(1));
+        window_table(
+            frame,
+            table_area,
+            title,
+            header,
+            widths,
+            rows.len(),
+            &self.list,
+            theme,
+            |pos| {
+                let r = &m.risks[rows[pos]];
+                let (lv, name) = level(m, r.score());
+                let level_cell = Cell::from(Span::styled(
+                    format!("{} {name}", level_glyph(lv)),
+                    theme.band(lv),
+                ));
+                let review = match r.review {
+                    Some(d) if overdue(today, r) => {
+                        Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+                    }
+                    Some(d) => Cell::from(d.to_string()),
+                    None => Cell::from("—"),
+                };
+                if ctx.presentation {
+                    return vec![
+                        Cell::from(r.id.clone()),
+                        Cell::from(r.title.clone()),
+                        level_cell,
+                        review,
+                    ];
                 }
-                Some(d) => Cell::from(d.to_string()),
-                None => Cell::from("—"),
-            };
-            if app.presentation {
-                return vec![
-                    Cell::from(r.id.clone()),
-                    Cell::from(r.title.clone()),
-                    level_cell,
-                    review,
-                ];
-            }
-            let mut cells = vec![Cell::from(r.id.clone()), Cell::from(r.title.clone())];
-            if full {
-                cells.push(Cell::from(r.category.clone()));
-            }
-            cells.push(Cell::from(format!(
-                "{}×{}={:<2}",
-                r.likelihood,
-                r.impact,
-                r.score()
-            )));
-            cells.push(level_cell);
-            cells.push(Cell::from(r.residual_score().to_string()));
-            if full {
-                cells.push(Cell::from(r.status.clone()));
-            }
-            cells.push(review);
-            if full {
-                cells.push(Cell::from(r.owner.clone()));
-            }
-            cells
-        },
-    );
-    app.page = page;
-    let current = rows.get(selected).map(|&i| &app.ws.model.risks[i]);
-    heat_map(frame, heat_area, app, current, &rows, theme);
-    let Some(r) = current else {
-        detail(frame, detail_area, "Risk".into(), vec![], theme);
-        return;
-    };
-    let names: Vec<String> = r
-        .scenarios
-        .iter()
-        .map(|id| {
-            app.ws
-                .model
-                .scenario(id)
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| format!("{id} (missing)"))
-        })
-        .collect();
-    let (lv, name) = level(&app.ws.model, r.score());
-    let (rlv, rname) = level(&app.ws.model, r.residual_score());
-    let residual = match &r.residual {
-        Some(x) => format!(
-            "{}×{} = {} {} {rname}",
-            x.likelihood,
-            x.impact,
-            r.residual_score(),
-            level_glyph(rlv)
-        ),
-        None => "not assessed".into(),
-    };
-    let review = match r.review {
-        Some(d) if overdue(app, r) => Line::from(Span::styled(
-            format!("⏰ {d} — overdue by {} days", d.days_until(app.today)),
-            theme.error,
-        )),
-        Some(d) => plain(
-            format!("{d} (in {} days)", app.today.days_until(d)),
-            theme.base,
-        ),
-        None => plain("—", theme.dim),
-    };
-    let lines = vec![
-        ("title".to_string(), plain(r.title.clone(), theme.base)),
-        (
-            "inherent".into(),
-            Line::from(vec![
-                Span::styled(
-                    format!("{}×{} = {} ", r.likelihood, r.impact, r.score()),
+                let mut cells = vec![Cell::from(r.id.clone()), Cell::from(r.title.clone())];
+                if full {
+                    cells.push(Cell::from(r.category.clone()));
+                }
+                cells.push(Cell::from(format!(
+                    "{}×{}={:<2}",
+                    r.likelihood,
+                    r.impact,
+                    r.score()
+                )));
+                cells.push(level_cell);
+                cells.push(Cell::from(r.residual_score().to_string()));
+                if full {
+                    cells.push(Cell::from(r.status.clone()));
+                }
+                cells.push(review);
+                if full {
+                    cells.push(Cell::from(r.owner.clone()));
+                }
+                cells
+            },
+        );
+        let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
+        self.heat_map(frame, heat_area, ctx, current, &rows, theme);
+        let Some(r) = current else {
+            detail(frame, detail_area, "Risk".into(), vec![], theme);
+            return;
+        };
+        let names: Vec<String> = r
+            .scenarios
+            .iter()
+            .map(|id| {
+                ctx.ws
+                    .model
+                    .scenario(id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| format!("{id} (missing)"))
+            })
+            .collect();
+        let (lv, name) = level(&ctx.ws.model, r.score());
+        let (rlv, rname) = level(&ctx.ws.model, r.residual_score());
+        let residual = match &r.residual {
+            Some(x) => format!(
+                "{}×{} = {} {} {rname}",
+                x.likelihood,
+                x.impact,
+                r.residual_score(),
+                level_glyph(rlv)
+            ),
+            None => "not assessed".into(),
+        };
+        let review = match r.review {
+            Some(d) if overdue(today, r) => Line::from(Span::styled(
+                format!("⏰ {d} — overdue by {} days", d.days_until(today)),
+                theme.error,
+            )),
+            Some(d) => plain(format!("{d} (in {} days)", today.days_until(d)), theme.base),
+            None => plain("—", theme.dim),
+        };
+        let lines = vec![
+            ("title".to_string(), plain(r.title.clone(), theme.base)),
+            (
+                "inherent".into(),
+                Line::from(vec![
+                    Span::styled(
+                        format!("{}×{} = {} ", r.likelihood, r.impact, r.score()),
+                        theme.base,
+                    ),
+                    Span::styled(format!("{} {name}", level_glyph(lv)), theme.band(lv)),
+                ]),
+            ),
+            ("residual".into(), plain(residual, theme.base)),
+            (
+                "status".into(),
+                plain(
+                    format!("{} · {} · owner {}", r.status, r.category, r.owner),
                     theme.base,
                 ),
-                Span::styled(format!("{} {name}", level_glyph(lv)), theme.band(lv)),
-            ]),
-        ),
-        ("residual".into(), plain(residual, theme.base)),
-        (
-            "status".into(),
-            plain(
-                format!("{} · {} · owner {}", r.status, r.category, r.owner),
-                theme.base,
             ),
-        ),
-        ("review".into(), review),
-        ("mitigation".into(), plain(r.mitigation.clone(), theme.base)),
-        (
-            "scenarios".into(),
-            plain(
-                if names.is_empty() {
-                    "—".into()
-                } else {
-                    names.join(", ")
-                },
-                theme.base,
+            ("review".into(), review),
+            ("mitigation".into(), plain(r.mitigation.clone(), theme.base)),
+            (
+                "scenarios".into(),
+                plain(
+                    if names.is_empty() {
+                        "—".into()
+                    } else {
+                        names.join(", ")
+                    },
+                    theme.base,
+                ),
             ),
-        ),
-    ];
-    detail(frame, detail_area, r.id.clone(), lines, theme);
+        ];
+        detail(frame, detail_area, r.id.clone(), lines, theme);
+    }
 }
 
-/// 5×5 grid: impact up, likelihood right; counts of the filtered risks.
-fn heat_map(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    current: Option<&Risk>,
-    rows: &[usize],
-    theme: &Theme,
-) {
-    let m = &app.ws.model;
-    let mut counts = [[0usize; 5]; 5];
-    let pick = |r: &Risk| -> (i64, i64) {
-        match (&r.residual, app.heat_residual) {
-            (Some(x), true) => (x.likelihood, x.impact),
-            _ => (r.likelihood, r.impact),
-        }
-    };
-    for &i in rows {
-        let (l, im) = pick(&m.risks[i]);
-        counts[(im - 1).clamp(0, 4) as usize][(l - 1).clamp(0, 4) as usize] += 1;
-    }
-    let mark = current.map(pick);
-    let title = if app.heat_residual {
-        "Heat map · residual"
-    } else {
-        "Heat map · inherent"
-    };
-    let block = ui::block(title, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines = Vec::new();
-    for im in (1..=5).rev() {
-        let mut spans = vec![Span::styled(format!("I{im} "), theme.dim)];
-        for l in 1..=5 {
-            let n = counts[(im - 1) as usize][(l - 1) as usize];
-            let (lv, _) = level(m, l * im);
-            let selected = mark == Some((l, im));
-            let text = match (n, selected) {
-                (0, true) => "[·]".to_string(),
-                (0, false) => " · ".to_string(),
-                (n, true) => format!("[{n}]"),
-                (n, false) => format!(" {n} "),
-            };
-            let mut style: Style = theme.band(lv);
-            if n > 0 {
-                style = style.add_modifier(Modifier::BOLD);
+impl RisksPane {
+    /// 5×5 grid: impact up, likelihood right; counts of the filtered risks.
+    fn heat_map(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ctx: &AppCtx,
+        current: Option<&Risk>,
+        rows: &[usize],
+        theme: &Theme,
+    ) {
+        let m = &ctx.ws.model;
+        let mut counts = [[0usize; 5]; 5];
+        let pick = |r: &Risk| -> (i64, i64) {
+            match (&r.residual, self.heat_residual) {
+                (Some(x), true) => (x.likelihood, x.impact),
+                _ => (r.likelihood, r.impact),
             }
-            if selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            spans.push(Span::styled(text, style));
-            spans.push(Span::raw(" "));
+        };
+        for &i in rows {
+            let (l, im) = pick(&m.risks[i]);
+            counts[(im - 1).clamp(0, 4) as usize][(l - 1).clamp(0, 4) as usize] += 1;
         }
-        lines.push(Line::from(spans));
+        let mark = current.map(pick);
+        let title = if self.heat_residual {
+            "Heat map · residual"
+        } else {
+            "Heat map · inherent"
+        };
+        let block = ui::block(title, theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = Vec::new();
+        for im in (1..=5).rev() {
+            let mut spans = vec![Span::styled(format!("I{im} "), theme.dim)];
+            for l in 1..=5 {
+                let n = counts[(im - 1) as usize][(l - 1) as usize];
+                let (lv, _) = level(m, l * im);
+                let selected = mark == Some((l, im));
+                let text = match (n, selected) {
+                    (0, true) => "[·]".to_string(),
+                    (0, false) => " · ".to_string(),
+                    (n, true) => format!("[{n}]"),
+                    (n, false) => format!(" {n} "),
+                };
+                let mut style: Style = theme.band(lv);
+                if n > 0 {
+                    style = style.add_modifier(Modifier::BOLD);
+                }
+                if selected {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                spans.push(Span::styled(text, style));
+                spans.push(Span::raw(" "));
+            }
+            lines.push(Line::from(spans));
+        }
+        lines.push(Line::from(Span::styled("   L1  L2  L3  L4  L5", theme.dim)));
+        frame.render_widget(Paragraph::new(lines), inner);
     }
-    lines.push(Line::from(Span::styled("   L1  L2  L3  L4  L5", theme.dim)));
-    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn cycle(current: Option<&'static str>, options: &'static [&'static str]) -> Option<&'static str> {
+    match current {
+        None => options.first().copied(),
+        Some(c) => {
+            let i = options
+                .iter()
+                .position(|o| *o == c)
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            options.get(i).copied()
+        }
+    }
 }

@@ -14,12 +14,27 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table};
 
-use super::{plain, window_table};
+use super::{plain, table_rows, window_table};
 use crate::train::{self, RunListing};
-use crate::tui::app::App;
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::steps::{number, step125};
 use crate::tui::theme::Theme;
 use crate::tui::trainrun::{End, Live};
 use crate::tui::ui;
+use crate::workspace::{FileKind, Target};
+
+/// The Training pane: the selected setting, the run picked in the history,
+/// whether two runs are compared, and the run list read from `runs/`.
+#[derive(Debug, Default)]
+pub struct TrainingPane {
+    pub list: ListView,
+    /// The run picked in the history (0 = newest).
+    pub run_cursor: usize,
+    /// Show the picked run side by side with the latest.
+    pub compare_runs: bool,
+    runs: RunsCache,
+}
 
 /// The settings `+`/`-` change, in table order: (label, file path).
 pub const EDITABLE: [(&str, &[&str]); 4] = [
@@ -31,8 +46,8 @@ pub const EDITABLE: [(&str, &[&str]); 4] = [
 
 /// The configuration as (setting, value) rows; the first
 /// [`EDITABLE`]`.len()` rows are the ones `+`/`-` change.
-pub fn settings(app: &App) -> Vec<(String, String)> {
-    let t = &app.ws.model.training;
+pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
+    let t = &ctx.ws.model.training;
     vec![
         ("± epochs".into(), t.epochs.to_string()),
         ("± batch size".into(), t.batch_size.to_string()),
@@ -76,22 +91,190 @@ pub fn settings(app: &App) -> Vec<(String, String)> {
 }
 
 /// The scenario the model serves, as shown.
-pub fn scenario(app: &App) -> String {
-    app.ws
+pub fn scenario(ctx: &AppCtx) -> String {
+    ctx.ws
         .model
         .training
         .scenario
         .as_deref()
-        .map(|id| match app.ws.model.scenario(id) {
+        .map(|id| match ctx.ws.model.scenario(id) {
             Some(s) => format!("{} ({id})", s.name),
             None => format!("{id} (not in scenarios.toml)"),
         })
         .unwrap_or_else(|| "— (set `scenario` in training.toml)".into())
 }
 
-/// Runs on disk, newest first.
-pub fn history(app: &mut App) -> Vec<RunListing> {
-    app.runs.get(&app.ws.root).to_vec()
+impl TrainingPane {
+    /// Runs on disk, newest first, as last read.
+    pub fn history(&self) -> &[RunListing] {
+        self.runs.runs()
+    }
+
+    /// Read `runs/` again at the next sync (a run started or ended).
+    pub fn runs_changed(&mut self) {
+        self.runs.invalidate();
+    }
+
+    fn areas(area: Rect) -> [Rect; 6] {
+        let small = area.height < 20;
+        let [top, charts, bottom] = Layout::vertical([
+            Constraint::Length(8),
+            Constraint::Min(4),
+            Constraint::Length(if small { 6 } else { 7 }),
+        ])
+        .areas(area);
+        let [config_area, run_area] =
+            Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
+        let [loss_area, auc_area] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(charts);
+        let [epochs_area, runs_area] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        [
+            config_area,
+            run_area,
+            loss_area,
+            auc_area,
+            epochs_area,
+            runs_area,
+        ]
+    }
+
+    /// `r`: train with the settings on screen (unsaved edits included) on a
+    /// background thread.
+    fn start_training(&mut self, ctx: &mut AppCtx) {
+        if ctx.train.running() {
+            ctx.say(Level::Info, "a run is in progress (x stops it)");
+            return;
+        }
+        let cfg = match crate::train::TrainConfig::resolve(
+            &ctx.ws.model.training,
+            &crate::train::Overrides::default(),
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                ctx.say(Level::Error, format!("cannot train: {e}"));
+                return;
+            }
+        };
+        let job = crate::train::Job::new(&ctx.ws.root, cfg);
+        match ctx.train.start(job) {
+            Ok(()) => {
+                self.run_cursor = 0;
+                self.compare_runs = false;
+                // Its folder appears now or within `RUNS_FRESH`.
+                self.runs.invalidate();
+                ctx.say(
+                    Level::Info,
+                    "training started — x stops; other panes keep it running",
+                );
+            }
+            Err(e) => ctx.say(Level::Error, format!("cannot train: {e}")),
+        }
+    }
+
+    /// `+`/`-`: the selected main setting one step.
+    fn nudge(&mut self, up: bool, ctx: &mut AppCtx) {
+        let i = self.list.selected;
+        let Some((label, path)) = EDITABLE.get(i) else {
+            ctx.say(
+                Level::Info,
+                "+/- change epochs, batch size, learning rate and device (the first rows); edit the rest in training.toml",
+            );
+            return;
+        };
+        let t = &ctx.ws.model.training;
+        let value = match i {
+            0 => (if up { t.epochs + 1 } else { t.epochs - 1 })
+                .clamp(1, 10_000)
+                .to_string(),
+            1 => (if up {
+                t.batch_size * 2
+            } else {
+                t.batch_size / 2
+            })
+            .clamp(1, 1_048_576)
+            .to_string(),
+            2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
+            _ => {
+                let all = ["auto", "cpu", "cuda"];
+                let k = all.iter().position(|d| *d == t.device).unwrap_or(0);
+                all[if up { (k + 1) % 3 } else { (k + 2) % 3 }].to_string()
+            }
+        };
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        let r = ctx.ws.set(Target::File(FileKind::Training), &path, &value);
+        if ctx.edit(r) {
+            let note = if ctx.train.running() {
+                " (the next run uses it)"
+            } else {
+                ""
+            };
+            ctx.say(Level::Info, format!("{label} = {value}{note} — u undoes"));
+        }
+    }
+}
+
+impl Component for TrainingPane {
+    fn commands(&self) -> Vec<Scope> {
+        vec![Scope::List, Scope::Training]
+    }
+
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        self.runs.refresh(&ctx.ws.root);
+        let n = settings(ctx).len();
+        self.list.clamp(n);
+    }
+
+    fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        let [config, ..] = Self::areas(area);
+        self.list.scroll(table_rows(config), settings(ctx).len());
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let n = settings(ctx).len();
+        if self.list.navigate(action, n) {
+            return Handled::Done;
+        }
+        match action {
+            Action::Sort => ctx.say(Level::Info, "the settings are in file order"),
+            Action::TrainStart => self.start_training(ctx),
+            Action::TrainStop => {
+                if ctx.train.stop() {
+                    ctx.say(
+                        Level::Info,
+                        "stopping after the current batch; the best weights are kept",
+                    );
+                } else {
+                    ctx.say(Level::Info, "no training run in progress (r starts one)");
+                }
+            }
+            Action::TrainMore | Action::TrainLess => self.nudge(action == Action::TrainMore, ctx),
+            Action::NextRun => self.run_cursor = self.run_cursor.saturating_add(1),
+            Action::PrevRun => self.run_cursor = self.run_cursor.saturating_sub(1),
+            Action::CompareRuns => {
+                let n = self.history().len();
+                self.run_cursor = self.run_cursor.min(n.saturating_sub(1));
+                if self.compare_runs {
+                    self.compare_runs = false;
+                } else if n < 2 {
+                    ctx.say(Level::Info, "comparing needs two runs (r trains another)");
+                } else if self.run_cursor == 0 {
+                    self.run_cursor = 1;
+                    self.compare_runs = true;
+                } else {
+                    self.compare_runs = true;
+                }
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Done
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        draw(self, frame, area, ctx)
+    }
 }
 
 /// How long a read of the run list is shown before the folder is read again
@@ -108,8 +291,8 @@ pub struct RunsCache {
 }
 
 impl RunsCache {
-    /// Runs under `root`, newest first.
-    pub fn get(&mut self, root: &Path) -> &[RunListing] {
+    /// Read the runs under `root` again if the last read is stale.
+    pub fn refresh(&mut self, root: &Path) {
         let stale = self
             .read
             .as_ref()
@@ -119,17 +302,23 @@ impl RunsCache {
             runs.reverse();
             self.read = Some((Instant::now(), runs));
         }
+    }
+
+    /// The runs as last read, newest first.
+    pub fn runs(&self) -> &[RunListing] {
         self.read.as_ref().map_or(&[], |(_, runs)| runs.as_slice())
+    }
+
+    /// Runs under `root`, newest first (read again when stale).
+    pub fn get(&mut self, root: &Path) -> &[RunListing] {
+        self.refresh(root);
+        self.runs()
     }
 
     /// Read the folder again at the next [`RunsCache::get`].
     pub fn invalidate(&mut self) {
         self.read = None;
     }
-}
-
-pub fn rows(app: &App) -> Vec<usize> {
-    (0..settings(app).len()).collect()
 }
 
 /// One epoch's numbers for the charts and the table.
@@ -198,28 +387,26 @@ pub fn clock(d: std::time::Duration) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let small = area.height < 20;
-    let [top, charts, bottom] = Layout::vertical([
-        Constraint::Length(8),
-        Constraint::Min(4),
-        Constraint::Length(if small { 6 } else { 7 }),
-    ])
-    .areas(area);
-    let [config_area, run_area] =
-        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
-    let rows = settings(app);
-    let selected = app.training.selected.min(rows.len().saturating_sub(1));
-    let running = app.train.running();
-    let page = window_table(
+fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+    let theme = &ctx.theme();
+    let [
+        config_area,
+        run_area,
+        loss_area,
+        auc_area,
+        epochs_area,
+        runs_area,
+    ] = TrainingPane::areas(area);
+    let rows = settings(ctx);
+    let running = ctx.train.running();
+    window_table(
         frame,
         config_area,
         "Config (± edits)".into(),
         vec!["setting", "value"],
         vec![Constraint::Length(15), Constraint::Fill(1)],
         rows.len(),
-        selected,
-        &app.training.offset,
+        &pane.list,
         theme,
         |i| {
             let style = if i < EDITABLE.len() {
@@ -233,28 +420,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             ]
         },
     );
-    app.page = page;
-    let history = history(app);
-    let live = app.train.live.as_ref();
-    draw_run(frame, run_area, app, live, &history, theme);
+    let history = pane.history();
+    let live = ctx.train.live.as_ref();
+    draw_run(frame, run_area, ctx, live, history, theme);
     let points = match live {
         Some(l) => points_live(l),
         None => history.first().map(points_saved).unwrap_or_default(),
     };
-    let [loss_area, auc_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
     chart(frame, loss_area, "Loss", &points, true, theme);
     chart(frame, auc_area, "AUC", &points, false, theme);
-    let [epochs_area, runs_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     epoch_table(frame, epochs_area, &points, theme);
-    draw_history(frame, runs_area, app, &history, running, theme);
+    draw_history(frame, runs_area, pane, history, running, theme);
 }
 
 fn draw_run(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    ctx: &AppCtx,
     live: Option<&Live>,
     history: &[RunListing],
     theme: &Theme,
@@ -274,7 +456,7 @@ fn draw_run(
     let w = inner.width as usize;
     let t = |s: String| ui::truncate(&s, w);
     // The scenario's name and id when they fit, else the name alone.
-    let mut serves = scenario(app);
+    let mut serves = scenario(ctx);
     if serves.chars().count() + 7 > w
         && let Some(cut) = serves.find(" (")
     {
@@ -361,7 +543,7 @@ fn draw_run(
             lines.push(Line::default());
         }
     }
-    let split = app.ws.model.training.validation_split;
+    let split = ctx.ws.model.training.validation_split;
     lines.push(Line::from(vec![
         Span::styled("valid ", theme.dim),
         Span::styled(
@@ -577,13 +759,13 @@ fn epoch_table(frame: &mut Frame, area: Rect, points: &[Point], theme: &Theme) {
 fn draw_history(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    pane: &TrainingPane,
     history: &[RunListing],
     running: bool,
     theme: &Theme,
 ) {
-    let cursor = app.run_cursor.min(history.len().saturating_sub(1));
-    if app.compare_runs && history.len() >= 2 && cursor > 0 {
+    let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
+    if pane.compare_runs && history.len() >= 2 && cursor > 0 {
         compare(frame, area, &history[cursor], &history[0], theme);
         return;
     }

@@ -9,15 +9,22 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::{percent, problem_text, record_table, selection};
+use super::{View, percent, problem_text, record_table, selection};
 use crate::market::evidence::{Answers, Scale};
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let [table_area, detail_area] =
-        Layout::horizontal([Constraint::Percentage(44), Constraint::Min(20)]).areas(area);
+/// The table and the detail panel.
+fn areas(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(44), Constraint::Min(20)]).areas(area)
+}
+
+pub fn table_area(area: Rect) -> Rect {
+    areas(area)[0]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let [table_area, detail_area] = areas(area);
     let presentation = app.presentation;
     let columns = if presentation {
         vec![
@@ -56,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         );
         return;
     };
-    let survey = app.market_pane.survey(&app.ws.root, e);
+    let survey = app.data.survey(e);
     let title = match survey.and_then(|s| s.answers.as_ref()) {
         Some(a) => format!("{} · {} · n {}", e.id, a.scale.as_str(), a.n),
         None => format!("{} · {}", e.id, e.kind),

@@ -10,9 +10,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{percent, record_table, selection};
+use super::{View, percent, record_table, selection};
 use crate::market::competitors::{self, Coverage, Matrix};
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -89,19 +88,75 @@ fn height_of(lines: &[Line], width: u16) -> u16 {
         .sum()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let m = competitors::matrix(&app.ws.model);
-    let (rows, selected) = selection(app);
-    let presentation = app.presentation;
-    let wide = area.width >= 70 && !presentation;
+/// The competitors view's layout: the table and notes areas, the feature
+/// columns shown, whether the wide columns show, and how many competitor
+/// rows fit (the rest of the table shows our plan per scenario).
+struct Shape {
+    table: Rect,
+    notes: Rect,
+    shown: usize,
+    wide: bool,
+    comp_rows: usize,
+}
+
+fn shape(area: Rect, app: &View, m: &Matrix, theme: &Theme) -> (Shape, Vec<Line<'static>>) {
+    let (rows, _) = selection(app);
+    let wide = area.width >= 70 && !app.presentation;
     // name, share, features × 3, cover, notes; one column of spacing each.
     let fixed = 1 + 12 + if wide { 5 + 1 } else { 0 } + 5 + 1 + 2;
     let room = usize::from(area.width.saturating_sub(fixed + if wide { 16 } else { 0 }));
     let shown = m.features.len().min(room / 4);
-    let notes = notes(&m, shown, area.width, wide, theme);
+    let notes = notes(m, shown, area.width, wide, theme);
     let notes_h = height_of(&notes, area.width).min(area.height.saturating_sub(7));
-    let [table_area, notes_area] =
+    let [table, notes_area] =
         Layout::vertical([Constraint::Min(7), Constraint::Length(notes_h)]).areas(area);
+    // Borders and the two header lines.
+    let body = usize::from(table.height.saturating_sub(4));
+    let plan_min = if m.scenarios.is_empty() {
+        0
+    } else {
+        (m.scenarios.len() + 1).min(3)
+    };
+    let comp_rows = rows.len().min(body.saturating_sub(plan_min).max(1));
+    (
+        Shape {
+            table,
+            notes: notes_area,
+            shown,
+            wide,
+            comp_rows,
+        },
+        notes,
+    )
+}
+
+/// Competitor rows on screen, for the layout step.
+pub fn visible_rows(area: Rect, app: &View) -> usize {
+    let m = competitors::matrix(&app.ws.model);
+    shape(
+        area,
+        app,
+        &m,
+        &Theme::new(crate::tui::theme::ThemeName::Monochrome),
+    )
+    .0
+    .comp_rows
+    .max(1)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let m = competitors::matrix(&app.ws.model);
+    let (rows, selected) = selection(app);
+    let (
+        Shape {
+            table: table_area,
+            notes: notes_area,
+            shown,
+            wide,
+            comp_rows,
+        },
+        notes,
+    ) = shape(area, app, &m, theme);
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), notes_area);
 
     let mut title = format!(
@@ -109,8 +164,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         rows.len(),
         m.competitors.len()
     );
-    if !app.market.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.market.filter));
+    if !app.list.filter.is_empty() {
+        title.push_str(&format!(" · filter “{}”", app.list.filter));
     }
     let block = ui::block(title, theme);
     let inner = block.inner(table_area);
@@ -132,22 +187,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         widths.push(Constraint::Fill(2));
     }
 
-    // Competitors first (scrolled to keep the selection on screen), then our
-    // plan per scenario, best coverage first, as many as fit.
-    let plan_min = if m.scenarios.is_empty() {
-        0
-    } else {
-        (m.scenarios.len() + 1).min(3)
-    };
-    let comp_rows = rows.len().min(body.saturating_sub(plan_min).max(1));
-    let mut first = app.market.offset.get().min(rows.len().saturating_sub(1));
-    if selected < first {
-        first = selected;
-    } else if selected >= first + comp_rows {
+    // Competitors first (scrolled by the layout step to keep the selection
+    // on screen), then our plan per scenario, best coverage first, as many
+    // as fit.
+    let mut first = app.list.offset.min(selected);
+    if selected >= first + comp_rows {
         first = selected + 1 - comp_rows;
     }
-    app.market.offset.set(first);
-    app.page = comp_rows.max(1);
     let mut table_rows: Vec<Row> = Vec::new();
     for &i in rows.iter().skip(first).take(comp_rows) {
         let Some(c) = m.competitors.get(i) else {
@@ -279,12 +325,21 @@ fn header_row(
 }
 
 /// Features view: weight, coverage by competitors, and who plans it.
-pub fn draw_features(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+/// The features table and its detail panel.
+fn features_areas(area: Rect, app: &View) -> [Rect; 2] {
+    let (rows, _) = selection(app);
+    let table_h = (rows.len().max(1) as u16 + 3).min(area.height / 2).max(4);
+    Layout::vertical([Constraint::Length(table_h), Constraint::Min(3)]).areas(area)
+}
+
+pub fn features_table_area(area: Rect, app: &View) -> Rect {
+    features_areas(area, app)[0]
+}
+
+pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let m = competitors::matrix(&app.ws.model);
     let (rows, selected) = selection(app);
-    let table_h = (rows.len().max(1) as u16 + 3).min(area.height / 2).max(4);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Length(table_h), Constraint::Min(3)]).areas(area);
+    let [table_area, detail_area] = features_areas(area, app);
     let presentation = app.presentation;
     let white = m.white_space.as_ref().map(|g| g.feature.clone());
     let columns = if presentation {

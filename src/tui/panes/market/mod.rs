@@ -26,19 +26,179 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::{matches, window_table};
+use super::{matches, table_rows, window_table};
 use crate::market::{self, Forecast, LoadedSeries, Problem, SeriesCache, Survey};
-use crate::tui::app::{App, MARKET_KINDS};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
-use crate::workspace::RecordKind;
 use crate::workspace::model::{Evidence, Series};
+use crate::workspace::{RecordKind, Workspace};
+
+/// The record kinds the Market pane lists, in the order `]` steps through them.
+pub const MARKET_KINDS: [RecordKind; 6] = [
+    RecordKind::Segment,
+    RecordKind::Trend,
+    RecordKind::Competitor,
+    RecordKind::Feature,
+    RecordKind::Evidence,
+    RecordKind::Series,
+];
+
+/// The Market pane: which kind it lists, its table's view state, and the
+/// data it read for the selected record.
+#[derive(Debug, Default)]
+pub struct MarketPane {
+    pub list: ListView,
+    /// Index into [`MARKET_KINDS`].
+    pub kind: usize,
+    pub data: MarketData,
+}
+
+/// What a view of the Market pane reads while drawing.
+pub struct View<'a> {
+    pub ws: &'a Workspace,
+    pub presentation: bool,
+    pub list: &'a ListView,
+    pub data: &'a MarketData,
+    pub kind: usize,
+}
+
+impl MarketPane {
+    fn view<'a>(&'a self, ctx: &'a AppCtx) -> View<'a> {
+        View {
+            ws: &ctx.ws,
+            presentation: ctx.presentation,
+            list: &self.list,
+            data: &self.data,
+            kind: self.kind,
+        }
+    }
+
+    /// Record indices the table lists (filtered, sorted).
+    pub fn rows(&self, ctx: &AppCtx) -> Vec<usize> {
+        rows(&self.view(ctx))
+    }
+
+    /// Rows the records table shows in a pane of `area`.
+    fn visible_rows(&self, area: Rect, ctx: &AppCtx) -> usize {
+        let [_, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let app = self.view(ctx);
+        match kind(&app) {
+            RecordKind::Segment => table_rows(segments::table_area(rest, &app)),
+            RecordKind::Trend => table_rows(trends::table_area(rest, &app)),
+            RecordKind::Competitor => matrix::visible_rows(rest, &app),
+            RecordKind::Feature => table_rows(matrix::features_table_area(rest, &app)),
+            RecordKind::Evidence => table_rows(evidence::table_area(rest)),
+            _ => match series::table_area(rest, &app) {
+                a if a.height == 0 => 1,
+                a => table_rows(a),
+            },
+        }
+    }
+}
+
+impl Component for MarketPane {
+    fn commands(&self) -> Vec<Scope> {
+        vec![Scope::List, Scope::Edit, Scope::Market]
+    }
+
+    /// Load the CSV data of the selected series or survey (only when its
+    /// record or file changed), so that drawing reads nothing.
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        let (rows, selected) = selection(&self.view(ctx));
+        self.list.clamp(rows.len());
+        let Some(&i) = rows.get(selected) else {
+            return;
+        };
+        let m = &ctx.ws.model;
+        match MARKET_KINDS[self.kind % MARKET_KINDS.len()] {
+            RecordKind::Series => {
+                if let Some(s) = m.series.get(i) {
+                    self.data.load_series(&ctx.ws.root, s);
+                }
+            }
+            RecordKind::Evidence => {
+                if let Some(e) = m.evidence.get(i) {
+                    self.data.load_survey(&ctx.ws.root, e);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        let visible = self.visible_rows(area, ctx);
+        let n = rows(&self.view(ctx)).len();
+        self.list.scroll(visible, n);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let n = rows(&self.view(ctx)).len();
+        if self.list.navigate(action, n) {
+            return Handled::Done;
+        }
+        let kind = MARKET_KINDS[self.kind % MARKET_KINDS.len()];
+        let selected = self.selected(ctx).map(|(_, i)| i);
+        match action {
+            Action::Sort => {
+                let name = self.list.next_sort(&["file order", "id"]);
+                ctx.say(Level::Info, format!("sorted by {name}"));
+            }
+            Action::Add => return super::add(kind, ctx),
+            Action::Edit => return super::edit(kind, selected, ctx),
+            Action::Delete => return super::delete(kind, selected, ctx),
+            Action::NextKind => {
+                self.kind = (self.kind + 1) % MARKET_KINDS.len();
+                self.list.selected = 0;
+            }
+            Action::PrevKind => {
+                self.kind = (self.kind + MARKET_KINDS.len() - 1) % MARKET_KINDS.len();
+                self.list.selected = 0;
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Done
+    }
+
+    fn list(&self) -> Option<&ListView> {
+        Some(&self.list)
+    }
+
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        Some(&mut self.list)
+    }
+
+    fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        let (rows, selected) = selection(&self.view(ctx));
+        let i = rows.get(selected)?;
+        Some((MARKET_KINDS[self.kind % MARKET_KINDS.len()], *i))
+    }
+
+    fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
+        let Some(k) = MARKET_KINDS.iter().position(|m| *m == kind) else {
+            return false;
+        };
+        self.kind = k;
+        match rows(&self.view(ctx)).iter().position(|r| *r == index) {
+            Some(pos) => {
+                self.list.selected = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        draw(frame, area, &self.view(ctx), &ctx.theme())
+    }
+}
 
 /// What the Market pane keeps between frames so that a redraw neither reads
 /// a CSV again nor refits a forecast: the loaded series (re-read only when
 /// the file's size or modification time changes) and the last forecast and
 /// survey summary, reused while their record and data are unchanged.
 #[derive(Debug, Default)]
-pub struct MarketPane {
+pub struct MarketData {
     cache: SeriesCache,
     forecast: Option<ForecastMemo>,
     survey: Option<SurveyMemo>,
@@ -66,10 +226,10 @@ pub struct SeriesView<'a> {
     pub forecast: &'a Result<Forecast, String>,
 }
 
-impl MarketPane {
-    /// The data and forecast of `series`, loading and fitting only when the
-    /// record or the file changed since the last call.
-    pub fn series(&mut self, root: &std::path::Path, series: &Series) -> SeriesView<'_> {
+impl MarketData {
+    /// Load the data of `series` and fit its forecast, only when the record
+    /// or the file changed since the last call.
+    pub fn load_series(&mut self, root: &std::path::Path, series: &Series) {
         let data = self.cache.load(root, series);
         let memo = match self.forecast.take() {
             Some(m) if m.series == *series && m.data == data => m,
@@ -86,17 +246,23 @@ impl MarketPane {
                 }
             }
         };
-        let m = self.forecast.insert(memo);
-        SeriesView {
+        self.forecast = Some(memo);
+    }
+
+    /// The data and forecast of `series` as last loaded; `None` when it was
+    /// not loaded for this record.
+    pub fn series(&self, series: &Series) -> Option<SeriesView<'_>> {
+        let m = self.forecast.as_ref().filter(|m| m.series == *series)?;
+        Some(SeriesView {
             data: &m.data,
             cagr: m.cagr,
             forecast: &m.forecast,
-        }
+        })
     }
 
-    /// The summary of a survey record (answers from its counts or its CSV of
-    /// responses, re-read only when that file changes); `None` for interviews.
-    pub fn survey(&mut self, root: &std::path::Path, e: &Evidence) -> Option<&Survey> {
+    /// Summarise a survey record (answers from its counts or its CSV of
+    /// responses, re-read only when that file changes).
+    pub fn load_survey(&mut self, root: &std::path::Path, e: &Evidence) {
         let stamp = e.responses.as_deref().and_then(|file| {
             let path = crate::workspace::validate::resolve_inside(root, file).ok()?;
             let meta = std::fs::metadata(&path).ok();
@@ -114,12 +280,21 @@ impl MarketPane {
                 survey: market::evidence::survey(root, e),
             },
         };
-        self.survey.insert(memo).survey.as_ref()
+        self.survey = Some(memo);
+    }
+
+    /// The summary of a survey record as last loaded; `None` for interviews
+    /// and records not loaded.
+    pub fn survey(&self, e: &Evidence) -> Option<&Survey> {
+        self.survey
+            .as_ref()
+            .filter(|m| m.evidence == *e)
+            .and_then(|m| m.survey.as_ref())
     }
 }
 
-pub fn kind(app: &App) -> RecordKind {
-    MARKET_KINDS[app.market_kind % MARKET_KINDS.len()]
+pub fn kind(app: &View) -> RecordKind {
+    MARKET_KINDS[app.kind % MARKET_KINDS.len()]
 }
 
 fn title_of(kind: RecordKind) -> &'static str {
@@ -134,7 +309,7 @@ fn title_of(kind: RecordKind) -> &'static str {
 }
 
 /// The text a filter searches in record `i` of the current kind.
-fn searchable(app: &App, i: usize) -> Vec<String> {
+fn searchable(app: &View, i: usize) -> Vec<String> {
     let m = &app.ws.model;
     match kind(app) {
         RecordKind::Segment => {
@@ -179,20 +354,20 @@ fn searchable(app: &App, i: usize) -> Vec<String> {
 
 /// Record indices of the current kind, filtered, in file order or by id
 /// (`s` toggles).
-pub fn rows(app: &App) -> Vec<usize> {
+pub fn rows(app: &View) -> Vec<usize> {
     let k = kind(app);
     let n = app.ws.count(k);
     let mut rows: Vec<usize> = (0..n)
         .filter(|&i| {
-            if app.market.filter.is_empty() {
+            if app.list.filter.is_empty() {
                 return true;
             }
             let cells = searchable(app, i);
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            matches(&app.market.filter, &refs)
+            matches(&app.list.filter, &refs)
         })
         .collect();
-    if app.market.sort % 2 == 1 {
+    if app.list.sort % 2 == 1 {
         let ids = app.ws.ids(k);
         rows.sort_by(|a, b| ids.get(*a).cmp(&ids.get(*b)));
     }
@@ -200,13 +375,13 @@ pub fn rows(app: &App) -> Vec<usize> {
 }
 
 /// The visible rows and the position of the selection among them.
-fn selection(app: &App) -> (Vec<usize>, usize) {
+fn selection(app: &View) -> (Vec<usize>, usize) {
     let rows = rows(app);
-    let selected = app.market.selected.min(rows.len().saturating_sub(1));
+    let selected = app.list.selected.min(rows.len().saturating_sub(1));
     (rows, selected)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let [selector, rest] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     draw_selector(frame, selector, app, theme);
@@ -222,16 +397,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
 
 /// `[ Segments 3  Trends 7 … ]`: the kinds, the current one highlighted
 /// (and bracketed, so it shows without colour).
-fn draw_selector(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+fn draw_selector(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let label = |i: usize, short: bool| {
         let mk = MARKET_KINDS[i];
         let name = title_of(mk);
-        let name = if short && i != app.market_kind {
+        let name = if short && i != app.kind {
             &name[..name.len().min(4)]
         } else {
             name
         };
-        if i == app.market_kind {
+        if i == app.kind {
             format!("‹{name} {}›", app.ws.count(mk))
         } else {
             format!(" {name} {} ", app.ws.count(mk))
@@ -246,7 +421,7 @@ fn draw_selector(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let short = width(false) > area.width as usize;
     let mut spans = vec![Span::styled("[ ", theme.key)];
     for i in 0..MARKET_KINDS.len() {
-        let style = if i == app.market_kind {
+        let style = if i == app.kind {
             theme.tab_active
         } else {
             theme.base
@@ -257,39 +432,36 @@ fn draw_selector(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The records table of the current view; sets the page size for PgUp/PgDn.
+/// The records table of the current view.
 pub fn record_table<'a>(
     frame: &mut Frame,
     area: Rect,
-    app: &mut App,
+    app: &View,
     theme: &Theme,
     columns: Vec<(&'a str, Constraint)>,
-    mut cells: impl FnMut(&App, usize) -> Vec<Cell<'a>>,
+    mut cells: impl FnMut(&View, usize) -> Vec<Cell<'a>>,
 ) {
-    let (rows, selected) = selection(app);
+    let (rows, _) = selection(app);
     let k = kind(app);
     let mut title = format!("{} {}/{}", title_of(k), rows.len(), app.ws.count(k));
-    if app.market.sort % 2 == 1 {
+    if app.list.sort % 2 == 1 {
         title.push_str(" · by id");
     }
-    if !app.market.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.market.filter));
+    if !app.list.filter.is_empty() {
+        title.push_str(&format!(" · filter “{}”", app.list.filter));
     }
     let (header, widths): (Vec<&str>, Vec<Constraint>) = columns.into_iter().unzip();
-    let view: &App = app;
-    let page = window_table(
+    window_table(
         frame,
         area,
         title,
         header,
         widths,
         rows.len(),
-        selected,
-        &view.market.offset,
+        app.list,
         theme,
-        |pos| cells(view, rows[pos]),
+        |pos| cells(app, rows[pos]),
     );
-    app.page = page;
 }
 
 /// A number for axes and bars: 3 significant digits, k / m / bn above 1,000.

@@ -7,9 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, LineGauge, Paragraph, Wrap};
 
-use super::{amount, record_table, selection};
+use super::{View, amount, record_table, selection};
 use crate::market::sizing::{self, DISAGREEMENT, Sizing};
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -36,13 +35,22 @@ fn check(s: &Sizing, theme: &Theme) -> Span<'static> {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let sizes = sizing::size_all(&app.ws.model.segments);
-    let (rows, selected) = selection(app);
+/// The table and the bars.
+fn areas(area: Rect, app: &View) -> [Rect; 2] {
+    let (rows, _) = selection(app);
     // Keep room for the bars: six of them plus a line or two of notes.
     let table_h = (rows.len().max(1) as u16 + 3).min(area.height.saturating_sub(10).max(4));
-    let [table_area, bars_area] =
-        Layout::vertical([Constraint::Length(table_h), Constraint::Min(4)]).areas(area);
+    Layout::vertical([Constraint::Length(table_h), Constraint::Min(4)]).areas(area)
+}
+
+pub fn table_area(area: Rect, app: &View) -> Rect {
+    areas(area, app)[0]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let sizes = sizing::size_all(&app.ws.model.segments);
+    let (rows, selected) = selection(app);
+    let [table_area, bars_area] = areas(area, app);
     let presentation = app.presentation;
     let columns = if presentation {
         vec![

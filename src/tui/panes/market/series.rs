@@ -9,23 +9,32 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Wrap};
 
-use super::{SeriesView, problem_text, record_table, selection, wrapped_height};
+use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
 use crate::market::{Frequency, LoadedSeries};
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::model::Series;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let (rows, selected) = selection(app);
+/// The table (no rows in presentation mode with one series) and the chart.
+fn areas(area: Rect, app: &View) -> [Rect; 2] {
+    let (rows, _) = selection(app);
     // Presentation mode keeps the room for the chart when there is one series.
     let table_h = match (app.presentation, rows.len()) {
         (true, n) if n <= 1 => 0,
         (true, n) => n.min(2) as u16 + 3,
         (false, n) => n.clamp(1, 3) as u16 + 3,
     };
-    let [table_area, chart_area] =
-        Layout::vertical([Constraint::Length(table_h), Constraint::Min(6)]).areas(area);
+    Layout::vertical([Constraint::Length(table_h), Constraint::Min(6)]).areas(area)
+}
+
+pub fn table_area(area: Rect, app: &View) -> Rect {
+    areas(area, app)[0]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let (rows, selected) = selection(app);
+    let [table_area, chart_area] = areas(area, app);
+    let table_h = table_area.height;
     if table_h > 0 {
         let columns = if app.presentation {
             vec![
@@ -57,8 +66,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             cells.push(Cell::from(format!("{} +{}", s.method, s.horizon)));
             cells
         });
-    } else {
-        app.page = 1;
     }
     let Some(&i) = rows.get(selected) else {
         let block = ui::block("Series", theme);
@@ -72,7 +79,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         return;
     };
     let series = &app.ws.model.series[i];
-    let view = app.market_pane.series(&app.ws.root, series);
+    let Some(view) = app.data.series(series) else {
+        frame.render_widget(
+            Paragraph::new(Span::styled("loading…", theme.dim)).block(ui::block("Series", theme)),
+            chart_area,
+        );
+        return;
+    };
     let position = if rows.len() > 1 && table_h == 0 {
         format!(" ({}/{})", selected + 1, rows.len())
     } else {

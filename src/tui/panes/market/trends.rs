@@ -6,9 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::{record_table, selection};
+use super::{View, record_table, selection};
 use crate::market::evidence::trends_by_type;
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -27,12 +26,21 @@ pub fn impact(i: i64) -> String {
     format!("{}{} {i}", "●".repeat(n), "○".repeat(5 - n))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let (rows, selected) = selection(app);
+/// The table and the detail panel.
+fn areas(area: Rect, app: &View) -> [Rect; 2] {
+    let (rows, _) = selection(app);
     let detail_min = 6;
     let table_h = (rows.len().max(1) as u16 + 3).min(area.height.saturating_sub(detail_min));
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Length(table_h), Constraint::Min(3)]).areas(area);
+    Layout::vertical([Constraint::Length(table_h), Constraint::Min(3)]).areas(area)
+}
+
+pub fn table_area(area: Rect, app: &View) -> Rect {
+    areas(area, app)[0]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let (rows, selected) = selection(app);
+    let [table_area, detail_area] = areas(area, app);
     let presentation = app.presentation;
     let columns = if presentation {
         vec![

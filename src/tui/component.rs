@@ -1,0 +1,321 @@
+//! What a pane is made of (gitui's shape, see `shared/STYLE.md`): the
+//! [`AppCtx`] every pane draws from and changes, and the [`Component`] trait.
+//!
+//! A pane owns its view state (selection, scroll, filter, sort, sub-view).
+//! The app calls, for the pane on screen:
+//! 1. [`Component::sync`] after every event — refresh what the pane derives
+//!    from the workspace or reads from disk (CSV series, the runs list), so
+//!    drawing never reads a file;
+//! 2. [`Component::layout`] before every frame — page size and scroll offset
+//!    for the area the pane gets;
+//! 3. [`Component::draw`] — shared references only.
+//!
+//! Keys reach a pane as keymap [`Action`]s in the scopes its
+//! [`Component::commands`] lists; the same list feeds the footer and the help
+//! overlay, so on-screen help cannot drift from the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::form::Form;
+use super::keymap::{Action, Keymap, Scope};
+use super::stability::StabilityRuns;
+use super::theme::{Theme, ThemeName};
+use super::trainrun::TrainRuns;
+use crate::analysis::{self, Analysis, AnalysisError};
+use crate::workspace::{Change, Date, EditError, FileKind, RecordKind, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Undo and redo stacks; each entry is a group of changes applied together.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Vec<Change>>,
+    redo: Vec<Vec<Change>>,
+}
+
+/// Which way [`History::step`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Undo,
+    Redo,
+}
+
+impl History {
+    /// A new group of applied changes; it clears what could be redone.
+    pub fn push(&mut self, group: Vec<Change>) {
+        self.undo.push(group);
+        self.redo.clear();
+    }
+
+    /// Undo or redo the last group on `ws`. `Ok(None)`: nothing to do;
+    /// `Ok(Some(text))`: what was done. A group that fails halfway is put
+    /// back where it was.
+    pub fn step(&mut self, ws: &mut Workspace, step: Step) -> Result<Option<String>, String> {
+        let (from, to) = match step {
+            Step::Undo => (&mut self.undo, &mut self.redo),
+            Step::Redo => (&mut self.redo, &mut self.undo),
+        };
+        let Some(group) = from.pop() else {
+            return Ok(None);
+        };
+        let changes: Vec<Change> = match step {
+            Step::Undo => group.iter().rev().map(Change::inverse).collect(),
+            Step::Redo => group.clone(),
+        };
+        for c in &changes {
+            if let Err(e) = ws.apply(c) {
+                from.push(group);
+                return Err(e.to_string());
+            }
+        }
+        let text = describe(&group);
+        to.push(group);
+        Ok(Some(text))
+    }
+
+    /// Forget every group that touches one of `files` (their text was
+    /// replaced by the version on disk).
+    pub fn forget(&mut self, files: &[FileKind]) {
+        self.undo
+            .retain(|g| g.iter().all(|c| !files.contains(&c.file())));
+        self.redo.clear();
+    }
+
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+}
+
+/// One line for a group of changes.
+pub fn describe(changes: &[Change]) -> String {
+    match changes {
+        [one] => one.describe(),
+        many => format!(
+            "{} changes ({})",
+            many.len(),
+            many.iter()
+                .map(Change::describe)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
+}
+
+/// What is truly global in the workbench, and what every pane reads while
+/// drawing and may change while handling an action: the workspace, its
+/// analysis, the background jobs, the undo history and the message line.
+pub struct AppCtx {
+    pub ws: Workspace,
+    /// Scores, ranks, quadrants and revenue of the current workspace
+    /// (recomputed after every change; cheap).
+    pub analysis: Result<Analysis, AnalysisError>,
+    /// Workspace revision `analysis` was computed for.
+    analysed: Option<u64>,
+    /// Ranking stability (Monte Carlo), in the background.
+    pub stability: StabilityRuns,
+    /// The training run started from the Training pane (kept across panes).
+    pub train: TrainRuns,
+    pub history: History,
+    pub message: Option<(String, Level)>,
+    /// The user's theme (presentation mode may override it, see [`AppCtx::theme`]).
+    pub user_theme: Theme,
+    pub keymap: Keymap,
+    pub presentation: bool,
+    pub today: Date,
+    /// Set by edits: the loop writes the recovery journal soon after.
+    pub journal_due: bool,
+}
+
+impl AppCtx {
+    pub fn new(ws: Workspace, theme: Theme, keymap: Keymap, today: Date) -> AppCtx {
+        let mut ctx = AppCtx {
+            ws,
+            analysis: Err(AnalysisError::NoScenarios),
+            analysed: None,
+            stability: StabilityRuns::default(),
+            train: TrainRuns::default(),
+            history: History::default(),
+            message: None,
+            user_theme: theme,
+            keymap,
+            presentation: false,
+            today,
+            journal_due: false,
+        };
+        ctx.reanalyse();
+        ctx
+    }
+
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.message = Some((text.into(), level));
+    }
+
+    /// Theme in force (presentation mode forces high contrast unless the
+    /// user asked for monochrome).
+    pub fn theme(&self) -> Theme {
+        if self.presentation && self.user_theme.name != ThemeName::Monochrome {
+            Theme::new(ThemeName::HighContrast)
+        } else {
+            self.user_theme
+        }
+    }
+
+    /// Recompute the analysis when the workspace changed (cheap; no
+    /// sampling). True when it was recomputed.
+    pub fn reanalyse(&mut self) -> bool {
+        let rev = self.ws.revision();
+        if self.analysed == Some(rev) {
+            return false;
+        }
+        self.analysis = analysis::analyse(&self.ws.model, None);
+        self.analysed = Some(rev);
+        true
+    }
+
+    /// Push a group of applied changes on the undo stack and say what they were.
+    pub fn record(&mut self, changes: Vec<Change>) {
+        let text = describe(&changes);
+        self.say(Level::Info, format!("{text} — u undoes"));
+        self.history.push(changes);
+        self.journal_due = true;
+    }
+
+    /// Apply one edit as its own undo group, or say why it was refused.
+    pub fn edit(&mut self, result: Result<Change, EditError>) -> bool {
+        match result {
+            Ok(change) => {
+                self.record(vec![change]);
+                true
+            }
+            Err(e) => {
+                self.say(Level::Error, format!("not changed: {e}"));
+                false
+            }
+        }
+    }
+
+    /// The rank of a scenario in the current analysis.
+    pub fn rank_of(&self, scenario: &str) -> Option<usize> {
+        let a = self.analysis.as_ref().ok()?;
+        let i = a.matrix.scenario_index(scenario)?;
+        a.ranking.ranks.get(i).copied()
+    }
+}
+
+/// A modal a pane asks the app to open.
+pub enum Modal {
+    Form(Box<Form>),
+    ConfirmDelete {
+        kind: RecordKind,
+        index: usize,
+        id: String,
+    },
+}
+
+/// What became of an action sent to a pane.
+pub enum Handled {
+    Done,
+    /// Not an action of this pane (in its current view).
+    Ignored,
+    Open(Modal),
+}
+
+/// Selection, filter, sort and scroll of one table.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    /// Position in the visible (filtered, sorted) rows.
+    pub selected: usize,
+    pub filter: String,
+    pub sort: usize,
+    /// First row on screen (kept between frames so scrolling is steady);
+    /// set by the layout step.
+    pub offset: usize,
+    /// Rows on screen (set by the layout step; used for paging).
+    pub page: usize,
+}
+
+impl ListView {
+    /// Move the selection for a navigation action over `n` rows; false
+    /// when the action is not a navigation.
+    pub fn navigate(&mut self, action: Action, n: usize) -> bool {
+        let last = n.saturating_sub(1);
+        let page = self.page.max(1);
+        self.selected = match action {
+            Action::Up => self.selected.saturating_sub(1),
+            Action::Down => (self.selected + 1).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PageUp => self.selected.saturating_sub(page),
+            Action::PageDown => (self.selected + page).min(last),
+            _ => return false,
+        };
+        true
+    }
+
+    pub fn clamp(&mut self, n: usize) {
+        self.selected = self.selected.min(n.saturating_sub(1));
+    }
+
+    /// Keep the selection on screen in a window of `visible` rows out of `n`.
+    pub fn scroll(&mut self, visible: usize, n: usize) {
+        let visible = visible.max(1);
+        self.clamp(n);
+        let mut first = self.offset.min(n.saturating_sub(1));
+        if self.selected < first {
+            first = self.selected;
+        } else if self.selected >= first + visible {
+            first = self.selected + 1 - visible;
+        }
+        self.offset = first;
+        self.page = visible;
+    }
+
+    /// Next sort order; its name.
+    pub fn next_sort(&mut self, names: &[&'static str]) -> &'static str {
+        self.sort = (self.sort + 1) % names.len().max(1);
+        names.get(self.sort).copied().unwrap_or("file order")
+    }
+}
+
+/// A pane of the workbench.
+pub trait Component {
+    /// The keymap scopes this pane answers to now (besides the global one).
+    fn commands(&self) -> Vec<Scope>;
+
+    /// Refresh what the pane derives or reads from disk (after every event).
+    fn sync(&mut self, _ctx: &mut AppCtx) {}
+
+    /// Page size and scroll for the area the pane will be drawn in.
+    fn layout(&mut self, _area: Rect, _ctx: &AppCtx) {}
+
+    /// Handle an action in one of the pane's scopes.
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled;
+
+    /// Draw from shared references only.
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx);
+
+    /// The table whose filter `/` edits, if the pane has one now.
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        None
+    }
+
+    fn list(&self) -> Option<&ListView> {
+        None
+    }
+
+    /// The record under the cursor, if the pane lists records.
+    fn selected(&self, _ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        None
+    }
+
+    /// Put the cursor on a record; false when the pane does not show it.
+    fn select(&mut self, _kind: RecordKind, _index: usize, _ctx: &AppCtx) -> bool {
+        false
+    }
+}

@@ -1,0 +1,195 @@
+//! AHP view: the pairwise comparisons on Saaty's scale, their
+//! consistency and the weights they give.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
+
+use super::{View, comparison, pair, rows};
+use crate::analysis::ahp;
+use crate::tui::panes::window_table;
+use crate::tui::steps::saaty;
+use crate::tui::theme::Theme;
+use crate::tui::ui;
+
+/// Saaty's words for a ratio ≥ 1.
+fn intensity(r: f64) -> &'static str {
+    match r.round() as i64 {
+        i64::MIN..=1 => "equally",
+        2 => "slightly",
+        3 => "moderately",
+        4 => "moderately+",
+        5 => "strongly",
+        6 => "strongly+",
+        7 => "very strongly",
+        8 => "very strongly+",
+        _ => "extremely",
+    }
+}
+
+/// The pairs table and the consistency panel.
+fn areas(area: Rect) -> [Rect; 2] {
+    if area.width >= 70 {
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(32)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area)
+    }
+}
+
+pub fn table_area(area: Rect) -> Rect {
+    areas(area)[0]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let rows = rows(app);
+    let m = &app.ws.model;
+    let ids: Vec<String> = m.criteria.iter().map(|c| c.id.clone()).collect();
+    let n = ids.len();
+    let result = ahp(&ids, &m.comparisons);
+    let wide = area.width >= 70;
+    let [left, right] = areas(area);
+    let _selected = app.pairs.selected.min(rows.len().saturating_sub(1));
+    let longest = ids.iter().map(|i| i.chars().count()).max().unwrap_or(1) as u16;
+    let id_w = longest.clamp(4, if wide { 12 } else { 14 });
+    let worst = result
+        .as_ref()
+        .ok()
+        .and_then(|r| r.worst_pair.as_ref())
+        .map(|w| (w.a.min(w.b), w.a.max(w.b)));
+    let inconsistent = result.as_ref().is_ok_and(|r| r.inconsistent());
+    window_table(
+        frame,
+        left,
+        "Pairwise (Saaty 1/9…9) · +/- change a:b".into(),
+        vec!["a", "b", "a:b", "matters more", ""],
+        vec![
+            Constraint::Length(id_w),
+            Constraint::Length(id_w),
+            Constraint::Length(4),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ],
+        rows.len(),
+        app.pairs,
+        theme,
+        |pos| {
+            let Some((i, j)) = pair(n, rows[pos]) else {
+                return vec![];
+            };
+            let found = comparison(m, &ids[i], &ids[j]);
+            let r = found.map(|(_, r)| r).unwrap_or(1.0);
+            let favours = if found.is_none() {
+                Span::styled("not compared", theme.dim)
+            } else if (r - 1.0).abs() < 1e-9 {
+                Span::raw("equal")
+            } else if r > 1.0 {
+                Span::raw(format!("◀ a {}", intensity(r)))
+            } else {
+                Span::raw(format!("b {} ▶", intensity(1.0 / r)))
+            };
+            vec![
+                Cell::from(ids[i].clone()),
+                Cell::from(ids[j].clone()),
+                Cell::from(saaty(r)),
+                Cell::from(favours),
+                Cell::from(if worst == Some((i, j)) && inconsistent {
+                    Span::styled("⚠", theme.warn)
+                } else if worst == Some((i, j)) {
+                    Span::styled("·", theme.dim)
+                } else {
+                    Span::raw("")
+                }),
+            ]
+        },
+    );
+    let m = &app.ws.model;
+    let mut lines = Vec::new();
+    match &result {
+        Ok(r) => {
+            match r.cr {
+                Some(cr) if r.inconsistent() => lines.push(Line::from(Span::styled(
+                    format!("⚠ CR {cr:.3} > 0.10: revisit"),
+                    theme.warn.add_modifier(Modifier::BOLD),
+                ))),
+                Some(cr) => lines.push(Line::from(Span::styled(
+                    format!("✓ CR {cr:.3} ≤ 0.10 consistent"),
+                    theme.ok,
+                ))),
+                None => lines.push(Line::from(Span::styled(
+                    "✓ 2 criteria: always consistent",
+                    theme.ok,
+                ))),
+            }
+            lines.push(Line::from(Span::styled(
+                format!("λ {:.3} · CI {:.3} · RI {:.2}", r.lambda_max, r.ci, r.ri),
+                theme.dim,
+            )));
+            if let Some(w) = &r.worst_pair {
+                let (glyph, style) = if r.inconsistent() {
+                    ("⚠", theme.warn)
+                } else {
+                    ("·", theme.base)
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{glyph} most off: {} vs {}",
+                        ids.get(w.a).map(String::as_str).unwrap_or("?"),
+                        ids.get(w.b).map(String::as_str).unwrap_or("?"),
+                    ),
+                    style,
+                )));
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  given {}, weights imply {}",
+                        saaty(w.given),
+                        saaty(w.implied)
+                    ),
+                    theme.base,
+                )));
+            }
+            if !r.missing.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("{} pairs not compared (taken as 1)", r.missing.len()),
+                    theme.dim,
+                )));
+            }
+            if m.settings.scoring.weights != "ahp" {
+                lines.push(Line::from(Span::styled(
+                    "not in force: weights = direct (w)",
+                    theme.warn,
+                )));
+            }
+            let inner_w = right.width.saturating_sub(2) as usize;
+            let label_w = 10.min(inner_w / 3);
+            let bar_w = inner_w.saturating_sub(label_w + 6);
+            let top = r.weights.iter().copied().fold(0.0, f64::max);
+            for (k, w) in r.weights.iter().enumerate() {
+                let filled = if top > 0.0 {
+                    ((w / top) * bar_w as f64).round() as usize
+                } else {
+                    0
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!(
+                            "{:<label_w$} {:>3.0}% ",
+                            ui::truncate(&ids[k], label_w),
+                            w * 100.0
+                        ),
+                        theme.base,
+                    ),
+                    Span::styled("█".repeat(filled.min(bar_w)), theme.key),
+                ]));
+            }
+        }
+        Err(e) => lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.error))),
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(ui::block("Consistency · AHP weights", theme)),
+        right,
+    );
+}

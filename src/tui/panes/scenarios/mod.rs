@@ -1,0 +1,690 @@
+//! Scenarios pane: the scoring matrix and everything that explains it, in
+//! views that `v` cycles — matrix (scores, rank, P(rank 1), NPV, quadrant
+//! and the selected score's contributions), charts (value × feasibility
+//! scatter, P(rank 1) bars), revenue (cash-flow chart and figures), weights
+//! (direct and AHP, tornado, smallest flip) and the AHP pairwise editor.
+
+mod ahp;
+mod charts;
+mod matrix;
+mod revenue;
+mod weights;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::matches;
+use crate::analysis::{Analysis, AnalysisError, Quadrant, Stability};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::stability::StabilityRuns;
+use crate::tui::steps::{nice_step, number, ratio_text, round_to, saaty, saaty_step, score_step};
+use crate::tui::theme::Theme;
+use crate::tui::ui;
+use crate::workspace::{FileKind, Model, RecordKind, Target, Workspace};
+
+/// The views inside the Scenarios pane (`v` cycles them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScenarioView {
+    /// Scores per criterion, score, rank, P(rank 1), NPV, quadrant.
+    #[default]
+    Matrix,
+    /// Value-vs-feasibility scatter and P(rank 1) bars.
+    Charts,
+    /// The selected scenario's money: cash-flow chart and figures.
+    Revenue,
+    /// Criterion weights, tornado and the smallest flip.
+    Weights,
+    /// AHP pairwise comparisons with their consistency.
+    Ahp,
+}
+
+impl ScenarioView {
+    pub const ALL: [ScenarioView; 5] = [
+        ScenarioView::Matrix,
+        ScenarioView::Charts,
+        ScenarioView::Revenue,
+        ScenarioView::Weights,
+        ScenarioView::Ahp,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ScenarioView::Matrix => "Matrix",
+            ScenarioView::Charts => "Charts",
+            ScenarioView::Revenue => "Revenue",
+            ScenarioView::Weights => "Weights",
+            ScenarioView::Ahp => "AHP",
+        }
+    }
+
+    fn step(self, by: isize) -> ScenarioView {
+        let n = Self::ALL.len() as isize;
+        let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as isize;
+        Self::ALL[(i + by).rem_euclid(n) as usize]
+    }
+}
+
+/// The Scenarios pane: the view on screen, the scenario list, the criteria
+/// list of the weights view, the pair list of the AHP view, and the
+/// criterion column whose score `+`/`-` change.
+#[derive(Debug, Default)]
+pub struct ScenariosPane {
+    pub view: ScenarioView,
+    pub scenarios: ListView,
+    pub weights: ListView,
+    pub pairs: ListView,
+    pub criterion: usize,
+    /// The scenario record under the cursor and the revision it was seen
+    /// at: a change that re-sorts the list keeps the cursor on it.
+    anchor: Option<(u64, usize)>,
+}
+
+/// What the views read while drawing.
+pub struct View<'a> {
+    pub ws: &'a Workspace,
+    pub analysis: &'a Result<Analysis, AnalysisError>,
+    pub stability: &'a StabilityRuns,
+    pub presentation: bool,
+    pub scenarios: &'a ListView,
+    pub weights: &'a ListView,
+    pub pairs: &'a ListView,
+    pub scenario_view: ScenarioView,
+    pub criterion: usize,
+}
+
+impl ScenariosPane {
+    fn view<'a>(&'a self, ctx: &'a AppCtx) -> View<'a> {
+        View {
+            ws: &ctx.ws,
+            analysis: &ctx.analysis,
+            stability: &ctx.stability,
+            presentation: ctx.presentation,
+            scenarios: &self.scenarios,
+            weights: &self.weights,
+            pairs: &self.pairs,
+            scenario_view: self.view,
+            criterion: self.criterion,
+        }
+    }
+
+    fn list_of(&mut self, view: ScenarioView) -> &mut ListView {
+        match view {
+            ScenarioView::Weights => &mut self.weights,
+            ScenarioView::Ahp => &mut self.pairs,
+            _ => &mut self.scenarios,
+        }
+    }
+
+    fn list_ref(&self) -> &ListView {
+        match self.view {
+            ScenarioView::Weights => &self.weights,
+            ScenarioView::Ahp => &self.pairs,
+            _ => &self.scenarios,
+        }
+    }
+
+    /// The scenario selected (whatever the view).
+    pub fn scenario_record(&self, ctx: &AppCtx) -> Option<usize> {
+        let app = self.view(ctx);
+        let rows = scenario_rows(&app);
+        selected_scenario(&app, &rows)
+    }
+
+    /// The record (criterion or pair index) under the cursor of the view.
+    fn selected_row(&self, ctx: &AppCtx) -> Option<usize> {
+        let rows = rows(&self.view(ctx));
+        let l = self.list_ref();
+        rows.get(l.selected.min(rows.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// Where the table of the current view is drawn in a pane of `area`.
+    fn table_area(&self, area: Rect, ctx: &AppCtx) -> Option<Rect> {
+        let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let app = self.view(ctx);
+        match self.view {
+            ScenarioView::Matrix => Some(matrix::table_area(body, &app)),
+            ScenarioView::Weights => Some(weights::table_area(body, &app)),
+            ScenarioView::Ahp => Some(ahp::table_area(body)),
+            ScenarioView::Charts | ScenarioView::Revenue => None,
+        }
+    }
+
+    fn set_scoring(&mut self, ctx: &mut AppCtx, key: &str, value: &str) {
+        let path = ["scoring".to_string(), key.to_string()];
+        let r = ctx.ws.set(Target::File(FileKind::Workspace), &path, value);
+        if ctx.edit(r) {
+            ctx.say(
+                Level::Info,
+                format!("[scoring] {key} = \"{value}\" — u undoes"),
+            );
+        }
+    }
+
+    /// `+`/`-` on a scenario view: the selected scenario's score on the
+    /// selected criterion, one step, within the criterion's range.
+    fn nudge_score(&mut self, up: bool, ctx: &mut AppCtx) {
+        let Some(i) = self.scenario_record(ctx) else {
+            ctx.say(Level::Info, "no scenario selected");
+            return;
+        };
+        let m = &ctx.ws.model;
+        let Some(c) = m.criteria.get(self.criterion) else {
+            ctx.say(
+                Level::Warn,
+                "no criteria: add [[criterion]] records to workspace.toml",
+            );
+            return;
+        };
+        let Some(s) = m.scenarios.get(i) else {
+            return;
+        };
+        if c.min.partial_cmp(&c.max) != Some(std::cmp::Ordering::Less) {
+            let text = format!(
+                "criterion {} has min {} ≥ max {}: fix its range first",
+                c.id, c.min, c.max
+            );
+            ctx.say(Level::Error, text);
+            return;
+        }
+        let step = score_step(c.min, c.max);
+        let current = s.scores.get(&c.id).copied();
+        // A missing score counts as the worst value (as in the analysis).
+        let base = current.unwrap_or(if c.cost { c.max } else { c.min });
+        let wanted = if up { base + step } else { base - step };
+        let new = round_to(wanted.clamp(c.min, c.max), 1e-9);
+        if current == Some(new) {
+            let bound = if up { "maximum" } else { "minimum" };
+            let text = format!(
+                "{} is already at the {bound} {} of {}",
+                s.id,
+                number(new),
+                c.id
+            );
+            ctx.say(Level::Info, text);
+            return;
+        }
+        let (id, crit) = (s.id.clone(), c.id.clone());
+        let old_rank = ctx.rank_of(&id);
+        let path = ["scores".to_string(), crit.clone()];
+        let r = ctx
+            .ws
+            .set(Target::Record(RecordKind::Scenario, i), &path, &number(new));
+        if ctx.edit(r) {
+            ctx.reanalyse();
+            let from = current.map(number).unwrap_or_else(|| "—".into());
+            let rank = match (old_rank, ctx.rank_of(&id)) {
+                (Some(a), Some(b)) if a != b => format!(" · rank {a} → {b}"),
+                (_, Some(b)) => format!(" · rank {b}"),
+                _ => String::new(),
+            };
+            ctx.say(
+                Level::Info,
+                format!("{id} {crit}: {from} → {}{rank} — u undoes", number(new)),
+            );
+        }
+    }
+
+    /// `+`/`-` on the weights view: the selected criterion's direct weight.
+    fn nudge_weight(&mut self, up: bool, ctx: &mut AppCtx) {
+        let Some(j) = self.selected_row(ctx) else {
+            return;
+        };
+        let m = &ctx.ws.model;
+        let Some(c) = m.criteria.get(j) else {
+            return;
+        };
+        let total: f64 = m.criteria.iter().map(|c| c.weight.max(0.0)).sum();
+        let step = nice_step(if total > 0.0 { total / 20.0 } else { 0.05 });
+        let new = round_to(
+            (c.weight + if up { step } else { -step }).clamp(0.0, 1000.0),
+            1e-9,
+        );
+        if new == c.weight {
+            let text = format!("{} weight is already {}", c.id, number(new));
+            ctx.say(Level::Info, text);
+            return;
+        }
+        let (id, old) = (c.id.clone(), c.weight);
+        let ahp = m.settings.scoring.weights == "ahp";
+        let r = ctx.ws.set(
+            Target::Record(RecordKind::Criterion, j),
+            &["weight".to_string()],
+            &number(new),
+        );
+        if ctx.edit(r) {
+            let note = if ahp {
+                " (weights come from AHP now: w switches to direct)"
+            } else {
+                ""
+            };
+            ctx.say(
+                Level::Info,
+                format!(
+                    "{id} weight {} → {}{note} — u undoes",
+                    number(old),
+                    number(new)
+                ),
+            );
+        }
+    }
+
+    /// `+`/`-` on the AHP view: the selected pair one step along Saaty's
+    /// scale (1/9 … 1/2, 1, 2 … 9), `+` making the first criterion weigh more.
+    fn nudge_comparison(&mut self, up: bool, ctx: &mut AppCtx) {
+        let Some(p) = self.selected_row(ctx) else {
+            return;
+        };
+        let m = &ctx.ws.model;
+        let ids: Vec<String> = m.criteria.iter().map(|c| c.id.clone()).collect();
+        let Some((a, b)) = pair(ids.len(), p) else {
+            return;
+        };
+        let found = comparison(m, &ids[a], &ids[b]);
+        let current = found.map(|(_, r)| r).unwrap_or(1.0);
+        let Some(new) = saaty_step(current, up) else {
+            let end = if up { "9 (extreme)" } else { "1/9" };
+            ctx.say(
+                Level::Info,
+                format!("{} vs {} is already at {end}", ids[a], ids[b]),
+            );
+            return;
+        };
+        let shown = format!(
+            "{} vs {}: {} → {}",
+            ids[a],
+            ids[b],
+            saaty(current),
+            saaty(new)
+        );
+        let ok = match found {
+            Some((k, _)) => {
+                let stored = &m.comparisons[k];
+                let value = if stored.a == ids[a] { new } else { 1.0 / new };
+                let r = ctx.ws.set(
+                    Target::Record(RecordKind::Comparison, k),
+                    &["ratio".to_string()],
+                    &ratio_text(value),
+                );
+                ctx.edit(r)
+            }
+            None => {
+                let mut t = ctx.ws.new_record(RecordKind::Comparison);
+                t.insert("a", toml_edit::value(ids[a].clone()));
+                t.insert("b", toml_edit::value(ids[b].clone()));
+                let value = match ratio_text(new).parse::<i64>() {
+                    Ok(i) => toml_edit::value(i),
+                    Err(_) => toml_edit::value(new),
+                };
+                t.insert("ratio", value);
+                let r = ctx.ws.add_record(RecordKind::Comparison, t);
+                ctx.edit(r)
+            }
+        };
+        if ok {
+            ctx.say(Level::Info, format!("{shown} — u undoes"));
+        }
+    }
+}
+
+impl Component for ScenariosPane {
+    fn commands(&self) -> Vec<Scope> {
+        vec![Scope::List, Scope::Scenarios]
+    }
+
+    /// Keep the cursor on the same scenario when a change re-sorts the list,
+    /// and the criterion column within the criteria.
+    fn sync(&mut self, ctx: &mut AppCtx) {
+        let n = ctx.ws.model.criteria.len();
+        self.criterion = self.criterion.min(n.saturating_sub(1));
+        let rev = ctx.ws.revision();
+        let rows = scenario_rows(&self.view(ctx));
+        if let Some((seen, record)) = self.anchor
+            && seen != rev
+            && let Some(pos) = rows.iter().position(|r| *r == record)
+        {
+            self.scenarios.selected = pos;
+        }
+        self.scenarios.clamp(rows.len());
+        let n_rows = self::rows(&self.view(ctx)).len();
+        let view = self.view;
+        self.list_of(view).clamp(n_rows);
+        self.anchor = self.scenario_record(ctx).map(|r| (rev, r));
+    }
+
+    fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        let n = rows(&self.view(ctx)).len();
+        let visible = self
+            .table_area(area, ctx)
+            .map(super::table_rows)
+            .unwrap_or(10);
+        let view = self.view;
+        self.list_of(view).scroll(visible, n);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let n = rows(&self.view(ctx)).len();
+        let view = self.view;
+        if self.list_of(view).navigate(action, n) {
+            return Handled::Done;
+        }
+        match action {
+            Action::Sort => {
+                if matches!(self.view, ScenarioView::Weights | ScenarioView::Ahp) {
+                    ctx.say(Level::Info, "this view is in criterion order (v: matrix)");
+                } else {
+                    let name = self.scenarios.next_sort(&SORTS);
+                    ctx.say(Level::Info, format!("sorted by {name}"));
+                }
+            }
+            Action::NextView => self.view = self.view.step(1),
+            Action::PrevView => self.view = self.view.step(-1),
+            Action::NextCriterion | Action::PrevCriterion => {
+                let n = ctx.ws.model.criteria.len();
+                if n > 0 {
+                    let by = if action == Action::NextCriterion {
+                        1
+                    } else {
+                        n - 1
+                    };
+                    self.criterion = (self.criterion + by) % n;
+                    if let Some(c) = ctx.ws.model.criteria.get(self.criterion) {
+                        let text = format!(
+                            "criterion: {} ({}) — + and - change its score",
+                            c.name, c.id
+                        );
+                        ctx.say(Level::Info, text);
+                    }
+                }
+            }
+            Action::Raise | Action::Lower => {
+                let up = action == Action::Raise;
+                match self.view {
+                    ScenarioView::Weights => self.nudge_weight(up, ctx),
+                    ScenarioView::Ahp => self.nudge_comparison(up, ctx),
+                    _ => self.nudge_score(up, ctx),
+                }
+            }
+            Action::WeightSource => {
+                let next = match ctx.ws.model.settings.scoring.weights.as_str() {
+                    "ahp" => "direct",
+                    _ => "ahp",
+                };
+                self.set_scoring(ctx, "weights", next);
+            }
+            Action::ScoringMethod => {
+                let next = match ctx.ws.model.settings.scoring.method.as_str() {
+                    "topsis" => "weighted-sum",
+                    _ => "topsis",
+                };
+                self.set_scoring(ctx, "method", next);
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Done
+    }
+
+    fn list(&self) -> Option<&ListView> {
+        Some(self.list_ref())
+    }
+
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        let view = self.view;
+        Some(self.list_of(view))
+    }
+
+    fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        let kind = match self.view {
+            ScenarioView::Weights => RecordKind::Criterion,
+            ScenarioView::Ahp => return None,
+            _ => RecordKind::Scenario,
+        };
+        Some((kind, self.selected_row(ctx)?))
+    }
+
+    fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
+        let view = match kind {
+            RecordKind::Scenario
+                if matches!(self.view, ScenarioView::Weights | ScenarioView::Ahp) =>
+            {
+                ScenarioView::Matrix
+            }
+            RecordKind::Scenario => self.view,
+            RecordKind::Criterion => ScenarioView::Weights,
+            _ => return false,
+        };
+        self.view = view;
+        let pos = rows(&self.view(ctx)).iter().position(|r| *r == index);
+        match pos {
+            Some(pos) => {
+                self.list_of(view).selected = pos;
+                self.anchor = None;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
+        draw(frame, area, &self.view(ctx), &ctx.theme())
+    }
+}
+
+/// Sort orders of the scenario list (`s` cycles them).
+pub const SORTS: [&str; 5] = ["rank", "file order", "P(rank 1)", "NPV", "name"];
+
+/// The criterion pair shown on row `p` of the AHP view (i < j, row-major).
+pub fn pair(n: usize, p: usize) -> Option<(usize, usize)> {
+    (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).nth(p)
+}
+
+pub fn pair_count(n: usize) -> usize {
+    n * n.saturating_sub(1) / 2
+}
+
+/// The comparison record for criteria `a` and `b` (the last one, as AHP
+/// reads them) and its ratio expressed as "a over b".
+pub fn comparison(m: &Model, a: &str, b: &str) -> Option<(usize, f64)> {
+    m.comparisons.iter().enumerate().rev().find_map(|(k, c)| {
+        if c.a == a && c.b == b {
+            Some((k, c.ratio))
+        } else if c.a == b && c.b == a && c.ratio != 0.0 {
+            Some((k, 1.0 / c.ratio))
+        } else {
+            None
+        }
+    })
+}
+
+/// The P(rank 1) of each scenario when known, and whether it is for the
+/// current inputs.
+pub fn stability<'a>(app: &View<'a>) -> Option<(&'a Stability, bool)> {
+    let a = app.analysis.as_ref().ok()?;
+    app.stability.latest(&a.matrix.scenarios)
+}
+
+pub fn npv(a: &Analysis, i: usize) -> Option<f64> {
+    match a.revenue.get(i) {
+        Some(Some(Ok(p))) => Some(p.npv),
+        _ => None,
+    }
+}
+
+pub fn rows(app: &View) -> Vec<usize> {
+    let m = &app.ws.model;
+    match app.scenario_view {
+        ScenarioView::Weights => (0..m.criteria.len())
+            .filter(|&j| {
+                let c = &m.criteria[j];
+                matches(&app.weights.filter, &[&c.id, &c.name])
+            })
+            .collect(),
+        ScenarioView::Ahp => {
+            let n = m.criteria.len();
+            (0..pair_count(n))
+                .filter(|&p| {
+                    pair(n, p).is_some_and(|(i, j)| {
+                        matches(&app.pairs.filter, &[&m.criteria[i].id, &m.criteria[j].id])
+                    })
+                })
+                .collect()
+        }
+        _ => scenario_rows(app),
+    }
+}
+
+/// Scenario indices in the order the scenario views list them.
+pub fn scenario_rows(app: &View) -> Vec<usize> {
+    let m = &app.ws.model;
+    let mut rows: Vec<usize> = (0..m.scenarios.len())
+        .filter(|&i| {
+            let s = &m.scenarios[i];
+            matches(
+                &app.scenarios.filter,
+                &[
+                    &s.id,
+                    &s.name,
+                    &s.description,
+                    &s.strategies.join(" "),
+                    &s.status,
+                ],
+            )
+        })
+        .collect();
+    let Ok(a) = &app.analysis else {
+        return rows;
+    };
+    // Analysis rows are in workspace order, like the records.
+    let known = |i: usize| i < a.matrix.n_scenarios();
+    match SORTS[app.scenarios.sort % SORTS.len()] {
+        "rank" => rows.sort_by_key(|&i| (!known(i), a.ranking.ranks.get(i).copied(), i)),
+        "P(rank 1)" => {
+            if let Some((s, _)) = stability(app) {
+                rows.sort_by(|&x, &y| {
+                    let p = |i: usize| s.p_first.get(i).copied().unwrap_or(-1.0);
+                    p(y).total_cmp(&p(x)).then(x.cmp(&y))
+                });
+            }
+        }
+        "NPV" => rows.sort_by(|&x, &y| {
+            let v = |i| npv(a, i).unwrap_or(f64::NEG_INFINITY);
+            v(y).total_cmp(&v(x)).then(x.cmp(&y))
+        }),
+        "name" => rows.sort_by(|&x, &y| m.scenarios[x].name.cmp(&m.scenarios[y].name)),
+        _ => {}
+    }
+    rows
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    draw_view_tabs(frame, tabs, app, theme);
+    if let Err(e) = &app.analysis
+        && !matches!(app.scenario_view, ScenarioView::Weights | ScenarioView::Ahp)
+    {
+        let text = vec![
+            Line::from(Span::styled(format!("✗ cannot score: {e}"), theme.error)),
+            Line::default(),
+            Line::from(Span::styled(
+                "Fix it in the weights or AHP view (v) or in the files; the pane updates on every change.",
+                theme.dim,
+            )),
+        ];
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .block(ui::block("Scenarios", theme)),
+            body,
+        );
+        return;
+    }
+    match app.scenario_view {
+        ScenarioView::Matrix => matrix::draw(frame, body, app, theme),
+        ScenarioView::Charts => charts::draw(frame, body, app, theme),
+        ScenarioView::Revenue => revenue::draw(frame, body, app, theme),
+        ScenarioView::Weights => weights::draw(frame, body, app, theme),
+        ScenarioView::Ahp => ahp::draw(frame, body, app, theme),
+    }
+}
+
+/// The line of views, with the stability run's state on the right.
+fn draw_view_tabs(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+    let mut spans = Vec::new();
+    for v in ScenarioView::ALL {
+        let active = v == app.scenario_view;
+        spans.push(Span::styled(
+            format!(" {} ", v.title()),
+            if active { theme.tab_active } else { theme.dim },
+        ));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let status = stability_status(app);
+    let room = (area.width as usize).saturating_sub(used + 1);
+    if room > 6 {
+        let text = ui::truncate(&status.0, room);
+        let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(text, status.1(theme)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+type StyleOf = fn(&Theme) -> Style;
+
+/// A few words on the ranking-stability run, and their style.
+fn stability_status(app: &View) -> (String, StyleOf) {
+    if let Some(p) = app.stability.running {
+        return (
+            format!("⟳ sampling weights {:.0}%", p.fraction() * 100.0),
+            |t| t.warn,
+        );
+    }
+    if let Some(e) = app.stability.error() {
+        return (format!("✗ stability: {e}"), |t| t.error);
+    }
+    match stability(app) {
+        Some((s, true)) => (format!("✓ {} samples", grouped(s.options.samples)), |t| {
+            t.ok
+        }),
+        _ => ("stability —".into(), |t| t.dim),
+    }
+}
+
+/// 10000 → "10,000".
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (k, c) in s.chars().enumerate() {
+        if k > 0 && (s.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn percent(p: f64) -> String {
+    if p > 0.0 && p < 0.005 {
+        "<1%".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+pub fn short_quadrant(q: Quadrant) -> &'static str {
+    match q {
+        Quadrant::QuickWin => "quick",
+        Quadrant::StrategicBet => "bet",
+        Quadrant::FillIn => "fill",
+        Quadrant::Avoid => "avoid",
+    }
+}
+
+pub fn selected_scenario(app: &View, rows: &[usize]) -> Option<usize> {
+    rows.get(app.scenarios.selected.min(rows.len().saturating_sub(1)))
+        .copied()
+}

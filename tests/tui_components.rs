@@ -1,0 +1,90 @@
+//! The component shape holds: drawing reads no file (every screen is drawn
+//! again, identical, after the workspace folder is gone), and every pane
+//! scrolls its selection into view in the layout step.
+
+mod common;
+
+use lodestar::tui::app::{App, Pane};
+use lodestar::tui::config;
+use lodestar::tui::keymap::Action;
+use lodestar::tui::ui;
+use lodestar::workspace::{Date, Workspace};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| ui::render(f, app)).expect("draw");
+    terminal.backend().to_string()
+}
+
+/// Every pane and every view of the Market and Scenarios panes, reached the
+/// way a user reaches them (the events may read files); each is drawn, then
+/// drawn again with the workspace folder moved away, and must not change.
+#[test]
+fn drawing_reads_no_file() {
+    for name in ["example", "zh-example"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join(name);
+        let away = dir.path().join("moved-away");
+        common::copy_dir(&common::repo().join("workspaces").join(name), &copy);
+        let ws = Workspace::open(&copy).expect("open copy");
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+        let mut compared = 0;
+        for (w, h) in [(100, 30), (60, 20)] {
+            for pane in Pane::ALL {
+                let go = match pane {
+                    Pane::Overview => Action::Overview,
+                    Pane::Needs => Action::Needs,
+                    Pane::Market => Action::Market,
+                    Pane::Scenarios => Action::Scenarios,
+                    Pane::Training => Action::Training,
+                    Pane::Risks => Action::Risks,
+                };
+                app.perform(go);
+                let (views, next) = match pane {
+                    Pane::Market => (6, Some(Action::NextKind)),
+                    Pane::Scenarios => (5, Some(Action::NextView)),
+                    _ => (1, None),
+                };
+                for v in 0..views {
+                    app.perform(Action::Down);
+                    let first = render(&mut app, w, h);
+                    std::fs::rename(&copy, &away).expect("move the folder away");
+                    let again = render(&mut app, w, h);
+                    std::fs::rename(&away, &copy).expect("move it back");
+                    assert_eq!(
+                        again, first,
+                        "{name}: {pane:?} view {v} at {w}x{h} drew something else without its files"
+                    );
+                    compared += 1;
+                    if let Some(next) = next {
+                        app.perform(next);
+                    }
+                }
+            }
+            app.perform(Action::Presentation);
+        }
+        assert_eq!(compared, 2 * (4 + 6 + 5), "{name}");
+    }
+}
+
+/// PageDown moves by the rows the layout step found on screen, and the
+/// selection stays visible.
+#[test]
+fn paging_uses_the_rows_on_screen() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Risks);
+    let _ = render(&mut app, 80, 24);
+    let page = app.panes.risks.list.page;
+    assert!(page >= 5, "a page of risks at 80x24: {page}");
+    app.perform(Action::PageDown);
+    assert_eq!(app.panes.risks.list.selected, page);
+    let screen = render(&mut app, 80, 24);
+    let shown = app.panes.risks.list.offset;
+    assert!(shown <= page && page < shown + app.panes.risks.list.page);
+    assert!(screen.contains('▶'), "{screen}");
+}
