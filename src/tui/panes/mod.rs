@@ -48,6 +48,66 @@ pub fn window_table<'a>(
     window_table_with(frame, area, title, header, widths, total, view, theme, row)
 }
 
+/// How much a record table shows: the projector's few large columns, the
+/// usual ones, or all of them on a wide screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Density {
+    Presentation,
+    Compact,
+    Full,
+}
+
+impl Density {
+    /// Full from 100 columns up, outside presentation mode.
+    pub fn of(width: u16, presentation: bool) -> Density {
+        if presentation {
+            Density::Presentation
+        } else if width >= 100 {
+            Density::Full
+        } else {
+            Density::Compact
+        }
+    }
+}
+
+/// A column of a record table. The cell of a row is asked for by `key`, so
+/// a header can never stand over another field's values.
+#[derive(Debug, Clone, Copy)]
+pub struct Column<K> {
+    pub key: K,
+    pub header: &'static str,
+    pub width: Constraint,
+}
+
+pub const fn col<K>(key: K, header: &'static str, width: Constraint) -> Column<K> {
+    Column { key, header, width }
+}
+
+/// [`window_table`] over keyed columns: `cell(row, key)` gives each cell.
+#[allow(clippy::too_many_arguments)]
+pub fn keyed_table<'a, K: Copy>(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    columns: &[Column<K>],
+    total: usize,
+    view: &ListView,
+    theme: &Theme,
+    mut cell: impl FnMut(usize, K) -> Cell<'a>,
+) {
+    window_table(
+        frame,
+        area,
+        title,
+        columns.iter().map(|c| c.header).collect(),
+        columns.iter().map(|c| c.width).collect(),
+        total,
+        view,
+        theme,
+        |pos| columns.iter().map(|c| cell(pos, c.key)).collect(),
+    )
+}
+
 /// [`window_table`] with header cells styled by the caller.
 #[allow(clippy::too_many_arguments)]
 pub fn window_table_with<'a>(

@@ -8,7 +8,7 @@ use ratatui::widgets::Cell;
 
 use std::collections::HashMap;
 
-use super::{detail, matches, plain, table_rows, window_table};
+use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui::truncate;
@@ -23,6 +23,52 @@ pub struct NeedsPane {
     /// How many scenarios address each need, and the revision it is for.
     coverage: HashMap<String, usize>,
     revision: Option<u64>,
+}
+
+/// The fields the table can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Id,
+    Title,
+    Kind,
+    Priority,
+    Horizon,
+    Kpi,
+    Owner,
+    Status,
+    Scenarios,
+}
+
+/// The columns at each density.
+pub fn columns(d: Density) -> Vec<Column<Col>> {
+    use Constraint::{Fill, Length};
+    match d {
+        Density::Presentation => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(1)),
+            col(Col::Priority, "priority", Length(8)),
+            col(Col::Scenarios, "scn", Length(4)),
+        ],
+        Density::Full => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(3)),
+            col(Col::Kind, "kind", Length(7)),
+            col(Col::Priority, "priority", Length(8)),
+            col(Col::Horizon, "horizon", Length(7)),
+            col(Col::Kpi, "KPI", Length(14)),
+            col(Col::Owner, "owner", Fill(1)),
+            col(Col::Status, "status", Length(11)),
+            col(Col::Scenarios, "scn", Length(4)),
+        ],
+        Density::Compact => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(1)),
+            col(Col::Kind, "kind", Length(7)),
+            col(Col::Priority, "prio", Length(6)),
+            col(Col::Kpi, "KPI", Length(12)),
+            col(Col::Scenarios, "scn", Length(4)),
+        ],
+    }
 }
 
 pub const SORTS: [&str; 6] = ["file order", "priority", "kind", "status", "coverage", "id"];
@@ -207,86 +253,43 @@ impl Component for NeedsPane {
         if uncovered_count > 0 {
             title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
         }
-        let full = table_area.width >= 100 && !ctx.presentation;
-        let (header, widths) = if ctx.presentation {
-            (
-                vec!["id", "title", "priority", "scn"],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(1),
-                    Constraint::Length(8),
-                    Constraint::Length(4),
-                ],
-            )
-        } else if full {
-            (
-                vec![
-                    "id", "title", "kind", "priority", "horizon", "KPI", "owner", "status", "scn",
-                ],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(3),
-                    Constraint::Length(7),
-                    Constraint::Length(8),
-                    Constraint::Length(7),
-                    Constraint::Length(14),
-                    Constraint::Fill(1),
-                    Constraint::Length(11),
-                    Constraint::Length(4),
-                ],
-            )
-        } else {
-            (
-                vec!["id", "title", "kind", "prio", "KPI", "scn"],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(1),
-                    Constraint::Length(7),
-                    Constraint::Length(6),
-                    Constraint::Length(12),
-                    Constraint::Length(4),
-                ],
-            )
-        };
+        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
-        window_table(
+        keyed_table(
             frame,
             table_area,
             title,
-            header,
-            widths,
+            &columns,
             rows.len(),
             &self.list,
             theme,
-            |pos| {
+            |pos, key| {
                 let n = &m.needs[rows[pos]];
-                let cov = coverage.get(&n.id).copied().unwrap_or(0);
-                let cov_cell = if uncovered(coverage, n) {
-                    Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
-                } else {
-                    Cell::from(format!(" {cov}"))
-                };
-                let prio_style = if n.priority == "must" {
-                    theme.header
-                } else {
-                    theme.base
-                };
-                let mut cells = vec![
-                    Cell::from(n.id.clone()),
-                    Cell::from(n.title.clone()),
-                    Cell::from(kind_label(&n.kind)),
-                    Cell::from(Span::styled(priority_label(&n.priority), prio_style)),
-                ];
-                if full {
-                    cells.push(Cell::from(n.horizon.clone()));
+                match key {
+                    Col::Id => Cell::from(n.id.clone()),
+                    Col::Title => Cell::from(n.title.clone()),
+                    Col::Kind => Cell::from(kind_label(&n.kind)),
+                    Col::Priority => {
+                        let style = if n.priority == "must" {
+                            theme.header
+                        } else {
+                            theme.base
+                        };
+                        Cell::from(Span::styled(priority_label(&n.priority), style))
+                    }
+                    Col::Horizon => Cell::from(n.horizon.clone()),
+                    Col::Kpi => Cell::from(kpi_text(n)),
+                    Col::Owner => Cell::from(n.owner.clone()),
+                    Col::Status => Cell::from(n.status.clone()),
+                    Col::Scenarios => {
+                        let cov = coverage.get(&n.id).copied().unwrap_or(0);
+                        if uncovered(coverage, n) {
+                            Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
+                        } else {
+                            Cell::from(format!(" {cov}"))
+                        }
+                    }
                 }
-                cells.push(Cell::from(kpi_text(n)));
-                if full {
-                    cells.push(Cell::from(n.owner.clone()));
-                    cells.push(Cell::from(n.status.clone()));
-                }
-                cells.push(cov_cell);
-                cells
             },
         );
         let Some(&i) = rows.get(selected) else {

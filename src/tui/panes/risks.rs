@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::{detail, matches, plain, table_rows, window_table};
+use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
@@ -23,6 +23,52 @@ pub struct RisksPane {
     pub heat_residual: bool,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
+}
+
+/// The fields the table can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Id,
+    Title,
+    Category,
+    Score,
+    Level,
+    Residual,
+    Status,
+    Review,
+    Owner,
+}
+
+/// The columns at each density.
+pub fn columns(d: Density) -> Vec<Column<Col>> {
+    use Constraint::{Fill, Length};
+    match d {
+        Density::Presentation => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(1)),
+            col(Col::Level, "level", Length(12)),
+            col(Col::Review, "review", Length(12)),
+        ],
+        Density::Full => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(3)),
+            col(Col::Category, "category", Length(11)),
+            col(Col::Score, "L×I", Length(6)),
+            col(Col::Level, "level", Length(12)),
+            col(Col::Residual, "resid.", Length(6)),
+            col(Col::Status, "status", Length(10)),
+            col(Col::Review, "review", Length(12)),
+            col(Col::Owner, "owner", Fill(1)),
+        ],
+        Density::Compact => vec![
+            col(Col::Id, "id", Length(9)),
+            col(Col::Title, "title", Fill(1)),
+            col(Col::Score, "L×I", Length(6)),
+            col(Col::Level, "level", Length(11)),
+            col(Col::Residual, "res", Length(3)),
+            col(Col::Review, "review", Length(12)),
+        ],
+    }
 }
 
 pub const SORTS: [&str; 5] = ["score", "residual", "review date", "category", "file order"];
@@ -208,100 +254,43 @@ impl Component for RisksPane {
         if overdue_n > 0 {
             title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
         }
-        let full = table_area.width >= 100 && !ctx.presentation;
-        let (header, widths) = if ctx.presentation {
-            (
-                vec!["id", "title", "level", "review"],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(1),
-                    Constraint::Length(12),
-                    Constraint::Length(12),
-                ],
-            )
-        } else if full {
-            (
-                vec![
-                    "id", "title", "category", "L×I", "level", "resid.", "status", "review",
-                    "owner",
-                ],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(3),
-                    Constraint::Length(11),
-                    Constraint::Length(6),
-                    Constraint::Length(12),
-                    Constraint::Length(6),
-                    Constraint::Length(10),
-                    Constraint::Length(12),
-                    Constraint::Fill(1),
-                ],
-            )
-        } else {
-            (
-                vec!["id", "title", "L×I", "level", "res", "review"],
-                vec![
-                    Constraint::Length(9),
-                    Constraint::Fill(1),
-                    Constraint::Length(6),
-                    Constraint::Length(11),
-                    Constraint::Length(3),
-                    Constraint::Length(12),
-                ],
-            )
-        };
+        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
-        window_table(
+        keyed_table(
             frame,
             table_area,
             title,
-            header,
-            widths,
+            &columns,
             rows.len(),
             &self.list,
             theme,
-            |pos| {
+            |pos, key| {
                 let r = &m.risks[rows[pos]];
-                let (lv, name) = level(m, r.score());
-                let level_cell = Cell::from(Span::styled(
-                    format!("{} {name}", level_glyph(lv)),
-                    theme.band(lv),
-                ));
-                let review = match r.review {
-                    Some(d) if overdue(today, r) => {
-                        Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+                match key {
+                    Col::Id => Cell::from(r.id.clone()),
+                    Col::Title => Cell::from(r.title.clone()),
+                    Col::Category => Cell::from(r.category.clone()),
+                    Col::Score => {
+                        Cell::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
-                    Some(d) => Cell::from(d.to_string()),
-                    None => Cell::from("—"),
-                };
-                if ctx.presentation {
-                    return vec![
-                        Cell::from(r.id.clone()),
-                        Cell::from(r.title.clone()),
-                        level_cell,
-                        review,
-                    ];
+                    Col::Level => {
+                        let (lv, name) = level(m, r.score());
+                        Cell::from(Span::styled(
+                            format!("{} {name}", level_glyph(lv)),
+                            theme.band(lv),
+                        ))
+                    }
+                    Col::Residual => Cell::from(r.residual_score().to_string()),
+                    Col::Status => Cell::from(r.status.clone()),
+                    Col::Review => match r.review {
+                        Some(d) if overdue(today, r) => {
+                            Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+                        }
+                        Some(d) => Cell::from(d.to_string()),
+                        None => Cell::from("—"),
+                    },
+                    Col::Owner => Cell::from(r.owner.clone()),
                 }
-                let mut cells = vec![Cell::from(r.id.clone()), Cell::from(r.title.clone())];
-                if full {
-                    cells.push(Cell::from(r.category.clone()));
-                }
-                cells.push(Cell::from(format!(
-                    "{}×{}={:<2}",
-                    r.likelihood,
-                    r.impact,
-                    r.score()
-                )));
-                cells.push(level_cell);
-                cells.push(Cell::from(r.residual_score().to_string()));
-                if full {
-                    cells.push(Cell::from(r.status.clone()));
-                }
-                cells.push(review);
-                if full {
-                    cells.push(Cell::from(r.owner.clone()));
-                }
-                cells
             },
         );
         let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
