@@ -5,6 +5,7 @@
 mod common;
 
 use lodestar::tui::app::{App, Pane};
+use lodestar::tui::component::Component;
 use lodestar::tui::config;
 use lodestar::tui::keymap::Action;
 use lodestar::tui::ui;
@@ -87,4 +88,60 @@ fn paging_uses_the_rows_on_screen() {
     let shown = app.panes.risks.list.offset;
     assert!(shown <= page && page < shown + app.panes.risks.list.page);
     assert!(screen.contains('▶'), "{screen}");
+}
+
+/// `o` lists what the selected need links to; Enter jumps to a scenario in
+/// the Scenarios pane, from there to one of its needs, and `ctrl-o` walks
+/// back the same way.
+#[test]
+fn links_jump_between_panes_and_back() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Needs);
+    let need = app.ctx.ws.model.needs[0].id.clone();
+    app.perform(Action::Links);
+    insta::assert_snapshot!("links_of_need_80x24", render(&mut app, 80, 24));
+    app.perform(Action::LinkOpen);
+    assert_eq!(app.pane, Pane::Scenarios);
+    let scenario = app.scenario_record().expect("a scenario selected");
+    let s = app.ctx.ws.model.scenarios[scenario].clone();
+    assert!(s.needs.contains(&need), "{} addresses {need}", s.id);
+    // From the scenario to its last need.
+    app.perform(Action::Links);
+    let n = s.needs.len();
+    for _ in 1..n {
+        app.perform(Action::Down);
+    }
+    app.perform(Action::LinkOpen);
+    assert_eq!(app.pane, Pane::Needs);
+    let last = app.ctx.ws.model.scenarios[scenario].needs[n - 1].clone();
+    let (_, i) = app.current().selected(&app.ctx).expect("a need");
+    assert_eq!(app.ctx.ws.model.needs[i].id, last);
+    // Back twice: the scenario, then the first need.
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Scenarios);
+    assert_eq!(app.scenario_record(), Some(scenario));
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Needs);
+    let (_, i) = app.current().selected(&app.ctx).expect("a need");
+    assert_eq!(app.ctx.ws.model.needs[i].id, need);
+    insta::assert_snapshot!("links_back_80x24", render(&mut app, 80, 24));
+}
+
+/// Enter on an Overview stage opens its pane; `ctrl-o` returns.
+#[test]
+fn overview_stages_open_their_pane() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Down);
+    app.perform(Action::Down);
+    app.perform(Action::OpenStage);
+    assert_eq!(app.pane, Pane::Scenarios);
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Overview);
+    app.perform(Action::Bottom);
+    app.perform(Action::OpenStage);
+    assert_eq!(app.pane, Pane::Risks);
 }

@@ -8,6 +8,7 @@
 
 pub mod ahp;
 pub mod coverage;
+pub mod links;
 pub mod revenue;
 pub use crate::rng;
 pub mod scoring;

@@ -174,7 +174,7 @@ impl NeedsPane {
 
 impl Component for NeedsPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit]
+        vec![Scope::Nav, Scope::List, Scope::Edit]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {

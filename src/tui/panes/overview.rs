@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::needs::uncovered;
 use super::risks::{level, overdue};
-use crate::tui::component::{AppCtx, Component, Handled};
+use crate::tui::component::{AppCtx, Component, Handled, ListView, Pane};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui;
 
@@ -19,6 +19,8 @@ use crate::tui::ui;
 /// reads from `runs/` (at most once a second), so drawing reads no file.
 #[derive(Debug, Default)]
 pub struct OverviewPane {
+    /// The stage under the cursor (Enter opens its pane).
+    pub list: ListView,
     revision: Option<u64>,
     coverage: HashMap<String, usize>,
     /// (errors, warnings) of `lodestar check`.
@@ -36,9 +38,20 @@ impl OverviewPane {
     }
 }
 
+/// The pane each stage of the method opens (monitoring is the risk
+/// register today).
+pub const STAGE_PANES: [Pane; 6] = [
+    Pane::Needs,
+    Pane::Market,
+    Pane::Scenarios,
+    Pane::Training,
+    Pane::Scenarios,
+    Pane::Risks,
+];
+
 impl Component for OverviewPane {
     fn commands(&self) -> Vec<Scope> {
-        Vec::new()
+        vec![Scope::Nav, Scope::Overview]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
@@ -58,8 +71,16 @@ impl Component for OverviewPane {
         }
     }
 
-    fn handle(&mut self, _action: Action, _ctx: &mut AppCtx) -> Handled {
-        Handled::Ignored
+    fn handle(&mut self, action: Action, _ctx: &mut AppCtx) -> Handled {
+        if self.list.navigate(action, STAGE_PANES.len()) {
+            return Handled::Done;
+        }
+        match action {
+            Action::OpenStage => {
+                Handled::Go(STAGE_PANES[self.list.selected.min(STAGE_PANES.len() - 1)])
+            }
+            _ => Handled::Ignored,
+        }
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
@@ -319,15 +340,22 @@ fn draw(pane: &OverviewPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         room -= keep;
     }
     let mut lines = Vec::new();
+    let cursor = pane.list.selected;
     for (i, s) in stages.iter().enumerate() {
         let (glyph, style) = match s.state {
             StageState::Ready => ("✓", theme.ok),
             StageState::Attention => ("!", theme.warn),
             StageState::Empty => ("·", theme.dim),
         };
+        let name_style = if i == cursor {
+            theme.selected
+        } else {
+            theme.header
+        };
+        let mark = if i == cursor { "▶" } else { " " };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {glyph} "), style),
-            Span::styled(format!("{}. {}", i + 1, s.name), theme.header),
+            Span::styled(format!("{mark}{glyph} "), style),
+            Span::styled(format!("{}. {}", i + 1, s.name), name_style),
         ]));
         let bar = if i + 1 < stages.len() {
             " │   "

@@ -148,7 +148,7 @@ impl RisksPane {
 
 impl Component for RisksPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit, Scope::Risks]
+        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Risks]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {

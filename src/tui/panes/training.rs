@@ -218,7 +218,7 @@ impl TrainingPane {
 
 impl Component for TrainingPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Training]
+        vec![Scope::Nav, Scope::List, Scope::Training]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {

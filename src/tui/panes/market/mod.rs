@@ -99,7 +99,7 @@ impl MarketPane {
 
 impl Component for MarketPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit, Scope::Market]
+        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Market]
     }
 
     /// Load the CSV data of the selected series or survey (only when its

@@ -333,7 +333,7 @@ impl ScenariosPane {
 
 impl Component for ScenariosPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Scenarios]
+        vec![Scope::Nav, Scope::List, Scope::Scenarios]
     }
 
     /// Keep the cursor on the same scenario when a change re-sorts the list,
