@@ -5,7 +5,6 @@
 mod common;
 
 use lodestar::tui::app::{App, Pane};
-use lodestar::tui::component::Component;
 use lodestar::tui::config;
 use lodestar::tui::keymap::Action;
 use lodestar::tui::ui;
