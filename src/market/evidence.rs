@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::csvfile::{self, parse_number};
-use super::problem::{Problem, RowProblems};
+use crate::csvfile::problem::{Problem, RowProblems};
+use crate::csvfile::{self, parse_number};
 use crate::workspace::date::Date;
 use crate::workspace::model::{Evidence, Model, Trend};
 use crate::workspace::validate::resolve_inside;
@@ -196,29 +196,13 @@ pub struct Responses {
 pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Responses, Vec<Problem>> {
     let mut csv = csvfile::open(file).map_err(|p| vec![p])?;
     let ci = csv.column(column, "column").map_err(|p| vec![p])?;
-    let path = csv.path.clone();
     let mut counts = vec![0u64; scale.points()];
-    let (mut rows, mut blank) = (0u64, 0u64);
+    let mut blank = 0u64;
     let mut problems = RowProblems::default();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let mut list = problems.finish(&path, vec![]);
-                list.push(csvfile::csv_problem(&path, &e));
-                return Err(list);
-            }
-        }
-        if csvfile::is_blank(&record) {
-            continue;
-        }
-        rows += 1;
-        let at = csv.offset(&record);
+    let rows = csv.each_row(&mut problems, |record, at, problems| {
         let Some(cell) = record.get(ci) else {
             problems.push(at, format!("row has no `{column}` field; row skipped"));
-            continue;
+            return;
         };
         match parse_number(cell) {
             Ok(None) => blank += 1,
@@ -238,12 +222,12 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
             ),
             Err(m) => problems.push(at, format!("column `{column}`: {m}; row skipped")),
         }
-    }
+    })?;
     Ok(Responses {
         counts,
         rows,
         blank,
-        problems: problems.finish(&path, vec![]),
+        problems: problems.finish(&csv.path, vec![]),
     })
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The file is streamed: each row is parsed and added to its period's sum
 //! straight away, so memory grows with the number of periods (and at most
-//! [`KEPT_PROBLEMS`](super::problem::KEPT_PROBLEMS) messages), never with the
+//! [`KEPT_PROBLEMS`](crate::csvfile::problem::KEPT_PROBLEMS) messages), never with the
 //! number of rows.
 //!
 //! Rows finer than the series frequency (days or months in a quarterly
@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::csvfile::{self, parse_number};
 use super::period::{Frequency, Period, parse_stamp};
-use super::problem::{Problem, RowProblems, lines_at};
+use crate::csvfile::problem::{Problem, RowProblems, lines_at};
+use crate::csvfile::{self, parse_number};
 use crate::workspace::model;
 use crate::workspace::validate::resolve_inside;
 
@@ -115,30 +115,14 @@ pub fn load_file(
         .column(value_column, "value-column")
         .map_err(|p| vec![p])?;
     let width = csv.header.len();
-    let path = csv.path.clone();
 
     let mut problems = RowProblems::default();
     let mut periods: BTreeMap<i64, Acc> = BTreeMap::new();
     // Rows usually come in order: keep the current period out of the map.
     let mut current: Option<(i64, Acc)> = None;
     let mut finer_rows = false;
-    let (mut rows, mut used) = (0u64, 0u64);
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let mut list = problems.finish(&path, vec![]);
-                list.push(csvfile::csv_problem(&path, &e));
-                return Err(list);
-            }
-        }
-        if csvfile::is_blank(&record) {
-            continue;
-        }
-        rows += 1;
-        let at = csv.offset(&record);
+    let mut used = 0u64;
+    let rows = csv.each_row(&mut problems, |record, at, problems| {
         // A quote that is never closed swallows the following lines into one
         // field; say so instead of reporting a strange value.
         let spans = if record.len() == width {
@@ -154,7 +138,7 @@ pub fn load_file(
                     if spans == 1 { "" } else { "s" }
                 ),
             );
-            continue;
+            return;
         }
         let (Some(date), Some(value)) = (record.get(di), record.get(vi)) else {
             problems.push(
@@ -164,7 +148,7 @@ pub fn load_file(
                     fields(record.len())
                 ),
             );
-            continue;
+            return;
         };
         if record.len() != width {
             let hint = if record.len() > width {
@@ -179,7 +163,7 @@ pub fn load_file(
                     fields(record.len())
                 ),
             );
-            continue;
+            return;
         }
         let period = match parse_stamp(date).and_then(|s| s.to_period(frequency).map(|p| (p, s))) {
             Ok((p, stamp)) => {
@@ -188,7 +172,7 @@ pub fn load_file(
             }
             Err(m) => {
                 problems.push(at, format!("column `{date_column}`: {m}; row skipped"));
-                continue;
+                return;
             }
         };
         let x = match parse_number(value) {
@@ -198,11 +182,11 @@ pub fn load_file(
                     at,
                     format!("column `{value_column}`: missing value; row skipped"),
                 );
-                continue;
+                return;
             }
             Err(m) => {
                 problems.push(at, format!("column `{value_column}`: {m}; row skipped"));
-                continue;
+                return;
             }
         };
         used += 1;
@@ -227,7 +211,8 @@ pub fn load_file(
                 ));
             }
         }
-    }
+    })?;
+    let path = csv.path;
     if let Some((key, acc)) = current.take() {
         merge(&mut periods, key, acc);
     }
