@@ -147,32 +147,26 @@ pub fn csv_problem(path: &Path, e: &csv::Error) -> Problem {
 }
 
 impl CsvFile {
-    /// Call `row` for every data row that is not blank, with the record, the
-    /// byte offset where it starts (for [`RowProblems::push`]) and the
-    /// problems so far. Returns the number of such rows; when the file
-    /// cannot be read to the end, every problem so far plus the reason.
-    pub fn each_row(
+    /// Read the next data row that is not blank into `record` and return
+    /// the byte offset where it starts (for [`RowProblems::push`]); `None`
+    /// at the end. When the file cannot be read to the end: every problem
+    /// so far, then the reason.
+    pub fn next_row(
         &mut self,
+        record: &mut csv::ByteRecord,
         problems: &mut RowProblems,
-        mut row: impl FnMut(&csv::ByteRecord, u64, &mut RowProblems),
-    ) -> Result<u64, Vec<Problem>> {
-        let mut record = csv::ByteRecord::new();
-        let mut rows = 0u64;
+    ) -> Result<Option<u64>, Vec<Problem>> {
         loop {
-            match self.reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => return Ok(rows),
+            match self.reader.read_byte_record(record) {
+                Ok(true) if is_blank(record) => {}
+                Ok(true) => return Ok(Some(self.offset(record))),
+                Ok(false) => return Ok(None),
                 Err(e) => {
                     let mut list = std::mem::take(problems).finish(&self.path, vec![]);
                     list.push(csv_problem(&self.path, &e));
                     return Err(list);
                 }
             }
-            if is_blank(&record) {
-                continue;
-            }
-            rows += 1;
-            row(&record, self.offset(&record), problems);
         }
     }
 

@@ -50,12 +50,21 @@ fn text<'a>(t: &'a toml_edit::Table, key: &str) -> &'a str {
 struct Expected {
     /// (name, min, max), ordered by min.
     bands: Vec<(String, i64, i64)>,
-    /// id, score, level position, residual score, overdue, scenarios.
-    risks: Vec<(String, i64, usize, Option<i64>, bool, Vec<String>)>,
+    risks: Vec<ExpectedRisk>,
     open_high: usize,
     inherent: [[u64; 5]; 5],
     residual: [[u64; 5]; 5],
     unassessed: u64,
+}
+
+struct ExpectedRisk {
+    id: String,
+    score: i64,
+    /// Level: position among the bands ordered by min.
+    position: usize,
+    residual: Option<i64>,
+    overdue: bool,
+    scenarios: Vec<String>,
 }
 
 fn expected(dir: &Path) -> Expected {
@@ -114,14 +123,14 @@ fn expected(dir: &Path) -> Expected {
                     .collect()
             })
             .unwrap_or_default();
-        e.risks.push((
-            text(r, "id").to_string(),
-            l * i,
-            position(l * i),
-            residual.map(|(a, b)| a * b),
+        e.risks.push(ExpectedRisk {
+            id: text(r, "id").to_string(),
+            score: l * i,
+            position: position(l * i),
+            residual: residual.map(|(a, b)| a * b),
             overdue,
             scenarios,
-        ));
+        });
     }
     e
 }
@@ -158,7 +167,8 @@ fn json_matches_the_files_on_both_workspaces() {
 
         let risks = v["risks"].as_array().expect("risks");
         assert_eq!(risks.len(), e.risks.len());
-        for (r, (id, score, position, residual, overdue, scenarios)) in risks.iter().zip(&e.risks) {
+        for (r, x) in risks.iter().zip(&e.risks) {
+            let id = &x.id;
             let keys = [
                 "id",
                 "title",
@@ -178,34 +188,34 @@ fn json_matches_the_files_on_both_workspaces() {
                 assert!(r.get(k).is_some(), "{id} lacks {k}");
             }
             assert_eq!(r["id"], id.as_str());
-            assert_eq!(r["score"], *score, "{id}");
+            assert_eq!(r["score"], x.score, "{id}");
             assert_eq!(
                 r["likelihood"].as_i64().unwrap_or(0) * r["impact"].as_i64().unwrap_or(0),
-                *score
+                x.score
             );
-            assert_eq!(r["level"]["position"], *position, "{id}");
-            assert_eq!(r["level"]["name"], e.bands[*position].0.as_str(), "{id}");
-            match residual {
+            assert_eq!(r["level"]["position"], x.position, "{id}");
+            assert_eq!(r["level"]["name"], e.bands[x.position].0.as_str(), "{id}");
+            match x.residual {
                 Some(s) => {
-                    assert_eq!(r["residual"]["score"], *s, "{id}");
+                    assert_eq!(r["residual"]["score"], s, "{id}");
                     assert!(r["residual"]["level"]["name"].is_string(), "{id}");
                 }
                 None => assert!(r["residual"].is_null(), "{id}: unassessed is null"),
             }
-            assert_eq!(r["overdue"], *overdue, "{id}");
+            assert_eq!(r["overdue"], x.overdue, "{id}");
             let linked: Vec<&str> = r["scenarios"]
                 .as_array()
                 .expect("scenarios")
                 .iter()
                 .filter_map(Value::as_str)
                 .collect();
-            assert_eq!(linked, *scenarios, "{id}");
+            assert_eq!(linked, x.scenarios, "{id}");
         }
 
         let s = &v["summary"];
         assert_eq!(s["risks"], e.risks.len());
         assert_eq!(s["open_high"], e.open_high, "{}", dir.display());
-        let overdue = e.risks.iter().filter(|r| r.4).count();
+        let overdue = e.risks.iter().filter(|r| r.overdue).count();
         assert_eq!(s["overdue"], overdue);
         assert!(overdue > 0, "each example has an overdue review");
         assert_eq!(grid(&v["heat_map"]["inherent"]), e.inherent);

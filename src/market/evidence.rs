@@ -196,13 +196,16 @@ pub struct Responses {
 pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Responses, Vec<Problem>> {
     let mut csv = csvfile::open(file).map_err(|p| vec![p])?;
     let ci = csv.column(column, "column").map_err(|p| vec![p])?;
+    let path = csv.path.clone();
     let mut counts = vec![0u64; scale.points()];
-    let mut blank = 0u64;
+    let (mut rows, mut blank) = (0u64, 0u64);
     let mut problems = RowProblems::default();
-    let rows = csv.each_row(&mut problems, |record, at, problems| {
+    let mut record = csv::ByteRecord::new();
+    while let Some(at) = csv.next_row(&mut record, &mut problems)? {
+        rows += 1;
         let Some(cell) = record.get(ci) else {
             problems.push(at, format!("row has no `{column}` field; row skipped"));
-            return;
+            continue;
         };
         match parse_number(cell) {
             Ok(None) => blank += 1,
@@ -222,12 +225,12 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
             ),
             Err(m) => problems.push(at, format!("column `{column}`: {m}; row skipped")),
         }
-    })?;
+    }
     Ok(Responses {
         counts,
         rows,
         blank,
-        problems: problems.finish(&csv.path, vec![]),
+        problems: problems.finish(&path, vec![]),
     })
 }
 

@@ -115,14 +115,17 @@ pub fn load_file(
         .column(value_column, "value-column")
         .map_err(|p| vec![p])?;
     let width = csv.header.len();
+    let path = csv.path.clone();
 
     let mut problems = RowProblems::default();
     let mut periods: BTreeMap<i64, Acc> = BTreeMap::new();
     // Rows usually come in order: keep the current period out of the map.
     let mut current: Option<(i64, Acc)> = None;
     let mut finer_rows = false;
-    let mut used = 0u64;
-    let rows = csv.each_row(&mut problems, |record, at, problems| {
+    let (mut rows, mut used) = (0u64, 0u64);
+    let mut record = csv::ByteRecord::new();
+    while let Some(at) = csv.next_row(&mut record, &mut problems)? {
+        rows += 1;
         // A quote that is never closed swallows the following lines into one
         // field; say so instead of reporting a strange value.
         let spans = if record.len() == width {
@@ -138,7 +141,7 @@ pub fn load_file(
                     if spans == 1 { "" } else { "s" }
                 ),
             );
-            return;
+            continue;
         }
         let (Some(date), Some(value)) = (record.get(di), record.get(vi)) else {
             problems.push(
@@ -148,7 +151,7 @@ pub fn load_file(
                     fields(record.len())
                 ),
             );
-            return;
+            continue;
         };
         if record.len() != width {
             let hint = if record.len() > width {
@@ -163,7 +166,7 @@ pub fn load_file(
                     fields(record.len())
                 ),
             );
-            return;
+            continue;
         }
         let period = match parse_stamp(date).and_then(|s| s.to_period(frequency).map(|p| (p, s))) {
             Ok((p, stamp)) => {
@@ -172,7 +175,7 @@ pub fn load_file(
             }
             Err(m) => {
                 problems.push(at, format!("column `{date_column}`: {m}; row skipped"));
-                return;
+                continue;
             }
         };
         let x = match parse_number(value) {
@@ -182,11 +185,11 @@ pub fn load_file(
                     at,
                     format!("column `{value_column}`: missing value; row skipped"),
                 );
-                return;
+                continue;
             }
             Err(m) => {
                 problems.push(at, format!("column `{value_column}`: {m}; row skipped"));
-                return;
+                continue;
             }
         };
         used += 1;
@@ -211,8 +214,7 @@ pub fn load_file(
                 ));
             }
         }
-    })?;
-    let path = csv.path;
+    }
     if let Some((key, acc)) = current.take() {
         merge(&mut periods, key, acc);
     }
