@@ -654,6 +654,19 @@ mod tests {
     }
 
     #[test]
+    fn cells_and_names_are_trimmed() {
+        // Spaces around names, numbers and labels, as spreadsheets export them.
+        let d = load_str(" a , y \n 1 , yes\n2,no \n 3,yes\n4 , no\n", 0.25).unwrap();
+        assert_eq!(d.encoding.columns[0].name(), "a");
+        assert!(matches!(
+            d.encoding.columns[0],
+            ColumnEncoding::Numeric { .. }
+        ));
+        assert_eq!(d.train_y, vec![1.0, 0.0, 1.0]);
+        assert_eq!(d.valid_y, vec![0.0]);
+    }
+
+    #[test]
     fn keras_split_takes_the_last_rows() {
         let text: String = std::iter::once("a,y\n".to_string())
             .chain((0..10).map(|i| format!("{i},{}\n", if i % 2 == 0 { "yes" } else { "no" })))
@@ -674,6 +687,9 @@ mod tests {
             e("a,y\n1,yes\n2\n").starts_with("d.csv:3: row has 1 fields, the header has 2"),
             "{}",
             e("a,y\n1,yes\n2\n")
+        );
+        assert!(
+            e("a,y\n1,yes\n2,no,3\n").starts_with("d.csv:3: row has 3 fields, the header has 2")
         );
         assert!(e("a,b\n1,2\n").starts_with("d.csv:1: no target column `y`"));
         assert!(e("a,y\n1,no\n2,no\n3,no\n").contains("never has the positive label `yes`"));
