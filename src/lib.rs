@@ -5,7 +5,9 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod csvfile;
 pub mod market;
+pub mod numfmt;
 pub mod rng;
 pub mod train;
 pub mod tui;

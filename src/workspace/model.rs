@@ -946,22 +946,14 @@ impl Model {
         }
     }
 
-    /// Risk bands in force: the workspace's, or the defaults.
+    /// Risk bands in force: the workspace's, or the defaults (levels:
+    /// [`crate::analysis::risk::Bands`]).
     pub fn bands(&self) -> Vec<RiskBand> {
         if self.risk_bands.is_empty() {
             default_bands()
         } else {
             self.risk_bands.clone()
         }
-    }
-
-    /// The band a score (1–25) falls in.
-    pub fn band_of(&self, score: i64) -> String {
-        self.bands()
-            .into_iter()
-            .find(|b| (b.min..=b.max).contains(&score))
-            .map(|b| b.name)
-            .unwrap_or_else(|| "unbanded".into())
     }
 
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
