@@ -144,3 +144,75 @@ fn overview_stages_open_their_pane() {
     app.perform(Action::OpenStage);
     assert_eq!(app.pane, Pane::Risks);
 }
+
+/// The Risks pane shows what `lodestar risks --format json` says: each
+/// risk's level, residual and review, and both heat maps cell by cell.
+#[test]
+fn risks_pane_agrees_with_lodestar_risks() {
+    for name in ["example", "zh-example"] {
+        let dir = common::repo().join("workspaces").join(name);
+        let out = common::lodestar(&["risks", dir.to_str().expect("utf-8"), "--format", "json"]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let json: serde_json::Value =
+            serde_json::from_str(&common::stdout(&out)).expect("risks JSON");
+        let today = Date::parse(json["today"].as_str().expect("today")).expect("date");
+        let ws = Workspace::open(&dir).expect("open");
+        let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+        app.perform(Action::Risks);
+        let screen = render(&mut app, 160, 60);
+        let risks = json["risks"].as_array().expect("risks");
+        assert!(risks.len() >= 5, "{name}");
+        for r in risks {
+            let id = r["id"].as_str().expect("id");
+            let row = screen
+                .lines()
+                .find(|l| l.contains(&format!("│ {id} ")) || l.contains(&format!("│▶{id} ")))
+                .unwrap_or_else(|| panic!("{name}: {id} not on screen\n{screen}"));
+            let level = r["level"]["name"].as_str().expect("level");
+            assert!(row.contains(level), "{name}: {id} level {level}: {row}");
+            let residual = match r["residual"]["score"].as_i64() {
+                Some(s) => s.to_string(),
+                None => "—".to_string(),
+            };
+            assert!(
+                row.contains(&format!(" {residual} ")),
+                "{name}: {id} residual {residual}: {row}"
+            );
+            let review = r["review"].as_str().unwrap_or("—");
+            let overdue = r["overdue"].as_bool().expect("overdue");
+            let shown = if overdue {
+                format!("⏰{review}")
+            } else {
+                review.to_string()
+            };
+            assert!(row.contains(&shown), "{name}: {id} review {shown}: {row}");
+        }
+        for (basis, toggle) in [("inherent", false), ("residual", true)] {
+            if toggle {
+                app.perform(Action::HeatMap);
+            }
+            let screen = render(&mut app, 160, 60);
+            let grid = &json["heat_map"][basis];
+            for impact in 1..=5usize {
+                let line = screen
+                    .lines()
+                    .find(|l| l.contains(&format!("│I{impact} ")))
+                    .expect("heat map row");
+                let start = line.find(&format!("I{impact} ")).expect("label") + 3;
+                let cells: Vec<usize> = line[start..]
+                    .split_whitespace()
+                    .take(5)
+                    .map(|c| {
+                        c.trim_matches(|ch| ch == '[' || ch == ']' || ch == '│')
+                            .parse()
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                let want: Vec<usize> = (0..5)
+                    .map(|l| grid[impact - 1][l].as_u64().expect("count") as usize)
+                    .collect();
+                assert_eq!(cells, want, "{name}: {basis} heat map, impact {impact}");
+            }
+        }
+    }
+}

@@ -111,7 +111,7 @@ pub fn kpi_text(n: &Need) -> String {
     let Some(k) = &n.kpi else {
         return String::new();
     };
-    let num = |x: Option<f64>| x.map(super::compact).unwrap_or_else(|| "?".into());
+    let num = |x: Option<f64>| x.map(crate::numfmt::compact).unwrap_or_else(|| "?".into());
     let mut s = format!("{}→{}", num(k.baseline), num(k.target));
     if !k.unit.is_empty() {
         s.push(' ');

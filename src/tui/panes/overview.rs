@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::needs::uncovered;
-use super::risks::{level, overdue};
+use crate::analysis::risk;
+use crate::numfmt;
 use crate::tui::component::{AppCtx, Component, Handled, ListView, Pane};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui;
@@ -167,15 +168,8 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         .filter(|s| matches!(s.status.as_str(), "shortlisted" | "selected"))
         .count();
     let revenue = m.scenarios.iter().filter(|s| s.revenue.is_some()).count();
-    let mut bands = m.bands();
-    bands.sort_by_key(|b| b.min);
-    let top_levels = bands.len().saturating_sub(2);
-    let serious = m
-        .risks
-        .iter()
-        .filter(|r| r.status != "closed" && level(m, r.score()).0 >= top_levels)
-        .count();
-    let late = m.risks.iter().filter(|r| overdue(ctx.today, r)).count();
+    let register = risk::summary(m, ctx.today);
+    let (serious, late) = (register.open_high, register.overdue);
     let run = pane.run.as_ref().and_then(|(_, r)| r.clone());
     let state = |empty: bool, attention: bool| {
         if empty {
@@ -199,9 +193,9 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
             let name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?");
             let score = a.ranking.scores.get(w).copied().unwrap_or(0.0);
             let confidence = match (p_first, ctx.stability.running) {
-                (Some((p, true)), _) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (Some((p, true)), _) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
                 (_, Some(pr)) => format!("P(rank 1) computing {:.0}%", pr.fraction() * 100.0),
-                (Some((p, false)), None) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (Some((p, false)), None) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
                 (None, None) => "P(rank 1) —".into(),
             };
             format!("top: {name} · score {score:.1} · {confidence}")
@@ -219,12 +213,12 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         (Some((a, w)), Some(p)) => format!(
             "{}: NPV {} {currency} · payback {} · IRR {}",
             a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
-            super::compact(p.npv),
+            crate::numfmt::compact(p.npv),
             p.payback_month
                 .map(|m| format!("month {m}"))
                 .unwrap_or_else(|| "beyond the horizon".into()),
             p.irr_annual
-                .map(|r| format!("{:.0}%/yr", r * 100.0))
+                .map(|r| format!("{}/yr", numfmt::percent_whole(r)))
                 .unwrap_or_else(|| "none".into()),
         ),
         (Some(_), None) => "the top scenario has no revenue model".into(),
