@@ -737,34 +737,6 @@ impl Model {
         }
     }
 
-    /// Read the records of one part of a file of records and add them to
-    /// those read so far (large files are read record by record).
-    pub fn append_file(&mut self, kind: FileKind, root: Node) {
-        macro_rules! add {
-            ($to:expr, $kind:expr, $read:ident) => {
-                $to.extend(records(root, $kind).into_iter().map($read))
-            };
-        }
-        match kind {
-            FileKind::Workspace | FileKind::Training => {
-                let mut piece = Model::default();
-                piece.read_file(kind, root);
-                self.extend_file(kind, piece);
-            }
-            FileKind::Needs => add!(self.needs, RecordKind::Need, read_need),
-            FileKind::Market => {
-                add!(self.segments, RecordKind::Segment, read_segment);
-                add!(self.trends, RecordKind::Trend, read_trend);
-                add!(self.features, RecordKind::Feature, read_feature);
-                add!(self.competitors, RecordKind::Competitor, read_competitor);
-                add!(self.evidence, RecordKind::Evidence, read_evidence);
-                add!(self.series, RecordKind::Series, read_series);
-            }
-            FileKind::Scenarios => add!(self.scenarios, RecordKind::Scenario, read_scenario),
-            FileKind::Risks => add!(self.risks, RecordKind::Risk, read_risk),
-        }
-    }
-
     /// Re-read one record after it was edited in place.
     pub fn read_record(&mut self, kind: RecordKind, index: usize, t: Node) {
         fn put<T>(v: &mut [T], i: usize, x: T) {
@@ -852,74 +824,6 @@ impl Model {
             RecordKind::Scenario => rm(&mut self.scenarios, index),
             RecordKind::Risk => rm(&mut self.risks, index),
         }
-    }
-
-    /// Append the records of one file from `other` (the next part of it).
-    pub fn extend_file(&mut self, kind: FileKind, other: Model) {
-        match kind {
-            FileKind::Workspace => {
-                self.settings = other.settings;
-                self.criteria.extend(other.criteria);
-                self.comparisons.extend(other.comparisons);
-                self.risk_bands.extend(other.risk_bands);
-            }
-            FileKind::Needs => self.needs.extend(other.needs),
-            FileKind::Market => {
-                self.segments.extend(other.segments);
-                self.trends.extend(other.trends);
-                self.features.extend(other.features);
-                self.competitors.extend(other.competitors);
-                self.evidence.extend(other.evidence);
-                self.series.extend(other.series);
-            }
-            FileKind::Scenarios => self.scenarios.extend(other.scenarios),
-            FileKind::Training => self.training = other.training,
-            FileKind::Risks => self.risks.extend(other.risks),
-        }
-    }
-
-    /// Make room for `n` more records of each kind `kind` holds.
-    pub fn reserve_records(&mut self, kind: FileKind, n: usize) {
-        match kind {
-            FileKind::Workspace | FileKind::Training => {}
-            FileKind::Needs => self.needs.reserve(n),
-            FileKind::Market => {
-                // Market files mix several kinds; the most common get the room.
-                self.trends.reserve(n);
-            }
-            FileKind::Scenarios => self.scenarios.reserve(n),
-            FileKind::Risks => self.risks.reserve(n),
-        }
-    }
-
-    /// Join the records of one file read part by part, in order, reserving
-    /// the room once (growing ten-thousand-record vectors step by step
-    /// copies them several times).
-    pub fn concat_file(kind: FileKind, pieces: Vec<Model>) -> Model {
-        let mut out = Model::default();
-        macro_rules! reserve {
-            ($($field:ident),*) => {
-                $(out.$field.reserve_exact(pieces.iter().map(|p| p.$field.len()).sum());)*
-            };
-        }
-        reserve!(
-            criteria,
-            comparisons,
-            risk_bands,
-            needs,
-            segments,
-            trends,
-            features,
-            competitors,
-            evidence,
-            series,
-            scenarios,
-            risks
-        );
-        for piece in pieces {
-            out.extend_file(kind, piece);
-        }
-        out
     }
 
     /// Move the records of one file from `other` (loaded on another thread).
