@@ -2,7 +2,7 @@
 //! open + validate, and one-field edit + atomic save.
 //!
 //! `cargo bench --bench workspace`. The generated workspace is left in
-//! `target/bench-workspace-10k` for `bench/workspace_memory.sh`.
+//! `target/bench-workspace-10k` for `benches/workspace_memory.sh`.
 
 use std::path::PathBuf;
 
