@@ -12,6 +12,3 @@ pub mod rng;
 pub mod train;
 pub mod tui;
 pub mod workspace;
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
