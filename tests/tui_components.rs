@@ -216,3 +216,40 @@ fn risks_pane_agrees_with_lodestar_risks() {
         }
     }
 }
+
+/// An edit undone back to the saved text is not "unsaved": no marker, no
+/// question on quit, nothing written by Ctrl-s.
+#[test]
+fn undo_back_to_the_saved_text_is_not_unsaved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(&common::example(), dir.path());
+    let ws = Workspace::open(dir.path()).expect("open copy");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    let file = dir.path().join("scenarios.toml");
+    let before = std::fs::metadata(&file)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    app.perform(Action::Scenarios);
+    app.perform(Action::Lower);
+    assert!(app.ctx.ws.is_dirty());
+    assert!(render(&mut app, 80, 24).contains("● unsaved"));
+    app.perform(Action::Raise);
+    assert!(
+        !app.ctx.ws.is_dirty(),
+        "back to the saved score by another edit"
+    );
+    app.perform(Action::Lower);
+    app.perform(Action::Undo);
+    assert!(!app.ctx.ws.is_dirty(), "undone to the saved text");
+    assert!(!render(&mut app, 80, 24).contains("● unsaved"));
+    app.perform(Action::Save);
+    let after = std::fs::metadata(&file)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    assert_eq!(before, after, "Ctrl-s rewrote an unchanged file");
+    app.perform(Action::Quit);
+    assert!(app.quit, "quit asked although nothing is unsaved");
+}

@@ -35,8 +35,11 @@ pub struct SourceFile {
     loaded: Option<blake3::Hash>,
     bom: bool,
     crlf: bool,
-    /// Set by every edit; cleared by a successful save.
+    /// Whether the text differs from `base`: set after every edit, so an
+    /// edit undone back to the saved text is not "unsaved".
     pub dirty: bool,
+    /// The text as loaded or last saved (empty when there is no file).
+    base: String,
     /// Byte range of every record in `text`, per kind, in file order.
     records: Vec<(RecordKind, Vec<Range<usize>>)>,
 }
@@ -220,6 +223,7 @@ impl SourceFile {
             kind,
             path,
             crlf: loaded.text.contains("\r\n"),
+            base: loaded.text.clone(),
             text: loaded.text,
             loaded: Some(loaded.hash),
             bom: loaded.bom,
@@ -234,6 +238,7 @@ impl SourceFile {
             kind,
             path,
             text: String::new(),
+            base: String::new(),
             loaded: None,
             bom: false,
             crlf: false,
@@ -300,7 +305,7 @@ impl SourceFile {
     pub fn set_text(&mut self, text: String, records: Vec<(RecordKind, Vec<Range<usize>>)>) {
         self.text = text;
         self.records = records;
-        self.dirty = true;
+        self.dirty = self.text != self.base;
     }
 
     /// Replace `range` of the text and move every record range after it.
@@ -317,7 +322,7 @@ impl SourceFile {
                 }
             }
         }
-        self.dirty = true;
+        self.dirty = self.text != self.base;
     }
 
     pub fn replace_record(&mut self, kind: RecordKind, index: usize, text: &str) -> bool {
@@ -390,6 +395,7 @@ impl SourceFile {
         let bytes = self.render();
         write_atomic(&self.path, bytes.as_bytes())?;
         self.loaded = Some(blake3::hash(bytes.as_bytes()));
+        self.base = self.text.clone();
         self.dirty = false;
         Ok(())
     }
@@ -397,8 +403,18 @@ impl SourceFile {
     /// Accept what is on disk now as the new base (after "keep mine").
     pub fn rebase_on_disk(&mut self) -> Result<(), SaveError> {
         self.loaded = match fs::read(&self.path) {
-            Ok(bytes) => Some(blake3::hash(&bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Ok(bytes) => {
+                // The disk text is the new base: unsaved is what differs from it.
+                let text = String::from_utf8_lossy(&bytes);
+                self.base = text.strip_prefix(BOM).unwrap_or(&text).to_string();
+                self.dirty = self.text != self.base;
+                Some(blake3::hash(&bytes))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.base.clear();
+                self.dirty = self.text != self.base;
+                None
+            }
             Err(e) => {
                 return Err(SaveError::Io {
                     path: self.path.clone(),
