@@ -239,3 +239,47 @@ pub fn delete(kind: RecordKind, index: Option<usize>, ctx: &mut AppCtx) -> Handl
         Handled::Done
     }
 }
+
+/// The record under the cursor of a table listing `rows`.
+pub fn record_at(rows: &[usize], list: &ListView) -> Option<usize> {
+    rows.get(list.selected.min(rows.len().saturating_sub(1)))
+        .copied()
+}
+
+/// Put the cursor on record `index` if the table lists it.
+pub fn move_to(rows: &[usize], index: usize, list: &mut ListView) -> bool {
+    match rows.iter().position(|r| *r == index) {
+        Some(pos) => {
+            list.selected = pos;
+            true
+        }
+        None => false,
+    }
+}
+
+/// What every table of records does: move, sort, add, edit, delete.
+/// `None` when the action is none of these.
+pub fn record_action(
+    action: crate::tui::keymap::Action,
+    kind: RecordKind,
+    rows: &[usize],
+    list: &mut ListView,
+    sorts: &[&'static str],
+    ctx: &mut AppCtx,
+) -> Option<Handled> {
+    use crate::tui::keymap::Action;
+    if list.navigate(action, rows.len()) {
+        return Some(Handled::Done);
+    }
+    Some(match action {
+        Action::Sort => {
+            let name = list.next_sort(sorts);
+            ctx.say(super::component::Level::Info, format!("sorted by {name}"));
+            Handled::Done
+        }
+        Action::Add => add(kind, ctx),
+        Action::Edit => edit(kind, record_at(rows, list), ctx),
+        Action::Delete => delete(kind, record_at(rows, list), ctx),
+        _ => return None,
+    })
+}

@@ -8,8 +8,11 @@ use ratatui::widgets::Cell;
 
 use std::collections::HashMap;
 
-use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
-use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use super::{
+    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
+    table_rows,
+};
+use crate::tui::component::{AppCtx, Component, Handled, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui::truncate;
 use crate::workspace::RecordKind;
@@ -193,22 +196,13 @@ impl Component for NeedsPane {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
-        let n = self.rows(ctx).len();
-        if self.list.navigate(action, n) {
-            return Handled::Done;
+        let rows = self.rows(ctx);
+        if let Some(done) =
+            record_action(action, RecordKind::Need, &rows, &mut self.list, &SORTS, ctx)
+        {
+            return done;
         }
-        let kind = RecordKind::Need;
-        match action {
-            Action::Sort => {
-                let name = self.list.next_sort(&SORTS);
-                ctx.say(Level::Info, format!("sorted by {name}"));
-                Handled::Done
-            }
-            Action::Add => super::add(kind, ctx),
-            Action::Edit => super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            Action::Delete => super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            _ => Handled::Ignored,
-        }
+        Handled::Ignored
     }
 
     fn list(&self) -> Option<&ListView> {
@@ -220,22 +214,11 @@ impl Component for NeedsPane {
     }
 
     fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
-        let rows = self.rows(ctx);
-        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
-        Some((RecordKind::Need, *i))
+        Some((RecordKind::Need, record_at(&self.rows(ctx), &self.list)?))
     }
 
     fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
-        if kind != RecordKind::Need {
-            return false;
-        }
-        match self.rows(ctx).iter().position(|r| *r == index) {
-            Some(pos) => {
-                self.list.selected = pos;
-                true
-            }
-            None => false,
-        }
+        kind == RecordKind::Need && move_to(&self.rows(ctx), index, &mut self.list)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {

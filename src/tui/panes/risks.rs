@@ -7,7 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
+use super::{
+    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
+    table_rows,
+};
 use crate::analysis::risk::{self, Bands, Basis, HeatMap, overdue};
 use crate::numfmt::MISSING;
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
@@ -165,21 +168,13 @@ impl Component for RisksPane {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
-        let n = self.rows(ctx).len();
-        if self.list.navigate(action, n) {
-            return Handled::Done;
+        let rows = self.rows(ctx);
+        if let Some(done) =
+            record_action(action, RecordKind::Risk, &rows, &mut self.list, &SORTS, ctx)
+        {
+            return done;
         }
-        let kind = RecordKind::Risk;
         match action {
-            Action::Sort => {
-                let name = self.list.next_sort(&SORTS);
-                ctx.say(Level::Info, format!("sorted by {name}"));
-            }
-            Action::Add => return super::add(kind, ctx),
-            Action::Edit => return super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            Action::Delete => {
-                return super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx);
-            }
             Action::HeatMap => {
                 self.heat_residual = !self.heat_residual;
                 ctx.say(
@@ -213,22 +208,11 @@ impl Component for RisksPane {
     }
 
     fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
-        let rows = self.rows(ctx);
-        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
-        Some((RecordKind::Risk, *i))
+        Some((RecordKind::Risk, record_at(&self.rows(ctx), &self.list)?))
     }
 
     fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
-        if kind != RecordKind::Risk {
-            return false;
-        }
-        match self.rows(ctx).iter().position(|r| *r == index) {
-            Some(pos) => {
-                self.list.selected = pos;
-                true
-            }
-            None => false,
-        }
+        kind == RecordKind::Risk && move_to(&self.rows(ctx), index, &mut self.list)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
