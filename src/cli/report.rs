@@ -9,6 +9,7 @@ use std::path::Path;
 use super::score::{Scored, build, compute, markdown_table, md_escape, percent, thousands};
 use super::{FAILURE, OK, open_or_report};
 use crate::analysis::{Irr, Quadrant};
+use crate::workspace::choice::RiskStatus;
 use crate::workspace::{Model, Workspace, source};
 
 /// Largest `summary.toml` read (it is a few hundred bytes when written by lodestar).
@@ -89,7 +90,7 @@ fn mermaid(s: &str) -> String {
 fn high_risks(m: &Model) -> usize {
     m.risks
         .iter()
-        .filter(|r| r.status != "closed")
+        .filter(|r| r.status != RiskStatus::Closed)
         .filter(|r| matches!(m.band_of(r.score()).as_str(), "high" | "critical"))
         .count()
 }
@@ -430,7 +431,11 @@ fn risks(out: &mut String, m: &Model) {
         })
         .collect();
     let _ = writeln!(out, "\n{}.\n", bands.join(", "));
-    let mut top: Vec<_> = m.risks.iter().filter(|r| r.status != "closed").collect();
+    let mut top: Vec<_> = m
+        .risks
+        .iter()
+        .filter(|r| r.status != RiskStatus::Closed)
+        .collect();
     top.sort_by(|a, b| b.score().cmp(&a.score()).then(a.id.cmp(&b.id)));
     out.push_str(
         "| risk | category | inherent | residual | status | owner |\n|---|---|---:|---:|---|---|\n",

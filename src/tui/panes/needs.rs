@@ -191,12 +191,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 Cell::from(Span::styled(priority_label(&n.priority), prio_style)),
             ];
             if full {
-                cells.push(Cell::from(n.horizon.clone()));
+                cells.push(Cell::from(n.horizon.to_string()));
             }
             cells.push(Cell::from(kpi_text(n)));
             if full {
                 cells.push(Cell::from(n.owner.clone()));
-                cells.push(Cell::from(n.status.clone()));
+                cells.push(Cell::from(n.status.to_string()));
             }
             cells.push(cov_cell);
             cells

@@ -177,7 +177,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             }
             let mut cells = vec![Cell::from(r.id.clone()), Cell::from(r.title.clone())];
             if full {
-                cells.push(Cell::from(r.category.clone()));
+                cells.push(Cell::from(r.category.to_string()));
             }
             cells.push(Cell::from(format!(
                 "{}×{}={:<2}",
@@ -188,7 +188,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             cells.push(level_cell);
             cells.push(Cell::from(r.residual_score().to_string()));
             if full {
-                cells.push(Cell::from(r.status.clone()));
+                cells.push(Cell::from(r.status.to_string()));
             }
             cells.push(review);
             if full {

@@ -146,9 +146,9 @@ fn searchable(app: &App, i: usize) -> Vec<String> {
             vec![
                 t.id.clone(),
                 t.title.clone(),
-                t.kind.clone(),
-                t.direction.clone(),
-                t.horizon.clone(),
+                t.kind.to_string(),
+                t.direction.to_string(),
+                t.horizon.to_string(),
                 t.source.clone(),
             ]
         }
@@ -165,7 +165,7 @@ fn searchable(app: &App, i: usize) -> Vec<String> {
             vec![
                 e.id.clone(),
                 e.title.clone(),
-                e.kind.clone(),
+                e.kind.to_string(),
                 e.source.clone(),
                 e.needs.join(" "),
             ]
