@@ -19,6 +19,7 @@ pub mod stability;
 use thiserror::Error;
 
 use crate::workspace::Model;
+use crate::workspace::choice::Choice;
 
 pub use ahp::{Ahp, InconsistentPair, ahp, ahp_from_matrix};
 pub use coverage::{Coverage, coverage};
@@ -54,9 +55,9 @@ pub enum AnalysisError {
     },
     #[error("comparison `{a}` vs `{b}` has an invalid ratio {ratio} (must be finite and > 0)")]
     BadRatio { a: String, b: String, ratio: f64 },
-    #[error("unknown scoring method `{0}` (use weighted-sum or topsis)")]
+    #[error("unknown scoring method `{0}` (use {names})", names = Method::NAMES.join(", "))]
     UnknownMethod(String),
-    #[error("unknown weights source `{0}` (use direct or ahp)")]
+    #[error("unknown weights source `{0}` (use {names})", names = WeightSource::NAMES.join(", "))]
     UnknownWeightSource(String),
     #[error("weights are for {got} criteria but the matrix has {expected}")]
     WeightCount { expected: usize, got: usize },
@@ -70,7 +71,7 @@ pub enum AnalysisError {
         value: String,
         reason: &'static str,
     },
-    #[error("unknown revenue model `{0}` (use usage, subscription, license or ads-value-added)")]
+    #[error("unknown revenue model `{0}` (use {names})", names = RevenueModel::NAMES.join(", "))]
     UnknownRevenueModel(String),
     #[error("cancelled")]
     Cancelled,
@@ -118,7 +119,10 @@ impl Analysis {
 pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, AnalysisError> {
     let method = match method {
         Some(m) => m,
-        None => model.settings.scoring.method.parse()?,
+        None => match &model.settings.scoring.method {
+            Choice::Known(m) => *m,
+            Choice::Unknown(other) => return Err(AnalysisError::UnknownMethod(other.clone())),
+        },
     };
     let matrix = Matrix::from_model(model)?;
     let weights = weights(model)?;

@@ -2,6 +2,7 @@
 //! validated, edited in place and saved without losing a byte of formatting.
 
 pub mod check;
+pub mod choice;
 pub mod date;
 pub mod diag;
 pub mod edit;
@@ -17,6 +18,7 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use choice::Choice;
 pub use date::Date;
 pub use diag::{Diagnostic, Severity};
 pub use edit::{Change, Target};

@@ -260,10 +260,10 @@ impl Component for NeedsPane {
                         };
                         Cell::from(Span::styled(priority_label(&n.priority), style))
                     }
-                    Col::Horizon => Cell::from(n.horizon.clone()),
+                    Col::Horizon => Cell::from(n.horizon.to_string()),
                     Col::Kpi => Cell::from(kpi_text(n)),
                     Col::Owner => Cell::from(n.owner.clone()),
-                    Col::Status => Cell::from(n.status.clone()),
+                    Col::Status => Cell::from(n.status.to_string()),
                     Col::Scenarios => {
                         let cov = coverage.get(&n.id).copied().unwrap_or(0);
                         if uncovered(coverage, n) {

@@ -256,7 +256,7 @@ impl Component for RisksPane {
                 match key {
                     Col::Id => Cell::from(r.id.clone()),
                     Col::Title => Cell::from(r.title.clone()),
-                    Col::Category => Cell::from(r.category.clone()),
+                    Col::Category => Cell::from(r.category.to_string()),
                     Col::Score => {
                         Cell::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
@@ -271,7 +271,7 @@ impl Component for RisksPane {
                         Some(x) => Cell::from(x.to_string()),
                         None => Cell::from(Span::styled(MISSING, theme.dim)),
                     },
-                    Col::Status => Cell::from(r.status.clone()),
+                    Col::Status => Cell::from(r.status.to_string()),
                     Col::Review => match r.review {
                         Some(d) if overdue(r, today) => {
                             Cell::from(Span::styled(format!("⏰{d}"), theme.error))

@@ -53,7 +53,7 @@ pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
         ("± epochs".into(), t.epochs.to_string()),
         ("± batch size".into(), t.batch_size.to_string()),
         ("± learning rate".into(), t.learning_rate.to_string()),
-        ("± device".into(), t.device.clone()),
+        ("± device".into(), t.device.to_string()),
         ("data".into(), t.data_file.clone()),
         ("target".into(), format!("{} = {}", t.target, t.positive)),
         (

@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let e = &app.ws.model.evidence[i];
         let mut cells = vec![Cell::from(e.id.clone())];
         if !presentation {
-            cells.push(Cell::from(e.kind.clone()));
+            cells.push(Cell::from(e.kind.to_string()));
         }
         cells.push(Cell::from(e.title.clone()));
         cells

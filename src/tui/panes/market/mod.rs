@@ -308,9 +308,9 @@ fn searchable(app: &View, i: usize) -> Vec<String> {
             vec![
                 t.id.clone(),
                 t.title.clone(),
-                t.kind.clone(),
-                t.direction.clone(),
-                t.horizon.clone(),
+                t.kind.to_string(),
+                t.direction.to_string(),
+                t.horizon.to_string(),
                 t.source.clone(),
             ]
         }
@@ -327,7 +327,7 @@ fn searchable(app: &View, i: usize) -> Vec<String> {
             vec![
                 e.id.clone(),
                 e.title.clone(),
-                e.kind.clone(),
+                e.kind.to_string(),
                 e.source.clone(),
                 e.needs.join(" "),
             ]

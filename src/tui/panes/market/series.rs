@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 cells.push(Cell::from(s.id.clone()));
             }
             cells.push(Cell::from(s.name.clone()));
-            cells.push(Cell::from(s.frequency.clone()));
+            cells.push(Cell::from(s.frequency.to_string()));
             if !presentation {
                 cells.push(Cell::from(s.unit.clone()));
             }

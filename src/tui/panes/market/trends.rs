@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }
         cells.push(Cell::from(t.title.clone()));
         if !presentation {
-            cells.push(Cell::from(t.kind.clone()));
+            cells.push(Cell::from(t.kind.to_string()));
         }
         cells.push(Cell::from(direction(&t.direction)));
         let style = if t.impact >= 4 {
@@ -95,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
         Some(t) => {
             let mut first = vec![
-                Span::styled(t.kind.clone(), theme.header),
+                Span::styled(t.kind.to_string(), theme.header),
                 Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
                 Span::styled(format!("impact {}", impact(t.impact)), theme.base),
             ];
