@@ -23,6 +23,9 @@ use crate::workspace::model::Need;
 #[derive(Debug, Default)]
 pub struct NeedsPane {
     pub list: ListView,
+    /// The rows in display order as the last sync or layout step worked
+    /// them out (drawing reads them instead of sorting again).
+    sorted: Vec<usize>,
     /// How many scenarios address each need, and the revision it is for.
     coverage: HashMap<String, usize>,
     revision: Option<u64>,
@@ -185,13 +188,14 @@ impl Component for NeedsPane {
             self.coverage = ctx.ws.model.coverage_counts();
             self.revision = Some(ctx.ws.revision());
         }
-        let n = self.rows(ctx).len();
-        self.list.clamp(n);
+        self.sorted = self.rows(ctx);
+        self.list.clamp(self.sorted.len());
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
         let (table, _) = Self::areas(area, ctx.presentation);
-        let n = self.rows(ctx).len();
+        self.sorted = self.rows(ctx);
+        let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
     }
 
@@ -223,7 +227,7 @@ impl Component for NeedsPane {
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         let theme = &ctx.theme();
-        let rows = self.rows(ctx);
+        let rows = &self.sorted;
         let (table_area, detail_area) = Self::areas(area, ctx.presentation);
         let coverage = &self.coverage;
         let m = &ctx.ws.model;

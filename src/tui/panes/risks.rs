@@ -25,6 +25,9 @@ use crate::workspace::model::Risk;
 #[derive(Debug, Default)]
 pub struct RisksPane {
     pub list: ListView,
+    /// The rows in display order as the last sync or layout step worked
+    /// them out (drawing reads them instead of sorting again).
+    sorted: Vec<usize>,
     pub heat_residual: bool,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
@@ -157,13 +160,14 @@ impl Component for RisksPane {
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
-        let n = self.rows(ctx).len();
-        self.list.clamp(n);
+        self.sorted = self.rows(ctx);
+        self.list.clamp(self.sorted.len());
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
         let (table, _, _) = Self::areas(area);
-        let n = self.rows(ctx).len();
+        self.sorted = self.rows(ctx);
+        let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
     }
 
@@ -218,7 +222,7 @@ impl Component for RisksPane {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         let theme = &ctx.theme();
         let today = ctx.today;
-        let rows = self.rows(ctx);
+        let rows = &self.sorted;
         let (table_area, heat_area, detail_area) = Self::areas(area);
         let m = &ctx.ws.model;
         let bands = Bands::of(m);
