@@ -212,7 +212,7 @@ impl TrainingPane {
             } else {
                 ""
             };
-            ctx.say(Level::Info, format!("{label} = {value}{note} — u undoes"));
+            ctx.say_edited(format!("{label} = {value}{note} — u undoes"));
         }
     }
 }

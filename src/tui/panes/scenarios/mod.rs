@@ -165,10 +165,7 @@ impl ScenariosPane {
         let path = ["scoring".to_string(), key.to_string()];
         let r = ctx.ws.set(Target::File(FileKind::Workspace), &path, value);
         if ctx.edit(r) {
-            ctx.say(
-                Level::Info,
-                format!("[scoring] {key} = \"{value}\" — u undoes"),
-            );
+            ctx.say_edited(format!("[scoring] {key} = \"{value}\" — u undoes"));
         }
     }
 
@@ -229,10 +226,10 @@ impl ScenariosPane {
                 (_, Some(b)) => format!(" · rank {b}"),
                 _ => String::new(),
             };
-            ctx.say(
-                Level::Info,
-                format!("{id} {crit}: {from} → {}{rank} — u undoes", number(new)),
-            );
+            ctx.say_edited(format!(
+                "{id} {crit}: {from} → {}{rank} — u undoes",
+                number(new)
+            ));
         }
     }
 
@@ -269,14 +266,11 @@ impl ScenariosPane {
             } else {
                 ""
             };
-            ctx.say(
-                Level::Info,
-                format!(
-                    "{id} weight {} → {}{note} — u undoes",
-                    number(old),
-                    number(new)
-                ),
-            );
+            ctx.say_edited(format!(
+                "{id} weight {} → {}{note} — u undoes",
+                number(old),
+                number(new)
+            ));
         }
     }
 
@@ -333,7 +327,7 @@ impl ScenariosPane {
             }
         };
         if ok {
-            ctx.say(Level::Info, format!("{shown} — u undoes"));
+            ctx.say_edited(format!("{shown} — u undoes"));
         }
     }
 }
