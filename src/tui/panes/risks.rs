@@ -360,7 +360,7 @@ impl Component for RisksPane {
                 ),
             ),
         ];
-        detail(frame, detail_area, r.id.clone(), lines, theme);
+        detail(frame, detail_area, if ctx.presentation { "Risk".into() } else { r.id.clone() }, lines, theme);
     }
 }
 

@@ -65,8 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         "Pairwise (Saaty 1/9…9) · +/- change a:b".into(),
         vec!["a", "b", "a:b", "matters more", ""],
         vec![
-            Constraint::Length(id_w),
-            Constraint::Length(id_w),
+            Constraint::Max(id_w.max(24)),
+            Constraint::Max(id_w.max(24)),
             Constraint::Length(4),
             Constraint::Fill(1),
             Constraint::Length(1),

@@ -324,14 +324,21 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
     let parts = a.ranking.contributions.get(i).cloned().unwrap_or_default();
     let values: Vec<f64> = parts.iter().map(|c| shown_value(&c.part)).collect();
     let height = usize::from(inner.height);
-    let rows_for_parts = height.saturating_sub(head_h).max(1);
     let cols = (width / SLOT_W).max(1);
+    let formula_h = formula_w.div_ceil(width).max(1);
+    // The formula stays when every contribution still fits beside it.
+    let below_head = height.saturating_sub(head_h);
+    let with_formula = below_head.saturating_sub(formula_h);
+    let rows_for_parts = if values.len() <= cols * with_formula {
+        with_formula
+    } else {
+        below_head.max(1)
+    };
     let list = slots(&values, width, rows_for_parts);
-    let per_col = list.len().div_ceil(cols).max(1);
+    let per_col = list.len().min(rows_for_parts).max(1);
     let left = height.saturating_sub(head_h + per_col);
     let mut lines = vec![head];
     if left > 0 {
-        let formula_h = formula_w.div_ceil(width).max(1);
         if formula_h <= left {
             lines.push(Line::from(Span::styled(formula, theme.dim)));
         } else {
