@@ -115,7 +115,10 @@ fn check_n(
             cell.trim_end()
         );
     }
-    assert!(seen >= min_seen, "{what}: only {seen} known headers shown\n{dump}");
+    assert!(
+        seen >= min_seen,
+        "{what}: only {seen} known headers shown\n{dump}"
+    );
 }
 
 fn each_mode_and_size(
@@ -195,7 +198,9 @@ fn risks_columns_hold_their_fields() {
                 ("owner", r.owner.clone()),
                 (
                     "review",
-                    r.review.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                    r.review
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "—".into()),
                 ),
             ];
             let presentation = what.ends_with("true");
@@ -308,7 +313,12 @@ fn scenario_tables_hold_their_fields() {
                     .unwrap_or_else(|| "—".into());
                 fields.push((c.as_str(), v));
             }
-            check(s, &fields, &["#", "scenario", "score"], &format!("matrix {what}"));
+            check(
+                s,
+                &fields,
+                &["#", "scenario", "score"],
+                &format!("matrix {what}"),
+            );
         },
     );
     // Weights.
@@ -326,7 +336,12 @@ fn scenario_tables_hold_their_fields() {
                 ("dir", if c.cost { "cost" } else { "gain" }.to_string()),
                 ("weight", lodestar::tui::steps::number(c.weight)),
             ];
-            check(s, &fields, &["criterion", "dir"], &format!("weights {what}"));
+            check(
+                s,
+                &fields,
+                &["criterion", "dir"],
+                &format!("weights {what}"),
+            );
         },
     );
     // AHP: the first pair compares the first two criteria.
@@ -339,7 +354,10 @@ fn scenario_tables_hold_their_fields() {
         },
         |app, s, what| {
             let m = &app.ctx.ws.model;
-            let fields = [("a", m.criteria[0].id.clone()), ("b", m.criteria[1].id.clone())];
+            let fields = [
+                ("a", m.criteria[0].id.clone()),
+                ("b", m.criteria[1].id.clone()),
+            ];
             check(s, &fields, &["a", "b"], &format!("ahp {what}"));
         },
     );
@@ -352,7 +370,12 @@ fn training_config_columns_hold_their_fields() {
         |app, s, what| {
             let rows = lodestar::tui::panes::training::settings(&app.ctx);
             let fields = [("setting", rows[0].0.clone()), ("value", rows[0].1.clone())];
-            check(s, &fields, &["setting", "value"], &format!("training {what}"));
+            check(
+                s,
+                &fields,
+                &["setting", "value"],
+                &format!("training {what}"),
+            );
         },
     );
 }
@@ -398,7 +421,10 @@ fn a_long_id_is_never_cut_when_the_table_has_room() {
             };
             let i = app.selected_record().expect("selected");
             let id = app.ctx.ws.ids(kind)[i].to_string();
-            assert!(text.contains(&format!("▶{id} ")), "{w}x{h}: {id} cut\n{text}");
+            assert!(
+                text.contains(&format!("▶{id} ")),
+                "{w}x{h}: {id} cut\n{text}"
+            );
         }
     }
 }
@@ -462,11 +488,11 @@ mod why_this_score {
                             .chars()
                             .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
                             .collect();
-                        if let Ok(x) = num.parse::<f64>() {
-                            if rest[..eq].contains('%') || rest[..eq].contains("more") {
-                                sum += x;
-                                terms += 1;
-                            }
+                        if let Ok(x) = num.parse::<f64>()
+                            && (rest[..eq].contains('%') || rest[..eq].contains("more"))
+                        {
+                            sum += x;
+                            terms += 1;
                         }
                         rest = after;
                     }

@@ -143,10 +143,7 @@ pub fn keyed_columns<'a, K: Copy>(
         .collect();
     let widths = resolve_widths(
         table_inner_width(area, total),
-        &full
-            .iter()
-            .map(|c| (c.width, c.header))
-            .collect::<Vec<_>>(),
+        &full.iter().map(|c| (c.width, c.header)).collect::<Vec<_>>(),
         &lines,
     );
     let title: u16 = full
@@ -274,16 +271,14 @@ pub fn resolve_widths(total: u16, cols: &[(Constraint, &str)], rows: &[Vec<Line>
     if sum <= avail {
         let extra = avail - sum;
         let weights: usize = weight.iter().sum();
-        if weights > 0 {
-            let mut given = 0;
-            for j in 0..n {
-                let share = extra * weight[j] / weights;
-                want[j] += share;
-                given += share;
-            }
-            if let Some(j) = weight.iter().position(|w| *w > 0) {
-                want[j] += extra - given;
-            }
+        let mut given = 0;
+        for (w, f) in want.iter_mut().zip(&weight) {
+            let share = (extra * f).checked_div(weights).unwrap_or(0);
+            *w += share;
+            given += share;
+        }
+        if let Some(j) = weight.iter().position(|w| *w > 0) {
+            want[j] += extra - given;
         }
     } else {
         let mut short = sum - avail;
@@ -322,7 +317,12 @@ pub fn window_table_with<'a>(
     let lines: Vec<Vec<Line>> = (first..end).map(&mut row).collect();
     let cols: Vec<(Constraint, String)> = widths
         .iter()
-        .zip(header.iter().map(|h| h.to_string()).chain(std::iter::repeat(String::new())))
+        .zip(
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .chain(std::iter::repeat(String::new())),
+        )
         .map(|(c, h)| (*c, h))
         .collect();
     let spec: Vec<(Constraint, &str)> = cols.iter().map(|(c, h)| (*c, h.as_str())).collect();

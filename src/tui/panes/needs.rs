@@ -330,6 +330,16 @@ impl Component for NeedsPane {
         if !n.description.is_empty() {
             lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
         }
-        detail(frame, detail_area, if ctx.presentation { "Need".into() } else { n.id.clone() }, lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Need".into()
+            } else {
+                n.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }

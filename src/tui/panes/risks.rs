@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{
     Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
@@ -287,7 +287,7 @@ impl Component for RisksPane {
             },
         );
         let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
-        self.heat_map(frame, heat_area, ctx, current, &rows, theme);
+        self.heat_map(frame, heat_area, ctx, current, rows, theme);
         let Some(r) = current else {
             detail(frame, detail_area, "Risk".into(), vec![], theme);
             return;
@@ -360,7 +360,17 @@ impl Component for RisksPane {
                 ),
             ),
         ];
-        detail(frame, detail_area, if ctx.presentation { "Risk".into() } else { r.id.clone() }, lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Risk".into()
+            } else {
+                r.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }
 

@@ -28,10 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let [table_area, detail_area] = areas(area);
     let presentation = app.presentation;
     let columns = if presentation {
-        vec![
-            ("id", Constraint::Max(32)),
-            ("title", Constraint::Fill(1)),
-        ]
+        vec![("id", Constraint::Max(32)), ("title", Constraint::Fill(1))]
     } else {
         vec![
             ("id", Constraint::Max(32)),

@@ -24,7 +24,7 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{matches, move_to, record_action, record_at, table_rows, window_table};
 use crate::market::{self, Forecast, LoadedSeries, Problem, SeriesCache, Survey};

@@ -50,11 +50,14 @@ const NAME_MIN: usize = 16;
 pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column<Col>> {
     use Constraint::{Fill, Length};
     let fixed = [2usize, 5, 5, 6, 5];
-    let mut cols = vec![col(Col::Rank, "#", Length(2)), col(Col::Name, "scenario", Fill(1))];
+    let mut cols = vec![
+        col(Col::Rank, "#", Length(2)),
+        col(Col::Name, "scenario", Fill(1)),
+    ];
     let n = criteria.len();
     let spacing = usize::from(COLUMN_SPACING) * (fixed.len() + n);
-    let left = usize::from(inner_w)
-        .saturating_sub(fixed.iter().sum::<usize>() + spacing + NAME_MIN);
+    let left =
+        usize::from(inner_w).saturating_sub(fixed.iter().sum::<usize>() + spacing + NAME_MIN);
     let id_w = |j: usize| {
         criteria
             .get(j)
@@ -63,22 +66,14 @@ pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column
             .max(4)
     };
     if n > 0 && left >= 4 * n {
-        // Share the room out evenly, no column wider than its id.
-        let mut widths: Vec<usize> = vec![4; n];
-        let mut spare = left - 4 * n;
-        loop {
-            let mut grew = false;
-            for (j, w) in widths.iter_mut().enumerate() {
-                if spare > 0 && *w < id_w(j) {
-                    *w += 1;
-                    spare -= 1;
-                    grew = true;
-                }
-            }
-            if !grew || spare == 0 {
-                break;
-            }
-        }
+        // Whole ids where they all fit; else 4 cells each and the name
+        // keeps the rest (a few more cells of a cut id help nobody).
+        let full: usize = (0..n).map(id_w).sum();
+        let widths: Vec<usize> = if left >= full {
+            (0..n).map(id_w).collect()
+        } else {
+            vec![4; n]
+        };
         for (j, w) in widths.into_iter().enumerate() {
             cols.push(Column {
                 key: Col::Criterion(j),
@@ -88,7 +83,9 @@ pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column
         }
     } else if n > 0 {
         let j = sel_crit.min(n - 1);
-        let w = id_w(j).min(12).min(usize::from(inner_w).saturating_sub(30).max(4));
+        let w = id_w(j)
+            .min(12)
+            .min(usize::from(inner_w).saturating_sub(30).max(4));
         cols.push(Column {
             key: Col::Criterion(j),
             header: "",
@@ -123,7 +120,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         .map(|c| match c.key {
             Col::Criterion(j) => {
                 let name = a.matrix.criteria.get(j).cloned().unwrap_or_default();
-                let style = if j == sel_crit { sel_style } else { theme.header };
+                let style = if j == sel_crit {
+                    sel_style
+                } else {
+                    theme.header
+                };
                 Line::from(Span::styled(name, style))
             }
             _ => Line::from(Span::styled(c.header, theme.header)),
@@ -244,7 +245,7 @@ pub enum Slot {
 }
 
 /// Width of one contribution slot (text and a short bar).
-pub const SLOT_W: usize = 30;
+pub const SLOT_W: usize = 28;
 
 /// The slots of a "why this score" list in `width` × `height` cells: every
 /// contribution when they fit, else the largest (by size) in criterion
@@ -264,10 +265,7 @@ pub fn slots(parts: &[f64], width: usize, height: usize) -> Vec<Slot> {
     let rest = &order[keep..];
     let sum = rest.iter().map(|&k| parts[k]).sum();
     let mut out: Vec<Slot> = shown.into_iter().map(Slot::Part).collect();
-    out.push(Slot::More {
-        n: rest.len(),
-        sum,
-    });
+    out.push(Slot::More { n: rest.len(), sum });
     out
 }
 
@@ -342,7 +340,10 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
         if formula_h <= left {
             lines.push(Line::from(Span::styled(formula, theme.dim)));
         } else {
-            lines.push(fit_line(Line::from(Span::styled(formula, theme.dim)), width));
+            lines.push(fit_line(
+                Line::from(Span::styled(formula, theme.dim)),
+                width,
+            ));
         }
     }
     let cols = list.len().div_ceil(per_col).max(1);
@@ -394,8 +395,7 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             let text_w = unicode_width::UnicodeWidthStr::width(text.as_str());
             let bar_w = cell_w.saturating_sub(text_w + 1);
             let filled = if max_signed > 0.0 {
-                (((ct.part.signed().abs() / max_signed) * bar_w as f64).round() as usize)
-                    .min(bar_w)
+                (((ct.part.signed().abs() / max_signed) * bar_w as f64).round() as usize).min(bar_w)
             } else {
                 0
             };
