@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use std::collections::HashMap;
 
@@ -47,16 +46,15 @@ pub enum Col {
 
 /// The columns at each density.
 pub fn columns(d: Density) -> Vec<Column<Col>> {
-    use Constraint::{Fill, Length};
+    use Constraint::{Fill, Length, Max};
     match d {
         Density::Presentation => vec![
-            col(Col::Id, "id", Length(9)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Priority, "priority", Length(8)),
             col(Col::Scenarios, "scn", Length(4)),
         ],
         Density::Full => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(3)),
             col(Col::Kind, "kind", Length(7)),
             col(Col::Priority, "priority", Length(8)),
@@ -67,7 +65,7 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
             col(Col::Scenarios, "scn", Length(4)),
         ],
         Density::Compact => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Kind, "kind", Length(7)),
             col(Col::Priority, "prio", Length(6)),
@@ -240,40 +238,40 @@ impl Component for NeedsPane {
         if uncovered_count > 0 {
             title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
         }
-        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
             frame,
             table_area,
             title,
-            &columns,
+            columns,
+            ctx.presentation,
             rows.len(),
             &self.list,
             theme,
             |pos, key| {
                 let n = &m.needs[rows[pos]];
                 match key {
-                    Col::Id => Cell::from(n.id.clone()),
-                    Col::Title => Cell::from(n.title.clone()),
-                    Col::Kind => Cell::from(kind_label(&n.kind)),
+                    Col::Id => Line::from(n.id.clone()),
+                    Col::Title => Line::from(n.title.clone()),
+                    Col::Kind => Line::from(kind_label(&n.kind)),
                     Col::Priority => {
                         let style = if n.priority == "must" {
                             theme.header
                         } else {
                             theme.base
                         };
-                        Cell::from(Span::styled(priority_label(&n.priority), style))
+                        Line::from(Span::styled(priority_label(&n.priority), style))
                     }
-                    Col::Horizon => Cell::from(n.horizon.to_string()),
-                    Col::Kpi => Cell::from(kpi_text(n)),
-                    Col::Owner => Cell::from(n.owner.clone()),
-                    Col::Status => Cell::from(n.status.to_string()),
+                    Col::Horizon => Line::from(n.horizon.to_string()),
+                    Col::Kpi => Line::from(kpi_text(n)),
+                    Col::Owner => Line::from(n.owner.clone()),
+                    Col::Status => Line::from(n.status.to_string()),
                     Col::Scenarios => {
                         let cov = coverage.get(&n.id).copied().unwrap_or(0);
                         if uncovered(coverage, n) {
-                            Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
+                            Line::from(Span::styled(format!("⚠{cov}"), theme.warn))
                         } else {
-                            Cell::from(format!(" {cov}"))
+                            Line::from(format!(" {cov}"))
                         }
                     }
                 }
@@ -332,6 +330,16 @@ impl Component for NeedsPane {
         if !n.description.is_empty() {
             lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
         }
-        detail(frame, detail_area, n.id.clone(), lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Need".into()
+            } else {
+                n.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }

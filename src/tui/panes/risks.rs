@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{
     Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
@@ -49,16 +49,15 @@ pub enum Col {
 
 /// The columns at each density.
 pub fn columns(d: Density) -> Vec<Column<Col>> {
-    use Constraint::{Fill, Length};
+    use Constraint::{Fill, Length, Max};
     match d {
         Density::Presentation => vec![
-            col(Col::Id, "id", Length(9)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Level, "level", Length(12)),
             col(Col::Review, "review", Length(12)),
         ],
         Density::Full => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(3)),
             col(Col::Category, "category", Length(11)),
             col(Col::Score, "L×I", Length(6)),
@@ -69,7 +68,7 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
             col(Col::Owner, "owner", Fill(1)),
         ],
         Density::Compact => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Score, "L×I", Length(6)),
             col(Col::Level, "level", Length(11)),
@@ -245,45 +244,45 @@ impl Component for RisksPane {
         if overdue_n > 0 {
             title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
         }
-        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
             frame,
             table_area,
             title,
-            &columns,
+            columns,
+            ctx.presentation,
             rows.len(),
             &self.list,
             theme,
             |pos, key| {
                 let r = &m.risks[rows[pos]];
                 match key {
-                    Col::Id => Cell::from(r.id.clone()),
-                    Col::Title => Cell::from(r.title.clone()),
-                    Col::Category => Cell::from(r.category.to_string()),
+                    Col::Id => Line::from(r.id.clone()),
+                    Col::Title => Line::from(r.title.clone()),
+                    Col::Category => Line::from(r.category.to_string()),
                     Col::Score => {
-                        Cell::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
+                        Line::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
                     Col::Level => {
                         let (lv, name) = level_text(bands.level(r.score()).as_ref());
-                        Cell::from(Span::styled(
+                        Line::from(Span::styled(
                             format!("{} {name}", level_glyph(lv)),
                             theme.band(lv),
                         ))
                     }
                     Col::Residual => match residual(r) {
-                        Some(x) => Cell::from(x.to_string()),
-                        None => Cell::from(Span::styled(MISSING, theme.dim)),
+                        Some(x) => Line::from(x.to_string()),
+                        None => Line::from(Span::styled(MISSING, theme.dim)),
                     },
-                    Col::Status => Cell::from(r.status.to_string()),
+                    Col::Status => Line::from(r.status.to_string()),
                     Col::Review => match r.review {
                         Some(d) if overdue(r, today) => {
-                            Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+                            Line::from(Span::styled(format!("⏰{d}"), theme.error))
                         }
-                        Some(d) => Cell::from(d.to_string()),
-                        None => Cell::from("—"),
+                        Some(d) => Line::from(d.to_string()),
+                        None => Line::from("—"),
                     },
-                    Col::Owner => Cell::from(r.owner.clone()),
+                    Col::Owner => Line::from(r.owner.clone()),
                 }
             },
         );
@@ -361,7 +360,17 @@ impl Component for RisksPane {
                 ),
             ),
         ];
-        detail(frame, detail_area, r.id.clone(), lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Risk".into()
+            } else {
+                r.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }
 

@@ -416,8 +416,8 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
                 theme.dim
             };
             vec![
-                Cell::from(Span::styled(rows[i].0.clone(), style)),
-                Cell::from(Span::styled(rows[i].1.clone(), theme.base)),
+                Line::from(Span::styled(rows[i].0.clone(), style)),
+                Line::from(Span::styled(rows[i].1.clone(), theme.base)),
             ]
         },
     );

@@ -24,7 +24,7 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{matches, move_to, record_action, record_at, table_rows, window_table};
 use crate::market::{self, Forecast, LoadedSeries, Problem, SeriesCache, Survey};
@@ -426,7 +426,7 @@ pub fn record_table<'a>(
     app: &View,
     theme: &Theme,
     columns: Vec<(&'a str, Constraint)>,
-    mut cells: impl FnMut(&View, usize) -> Vec<Cell<'a>>,
+    mut cells: impl FnMut(&View, usize) -> Vec<Line<'a>>,
 ) {
     let (rows, _) = selection(app);
     let k = kind(app);

@@ -6,7 +6,7 @@
 
 mod ahp;
 mod charts;
-mod matrix;
+pub mod matrix;
 mod revenue;
 mod weights;
 
