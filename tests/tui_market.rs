@@ -249,6 +249,6 @@ fn missing_files_empty_filters_and_odd_sizes_draw_without_panicking() {
 fn help_lists_the_market_keys() {
     let mut app = app();
     key(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.mode, Mode::Help));
+    assert!(matches!(app.mode, Mode::Help(_)));
     insta::assert_snapshot!("market_help_80x24", screen(&mut app, 80, 24));
 }

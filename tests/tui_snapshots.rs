@@ -59,7 +59,7 @@ fn help_overlay() {
     let mut app = app();
     app.perform(Action::Risks);
     key(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.mode, Mode::Help));
+    assert!(matches!(app.mode, Mode::Help(_)));
     insta::assert_snapshot!("help_risks_80x24", screen(&mut app, 80, 24));
 }
 

@@ -36,7 +36,8 @@ pub enum Mode {
         index: usize,
         id: String,
     },
-    Help,
+    /// The help overlay, scrolled by this many lines.
+    Help(u16),
     QuitPrompt,
     /// Files changed on disk while we hold unsaved edits to them.
     Conflict(Vec<FileKind>),
@@ -69,7 +70,7 @@ impl Mode {
     /// The keymap scope of a prompt, for modes whose keys are keymap entries.
     fn prompt_scope(&self) -> Option<Scope> {
         match self {
-            Mode::Help => Some(Scope::Help),
+            Mode::Help(_) => Some(Scope::Help),
             Mode::ConfirmDelete { .. } => Some(Scope::DeletePrompt),
             Mode::QuitPrompt => Some(Scope::QuitPrompt),
             Mode::Conflict(_) => Some(Scope::ConflictPrompt),
@@ -183,7 +184,11 @@ impl App {
     /// The layout step before a frame: page size and scroll of the pane on
     /// screen for a terminal of `area`.
     pub fn layout(&mut self, area: Rect) {
-        let body = super::ui::body_area(area, self.ctx.presentation);
+        if let Mode::Help(at) = self.mode {
+            let max = super::ui::help_max_scroll(area, self);
+            self.mode = Mode::Help(at.min(max));
+        }
+        let body = super::ui::body_area(area, self);
         let App {
             ctx, panes, pane, ..
         } = self;
@@ -297,8 +302,11 @@ impl App {
                 None => Mode::Links(picker),
             },
             prompt => {
-                let scope = prompt.prompt_scope();
-                match scope.and_then(|s| self.ctx.keymap.action(&key, &[s])) {
+                let scopes: Vec<Scope> = match prompt {
+                    Mode::Help(_) => vec![Scope::Help, Scope::Nav],
+                    _ => prompt.prompt_scope().into_iter().collect(),
+                };
+                match self.ctx.keymap.action(&key, &scopes) {
                     Some(action) => self.answer(prompt, action),
                     None => prompt,
                 }
@@ -424,7 +432,16 @@ impl App {
     /// A prompt's answer; returns the mode that follows.
     fn answer(&mut self, prompt: Mode, action: Action) -> Mode {
         match (prompt, action) {
-            (Mode::Help, Action::CloseHelp) => Mode::Normal,
+            (Mode::Help(_), Action::CloseHelp) => Mode::Normal,
+            (Mode::Help(at), nav) => Mode::Help(match nav {
+                Action::Up => at.saturating_sub(1),
+                Action::Down => at.saturating_add(1),
+                Action::PageUp => at.saturating_sub(10),
+                Action::PageDown => at.saturating_add(10),
+                Action::Top => 0,
+                Action::Bottom => u16::MAX,
+                _ => at,
+            }),
             (Mode::ConfirmDelete { kind, index, .. }, Action::DeleteConfirm) => {
                 match self.ctx.ws.remove_record(kind, index) {
                     Ok(c) => self.ctx.record(vec![c]),
@@ -547,9 +564,11 @@ impl App {
             }
         } else if let Some(scope) = self.mode.prompt_scope() {
             let prompt = std::mem::replace(&mut self.mode, Mode::Normal);
-            let is_prompt_action = super::keymap::BINDINGS
-                .iter()
-                .any(|b| b.action == action && b.scope == scope);
+            let is_prompt_action = super::keymap::BINDINGS.iter().any(|b| {
+                b.action == action
+                    && (b.scope == scope
+                        || (matches!(prompt, Mode::Help(_)) && b.scope == Scope::Nav))
+            });
             self.mode = if is_prompt_action {
                 self.answer(prompt, action)
             } else {
@@ -571,7 +590,7 @@ impl App {
                     self.quit = true;
                 }
             }
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(0),
             Action::NextPane => go(self, Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()]),
             Action::PrevPane => go(
                 self,

@@ -20,12 +20,20 @@ pub const MIN_HEIGHT: u16 = 14;
 
 /// The area a pane gets on a terminal of `area` (below the tabs, above the
 /// status line and, outside presentation mode, the key hints).
-pub fn body_area(area: Rect, presentation: bool) -> Rect {
-    shell(area, presentation)[1]
+pub fn body_area(area: Rect, app: &App) -> Rect {
+    shell(area, app)[1]
 }
 
-fn shell(area: Rect, presentation: bool) -> [Rect; 3] {
-    let footer = if presentation { 1 } else { 2 };
+/// Rows the status line needs: a message wider than the screen wraps onto
+/// up to three rows (the body gives them up) instead of being cut.
+fn status_rows(app: &App, width: u16) -> u16 {
+    let w = status_line(app, &app.theme()).width().max(1);
+    (w.div_ceil(usize::from(width.max(1))) as u16).clamp(1, 3)
+}
+
+fn shell(area: Rect, app: &App) -> [Rect; 3] {
+    let presentation = app.ctx.presentation;
+    let footer = status_rows(app, area.width) + if presentation { 0 } else { 1 };
     Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -47,13 +55,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         too_small(frame, area, &theme);
         return;
     }
-    let [tabs, body, status] = shell(area, app.ctx.presentation);
+    let [tabs, body, status] = shell(area, app);
     draw_tabs(frame, tabs, app, &theme);
     app.current().draw(frame, body, &app.ctx);
     draw_status(frame, status, app, &theme);
     let keys = &app.ctx.keymap;
     match &app.mode {
-        Mode::Help => help(frame, area, app, &theme),
+        Mode::Help(scroll) => help(frame, area, app, *scroll, &theme),
         Mode::Form(form) => draw_form(frame, area, form, &theme),
         Mode::ConfirmDelete { id, .. } => prompt(
             frame,
@@ -246,12 +254,8 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let rows = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(area.height.saturating_sub(1)),
-    ])
-    .split(area);
+/// The saved/unsaved marker and the message (or the filter being typed).
+fn status_line(app: &App, theme: &Theme) -> Line<'static> {
     let dirty = app.ctx.ws.dirty_files();
     let mut spans = vec![];
     if dirty.is_empty() {
@@ -287,14 +291,27 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         spans.push(Span::styled(format!(" {glyph}{text}"), style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), rows[0]);
-    if rows[1].height > 0 && !app.ctx.presentation {
+    Line::from(spans)
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let hints_h = u16::from(!app.ctx.presentation && area.height > 1);
+    let [message, hints_area] = Layout::vertical([
+        Constraint::Length(area.height.saturating_sub(hints_h)),
+        Constraint::Length(hints_h),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(status_line(app, theme)).wrap(Wrap { trim: false }),
+        message,
+    );
+    if hints_area.height > 0 {
         let mut hints = Vec::new();
         for (key, what) in app.ctx.keymap.hints(&app.scopes()) {
             hints.push(Span::styled(format!(" {key}"), theme.key));
             hints.push(Span::styled(format!(" {what} "), theme.dim));
         }
-        frame.render_widget(Paragraph::new(Line::from(hints)), rows[1]);
+        frame.render_widget(Paragraph::new(Line::from(hints)), hints_area);
     }
 }
 
@@ -310,17 +327,11 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    // This pane's keys first, then the ones that work everywhere, then the
-    // prompts'.
+/// The help overlay's text: this pane's keys, the ones that work
+/// everywhere, then one line per prompt.
+fn help_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let keymap = &app.ctx.keymap;
-    let mut scopes = vec![Scope::Global];
-    scopes.extend(app.current().commands());
-    let local: Vec<_> = scopes
-        .iter()
-        .copied()
-        .filter(|s| *s != Scope::Global)
-        .collect();
+    let local = app.current().commands();
     let mut lines: Vec<Line> = Vec::new();
     let entry = |(k, d): &(String, &str)| {
         Line::from(vec![
@@ -337,7 +348,6 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     lines.push(Line::from(Span::styled("everywhere", theme.header)));
     lines.extend(keymap.help(&[Scope::Global]).iter().map(entry));
-    // Prompts: one line each, their keys and labels as the prompt shows them.
     lines.push(Line::from(Span::styled("prompts", theme.header)));
     for (scope, name) in Scope::PROMPTS {
         let mut spans = vec![Span::styled(format!("{name:>11} "), theme.dim)];
@@ -347,13 +357,54 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         lines.push(Line::from(spans));
     }
-    let avail = area.height.saturating_sub(4).max(1);
-    let columns = (lines.len() as u16).div_ceil(avail).max(1);
-    // Columns share the screen width; long descriptions are cut, never the frame.
-    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2;
-    let col_w = widest.min(area.width.saturating_sub(2) / columns).max(10);
-    let rows = (lines.len() as u16).div_ceil(columns);
-    let rect = centered(area, (col_w * columns + 2).max(30), rows + 3);
+    lines
+}
+
+/// Where the help overlay goes (below the tabs, above the status line) and
+/// how its lines are laid out: (frame, columns, column width, rows).
+fn help_geometry(area: Rect, n_lines: usize) -> (Rect, u16, u16, u16) {
+    let rect = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    let inner_w = rect.width.saturating_sub(2);
+    let rows = rect.height.saturating_sub(2).max(1);
+    // Columns of at least 38 cells; no more columns than the lines need.
+    let columns = (inner_w / 38)
+        .max(1)
+        .min((n_lines as u16).div_ceil(rows).max(1));
+    (rect, columns, inner_w / columns, rows)
+}
+
+/// How far the help overlay can scroll (in lines) on a screen of `area`.
+pub fn help_max_scroll(area: Rect, app: &App) -> u16 {
+    let n = help_lines(app, &app.theme()).len();
+    let (_, columns, _, rows) = help_geometry(area, n);
+    (n as u16).saturating_sub(columns * rows)
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    let lines = help_lines(app, theme);
+    let (rect, columns, col_w, rows) = help_geometry(area, lines.len());
+    let capacity = usize::from(columns * rows);
+    let first = usize::from(scroll).min(lines.len().saturating_sub(capacity));
+    let keymap = &app.ctx.keymap;
+    let mut bottom = format!(
+        " {} closes ",
+        keymap.first_key(super::keymap::Action::CloseHelp)
+    );
+    if lines.len() > capacity {
+        bottom.push_str(&format!(
+            "· {}/{} scroll ({}–{} of {}) ",
+            keymap.first_key(super::keymap::Action::Up),
+            keymap.first_key(super::keymap::Action::Down),
+            first + 1,
+            (first + capacity).min(lines.len()),
+            lines.len()
+        ));
+    }
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -362,28 +413,52 @@ fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!(" Keys — {} ", app.pane.title()),
             theme.title,
         ))
-        .title_bottom(Span::styled(
-            format!(
-                " {} closes ",
-                keymap.first_key(super::keymap::Action::CloseHelp)
-            ),
-            theme.dim,
-        ));
+        .title_bottom(Span::styled(bottom, theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    for (c, chunk) in lines.chunks(rows.max(1) as usize).enumerate() {
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(capacity).collect();
+    for (c, chunk) in shown.chunks(usize::from(rows.max(1))).enumerate() {
         let x = inner.x + c as u16 * col_w;
-        if x >= inner.x + inner.width {
-            break;
-        }
         let r = Rect {
             x,
             y: inner.y,
-            width: col_w.min(inner.x + inner.width - x),
+            width: col_w.saturating_sub(1).min(inner.x + inner.width - x),
             height: inner.height,
         };
-        frame.render_widget(Paragraph::new(chunk.to_vec()), r);
+        // Long descriptions are cut with an ellipsis, never the frame.
+        let cut: Vec<Line> = chunk
+            .iter()
+            .map(|l| cut_line(l, usize::from(r.width)))
+            .collect();
+        frame.render_widget(Paragraph::new(cut), r);
     }
+}
+
+/// A line cut to `width` cells, its last visible character replaced by `…`
+/// when anything was cut; styles kept.
+fn cut_line(line: &Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line.clone();
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in &line.spans {
+        if left == 0 {
+            break;
+        }
+        let w = span.width();
+        if w <= left {
+            spans.push(span.clone());
+            left -= w;
+        } else {
+            let text = truncate(&span.content, left + 1);
+            let text = text.trim_end_matches('…').to_string();
+            spans.push(Span::styled(text, span.style));
+            break;
+        }
+    }
+    spans.push(Span::raw("…"));
+    Line::from(spans)
 }
 
 fn prompt(
