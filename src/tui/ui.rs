@@ -55,12 +55,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help => help(frame, area, app, &theme),
         Mode::Form(form) => draw_form(frame, area, form, &theme),
-        Mode::ConfirmDelete { id, .. } => prompt(
+        Mode::ConfirmDelete { kind, id, .. } => prompt(
             frame,
             area,
             &theme,
             "Delete?",
-            &format!("Delete {id}? It can be undone with u until you quit."),
+            &delete_question(app, *kind, id),
             &keys.prompt_choices(Scope::DeletePrompt),
         ),
         Mode::QuitPrompt => prompt(
@@ -405,6 +405,32 @@ fn prompt(
             .block(block),
         rect,
     );
+}
+
+/// The delete prompt's question, with what goes along with the record.
+fn delete_question(app: &App, kind: RecordKind, id: &str) -> String {
+    let mut with = String::new();
+    if kind == RecordKind::Criterion {
+        let (scored, compared) = app.ctx.ws.criterion_dependents(id);
+        let mut parts = Vec::new();
+        if !scored.is_empty() {
+            parts.push(format!(
+                "its score in {} scenario{}",
+                scored.len(),
+                if scored.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if compared > 0 {
+            parts.push(format!(
+                "{compared} AHP comparison{}",
+                if compared == 1 { "" } else { "s" }
+            ));
+        }
+        if !parts.is_empty() {
+            with = format!(" {} go with it.", parts.join(" and "));
+        }
+    }
+    format!("Delete {id}?{with} It can be undone with u until you quit.")
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {

@@ -728,6 +728,65 @@ impl Workspace {
         Ok(change)
     }
 
+    /// What goes with a criterion when it is removed: the scenarios that
+    /// score it and the AHP comparisons that name it.
+    pub fn criterion_dependents(&self, id: &str) -> (Vec<String>, usize) {
+        let m = &self.model;
+        let scored = m
+            .scenarios
+            .iter()
+            .filter(|s| s.scores.contains_key(id))
+            .map(|s| s.id.clone())
+            .collect();
+        let compared = m
+            .comparisons
+            .iter()
+            .filter(|c| c.a == id || c.b == id)
+            .count();
+        (scored, compared)
+    }
+
+    /// Remove a criterion together with its scores and the AHP comparisons
+    /// that name it: one group of changes (undo brings all of it back).
+    /// Refused, with nothing changed, while anything else links to it.
+    pub fn remove_criterion(&mut self, index: usize) -> Result<Vec<Change>, EditError> {
+        let id = self
+            .ids(RecordKind::Criterion)
+            .get(index)
+            .map(|s| s.to_string())
+            .ok_or_else(|| EditError::Refused(format!("no criterion #{}", index + 1)))?;
+        let mut done: Vec<Change> = Vec::new();
+        let result = (|| {
+            let scored: Vec<usize> = (0..self.model.scenarios.len())
+                .filter(|&i| self.model.scenarios[i].scores.contains_key(&id))
+                .collect();
+            for i in scored {
+                let path = ["scores".to_string(), id.clone()];
+                done.push(self.set_item(Target::Record(RecordKind::Scenario, i), &path, None)?);
+            }
+            let compared: Vec<usize> = (0..self.model.comparisons.len())
+                .filter(|&k| {
+                    let c = &self.model.comparisons[k];
+                    c.a == id || c.b == id
+                })
+                .collect();
+            for k in compared.into_iter().rev() {
+                done.push(self.remove_record(RecordKind::Comparison, k)?);
+            }
+            done.push(self.remove_record(RecordKind::Criterion, index)?);
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok(done),
+            Err(e) => {
+                for c in done.iter().rev() {
+                    let _ = self.apply(&c.inverse());
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Apply a change as it is (undo, redo, recovery). Only structural
     /// checks are made: the change was validated when it was first made.
     pub fn apply(&mut self, change: &Change) -> Result<(), EditError> {
