@@ -468,7 +468,13 @@ impl Form {
 
     /// When adding, keep the id derived from the name until it is typed.
     fn derive_id(&mut self, ws: &Workspace) {
-        if self.index.is_some() || !self.kind.has_id() {
+        // Needs, trends, evidence and risks keep numbered ids (`risk-016`),
+        // as registers do; the others are named after what they are.
+        let numbered = matches!(
+            self.kind,
+            RecordKind::Need | RecordKind::Trend | RecordKind::Evidence | RecordKind::Risk
+        );
+        if self.index.is_some() || !self.kind.has_id() || numbered {
             return;
         }
         let Some(name) = self

@@ -288,7 +288,7 @@ impl Component for RisksPane {
             },
         );
         let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
-        self.heat_map(frame, heat_area, ctx, current, &rows, theme);
+        self.heat_map(frame, heat_area, ctx, current, rows, theme);
         let Some(r) = current else {
             detail(frame, detail_area, "Risk".into(), vec![], theme);
             return;
