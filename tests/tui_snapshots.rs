@@ -452,3 +452,51 @@ fn criterion_edit_form_from_the_weights_view() {
     assert_eq!(form.kind, RecordKind::Criterion);
     insta::assert_snapshot!("form_edit_criterion_80x24", screen(&mut app, 80, 24));
 }
+
+#[test]
+fn removing_a_criterion_takes_its_scores_and_one_u_brings_them_back() {
+    let mut app = app();
+    let texts = |app: &App| {
+        (
+            app.ctx
+                .ws
+                .file(lodestar::workspace::FileKind::Workspace)
+                .text()
+                .to_string(),
+            app.ctx
+                .ws
+                .file(lodestar::workspace::FileKind::Scenarios)
+                .text()
+                .to_string(),
+        )
+    };
+    let before = texts(&app);
+    app.perform(Action::Scenarios);
+    while app.panes.scenarios.view != ScenarioView::Weights {
+        key(&mut app, KeyCode::Char('v'));
+    }
+    let n = app.ctx.ws.model.criteria.len();
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("its score in 9 scenarios"), "{s}");
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.ctx.ws.model.criteria.len(), n - 1);
+    assert!(
+        app.ctx
+            .ws
+            .model
+            .scenarios
+            .iter()
+            .all(|s| !s.scores.contains_key("value"))
+    );
+    assert!(
+        app.ctx
+            .ws
+            .model
+            .comparisons
+            .iter()
+            .all(|c| c.a != "value" && c.b != "value")
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(texts(&app), before);
+}

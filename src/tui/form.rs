@@ -714,17 +714,32 @@ impl Form {
                 if drop_revenue {
                     steps.push((vec!["revenue".into()], None, "revenue".into()));
                 }
+                // Map entries (a score, a coverage) change their map as a
+                // whole, so undo puts every key back in its place.
+                let mut maps: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
                 for f in order {
                     let value = f.value();
                     let v = (!value.trim().is_empty()).then_some(value);
+                    if f.path.len() == 2 && matches!(f.path[0].as_str(), "scores" | "features") {
+                        match maps.iter_mut().find(|(p, _)| *p == f.path[0]) {
+                            Some((_, entries)) => entries.push((f.path[1].clone(), v)),
+                            None => maps.push((f.path[0].clone(), vec![(f.path[1].clone(), v)])),
+                        }
+                        continue;
+                    }
                     steps.push((f.path.clone(), v, f.label.clone()));
+                }
+                for (parent, _) in &maps {
+                    steps.push((vec![parent.clone()], None, parent.clone()));
                 }
                 // The id last (see above), after the revenue table.
                 steps.sort_by_key(|(p, _, _)| *p == ["id"]);
                 for (path, value, label) in steps {
-                    let result = match &value {
-                        None => ws.set_item(target, &path, None),
-                        Some(v) => ws.set(target, &path, v),
+                    let map = maps.iter().find(|(p, _)| path.len() == 1 && *p == path[0]);
+                    let result = match (map, &value) {
+                        (Some((parent, entries)), _) => ws.set_map_entries(target, parent, entries),
+                        (None, None) => ws.set_item(target, &path, None),
+                        (None, Some(v)) => ws.set(target, &path, v),
                     };
                     match result {
                         Ok(c) => done.push(c),

@@ -728,6 +728,56 @@ impl Workspace {
         Ok(change)
     }
 
+    /// Set or clear (`None`) entries of a map field (`scores`, `features`)
+    /// as one change of the whole map, so that undo puts every key back
+    /// where it was. A map left empty stays as `{}`.
+    pub fn set_map_entries(
+        &mut self,
+        target: Target,
+        parent: &str,
+        entries: &[(String, Option<String>)],
+    ) -> Result<Change, EditError> {
+        let path = [parent.to_string()];
+        let mut item = self
+            .get(target, &path)
+            .unwrap_or_else(|| Item::Value(Value::InlineTable(InlineTable::new())));
+        for (key, input) in entries {
+            let full = [parent.to_string(), key.clone()];
+            let field = self.field_at(target, &full)?;
+            let table = item
+                .as_table_like_mut()
+                .ok_or_else(|| EditError::Refused(format!("`{parent}` is not a table")))?;
+            match input {
+                None => {
+                    table.remove(key);
+                }
+                Some(text) => {
+                    let value =
+                        parse_input(&field, text).map_err(|reason| EditError::InvalidValue {
+                            field: format!("{}.{}.{key}", self.label(target), parent),
+                            reason,
+                        })?;
+                    match table.get_mut(key) {
+                        Some(Item::Value(v)) => {
+                            let decor = v.decor().clone();
+                            *v = value;
+                            *v.decor_mut() = decor;
+                        }
+                        _ => {
+                            table.insert(key, Item::Value(value));
+                        }
+                    }
+                }
+            }
+        }
+        if let Item::Value(Value::InlineTable(t)) = &mut item
+            && t.iter().next().is_none()
+        {
+            *t = InlineTable::new();
+        }
+        self.set_item(target, &path, Some(item))
+    }
+
     /// What goes with a criterion when it is removed: the scenarios that
     /// score it and the AHP comparisons that name it.
     pub fn criterion_dependents(&self, id: &str) -> (Vec<String>, usize) {
@@ -761,8 +811,8 @@ impl Workspace {
                 .filter(|&i| self.model.scenarios[i].scores.contains_key(&id))
                 .collect();
             for i in scored {
-                let path = ["scores".to_string(), id.clone()];
-                done.push(self.set_item(Target::Record(RecordKind::Scenario, i), &path, None)?);
+                let target = Target::Record(RecordKind::Scenario, i);
+                done.push(self.set_map_entries(target, "scores", &[(id.clone(), None)])?);
             }
             let compared: Vec<usize> = (0..self.model.comparisons.len())
                 .filter(|&k| {
