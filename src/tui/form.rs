@@ -90,6 +90,9 @@ impl Picker {
     }
 }
 
+/// Keys of one map and their new values (`None` clears).
+type MapEntries = Vec<(String, Option<String>)>;
+
 pub enum FormOutcome {
     Continue,
     Cancel,
@@ -716,7 +719,7 @@ impl Form {
                 }
                 // Map entries (a score, a coverage) change their map as a
                 // whole, so undo puts every key back in its place.
-                let mut maps: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
+                let mut maps: Vec<(String, MapEntries)> = Vec::new();
                 for f in order {
                     let value = f.value();
                     let v = (!value.trim().is_empty()).then_some(value);
