@@ -29,7 +29,6 @@ fn add_a_risk_save_and_undo() {
     t.wait_for("Heat map");
     t.send("a");
     t.wait_for("New risk");
-    t.send("\t");
     t.send("Chatbot leaks PII");
     t.send("\t\t3\t4\r");
     t.wait_for("added risk risk-016");
@@ -122,7 +121,7 @@ fn kill_9_then_recover() {
     t.wait_for("Heat map");
     t.send("a");
     t.wait_for("New risk");
-    t.send("\tSupplier outage\r");
+    t.send("Supplier outage\r");
     t.wait_for("added risk risk-016");
     let journal = dir.join(".lodestar/recovery.json");
     let start = Instant::now();
@@ -183,7 +182,7 @@ fn external_changes_reload_or_prompt() {
 
     t.send("a");
     t.wait_for("New risk");
-    t.send("\tMine\r");
+    t.send("Mine\r");
     t.wait_for("added risk");
     let theirs = pulled.replacen("Pulled from git", "Second pull", 1);
     std::fs::write(&path, &theirs).expect("write");

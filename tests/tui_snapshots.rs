@@ -69,7 +69,7 @@ fn form_with_a_validation_error() {
     app.perform(Action::Risks);
     let form = Form::new(&app.ctx.ws, RecordKind::Risk, None);
     app.mode = Mode::Form(Box::new(form));
-    key(&mut app, KeyCode::Tab);
+    // A new record's form starts at its title (the id follows it).
     for c in "Model invents prices 价格".chars() {
         key(&mut app, KeyCode::Char(c));
     }
@@ -366,4 +366,137 @@ fn plus_on_a_pair_never_compared_adds_the_comparison() {
     assert_eq!(c.ratio, 0.5);
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.ctx.ws.model.comparisons.len(), n);
+}
+
+#[test]
+fn every_add_form_at_80x24() {
+    for kind in RecordKind::ALL {
+        let mut app = app();
+        app.perform(Action::Scenarios);
+        app.mode = Mode::Form(Box::new(Form::new(&app.ctx.ws, kind, None)));
+        insta::assert_snapshot!(
+            format!("form_add_{}_80x24", kind.key()),
+            screen(&mut app, 80, 24)
+        );
+    }
+}
+
+#[test]
+fn scenario_add_form_derives_the_id_from_the_name() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    key(&mut app, KeyCode::Char('a'));
+    for c in "Shelf-gap detection".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let Mode::Form(form) = &app.mode else {
+        panic!("no form")
+    };
+    assert_eq!(form.fields[0].value(), "scn-shelf-gap-detection");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal));
+    let last = app.ctx.ws.model.scenarios.last().expect("added");
+    assert_eq!(
+        (last.id.as_str(), last.name.as_str()),
+        ("scn-shelf-gap-detection", "Shelf-gap detection")
+    );
+}
+
+#[test]
+fn scenario_edit_form_with_the_needs_picker_open() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    key(&mut app, KeyCode::Char('e'));
+    let Mode::Form(form) = &app.mode else {
+        panic!("e opens no form on the scenarios pane")
+    };
+    let needs = form
+        .fields
+        .iter()
+        .position(|f| f.path == ["needs"])
+        .expect("needs row");
+    assert!(form.fields.iter().any(|f| f.path == ["scores", "value"]));
+    insta::assert_snapshot!("form_edit_scenario_80x24", screen(&mut app, 80, 24));
+    for _ in 0..needs {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Char(' '));
+    insta::assert_snapshot!("form_scenario_needs_picker_80x24", screen(&mut app, 80, 24));
+    for c in "waste".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(
+        "form_scenario_needs_picker_search_80x24",
+        screen(&mut app, 80, 24)
+    );
+    key(&mut app, KeyCode::Esc);
+    let Mode::Form(form) = &app.mode else {
+        panic!("Esc closed the form, not the picker")
+    };
+    assert!(form.picker.is_none());
+    assert!(form.fields[needs].value().split(", ").count() >= 2);
+}
+
+#[test]
+fn criterion_edit_form_from_the_weights_view() {
+    let mut app = app();
+    app.perform(Action::Scenarios);
+    while app.panes.scenarios.view != ScenarioView::Weights {
+        key(&mut app, KeyCode::Char('v'));
+    }
+    key(&mut app, KeyCode::Enter);
+    let Mode::Form(form) = &app.mode else {
+        panic!("Enter opens no form on the weights view")
+    };
+    assert_eq!(form.kind, RecordKind::Criterion);
+    insta::assert_snapshot!("form_edit_criterion_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn removing_a_criterion_takes_its_scores_and_one_u_brings_them_back() {
+    let mut app = app();
+    let texts = |app: &App| {
+        (
+            app.ctx
+                .ws
+                .file(lodestar::workspace::FileKind::Workspace)
+                .text()
+                .to_string(),
+            app.ctx
+                .ws
+                .file(lodestar::workspace::FileKind::Scenarios)
+                .text()
+                .to_string(),
+        )
+    };
+    let before = texts(&app);
+    app.perform(Action::Scenarios);
+    while app.panes.scenarios.view != ScenarioView::Weights {
+        key(&mut app, KeyCode::Char('v'));
+    }
+    let n = app.ctx.ws.model.criteria.len();
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("its score in 9 scenarios"), "{s}");
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.ctx.ws.model.criteria.len(), n - 1);
+    assert!(
+        app.ctx
+            .ws
+            .model
+            .scenarios
+            .iter()
+            .all(|s| !s.scores.contains_key("value"))
+    );
+    assert!(
+        app.ctx
+            .ws
+            .model
+            .comparisons
+            .iter()
+            .all(|c| c.a != "value" && c.b != "value")
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(texts(&app), before);
 }

@@ -443,8 +443,13 @@ impl App {
                 _ => at,
             }),
             (Mode::ConfirmDelete { kind, index, .. }, Action::DeleteConfirm) => {
-                match self.ctx.ws.remove_record(kind, index) {
-                    Ok(c) => self.ctx.record(vec![c]),
+                let removed = if kind == RecordKind::Criterion {
+                    self.ctx.ws.remove_criterion(index)
+                } else {
+                    self.ctx.ws.remove_record(kind, index).map(|c| vec![c])
+                };
+                match removed {
+                    Ok(changes) => self.ctx.record(changes),
                     Err(e) => self.say(Level::Error, e.to_string()),
                 }
                 Mode::Normal

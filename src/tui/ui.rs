@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Level, LinkPicker, Mode, Pane};
-use super::form::Form;
+use super::form::{Form, Picker};
 use super::keymap::Scope;
 use super::theme::Theme;
 use crate::workspace::RecordKind;
@@ -63,12 +63,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help(scroll) => help(frame, area, app, *scroll, &theme),
         Mode::Form(form) => draw_form(frame, area, form, &theme),
-        Mode::ConfirmDelete { id, .. } => prompt(
+        Mode::ConfirmDelete { kind, id, .. } => prompt(
             frame,
             area,
             &theme,
             "Delete?",
-            &format!("Delete {id}? It can be undone with u until you quit."),
+            &delete_question(app, *kind, id),
             &keys.prompt_choices(Scope::DeletePrompt),
         ),
         Mode::QuitPrompt => prompt(
@@ -496,6 +496,32 @@ fn prompt(
     );
 }
 
+/// The delete prompt's question, with what goes along with the record.
+fn delete_question(app: &App, kind: RecordKind, id: &str) -> String {
+    let mut with = String::new();
+    if kind == RecordKind::Criterion {
+        let (scored, compared) = app.ctx.ws.criterion_dependents(id);
+        let mut parts = Vec::new();
+        if !scored.is_empty() {
+            parts.push(format!(
+                "its score in {} scenario{}",
+                scored.len(),
+                if scored.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if compared > 0 {
+            parts.push(format!(
+                "{compared} AHP comparison{}",
+                if compared == 1 { "" } else { "s" }
+            ));
+        }
+        if !parts.is_empty() {
+            with = format!(" {} go with it.", parts.join(" and "));
+        }
+    }
+    format!("Delete {id}?{with} It can be undone with u until you quit.")
+}
+
 fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let rect = centered(
         area,
@@ -516,35 +542,43 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             Span::styled(" field ", theme.dim),
             Span::styled("←→", theme.key),
             Span::styled(" choose ", theme.dim),
+            Span::styled("Space", theme.key),
+            Span::styled(" pick ", theme.dim),
         ]));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let label_w = form
-        .fields
+    let shown: Vec<usize> = (0..form.fields.len())
+        .filter(|&i| form.visible(i))
+        .collect();
+    let label_w = shown
         .iter()
-        .map(|f| f.label.chars().count())
+        .map(|&i| form.fields[i].label.chars().count())
         .max()
         .unwrap_or(8)
         .min(24) as u16
         + 2;
     let input_w = inner.width.saturating_sub(label_w + 1);
     // Each field takes one line, plus one for its error; keep the focus visible.
-    let heights: Vec<u16> = form
-        .fields
-        .iter()
-        .map(|f| 1 + u16::from(f.error.is_some()))
-        .collect();
+    let height = |i: usize| 1 + u16::from(form.fields[i].error.is_some());
     let avail = inner.height.saturating_sub(u16::from(form.error.is_some()));
+    let focus_at = shown.iter().position(|&i| i == form.focus).unwrap_or(0);
     let mut first = 0;
-    while first < form.focus && heights[first..=form.focus].iter().sum::<u16>() > avail {
+    while first < focus_at
+        && shown[first..=focus_at]
+            .iter()
+            .map(|&i| height(i))
+            .sum::<u16>()
+            > avail
+    {
         first += 1;
     }
     let mut y = inner.y;
-    for (i, f) in form.fields.iter().enumerate().skip(first) {
-        if y + heights[i] > inner.y + avail {
+    for &i in shown.iter().skip(first) {
+        let f = &form.fields[i];
+        if y + height(i) > inner.y + avail {
             break;
         }
-        let focused = i == form.focus;
+        let focused = i == form.focus && form.picker.is_none();
         let required = if f.field.required && f.path.len() == 1 {
             "*"
         } else {
@@ -573,9 +607,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             width: input_w,
             height: 1,
         };
-        match &f.choices {
-            Some((options, chosen)) => {
-                let value = options.get(*chosen).copied().unwrap_or_default();
+        let style = if focused { theme.selected } else { theme.base };
+        match (&f.choices, f.links) {
+            (Some((options, chosen)), _) => {
+                let value = options.get(*chosen).map(String::as_str).unwrap_or_default();
                 let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
                 let unset = if default.is_empty() {
                     "(not set)".to_string()
@@ -587,14 +622,48 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 } else {
                     value
                 };
-                let style = if focused { theme.selected } else { theme.base };
+                let text = format!("‹ {shown} ›");
+                let room = (input_w as usize).saturating_sub(text.chars().count() + 1);
+                let mut spans = vec![Span::styled(text, style)];
+                if !f.hint.is_empty() && room > 3 {
+                    spans.push(Span::styled(
+                        format!(" {}", truncate(&f.hint, room)),
+                        theme.dim,
+                    ));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), field_rect);
+            }
+            (None, Some(kind)) => {
+                let value = f.value();
+                let n = value.split(',').filter(|s| !s.trim().is_empty()).count();
+                let text = if n == 0 {
+                    format!("(no {}s)", kind.noun())
+                } else {
+                    value
+                };
+                let tail = if focused { "  Space: pick" } else { "" };
+                let room = (input_w as usize).saturating_sub(tail.chars().count());
                 frame.render_widget(
-                    Paragraph::new(Span::styled(format!("‹ {shown} ›"), style)),
+                    Paragraph::new(Line::from(vec![
+                        Span::styled(truncate(&text, room), style),
+                        Span::styled(tail, theme.dim),
+                    ])),
                     field_rect,
                 );
             }
-            None => {
-                let scroll = f.input.visual_scroll(input_w.saturating_sub(1) as usize);
+            (None, None) => {
+                // A score typed by hand keeps its scale beside it.
+                let hint_w = if f.hint.is_empty() {
+                    0
+                } else {
+                    (input_w / 2).min(f.hint.chars().count() as u16 + 1)
+                };
+                let text_w = input_w.saturating_sub(hint_w);
+                let text_rect = Rect {
+                    width: text_w,
+                    ..field_rect
+                };
+                let scroll = f.input.visual_scroll(text_w.saturating_sub(1) as usize);
                 let style = if focused {
                     theme.base.add_modifier(Modifier::UNDERLINED)
                 } else {
@@ -604,11 +673,24 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                     Paragraph::new(f.input.value().to_string())
                         .style(style)
                         .scroll((0, scroll as u16)),
-                    field_rect,
+                    text_rect,
                 );
+                if hint_w > 0 {
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(
+                            format!(" {}", truncate(&f.hint, hint_w as usize - 1)),
+                            theme.dim,
+                        )),
+                        Rect {
+                            x: field_rect.x + text_w,
+                            width: hint_w,
+                            ..field_rect
+                        },
+                    );
+                }
                 if focused {
                     let x = f.input.visual_cursor().saturating_sub(scroll) as u16;
-                    frame.set_cursor_position((field_rect.x + x.min(input_w.saturating_sub(1)), y));
+                    frame.set_cursor_position((text_rect.x + x.min(text_w.saturating_sub(1)), y));
                 }
             }
         }
@@ -637,6 +719,98 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             },
         );
     }
+    if let Some(p) = &form.picker {
+        draw_picker(frame, rect, form, p, theme);
+    }
+}
+
+/// The multi-select picker of a links field, over the form.
+fn draw_picker(frame: &mut Frame, form_rect: Rect, form: &Form, p: &Picker, theme: &Theme) {
+    let rect = centered(
+        form_rect,
+        form_rect.width.saturating_sub(4),
+        form_rect.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let label = form
+        .fields
+        .get(p.field)
+        .map(|f| f.label.as_str())
+        .unwrap_or_default();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {label}: {} chosen ", p.chosen.len()),
+            theme.title,
+        ))
+        .title_bottom(Line::from(vec![
+            Span::styled(" type", theme.key),
+            Span::styled(" search ", theme.dim),
+            Span::styled("↑↓", theme.key),
+            Span::styled(" move ", theme.dim),
+            Span::styled("Enter", theme.key),
+            Span::styled(" tick ", theme.dim),
+            Span::styled("Esc", theme.key),
+            Span::styled(" done ", theme.dim),
+        ]));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if inner.height < 2 {
+        return;
+    }
+    let search = p.search.value();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("search: ", theme.dim),
+            Span::styled(search.to_string(), theme.base),
+        ])),
+        Rect { height: 1, ..inner },
+    );
+    let cursor_x = inner.x + 8 + p.search.visual_cursor() as u16;
+    frame.set_cursor_position((
+        cursor_x.min(inner.x + inner.width.saturating_sub(1)),
+        inner.y,
+    ));
+    let list = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    let visible = p.visible();
+    if visible.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("  (nothing matches)", theme.dim)),
+            Rect { height: 1, ..list },
+        );
+        return;
+    }
+    let rows = list.height as usize;
+    let first = (p.cursor + 1).saturating_sub(rows);
+    let id_w = visible
+        .iter()
+        .map(|&i| p.options[i].0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(k, &i)| {
+            let (id, title) = &p.options[i];
+            let tick = if p.chosen.contains(id) { "[x]" } else { "[ ]" };
+            let text = format!("{tick} {:<id_w$}  {title}", truncate(id, id_w));
+            let style = if k == p.cursor {
+                theme.selected
+            } else {
+                theme.base
+            };
+            Line::from(Span::styled(truncate(&text, list.width as usize), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
 }
 
 /// Cut a string to `width` terminal columns, with an ellipsis.

@@ -728,6 +728,115 @@ impl Workspace {
         Ok(change)
     }
 
+    /// Set or clear (`None`) entries of a map field (`scores`, `features`)
+    /// as one change of the whole map, so that undo puts every key back
+    /// where it was. A map left empty stays as `{}`.
+    pub fn set_map_entries(
+        &mut self,
+        target: Target,
+        parent: &str,
+        entries: &[(String, Option<String>)],
+    ) -> Result<Change, EditError> {
+        let path = [parent.to_string()];
+        let mut item = self
+            .get(target, &path)
+            .unwrap_or_else(|| Item::Value(Value::InlineTable(InlineTable::new())));
+        for (key, input) in entries {
+            let full = [parent.to_string(), key.clone()];
+            let field = self.field_at(target, &full)?;
+            let table = item
+                .as_table_like_mut()
+                .ok_or_else(|| EditError::Refused(format!("`{parent}` is not a table")))?;
+            match input {
+                None => {
+                    table.remove(key);
+                }
+                Some(text) => {
+                    let value =
+                        parse_input(&field, text).map_err(|reason| EditError::InvalidValue {
+                            field: format!("{}.{}.{key}", self.label(target), parent),
+                            reason,
+                        })?;
+                    match table.get_mut(key) {
+                        Some(Item::Value(v)) => {
+                            let decor = v.decor().clone();
+                            *v = value;
+                            *v.decor_mut() = decor;
+                        }
+                        _ => {
+                            table.insert(key, Item::Value(value));
+                        }
+                    }
+                }
+            }
+        }
+        if let Item::Value(Value::InlineTable(t)) = &mut item
+            && t.iter().next().is_none()
+        {
+            *t = InlineTable::new();
+        }
+        self.set_item(target, &path, Some(item))
+    }
+
+    /// What goes with a criterion when it is removed: the scenarios that
+    /// score it and the AHP comparisons that name it.
+    pub fn criterion_dependents(&self, id: &str) -> (Vec<String>, usize) {
+        let m = &self.model;
+        let scored = m
+            .scenarios
+            .iter()
+            .filter(|s| s.scores.contains_key(id))
+            .map(|s| s.id.clone())
+            .collect();
+        let compared = m
+            .comparisons
+            .iter()
+            .filter(|c| c.a == id || c.b == id)
+            .count();
+        (scored, compared)
+    }
+
+    /// Remove a criterion together with its scores and the AHP comparisons
+    /// that name it: one group of changes (undo brings all of it back).
+    /// Refused, with nothing changed, while anything else links to it.
+    pub fn remove_criterion(&mut self, index: usize) -> Result<Vec<Change>, EditError> {
+        let id = self
+            .ids(RecordKind::Criterion)
+            .get(index)
+            .map(|s| s.to_string())
+            .ok_or_else(|| EditError::Refused(format!("no criterion #{}", index + 1)))?;
+        let mut done: Vec<Change> = Vec::new();
+        let result = (|| {
+            let scored: Vec<usize> = (0..self.model.scenarios.len())
+                .filter(|&i| self.model.scenarios[i].scores.contains_key(&id))
+                .collect();
+            for i in scored {
+                let target = Target::Record(RecordKind::Scenario, i);
+                done.push(self.set_map_entries(target, "scores", &[(id.clone(), None)])?);
+            }
+            let compared: Vec<usize> = (0..self.model.comparisons.len())
+                .filter(|&k| {
+                    let c = &self.model.comparisons[k];
+                    c.a == id || c.b == id
+                })
+                .collect();
+            for k in compared.into_iter().rev() {
+                done.push(self.remove_record(RecordKind::Comparison, k)?);
+            }
+            done.push(self.remove_record(RecordKind::Criterion, index)?);
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok(done),
+            Err(e) => {
+                for c in done.iter().rev() {
+                    let _ = self.apply(&c.inverse());
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Apply a change as it is (undo, redo, recovery). Only structural
     /// checks are made: the change was validated when it was first made.
     pub fn apply(&mut self, change: &Change) -> Result<(), EditError> {

@@ -434,7 +434,8 @@ pub fn delete(kind: RecordKind, index: Option<usize>, ctx: &mut AppCtx) -> Handl
         .map(|s| s.to_string())
         .unwrap_or_default();
     let users = ctx.ws.users_of(&id);
-    if users.is_empty() {
+    // A criterion's scores and comparisons go with it (one undo group).
+    if users.is_empty() || kind == RecordKind::Criterion {
         Handled::Open(Modal::ConfirmDelete { kind, index, id })
     } else {
         ctx.say(

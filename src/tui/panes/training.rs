@@ -186,6 +186,15 @@ impl TrainingPane {
             return;
         };
         let t = &ctx.ws.model.training;
+        if t.data_file.trim().is_empty() {
+            // Without `[data] file`, `check` rejects training.toml: do not
+            // write one the workspace cannot use.
+            ctx.say(
+                Level::Warn,
+                "no training data yet: training.toml needs a [data] table (file, target) first — see docs/WORKSPACE.md; nothing changed",
+            );
+            return;
+        }
         let value = match i {
             0 => (if up { t.epochs + 1 } else { t.epochs - 1 })
                 .clamp(1, 10_000)

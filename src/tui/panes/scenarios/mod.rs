@@ -332,9 +332,44 @@ impl ScenariosPane {
     }
 }
 
+impl ScenariosPane {
+    /// `a`, `e`/`Enter` and `d`: scenarios on the scenario views, criteria
+    /// on the weights and AHP views.
+    fn edit_action(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        let (kind, record) = match self.view {
+            ScenarioView::Weights => (RecordKind::Criterion, self.selected_row(ctx)),
+            ScenarioView::Ahp => {
+                if action != Action::Add {
+                    ctx.say(
+                        Level::Info,
+                        "+ and - change the selected pair; v to Weights edits a criterion",
+                    );
+                    return Handled::Done;
+                }
+                (RecordKind::Criterion, None)
+            }
+            _ => (RecordKind::Scenario, self.scenario_record(ctx)),
+        };
+        match action {
+            Action::Add => super::add(kind, ctx),
+            Action::Edit if record.is_none() => {
+                let what = if kind == RecordKind::Criterion {
+                    "no criterion selected: a adds one"
+                } else {
+                    "no scenario selected: a adds one"
+                };
+                ctx.say(Level::Info, what);
+                Handled::Done
+            }
+            Action::Edit => super::edit(kind, record, ctx),
+            _ => super::delete(kind, record, ctx),
+        }
+    }
+}
+
 impl Component for ScenariosPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::Nav, Scope::List, Scope::Scenarios]
+        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Scenarios]
     }
 
     /// Keep the cursor on the same scenario when a change re-sorts the list,
@@ -384,6 +419,7 @@ impl Component for ScenariosPane {
                     ctx.say(Level::Info, format!("sorted by {name}"));
                 }
             }
+            Action::Add | Action::Edit | Action::Delete => return self.edit_action(action, ctx),
             Action::NextView => self.view = self.view.step(1),
             Action::PrevView => self.view = self.view.step(-1),
             Action::NextCriterion | Action::PrevCriterion => {
@@ -595,13 +631,21 @@ fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     if let Err(e) = &app.analysis
         && !matches!(app.scenario_view, ScenarioView::Weights | ScenarioView::Ahp)
     {
+        let hint = match e {
+            AnalysisError::NoScenarios => {
+                "a adds a scenario (only a name is needed); e edits it and gives it scores."
+            }
+            AnalysisError::NoCriteria => {
+                "v to the Weights view, then a adds a criterion; scenarios are scored against them."
+            }
+            _ => {
+                "Fix it in the weights or AHP view (v) or in the files; the pane updates on every change."
+            }
+        };
         let text = vec![
             Line::from(Span::styled(format!("✗ cannot score: {e}"), theme.error)),
             Line::default(),
-            Line::from(Span::styled(
-                "Fix it in the weights or AHP view (v) or in the files; the pane updates on every change.",
-                theme.dim,
-            )),
+            Line::from(Span::styled(hint, theme.dim)),
         ];
         frame.render_widget(
             Paragraph::new(text)
