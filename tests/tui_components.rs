@@ -8,7 +8,7 @@ use lodestar::tui::app::{App, Pane};
 use lodestar::tui::config;
 use lodestar::tui::keymap::Action;
 use lodestar::tui::ui;
-use lodestar::workspace::{Date, Workspace};
+use lodestar::workspace::{Date, RecordKind, Target, Workspace};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -255,39 +255,29 @@ fn undo_back_to_the_saved_text_is_not_unsaved() {
 }
 
 /// An edit that breaks the workspace says why at once; saving it asks
-/// first, and declining writes nothing.
+/// first, and declining writes nothing. (The edit goes in as forms and
+/// `+`/`-` put theirs: a workspace change recorded on the undo stack.)
 #[test]
 fn an_invalid_edit_is_named_and_saving_it_asks() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let ws_dir = dir.path().join("blank");
-    let out = common::lodestar(&[
-        "new",
-        ws_dir.to_str().expect("utf-8"),
-        "--template",
-        "blank",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let snapshot = |d: &std::path::Path| -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
-            .expect("read dir")
-            .flatten()
-            .filter(|e| e.path().is_file())
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).expect("read"),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let before = snapshot(&ws_dir);
-    let ws = Workspace::open(&ws_dir).expect("open blank");
+    common::copy_dir(&common::example(), dir.path());
+    let file = dir.path().join("workspace.toml");
+    let before = std::fs::read(&file).expect("read");
+    let ws = Workspace::open(dir.path()).expect("open copy");
     let today = Date::parse("2026-11-29").expect("date");
     let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
-    app.perform(Action::Training);
-    app.perform(Action::TrainMore);
+    app.perform(Action::Scenarios);
+    // A criterion whose minimum is above its maximum: `check` rejects it.
+    let change = app
+        .ctx
+        .ws
+        .set(
+            Target::Record(RecordKind::Criterion, 0),
+            &["min".to_string()],
+            "10",
+        )
+        .expect("the edit itself applies");
+    app.ctx.record(vec![change]);
     let (text, _) = app.ctx.message.clone().expect("a message");
     assert!(text.contains("makes the workspace invalid"), "{text}");
     app.perform(Action::Save);
@@ -298,20 +288,26 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("lodestar check rejects this"), "{screen}");
     app.perform(Action::SaveCancel);
-    assert_eq!(snapshot(&ws_dir), before, "declining wrote something");
+    assert_eq!(std::fs::read(&file).expect("read"), before, "declining wrote");
     // Undo makes it valid again; nothing is unsaved then.
     app.perform(Action::Undo);
     assert!(!app.ctx.ws.is_dirty());
     // Quit-and-save on an invalid workspace asks too, and does not quit.
-    app.perform(Action::TrainMore);
+    let change = app
+        .ctx
+        .ws
+        .set(
+            Target::Record(RecordKind::Criterion, 0),
+            &["min".to_string()],
+            "10",
+        )
+        .expect("applies");
+    app.ctx.record(vec![change]);
     app.perform(Action::Quit);
     app.perform(Action::QuitSave);
     assert!(!app.quit);
-    assert!(matches!(
-        app.mode,
-        lodestar::tui::app::Mode::SaveInvalid { .. }
-    ));
+    assert!(matches!(app.mode, lodestar::tui::app::Mode::SaveInvalid { .. }));
     app.perform(Action::SaveAnyway);
     assert!(app.quit, "saved anyway, then quit");
-    assert_ne!(snapshot(&ws_dir), before);
+    assert_ne!(std::fs::read(&file).expect("read"), before);
 }
