@@ -273,9 +273,9 @@ impl Keys {
     fn fill(&mut self, scores: &[f64]) {
         debug_assert_eq!(TOP, 100f64.to_bits());
         for (k, (key, s)) in self.keys.iter_mut().zip(scores).enumerate() {
-            // + 0.0 turns −0.0 into 0.0 (NaN never occurs, and max maps it to 0).
-            let bits = (s.max(0.0).min(100.0) + 0.0).to_bits();
-            *key = ((TOP - bits) >> self.drop_bits << self.index_bits) | k as u64;
+            // + 0.0 turns −0.0 into 0.0; scores are never NaN.
+            let bits = (s.clamp(0.0, 100.0) + 0.0).to_bits();
+            *key = (TOP.saturating_sub(bits) >> self.drop_bits << self.index_bits) | k as u64;
         }
         self.sort();
         self.refine(scores);

@@ -312,7 +312,7 @@ fn revenue(out: &mut String, m: &Model, s: &Scored) {
                 let irr = match p.irr {
                     Irr::Rate { .. } => percent(p.irr_annual),
                     Irr::NoSignChange => "none".into(),
-                    Irr::NoRoot => "none".into(),
+                    Irr::NoRoot { .. } => "none".into(),
                 };
                 if !p.irr.explain().is_empty() {
                     notes.push(format!("{name}: {}", p.irr.explain()));

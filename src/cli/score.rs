@@ -224,10 +224,7 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
                 npv: proj.and_then(|p| finite(p.npv)),
                 irr: proj.and_then(|p| p.irr_annual).and_then(finite),
                 irr_monthly: proj.and_then(|p| p.irr.per_period()).and_then(finite),
-                irr_note: proj
-                    .map(|p| p.irr.explain())
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string),
+                irr_note: proj.map(|p| p.irr.explain()).filter(|n| !n.is_empty()),
                 payback_month: proj.and_then(|p| p.payback_month),
                 break_even_volume: proj.and_then(|p| p.break_even_volume).and_then(finite),
                 gross_margin: proj.and_then(|p| p.gross_margin).and_then(finite),
