@@ -368,6 +368,22 @@ pub fn project(
             reason: "must be a number above −1",
         });
     }
+    let fields = [
+        ("price", Some(revenue.price)),
+        ("volume", Some(revenue.volume)),
+        ("growth", Some(revenue.growth)),
+        ("churn", Some(revenue.churn)),
+        ("unit-cost", revenue.unit_cost),
+        ("tokens-per-unit", revenue.tokens_per_unit),
+        ("price-per-1k-tokens", revenue.price_per_1k_tokens),
+        ("fixed-cost", Some(revenue.fixed_cost)),
+        ("upfront-cost", Some(revenue.upfront_cost)),
+    ];
+    for (field, value) in fields {
+        if let Some(value) = value.filter(|x| !x.is_finite()) {
+            return Err(AnalysisError::BadRevenue { field, value });
+        }
+    }
     let per = model.per_month();
     let raw_unit_cost = revenue
         .unit_cost

@@ -124,8 +124,15 @@ impl Matrix {
         for (i, s) in scenarios.iter().enumerate() {
             for (j, c) in criteria.iter().enumerate() {
                 let worst = if c.cost { c.max } else { c.min };
-                let x = match s.scores.get(&c.id).copied().filter(|x| x.is_finite()) {
-                    Some(x) => x.clamp(c.min, c.max),
+                let x = match s.scores.get(&c.id).copied() {
+                    Some(x) if x.is_finite() => x.clamp(c.min, c.max),
+                    Some(x) => {
+                        return Err(AnalysisError::BadScore {
+                            scenario: s.id.clone(),
+                            criterion: c.id.clone(),
+                            value: x,
+                        });
+                    }
                     None => {
                         missing.push((i, j));
                         worst
@@ -677,6 +684,18 @@ pub fn quadrants(
             expected: matrix.n_criteria(),
             got: weights.len(),
         });
+    }
+    for (name, t) in [
+        ("scoring.quadrant.value", value_threshold),
+        ("scoring.quadrant.feasibility", feasibility_threshold),
+    ] {
+        if !t.is_finite() {
+            return Err(AnalysisError::BadSetting {
+                name,
+                value: t.to_string(),
+                reason: "must be a number",
+            });
+        }
     }
     let axis = |group: &'static str| -> Result<Vec<f64>, AnalysisError> {
         let cols: Vec<usize> = (0..matrix.n_criteria())

@@ -62,7 +62,10 @@ pub fn render(ws: &Workspace) -> String {
             revenue(&mut out, m, s);
         }
         Err(e) => {
-            let _ = writeln!(out, "## Ranking\n\nThe scenarios cannot be scored: {e}.\n");
+            let _ = writeln!(
+                out,
+                "## Ranking\n\nThe scenarios cannot be scored: {e}. `lodestar check` shows where.\n"
+            );
         }
     }
     let market = crate::market::analyse(&ws.root, m, &crate::market::Options::default());

@@ -505,14 +505,19 @@ pub fn score(
     samples: Option<u64>,
     seed: Option<u64>,
 ) -> u8 {
-    let ws = match open_or_report(dir) {
+    let mut ws = match open_or_report(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
     let scored = match compute(&ws.model, method.map(Method::from), samples, seed) {
         Ok(s) => s,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {}: {e}", dir.display());
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {}: {e}", dir.display());
+            // Where the value is: the same messages as `lodestar check`.
+            for d in ws.diagnostics().iter().filter(|d| d.is_error()) {
+                let _ = writeln!(err, "{d}");
+            }
             return PROBLEMS;
         }
     };
