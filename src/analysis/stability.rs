@@ -287,21 +287,21 @@ impl Keys {
     fn refine(&mut self, scores: &[f64]) {
         let mask = (1u64 << self.index_bits) - 1;
         let shift = self.index_bits;
-        let mut start = 0;
-        while start < self.keys.len() {
-            let q = self.keys[start] >> shift;
-            let end = start
-                + self.keys[start..]
-                    .iter()
-                    .take_while(|&&k| k >> shift == q)
-                    .count();
-            if end - start > 1 {
-                self.keys[start..end].sort_by(|&a, &b| {
-                    let (i, j) = ((a & mask) as usize, (b & mask) as usize);
-                    scores[j].total_cmp(&scores[i]).then(i.cmp(&j))
-                });
+        let mut k = 1;
+        while k < self.keys.len() {
+            if (self.keys[k - 1] ^ self.keys[k]) >> shift != 0 {
+                k += 1;
+                continue;
             }
-            start = end;
+            let start = k - 1;
+            let q = self.keys[start] >> shift;
+            while k < self.keys.len() && self.keys[k] >> shift == q {
+                k += 1;
+            }
+            self.keys[start..k].sort_by(|&a, &b| {
+                let (i, j) = ((a & mask) as usize, (b & mask) as usize);
+                scores[j].total_cmp(&scores[i]).then(i.cmp(&j))
+            });
         }
     }
 
@@ -376,17 +376,23 @@ fn insertion_sort(v: &mut [u64]) {
 /// (they lead `keys.keys`).
 fn rank_sample(keys: &mut Keys, scores: &[f64], mut count: impl FnMut(usize, usize)) -> usize {
     keys.fill(scores);
-    // The scores clearly above one are a prefix of the keys, which only
-    // grows as the scores fall.
+    // `above` counts the scores clearly above the current one: a prefix of
+    // the keys, which only grows as the scores fall.
     let mut above = 0;
-    let mut lead = scores[keys.index(keys.keys[0])];
+    let mut prev = scores[keys.index(keys.keys[0])];
     let mut top = 0;
-    for &k in &keys.keys {
+    for (pos, &k) in keys.keys.iter().enumerate() {
         let i = keys.index(k);
-        while clearly_above(lead, scores[i]) {
-            above += 1;
-            lead = scores[keys.index(keys.keys[above])];
+        let x = scores[i];
+        if clearly_above(prev, x) {
+            // Then so is every score before it.
+            above = pos;
+        } else {
+            while clearly_above(scores[keys.index(keys.keys[above])], x) {
+                above += 1;
+            }
         }
+        prev = x;
         if above == 0 {
             top += 1;
         }
