@@ -1,13 +1,15 @@
 //! Workspace core on a generated workspace with 10,000 records per file:
-//! open + validate, and one-field edit + atomic save.
+//! open + validate, and one-field edit + atomic save. `parse only` is the
+//! floor under open + validate: the `toml` crate parsing the same files, in
+//! parallel the way `Workspace::open` does, and nothing else.
 //!
 //! `cargo bench --bench workspace`. The generated workspace is left in
-//! `target/bench-workspace-10k` for `bench/workspace_memory.sh`.
+//! `target/bench-workspace-10k` for `benches/workspace_memory.sh`.
 
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lodestar::workspace::{RecordKind, Target, Workspace};
+use lodestar::workspace::{FileKind, RecordKind, Target, Workspace};
 
 #[path = "generate.rs"]
 mod generate;
@@ -51,6 +53,16 @@ fn benches(c: &mut Criterion) {
             let problems = ws.diagnostics().len();
             std::hint::black_box(problems);
             ws
+        })
+    });
+    group.bench_function("parse only", |b| {
+        use rayon::prelude::*;
+        b.iter(|| {
+            FileKind::ALL.par_iter().for_each(|kind| {
+                let text = std::fs::read_to_string(dir.join(kind.file_name())).unwrap_or_default();
+                let root = toml::de::DeTable::parse(&text).expect("parses");
+                std::hint::black_box(root.get_ref().len());
+            })
         })
     });
     group.bench_function("drop", |b| {

@@ -5,11 +5,10 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod csvfile;
 pub mod market;
+pub mod numfmt;
 pub mod rng;
 pub mod train;
 pub mod tui;
 pub mod workspace;
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -88,3 +88,168 @@ fn paging_uses_the_rows_on_screen() {
     assert!(shown <= page && page < shown + app.panes.risks.list.page);
     assert!(screen.contains('▶'), "{screen}");
 }
+
+/// `o` lists what the selected need links to; Enter jumps to a scenario in
+/// the Scenarios pane, from there to one of its needs, and `ctrl-o` walks
+/// back the same way.
+#[test]
+fn links_jump_between_panes_and_back() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Needs);
+    let need = app.ctx.ws.model.needs[0].id.clone();
+    app.perform(Action::Links);
+    insta::assert_snapshot!("links_of_need_80x24", render(&mut app, 80, 24));
+    app.perform(Action::LinkOpen);
+    assert_eq!(app.pane, Pane::Scenarios);
+    let scenario = app.scenario_record().expect("a scenario selected");
+    let s = app.ctx.ws.model.scenarios[scenario].clone();
+    assert!(s.needs.contains(&need), "{} addresses {need}", s.id);
+    // From the scenario to its last need.
+    app.perform(Action::Links);
+    let n = s.needs.len();
+    for _ in 1..n {
+        app.perform(Action::Down);
+    }
+    app.perform(Action::LinkOpen);
+    assert_eq!(app.pane, Pane::Needs);
+    let last = app.ctx.ws.model.scenarios[scenario].needs[n - 1].clone();
+    let (_, i) = app.current().selected(&app.ctx).expect("a need");
+    assert_eq!(app.ctx.ws.model.needs[i].id, last);
+    // Back twice: the scenario, then the first need.
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Scenarios);
+    assert_eq!(app.scenario_record(), Some(scenario));
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Needs);
+    let (_, i) = app.current().selected(&app.ctx).expect("a need");
+    assert_eq!(app.ctx.ws.model.needs[i].id, need);
+    insta::assert_snapshot!("links_back_80x24", render(&mut app, 80, 24));
+}
+
+/// Enter on an Overview stage opens its pane; `ctrl-o` returns.
+#[test]
+fn overview_stages_open_their_pane() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Down);
+    app.perform(Action::Down);
+    app.perform(Action::OpenStage);
+    assert_eq!(app.pane, Pane::Scenarios);
+    app.perform(Action::Back);
+    assert_eq!(app.pane, Pane::Overview);
+    app.perform(Action::Bottom);
+    app.perform(Action::OpenStage);
+    assert_eq!(app.pane, Pane::Risks);
+}
+
+/// The Risks pane shows what `lodestar risks --format json` says: each
+/// risk's level, residual and review, and both heat maps cell by cell.
+#[test]
+fn risks_pane_agrees_with_lodestar_risks() {
+    for name in ["example", "zh-example"] {
+        let dir = common::repo().join("workspaces").join(name);
+        let out = common::lodestar(&["risks", dir.to_str().expect("utf-8"), "--format", "json"]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let json: serde_json::Value =
+            serde_json::from_str(&common::stdout(&out)).expect("risks JSON");
+        let today = Date::parse(json["today"].as_str().expect("today")).expect("date");
+        let ws = Workspace::open(&dir).expect("open");
+        let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+        app.perform(Action::Risks);
+        let screen = render(&mut app, 160, 60);
+        let risks = json["risks"].as_array().expect("risks");
+        assert!(risks.len() >= 5, "{name}");
+        for r in risks {
+            let id = r["id"].as_str().expect("id");
+            let row = screen
+                .lines()
+                .find(|l| l.contains(&format!("│ {id} ")) || l.contains(&format!("│▶{id} ")))
+                .unwrap_or_else(|| panic!("{name}: {id} not on screen\n{screen}"));
+            let level = r["level"]["name"].as_str().expect("level");
+            assert!(row.contains(level), "{name}: {id} level {level}: {row}");
+            let residual = match r["residual"]["score"].as_i64() {
+                Some(s) => s.to_string(),
+                None => "—".to_string(),
+            };
+            assert!(
+                row.contains(&format!(" {residual} ")),
+                "{name}: {id} residual {residual}: {row}"
+            );
+            let review = r["review"].as_str().unwrap_or("—");
+            let overdue = r["overdue"].as_bool().expect("overdue");
+            let shown = if overdue {
+                format!("⏰{review}")
+            } else {
+                review.to_string()
+            };
+            assert!(row.contains(&shown), "{name}: {id} review {shown}: {row}");
+        }
+        for (basis, toggle) in [("inherent", false), ("residual", true)] {
+            if toggle {
+                app.perform(Action::HeatMap);
+            }
+            let screen = render(&mut app, 160, 60);
+            let grid = &json["heat_map"][basis];
+            for impact in 1..=5usize {
+                let line = screen
+                    .lines()
+                    .find(|l| l.contains(&format!("│I{impact} ")))
+                    .expect("heat map row");
+                let start = line.find(&format!("I{impact} ")).expect("label") + 3;
+                let cells: Vec<usize> = line[start..]
+                    .split_whitespace()
+                    .take(5)
+                    .map(|c| {
+                        c.trim_matches(|ch| ch == '[' || ch == ']' || ch == '│')
+                            .parse()
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                let want: Vec<usize> = (0..5)
+                    .map(|l| grid[impact - 1][l].as_u64().expect("count") as usize)
+                    .collect();
+                assert_eq!(cells, want, "{name}: {basis} heat map, impact {impact}");
+            }
+        }
+    }
+}
+
+/// An edit undone back to the saved text is not "unsaved": no marker, no
+/// question on quit, nothing written by Ctrl-s.
+#[test]
+fn undo_back_to_the_saved_text_is_not_unsaved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(&common::example(), dir.path());
+    let ws = Workspace::open(dir.path()).expect("open copy");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    let file = dir.path().join("scenarios.toml");
+    let before = std::fs::metadata(&file)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    app.perform(Action::Scenarios);
+    app.perform(Action::Lower);
+    assert!(app.ctx.ws.is_dirty());
+    assert!(render(&mut app, 80, 24).contains("● unsaved"));
+    app.perform(Action::Raise);
+    assert!(
+        !app.ctx.ws.is_dirty(),
+        "back to the saved score by another edit"
+    );
+    app.perform(Action::Lower);
+    app.perform(Action::Undo);
+    assert!(!app.ctx.ws.is_dirty(), "undone to the saved text");
+    assert!(!render(&mut app, 80, 24).contains("● unsaved"));
+    app.perform(Action::Save);
+    let after = std::fs::metadata(&file)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    assert_eq!(before, after, "Ctrl-s rewrote an unchanged file");
+    app.perform(Action::Quit);
+    assert!(app.quit, "quit asked although nothing is unsaved");
+}

@@ -254,12 +254,14 @@ fn scenario_score_plus_changes_rank_and_undo_restores_it() {
     t.send("u");
     t.wait_for("undid: set scores.value = 4");
     t.wait_for("1  Next-best-offer engine");
+    // Undone back to the saved text: nothing is unsaved, nothing written.
+    t.wait_for(" saved ");
     t.send("\x13");
-    t.wait_for("saved scenarios.toml");
+    t.wait_for("nothing to save");
     assert_eq!(
         std::fs::read_to_string(dir.join("scenarios.toml")).expect("read"),
         before
     );
     t.send("q");
-    assert!(t.wait_exit());
+    assert!(t.wait_exit(), "quit without a question");
 }

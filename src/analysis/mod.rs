@@ -1,6 +1,7 @@
 //! Pure computations over the workspace model: scoring, AHP weights, ranking
-//! stability, quadrants, revenue and needs coverage. Nothing here prints or
-//! knows about terminals; every function returns data for `cli` and `tui`.
+//! stability, quadrants, revenue, needs coverage and the risk register.
+//! Nothing here prints or knows about terminals; every function returns data
+//! for `cli` and `tui`.
 //!
 //! A UI calls [`analyse`] after every edit (cheap: no sampling), and runs
 //! [`stability_with`] on a background thread with a progress callback and a
@@ -8,7 +9,9 @@
 
 pub mod ahp;
 pub mod coverage;
+pub mod links;
 pub mod revenue;
+pub mod risk;
 pub use crate::rng;
 pub mod scoring;
 pub mod stability;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::AnalysisError;
+use crate::numfmt;
 use crate::workspace::model::Revenue;
 
 /// How a scenario earns money.
@@ -101,33 +102,11 @@ impl Irr {
             }
             Irr::NoSignChange => "no IRR: the cash flows never change sign".into(),
             Irr::NoRoot { low, high } => format!(
-                "no IRR found between {} and {} per period",
-                percent(low),
-                percent(high)
+                "no IRR found between {} % and {} % per period",
+                numfmt::compact(100.0 * low),
+                numfmt::thousands(100.0 * high)
             ),
         }
-    }
-}
-
-/// −0.9999 → "−99.99 %", 1e6 → "100,000,000 %".
-fn percent(rate: f64) -> String {
-    let p = rate * 100.0;
-    let sign = if p < 0.0 { "−" } else { "" };
-    let p = p.abs();
-    if p >= 1000.0 {
-        let digits = format!("{:.0}", p);
-        let mut out = String::new();
-        for (k, ch) in digits.chars().enumerate() {
-            if k > 0 && (digits.len() - k) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        format!("{sign}{out} %")
-    } else {
-        let text = format!("{p:.4}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        format!("{sign}{text} %")
     }
 }
 
@@ -625,7 +604,7 @@ mod tests {
             );
             assert_eq!(
                 r.explain(),
-                "no IRR found between −99.99 % and 100,000,000 % per period"
+                "no IRR found between -99.99 % and 100,000,000 % per period"
             );
         }
         // Just inside either end.

@@ -8,12 +8,15 @@ use std::path::Path;
 use clap::ValueEnum;
 use serde_json::{Value, json};
 
-use super::{FAILURE, OK, PROBLEMS, open_or_report};
+use super::report::market::markdown_section;
+use super::{
+    FAILURE, OK, PROBLEMS, fit_width, open_or_report, pad_width, rpad_width, write_stdout,
+};
 use crate::market::competitors::Gap;
 use crate::market::evidence::AnswerSource;
-use crate::market::markdown::{amount, percent};
-use crate::market::sizing::{Levels, compact};
-use crate::market::{self, MarketAnalysis, Options, Params, SeriesAnalysis, markdown_section};
+use crate::market::sizing::Levels;
+use crate::market::{self, MarketAnalysis, Options, Params, SeriesAnalysis};
+use crate::numfmt::{amount, compact, or_missing, percent};
 use crate::workspace::model::Model;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
@@ -48,13 +51,9 @@ pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
     for p in analysis.problems() {
         let _ = writeln!(stderr, "{p}");
     }
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            let _ = writeln!(stderr, "error: cannot write the output: {e}");
-            return FAILURE;
-        }
+    drop(stderr);
+    if write_stdout(&text) == FAILURE {
+        return FAILURE;
     }
     if analysis.has_failures() {
         PROBLEMS
@@ -335,34 +334,6 @@ pub fn to_json(m: &MarketAnalysis, model: &Model, name: &str) -> Value {
 
 // ---- table ---------------------------------------------------------------------
 
-/// Cut `s` to `n` characters, marking the cut.
-fn fit(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// Left-align to `n` characters.
-fn pad(s: &str, n: usize) -> String {
-    let s = fit(s, n);
-    let len = s.chars().count();
-    format!("{s}{}", " ".repeat(n.saturating_sub(len)))
-}
-
-/// Right-align to `n` characters.
-fn rpad(s: &str, n: usize) -> String {
-    let len = s.chars().count();
-    format!("{}{s}", " ".repeat(n.saturating_sub(len)))
-}
-
-fn opt(x: Option<f64>, f: fn(f64) -> String) -> String {
-    x.map_or_else(|| "—".to_string(), f)
-}
-
 /// The `--format table` text.
 pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     let mut o = Vec::<String>::new();
@@ -388,7 +359,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                     a.period,
                     b.period,
                     amount(b.value),
-                    opt(s.cagr, percent)
+                    or_missing(s.cagr, percent)
                 ),
                 _ => String::new(),
             },
@@ -402,10 +373,10 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             }
             o.push(format!(
                 "  {} {} {} {}",
-                pad("period", 8),
-                rpad("forecast", 10),
-                rpad("80 % interval", 21),
-                rpad("95 % interval", 21)
+                pad_width("period", 8),
+                rpad_width("forecast", 10),
+                rpad_width("80 % interval", 21),
+                rpad_width("95 % interval", 21)
             ));
             for p in &f.points {
                 let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
@@ -414,10 +385,10 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                 };
                 o.push(format!(
                     "  {} {} {} {}",
-                    pad(&p.period.to_string(), 8),
-                    rpad(&amount(p.value), 10),
-                    rpad(&range(p.lo80, p.hi80), 21),
-                    rpad(&range(p.lo95, p.hi95), 21)
+                    pad_width(&p.period.to_string(), 8),
+                    rpad_width(&amount(p.value), 10),
+                    rpad_width(&range(p.lo80, p.hi80), 21),
+                    rpad_width(&range(p.lo95, p.hi95), 21)
                 ));
             }
         }
@@ -444,19 +415,19 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     } else {
         o.push(format!(
             "  {} {} {} {}   {} {} {}",
-            pad("segment", 28),
-            rpad("TAM", 8),
-            rpad("SAM", 8),
-            rpad("SOM", 8),
-            rpad("TAM↑", 8),
-            rpad("SAM↑", 8),
-            rpad("SOM↑", 8)
+            pad_width("segment", 28),
+            rpad_width("TAM", 8),
+            rpad_width("SAM", 8),
+            rpad_width("SOM", 8),
+            rpad_width("TAM↑", 8),
+            rpad_width("SAM↑", 8),
+            rpad_width("SOM↑", 8)
         ));
         for s in &m.segments {
-            let c = |x: Option<f64>| rpad(&opt(x, compact), 8);
+            let c = |x: Option<f64>| rpad_width(&or_missing(x, compact), 8);
             o.push(format!(
                 "  {} {} {} {}   {} {} {}",
-                pad(&s.name, 28),
+                pad_width(&s.name, 28),
                 c(s.top_down.tam),
                 c(s.top_down.sam),
                 c(s.top_down.som),
@@ -479,22 +450,30 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     if c.features.is_empty() || c.competitors.is_empty() {
         o.push("  no [[feature]] or [[competitor]] records to compare".into());
     } else {
-        let mut head = format!("  {} {}", pad("feature", 34), rpad("w", 2));
+        let mut head = format!("  {} {}", pad_width("feature", 34), rpad_width("w", 2));
         for k in &c.competitors {
-            head.push_str(&format!(" {}", rpad(&fit(&k.name, 9), 9)));
+            head.push_str(&format!(" {}", rpad_width(&fit_width(&k.name, 9), 9)));
         }
         o.push(head);
         for (j, f) in c.features.iter().enumerate() {
-            let mut row = format!("  {} {}", pad(&f.name, 34), rpad(&f.weight.to_string(), 2));
+            let mut row = format!(
+                "  {} {}",
+                pad_width(&f.name, 34),
+                rpad_width(&f.weight.to_string(), 2)
+            );
             for k in &c.competitors {
                 let g = k.cells[j].map_or('?', |v| v.glyph());
-                row.push_str(&format!(" {}", rpad(&g.to_string(), 9)));
+                row.push_str(&format!(" {}", rpad_width(&g.to_string(), 9)));
             }
             o.push(row);
         }
-        let mut row = format!("  {} {}", pad("weighted coverage", 34), rpad("", 2));
+        let mut row = format!(
+            "  {} {}",
+            pad_width("weighted coverage", 34),
+            rpad_width("", 2)
+        );
         for k in &c.competitors {
-            row.push_str(&format!(" {}", rpad(&percent(k.weighted), 9)));
+            row.push_str(&format!(" {}", rpad_width(&percent(k.weighted), 9)));
         }
         o.push(row);
         if let Some(g) = &c.white_space {
@@ -514,8 +493,8 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             o.push(String::new());
             o.push(format!(
                 "  {} {}  {}",
-                pad("scenario", 30),
-                rpad("planned", 8),
+                pad_width("scenario", 30),
+                rpad_width("planned", 8),
                 "behind the best competitor on"
             ));
             for s in &c.scenarios {
@@ -525,8 +504,8 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                     .map_or("—".into(), |g| format!("{} (w {})", g.name, g.weight));
                 o.push(format!(
                     "  {} {}  {behind}",
-                    pad(&s.name, 30),
-                    rpad(&percent(s.weighted), 8)
+                    pad_width(&s.name, 30),
+                    rpad_width(&percent(s.weighted), 8)
                 ));
             }
         }
@@ -539,27 +518,27 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     } else {
         o.push(format!(
             "  {} {} {} {} {} {}",
-            pad("question", 44),
-            pad("scale", 7),
-            rpad("n", 5),
-            rpad("median", 6),
-            rpad("top-2", 7),
-            rpad("NPS", 5)
+            pad_width("question", 44),
+            pad_width("scale", 7),
+            rpad_width("n", 5),
+            rpad_width("median", 6),
+            rpad_width("top-2", 7),
+            rpad_width("NPS", 5)
         ));
         for s in &m.surveys {
             match &s.answers {
                 Some(a) => o.push(format!(
                     "  {} {} {} {} {} {}",
-                    pad(&s.title, 44),
-                    pad(a.scale.as_str(), 7),
-                    rpad(&a.n.to_string(), 5),
-                    rpad(&opt(a.median, |x| format!("{x}")), 6),
-                    rpad(&opt(a.top_two_box, percent), 7),
-                    rpad(&a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score)), 5)
+                    pad_width(&s.title, 44),
+                    pad_width(a.scale.as_str(), 7),
+                    rpad_width(&a.n.to_string(), 5),
+                    rpad_width(&or_missing(a.median, |x| format!("{x}")), 6),
+                    rpad_width(&or_missing(a.top_two_box, percent), 7),
+                    rpad_width(&a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score)), 5)
                 )),
                 None => o.push(format!(
                     "  {} ✗ {}",
-                    pad(&s.title, 44),
+                    pad_width(&s.title, 44),
                     s.problems
                         .last()
                         .map(ToString::to_string)
@@ -580,8 +559,8 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
         };
         o.push(format!(
             "  {} {} {}i {}s  {list}",
-            pad(&n.need, 10),
-            pad(&n.title, 40),
+            pad_width(&n.need, 10),
+            pad_width(&n.title, 40),
             n.interviews,
             n.surveys
         ));
@@ -597,13 +576,13 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             .unwrap_or_default();
         o.push(format!(
             "  {} {} trends: {} rising, {} falling, {} stable; mean impact {:.1}; strongest: {}",
-            pad(&g.kind, 12),
+            pad_width(&g.kind, 12),
             g.trends.len(),
             g.rising,
             g.falling,
             g.stable,
             g.mean_impact,
-            fit(&top, 60)
+            fit_width(&top, 60)
         ));
     }
     let mut text = o.join("\n");

@@ -1,17 +1,34 @@
 //! The headless command line: argument definitions and the commands that do
 //! not need a terminal.
 
+// Defined before the submodules so that they can use them too.
+/// Print a line to stdout, ignoring a closed pipe (`lodestar check | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Print a line to stderr.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod market;
 pub mod report;
+pub mod risks;
 pub mod score;
+pub mod train;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-
-pub mod train;
 
 use crate::workspace::edit::show_item;
 use crate::workspace::{self, Diagnostic, FileKind, OpenError, Workspace, format, template};
@@ -151,23 +168,66 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The risk register: levels, overdue reviews, heat maps, exposure per scenario.
+    #[command(
+        after_help = "Examples:\n  lodestar risks DIR\n  lodestar risks DIR --format json\n\nReviews before today are overdue (LODESTAR_TODAY=YYYY-MM-DD pins the date)."
+    )]
+    Risks {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: risks::RisksFormat,
+    },
     /// Train the prototype model of training.toml; the run is saved under runs/.
     Train(train::TrainArgs),
     /// Score a CSV with a saved run: the input's columns plus a probability.
     Predict(train::PredictArgs),
 }
 
-/// Print to stdout, ignoring a closed pipe (`lodestar check | head`).
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+/// Write a command's whole output to stdout. A closed pipe (`| head`) is
+/// not an error; any other failure is, with exit status [`FAILURE`].
+fn write_stdout(text: &str) -> u8 {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            err!("error: cannot write the output: {e}");
+            FAILURE
+        }
+    }
 }
 
-macro_rules! err {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
+/// Cut `s` to at most `n` terminal columns, ending in `…` when cut (wide
+/// characters such as 中文 take two columns).
+fn fit_width(s: &str, n: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(s) <= n {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > n {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Left-align in `n` terminal columns, cutting what does not fit.
+fn pad_width(s: &str, n: usize) -> String {
+    let s = fit_width(s, n);
+    let w = unicode_width::UnicodeWidthStr::width(s.as_str());
+    format!("{s}{}", " ".repeat(n.saturating_sub(w)))
+}
+
+/// Right-align in `n` terminal columns.
+fn rpad_width(s: &str, n: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{}{s}", " ".repeat(n.saturating_sub(w)))
 }
 
 /// The bundled example workspace, when running from a checkout.
@@ -489,6 +549,7 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
         }) => score::score(&dir, method, format, samples, seed),
         Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
+        Some(Command::Risks { dir, format }) => risks::run(&dir, format),
         Some(Command::Train(args)) => train::train(&args),
         Some(Command::Predict(args)) => train::predict(&args),
         None => open(&cli.dir.unwrap_or_else(example_dir)),

@@ -2,14 +2,17 @@
 //! flow as a mermaid diagram, the ranking with its stability, the money,
 //! needs coverage, the risk heat map and the latest training run.
 
+pub(crate) mod market;
+
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
-use super::score::{Scored, build, compute, markdown_table, md_escape, percent, thousands};
-use super::{FAILURE, OK, open_or_report};
+use super::score::{Scored, build, compute, markdown_table, md_escape};
+use super::{FAILURE, OK, open_or_report, write_stdout};
+use crate::analysis::risk::{self, Bands, Basis, HeatMap, Level};
 use crate::analysis::{Irr, Quadrant};
-use crate::workspace::{Model, Workspace, source};
+use crate::numfmt::{MISSING, or_missing, percent, thousands};
+use crate::workspace::{Date, Model, Workspace, source};
 
 /// Largest `summary.toml` read (it is a few hundred bytes when written by lodestar).
 const MAX_SUMMARY_BYTES: u64 = 256 * 1024;
@@ -23,18 +26,15 @@ pub fn report(dir: &Path, output: Option<&Path>) -> u8 {
     match output {
         Some(path) => match source::write_atomic(path, text.as_bytes()) {
             Ok(()) => {
-                let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+                err!("wrote {}", path.display());
                 OK
             }
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "error: {e}");
+                err!("error: {e}");
                 FAILURE
             }
         },
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            OK
-        }
+        None => write_stdout(&text),
     }
 }
 
@@ -68,11 +68,8 @@ pub fn render(ws: &Workspace) -> String {
             );
         }
     }
-    let market = crate::market::analyse(&ws.root, m, &crate::market::Options::default());
-    out.push_str(&crate::market::markdown_section(
-        &market,
-        &m.settings.currency,
-    ));
+    let analysed = crate::market::analyse(&ws.root, m, &crate::market::Options::default());
+    out.push_str(&market::markdown_section(&analysed, &m.settings.currency));
     if !out.ends_with("\n\n") {
         out.push('\n');
     }
@@ -89,14 +86,6 @@ fn mermaid(s: &str) -> String {
         .replace('\n', " ")
 }
 
-fn high_risks(m: &Model) -> usize {
-    m.risks
-        .iter()
-        .filter(|r| r.status != "closed")
-        .filter(|r| matches!(m.band_of(r.score()).as_str(), "high" | "critical"))
-        .count()
-}
-
 fn flow(out: &mut String, m: &Model, s: Option<&Scored>, run: Option<&Run>) {
     let cov = crate::analysis::coverage(m);
     let top = s.map(|s| {
@@ -105,7 +94,7 @@ fn flow(out: &mut String, m: &Model, s: Option<&Scored>, run: Option<&Run>) {
         let p = s
             .stability
             .as_ref()
-            .map(|st| format!(" · P(rank 1) {}", percent(Some(st.p_first[w]))));
+            .map(|st| format!(" · P(rank 1) {}", percent(st.p_first[w])));
         let money = s
             .analysis
             .revenue
@@ -124,7 +113,7 @@ fn flow(out: &mut String, m: &Model, s: Option<&Scored>, run: Option<&Run>) {
             money.unwrap_or_else(|| "no revenue model".into()),
         )
     });
-    let (scen, money) = top.unwrap_or_else(|| ("not scored".into(), "–".into()));
+    let (scen, money) = top.unwrap_or_else(|| ("not scored".into(), MISSING.into()));
     let model = match run {
         Some(r) => match r.get("val-auc") {
             Some(auc) => format!("last run {}: validation AUC {auc}", r.id),
@@ -161,7 +150,10 @@ fn flow(out: &mut String, m: &Model, s: Option<&Scored>, run: Option<&Run>) {
         (
             "monitor",
             "Monitor & adjust",
-            format!("{} open high/critical risks", high_risks(m)),
+            format!(
+                "{} open high/critical risks",
+                risk::summary(m, Date::today()).open_high
+            ),
         ),
     ];
     out.push_str("## The flow\n\n```mermaid\nflowchart LR\n");
@@ -195,7 +187,7 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
             md_escape(&c.name),
             c.id,
             if c.cost { "cost" } else { "benefit" },
-            c.group.as_deref().unwrap_or("–"),
+            c.group.as_deref().unwrap_or(MISSING),
             w
         );
     }
@@ -270,7 +262,7 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
                 out,
                 "- {label}: {}",
                 if names.is_empty() {
-                    "–".into()
+                    MISSING.into()
                 } else {
                     names.join(", ")
                 }
@@ -286,7 +278,7 @@ fn revenue(out: &mut String, m: &Model, s: &Scored) {
     let _ = writeln!(
         out,
         "Monthly cash flows over each scenario's horizon; NPV at {} a year ({:.4} % a month); month 0 holds the upfront cost.\n",
-        percent(Some(m.settings.discount_rate)),
+        percent(m.settings.discount_rate),
         100.0 * crate::analysis::revenue::monthly_rate(m.settings.discount_rate)
     );
     out.push_str("| scenario | model | horizon | NPV | IRR/yr | payback | break-even volume/month | gross margin |\n");
@@ -305,15 +297,19 @@ fn revenue(out: &mut String, m: &Model, s: &Scored) {
         let name = md_escape(&a.matrix.names[i]);
         match a.revenue.get(i).and_then(Option::as_ref) {
             None => {
-                let _ = writeln!(out, "| {name} | – | – | – | – | – | – | – |");
+                let _ = writeln!(out, "| {name} |{}", format!(" {MISSING} |").repeat(7));
             }
             Some(Err(e)) => {
-                let _ = writeln!(out, "| {name} | error | – | – | – | – | – | – |");
+                let _ = writeln!(
+                    out,
+                    "| {name} | error |{}",
+                    format!(" {MISSING} |").repeat(6)
+                );
                 notes.push(format!("{name}: {e}"));
             }
             Some(Ok(p)) => {
                 let irr = match p.irr {
-                    Irr::Rate { .. } => percent(p.irr_annual),
+                    Irr::Rate { .. } => or_missing(p.irr_annual, percent),
                     Irr::NoSignChange => "none".into(),
                     Irr::NoRoot { .. } => "none".into(),
                 };
@@ -330,7 +326,7 @@ fn revenue(out: &mut String, m: &Model, s: &Scored) {
                         .map_or_else(|| "not in horizon".into(), |m| format!("month {m}")),
                     p.break_even_volume
                         .map_or_else(|| "never (price ≤ unit cost)".into(), thousands),
-                    percent(p.gross_margin),
+                    or_missing(p.gross_margin, percent),
                 );
             }
         }
@@ -368,7 +364,7 @@ fn needs(out: &mut String, m: &Model) {
             md_escape(&s.name),
             s.must.len(),
             if s.all.is_empty() {
-                "–".into()
+                MISSING.into()
             } else {
                 s.all.join(", ")
             }
@@ -390,65 +386,55 @@ fn risks(out: &mut String, m: &Model) {
         out.push_str("No risks recorded yet.\n\n");
         return;
     }
-    let mut grid = [[0usize; 5]; 5];
-    for r in &m.risks {
-        let l = (r.likelihood.clamp(1, 5) - 1) as usize;
-        let i = (r.impact.clamp(1, 5) - 1) as usize;
-        grid[i][l] += 1;
-    }
+    let bands = Bands::of(m);
+    let grid = HeatMap::of(&m.risks, Basis::Inherent);
+    // A band is marked by the first letter of its name (`H`, or `极`).
+    let mark = |name: &str| name.chars().next().map_or('?', |c| c.to_ascii_uppercase());
+    let mark_of = |score: i64| bands.level(score).map_or('?', |l| mark(&l.name));
     out.push_str("Inherent heat map (count of risks; likelihood × impact, band in brackets):\n\n");
     out.push_str(
         "| impact ↓ / likelihood → | 1 | 2 | 3 | 4 | 5 |\n|---|---:|---:|---:|---:|---:|\n",
     );
     for impact in (1..=5).rev() {
         let cells: Vec<String> = (1..=5)
-            .map(|l| {
-                let n = grid[(impact - 1) as usize][(l - 1) as usize];
-                let band = m.band_of(impact * l);
-                let mark = band
-                    .chars()
-                    .next()
-                    .map(|c| c.to_ascii_uppercase())
-                    .unwrap_or('?');
-                if n == 0 {
-                    format!("· [{mark}]")
-                } else {
-                    format!("**{n}** [{mark}]")
-                }
+            .map(|l| match grid.count(l, impact) {
+                0 => format!("· [{}]", mark_of(l * impact)),
+                n => format!("**{n}** [{}]", mark_of(l * impact)),
             })
             .collect();
         let _ = writeln!(out, "| {impact} | {} |", cells.join(" | "));
     }
-    let bands: Vec<String> = m
-        .bands()
+    let legend: Vec<String> = bands
+        .as_slice()
         .iter()
-        .map(|b| {
-            let mark = b
-                .name
-                .chars()
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .unwrap_or('?');
-            format!("{mark} = {} ({}–{})", b.name, b.min, b.max)
-        })
+        .map(|b| format!("{} = {} ({}–{})", mark(&b.name), b.name, b.min, b.max))
         .collect();
-    let _ = writeln!(out, "\n{}.\n", bands.join(", "));
-    let mut top: Vec<_> = m.risks.iter().filter(|r| r.status != "closed").collect();
+    let _ = writeln!(out, "\n{}.\n", legend.join(", "));
+    let mut top: Vec<_> = m.risks.iter().filter(|r| risk::is_open(r)).collect();
     top.sort_by(|a, b| b.score().cmp(&a.score()).then(a.id.cmp(&b.id)));
     out.push_str(
         "| risk | category | inherent | residual | status | owner |\n|---|---|---:|---:|---|---|\n",
     );
+    let scored = |score: i64, level: Option<&Level>| {
+        format!(
+            "{score} ({})",
+            level.map_or("unbanded", |l| l.name.as_str())
+        )
+    };
+    let today = Date::today();
     for r in top.iter().take(10) {
+        let a = risk::assess(r, &bands, today);
+        let residual = a.residual.as_ref().map_or_else(
+            || MISSING.to_string(),
+            |x| scored(x.score, x.level.as_ref()),
+        );
         let _ = writeln!(
             out,
-            "| `{}` {} | {} | {} ({}) | {} ({}) | {} | {} |",
+            "| `{}` {} | {} | {} | {residual} | {} | {} |",
             r.id,
             md_escape(&r.title),
             r.category,
-            r.score(),
-            m.band_of(r.score()),
-            r.residual_score(),
-            m.band_of(r.residual_score()),
+            scored(a.score, a.level.as_ref()),
             r.status,
             md_escape(&r.owner)
         );

@@ -1,14 +1,14 @@
 //! `lodestar score`: the ranking, its stability and the money, as a table,
 //! JSON (a documented contract, see docs/CLI.md), CSV or Markdown.
 
-use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{PROBLEMS, open_or_report};
+use super::{PROBLEMS, open_or_report, write_stdout};
 use crate::analysis::{self, Analysis, AnalysisError, Method, Stability, StabilityOptions};
+use crate::numfmt::{MISSING, or_missing, percent, thousands};
 use crate::workspace::Model;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -269,37 +269,15 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
     }
 }
 
-/// `1234567.8` → `1,234,568`.
-pub(crate) fn thousands(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let r = x.round();
-    let digits = format!("{}", r.abs() as u64);
-    let mut out = String::new();
-    for (k, ch) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if r < 0.0 { format!("-{out}") } else { out }
-}
-
-pub(crate) fn percent(x: Option<f64>) -> String {
-    x.filter(|x| x.is_finite())
-        .map_or_else(|| "–".into(), |x| format!("{:.1} %", 100.0 * x))
-}
-
 fn opt<T: ToString>(x: Option<T>) -> String {
-    x.map_or_else(|| "–".into(), |x| x.to_string())
+    x.map_or_else(|| MISSING.into(), |x| x.to_string())
 }
 
 fn rank_band(s: &ScenarioOut) -> String {
     match (s.rank_p5, s.rank_p95) {
         (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) => format!("{a}–{b}"),
-        _ => "–".into(),
+        _ => MISSING.into(),
     }
 }
 
@@ -373,16 +351,13 @@ fn row(o: &ScoreOut, s: &ScenarioOut) -> [String; 10] {
         s.rank.to_string(),
         s.id.clone(),
         format!("{:.1}", s.score),
-        percent(s.p_first),
+        or_missing(s.p_first, percent),
         rank_band(s),
         opt(s.quadrant),
-        s.npv.map_or_else(
-            || "–".into(),
-            |n| format!("{} {}", thousands(n), o.currency),
-        ),
-        percent(s.irr),
+        or_missing(s.npv, |n| format!("{} {}", thousands(n), o.currency)),
+        or_missing(s.irr, percent),
         s.payback_month
-            .map_or_else(|| "–".into(), |m| format!("month {m}")),
+            .map_or_else(|| MISSING.into(), |m| format!("month {m}")),
         s.name.clone(),
     ]
 }
@@ -447,8 +422,9 @@ pub(crate) fn markdown_table(o: &ScoreOut) -> String {
     out
 }
 
+/// Text safe in a Markdown table cell: pipes escaped, line breaks as spaces.
 pub(crate) fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 fn markdown(o: &ScoreOut) -> String {
@@ -512,11 +488,10 @@ pub fn score(
     let scored = match compute(&ws.model, method.map(Method::from), samples, seed) {
         Ok(s) => s,
         Err(e) => {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {}: {e}", dir.display());
+            err!("error: {}: {e}", dir.display());
             // Where the value is: the same messages as `lodestar check`.
             for d in ws.diagnostics().iter().filter(|d| d.is_error()) {
-                let _ = writeln!(err, "{d}");
+                err!("{d}");
             }
             return PROBLEMS;
         }
@@ -528,19 +503,5 @@ pub fn score(
         ScoreFormat::Csv => csv(&o),
         ScoreFormat::Md => markdown(&o),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    super::OK
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(1234567.8), "1,234,568");
-        assert_eq!(thousands(-999.4), "-999");
-        assert_eq!(thousands(0.0), "0");
-        assert_eq!(thousands(f64::NAN), "–");
-    }
+    write_stdout(&text)
 }

@@ -1,7 +1,7 @@
 //! `lodestar train` and `lodestar predict`: the command-line consumer of the
 //! trainer's events (the terminal UI is the other).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -82,18 +82,6 @@ pub struct PredictArgs {
     /// Where to write the input's columns plus a `probability` column.
     #[arg(long, value_name = "CSV")]
     pub output: PathBuf,
-}
-
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-
-macro_rules! err {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
 }
 
 fn overrides(a: &TrainArgs) -> Overrides {

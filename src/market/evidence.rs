@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::csvfile::{self, parse_number};
-use super::problem::{Problem, RowProblems};
+use crate::csvfile::problem::{Problem, RowProblems};
+use crate::csvfile::{self, parse_number};
 use crate::workspace::date::Date;
 use crate::workspace::model::{Evidence, Model, Trend};
 use crate::workspace::validate::resolve_inside;
@@ -201,21 +201,8 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
     let (mut rows, mut blank) = (0u64, 0u64);
     let mut problems = RowProblems::default();
     let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let mut list = problems.finish(&path, vec![]);
-                list.push(csvfile::csv_problem(&path, &e));
-                return Err(list);
-            }
-        }
-        if csvfile::is_blank(&record) {
-            continue;
-        }
+    while let Some(at) = csv.next_row(&mut record, &mut problems)? {
         rows += 1;
-        let at = csv.offset(&record);
         let Some(cell) = record.get(ci) else {
             problems.push(at, format!("row has no `{column}` field; row skipped"));
             continue;

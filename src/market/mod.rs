@@ -11,16 +11,15 @@
 //!   only when it changed and re-forecasts cheaply when a parameter is edited;
 //! * [`sizing::size_all`], [`competitors::matrix`], [`evidence::surveys`],
 //!   [`evidence::evidence_by_need`], [`evidence::trends_by_type`] — each
-//!   section on its own;
-//! * [`markdown_section`] — the market section of `lodestar report`.
+//!   section on its own.
+//!
+//! The command line writes the results as text, JSON or Markdown
+//! (`cli::market`, `cli::report::market`); nothing here formats them.
 
 pub mod competitors;
-pub mod csvfile;
 pub mod evidence;
 pub mod forecast;
-pub mod markdown;
 pub mod period;
-pub mod problem;
 pub mod series;
 pub mod sizing;
 pub mod stats;
@@ -29,12 +28,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub use crate::csvfile::Problem;
 pub use competitors::Matrix;
 pub use evidence::{NeedEvidence, Survey, TrendGroup};
 pub use forecast::{Fixed, Forecast, ForecastPoint, ForecastSpec, Method, Params};
-pub use markdown::markdown_section;
 pub use period::{Frequency, Period};
-pub use problem::Problem;
 pub use series::{LoadedSeries, Point};
 pub use sizing::Sizing;
 

@@ -2,7 +2,7 @@
 //!
 //! The file is streamed: each row is parsed and added to its period's sum
 //! straight away, so memory grows with the number of periods (and at most
-//! [`KEPT_PROBLEMS`](super::problem::KEPT_PROBLEMS) messages), never with the
+//! [`KEPT_PROBLEMS`](crate::csvfile::problem::KEPT_PROBLEMS) messages), never with the
 //! number of rows.
 //!
 //! Rows finer than the series frequency (days or months in a quarterly
@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::csvfile::{self, parse_number};
 use super::period::{Frequency, Period, parse_stamp};
-use super::problem::{Problem, RowProblems, lines_at};
+use crate::csvfile::problem::{Problem, RowProblems, lines_at};
+use crate::csvfile::{self, parse_number};
 use crate::workspace::model;
 use crate::workspace::validate::resolve_inside;
 
@@ -124,21 +124,8 @@ pub fn load_file(
     let mut finer_rows = false;
     let (mut rows, mut used) = (0u64, 0u64);
     let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let mut list = problems.finish(&path, vec![]);
-                list.push(csvfile::csv_problem(&path, &e));
-                return Err(list);
-            }
-        }
-        if csvfile::is_blank(&record) {
-            continue;
-        }
+    while let Some(at) = csv.next_row(&mut record, &mut problems)? {
         rows += 1;
-        let at = csv.offset(&record);
         // A quote that is never closed swallows the following lines into one
         // field; say so instead of reporting a strange value.
         let spans = if record.len() == width {

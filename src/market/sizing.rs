@@ -160,25 +160,9 @@ pub fn size_all(segments: &[Segment]) -> Vec<Sizing> {
     segments.iter().map(size).collect()
 }
 
-/// `1.1e9` → `1.1 bn`, `6.6e6` → `6.6 m`, `72000` → `72 k`.
-pub fn compact(x: f64) -> String {
-    let a = x.abs();
-    let (v, unit) = if a >= 1e9 {
-        (x / 1e9, " bn")
-    } else if a >= 1e6 {
-        (x / 1e6, " m")
-    } else if a >= 1e3 {
-        (x / 1e3, " k")
-    } else {
-        (x, "")
-    };
-    let text = if v.abs() >= 100.0 || v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    format!("{}{unit}", text.trim_end_matches(".0"))
-}
+/// The one compact number format (`1.1B`, `44M`), re-exported for the
+/// terminal UI until it imports [`crate::numfmt`] itself.
+pub use crate::numfmt::compact;
 
 #[cfg(test)]
 mod tests {
@@ -234,14 +218,5 @@ mod tests {
         assert_eq!(s.basis, Basis::BottomUp);
         assert_eq!(s.headline.tam, Some(540e6));
         assert!(s.disagreements.is_empty());
-    }
-
-    #[test]
-    fn compact_numbers() {
-        assert_eq!(compact(1.1e9), "1.1 bn");
-        assert_eq!(compact(6.6e6), "6.6 m");
-        assert_eq!(compact(72_000.0), "72 k");
-        assert_eq!(compact(540e6), "540 m");
-        assert_eq!(compact(12.0), "12");
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::TrainConfig;
 use super::error::DataError;
+use crate::csvfile;
 
 /// Larger files are refused rather than read into memory.
 pub const MAX_CSV_BYTES: u64 = 1 << 30;
@@ -269,33 +270,20 @@ pub fn csv_error(file: &Path, e: &csv::Error) -> DataError {
                 err.field() + 1
             )
         }
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("row has {len} fields, the header has {expected_len}")
-        }
         csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
         _ => e.to_string(),
     };
     DataError::new(file, line, message)
 }
 
-/// A CSV reader with the options lodestar uses everywhere (header row,
-/// trimmed cells, strict row length).
-pub fn csv_reader<R: std::io::Read>(r: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(r)
-}
-
-/// Read the header of `rdr`, refusing an empty file.
+/// Read the header of `rdr` (a [`csvfile::reader`]), names trimmed,
+/// refusing an empty file and a name given twice.
 pub fn read_header<R: std::io::Read>(
     file: &Path,
     rdr: &mut csv::Reader<R>,
 ) -> Result<csv::StringRecord, DataError> {
-    let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+    let mut header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+    header.trim();
     if header.is_empty() || header.iter().all(str::is_empty) {
         return Err(DataError::new(
             file,
@@ -316,9 +304,31 @@ pub fn read_header<R: std::io::Read>(
     Ok(header)
 }
 
-/// Strip a UTF-8 byte-order mark (spreadsheets write one).
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+/// Read the next row into `record`, cells trimmed; `Ok(false)` at the end.
+/// Every row must have the header's `width` fields.
+pub fn read_row<R: std::io::Read>(
+    file: &Path,
+    rdr: &mut csv::Reader<R>,
+    width: usize,
+    record: &mut csv::StringRecord,
+) -> Result<bool, DataError> {
+    if !rdr.read_record(record).map_err(|e| csv_error(file, &e))? {
+        return Ok(false);
+    }
+    if record.len() != width {
+        return Err(DataError::new(
+            file,
+            record_line(record),
+            format!("row has {} fields, the header has {width}", record.len()),
+        ));
+    }
+    record.trim();
+    Ok(true)
+}
+
+/// The line a record starts on.
+pub fn record_line(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(1, csv::Position::line)
 }
 
 /// Load and encode `file` for `cfg`. The last `validation_split` share of
@@ -337,11 +347,11 @@ pub fn load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
     }
     let bytes =
         std::fs::read(file).map_err(|e| DataError::new(file, 1, format!("cannot read: {e}")))?;
-    parse(file, strip_bom(&bytes), cfg)
+    parse(file, csvfile::strip_bom(&bytes), cfg)
 }
 
 fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataError> {
-    let mut rdr = csv_reader(bytes);
+    let mut rdr = csvfile::reader(bytes);
     let header = read_header(file, &mut rdr)?;
     let names: Vec<&str> = header.iter().collect();
     let head_err = |msg: String| DataError::new(file, 1, msg);
@@ -385,9 +395,9 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
 
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    for r in rdr.records() {
-        let r = r.map_err(|e| csv_error(file, &e))?;
-        let line = r.position().map_or(1, csv::Position::line);
+    let mut r = csv::StringRecord::new();
+    while read_row(file, &mut rdr, header.len(), &mut r)? {
+        let line = record_line(&r);
         if r.get(target).is_none_or(str::is_empty) {
             return Err(DataError::new(
                 file,
@@ -395,7 +405,7 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
                 format!("the target `{}` is empty", cfg.target),
             ));
         }
-        records.push(r);
+        records.push(r.clone());
         lines.push(line);
     }
     let n = records.len();
@@ -591,7 +601,11 @@ mod tests {
     }
 
     fn load_str(text: &str, split: f64) -> Result<Dataset, DataError> {
-        parse(Path::new("d.csv"), strip_bom(text.as_bytes()), &cfg(split))
+        parse(
+            Path::new("d.csv"),
+            csvfile::strip_bom(text.as_bytes()),
+            &cfg(split),
+        )
     }
 
     #[test]
@@ -640,6 +654,19 @@ mod tests {
     }
 
     #[test]
+    fn cells_and_names_are_trimmed() {
+        // Spaces around names, numbers and labels, as spreadsheets export them.
+        let d = load_str(" a , y \n 1 , yes\n2,no \n 3,yes\n4 , no\n", 0.25).unwrap();
+        assert_eq!(d.encoding.columns[0].name(), "a");
+        assert!(matches!(
+            d.encoding.columns[0],
+            ColumnEncoding::Numeric { .. }
+        ));
+        assert_eq!(d.train_y, vec![1.0, 0.0, 1.0]);
+        assert_eq!(d.valid_y, vec![0.0]);
+    }
+
+    #[test]
     fn keras_split_takes_the_last_rows() {
         let text: String = std::iter::once("a,y\n".to_string())
             .chain((0..10).map(|i| format!("{i},{}\n", if i % 2 == 0 { "yes" } else { "no" })))
@@ -660,6 +687,9 @@ mod tests {
             e("a,y\n1,yes\n2\n").starts_with("d.csv:3: row has 1 fields, the header has 2"),
             "{}",
             e("a,y\n1,yes\n2\n")
+        );
+        assert!(
+            e("a,y\n1,yes\n2,no,3\n").starts_with("d.csv:3: row has 3 fields, the header has 2")
         );
         assert!(e("a,b\n1,2\n").starts_with("d.csv:1: no target column `y`"));
         assert!(e("a,y\n1,no\n2,no\n3,no\n").contains("never has the positive label `yes`"));

@@ -3,13 +3,14 @@
 //! large the file is. The output is the input's columns plus a probability.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::data::{self, EncodeCounts};
 use super::error::{DataError, TrainError};
 use super::fused;
 use super::runs::{self, SavedModel};
+use crate::csvfile;
 
 /// Rows encoded and scored at a time.
 pub const CHUNK_ROWS: usize = 4096;
@@ -25,26 +26,6 @@ pub struct PredictReport {
     pub missing: Vec<(String, usize)>,
     /// Cells with a category the model never saw (encoded as all zeros).
     pub unseen: Vec<(String, usize)>,
-}
-
-/// A reader that skips a leading UTF-8 byte-order mark.
-fn without_bom(mut f: File, path: &Path) -> Result<impl Read, TrainError> {
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < 3 {
-        match f.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(k) => got += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(TrainError::io(path, e)),
-        }
-    }
-    let start = if got == 3 && head == *b"\xEF\xBB\xBF" {
-        3
-    } else {
-        0
-    };
-    Ok(std::io::Cursor::new(head[start..got].to_vec()).chain(f))
 }
 
 /// Score `input` with run `run_id` of the workspace at `root` and write `output`.
@@ -64,8 +45,8 @@ pub fn predict_with(
     input: &Path,
     output: &Path,
 ) -> Result<PredictReport, TrainError> {
-    let file = File::open(input).map_err(|e| TrainError::io(input, e))?;
-    let mut rdr = data::csv_reader(BufReader::new(without_bom(file, input)?));
+    let (file, _, _) = csvfile::open_past_bom(input).map_err(|e| TrainError::io(input, e))?;
+    let mut rdr = csvfile::reader(file);
     let header = data::read_header(input, &mut rdr)?;
     let encoder = model.encoding.encoder(input, &header)?;
     let column = [
@@ -103,22 +84,17 @@ pub fn predict_with(
     let result = (|| -> Result<(), TrainError> {
         loop {
             records.clear();
-            while records.len() < CHUNK_ROWS {
-                match rdr.read_record(&mut record) {
-                    Ok(true) => {
-                        let line = record.position().map_or(1, csv::Position::line);
-                        let k = records.len();
-                        encoder.encode(
-                            &record,
-                            line,
-                            &mut x[k * features..(k + 1) * features],
-                            &mut counts,
-                        )?;
-                        records.push(record.clone());
-                    }
-                    Ok(false) => break,
-                    Err(e) => return Err(data::csv_error(input, &e).into()),
-                }
+            while records.len() < CHUNK_ROWS
+                && data::read_row(input, &mut rdr, header.len(), &mut record)?
+            {
+                let k = records.len();
+                encoder.encode(
+                    &record,
+                    data::record_line(&record),
+                    &mut x[k * features..(k + 1) * features],
+                    &mut counts,
+                )?;
+                records.push(record.clone());
             }
             if records.is_empty() {
                 return Ok(());

@@ -441,8 +441,9 @@ pub struct MetricsRow {
 /// The per-epoch curves of a saved run (for comparing runs side by side).
 pub fn read_metrics(run_dir: &Path) -> Result<Vec<MetricsRow>, TrainError> {
     let path = run_dir.join(METRICS_FILE);
-    let mut rdr = csv::Reader::from_path(&path)
+    let file = std::fs::File::open(&path)
         .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?;
+    let mut rdr = crate::csvfile::reader(file);
     let header = rdr
         .headers()
         .map_err(|e| TrainError::Run(format!("{}: {e}", path.display())))?

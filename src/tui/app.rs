@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-pub use super::component::{AppCtx, Level, ListView};
+pub use super::component::{AppCtx, Level, ListView, Pane};
 use super::component::{Component, Handled, Modal, Step};
 use super::config::Config;
 use super::form::{Form, FormOutcome};
@@ -22,44 +22,9 @@ use super::stability::Update;
 use super::theme::Theme;
 use super::trainrun::End;
 use crate::analysis::Analysis;
+use crate::analysis::links::Link;
 use crate::workspace::recovery::Journal;
 use crate::workspace::{Date, FileKind, RecordKind, SaveError, Workspace};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Overview,
-    Needs,
-    Market,
-    Scenarios,
-    Training,
-    Risks,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 6] = [
-        Pane::Overview,
-        Pane::Needs,
-        Pane::Market,
-        Pane::Scenarios,
-        Pane::Training,
-        Pane::Risks,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Overview => "Overview",
-            Pane::Needs => "Needs",
-            Pane::Market => "Market",
-            Pane::Scenarios => "Scenarios",
-            Pane::Training => "Training",
-            Pane::Risks => "Risks",
-        }
-    }
-
-    fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-}
 
 /// Modal states: while one is open, keys go to it.
 pub enum Mode {
@@ -76,6 +41,23 @@ pub enum Mode {
     /// Files changed on disk while we hold unsaved edits to them.
     Conflict(Vec<FileKind>),
     Recover(Journal),
+    /// The records linked to the one under the cursor (`o`).
+    Links(LinkPicker),
+}
+
+/// The list `o` opens: the records linked to the one under the cursor.
+pub struct LinkPicker {
+    /// The record the links are of, as shown in the title.
+    pub of: String,
+    pub links: Vec<Link>,
+    pub list: ListView,
+}
+
+/// Where a jump started: the pane and the record under its cursor.
+#[derive(Debug, Clone)]
+struct Place {
+    pane: Pane,
+    record: Option<(RecordKind, String)>,
 }
 
 impl Mode {
@@ -87,7 +69,7 @@ impl Mode {
             Mode::QuitPrompt => Some(Scope::QuitPrompt),
             Mode::Conflict(_) => Some(Scope::ConflictPrompt),
             Mode::Recover(_) => Some(Scope::RecoverPrompt),
-            Mode::Normal | Mode::Filter(_) | Mode::Form(_) => None,
+            Mode::Normal | Mode::Filter(_) | Mode::Form(_) | Mode::Links(_) => None,
         }
     }
 }
@@ -133,6 +115,8 @@ pub struct App {
     pub panes: Panes,
     pub mode: Mode,
     pub quit: bool,
+    /// Where each jump along a link started (`ctrl-o` goes back).
+    jumps: Vec<Place>,
 }
 
 impl App {
@@ -144,6 +128,7 @@ impl App {
             panes: Panes::default(),
             mode: Mode::Normal,
             quit: false,
+            jumps: Vec::new(),
         };
         if !config.problems.is_empty() {
             app.ctx.say(
@@ -218,6 +203,9 @@ impl App {
     pub fn scopes(&self) -> Vec<Scope> {
         if let Some(s) = self.mode.prompt_scope() {
             return vec![s];
+        }
+        if let Mode::Links(_) = self.mode {
+            return vec![Scope::Nav, Scope::LinkPicker];
         }
         let mut s = vec![Scope::Global];
         s.extend(self.current().commands());
@@ -298,6 +286,10 @@ impl App {
                     }
                 },
             },
+            Mode::Links(picker) => match self.ctx.keymap.action(&key, &self.scopes_of_links()) {
+                Some(action) => self.pick(picker, action),
+                None => Mode::Links(picker),
+            },
             prompt => {
                 let scope = prompt.prompt_scope();
                 match scope.and_then(|s| self.ctx.keymap.action(&key, &[s])) {
@@ -306,6 +298,121 @@ impl App {
                 }
             }
         };
+    }
+
+    fn scopes_of_links(&self) -> [Scope; 2] {
+        [Scope::Nav, Scope::LinkPicker]
+    }
+
+    /// A key in the link picker; returns the mode that follows.
+    fn pick(&mut self, mut picker: LinkPicker, action: Action) -> Mode {
+        if picker.list.navigate(action, picker.links.len()) {
+            return Mode::Links(picker);
+        }
+        match action {
+            Action::LinkOpen => {
+                if let Some(link) = picker.links.get(picker.list.selected).cloned() {
+                    self.jump(link.kind, link.index);
+                }
+                Mode::Normal
+            }
+            Action::LinkClose => Mode::Normal,
+            _ => Mode::Links(picker),
+        }
+    }
+
+    /// The place on screen now, to come back to.
+    fn place(&self) -> Place {
+        let record = self.current().selected(&self.ctx).and_then(|(k, i)| {
+            let id = self.ctx.ws.ids(k).get(i)?.to_string();
+            Some((k, id))
+        });
+        Place {
+            pane: self.pane,
+            record,
+        }
+    }
+
+    /// Show record `index` of `kind` in its pane, remembering where we were.
+    pub fn jump(&mut self, kind: RecordKind, index: usize) {
+        let Some(pane) = Pane::of_kind(kind) else {
+            return;
+        };
+        let here = self.place();
+        self.pane = pane;
+        self.sync();
+        let App { ctx, panes, .. } = self;
+        let component = panes.get_mut(pane);
+        if !component.select(kind, index, ctx) {
+            // Hidden by the pane's filter: clear it and try again.
+            if let Some(l) = component.list_mut() {
+                l.filter.clear();
+            }
+            component.sync(ctx);
+            component.select(kind, index, ctx);
+        }
+        let id = self.ctx.ws.ids(kind).get(index).map(|s| s.to_string());
+        self.jumps.push(here);
+        if self.jumps.len() > 100 {
+            self.jumps.remove(0);
+        }
+        self.say(
+            Level::Info,
+            format!(
+                "{} — {} goes back",
+                id.unwrap_or_default(),
+                self.ctx.keymap.first_key(Action::Back)
+            ),
+        );
+    }
+
+    /// Back to where the last jump started.
+    fn back(&mut self) {
+        let Some(place) = self.jumps.pop() else {
+            self.say(Level::Info, "no jump to go back from (o lists the links)");
+            return;
+        };
+        self.pane = place.pane;
+        self.sync();
+        let back_to = place
+            .record
+            .as_ref()
+            .map(|(_, id)| id.clone())
+            .unwrap_or_else(|| self.pane.title().to_string());
+        self.say(Level::Info, format!("back to {back_to}"));
+        if let Some((kind, id)) = place.record
+            && let Some(i) = self.ctx.ws.ids(kind).iter().position(|x| *x == id)
+        {
+            let App {
+                ctx, panes, pane, ..
+            } = self;
+            panes.get_mut(*pane).select(kind, i, ctx);
+        }
+    }
+
+    /// `o`: the records linked to the one under the cursor.
+    fn open_links(&mut self) {
+        let Some((kind, index)) = self.current().selected(&self.ctx) else {
+            self.say(Level::Info, "no record under the cursor");
+            return;
+        };
+        let id = self
+            .ctx
+            .ws
+            .ids(kind)
+            .get(index)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let links = crate::analysis::links::links_of(&self.ctx.ws.model, kind, index);
+        if links.is_empty() {
+            self.say(Level::Info, format!("{id} links to no other record"));
+            return;
+        }
+        self.mode = Mode::Links(LinkPicker {
+            of: id,
+            links,
+            list: ListView::default(),
+        });
     }
 
     /// A prompt's answer; returns the mode that follows.
@@ -417,7 +524,11 @@ impl App {
 
     /// Do what an action does, then bring everything up to date.
     pub fn perform(&mut self, action: Action) {
-        if let Some(scope) = self.mode.prompt_scope() {
+        if let Mode::Links(_) = self.mode {
+            if let Mode::Links(picker) = std::mem::replace(&mut self.mode, Mode::Normal) {
+                self.mode = self.pick(picker, action);
+            }
+        } else if let Some(scope) = self.mode.prompt_scope() {
             let prompt = std::mem::replace(&mut self.mode, Mode::Normal);
             let is_prompt_action = super::keymap::BINDINGS
                 .iter()
@@ -434,9 +545,7 @@ impl App {
     }
 
     fn act(&mut self, action: Action) {
-        let go = |app: &mut App, pane: Pane| {
-            app.pane = pane;
-        };
+        let go = |app: &mut App, pane: Pane| app.pane = pane;
         match action {
             Action::Quit => {
                 if self.ctx.ws.is_dirty() {
@@ -490,6 +599,8 @@ impl App {
             Action::Save => {
                 self.save();
             }
+            Action::Links => self.open_links(),
+            Action::Back => self.back(),
             Action::Filter => {
                 if let Some(l) = self.current().list() {
                     self.mode = Mode::Filter(Input::new(l.filter.clone()));
@@ -501,6 +612,11 @@ impl App {
                 } = self;
                 match panes.get_mut(*pane).handle(action, ctx) {
                     Handled::Done | Handled::Ignored => {}
+                    Handled::Go(pane) => {
+                        let here = self.place();
+                        self.jumps.push(here);
+                        self.pane = pane;
+                    }
                     Handled::Open(Modal::Form(form)) => self.mode = Mode::Form(form),
                     Handled::Open(Modal::ConfirmDelete { kind, index, id }) => {
                         self.mode = Mode::ConfirmDelete { kind, index, id }

@@ -25,6 +25,59 @@ use super::trainrun::TrainRuns;
 use crate::analysis::{self, Analysis, AnalysisError};
 use crate::workspace::{Change, Date, EditError, FileKind, RecordKind, Workspace};
 
+/// The panes of the workbench, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Overview,
+    Needs,
+    Market,
+    Scenarios,
+    Training,
+    Risks,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Overview,
+        Pane::Needs,
+        Pane::Market,
+        Pane::Scenarios,
+        Pane::Training,
+        Pane::Risks,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Overview => "Overview",
+            Pane::Needs => "Needs",
+            Pane::Market => "Market",
+            Pane::Scenarios => "Scenarios",
+            Pane::Training => "Training",
+            Pane::Risks => "Risks",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// The pane that lists records of `kind`.
+    pub fn of_kind(kind: RecordKind) -> Option<Pane> {
+        match kind {
+            RecordKind::Need => Some(Pane::Needs),
+            RecordKind::Scenario | RecordKind::Criterion => Some(Pane::Scenarios),
+            RecordKind::Risk => Some(Pane::Risks),
+            RecordKind::Segment
+            | RecordKind::Trend
+            | RecordKind::Competitor
+            | RecordKind::Feature
+            | RecordKind::Evidence
+            | RecordKind::Series => Some(Pane::Market),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -224,6 +277,8 @@ pub enum Handled {
     /// Not an action of this pane (in its current view).
     Ignored,
     Open(Modal),
+    /// Show another pane (the Overview's stages open theirs).
+    Go(Pane),
 }
 
 /// Selection, filter, sort and scroll of one table.

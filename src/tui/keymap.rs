@@ -9,8 +9,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Global,
-    /// Panes with a table of records.
+    /// Moving a cursor: tables, the Overview's stages, the link picker.
+    Nav,
+    /// Panes with a table of records (filter, sort).
     List,
+    /// The Overview's stages.
+    Overview,
+    /// The list of linked records (`o`).
+    LinkPicker,
     /// Panes whose records can be edited (Needs, Risks).
     Edit,
     Risks,
@@ -89,6 +95,11 @@ pub enum Action {
     NextRun,
     PrevRun,
     CompareRuns,
+    OpenStage,
+    Links,
+    Back,
+    LinkOpen,
+    LinkClose,
     CloseHelp,
     DeleteConfirm,
     DeleteCancel,
@@ -243,12 +254,12 @@ pub const BINDINGS: &[Binding] = &[
         None,
         &["p", "f5"],
     ),
-    b(Action::Up, "up", "move up", Scope::List, None, &["up", "k"]),
+    b(Action::Up, "up", "move up", Scope::Nav, None, &["up", "k"]),
     b(
         Action::Down,
         "down",
         "move down",
-        Scope::List,
+        Scope::Nav,
         None,
         &["down", "j"],
     ),
@@ -256,7 +267,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Top,
         "top",
         "first row",
-        Scope::List,
+        Scope::Nav,
         None,
         &["g", "home"],
     ),
@@ -264,7 +275,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Bottom,
         "bottom",
         "last row",
-        Scope::List,
+        Scope::Nav,
         None,
         &["G", "end"],
     ),
@@ -272,7 +283,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::PageUp,
         "page-up",
         "page up",
-        Scope::List,
+        Scope::Nav,
         None,
         &["pageup"],
     ),
@@ -280,7 +291,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::PageDown,
         "page-down",
         "page down",
-        Scope::List,
+        Scope::Nav,
         None,
         &["pagedown"],
     ),
@@ -483,6 +494,46 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Training,
         Some("compare"),
         &["c", "enter"],
+    ),
+    b(
+        Action::Links,
+        "links",
+        "records linked to this one",
+        Scope::Global,
+        Some("links"),
+        &["o"],
+    ),
+    b(
+        Action::Back,
+        "back",
+        "back along the last jump",
+        Scope::Global,
+        None,
+        &["ctrl-o", "backspace"],
+    ),
+    b(
+        Action::OpenStage,
+        "open-stage",
+        "open the stage's pane",
+        Scope::Overview,
+        Some("open"),
+        &["enter"],
+    ),
+    b(
+        Action::LinkOpen,
+        "link-open",
+        "go to the linked record (ctrl-o comes back)",
+        Scope::LinkPicker,
+        Some("go"),
+        &["enter"],
+    ),
+    b(
+        Action::LinkClose,
+        "link-close",
+        "close the list of links",
+        Scope::LinkPicker,
+        Some("close"),
+        &["esc", "o"],
     ),
     // Prompts: the label after the key is the hint shown in the prompt.
     b(
@@ -741,17 +792,25 @@ mod tests {
     fn defaults_resolve_and_do_not_clash_within_a_scope_set() {
         let km = Keymap::default();
         for scopes in [
-            [Scope::Global, Scope::List, Scope::Edit, Scope::Risks],
-            [Scope::Global, Scope::List, Scope::Edit, Scope::Market],
-            [
+            vec![
                 Scope::Global,
+                Scope::Nav,
                 Scope::List,
-                Scope::Scenarios,
-                Scope::Scenarios,
+                Scope::Edit,
+                Scope::Risks,
             ],
-            [Scope::Global, Scope::List, Scope::Training, Scope::Training],
-            [Scope::Global, Scope::List, Scope::Edit, Scope::Edit],
-            [Scope::Global, Scope::Global, Scope::Global, Scope::Global],
+            vec![
+                Scope::Global,
+                Scope::Nav,
+                Scope::List,
+                Scope::Edit,
+                Scope::Market,
+            ],
+            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Scenarios],
+            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Training],
+            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Edit],
+            vec![Scope::Global, Scope::Nav, Scope::Overview],
+            vec![Scope::Nav, Scope::LinkPicker],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
                 for k in b.defaults {
@@ -812,8 +871,8 @@ mod tests {
     fn shifted_letters_and_vim_keys() {
         let km = Keymap::default();
         let big_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(km.action(&big_g, &[Scope::List]), Some(Action::Bottom));
+        assert_eq!(km.action(&big_g, &[Scope::Nav]), Some(Action::Bottom));
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(km.action(&j, &[Scope::List]), Some(Action::Down));
+        assert_eq!(km.action(&j, &[Scope::Nav]), Some(Action::Down));
     }
 }

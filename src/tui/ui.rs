@@ -8,10 +8,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Level, Mode, Pane};
+use super::app::{App, Level, LinkPicker, Mode, Pane};
 use super::form::Form;
 use super::keymap::Scope;
 use super::theme::Theme;
+use crate::workspace::RecordKind;
 
 /// Below this the screen only says how much room it needs.
 pub const MIN_WIDTH: u16 = 50;
@@ -110,8 +111,85 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ),
             &keys.prompt_choices(Scope::RecoverPrompt),
         ),
+        Mode::Links(picker) => links(frame, area, app, picker, &theme),
         Mode::Normal | Mode::Filter(_) => {}
     }
+}
+
+/// The records linked to the one under the cursor, grouped by relation,
+/// each with its title as the pane shows it.
+fn links(frame: &mut Frame, area: Rect, app: &App, picker: &LinkPicker, theme: &Theme) {
+    let m = &app.ctx.ws.model;
+    let title_of = |kind: RecordKind, i: usize| -> String {
+        match kind {
+            RecordKind::Need => m.needs.get(i).map(|n| n.title.clone()),
+            RecordKind::Scenario => m.scenarios.get(i).map(|s| s.name.clone()),
+            RecordKind::Risk => m.risks.get(i).map(|r| r.title.clone()),
+            RecordKind::Evidence => m.evidence.get(i).map(|e| e.title.clone()),
+            RecordKind::Feature => m.features.get(i).map(|f| f.name.clone()),
+            RecordKind::Competitor => m.competitors.get(i).map(|c| c.name.clone()),
+            _ => None,
+        }
+        .unwrap_or_default()
+    };
+    let w = area.width.saturating_sub(4).min(90);
+    let rows = picker.links.len() as u16;
+    let groups = {
+        let mut g: Vec<&str> = picker.links.iter().map(|l| l.relation).collect();
+        g.dedup();
+        g.len() as u16
+    };
+    let h = (rows + groups + 2)
+        .min(area.height.saturating_sub(2))
+        .max(5);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let keys = &app.ctx.keymap;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" Linked to {} ", picker.of),
+            theme.title,
+        ))
+        .title_bottom(Line::from(
+            keys.prompt_choices(Scope::LinkPicker)
+                .into_iter()
+                .flat_map(|(k, what)| {
+                    [
+                        Span::styled(format!(" {k}"), theme.key),
+                        Span::styled(format!(" {what} "), theme.dim),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor_line = 0;
+    let mut last = "";
+    for (k, l) in picker.links.iter().enumerate() {
+        if l.relation != last {
+            lines.push(Line::from(Span::styled(l.relation, theme.header)));
+            last = l.relation;
+        }
+        let selected = k == picker.list.selected;
+        if selected {
+            cursor_line = lines.len();
+        }
+        let text = format!(
+            "{}{} {}",
+            if selected { "▶" } else { " " },
+            l.id,
+            title_of(l.kind, l.index)
+        );
+        lines.push(Line::from(Span::styled(
+            truncate(&text, inner.width as usize),
+            if selected { theme.selected } else { theme.base },
+        )));
+    }
+    let top = cursor_line.saturating_sub(inner.height.saturating_sub(1) as usize);
+    frame.render_widget(Paragraph::new(lines).scroll((top as u16, 0)), inner);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use super::date::Date;
 use super::diag::Sink;
-use super::light::same_key;
 use super::node::{Node, Shape};
 use super::schema::{Field, FileKind, RecordKind, Ty};
 
@@ -288,7 +287,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         span: Option<Range<usize>>,
     ) {
         for (key, key_span, node) in table.entries().unwrap_or_default() {
-            match fields.iter().find(|f| same_key(f.key, key)) {
+            match fields.iter().find(|f| f.key == key) {
                 Some(field) => {
                     let path = FieldPath {
                         parent,

@@ -57,44 +57,16 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.line_of(offset);
-        self.column(text, offset, line)
-    }
-
-    /// The 0-based line holding `offset`.
-    fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
-        }
-    }
-
-    /// [`LineIndex::line_col`] for offsets that mostly increase: looks in
-    /// the few lines from the one of the previous call (`hint`) before
-    /// searching all the lines.
-    pub fn line_col_from(&self, text: &str, offset: usize, hint: &mut usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let from = (*hint).min(self.starts.len() - 1);
-        let line = if self.starts[from] <= offset {
-            let window = &self.starts[from..self.starts.len().min(from + 16)];
-            match window.iter().rposition(|&s| s <= offset) {
-                Some(i) if i + 1 < window.len() => from + i,
-                _ => self.line_of(offset),
-            }
-        } else {
-            self.line_of(offset)
         };
-        *hint = line;
-        self.column(text, offset, line)
-    }
-
-    fn column(&self, text: &str, offset: usize, line: usize) -> (usize, usize) {
         let start = self.starts[line];
         let col = text
             .get(start..offset)
@@ -108,16 +80,9 @@ impl LineIndex {
 pub struct Sink<'a> {
     pub file: PathBuf,
     text: &'a str,
-    index: Option<std::borrow::Cow<'a, LineIndex>>,
-    /// An index shared with the other threads checking parts of the file,
-    /// built by the first that needs a position.
-    shared: Option<&'a std::sync::OnceLock<LineIndex>>,
+    /// Built when the first message needs a position.
+    index: Option<LineIndex>,
     pub out: Vec<Diagnostic>,
-    /// Added to every span: the start of the part of `text` being checked
-    /// (records are parsed one at a time).
-    pub offset: usize,
-    /// The line of the last position asked for (positions mostly increase).
-    line_hint: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -128,53 +93,25 @@ impl<'a> Sink<'a> {
             file,
             text,
             index: None,
-            shared: None,
             out: Vec::new(),
-            offset: 0,
-            line_hint: 0,
         }
     }
 
-    /// A sink whose index of `text`'s lines is shared by the threads that
-    /// check parts of one file, and built only when a message needs it.
-    pub fn with_lines(
-        file: PathBuf,
-        text: &'a str,
-        lines: &'a std::sync::OnceLock<LineIndex>,
-    ) -> Self {
-        Sink {
-            shared: Some(lines),
-            ..Sink::new(file, text)
-        }
-    }
-
-    /// The byte offset in the whole file of a span of the part being
-    /// checked; `None` when positions are unknown.
+    /// The byte offset of a span in the file; `None` when positions are
+    /// unknown.
     pub fn offset_of(&self, span: Option<std::ops::Range<usize>>) -> Option<usize> {
-        match span {
-            Some(span) if !self.text.is_empty() => Some(span.start + self.offset),
-            _ => None,
-        }
+        span.filter(|_| !self.text.is_empty()).map(|s| s.start)
     }
 
     pub fn position(&mut self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
-        match span {
-            Some(span) if !self.text.is_empty() => {
+        match self.offset_of(span) {
+            Some(at) => {
                 let text = self.text;
-                if self.index.is_none() {
-                    self.index = Some(match self.shared {
-                        Some(shared) => {
-                            std::borrow::Cow::Borrowed(shared.get_or_init(|| LineIndex::new(text)))
-                        }
-                        None => std::borrow::Cow::Owned(LineIndex::new(text)),
-                    });
-                }
-                let Some(index) = &self.index else {
-                    return (0, 0);
-                };
-                index.line_col_from(text, span.start + self.offset, &mut self.line_hint)
+                self.index
+                    .get_or_insert_with(|| LineIndex::new(text))
+                    .line_col(text, at)
             }
-            _ => (0, 0),
+            None => (0, 0),
         }
     }
 
@@ -218,29 +155,6 @@ mod tests {
             .unwrap_or(0);
         assert_eq!(idx.line_col(text, eq), (2, 4));
         assert_eq!(idx.line_col(text, text.len()), (3, 6));
-    }
-
-    #[test]
-    fn line_col_from_a_hint_agrees_with_a_search() {
-        let text: String = (0..200)
-            .map(|i| format!("{}é\n", "x".repeat(i % 7)))
-            .collect();
-        let idx = LineIndex::new(&text);
-        let mut hint = 0;
-        // Increasing, jumping back, jumping far ahead, past the end.
-        let mut offsets: Vec<usize> = (0..text.len()).step_by(3).collect();
-        offsets.extend([5, 900, 2, text.len(), text.len() + 10, 0]);
-        for offset in offsets {
-            let offset = (0..=offset.min(text.len()))
-                .rev()
-                .find(|&o| text.is_char_boundary(o))
-                .unwrap_or(0);
-            assert_eq!(
-                idx.line_col_from(&text, offset, &mut hint),
-                idx.line_col(&text, offset),
-                "offset {offset}"
-            );
-        }
     }
 
     #[test]

@@ -11,7 +11,6 @@ use super::Workspace;
 use super::check::{Checker, valid_id};
 use super::diag::Sink;
 use super::error::EditError;
-use super::model::Model;
 use super::node::Node;
 use super::schema::{self, Field, FileKind, RecordKind, Ty};
 use super::source;
@@ -283,20 +282,7 @@ fn parse_doc(text: &str) -> Result<DocumentMut, EditError> {
 impl Workspace {
     /// The ids of the records of a kind, in file order.
     pub fn ids(&self, kind: RecordKind) -> Vec<&str> {
-        let m = &self.model;
-        match kind {
-            RecordKind::Criterion => m.criteria.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Need => m.needs.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Segment => m.segments.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Trend => m.trends.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Feature => m.features.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Competitor => m.competitors.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Evidence => m.evidence.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Series => m.series.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Scenario => m.scenarios.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Risk => m.risks.iter().map(|r| r.id.as_str()).collect(),
-            RecordKind::Comparison | RecordKind::RiskBand => Vec::new(),
-        }
+        self.model.ids(kind)
     }
 
     /// How many records of a kind there are.
@@ -759,15 +745,11 @@ impl Workspace {
                         kind.noun()
                     )));
                 }
-                let read = source::with_record(*kind, text, |t| {
-                    let mut m = Model::default();
-                    m.insert_record(*kind, 0, t);
-                    m
-                })
-                .ok_or_else(|| EditError::Refused(format!("not a {} record", kind.noun())))?;
+                let model = &mut self.model;
+                source::with_record(*kind, text, |t| model.insert_record(*kind, *index, t))
+                    .ok_or_else(|| EditError::Refused(format!("not a {} record", kind.noun())))?;
                 self.file_mut(kind.file())
                     .insert_record(*kind, *index, text);
-                self.model.move_record_from(*kind, *index, read);
                 self.mark_stale(kind.file());
             }
             Change::Remove { kind, index, .. } => {

@@ -7,7 +7,6 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod format;
-pub mod light;
 pub mod model;
 pub mod node;
 pub mod recovery;
@@ -34,9 +33,7 @@ use node::Node;
 #[derive(Debug, Default)]
 struct FileCheck {
     diagnostics: Vec<Diagnostic>,
-    /// In pieces, in file order: large files are checked in parallel
-    /// units, and joining them would only copy tens of thousands of links.
-    collected: Vec<Collected>,
+    collected: Collected,
 }
 
 /// An open workspace.
@@ -73,7 +70,7 @@ fn check_root(kind: FileKind, path: &Path, text: &str, root: Node) -> FileCheck 
     };
     FileCheck {
         diagnostics: sink.out,
-        collected: vec![collected],
+        collected,
     }
 }
 
@@ -94,96 +91,33 @@ fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
         file: SourceFile::missing(kind, path),
         check: FileCheck {
             diagnostics,
-            collected: Vec::new(),
+            collected: Collected::default(),
         },
         model: Model::default(),
     }
 }
 
-/// Files of records larger than this are parsed record by record.
-const CHUNKED_BYTES: usize = 256 * 1024;
-
-/// Records are parsed, checked and read in units of about this many bytes,
-/// handed out to the threads in file order.
-const UNIT_BYTES: usize = 64 * 1024;
-
-/// One part of a file: the record kind it holds (none for the file's head)
-/// and its byte range.
-type Part = (Option<RecordKind>, std::ops::Range<usize>);
-
-/// A file read from disk and, when it is large, split into records; the
-/// records are parsed by [`load_units`].
-enum Stage {
-    Done(Box<Result<FileLoad, Diagnostic>>),
-    Split {
-        kind: FileKind,
-        path: PathBuf,
-        loaded: source::Loaded,
-        /// Built only when a message needs a position.
-        lines: std::sync::OnceLock<diag::LineIndex>,
-        parts: Vec<Part>,
-    },
-}
-
-/// Read one file; parse, check and index it at once unless it is a file of
-/// records larger than `chunked_above` bytes, which is split into records.
-fn stage_file(kind: FileKind, path: PathBuf, chunked_above: usize) -> Stage {
+/// Read, parse, check and index one file. The parse tree lives only while
+/// the file is checked and read into the model.
+fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
     if !path.exists() {
-        return Stage::Done(Box::new(Ok(missing_file(kind, path))));
+        return Ok(missing_file(kind, path));
     }
-    let loaded = match source::load(&path) {
-        Ok(loaded) => loaded,
-        Err(d) => return Stage::Done(Box::new(Err(d))),
-    };
-    let parts = if kind.top_fields().is_empty() && loaded.text.len() > chunked_above {
-        source::scan_records(kind, &loaded.text)
-    } else {
-        None
-    };
-    match parts {
-        Some(parts) => Stage::Split {
-            kind,
-            lines: std::sync::OnceLock::new(),
-            path,
-            loaded,
-            parts,
-        },
-        None => Stage::Done(Box::new(load_whole(kind, path, loaded))),
-    }
-}
-
-/// Parse, check and index a whole file in one go.
-fn load_whole(
-    kind: FileKind,
-    path: PathBuf,
-    loaded: source::Loaded,
-) -> Result<FileLoad, Diagnostic> {
+    let loaded = source::load(&path)?;
     let root = source::parse(&path, &loaded.text)?;
-    let check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
+    let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
     let mut model = Model::default();
     model.read_file(kind, Node::Root(root.get_ref()));
     let records = source::index_records(kind, &loaded.text, &root);
     drop(root);
-    Ok(file_load(kind, path, loaded, records, check, model))
-}
-
-/// The loaded file, with a warning first when it starts with a BOM.
-fn file_load(
-    kind: FileKind,
-    path: PathBuf,
-    loaded: source::Loaded,
-    records: Records,
-    mut check: FileCheck,
-    model: Model,
-) -> FileLoad {
     if loaded.bom {
         check.diagnostics.insert(0, bom_warning(&path));
     }
-    FileLoad {
+    Ok(FileLoad {
         file: SourceFile::new(kind, path, loaded, records),
         check,
         model,
-    }
+    })
 }
 
 fn bom_warning(path: &Path) -> Diagnostic {
@@ -196,144 +130,12 @@ fn bom_warning(path: &Path) -> Diagnostic {
     }
 }
 
-/// Read, parse, check and index one file.
-fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
-    load_file_with(kind, path, CHUNKED_BYTES, UNIT_BYTES)
-}
-
-/// [`load_file`] with the size above which a file of records is parsed
-/// record by record, and the size of the units they are parsed in (tests
-/// compare the ways on every fixture).
-fn load_file_with(
-    kind: FileKind,
-    path: PathBuf,
-    chunked_above: usize,
-    unit_bytes: usize,
-) -> Result<FileLoad, Diagnostic> {
-    finish(stage_file(kind, path, chunked_above), unit_bytes)
-}
-
-type Records = Vec<(RecordKind, Vec<std::ops::Range<usize>>)>;
-
-/// Parse, check and read consecutive parts of one file. Positions are those
-/// in the whole file.
-fn load_unit(
-    kind: FileKind,
-    path: &Path,
-    text: &str,
-    lines: &std::sync::OnceLock<diag::LineIndex>,
-    parts: &[Part],
-) -> Result<(FileCheck, Model), Diagnostic> {
-    let mut sink = Sink::with_lines(path.to_path_buf(), text, lines);
-    let mut model = Model::default();
-    // One record per part: reserving the room up front saves growing (and
-    // copying) the vectors several times per unit.
-    model.reserve_records(kind, parts.len());
-    let mut scratch = light::Scratch::default();
-    let collected = {
-        let mut checker = Checker::new(&mut sink);
-        checker.collected.ids.reserve(parts.len());
-        checker.collected.links.reserve(2 * parts.len());
-        for (_, range) in parts {
-            let part = &text[range.clone()];
-            checker.sink.offset = range.start;
-            if let Some(root) = light::parse(part, &mut scratch) {
-                checker.check_file(kind, Node::LightRoot(&root));
-                model.append_file(kind, Node::LightRoot(&root));
-                light::recycle(root, &mut scratch);
-                continue;
-            }
-            let root = toml::de::DeTable::parse(part).map_err(|e| {
-                let at = e.span().map(|s| s.start).unwrap_or(0) + range.start;
-                let (line, col) = lines
-                    .get_or_init(|| diag::LineIndex::new(text))
-                    .line_col(text, at);
-                Diagnostic {
-                    file: path.to_path_buf(),
-                    line,
-                    col,
-                    severity: Severity::Error,
-                    message: format!("TOML syntax: {}", e.message().trim().replace('\n', " ")),
-                }
-            })?;
-            checker.sink.offset = range.start;
-            checker.check_file(kind, Node::Root(root.get_ref()));
-            model.append_file(kind, Node::Root(root.get_ref()));
-        }
-        checker.collected
-    };
-    Ok((
-        FileCheck {
-            diagnostics: sink.out,
-            collected: vec![collected],
-        },
-        model,
-    ))
-}
-
-/// Finish loading a file: for a split file, parse its records in units of
-/// about `unit_bytes` ([`UNIT_BYTES`]) on the threads of the rayon pool, and
-/// join the units' results in file order, so the outcome does not depend on
-/// the threads.
-fn finish(stage: Stage, unit_bytes: usize) -> Result<FileLoad, Diagnostic> {
-    use rayon::prelude::*;
-    let (kind, path, loaded, lines, parts) = match stage {
-        Stage::Done(result) => return *result,
-        Stage::Split {
-            kind,
-            path,
-            loaded,
-            lines,
-            parts,
-        } => (kind, path, loaded, lines, parts),
-    };
-    let mut units: Vec<&[Part]> = Vec::new();
-    let (mut first, mut bytes) = (0, 0);
-    for (p, (_, range)) in parts.iter().enumerate() {
-        bytes += range.len();
-        if bytes >= unit_bytes || p + 1 == parts.len() {
-            units.push(&parts[first..p + 1]);
-            first = p + 1;
-            bytes = 0;
-        }
-    }
-    let results: Vec<Result<(FileCheck, Model), Diagnostic>> = units
-        .par_iter()
-        .map(|unit| load_unit(kind, &path, &loaded.text, &lines, unit))
-        .collect();
-    // The first problem in file order, whichever thread found it first.
-    let pieces: Vec<(FileCheck, Model)> = results.into_iter().collect::<Result<_, _>>()?;
-    drop(lines);
-    let (checks, models): (Vec<FileCheck>, Vec<Model>) = pieces.into_iter().unzip();
-    let mut check = FileCheck::default();
-    for piece in checks {
-        check.diagnostics.extend(piece.diagnostics);
-        check.collected.extend(piece.collected);
-    }
-    let model = Model::concat_file(kind, models);
-    let mut records: Records = kind.records().map(|rk| (rk, Vec::new())).collect();
-    for (rk, range) in parts {
-        if let Some(rk) = rk
-            && let Some((_, ranges)) = records.iter_mut().find(|(k, _)| *k == rk)
-        {
-            ranges.push(range);
-        }
-    }
-    Ok(file_load(kind, path, loaded, records, check, model))
-}
-
-/// Load every file, in parallel, and the records of large files in
-/// parallel units (rayon's work stealing mixes the two). Parse trees live
-/// only for one record (or one small file), so memory stays near the size
-/// of the model.
+/// Load every file, on the threads of the rayon pool.
 fn load_all(root: &Path) -> Vec<Result<FileLoad, Diagnostic>> {
     use rayon::prelude::*;
     FileKind::ALL
         .par_iter()
-        .map(|&kind| {
-            let stage = stage_file(kind, root.join(kind.file_name()), CHUNKED_BYTES);
-            finish(stage, UNIT_BYTES)
-        })
+        .map(|&kind| load_file(kind, root.join(kind.file_name())))
         .collect()
 }
 
@@ -417,11 +219,11 @@ impl Workspace {
             .iter()
             .flat_map(|c| c.diagnostics.iter().cloned())
             .collect();
-        let collected: Vec<(FileKind, PathBuf, &str, &[Collected])> = self
+        let collected: Vec<(FileKind, PathBuf, &str, &Collected)> = self
             .files
             .iter()
             .zip(&self.checks)
-            .map(|(f, c)| (f.kind, f.path.clone(), f.text(), c.collected.as_slice()))
+            .map(|(f, c)| (f.kind, f.path.clone(), f.text(), &c.collected))
             .collect();
         for mut d in validate::validate(&self.root, &collected, &self.model) {
             if d.file.as_os_str().is_empty() {
@@ -458,7 +260,7 @@ impl Workspace {
             Ok(root) => check_root(kind, &f.path, text, Node::Root(root.get_ref())),
             Err(d) => FileCheck {
                 diagnostics: vec![d],
-                collected: Vec::new(),
+                collected: Collected::default(),
             },
         };
         self.checks[index(kind)] = check;
@@ -558,103 +360,80 @@ fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    fn summary(
-        r: Result<FileLoad, Diagnostic>,
-    ) -> Result<(Vec<Diagnostic>, Model, String), (usize, usize)> {
-        match r {
-            Ok(load) => {
-                let mut diags = load.check.diagnostics;
-                diags.sort_by_key(|d| (d.line, d.col, d.message.clone()));
-                let ranges: Vec<String> = load
-                    .file
-                    .records_debug()
-                    .into_iter()
-                    .map(|(k, r)| format!("{k:?}{r:?}"))
-                    .collect();
-                Ok((diags, load.model, ranges.join(";")))
-            }
-            Err(d) => Err((d.line, d.col)),
-        }
+    fn load_text(kind: FileKind, bytes: &[u8]) -> Result<FileLoad, Diagnostic> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(kind.file_name());
+        std::fs::write(&path, bytes).expect("write");
+        load_file(kind, path)
     }
 
-    /// Parsing record by record gives exactly what parsing the whole file
-    /// gives: problems, positions, records and their ranges.
+    /// Text that is not TOML (a non-ASCII bare key, stray characters outside
+    /// strings) is a syntax error at its line and column, in a file of any
+    /// size. (A file over 256 KiB with such a key once crashed `lodestar check`.)
     #[test]
-    fn record_by_record_matches_whole_file() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![
-            root.join("workspaces/example"),
-            root.join("workspaces/zh-example"),
-        ];
-        if let Ok(entries) = std::fs::read_dir(root.join("tests/fixtures/broken")) {
-            dirs.extend(
-                entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_dir()),
-            );
-        }
-        let mut compared = 0;
-        for dir in dirs {
-            for kind in FileKind::ALL {
-                let path = dir.join(kind.file_name());
-                let whole = summary(load_file_with(kind, path.clone(), usize::MAX, UNIT_BYTES));
-                for unit in [0, 300, UNIT_BYTES] {
-                    let parts = summary(load_file_with(kind, path.clone(), 0, unit));
-                    match (&whole, &parts) {
-                        (Ok(w), Ok(p)) => {
-                            assert_eq!(w.0, p.0, "{}", path.display());
-                            assert_eq!(w.1, p.1, "{}", path.display());
-                            assert_eq!(w.2, p.2, "{}", path.display());
-                        }
-                        (Err(w), Err(p)) => {
-                            assert_eq!(w.0, p.0, "{}: error on another line", path.display())
-                        }
-                        _ => panic!(
-                            "{}: whole {:?} vs parts {:?}",
-                            path.display(),
-                            whole.is_ok(),
-                            parts.is_ok()
-                        ),
-                    }
-                }
-                compared += 1;
-            }
-        }
-        assert!(compared > 100);
-    }
-
-    /// Text that is not valid TOML outside strings (a non-ASCII bare key,
-    /// stray bytes) must not trip the scanner, whatever the file's size.
-    #[test]
-    fn scanner_survives_non_ascii_outside_strings() {
-        for text in [
-            "[[risk]]\né = 1\n",
-            "[[risk]]\nid = \"a\" é [ ü\n[[risk]]\n",
-            "é[[risk]]\n",
-            "[[risk]]\nx = [ \"a\", ü ]\n",
+    fn non_ascii_outside_strings_is_a_positioned_syntax_error() {
+        let padding = "[[risk]]\nid = \"r\"\n".repeat(20_000);
+        for (text, line, col) in [
+            ("[[risk]]\né = 1\n".to_string(), 2, 1),
+            ("[[risk]]\nid = \"a\" é [ ü\n".to_string(), 2, 10),
+            ("é[[risk]]\n".to_string(), 1, 2),
+            (format!("{padding}[[risk]]\nclé = 1\n"), 40_002, 3),
         ] {
-            let _ = source::scan_records(FileKind::Risks, text);
-            let dir = tempfile::tempdir().expect("temp dir");
-            let path = dir.path().join("risks.toml");
-            std::fs::write(&path, text).expect("write");
-            assert!(
-                load_file_with(FileKind::Risks, path, 0, 0).is_err(),
-                "{text}"
-            );
+            match load_text(FileKind::Risks, text.as_bytes()) {
+                Err(d) => {
+                    assert_eq!((d.line, d.col), (line, col), "{d}");
+                    assert!(d.message.starts_with("TOML syntax:"), "{d}");
+                }
+                Ok(_) => panic!("{:?} loaded", &text[text.len().saturating_sub(30)..]),
+            }
         }
-        let _ = source::scan_records(FileKind::Risks, "\u{feff}[[risk]]\n# ü\n");
     }
 
-    #[test]
-    fn scanner_skips_brackets_inside_strings_and_arrays() {
-        let text = "# head\n\n[[risk]]\nid = \"a\"\nnotes = \"\"\"\n[[risk]]\nnot a header\n\"\"\"\ntags = [\n  \"x\",\n]\n\n# b\n[[risk]]\nid = 'b'\nq = '''\n[x]\n'''\n";
-        let parts = source::scan_records(FileKind::Risks, text).expect("scans");
-        assert_eq!(parts.len(), 3);
-        assert_eq!(&text[parts[0].1.clone()], "# head\n");
-        assert!(text[parts[1].1.clone()].contains("not a header"));
-        assert!(text[parts[2].1.clone()].starts_with("\n# b\n[[risk]]"));
-        // A top-level table the scanner cannot place: fall back to a whole parse.
-        assert!(source::scan_records(FileKind::Risks, "[x]\na = 1\n").is_none());
+    /// Pieces of TOML and of not-quite-TOML, for the test below.
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        const PIECES: &[&str] = &[
+            "[[risk]]\n",
+            "[risk.residual]\n",
+            "id = \"r-1\"\n",
+            "likelihood = 3\n",
+            "title = \"a [ b ] # c \\\" d\"\n",
+            "q = '''multi\n[[risk]]\n'''\n",
+            "tags = [\n \"a\",\n]\n",
+            "t = { a = 1, b = [2] }\n",
+            "# comment é\n",
+            "\n",
+            "\r\n",
+            "\u{feff}",
+            "é",
+            "\"",
+            "'",
+            "[",
+            "]",
+            "{",
+            "=",
+        ];
+        prop_oneof![
+            8 => prop::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+            1 => prop::collection::vec(any::<u8>(), 1..8),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Whatever the bytes, loading ends in a loaded file or a problem
+        /// with a position, never a panic; a loaded file renders to the
+        /// bytes it was read from.
+        #[test]
+        fn any_bytes_load_or_fail_with_a_position(
+            pieces in prop::collection::vec(piece(), 0..24),
+        ) {
+            let bytes = pieces.concat();
+            match load_text(FileKind::Risks, &bytes) {
+                Ok(load) => prop_assert_eq!(load.file.render().into_bytes(), bytes),
+                Err(d) => prop_assert!(d.line >= 1 && d.col >= 1, "{}", d),
+            }
+        }
     }
 }

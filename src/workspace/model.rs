@@ -428,183 +428,257 @@ fn records<'a>(root: Node<'a>, kind: RecordKind) -> Vec<Node<'a>> {
 
 // ---- per-record readers ----------------------------------------------------
 
-pub fn read_criterion(t: Node) -> Criterion {
-    Criterion {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        weight: input(t, "weight").unwrap_or(1.0),
-        cost: text(t, "direction") == "cost",
-        group: opt_text(t, "group"),
-        min: input(t, "min").unwrap_or(1.0),
-        max: input(t, "max").unwrap_or(5.0),
-        description: text(t, "description"),
+/// A record read from its `[[kind]]` table.
+trait Record {
+    fn read(t: Node) -> Self;
+
+    /// The record's id; empty for kinds addressed by position.
+    fn id(&self) -> &str {
+        ""
     }
 }
 
-pub fn read_comparison(t: Node) -> Comparison {
-    Comparison {
-        a: text(t, "a"),
-        b: text(t, "b"),
-        ratio: input(t, "ratio").unwrap_or(1.0),
+impl Record for Criterion {
+    fn read(t: Node) -> Criterion {
+        Criterion {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            weight: input(t, "weight").unwrap_or(1.0),
+            cost: text(t, "direction") == "cost",
+            group: opt_text(t, "group"),
+            min: input(t, "min").unwrap_or(1.0),
+            max: input(t, "max").unwrap_or(5.0),
+            description: text(t, "description"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_risk_band(t: Node) -> RiskBand {
-    RiskBand {
-        name: text(t, "name"),
-        min: int(t, "min").unwrap_or(1),
-        max: int(t, "max").unwrap_or(25),
+impl Record for Comparison {
+    fn read(t: Node) -> Comparison {
+        Comparison {
+            a: text(t, "a"),
+            b: text(t, "b"),
+            ratio: input(t, "ratio").unwrap_or(1.0),
+        }
     }
 }
 
-pub fn read_need(t: Node) -> Need {
-    Need {
-        id: text(t, "id"),
-        title: text(t, "title"),
-        kind: text(t, "kind"),
-        priority: text_or(t, "priority", "should"),
-        horizon: text_or(t, "horizon", "medium"),
-        owner: text(t, "owner"),
-        status: text_or(t, "status", "proposed"),
-        description: text(t, "description"),
-        kpi: sub(t, "kpi").map(|k| Kpi {
-            metric: text(k, "metric"),
-            unit: text(k, "unit"),
-            baseline: num(k, "baseline"),
-            target: num(k, "target"),
-            due: date(k, "due"),
-        }),
-        tags: list(t, "tags"),
+impl Record for RiskBand {
+    fn read(t: Node) -> RiskBand {
+        RiskBand {
+            name: text(t, "name"),
+            min: int(t, "min").unwrap_or(1),
+            max: int(t, "max").unwrap_or(25),
+        }
     }
 }
 
-pub fn read_segment(t: Node) -> Segment {
-    let c = sub(t, "customers");
-    Segment {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        description: text(t, "description"),
-        tam: num(t, "tam"),
-        sam_share: num(t, "sam-share"),
-        som_share: num(t, "som-share"),
-        customers_total: c.and_then(|c| num(c, "total")),
-        customers_addressable: c.and_then(|c| num(c, "addressable")),
-        customers_obtainable: c.and_then(|c| num(c, "obtainable")),
-        revenue_per_customer: num(t, "revenue-per-customer"),
-        growth: num(t, "growth"),
+impl Record for Need {
+    fn read(t: Node) -> Need {
+        Need {
+            id: text(t, "id"),
+            title: text(t, "title"),
+            kind: text(t, "kind"),
+            priority: text_or(t, "priority", "should"),
+            horizon: text_or(t, "horizon", "medium"),
+            owner: text(t, "owner"),
+            status: text_or(t, "status", "proposed"),
+            description: text(t, "description"),
+            kpi: sub(t, "kpi").map(|k| Kpi {
+                metric: text(k, "metric"),
+                unit: text(k, "unit"),
+                baseline: num(k, "baseline"),
+                target: num(k, "target"),
+                due: date(k, "due"),
+            }),
+            tags: list(t, "tags"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_trend(t: Node) -> Trend {
-    Trend {
-        id: text(t, "id"),
-        title: text(t, "title"),
-        kind: text(t, "type"),
-        direction: text_or(t, "direction", "rising"),
-        impact: int(t, "impact").unwrap_or(3),
-        horizon: text_or(t, "horizon", "medium"),
-        source: text(t, "source"),
-        description: text(t, "description"),
+impl Record for Segment {
+    fn read(t: Node) -> Segment {
+        let c = sub(t, "customers");
+        Segment {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            description: text(t, "description"),
+            tam: num(t, "tam"),
+            sam_share: num(t, "sam-share"),
+            som_share: num(t, "som-share"),
+            customers_total: c.and_then(|c| num(c, "total")),
+            customers_addressable: c.and_then(|c| num(c, "addressable")),
+            customers_obtainable: c.and_then(|c| num(c, "obtainable")),
+            revenue_per_customer: num(t, "revenue-per-customer"),
+            growth: num(t, "growth"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_feature(t: Node) -> Feature {
-    Feature {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        weight: int(t, "weight").unwrap_or(3),
+impl Record for Trend {
+    fn read(t: Node) -> Trend {
+        Trend {
+            id: text(t, "id"),
+            title: text(t, "title"),
+            kind: text(t, "type"),
+            direction: text_or(t, "direction", "rising"),
+            impact: int(t, "impact").unwrap_or(3),
+            horizon: text_or(t, "horizon", "medium"),
+            source: text(t, "source"),
+            description: text(t, "description"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_competitor(t: Node) -> Competitor {
-    Competitor {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        description: text(t, "description"),
-        pricing: text(t, "pricing"),
-        share: num(t, "share"),
-        features: text_map(t, "features"),
+impl Record for Feature {
+    fn read(t: Node) -> Feature {
+        Feature {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            weight: int(t, "weight").unwrap_or(3),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_evidence(t: Node) -> Evidence {
-    Evidence {
-        id: text(t, "id"),
-        kind: text(t, "kind"),
-        title: text(t, "title"),
-        date: date(t, "date"),
-        source: text(t, "source"),
-        needs: list(t, "needs"),
-        notes: text(t, "notes"),
-        scale: opt_text(t, "scale"),
-        counts: int_list(t, "counts"),
-        responses: opt_text(t, "responses"),
-        column: opt_text(t, "column"),
+impl Record for Competitor {
+    fn read(t: Node) -> Competitor {
+        Competitor {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            description: text(t, "description"),
+            pricing: text(t, "pricing"),
+            share: num(t, "share"),
+            features: text_map(t, "features"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_series(t: Node) -> Series {
-    Series {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        file: text(t, "file"),
-        date_column: text(t, "date-column"),
-        value_column: text(t, "value-column"),
-        frequency: text_or(t, "frequency", "monthly"),
-        unit: text(t, "unit"),
-        method: text_or(t, "method", "holt-damped"),
-        horizon: int(t, "horizon").unwrap_or(12),
-        alpha: num(t, "alpha"),
-        beta: num(t, "beta"),
-        phi: num(t, "phi"),
+impl Record for Evidence {
+    fn read(t: Node) -> Evidence {
+        Evidence {
+            id: text(t, "id"),
+            kind: text(t, "kind"),
+            title: text(t, "title"),
+            date: date(t, "date"),
+            source: text(t, "source"),
+            needs: list(t, "needs"),
+            notes: text(t, "notes"),
+            scale: opt_text(t, "scale"),
+            counts: int_list(t, "counts"),
+            responses: opt_text(t, "responses"),
+            column: opt_text(t, "column"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_scenario(t: Node) -> Scenario {
-    Scenario {
-        id: text(t, "id"),
-        name: text(t, "name"),
-        description: text(t, "description"),
-        owner: text(t, "owner"),
-        status: text_or(t, "status", "candidate"),
-        strategies: list(t, "strategies"),
-        needs: list(t, "needs"),
-        scores: number_map(t, "scores"),
-        features: text_map(t, "features"),
-        revenue: sub(t, "revenue").map(|r| Revenue {
-            model: text(r, "model"),
-            price: input(r, "price").unwrap_or(0.0),
-            volume: input(r, "volume").unwrap_or(0.0),
-            growth: input(r, "growth").unwrap_or(0.0),
-            churn: input(r, "churn").unwrap_or(0.0),
-            unit_cost: input(r, "unit-cost"),
-            tokens_per_unit: input(r, "tokens-per-unit"),
-            price_per_1k_tokens: input(r, "price-per-1k-tokens"),
-            fixed_cost: input(r, "fixed-cost").unwrap_or(0.0),
-            upfront_cost: input(r, "upfront-cost").unwrap_or(0.0),
-            horizon_months: int(r, "horizon-months"),
-        }),
+impl Record for Series {
+    fn read(t: Node) -> Series {
+        Series {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            file: text(t, "file"),
+            date_column: text(t, "date-column"),
+            value_column: text(t, "value-column"),
+            frequency: text_or(t, "frequency", "monthly"),
+            unit: text(t, "unit"),
+            method: text_or(t, "method", "holt-damped"),
+            horizon: int(t, "horizon").unwrap_or(12),
+            alpha: num(t, "alpha"),
+            beta: num(t, "beta"),
+            phi: num(t, "phi"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
-pub fn read_risk(t: Node) -> Risk {
-    Risk {
-        id: text(t, "id"),
-        title: text(t, "title"),
-        category: text(t, "category"),
-        likelihood: int(t, "likelihood").unwrap_or(1).clamp(1, 5),
-        impact: int(t, "impact").unwrap_or(1).clamp(1, 5),
-        residual: sub(t, "residual").map(|r| Residual {
-            likelihood: int(r, "likelihood").unwrap_or(1).clamp(1, 5),
-            impact: int(r, "impact").unwrap_or(1).clamp(1, 5),
-        }),
-        owner: text(t, "owner"),
-        mitigation: text(t, "mitigation"),
-        status: text_or(t, "status", "open"),
-        review: date(t, "review"),
-        scenarios: list(t, "scenarios"),
-        tags: list(t, "tags"),
-        description: text(t, "description"),
+impl Record for Scenario {
+    fn read(t: Node) -> Scenario {
+        Scenario {
+            id: text(t, "id"),
+            name: text(t, "name"),
+            description: text(t, "description"),
+            owner: text(t, "owner"),
+            status: text_or(t, "status", "candidate"),
+            strategies: list(t, "strategies"),
+            needs: list(t, "needs"),
+            scores: number_map(t, "scores"),
+            features: text_map(t, "features"),
+            revenue: sub(t, "revenue").map(|r| Revenue {
+                model: text(r, "model"),
+                price: input(r, "price").unwrap_or(0.0),
+                volume: input(r, "volume").unwrap_or(0.0),
+                growth: input(r, "growth").unwrap_or(0.0),
+                churn: input(r, "churn").unwrap_or(0.0),
+                unit_cost: input(r, "unit-cost"),
+                tokens_per_unit: input(r, "tokens-per-unit"),
+                price_per_1k_tokens: input(r, "price-per-1k-tokens"),
+                fixed_cost: input(r, "fixed-cost").unwrap_or(0.0),
+                upfront_cost: input(r, "upfront-cost").unwrap_or(0.0),
+                horizon_months: int(r, "horizon-months"),
+            }),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for Risk {
+    fn read(t: Node) -> Risk {
+        Risk {
+            id: text(t, "id"),
+            title: text(t, "title"),
+            category: text(t, "category"),
+            likelihood: int(t, "likelihood").unwrap_or(1).clamp(1, 5),
+            impact: int(t, "impact").unwrap_or(1).clamp(1, 5),
+            residual: sub(t, "residual").map(|r| Residual {
+                likelihood: int(r, "likelihood").unwrap_or(1).clamp(1, 5),
+                impact: int(r, "impact").unwrap_or(1).clamp(1, 5),
+            }),
+            owner: text(t, "owner"),
+            mitigation: text(t, "mitigation"),
+            status: text_or(t, "status", "open"),
+            review: date(t, "review"),
+            scenarios: list(t, "scenarios"),
+            tags: list(t, "tags"),
+            description: text(t, "description"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
@@ -717,261 +791,139 @@ fn read_training(root: Node) -> Training {
     }
 }
 
-impl Model {
-    /// Re-read the records of one file from its document.
-    pub fn read_file(&mut self, kind: FileKind, root: Node) {
-        macro_rules! all {
-            ($kind:expr, $read:ident) => {
-                records(root, $kind).into_iter().map($read).collect()
-            };
-        }
-        match kind {
-            FileKind::Workspace => {
-                self.settings = read_settings(root);
-                self.criteria = all!(RecordKind::Criterion, read_criterion);
-                self.comparisons = all!(RecordKind::Comparison, read_comparison);
-                self.risk_bands = all!(RecordKind::RiskBand, read_risk_band);
-            }
-            FileKind::Needs => self.needs = all!(RecordKind::Need, read_need),
-            FileKind::Market => {
-                self.segments = all!(RecordKind::Segment, read_segment);
-                self.trends = all!(RecordKind::Trend, read_trend);
-                self.features = all!(RecordKind::Feature, read_feature);
-                self.competitors = all!(RecordKind::Competitor, read_competitor);
-                self.evidence = all!(RecordKind::Evidence, read_evidence);
-                self.series = all!(RecordKind::Series, read_series);
-            }
-            FileKind::Scenarios => self.scenarios = all!(RecordKind::Scenario, read_scenario),
-            FileKind::Training => self.training = read_training(root),
-            FileKind::Risks => self.risks = all!(RecordKind::Risk, read_risk),
+/// What loading and edits do to the records of one kind, whatever the kind.
+trait RecordList {
+    fn read_all(&mut self, tables: Vec<Node>);
+    fn read_at(&mut self, index: usize, t: Node);
+    fn insert_at(&mut self, index: usize, t: Node);
+    fn remove_at(&mut self, index: usize);
+    fn ids(&self) -> Vec<&str>;
+}
+
+impl<T: Record> RecordList for Vec<T> {
+    fn read_all(&mut self, tables: Vec<Node>) {
+        *self = tables.into_iter().map(T::read).collect();
+    }
+
+    fn read_at(&mut self, index: usize, t: Node) {
+        if let Some(slot) = self.get_mut(index) {
+            *slot = T::read(t);
         }
     }
 
-    /// Read the records of one part of a file of records and add them to
-    /// those read so far (large files are read record by record).
-    pub fn append_file(&mut self, kind: FileKind, root: Node) {
-        macro_rules! add {
-            ($to:expr, $kind:expr, $read:ident) => {
-                $to.extend(records(root, $kind).into_iter().map($read))
-            };
+    fn insert_at(&mut self, index: usize, t: Node) {
+        self.insert(index.min(self.len()), T::read(t));
+    }
+
+    fn remove_at(&mut self, index: usize) {
+        if index < self.len() {
+            self.remove(index);
         }
+    }
+
+    fn ids(&self) -> Vec<&str> {
+        self.iter().map(T::id).collect()
+    }
+}
+
+/// The one place that ties each record kind to its list in the model; every
+/// method that works on "the records of a kind" goes through these.
+macro_rules! record_lists {
+    ($($kind:ident => $list:ident),* $(,)?) => {
+        impl Model {
+            fn list(&self, kind: RecordKind) -> &dyn RecordList {
+                match kind {
+                    $(RecordKind::$kind => &self.$list,)*
+                }
+            }
+
+            fn list_mut(&mut self, kind: RecordKind) -> &mut dyn RecordList {
+                match kind {
+                    $(RecordKind::$kind => &mut self.$list,)*
+                }
+            }
+
+            fn swap_list(&mut self, other: &mut Model, kind: RecordKind) {
+                match kind {
+                    $(RecordKind::$kind => std::mem::swap(&mut self.$list, &mut other.$list),)*
+                }
+            }
+        }
+    };
+}
+
+record_lists! {
+    Criterion => criteria,
+    Comparison => comparisons,
+    RiskBand => risk_bands,
+    Need => needs,
+    Segment => segments,
+    Trend => trends,
+    Feature => features,
+    Competitor => competitors,
+    Evidence => evidence,
+    Series => series,
+    Scenario => scenarios,
+    Risk => risks,
+}
+
+impl Model {
+    /// Re-read the records of one file from its document.
+    pub fn read_file(&mut self, kind: FileKind, root: Node) {
         match kind {
-            FileKind::Workspace | FileKind::Training => {
-                let mut piece = Model::default();
-                piece.read_file(kind, root);
-                self.extend_file(kind, piece);
-            }
-            FileKind::Needs => add!(self.needs, RecordKind::Need, read_need),
-            FileKind::Market => {
-                add!(self.segments, RecordKind::Segment, read_segment);
-                add!(self.trends, RecordKind::Trend, read_trend);
-                add!(self.features, RecordKind::Feature, read_feature);
-                add!(self.competitors, RecordKind::Competitor, read_competitor);
-                add!(self.evidence, RecordKind::Evidence, read_evidence);
-                add!(self.series, RecordKind::Series, read_series);
-            }
-            FileKind::Scenarios => add!(self.scenarios, RecordKind::Scenario, read_scenario),
-            FileKind::Risks => add!(self.risks, RecordKind::Risk, read_risk),
+            FileKind::Workspace => self.settings = read_settings(root),
+            FileKind::Training => self.training = read_training(root),
+            _ => {}
+        }
+        for rk in kind.records() {
+            self.list_mut(rk).read_all(records(root, rk));
         }
     }
 
     /// Re-read one record after it was edited in place.
     pub fn read_record(&mut self, kind: RecordKind, index: usize, t: Node) {
-        fn put<T>(v: &mut [T], i: usize, x: T) {
-            if let Some(slot) = v.get_mut(i) {
-                *slot = x;
-            }
-        }
-        match kind {
-            RecordKind::Criterion => put(&mut self.criteria, index, read_criterion(t)),
-            RecordKind::Comparison => put(&mut self.comparisons, index, read_comparison(t)),
-            RecordKind::RiskBand => put(&mut self.risk_bands, index, read_risk_band(t)),
-            RecordKind::Need => put(&mut self.needs, index, read_need(t)),
-            RecordKind::Segment => put(&mut self.segments, index, read_segment(t)),
-            RecordKind::Trend => put(&mut self.trends, index, read_trend(t)),
-            RecordKind::Feature => put(&mut self.features, index, read_feature(t)),
-            RecordKind::Competitor => put(&mut self.competitors, index, read_competitor(t)),
-            RecordKind::Evidence => put(&mut self.evidence, index, read_evidence(t)),
-            RecordKind::Series => put(&mut self.series, index, read_series(t)),
-            RecordKind::Scenario => put(&mut self.scenarios, index, read_scenario(t)),
-            RecordKind::Risk => put(&mut self.risks, index, read_risk(t)),
-        }
+        self.list_mut(kind).read_at(index, t);
     }
 
     /// Read a record into position `index` of its kind.
     pub fn insert_record(&mut self, kind: RecordKind, index: usize, t: Node) {
-        fn put<T>(v: &mut Vec<T>, i: usize, x: T) {
-            v.insert(i.min(v.len()), x);
-        }
-        match kind {
-            RecordKind::Criterion => put(&mut self.criteria, index, read_criterion(t)),
-            RecordKind::Comparison => put(&mut self.comparisons, index, read_comparison(t)),
-            RecordKind::RiskBand => put(&mut self.risk_bands, index, read_risk_band(t)),
-            RecordKind::Need => put(&mut self.needs, index, read_need(t)),
-            RecordKind::Segment => put(&mut self.segments, index, read_segment(t)),
-            RecordKind::Trend => put(&mut self.trends, index, read_trend(t)),
-            RecordKind::Feature => put(&mut self.features, index, read_feature(t)),
-            RecordKind::Competitor => put(&mut self.competitors, index, read_competitor(t)),
-            RecordKind::Evidence => put(&mut self.evidence, index, read_evidence(t)),
-            RecordKind::Series => put(&mut self.series, index, read_series(t)),
-            RecordKind::Scenario => put(&mut self.scenarios, index, read_scenario(t)),
-            RecordKind::Risk => put(&mut self.risks, index, read_risk(t)),
-        }
-    }
-
-    /// Move the single record of `kind` in `from` to position `index` here.
-    pub fn move_record_from(&mut self, kind: RecordKind, index: usize, mut from: Model) {
-        fn mv<T>(to: &mut Vec<T>, from: &mut Vec<T>, i: usize) {
-            if let Some(x) = from.pop() {
-                to.insert(i.min(to.len()), x);
-            }
-        }
-        match kind {
-            RecordKind::Criterion => mv(&mut self.criteria, &mut from.criteria, index),
-            RecordKind::Comparison => mv(&mut self.comparisons, &mut from.comparisons, index),
-            RecordKind::RiskBand => mv(&mut self.risk_bands, &mut from.risk_bands, index),
-            RecordKind::Need => mv(&mut self.needs, &mut from.needs, index),
-            RecordKind::Segment => mv(&mut self.segments, &mut from.segments, index),
-            RecordKind::Trend => mv(&mut self.trends, &mut from.trends, index),
-            RecordKind::Feature => mv(&mut self.features, &mut from.features, index),
-            RecordKind::Competitor => mv(&mut self.competitors, &mut from.competitors, index),
-            RecordKind::Evidence => mv(&mut self.evidence, &mut from.evidence, index),
-            RecordKind::Series => mv(&mut self.series, &mut from.series, index),
-            RecordKind::Scenario => mv(&mut self.scenarios, &mut from.scenarios, index),
-            RecordKind::Risk => mv(&mut self.risks, &mut from.risks, index),
-        }
+        self.list_mut(kind).insert_at(index, t);
     }
 
     pub fn remove_record(&mut self, kind: RecordKind, index: usize) {
-        fn rm<T>(v: &mut Vec<T>, i: usize) {
-            if i < v.len() {
-                v.remove(i);
-            }
-        }
-        match kind {
-            RecordKind::Criterion => rm(&mut self.criteria, index),
-            RecordKind::Comparison => rm(&mut self.comparisons, index),
-            RecordKind::RiskBand => rm(&mut self.risk_bands, index),
-            RecordKind::Need => rm(&mut self.needs, index),
-            RecordKind::Segment => rm(&mut self.segments, index),
-            RecordKind::Trend => rm(&mut self.trends, index),
-            RecordKind::Feature => rm(&mut self.features, index),
-            RecordKind::Competitor => rm(&mut self.competitors, index),
-            RecordKind::Evidence => rm(&mut self.evidence, index),
-            RecordKind::Series => rm(&mut self.series, index),
-            RecordKind::Scenario => rm(&mut self.scenarios, index),
-            RecordKind::Risk => rm(&mut self.risks, index),
-        }
+        self.list_mut(kind).remove_at(index);
     }
 
-    /// Append the records of one file from `other` (the next part of it).
-    pub fn extend_file(&mut self, kind: FileKind, other: Model) {
-        match kind {
-            FileKind::Workspace => {
-                self.settings = other.settings;
-                self.criteria.extend(other.criteria);
-                self.comparisons.extend(other.comparisons);
-                self.risk_bands.extend(other.risk_bands);
-            }
-            FileKind::Needs => self.needs.extend(other.needs),
-            FileKind::Market => {
-                self.segments.extend(other.segments);
-                self.trends.extend(other.trends);
-                self.features.extend(other.features);
-                self.competitors.extend(other.competitors);
-                self.evidence.extend(other.evidence);
-                self.series.extend(other.series);
-            }
-            FileKind::Scenarios => self.scenarios.extend(other.scenarios),
-            FileKind::Training => self.training = other.training,
-            FileKind::Risks => self.risks.extend(other.risks),
+    /// The ids of the records of a kind, in file order (none for kinds
+    /// addressed by position).
+    pub fn ids(&self, kind: RecordKind) -> Vec<&str> {
+        if kind.has_id() {
+            self.list(kind).ids()
+        } else {
+            Vec::new()
         }
-    }
-
-    /// Make room for `n` more records of each kind `kind` holds.
-    pub fn reserve_records(&mut self, kind: FileKind, n: usize) {
-        match kind {
-            FileKind::Workspace | FileKind::Training => {}
-            FileKind::Needs => self.needs.reserve(n),
-            FileKind::Market => {
-                // Market files mix several kinds; the most common get the room.
-                self.trends.reserve(n);
-            }
-            FileKind::Scenarios => self.scenarios.reserve(n),
-            FileKind::Risks => self.risks.reserve(n),
-        }
-    }
-
-    /// Join the records of one file read part by part, in order, reserving
-    /// the room once (growing ten-thousand-record vectors step by step
-    /// copies them several times).
-    pub fn concat_file(kind: FileKind, pieces: Vec<Model>) -> Model {
-        let mut out = Model::default();
-        macro_rules! reserve {
-            ($($field:ident),*) => {
-                $(out.$field.reserve_exact(pieces.iter().map(|p| p.$field.len()).sum());)*
-            };
-        }
-        reserve!(
-            criteria,
-            comparisons,
-            risk_bands,
-            needs,
-            segments,
-            trends,
-            features,
-            competitors,
-            evidence,
-            series,
-            scenarios,
-            risks
-        );
-        for piece in pieces {
-            out.extend_file(kind, piece);
-        }
-        out
     }
 
     /// Move the records of one file from `other` (loaded on another thread).
-    pub fn take_file(&mut self, kind: FileKind, other: Model) {
+    pub fn take_file(&mut self, kind: FileKind, mut other: Model) {
         match kind {
-            FileKind::Workspace => {
-                self.settings = other.settings;
-                self.criteria = other.criteria;
-                self.comparisons = other.comparisons;
-                self.risk_bands = other.risk_bands;
-            }
-            FileKind::Needs => self.needs = other.needs,
-            FileKind::Market => {
-                self.segments = other.segments;
-                self.trends = other.trends;
-                self.features = other.features;
-                self.competitors = other.competitors;
-                self.evidence = other.evidence;
-                self.series = other.series;
-            }
-            FileKind::Scenarios => self.scenarios = other.scenarios,
-            FileKind::Training => self.training = other.training,
-            FileKind::Risks => self.risks = other.risks,
+            FileKind::Workspace => self.settings = std::mem::take(&mut other.settings),
+            FileKind::Training => self.training = std::mem::take(&mut other.training),
+            _ => {}
+        }
+        for rk in kind.records() {
+            self.swap_list(&mut other, rk);
         }
     }
 
-    /// Risk bands in force: the workspace's, or the defaults.
+    /// Risk bands in force: the workspace's, or the defaults (levels:
+    /// [`crate::analysis::risk::Bands`]).
     pub fn bands(&self) -> Vec<RiskBand> {
         if self.risk_bands.is_empty() {
             default_bands()
         } else {
             self.risk_bands.clone()
         }
-    }
-
-    /// The band a score (1–25) falls in.
-    pub fn band_of(&self, score: i64) -> String {
-        self.bands()
-            .into_iter()
-            .find(|b| (b.min..=b.max).contains(&score))
-            .map(|b| b.name)
-            .unwrap_or_else(|| "unbanded".into())
     }
 
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
@@ -1019,4 +971,49 @@ pub fn default_bands() -> Vec<RiskBand> {
         max: b,
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Change, Workspace, source};
+    use super::*;
+
+    /// The model of a file as a fresh read of its whole text gives it.
+    fn reread(ws: &Workspace, kind: FileKind) -> Model {
+        let file = ws.file(kind);
+        let root = source::parse(&file.path, file.text()).expect("parses");
+        let mut model = Model::default();
+        model.read_file(kind, Node::Root(root.get_ref()));
+        model
+    }
+
+    /// Removing and re-inserting a record of every kind keeps the model in
+    /// step with the text, and the undo restores it exactly.
+    #[test]
+    fn every_record_kind_is_removed_and_restored_in_step_with_the_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces/example");
+        let mut ws = Workspace::open(&root).expect("open");
+        let original = ws.model.clone();
+        for kind in RecordKind::ALL {
+            let count = ws.count(kind);
+            assert!(count > 0, "the example has no {kind:?} records");
+            let index = count / 2;
+            let text = ws
+                .file(kind.file())
+                .record_text(kind, index)
+                .expect("record")
+                .to_string();
+            let remove = Change::Remove { kind, index, text };
+            ws.apply(&remove).expect("remove");
+            let mut expected = original.clone();
+            expected.take_file(kind.file(), reread(&ws, kind.file()));
+            assert_eq!(ws.model, expected, "{kind:?} removed");
+            assert_eq!(
+                ws.ids(kind).len(),
+                if kind.has_id() { count - 1 } else { 0 }
+            );
+            ws.apply(&remove.inverse()).expect("insert");
+            assert_eq!(ws.model, original, "{kind:?} restored");
+        }
+    }
 }

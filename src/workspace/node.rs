@@ -1,6 +1,5 @@
 //! One read-only view over the TOML trees the core uses: the spanned parse
-//! (`toml::de`) that loading and checking run on, the light tree records of
-//! large files are parsed into ([`super::light`]), and the `toml_edit` items
+//! (`toml::de`) that loading and checking run on, and the `toml_edit` items
 //! that edits produce. Checks and record readers are written once, against
 //! [`Node`].
 
@@ -10,9 +9,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml_edit::{ArrayOfTables, Item, TableLike, Value};
 
-use super::light;
-
-pub use toml_datetime::Datetime;
+pub use toml_edit::Datetime;
 
 #[derive(Clone, Copy)]
 pub enum Node<'a> {
@@ -22,40 +19,13 @@ pub enum Node<'a> {
     Value(&'a Value),
     Table(&'a dyn TableLike, Option<(usize, usize)>),
     Tables(&'a ArrayOfTables),
-    /// A value of the light parse of one record ([`light`]).
-    Light(&'a light::Item<'a>),
-    /// The root table of a light parse.
-    LightRoot(&'a light::Table<'a>),
 }
 
 /// A table entry: key, the key's span, value.
 pub type Entry<'a> = (&'a str, Option<Range<usize>>, Node<'a>);
 
-/// The entries of a table node; those of the light tree are read in place
-/// (they are walked for every record of a large file).
-pub enum Entries<'a> {
-    Light(std::slice::Iter<'a, light::Entry<'a>>),
-    Collected(std::vec::IntoIter<Entry<'a>>),
-}
-
-impl Default for Entries<'_> {
-    fn default() -> Self {
-        Entries::Collected(Vec::new().into_iter())
-    }
-}
-
-impl<'a> Iterator for Entries<'a> {
-    type Item = Entry<'a>;
-
-    fn next(&mut self) -> Option<Entry<'a>> {
-        match self {
-            Entries::Light(it) => it
-                .next()
-                .map(|(k, span, v)| (k.as_ref(), Some(span.clone()), Node::Light(v))),
-            Entries::Collected(it) => it.next(),
-        }
-    }
-}
+/// The entries of a table node, in file order.
+pub type Entries<'a> = std::vec::IntoIter<Entry<'a>>;
 
 /// What kind of TOML value a node is, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +78,6 @@ impl<'a> Node<'a> {
             Node::Value(v) => v.span(),
             Node::Table(_, span) => span.map(|(a, b)| a..b),
             Node::Tables(a) => a.span(),
-            Node::Light(i) => Some(i.span.clone()),
-            Node::LightRoot(_) => None,
         }
     }
 
@@ -133,16 +101,7 @@ impl<'a> Node<'a> {
                 Value::Array(_) => Shape::Array,
                 Value::InlineTable(_) => Shape::Table,
             },
-            Node::Light(i) => match &i.value {
-                light::Value::String(_) => Shape::String,
-                light::Value::Integer(..) => Shape::Integer,
-                light::Value::Float(_) => Shape::Float,
-                light::Value::Boolean(_) => Shape::Boolean,
-                light::Value::Datetime(_) => Shape::Datetime,
-                light::Value::Array(_) => Shape::Array,
-                light::Value::Table(_) => Shape::Table,
-            },
-            Node::Table(..) | Node::Root(_) | Node::LightRoot(_) => Shape::Table,
+            Node::Table(..) | Node::Root(_) => Shape::Table,
             Node::Tables(_) => Shape::Array,
         }
     }
@@ -151,10 +110,6 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_str(),
             Node::Value(v) => v.as_str(),
-            Node::Light(light::Item {
-                value: light::Value::String(s),
-                ..
-            }) => Some(s),
             _ => None,
         }
     }
@@ -167,10 +122,6 @@ impl<'a> Node<'a> {
                 i64::from_str_radix(i.as_str(), i.radix()).ok()
             }
             Node::Value(v) => v.as_integer(),
-            Node::Light(light::Item {
-                value: light::Value::Integer(digits, radix),
-                ..
-            }) => i64::from_str_radix(digits, *radix).ok(),
             _ => None,
         }
     }
@@ -179,10 +130,6 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_float().and_then(|f| parse_float(f.as_str())),
             Node::Value(v) => v.as_float(),
-            Node::Light(light::Item {
-                value: light::Value::Float(f),
-                ..
-            }) => parse_float(f),
             _ => None,
         }
     }
@@ -196,10 +143,6 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_bool(),
             Node::Value(v) => v.as_bool(),
-            Node::Light(light::Item {
-                value: light::Value::Boolean(b),
-                ..
-            }) => Some(*b),
             _ => None,
         }
     }
@@ -208,10 +151,6 @@ impl<'a> Node<'a> {
         match self {
             Node::De(s) => s.get_ref().as_datetime().copied(),
             Node::Value(v) => v.as_datetime().copied(),
-            Node::Light(light::Item {
-                value: light::Value::Datetime(d),
-                ..
-            }) => Some(*d),
             _ => None,
         }
     }
@@ -229,17 +168,13 @@ impl<'a> Node<'a> {
                 .map(|a| a.iter().map(Node::De).collect()),
             Node::Value(Value::Array(a)) => Some(a.iter().map(Node::from_value).collect()),
             Node::Tables(a) => Some(a.iter().map(|t| Node::Table(t, pair(t.span()))).collect()),
-            Node::Light(light::Item {
-                value: light::Value::Array(items),
-                ..
-            }) => Some(items.iter().map(Node::Light).collect()),
             _ => None,
         }
     }
 
     /// Table entries in file order: key, the key's span, value.
     pub fn entries(self) -> Option<Entries<'a>> {
-        let collected = |v: Vec<Entry<'a>>| Entries::Collected(v.into_iter());
+        let collected = |v: Vec<Entry<'a>>| v.into_iter();
         match self {
             Node::De(s) => s.get_ref().as_table().map(|t| {
                 collected(
@@ -261,11 +196,6 @@ impl<'a> Node<'a> {
                     })
                     .collect(),
             )),
-            Node::Light(light::Item {
-                value: light::Value::Table(t),
-                ..
-            })
-            | Node::LightRoot(t) => Some(Entries::Light(t.entries.iter())),
             _ => None,
         }
     }
@@ -279,11 +209,6 @@ impl<'a> Node<'a> {
                 .map(Node::De),
             Node::Root(t) => t.get(key).map(Node::De),
             Node::Table(t, _) => t.get(key).and_then(Node::from_item),
-            Node::Light(light::Item {
-                value: light::Value::Table(t),
-                ..
-            })
-            | Node::LightRoot(t) => t.get(key).map(Node::Light),
             _ => None,
         }
     }
@@ -297,11 +222,6 @@ impl<'a> Node<'a> {
                 .map(|(k, _)| k.span()),
             Node::Root(t) => t.get_key_value(key).map(|(k, _)| k.span()),
             Node::Table(t, _) => t.key(key).and_then(|k| k.span()),
-            Node::Light(light::Item {
-                value: light::Value::Table(t),
-                ..
-            })
-            | Node::LightRoot(t) => t.get_entry(key).map(|(_, span, _)| span.clone()),
             _ => None,
         }
     }

@@ -1,10 +1,7 @@
 //! Checks across files: unique ids, links that resolve, paths that stay inside
 //! the workspace, and rules that need more than one record.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-// Ids are looked up once per link: tens of thousands in a large workspace.
-use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use super::check::Collected;
@@ -123,7 +120,7 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
 /// Cross-file validation.
 pub fn validate(
     root: &Path,
-    collected: &[(FileKind, PathBuf, &str, &[Collected])],
+    collected: &[(FileKind, PathBuf, &str, &Collected)],
     model: &Model,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -138,16 +135,10 @@ pub fn validate(
             .collect(),
     };
     let lines = &files.lines;
-    let mut places: HashMap<&str, Place> = HashMap::with_capacity_and_hasher(
-        collected
-            .iter()
-            .flat_map(|(_, _, _, pieces)| pieces.iter())
-            .map(|c| c.ids.len())
-            .sum(),
-        Default::default(),
-    );
-    for (file, ((_, path, _, pieces), lines)) in collected.iter().zip(lines).enumerate() {
-        for def in pieces.iter().flat_map(|c| &c.ids) {
+    let mut places: HashMap<&str, Place> =
+        HashMap::with_capacity(collected.iter().map(|(_, _, _, c)| c.ids.len()).sum());
+    for (file, ((_, path, _, c), lines)) in collected.iter().zip(lines).enumerate() {
+        for def in &c.ids {
             if def.id.is_empty() {
                 continue;
             }
@@ -182,23 +173,16 @@ pub fn validate(
         }
     }
     // Links and paths, and the rules, only read the ids: on two threads.
-    // Link problems keep file order (chunks are joined in order).
     let (links, ruled) = rayon::join(
         || {
-            use rayon::prelude::*;
             let mut found = Vec::new();
-            for ((_, path, _, pieces), lines) in collected.iter().zip(lines) {
-                let per_piece: Vec<Vec<Diagnostic>> = pieces
-                    .par_iter()
-                    .map(|c| {
-                        c.links
-                            .iter()
-                            .filter_map(|link| link_problem(&places, path, lines, link))
-                            .collect()
-                    })
-                    .collect();
-                found.extend(per_piece.into_iter().flatten());
-                for p in pieces.iter().flat_map(|c| &c.paths) {
+            for ((_, path, _, c), lines) in collected.iter().zip(lines) {
+                found.extend(
+                    c.links
+                        .iter()
+                        .filter_map(|link| link_problem(&places, path, lines, link)),
+                );
+                for p in &c.paths {
                     let (line, col) = lines.line_col(p.at);
                     match resolve_inside(root, &p.path) {
                         Err(e) => found.push(diag(

@@ -204,23 +204,6 @@ pub fn matches(filter: &str, fields: &[&str]) -> bool {
     fields.iter().any(|x| x.to_lowercase().contains(&f))
 }
 
-/// Compact number: 1.2k, 3.4M.
-pub fn compact(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", x / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", x / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", x / 1e3)
-    } else if (x - x.round()).abs() < 1e-9 {
-        format!("{x:.0}")
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 /// `a`: a form for a new record of `kind`.
 pub fn add(kind: RecordKind, ctx: &AppCtx) -> Handled {
     Handled::Open(Modal::Form(Box::new(Form::new(&ctx.ws, kind, None))))

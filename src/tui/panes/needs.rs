@@ -111,7 +111,7 @@ pub fn kpi_text(n: &Need) -> String {
     let Some(k) = &n.kpi else {
         return String::new();
     };
-    let num = |x: Option<f64>| x.map(super::compact).unwrap_or_else(|| "?".into());
+    let num = |x: Option<f64>| x.map(crate::numfmt::compact).unwrap_or_else(|| "?".into());
     let mut s = format!("{}→{}", num(k.baseline), num(k.target));
     if !k.unit.is_empty() {
         s.push(' ');
@@ -174,7 +174,7 @@ impl NeedsPane {
 
 impl Component for NeedsPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit]
+        vec![Scope::Nav, Scope::List, Scope::Edit]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {

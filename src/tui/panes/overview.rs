@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::needs::uncovered;
-use super::risks::{level, overdue};
-use crate::tui::component::{AppCtx, Component, Handled};
+use crate::analysis::risk;
+use crate::numfmt;
+use crate::tui::component::{AppCtx, Component, Handled, ListView, Pane};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui;
 
@@ -19,6 +20,8 @@ use crate::tui::ui;
 /// reads from `runs/` (at most once a second), so drawing reads no file.
 #[derive(Debug, Default)]
 pub struct OverviewPane {
+    /// The stage under the cursor (Enter opens its pane).
+    pub list: ListView,
     revision: Option<u64>,
     coverage: HashMap<String, usize>,
     /// (errors, warnings) of `lodestar check`.
@@ -36,9 +39,20 @@ impl OverviewPane {
     }
 }
 
+/// The pane each stage of the method opens (monitoring is the risk
+/// register today).
+pub const STAGE_PANES: [Pane; 6] = [
+    Pane::Needs,
+    Pane::Market,
+    Pane::Scenarios,
+    Pane::Training,
+    Pane::Scenarios,
+    Pane::Risks,
+];
+
 impl Component for OverviewPane {
     fn commands(&self) -> Vec<Scope> {
-        Vec::new()
+        vec![Scope::Nav, Scope::Overview]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
@@ -58,8 +72,16 @@ impl Component for OverviewPane {
         }
     }
 
-    fn handle(&mut self, _action: Action, _ctx: &mut AppCtx) -> Handled {
-        Handled::Ignored
+    fn handle(&mut self, action: Action, _ctx: &mut AppCtx) -> Handled {
+        if self.list.navigate(action, STAGE_PANES.len()) {
+            return Handled::Done;
+        }
+        match action {
+            Action::OpenStage => {
+                Handled::Go(STAGE_PANES[self.list.selected.min(STAGE_PANES.len() - 1)])
+            }
+            _ => Handled::Ignored,
+        }
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
@@ -146,15 +168,8 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         .filter(|s| matches!(s.status.as_str(), "shortlisted" | "selected"))
         .count();
     let revenue = m.scenarios.iter().filter(|s| s.revenue.is_some()).count();
-    let mut bands = m.bands();
-    bands.sort_by_key(|b| b.min);
-    let top_levels = bands.len().saturating_sub(2);
-    let serious = m
-        .risks
-        .iter()
-        .filter(|r| r.status != "closed" && level(m, r.score()).0 >= top_levels)
-        .count();
-    let late = m.risks.iter().filter(|r| overdue(ctx.today, r)).count();
+    let register = risk::summary(m, ctx.today);
+    let (serious, late) = (register.open_high, register.overdue);
     let run = pane.run.as_ref().and_then(|(_, r)| r.clone());
     let state = |empty: bool, attention: bool| {
         if empty {
@@ -178,9 +193,9 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
             let name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?");
             let score = a.ranking.scores.get(w).copied().unwrap_or(0.0);
             let confidence = match (p_first, ctx.stability.running) {
-                (Some((p, true)), _) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (Some((p, true)), _) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
                 (_, Some(pr)) => format!("P(rank 1) computing {:.0}%", pr.fraction() * 100.0),
-                (Some((p, false)), None) => format!("P(rank 1) {:.0}%", p * 100.0),
+                (Some((p, false)), None) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
                 (None, None) => "P(rank 1) —".into(),
             };
             format!("top: {name} · score {score:.1} · {confidence}")
@@ -198,12 +213,12 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         (Some((a, w)), Some(p)) => format!(
             "{}: NPV {} {currency} · payback {} · IRR {}",
             a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
-            super::compact(p.npv),
+            crate::numfmt::compact(p.npv),
             p.payback_month
                 .map(|m| format!("month {m}"))
                 .unwrap_or_else(|| "beyond the horizon".into()),
             p.irr_annual
-                .map(|r| format!("{:.0}%/yr", r * 100.0))
+                .map(|r| format!("{}/yr", numfmt::percent_whole(r)))
                 .unwrap_or_else(|| "none".into()),
         ),
         (Some(_), None) => "the top scenario has no revenue model".into(),
@@ -319,15 +334,22 @@ fn draw(pane: &OverviewPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         room -= keep;
     }
     let mut lines = Vec::new();
+    let cursor = pane.list.selected;
     for (i, s) in stages.iter().enumerate() {
         let (glyph, style) = match s.state {
             StageState::Ready => ("✓", theme.ok),
             StageState::Attention => ("!", theme.warn),
             StageState::Empty => ("·", theme.dim),
         };
+        let name_style = if i == cursor {
+            theme.selected
+        } else {
+            theme.header
+        };
+        let mark = if i == cursor { "▶" } else { " " };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {glyph} "), style),
-            Span::styled(format!("{}. {}", i + 1, s.name), theme.header),
+            Span::styled(format!("{mark}{glyph} "), style),
+            Span::styled(format!("{}. {}", i + 1, s.name), name_style),
         ]));
         let bar = if i + 1 < stages.len() {
             " │   "

@@ -8,12 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
 use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
+use crate::analysis::risk::{self, Bands, Basis, HeatMap, overdue};
+use crate::numfmt::MISSING;
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
-use crate::workspace::model::{Model, Risk};
-use crate::workspace::{Date, RecordKind};
+use crate::workspace::RecordKind;
+use crate::workspace::model::Risk;
 
 /// The Risks pane: the register's view state, the heat map's mode and the
 /// category and status filters.
@@ -73,17 +75,10 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
 
 pub const SORTS: [&str; 5] = ["score", "residual", "review date", "category", "file order"];
 
-/// Band level of a score: its position among the bands ordered by `min`
-/// (names are free text, so colours go by position, not by name).
-pub fn level(model: &Model, score: i64) -> (usize, String) {
-    let mut bands = model.bands();
-    bands.sort_by_key(|b| b.min);
-    bands
-        .iter()
-        .enumerate()
-        .find(|(_, b)| (b.min..=b.max).contains(&score))
-        .map(|(i, b)| (i, b.name.clone()))
-        .unwrap_or((0, "?".into()))
+/// How a level reads: its position (for colour and glyph) and the band's
+/// name; a score no band holds reads "?" (`check` warns about such bands).
+pub fn level_text(level: Option<&risk::Level>) -> (usize, String) {
+    level.map_or((0, "?".into()), |l| (l.position, l.name.clone()))
 }
 
 /// Glyphs so that a level reads without colour.
@@ -91,8 +86,9 @@ pub fn level_glyph(level: usize) -> &'static str {
     ["·", "▲", "▲▲", "‼"][level.min(3)]
 }
 
-pub fn overdue(today: Date, r: &Risk) -> bool {
-    r.status != "closed" && r.review.is_some_and(|d| d < today)
+/// The residual score, or `None` when it has not been assessed.
+fn residual(r: &Risk) -> Option<i64> {
+    r.residual.as_ref().map(|x| x.likelihood * x.impact)
 }
 
 impl RisksPane {
@@ -119,10 +115,16 @@ impl RisksPane {
             })
             .collect();
         match SORTS[self.list.sort % SORTS.len()] {
-            "score" => rows.sort_by_key(|&i| (-m.risks[i].score(), -m.risks[i].residual_score())),
-            "residual" => {
-                rows.sort_by_key(|&i| (-m.risks[i].residual_score(), -m.risks[i].score()))
-            }
+            // For ordering only, an unassessed residual is taken as the
+            // inherent score (nothing mitigated yet); it is shown as "—".
+            "score" => rows.sort_by_key(|&i| {
+                let r = &m.risks[i];
+                (-r.score(), -residual(r).unwrap_or(r.score()))
+            }),
+            "residual" => rows.sort_by_key(|&i| {
+                let r = &m.risks[i];
+                (-residual(r).unwrap_or(r.score()), -r.score())
+            }),
             "review date" => rows.sort_by_key(|&i| {
                 m.risks[i]
                     .review
@@ -148,7 +150,7 @@ impl RisksPane {
 
 impl Component for RisksPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit, Scope::Risks]
+        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Risks]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
@@ -235,7 +237,8 @@ impl Component for RisksPane {
         let rows = self.rows(ctx);
         let (table_area, heat_area, detail_area) = Self::areas(area);
         let m = &ctx.ws.model;
-        let overdue_n = m.risks.iter().filter(|r| overdue(today, r)).count();
+        let bands = Bands::of(m);
+        let overdue_n = m.risks.iter().filter(|r| overdue(r, today)).count();
         let mut title = format!(
             "Risks {}/{} · sort: {}",
             rows.len(),
@@ -274,16 +277,19 @@ impl Component for RisksPane {
                         Cell::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
                     Col::Level => {
-                        let (lv, name) = level(m, r.score());
+                        let (lv, name) = level_text(bands.level(r.score()).as_ref());
                         Cell::from(Span::styled(
                             format!("{} {name}", level_glyph(lv)),
                             theme.band(lv),
                         ))
                     }
-                    Col::Residual => Cell::from(r.residual_score().to_string()),
+                    Col::Residual => match residual(r) {
+                        Some(x) => Cell::from(x.to_string()),
+                        None => Cell::from(Span::styled(MISSING, theme.dim)),
+                    },
                     Col::Status => Cell::from(r.status.clone()),
                     Col::Review => match r.review {
-                        Some(d) if overdue(today, r) => {
+                        Some(d) if overdue(r, today) => {
                             Cell::from(Span::styled(format!("⏰{d}"), theme.error))
                         }
                         Some(d) => Cell::from(d.to_string()),
@@ -310,20 +316,23 @@ impl Component for RisksPane {
                     .unwrap_or_else(|| format!("{id} (missing)"))
             })
             .collect();
-        let (lv, name) = level(&ctx.ws.model, r.score());
-        let (rlv, rname) = level(&ctx.ws.model, r.residual_score());
-        let residual = match &r.residual {
-            Some(x) => format!(
-                "{}×{} = {} {} {rname}",
-                x.likelihood,
-                x.impact,
-                r.residual_score(),
-                level_glyph(rlv)
-            ),
+        let assessed = risk::assess(r, &bands, today);
+        let (lv, name) = level_text(assessed.level.as_ref());
+        let residual = match &assessed.residual {
+            Some(x) => {
+                let (rlv, rname) = level_text(x.level.as_ref());
+                format!(
+                    "{}×{} = {} {} {rname}",
+                    x.likelihood,
+                    x.impact,
+                    x.score,
+                    level_glyph(rlv)
+                )
+            }
             None => "not assessed".into(),
         };
         let review = match r.review {
-            Some(d) if overdue(today, r) => Line::from(Span::styled(
+            Some(d) if overdue(r, today) => Line::from(Span::styled(
                 format!("⏰ {d} — overdue by {} days", d.days_until(today)),
                 theme.error,
             )),
@@ -380,22 +389,20 @@ impl RisksPane {
         theme: &Theme,
     ) {
         let m = &ctx.ws.model;
-        let mut counts = [[0usize; 5]; 5];
-        let pick = |r: &Risk| -> (i64, i64) {
-            match (&r.residual, self.heat_residual) {
-                (Some(x), true) => (x.likelihood, x.impact),
-                _ => (r.likelihood, r.impact),
-            }
-        };
-        for &i in rows {
-            let (l, im) = pick(&m.risks[i]);
-            counts[(im - 1).clamp(0, 4) as usize][(l - 1).clamp(0, 4) as usize] += 1;
-        }
-        let mark = current.map(pick);
-        let title = if self.heat_residual {
-            "Heat map · residual"
+        let bands = Bands::of(m);
+        let basis = if self.heat_residual {
+            Basis::Residual
         } else {
-            "Heat map · inherent"
+            Basis::Inherent
+        };
+        let map = HeatMap::of(rows.iter().map(|&i| &m.risks[i]), basis);
+        let mark = current.and_then(|r| risk::cell(r, basis));
+        let title = match basis {
+            Basis::Residual if map.unassessed > 0 => {
+                format!("Heat map · residual · {} not assessed", map.unassessed)
+            }
+            Basis::Residual => "Heat map · residual".to_string(),
+            Basis::Inherent => "Heat map · inherent".to_string(),
         };
         let block = ui::block(title, theme);
         let inner = block.inner(area);
@@ -404,8 +411,8 @@ impl RisksPane {
         for im in (1..=5).rev() {
             let mut spans = vec![Span::styled(format!("I{im} "), theme.dim)];
             for l in 1..=5 {
-                let n = counts[(im - 1) as usize][(l - 1) as usize];
-                let (lv, _) = level(m, l * im);
+                let n = map.count(l, im);
+                let (lv, _) = level_text(bands.level(l * im).as_ref());
                 let selected = mark == Some((l, im));
                 let text = match (n, selected) {
                     (0, true) => "[·]".to_string(),

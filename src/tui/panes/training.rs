@@ -15,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table};
 
 use super::{plain, table_rows, window_table};
+use crate::numfmt;
 use crate::train::{self, RunListing};
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
 use crate::tui::keymap::{Action, Scope};
@@ -218,7 +219,7 @@ impl TrainingPane {
 
 impl Component for TrainingPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Training]
+        vec![Scope::Nav, Scope::List, Scope::Training]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
@@ -493,9 +494,14 @@ fn draw_run(
                     "—".to_string()
                 } else {
                     if w < 44 {
-                        pct(b.positive, n)
+                        numfmt::percent_whole(b.positive as f64 / (n).max(1) as f64)
                     } else {
-                        format!("{}/{} {}", b.positive, n, pct(b.positive, n))
+                        format!(
+                            "{}/{} {}",
+                            b.positive,
+                            n,
+                            numfmt::percent_whole(b.positive as f64 / (n).max(1) as f64)
+                        )
                     }
                 }
             };
@@ -586,10 +592,6 @@ fn draw_run(
     }
 }
 
-fn pct(part: usize, whole: usize) -> String {
-    format!("{:.0}%", 100.0 * part as f64 / whole.max(1) as f64)
-}
-
 /// (epoch ratio, label, run ratio, label).
 fn gauges(live: Option<&Live>) -> (f64, String, f64, String) {
     let Some(live) = live else {
@@ -635,7 +637,7 @@ fn gauges(live: Option<&Live>) -> (f64, String, f64, String) {
                 format!(
                     "run {:.0}% · {} samples/s · ETA {}",
                     run * 100.0,
-                    super::compact(p.samples_per_sec.round()),
+                    crate::numfmt::compact(p.samples_per_sec.round()),
                     clock(p.eta)
                 ),
             )

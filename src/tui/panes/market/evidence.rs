@@ -9,8 +9,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::{View, percent, problem_text, record_table, selection};
+use super::{View, problem_text, record_table, selection};
 use crate::market::evidence::{Answers, Scale};
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -252,7 +253,7 @@ fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
         Some(v) => format!("{v:.1}"),
         None => "—".into(),
     };
-    let share = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "—".into());
+    let share = |x: Option<f64>| x.map(numfmt::percent_whole).unwrap_or_else(|| "—".into());
     let mut lines = vec![Line::from(vec![
         Span::styled("median ", theme.dim),
         Span::styled(num(a.median), theme.header),
@@ -264,7 +265,7 @@ fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
             Span::styled("NPS ", theme.dim),
             Span::styled(format!("{:+.0}", nps.score), theme.header),
             Span::styled(
-                format!(" · detractors {}", percent(nps.detractors)),
+                format!(" · detractors {}", numfmt::percent_whole(nps.detractors)),
                 theme.dim,
             ),
         ])),

@@ -10,8 +10,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{View, percent, record_table, selection};
+use super::{View, record_table, selection};
 use crate::market::competitors::{self, Coverage, Matrix};
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -40,7 +41,11 @@ fn notes(m: &Matrix, shown: usize, width: u16, wide: bool, theme: &Theme) -> Vec
         } else {
             "◆ biggest gap: "
         };
-        let tail = format!(" (w{}, competitors {})", g.weight, percent(g.theirs));
+        let tail = format!(
+            " (w{}, competitors {})",
+            g.weight,
+            numfmt::percent_whole(g.theirs)
+        );
         let room = usize::from(width)
             .saturating_sub(head.chars().count() + col.len() + tail.chars().count())
             .max(8);
@@ -202,13 +207,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let mut cells = vec![Cell::from(c.name.clone())];
         if wide {
             cells.push(Cell::from(
-                c.share.map(percent).unwrap_or_else(|| "—".into()),
+                c.share
+                    .map(numfmt::percent_whole)
+                    .unwrap_or_else(|| "—".into()),
             ));
         }
         for cov in c.cells.iter().take(shown) {
             cells.push(Cell::from(glyph(*cov, theme, "?")));
         }
-        cells.push(Cell::from(percent(c.weighted)));
+        cells.push(Cell::from(numfmt::percent_whole(c.weighted)));
         if wide {
             let pricing = app
                 .ws
@@ -252,7 +259,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                     cells.push(Cell::from(g));
                 }
             }
-            cells.push(Cell::from(Span::styled(percent(p.weighted), theme.header)));
+            cells.push(Cell::from(Span::styled(
+                numfmt::percent_whole(p.weighted),
+                theme.header,
+            )));
             if wide {
                 let text = match &p.behind {
                     Some(g) => format!("! behind on {} (w{})", g.name, g.weight),
@@ -378,7 +388,7 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             f.weight
         )));
         cells.push(Cell::from(
-            info.map(|x| percent(x.competitor_mean))
+            info.map(|x| numfmt::percent_whole(x.competitor_mean))
                 .unwrap_or_else(|| "—".into()),
         ));
         if !presentation {

@@ -99,7 +99,7 @@ impl MarketPane {
 
 impl Component for MarketPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Edit, Scope::Market]
+        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Market]
     }
 
     /// Load the CSV data of the selected series or survey (only when its
@@ -464,14 +464,6 @@ pub fn record_table<'a>(
     );
 }
 
-/// A number for axes and bars: 3 significant digits, k / m / bn above 1,000.
-pub fn amount(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    market::sizing::compact(x)
-}
-
 /// A CSV problem as `file:line: message`, the file relative to the
 /// workspace folder (as the user wrote it), not the absolute path.
 pub fn problem_text(root: &std::path::Path, p: &Problem) -> String {
@@ -480,15 +472,6 @@ pub fn problem_text(root: &std::path::Path, p: &Problem) -> String {
         format!("{}:{}: {}", file.display(), p.line, p.message)
     } else {
         format!("{}: {}", file.display(), p.message)
-    }
-}
-
-/// A share as a whole percentage.
-pub fn percent(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.0} %", x * 100.0)
-    } else {
-        "—".into()
     }
 }
 

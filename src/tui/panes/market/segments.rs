@@ -7,8 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, LineGauge, Paragraph, Wrap};
 
-use super::{View, amount, record_table, selection};
+use super::{View, record_table, selection};
 use crate::market::sizing::{self, DISAGREEMENT, Sizing};
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -72,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     record_table(frame, table_area, app, theme, columns, |app, i| {
         let s = &sizes[i];
         let seg = &app.ws.model.segments[i];
-        let v = |x: Option<f64>| x.map(amount).unwrap_or_else(|| "—".into());
+        let v = |x: Option<f64>| x.map(numfmt::compact).unwrap_or_else(|| "—".into());
         let mut cells = vec![];
         if !presentation {
             cells.push(Cell::from(seg.id.clone()));
@@ -156,7 +157,10 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
                         .unfilled_style(theme.dim);
                     frame.render_widget(gauge, gauge_area);
                     frame.render_widget(
-                        Paragraph::new(Span::styled(format!("{:>7}", amount(v)), theme.base)),
+                        Paragraph::new(Span::styled(
+                            format!("{:>7}", numfmt::compact(v)),
+                            theme.base,
+                        )),
                         value_area,
                     );
                 }

@@ -11,6 +11,7 @@ use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
 use crate::market::{Frequency, LoadedSeries};
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::model::Series;
@@ -170,7 +171,7 @@ pub fn num(x: f64) -> String {
     if !x.is_finite() {
         "—".into()
     } else if a >= 1e4 {
-        super::amount(x)
+        numfmt::compact(x)
     } else if a >= 100.0 {
         format!("{x:.0}")
     } else if a >= 10.0 {

@@ -7,8 +7,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, Chart, Dataset, Gauge, GraphType, Paragraph, Wrap};
 
-use super::{View, grouped, percent, scenario_rows, selected_scenario, stability};
+use super::{View, scenario_rows, selected_scenario, stability};
 use crate::analysis::Quadrant;
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -144,7 +145,10 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
 fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, theme: &Theme) {
     let Ok(a) = &app.analysis else { return };
     let title = match (stability(app), app.stability.running) {
-        (Some((st, true)), _) => format!("P(rank 1) · {} samples", grouped(st.options.samples)),
+        (Some((st, true)), _) => format!(
+            "P(rank 1) · {} samples",
+            numfmt::thousands(st.options.samples as f64)
+        ),
         (_, Some(p)) => format!("P(rank 1) · updating {:.0}%", p.fraction() * 100.0),
         _ => "P(rank 1)".into(),
     };
@@ -200,7 +204,7 @@ fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
                     ui::truncate(name, label_w),
                     if chosen { theme.key } else { theme.base },
                 )))
-                .text_value(percent(p))
+                .text_value(numfmt::percent_whole(p))
                 .style(if chosen { theme.key } else { style })
                 .value_style(if chosen {
                     theme.key.add_modifier(Modifier::REVERSED)

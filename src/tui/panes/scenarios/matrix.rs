@@ -7,11 +7,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::{
-    SORTS, View, npv, percent, scenario_rows, selected_scenario, short_quadrant, stability,
-};
+use super::{SORTS, View, npv, scenario_rows, selected_scenario, short_quadrant, stability};
 use crate::analysis::{Analysis, Part};
-use crate::tui::panes::{compact, window_table_with};
+use crate::numfmt;
+use crate::tui::panes::window_table_with;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -37,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let sel_crit = app.criterion.min(n_crit.saturating_sub(1));
     // All criterion columns when they fit next to a readable name; else only
     // the selected one.
-    let fixed = 1 + 3 + 6 + 5 + 7 + 6 + 2;
+    let fixed = 1 + 3 + 6 + 5 + 7 + 6 + 2 + 1;
     let inner_w = table_area.width.saturating_sub(2) as usize;
     let all = inner_w >= fixed + 5 * n_crit + 14;
     let shown: Vec<usize> = if all {
@@ -65,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     widths.extend(shown.iter().map(|_| Constraint::Length(col_w)));
     widths.extend([
         Constraint::Length(5),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Length(6),
         Constraint::Length(5),
     ]);
@@ -108,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 let text = s
                     .scores
                     .get(cid)
-                    .map(|x| compact(*x))
+                    .map(|x| numfmt::compact(*x))
                     .unwrap_or_else(|| "—".into());
                 let cell = Cell::from(text);
                 cells.push(if j == sel_crit && pos == selected {
@@ -126,13 +125,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             ));
             cells.push(match stab {
                 Some((st, fresh)) => Cell::from(Span::styled(
-                    st.p_first.get(i).map(|p| percent(*p)).unwrap_or_default(),
+                    st.p_first
+                        .get(i)
+                        .map(|p| numfmt::percent_whole(*p))
+                        .unwrap_or_default(),
                     if fresh { theme.base } else { theme.dim },
                 )),
                 None => Cell::from(Span::styled("…", theme.dim)),
             });
             cells.push(Cell::from(
-                npv(a, i).map(compact).unwrap_or_else(|| "—".into()),
+                npv(a, i).map(numfmt::compact).unwrap_or_else(|| "—".into()),
             ));
             cells.push(Cell::from(
                 a.positions
@@ -171,7 +173,10 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             (st.p_first.get(i), st.rank_p5.get(i), st.rank_p95.get(i))
         {
             head.push(Span::styled(
-                format!(" · P(rank 1) {} · ranks {lo}–{hi} (90%)", percent(*p)),
+                format!(
+                    " · P(rank 1) {} · ranks {lo}–{hi} (90%)",
+                    numfmt::percent_whole(*p)
+                ),
                 style,
             ));
         }

@@ -18,6 +18,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::matches;
 use crate::analysis::{Analysis, AnalysisError, Quadrant, Stability};
+use crate::numfmt;
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::stability::StabilityRuns;
@@ -333,7 +334,7 @@ impl ScenariosPane {
 
 impl Component for ScenariosPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::List, Scope::Scenarios]
+        vec![Scope::Nav, Scope::List, Scope::Scenarios]
     }
 
     /// Keep the cursor on the same scenario when a change re-sorts the list,
@@ -647,31 +648,11 @@ fn stability_status(app: &View) -> (String, StyleOf) {
         return (format!("✗ stability: {e}"), |t| t.error);
     }
     match stability(app) {
-        Some((s, true)) => (format!("✓ {} samples", grouped(s.options.samples)), |t| {
-            t.ok
-        }),
+        Some((s, true)) => (
+            format!("✓ {} samples", numfmt::thousands(s.options.samples as f64)),
+            |t| t.ok,
+        ),
         _ => ("stability —".into(), |t| t.dim),
-    }
-}
-
-/// 10000 → "10,000".
-pub fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (k, c) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub fn percent(p: f64) -> String {
-    if p > 0.0 && p < 0.005 {
-        "<1%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::{View, scenario_rows, selected_scenario};
 use crate::analysis::Irr;
-use crate::tui::panes::compact;
+use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -18,12 +18,8 @@ fn small(x: f64) -> String {
         let s = format!("{x:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        compact(x)
+        numfmt::compact(x)
     }
-}
-
-fn money(x: f64, currency: &str) -> String {
-    format!("{} {currency}", compact(x))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
@@ -71,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         ));
         lines.push(row(
             &format!("NPV @{:.0}%/yr", p.discount_rate * 100.0),
-            money(p.npv, cur),
+            numfmt::money(p.npv, cur),
         ));
         lines.push(row(
             "IRR",
@@ -80,7 +76,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                     "{:.1}%/mo · {}/yr{}",
                     per_period * 100.0,
                     p.irr_annual
-                        .map(|r| format!("{:.0}%", r * 100.0))
+                        .map(numfmt::percent_whole)
                         .unwrap_or_else(|| "—".into()),
                     if unique { "" } else { " (not unique)" }
                 ),
@@ -98,8 +94,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             match p.break_even_volume {
                 Some(v) => format!(
                     "{}/mo (now {})",
-                    compact(v),
-                    compact(p.volume.get(1).copied().unwrap_or(0.0))
+                    numfmt::compact(v),
+                    numfmt::compact(p.volume.get(1).copied().unwrap_or(0.0))
                 ),
                 None => "never (unit cost ≥ price)".into(),
             },
@@ -107,12 +103,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         lines.push(row(
             "gross margin",
             p.gross_margin
-                .map(|g| format!("{:.0}%", g * 100.0))
+                .map(numfmt::percent_whole)
                 .unwrap_or_else(|| "—".into()),
         ));
         lines.push(row(
             "revenue · cost",
-            format!("{} · {}", compact(p.total_revenue), compact(p.total_cost)),
+            format!(
+                "{} · {}",
+                numfmt::compact(p.total_revenue),
+                numfmt::compact(p.total_cost)
+            ),
         ));
         lines.push(row(
             "price · unit cost",
@@ -132,7 +132,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         for &k in a.ranking.order.iter().take(3) {
             let (npv, pb) = match a.revenue.get(k) {
                 Some(Some(Ok(p))) => (
-                    compact(p.npv),
+                    numfmt::compact(p.npv),
                     p.payback_month
                         .map(|m| format!("m{m}"))
                         .unwrap_or_else(|| "—".into()),
@@ -220,9 +220,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             Axis::default()
                 .bounds([lo, hi])
                 .labels(vec![
-                    Span::raw(compact(lo)),
-                    Span::raw(compact((lo + hi) / 2.0)),
-                    Span::raw(compact(hi)),
+                    Span::raw(numfmt::compact(lo)),
+                    Span::raw(numfmt::compact((lo + hi) / 2.0)),
+                    Span::raw(numfmt::compact(hi)),
                 ])
                 .style(theme.dim),
         );

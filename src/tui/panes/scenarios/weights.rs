@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use super::{View, rows};
 use crate::analysis::ahp;
+use crate::numfmt;
 use crate::tui::panes::window_table;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -34,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let [table_area, detail_area] = areas(area, app);
     let selected = app.weights.selected.min(rows.len().saturating_sub(1));
     let source = m.settings.scoring.weights.as_str();
-    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let pct = numfmt::percent_whole;
     window_table(
         frame,
         table_area,

@@ -1,38 +1,18 @@
-//! The market section of the Markdown report.
+//! The market section of `lodestar report` (and `lodestar market --format md`):
+//! the core's market analysis written as Markdown.
 
 use std::fmt::Write as _;
 
-use super::MarketAnalysis;
-use super::sizing::{Levels, compact};
-
-/// Escape text for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-/// `0.1234` → `12.3 %`.
-pub fn percent(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
-}
-
-/// A series value: two decimals below a million, compact above.
-pub fn amount(x: f64) -> String {
-    if x.abs() >= 1e6 {
-        compact(x)
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-fn opt(x: Option<f64>, f: fn(f64) -> String) -> String {
-    x.map_or_else(|| "—".to_string(), f)
-}
+use crate::cli::score::md_escape as cell;
+use crate::market::MarketAnalysis;
+use crate::market::sizing::Levels;
+use crate::numfmt::{MISSING, amount, compact, or_missing, percent};
 
 fn levels(l: &Levels) -> [String; 3] {
     [
-        opt(l.tam, compact),
-        opt(l.sam, compact),
-        opt(l.som, compact),
+        or_missing(l.tam, compact),
+        or_missing(l.sam, compact),
+        or_missing(l.som, compact),
     ]
 }
 
@@ -68,7 +48,7 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
                     b.period,
                     amount(a.value),
                     amount(b.value),
-                    opt(s.cagr, percent)
+                    or_missing(s.cagr, percent)
                 );
             }
         }
@@ -84,7 +64,7 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
             for p in &f.points {
                 let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                     (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
-                    _ => "—".into(),
+                    _ => MISSING.into(),
                 };
                 let _ = writeln!(
                     w,
@@ -190,10 +170,10 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
                 "| scenario | planned coverage | biggest shortfall vs best competitor | strongest lead |\n|---|---:|---|---|"
             );
             for s in &c.scenarios {
-                let behind = s.behind.as_ref().map_or("—".into(), |g| {
+                let behind = s.behind.as_ref().map_or(MISSING.into(), |g| {
                     format!("{} (weight {})", cell(&g.name), g.weight)
                 });
-                let ahead = s.ahead.as_ref().map_or("—".into(), |g| {
+                let ahead = s.ahead.as_ref().map_or(MISSING.into(), |g| {
                     format!("{} (weight {})", cell(&g.name), g.weight)
                 });
                 let _ = writeln!(
@@ -217,15 +197,15 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
         for s in &m.surveys {
             match &s.answers {
                 Some(a) => {
-                    let nps = a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score));
+                    let nps = a.nps.map_or(MISSING.into(), |n| format!("{:+.0}", n.score));
                     let _ = writeln!(
                         w,
                         "| {} | {} | {} | {} | {} | {nps} |",
                         cell(&s.title),
                         a.scale.as_str(),
                         a.n,
-                        opt(a.median, |x| format!("{x}")),
-                        opt(a.top_two_box, percent)
+                        or_missing(a.median, |x| format!("{x}")),
+                        or_missing(a.top_two_box, percent)
                     );
                 }
                 None => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Market series: lodestar vs pandas on a 1,000,000-row CSV.
 
-Generates bench/out/series-1m.csv (deterministic), then times, three times
+Generates benches/out/series-1m.csv (deterministic), then times, three times
 each, with /usr/bin/time -v (wall clock and peak resident memory):
 
   (a) lodestar: target/release/examples/market_load, which streams the file
@@ -15,7 +15,7 @@ compared. Run from the repository root:
 
   pip install pandas
   cargo build --release --example market_load
-  python3 bench/market_vs_pandas.py
+  python3 benches/market_vs_pandas.py
 """
 import os
 import random
@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 ROWS = 1_000_000
-OUT = os.path.join("bench", "out")
+OUT = os.path.join("benches", "out")
 CSV = os.path.join(OUT, "series-1m.csv")
 LODESTAR = os.path.join("target", "release", "examples", "market_load")
 

@@ -16,7 +16,7 @@ epochs / fit seconds), seconds. Keras' fit time includes its per-epoch
 validation pass, as lodestar's wall time does; lodestar's samples_per_second
 counts step time only.
 
-Usage: python3 bench/train_peers.py [--csv PATH] [--epochs 10] [--seed 42] [--only sklearn|keras]
+Usage: python3 benches/train_peers.py [--csv PATH] [--epochs 10] [--seed 42] [--only sklearn|keras]
 """
 
 import argparse

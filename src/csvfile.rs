@@ -1,15 +1,61 @@
-//! Opening CSV files from a workspace robustly: byte-order marks, UTF-16,
-//! empty files, header lookup, and numbers written with thousands separators.
+//! Reading the CSV files a workspace names (market series, survey answers,
+//! training data, files to score): one reader configuration for the whole
+//! program, byte-order marks, UTF-16, empty files, header lookup, numbers
+//! written with thousands separators, and one loop over the rows.
 //!
-//! Records are read as bytes (`csv::ByteRecord`) and only the cells a caller
-//! needs are decoded, so a stray Latin-1 byte in an unused column is not an
-//! error and the hot loop allocates nothing.
+//! Market files are read as bytes (`csv::ByteRecord`) and only the cells a
+//! caller needs are decoded, so a stray Latin-1 byte in an unused column is
+//! not an error and the hot loop allocates nothing.
+
+pub mod problem;
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::problem::Problem;
+pub use problem::Problem;
+use problem::RowProblems;
+
+/// The UTF-8 byte-order mark spreadsheets put at the start of a CSV file.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The one CSV reader configuration: a header row; rows of any length (the
+/// caller says which row is short, with its line, and why it matters);
+/// cells untouched (callers trim what they read, so byte records stay
+/// allocation-free).
+pub fn reader<R: Read>(r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(r)
+}
+
+/// `bytes` without a leading byte-order mark.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// Open `path` and read up to its first three bytes, then leave the file
+/// positioned after a byte-order mark if there is one. Returns the file and
+/// the bytes read (for callers that look for UTF-16 or an empty file) and
+/// how many were skipped.
+pub fn open_past_bom(path: &Path) -> std::io::Result<(File, Vec<u8>, u64)> {
+    let mut file = File::open(path)?;
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let skip = if head[..got] == *BOM { 3 } else { 0 };
+    file.seek(SeekFrom::Start(skip))?;
+    Ok((file, head[..got].to_vec(), skip))
+}
 
 /// An open CSV file positioned after its header.
 pub struct CsvFile {
@@ -36,18 +82,7 @@ fn io_problem(path: &Path, e: &std::io::Error) -> Problem {
 
 /// Open `path` and read its header line.
 pub fn open(path: &Path) -> Result<CsvFile, Problem> {
-    let mut file = File::open(path).map_err(|e| io_problem(path, &e))?;
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < head.len() {
-        match file.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io_problem(path, &e)),
-        }
-    }
-    let head = &head[..got];
+    let (file, head, skip) = open_past_bom(path).map_err(|e| io_problem(path, &e))?;
     if head.is_empty() {
         return Err(Problem::new(
             path,
@@ -62,18 +97,7 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
             "the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8 in Excel)",
         ));
     }
-    let skip = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    file.seek(SeekFrom::Start(skip))
-        .map_err(|e| io_problem(path, &e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(file);
+    let mut reader = reader(file);
     let raw = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(csv_problem(path, &e)),
@@ -123,8 +147,31 @@ pub fn csv_problem(path: &Path, e: &csv::Error) -> Problem {
 }
 
 impl CsvFile {
+    /// Read the next data row that is not blank into `record` and return
+    /// the byte offset where it starts (for [`RowProblems::push`]); `None`
+    /// at the end. When the file cannot be read to the end: every problem
+    /// so far, then the reason.
+    pub fn next_row(
+        &mut self,
+        record: &mut csv::ByteRecord,
+        problems: &mut RowProblems,
+    ) -> Result<Option<u64>, Vec<Problem>> {
+        loop {
+            match self.reader.read_byte_record(record) {
+                Ok(true) if is_blank(record) => {}
+                Ok(true) => return Ok(Some(self.offset(record))),
+                Ok(false) => return Ok(None),
+                Err(e) => {
+                    let mut list = std::mem::take(problems).finish(&self.path, vec![]);
+                    list.push(csv_problem(&self.path, &e));
+                    return Err(list);
+                }
+            }
+        }
+    }
+
     /// Byte offset in the file where the reader started looking for
-    /// `record` (see [`super::problem::lines_at`] for its line).
+    /// `record` (see [`problem::lines_at`] for its line).
     pub fn offset(&self, record: &csv::ByteRecord) -> u64 {
         record.position().map_or(0, csv::Position::byte) + self.skip
     }

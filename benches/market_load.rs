@@ -1,5 +1,5 @@
 //! Load and aggregate one series CSV the way `lodestar market` does, and say
-//! how long it took. Used by `bench/market_vs_pandas.py`.
+//! how long it took. Used by `benches/market_vs_pandas.py`.
 //!
 //! ```sh
 //! cargo run --release --example market_load -- FILE DATE-COLUMN VALUE-COLUMN [monthly|quarterly|yearly]

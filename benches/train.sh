@@ -3,12 +3,12 @@
 # plain candle-ops step), the machine's fp32 GEMM throughput, and the peers
 # (scikit-learn, Keras) on the same split. Figures go to docs/PERFORMANCE.md.
 #
-#   bench/train.sh            # needs python3 with scikit-learn (and tensorflow for Keras)
-#   PYTHON=/path/to/python bench/train.sh
+#   benches/train.sh            # needs python3 with scikit-learn (and tensorflow for Keras)
+#   PYTHON=/path/to/python benches/train.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-out=bench/out/train
+out=benches/out/train
 rm -rf "$out" && mkdir -p "$out"
 cp -r workspaces/example "$out/ws"   # runs/ is written there, not into the repo
 cargo build --release --quiet --bin lodestar
@@ -37,5 +37,5 @@ printf 'batch 32    ops, RAYON_NUM_THREADS=1 '
 RAYON_NUM_THREADS=1 best "$bin" train "$out/ws" --device cpu --engine ops
 cargo bench --quiet --bench gemm
 RAYON_NUM_THREADS=1 cargo bench --quiet --bench gemm | grep candle
-for _ in 1 2 3; do "$PYTHON" bench/train_peers.py --only sklearn | tail -1; done
-"$PYTHON" bench/train_peers.py --only keras | tail -1
+for _ in 1 2 3; do "$PYTHON" benches/train_peers.py --only sklearn | tail -1; done
+"$PYTHON" benches/train_peers.py --only keras | tail -1

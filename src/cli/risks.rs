@@ -1,0 +1,361 @@
+//! `lodestar risks DIR [--format table|json]`: the risk register with its
+//! levels, overdue reviews, heat maps and each scenario's exposure, all from
+//! `analysis::risk`. The JSON shape is a contract (docs/CLI.md).
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use super::{fit_width, open_or_report, pad_width, write_stdout};
+use crate::analysis::risk::{self, Assessed, Bands, Exposure, HeatMap, Level, Summary};
+use crate::numfmt::MISSING;
+use crate::workspace::{Date, Model};
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum RisksFormat {
+    /// Aligned text: the register by score, then the heat maps.
+    #[default]
+    Table,
+    /// The stable JSON contract (docs/CLI.md).
+    Json,
+}
+
+/// The register as both formats need it.
+struct Register<'a> {
+    name: &'a str,
+    model: &'a Model,
+    today: Date,
+    bands: Bands,
+    assessed: Vec<Assessed>,
+    summary: Summary,
+    exposure: Vec<Exposure>,
+}
+
+impl<'a> Register<'a> {
+    fn new(name: &'a str, model: &'a Model, today: Date) -> Register<'a> {
+        let bands = Bands::of(model);
+        Register {
+            name,
+            model,
+            today,
+            assessed: model
+                .risks
+                .iter()
+                .map(|r| risk::assess(r, &bands, today))
+                .collect(),
+            summary: risk::summary(model, today),
+            exposure: risk::exposure(model),
+            bands,
+        }
+    }
+}
+
+pub fn run(dir: &Path, format: RisksFormat) -> u8 {
+    let ws = match open_or_report(dir) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let register = Register::new(ws.name(), &ws.model, Date::today());
+    let text = match format {
+        RisksFormat::Table => table(&register),
+        RisksFormat::Json => {
+            serde_json::to_string_pretty(&to_json(&register)).unwrap_or_default() + "\n"
+        }
+    };
+    write_stdout(&text)
+}
+
+// ---- JSON --------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct RegisterOut<'a> {
+    workspace: &'a str,
+    today: String,
+    /// Lowest first: a level's `position` is its index here.
+    bands: Vec<BandOut<'a>>,
+    summary: SummaryOut,
+    heat_map: HeatMapOut,
+    risks: Vec<RiskOut<'a>>,
+    exposure: Vec<ExposureOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct BandOut<'a> {
+    name: &'a str,
+    min: i64,
+    max: i64,
+}
+
+#[derive(Serialize)]
+struct SummaryOut {
+    risks: usize,
+    open: usize,
+    open_high: usize,
+    overdue: usize,
+}
+
+/// Rows from impact 1 up, each likelihood 1 to 5: `[impact − 1][likelihood − 1]`.
+#[derive(Serialize)]
+struct HeatMapOut {
+    inherent: [[usize; 5]; 5],
+    residual: [[usize; 5]; 5],
+    residual_unassessed: usize,
+}
+
+#[derive(Serialize)]
+struct RiskOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    category: &'a str,
+    status: &'a str,
+    owner: &'a str,
+    likelihood: i64,
+    impact: i64,
+    score: i64,
+    level: Option<&'a Level>,
+    residual: Option<ResidualOut<'a>>,
+    review: Option<String>,
+    overdue: bool,
+    scenarios: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ResidualOut<'a> {
+    likelihood: i64,
+    impact: i64,
+    score: i64,
+    level: Option<&'a Level>,
+}
+
+#[derive(Serialize)]
+struct ExposureOut<'a> {
+    scenario: &'a str,
+    risks: Vec<&'a str>,
+    sum: i64,
+    max: i64,
+}
+
+fn to_json<'a>(g: &'a Register) -> RegisterOut<'a> {
+    let m = g.model;
+    let s = &g.summary;
+    RegisterOut {
+        workspace: g.name,
+        today: g.today.to_string(),
+        bands: g
+            .bands
+            .as_slice()
+            .iter()
+            .map(|b| BandOut {
+                name: &b.name,
+                min: b.min,
+                max: b.max,
+            })
+            .collect(),
+        summary: SummaryOut {
+            risks: s.risks,
+            open: s.open,
+            open_high: s.open_high,
+            overdue: s.overdue,
+        },
+        heat_map: HeatMapOut {
+            inherent: s.inherent.counts,
+            residual: s.residual.counts,
+            residual_unassessed: s.residual.unassessed,
+        },
+        risks: m
+            .risks
+            .iter()
+            .zip(&g.assessed)
+            .map(|(r, a)| RiskOut {
+                id: &r.id,
+                title: &r.title,
+                category: r.category.as_str(),
+                status: r.status.as_str(),
+                owner: &r.owner,
+                likelihood: r.likelihood,
+                impact: r.impact,
+                score: a.score,
+                level: a.level.as_ref(),
+                residual: a.residual.as_ref().map(|x| ResidualOut {
+                    likelihood: x.likelihood,
+                    impact: x.impact,
+                    score: x.score,
+                    level: x.level.as_ref(),
+                }),
+                review: r.review.map(|d| d.to_string()),
+                overdue: a.overdue,
+                scenarios: &r.scenarios,
+            })
+            .collect(),
+        exposure: g
+            .exposure
+            .iter()
+            .map(|e| ExposureOut {
+                scenario: &e.scenario,
+                risks: e.risks.iter().map(|&i| m.risks[i].id.as_str()).collect(),
+                sum: e.sum,
+                max: e.max,
+            })
+            .collect(),
+    }
+}
+
+// ---- Table -------------------------------------------------------------------
+
+fn level_name(l: Option<&Level>) -> &str {
+    l.map_or("unbanded", |l| l.name.as_str())
+}
+
+fn table(g: &Register) -> String {
+    let m = g.model;
+    let s = &g.summary;
+    let mut o = vec![format!(
+        "{} — {} risks, {} open, {} open high or worse, {} review{} overdue (today {})",
+        g.name,
+        s.risks,
+        s.open,
+        s.open_high,
+        s.overdue,
+        if s.overdue == 1 { "" } else { "s" },
+        g.today
+    )];
+    let bands = g.bands.as_slice();
+    let legend: Vec<String> = bands
+        .iter()
+        .map(|b| format!("{} {}–{}", b.name, b.min, b.max))
+        .collect();
+    let high: Vec<&str> = bands
+        .iter()
+        .enumerate()
+        .filter(|(position, b)| {
+            g.bands.is_high(&Level {
+                position: *position,
+                name: b.name.clone(),
+            })
+        })
+        .map(|(_, b)| b.name.as_str())
+        .collect();
+    o.push(format!(
+        "levels: {} (high or worse: {})",
+        legend.join(" · "),
+        high.join(", ")
+    ));
+    o.push(String::new());
+    if m.risks.is_empty() {
+        o.push("No risks recorded yet.".into());
+        return o.join("\n") + "\n";
+    }
+
+    let mut order: Vec<usize> = (0..m.risks.len()).collect();
+    order.sort_by(|&a, &b| {
+        g.assessed[b]
+            .score
+            .cmp(&g.assessed[a].score)
+            .then(m.risks[a].id.cmp(&m.risks[b].id))
+    });
+    let header = [
+        "id", "L×I", "level", "residual", "status", "review", "owner", "title",
+    ];
+    let rows: Vec<[String; 8]> = order
+        .iter()
+        .map(|&i| {
+            let (r, a) = (&m.risks[i], &g.assessed[i]);
+            [
+                r.id.clone(),
+                format!("{}×{}={}", r.likelihood, r.impact, a.score),
+                level_name(a.level.as_ref()).to_string(),
+                a.residual.as_ref().map_or_else(
+                    || MISSING.to_string(),
+                    |x| format!("{} {}", x.score, level_name(x.level.as_ref())),
+                ),
+                r.status.as_str().to_string(),
+                match (r.review, a.overdue) {
+                    (Some(d), true) => format!("{d} overdue"),
+                    (Some(d), false) => d.to_string(),
+                    (None, _) => MISSING.to_string(),
+                },
+                fit_width(&r.owner, 24),
+                r.title.clone(),
+            ]
+        })
+        .collect();
+    let mut width = header.map(unicode_width::UnicodeWidthStr::width);
+    for row in &rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
+        }
+    }
+    let line = |cells: &[String]| {
+        let last = cells.len() - 1;
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k == last {
+                    c.clone()
+                } else {
+                    pad_width(c, width[k])
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    o.push(line(&header.map(str::to_string)));
+    o.extend(rows.iter().map(|r| line(r)));
+    o.push(String::new());
+
+    // The two heat maps side by side.
+    let grid = |h: &HeatMap, title: String| -> Vec<String> {
+        let mut lines = vec![title];
+        for impact in (1..=5).rev() {
+            let cells: Vec<String> = (1..=5)
+                .map(|l| match h.count(l, impact) {
+                    0 => format!("{:>3}", "·"),
+                    n => format!("{n:>3}"),
+                })
+                .collect();
+            lines.push(format!("I{impact} {}", cells.concat()));
+        }
+        lines.push("    L1 L2 L3 L4 L5".into());
+        lines
+    };
+    let left = grid(&s.inherent, "inherent (likelihood × impact)".into());
+    let right = grid(
+        &s.residual,
+        if s.residual.unassessed == 0 {
+            "residual".into()
+        } else {
+            format!("residual ({} not assessed)", s.residual.unassessed)
+        },
+    );
+    for (a, b) in left.iter().zip(&right) {
+        o.push(format!("{}  {b}", pad_width(a, 32)).trim_end().to_string());
+    }
+
+    let exposed: Vec<&Exposure> = g.exposure.iter().filter(|e| !e.risks.is_empty()).collect();
+    let id_width = exposed
+        .iter()
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.scenario.as_str()))
+        .max()
+        .unwrap_or(0);
+    let exposed: Vec<String> = exposed
+        .iter()
+        .map(|e| {
+            format!(
+                "  {}  {} open risk{}, scores sum {}, max {}",
+                pad_width(&e.scenario, id_width),
+                e.risks.len(),
+                if e.risks.len() == 1 { "" } else { "s" },
+                e.sum,
+                e.max
+            )
+        })
+        .collect();
+    if !exposed.is_empty() {
+        o.push(String::new());
+        o.push("exposure by scenario (open risks that name it):".into());
+        o.extend(exposed);
+    }
+    o.join("\n") + "\n"
+}
