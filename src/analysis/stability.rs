@@ -57,7 +57,7 @@ impl Progress {
 pub struct Stability {
     pub options: StabilityOptions,
     /// Share of samples in which the scenario ranks first (a k-way tie for
-    /// first gives each 1/k). Sums to 1.
+    /// first, within [`TIE`](super::scoring::TIE), gives each 1/k). Sums to 1.
     pub p_first: Vec<f64>,
     /// 5th, 50th and 95th percentile rank (nearest-rank method).
     pub rank_p5: Vec<usize>,
