@@ -253,3 +253,65 @@ fn undo_back_to_the_saved_text_is_not_unsaved() {
     app.perform(Action::Quit);
     assert!(app.quit, "quit asked although nothing is unsaved");
 }
+
+/// An edit that breaks the workspace says why at once; saving it asks
+/// first, and declining writes nothing.
+#[test]
+fn an_invalid_edit_is_named_and_saving_it_asks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws_dir = dir.path().join("blank");
+    let out = common::lodestar(&[
+        "new",
+        ws_dir.to_str().expect("utf-8"),
+        "--template",
+        "blank",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let snapshot = |d: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .expect("read dir")
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot(&ws_dir);
+    let ws = Workspace::open(&ws_dir).expect("open blank");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Training);
+    app.perform(Action::TrainMore);
+    let (text, _) = app.ctx.message.clone().expect("a message");
+    assert!(text.contains("makes the workspace invalid"), "{text}");
+    app.perform(Action::Save);
+    assert!(
+        matches!(app.mode, lodestar::tui::app::Mode::SaveInvalid { .. }),
+        "saving an invalid workspace asks"
+    );
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("lodestar check rejects this"), "{screen}");
+    app.perform(Action::SaveCancel);
+    assert_eq!(snapshot(&ws_dir), before, "declining wrote something");
+    // Undo makes it valid again; nothing is unsaved then.
+    app.perform(Action::Undo);
+    assert!(!app.ctx.ws.is_dirty());
+    // Quit-and-save on an invalid workspace asks too, and does not quit.
+    app.perform(Action::TrainMore);
+    app.perform(Action::Quit);
+    app.perform(Action::QuitSave);
+    assert!(!app.quit);
+    assert!(matches!(
+        app.mode,
+        lodestar::tui::app::Mode::SaveInvalid { .. }
+    ));
+    app.perform(Action::SaveAnyway);
+    assert!(app.quit, "saved anyway, then quit");
+    assert_ne!(snapshot(&ws_dir), before);
+}

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::workspace::Model;
+use crate::workspace::choice::{Choice, NeedStatus, Priority};
 use crate::workspace::model::Need;
 
 /// One need and the scenarios that address it.
@@ -11,7 +12,7 @@ use crate::workspace::model::Need;
 pub struct NeedCoverage {
     pub need: String,
     pub title: String,
-    pub priority: String,
+    pub priority: Choice<Priority>,
     pub scenarios: Vec<String>,
 }
 
@@ -68,14 +69,15 @@ pub fn coverage(model: &Model) -> Coverage {
         })
         .collect();
     let need = |id: &str| by_id.get(id).copied();
-    let in_scope =
-        |id: &str| need(id).is_some_and(|n| n.priority != "wont" && n.status != "dropped");
+    let in_scope = |id: &str| {
+        need(id).is_some_and(|n| n.priority != Priority::Wont && n.status != NeedStatus::Dropped)
+    };
     let uncovered: Vec<String> = needs
         .iter()
         .filter(|n| n.scenarios.is_empty() && in_scope(&n.need))
         .map(|n| n.need.clone())
         .collect();
-    let is_must = |id: &str| need(id).is_some_and(|n| n.priority == "must");
+    let is_must = |id: &str| need(id).is_some_and(|n| n.priority == Priority::Must);
     let uncovered_must = uncovered.iter().filter(|id| is_must(id)).cloned().collect();
     let scenarios: Vec<ScenarioCoverage> = model
         .scenarios

@@ -19,6 +19,7 @@ pub mod stability;
 use thiserror::Error;
 
 use crate::workspace::Model;
+use crate::workspace::choice::Choice;
 
 pub use ahp::{Ahp, InconsistentPair, ahp, ahp_from_matrix};
 pub use coverage::{Coverage, coverage};
@@ -64,9 +65,9 @@ pub enum AnalysisError {
     },
     #[error("revenue `{field}` is {value} (must be a finite number)")]
     BadRevenue { field: &'static str, value: f64 },
-    #[error("unknown scoring method `{0}` (use weighted-sum or topsis)")]
+    #[error("unknown scoring method `{0}` (use {names})", names = Method::NAMES.join(", "))]
     UnknownMethod(String),
-    #[error("unknown weights source `{0}` (use direct or ahp)")]
+    #[error("unknown weights source `{0}` (use {names})", names = WeightSource::NAMES.join(", "))]
     UnknownWeightSource(String),
     #[error("weights are for {got} criteria but the matrix has {expected}")]
     WeightCount { expected: usize, got: usize },
@@ -80,7 +81,7 @@ pub enum AnalysisError {
         value: String,
         reason: &'static str,
     },
-    #[error("unknown revenue model `{0}` (use usage, subscription, license or ads-value-added)")]
+    #[error("unknown revenue model `{0}` (use {names})", names = RevenueModel::NAMES.join(", "))]
     UnknownRevenueModel(String),
     #[error("cancelled")]
     Cancelled,
@@ -128,7 +129,10 @@ impl Analysis {
 pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, AnalysisError> {
     let method = match method {
         Some(m) => m,
-        None => model.settings.scoring.method.parse()?,
+        None => match &model.settings.scoring.method {
+            Choice::Known(m) => *m,
+            Choice::Unknown(other) => return Err(AnalysisError::UnknownMethod(other.clone())),
+        },
     };
     let matrix = Matrix::from_model(model)?;
     let weights = weights(model)?;

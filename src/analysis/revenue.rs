@@ -1,61 +1,20 @@
 //! Revenue models → monthly cash flows, NPV, IRR, payback, break-even
 //! volume and gross margin (seed §4.2).
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::AnalysisError;
 use crate::numfmt;
+use crate::workspace::choice::Choice;
 use crate::workspace::model::Revenue;
 
 /// How a scenario earns money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RevenueModel {
-    /// Price per request; volume = requests a month.
-    Usage,
-    /// Price per subscriber-month; volume = subscribers.
-    Subscription,
-    /// Price per licence-year; volume = licences (fee spread over 12 months).
-    License,
-    /// Revenue per 1,000 impressions or per user-month; volume = thousands
-    /// of impressions or users a month.
-    AdsValueAdded,
-}
+pub use crate::workspace::choice::RevenueModel;
 
 impl RevenueModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevenueModel::Usage => "usage",
-            RevenueModel::Subscription => "subscription",
-            RevenueModel::License => "license",
-            RevenueModel::AdsValueAdded => "ads-value-added",
-        }
-    }
-
     /// Billing periods per month for one unit of `price` (a licence is priced per year).
     fn per_month(self) -> f64 {
         match self {
             RevenueModel::License => 1.0 / 12.0,
             _ => 1.0,
-        }
-    }
-}
-
-impl fmt::Display for RevenueModel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for RevenueModel {
-    type Err = AnalysisError;
-    fn from_str(s: &str) -> Result<RevenueModel, AnalysisError> {
-        match s {
-            "usage" => Ok(RevenueModel::Usage),
-            "subscription" => Ok(RevenueModel::Subscription),
-            "license" | "licence" => Ok(RevenueModel::License),
-            "ads-value-added" => Ok(RevenueModel::AdsValueAdded),
-            other => Err(AnalysisError::UnknownRevenueModel(other.to_string())),
         }
     }
 }
@@ -353,7 +312,10 @@ pub fn project(
     discount_rate: f64,
     horizon_months: u32,
 ) -> Result<Projection, AnalysisError> {
-    let model: RevenueModel = revenue.model.parse()?;
+    let model = match &revenue.model {
+        Choice::Known(model) => *model,
+        Choice::Unknown(other) => return Err(AnalysisError::UnknownRevenueModel(other.clone())),
+    };
     let months = match revenue.horizon_months {
         Some(h) => usize::try_from(h).ok().filter(|h| (1..=1200).contains(h)),
         None => usize::try_from(horizon_months)

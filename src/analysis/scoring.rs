@@ -2,35 +2,18 @@
 //! with per-criterion contributions, ranks and value-vs-feasibility
 //! quadrants.
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::AnalysisError;
 use super::ahp::{Ahp, ahp};
 use crate::workspace::Model;
+use crate::workspace::choice::{Choice, CriterionGroup, ScenarioStatus};
 use crate::workspace::model::{Criterion, Scenario};
 
 /// How scenarios are scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub enum Method {
-    /// Σ weight × normalised score (0–100).
-    #[default]
-    WeightedSum,
-    /// Closeness to the ideal scenario (Hwang and Yoon), × 100.
-    Topsis,
-}
+pub use crate::workspace::choice::ScoringMethod as Method;
 
 impl Method {
-    pub const ALL: [Method; 2] = [Method::WeightedSum, Method::Topsis];
-
-    /// The name used in `workspace.toml` and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::WeightedSum => "weighted-sum",
-            Method::Topsis => "topsis",
-        }
-    }
-
     /// The formula in one line, for showing next to a score.
     pub fn formula(self) -> &'static str {
         match self {
@@ -44,20 +27,10 @@ impl Method {
     }
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl FromStr for Method {
     type Err = AnalysisError;
     fn from_str(s: &str) -> Result<Method, AnalysisError> {
-        match s {
-            "weighted-sum" => Ok(Method::WeightedSum),
-            "topsis" => Ok(Method::Topsis),
-            other => Err(AnalysisError::UnknownMethod(other.to_string())),
-        }
+        Method::parse(s).ok_or_else(|| AnalysisError::UnknownMethod(s.to_string()))
     }
 }
 
@@ -74,7 +47,7 @@ pub struct Matrix {
     /// `true` for cost criteria.
     pub cost: Vec<bool>,
     /// Each criterion's group (`value`, `feasibility`), if any.
-    pub groups: Vec<Option<String>>,
+    pub groups: Vec<Option<CriterionGroup>>,
     /// Raw scores clamped to each criterion's [min, max], row-major
     /// (scenario × criterion). A missing score is the worst possible value.
     pub raw: Vec<f64>,
@@ -154,7 +127,10 @@ impl Matrix {
             scenarios: scenarios.iter().map(|s| s.id.clone()).collect(),
             names: scenarios.iter().map(|s| s.name.clone()).collect(),
             cost: criteria.iter().map(|c| c.cost).collect(),
-            groups: criteria.iter().map(|c| c.group.clone()).collect(),
+            groups: criteria
+                .iter()
+                .map(|c| c.group.as_ref().and_then(Choice::known))
+                .collect(),
             raw,
             normalised,
             missing,
@@ -203,7 +179,7 @@ impl Matrix {
                 name: format!("Scenario {}", i + 1),
                 description: String::new(),
                 owner: String::new(),
-                status: String::new(),
+                status: ScenarioStatus::Candidate.into(),
                 strategies: vec![],
                 needs: vec![],
                 scores: criteria
@@ -362,33 +338,7 @@ pub fn normalise(x: f64, min: f64, max: f64, cost: bool) -> f64 {
 }
 
 /// Where the weights come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WeightSource {
-    /// Each criterion's `weight`, normalised to sum to 1.
-    Direct,
-    /// The AHP principal eigenvector of the `[[comparison]]` records.
-    Ahp,
-}
-
-impl WeightSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WeightSource::Direct => "direct",
-            WeightSource::Ahp => "ahp",
-        }
-    }
-}
-
-impl FromStr for WeightSource {
-    type Err = AnalysisError;
-    fn from_str(s: &str) -> Result<WeightSource, AnalysisError> {
-        match s {
-            "direct" => Ok(WeightSource::Direct),
-            "ahp" => Ok(WeightSource::Ahp),
-            other => Err(AnalysisError::UnknownWeightSource(other.to_string())),
-        }
-    }
-}
+pub use crate::workspace::choice::WeightSource;
 
 /// The weights in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -406,7 +356,10 @@ pub fn weights(model: &Model) -> Result<Weights, AnalysisError> {
     if model.criteria.is_empty() {
         return Err(AnalysisError::NoCriteria);
     }
-    let source: WeightSource = model.settings.scoring.weights.parse()?;
+    let source = match &model.settings.scoring.weights {
+        Choice::Known(source) => *source,
+        Choice::Unknown(other) => return Err(AnalysisError::UnknownWeightSource(other.clone())),
+    };
     let ids: Vec<String> = model.criteria.iter().map(|c| c.id.clone()).collect();
     match source {
         WeightSource::Direct => {
@@ -697,12 +650,12 @@ pub fn quadrants(
             });
         }
     }
-    let axis = |group: &'static str| -> Result<Vec<f64>, AnalysisError> {
+    let axis = |group: CriterionGroup| -> Result<Vec<f64>, AnalysisError> {
         let cols: Vec<usize> = (0..matrix.n_criteria())
-            .filter(|&j| matrix.groups[j].as_deref() == Some(group))
+            .filter(|&j| matrix.groups[j] == Some(group))
             .collect();
         if cols.is_empty() {
-            return Err(AnalysisError::MissingGroup(group));
+            return Err(AnalysisError::MissingGroup(group.as_str()));
         }
         let total: f64 = cols.iter().map(|&j| weights[j].max(0.0)).sum();
         let w: Vec<f64> = if total > 0.0 && total.is_finite() {
@@ -719,8 +672,8 @@ pub fn quadrants(
             })
             .collect())
     };
-    let value = axis("value")?;
-    let feasibility = axis("feasibility")?;
+    let value = axis(CriterionGroup::Value)?;
+    let feasibility = axis(CriterionGroup::Feasibility)?;
     Ok(value
         .into_iter()
         .zip(feasibility)
@@ -877,7 +830,7 @@ mod tests {
             name: "S".into(),
             description: String::new(),
             owner: String::new(),
-            status: String::new(),
+            status: ScenarioStatus::Candidate.into(),
             strategies: vec![],
             needs: vec![],
             scores: Default::default(),
@@ -894,9 +847,9 @@ mod tests {
     fn quadrants_by_hand() {
         let mut m = fixture();
         m.groups = vec![
-            Some("value".into()),
-            Some("feasibility".into()),
-            Some("feasibility".into()),
+            Some(CriterionGroup::Value),
+            Some(CriterionGroup::Feasibility),
+            Some(CriterionGroup::Feasibility),
         ];
         // value = n1; feasibility = (0.3 n2 + 0.2 n3) / 0.5
         let p = quadrants(&m, &[0.5, 0.3, 0.2], 50.0, 50.0).unwrap();

@@ -344,6 +344,17 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
         );
         return FAILURE;
     }
+    let _held = if check_only {
+        None
+    } else {
+        match workspace::lock::acquire(dir, "lodestar fmt", workspace::lock::WAIT) {
+            Ok(held) => Some(held),
+            Err(e) => {
+                err!("error: {e}");
+                return FAILURE;
+            }
+        }
+    };
     let mut status = OK;
     for kind in FileKind::ALL {
         let path = dir.join(kind.file_name());
@@ -453,6 +464,21 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
         err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
         return FAILURE;
     };
+    // Read, check and write under the workspace's write lock, so two `set`s
+    // (or a `set` and a workbench save) never lose each other's edits.
+    let held = match dir
+        .join(FileKind::Workspace.file_name())
+        .is_file()
+        .then(|| {
+            workspace::lock::acquire(dir, &format!("lodestar set {spec}"), workspace::lock::WAIT)
+        }) {
+        Some(Ok(held)) => Some(held),
+        Some(Err(e)) => {
+            err!("error: {e}");
+            return FAILURE;
+        }
+        None => None,
+    };
     let mut ws = match open_or_report(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
@@ -468,7 +494,11 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
             return PROBLEMS;
         }
     };
-    match ws.save() {
+    let saved = match &held {
+        Some(held) => ws.save_locked(held),
+        None => ws.save(),
+    };
+    match saved {
         Ok(_) => {
             if let workspace::Change::Set { old, new, .. } = &change {
                 let old = old

@@ -183,7 +183,7 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
             name: c.name.clone(),
             weight: w,
             direction: if c.cost { "cost" } else { "benefit" },
-            group: c.group.clone(),
+            group: c.group.as_ref().map(|g| g.to_string()),
         })
         .collect();
     let ahp = a.weights.ahp.as_ref().map(|h| AhpOut {

@@ -4,26 +4,13 @@
 //! table does not mention counts as 0 and is listed as unknown. Weighted
 //! coverage = Σ weight × coverage / Σ weight, over every `[[feature]]`.
 
+use crate::workspace::choice::Choice;
 use crate::workspace::model::Model;
 
 /// How far a competitor (or a scenario) covers a feature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coverage {
-    Yes,
-    Partial,
-    No,
-}
+pub use crate::workspace::choice::Coverage;
 
 impl Coverage {
-    pub fn parse(s: &str) -> Option<Coverage> {
-        match s {
-            "yes" => Some(Coverage::Yes),
-            "partial" => Some(Coverage::Partial),
-            "no" => Some(Coverage::No),
-            _ => None,
-        }
-    }
-
     pub fn value(self) -> f64 {
         match self {
             Coverage::Yes => 1.0,
@@ -38,14 +25,6 @@ impl Coverage {
             Coverage::Yes => '✓',
             Coverage::Partial => '~',
             Coverage::No => '✗',
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Coverage::Yes => "yes",
-            Coverage::Partial => "partial",
-            Coverage::No => "no",
         }
     }
 }
@@ -161,7 +140,7 @@ pub fn matrix(model: &Model) -> Matrix {
         .map(|c| {
             let cells: Vec<Option<Coverage>> = feats
                 .iter()
-                .map(|f| c.features.get(&f.id).and_then(|s| Coverage::parse(s)))
+                .map(|f| c.features.get(&f.id).and_then(Choice::known))
                 .collect();
             CompetitorRow {
                 id: c.id.clone(),
@@ -229,7 +208,7 @@ pub fn matrix(model: &Model) -> Matrix {
         .map(|s| {
             let cells: Vec<Option<Coverage>> = feats
                 .iter()
-                .map(|f| s.features.get(&f.id).and_then(|v| Coverage::parse(v)))
+                .map(|f| s.features.get(&f.id).and_then(Choice::known))
                 .collect();
             let behind = best((0..features.len()).map(|j| {
                 let (ours, theirs) = (value(cells[j]), best_of(j));
@@ -276,10 +255,10 @@ mod tests {
         }
     }
 
-    fn table(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn table(pairs: &[(&str, &str)]) -> BTreeMap<String, Choice<Coverage>> {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (k.to_string(), Choice::read(v)))
             .collect()
     }
 
@@ -308,7 +287,7 @@ mod tests {
             name: "S".into(),
             description: String::new(),
             owner: String::new(),
-            status: String::new(),
+            status: "candidate".into(),
             strategies: vec![],
             needs: vec![],
             scores: BTreeMap::new(),

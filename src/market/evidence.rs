@@ -6,61 +6,13 @@ use std::path::{Path, PathBuf};
 
 use crate::csvfile::problem::{Problem, RowProblems};
 use crate::csvfile::{self, parse_number};
+use crate::workspace::choice::{Choice, EvidenceKind, TrendDirection, TrendType};
 use crate::workspace::date::Date;
 use crate::workspace::model::{Evidence, Model, Trend};
 use crate::workspace::validate::resolve_inside;
 
 /// Answer scale of a survey question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scale {
-    /// 1–5
-    Likert5,
-    /// 1–7
-    Likert7,
-    /// 0–10, Net Promoter Score
-    Nps,
-}
-
-impl Scale {
-    pub fn parse(s: &str) -> Option<Scale> {
-        match s {
-            "likert5" => Some(Scale::Likert5),
-            "likert7" => Some(Scale::Likert7),
-            "nps" => Some(Scale::Nps),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scale::Likert5 => "likert5",
-            Scale::Likert7 => "likert7",
-            Scale::Nps => "nps",
-        }
-    }
-
-    /// Lowest answer.
-    pub fn min(self) -> i64 {
-        match self {
-            Scale::Nps => 0,
-            _ => 1,
-        }
-    }
-
-    /// Highest answer.
-    pub fn max(self) -> i64 {
-        match self {
-            Scale::Likert5 => 5,
-            Scale::Likert7 => 7,
-            Scale::Nps => 10,
-        }
-    }
-
-    /// Number of answer points.
-    pub fn points(self) -> usize {
-        (self.max() - self.min() + 1) as usize
-    }
-}
+pub use crate::workspace::choice::Scale;
 
 /// Promoters (9–10), passives (7–8) and detractors (0–6) of an NPS question.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -236,7 +188,7 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
 
 /// Summarise one `[[evidence]]` survey question; `None` for interviews.
 pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
-    if e.kind != "survey" {
+    if e.kind != EvidenceKind::Survey {
         return None;
     }
     let toml = root.join("market.toml");
@@ -248,11 +200,15 @@ pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
         answers: None,
         problems: vec![],
     };
-    let Some(scale) = e.scale.as_deref().and_then(Scale::parse) else {
+    let Some(scale) = e.scale.as_ref().and_then(Choice::known) else {
         out.problems.push(Problem::new(
             &toml,
             0,
-            format!("survey {}: `scale` must be likert5, likert7 or nps", e.id),
+            format!(
+                "survey {}: `scale` must be one of {}",
+                e.id,
+                Scale::NAMES.join(", ")
+            ),
         ));
         return Some(out);
     };
@@ -372,14 +328,14 @@ pub fn evidence_by_need(model: &Model) -> Vec<NeedEvidence> {
                 }
             };
             let entry = &mut out[i];
-            if e.kind == "survey" {
+            if e.kind == EvidenceKind::Survey {
                 entry.surveys += 1;
             } else {
                 entry.interviews += 1;
             }
             entry.evidence.push(EvidenceRef {
                 id: e.id.clone(),
-                kind: e.kind.clone(),
+                kind: e.kind.to_string(),
                 title: e.title.clone(),
                 date: e.date,
                 source: e.source.clone(),
@@ -405,7 +361,7 @@ pub struct TrendGroup {
 /// Trends grouped by type: market, competition, technology, then any other
 /// type in order of first appearance.
 pub fn trends_by_type(trends: &[Trend]) -> Vec<TrendGroup> {
-    let mut kinds: Vec<&str> = vec!["market", "competition", "technology"];
+    let mut kinds: Vec<&str> = TrendType::NAMES.to_vec();
     for t in trends {
         if !kinds.contains(&t.kind.as_str()) {
             kinds.push(&t.kind);
@@ -419,12 +375,12 @@ pub fn trends_by_type(trends: &[Trend]) -> Vec<TrendGroup> {
                 return None;
             }
             list.sort_by_key(|t| std::cmp::Reverse(t.impact));
-            let count = |d: &str| list.iter().filter(|t| t.direction == d).count();
+            let count = |d: TrendDirection| list.iter().filter(|t| t.direction == d).count();
             Some(TrendGroup {
                 kind: k.to_string(),
-                rising: count("rising"),
-                falling: count("falling"),
-                stable: count("stable"),
+                rising: count(TrendDirection::Rising),
+                falling: count(TrendDirection::Falling),
+                stable: count(TrendDirection::Stable),
                 mean_impact: list.iter().map(|t| t.impact as f64).sum::<f64>() / list.len() as f64,
                 trends: list,
             })

@@ -473,34 +473,7 @@ fn simplex_search(f: &dyn Fn(&[f64]) -> f64, u0: &[f64]) -> (Vec<f64>, f64) {
 // ---- forecasts ---------------------------------------------------------------
 
 /// Forecast method of a series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// Straight-line trend by least squares.
-    Linear,
-    /// Holt's linear method (φ = 1).
-    Holt,
-    /// Holt's method with a damped trend (additive damped trend).
-    HoltDamped,
-}
-
-impl Method {
-    pub fn parse(s: &str) -> Option<Method> {
-        match s {
-            "linear" => Some(Method::Linear),
-            "holt" => Some(Method::Holt),
-            "holt-damped" => Some(Method::HoltDamped),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Linear => "linear",
-            Method::Holt => "holt",
-            Method::HoltDamped => "holt-damped",
-        }
-    }
-}
+pub use crate::workspace::choice::ForecastMethod as Method;
 
 /// What to forecast and how.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -36,6 +36,7 @@ pub use period::{Frequency, Period};
 pub use series::{LoadedSeries, Point};
 pub use sizing::Sizing;
 
+use crate::workspace::choice::Choice;
 use crate::workspace::model::{Model, Series};
 use crate::workspace::validate::resolve_inside;
 
@@ -98,7 +99,7 @@ impl MarketAnalysis {
 pub fn spec_of(series: &Series, horizon: Option<usize>) -> ForecastSpec {
     let own = usize::try_from(series.horizon).unwrap_or(12);
     ForecastSpec {
-        method: Method::parse(&series.method).unwrap_or(Method::HoltDamped),
+        method: series.method.known().unwrap_or(Method::HoltDamped),
         horizon: horizon.unwrap_or(own).clamp(1, MAX_HORIZON),
         fixed: Fixed {
             alpha: series.alpha,
@@ -156,7 +157,7 @@ struct CacheKey {
     file: PathBuf,
     date_column: String,
     value_column: String,
-    frequency: String,
+    frequency: Choice<Frequency>,
     modified: Option<SystemTime>,
     len: u64,
 }

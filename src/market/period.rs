@@ -6,32 +6,9 @@ use std::fmt;
 use crate::workspace::date::days_in_month;
 
 /// Spacing of a series' periods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Frequency {
-    Monthly,
-    Quarterly,
-    Yearly,
-}
+pub use crate::workspace::choice::Frequency;
 
 impl Frequency {
-    /// Read the workspace spelling (`monthly`, `quarterly`, `yearly`).
-    pub fn parse(s: &str) -> Option<Frequency> {
-        match s {
-            "monthly" => Some(Frequency::Monthly),
-            "quarterly" => Some(Frequency::Quarterly),
-            "yearly" => Some(Frequency::Yearly),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Frequency::Monthly => "monthly",
-            Frequency::Quarterly => "quarterly",
-            Frequency::Yearly => "yearly",
-        }
-    }
-
     /// Periods in one year (12, 4, 1).
     pub fn per_year(self) -> u32 {
         match self {

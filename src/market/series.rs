@@ -86,13 +86,15 @@ pub fn load(root: &Path, series: &model::Series) -> Result<LoadedSeries, Vec<Pro
     let toml = root.join("market.toml");
     let file = resolve_inside(root, &series.file)
         .map_err(|e| vec![Problem::new(&toml, 0, format!("series {}: {e}", series.id))])?;
-    let frequency = Frequency::parse(&series.frequency).ok_or_else(|| {
+    let frequency = series.frequency.known().ok_or_else(|| {
         vec![Problem::new(
             &toml,
             0,
             format!(
-                "series {}: unknown frequency `{}` (monthly, quarterly or yearly)",
-                series.id, series.frequency
+                "series {}: unknown frequency `{}` (use {})",
+                series.id,
+                series.frequency,
+                Frequency::NAMES.join(", ")
             ),
         )]
     })?;

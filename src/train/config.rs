@@ -3,53 +3,12 @@
 
 use std::fmt::Write as _;
 
+use crate::workspace::choice::{Choice, ClassWeight, Optimizer, Options};
 use crate::workspace::model::Training;
 
 use super::error::TrainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Activation {
-    Relu,
-    Tanh,
-    Sigmoid,
-}
-
-impl Activation {
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::Tanh => "tanh",
-            Activation::Sigmoid => "sigmoid",
-        }
-    }
-}
-
-/// Where to train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceRequest {
-    /// CUDA when built with it and a GPU answers, else the CPU (with the reason).
-    Auto,
-    Cpu,
-    Cuda,
-}
-
-impl DeviceRequest {
-    pub fn parse(s: &str) -> Option<DeviceRequest> {
-        match s {
-            "auto" => Some(DeviceRequest::Auto),
-            "cpu" => Some(DeviceRequest::Cpu),
-            "cuda" | "gpu" => Some(DeviceRequest::Cuda),
-            _ => None,
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            DeviceRequest::Auto => "auto",
-            DeviceRequest::Cpu => "cpu",
-            DeviceRequest::Cuda => "cuda",
-        }
-    }
-}
+pub use crate::workspace::choice::{Activation, Device as DeviceRequest, Monitor};
 
 /// How the CPU step is computed. `Fused` (the default on the CPU) runs one
 /// hand-written step over reused buffers; `Ops` composes candle tensor ops and
@@ -74,29 +33,7 @@ impl Engine {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Monitor {
-    ValLoss,
-    ValAuc,
-    ValAccuracy,
-}
-
 impl Monitor {
-    pub fn name(self) -> &'static str {
-        match self {
-            Monitor::ValLoss => "val_loss",
-            Monitor::ValAuc => "val_auc",
-            Monitor::ValAccuracy => "val_accuracy",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Monitor> {
-        match s {
-            "val_loss" => Some(Monitor::ValLoss),
-            "val_auc" => Some(Monitor::ValAuc),
-            "val_accuracy" => Some(Monitor::ValAccuracy),
-            _ => None,
-        }
-    }
     /// Loss improves downwards, the others upwards.
     pub fn better(self, new: f64, old: f64) -> bool {
         match self {
@@ -163,24 +100,25 @@ fn bad(msg: impl Into<String>) -> TrainError {
     TrainError::Config(msg.into())
 }
 
+/// The value of a choice field, or an error naming the text and the values
+/// allowed.
+fn known<T: Options>(choice: &Choice<T>, what: &str) -> Result<T, TrainError> {
+    choice.known().ok_or_else(|| {
+        bad(format!(
+            "training.toml: {what} `{choice}` is not one of {}",
+            T::NAMES.join(", ")
+        ))
+    })
+}
+
 impl TrainConfig {
     /// Resolve the workspace's training settings with `overrides` on top.
     pub fn resolve(t: &Training, overrides: &Overrides) -> Result<TrainConfig, TrainError> {
-        let activation = match t.activation.as_str() {
-            "relu" => Activation::Relu,
-            "tanh" => Activation::Tanh,
-            "sigmoid" => Activation::Sigmoid,
-            other => {
-                return Err(bad(format!(
-                    "training.toml: activation `{other}` is not supported by the trainer (relu, tanh, sigmoid)"
-                )));
-            }
-        };
-        if t.optimizer != "adam" {
-            return Err(bad(format!(
-                "training.toml: optimizer `{}` is not supported (adam)",
-                t.optimizer
-            )));
+        // Every value `check` allows is one of these enums' values, and each
+        // is handled below; text that is not one was reported by `check`.
+        let activation = known(&t.activation, "activation")?;
+        match known(&t.optimizer, "optimizer")? {
+            Optimizer::Adam => {}
         }
         let mut hidden = Vec::with_capacity(t.hidden.len());
         for &h in &t.hidden {
@@ -199,29 +137,17 @@ impl TrainConfig {
                 .filter(|&n| n >= 1)
                 .ok_or_else(|| bad(format!("training.toml: {what} must be at least 1 (is {v})")))
         };
-        let device = DeviceRequest::parse(&t.device).ok_or_else(|| {
-            bad(format!(
-                "training.toml: device `{}` is not auto, cpu or cuda",
-                t.device
-            ))
-        })?;
+        let device = known(&t.device, "device")?;
         let early_stopping = match &t.early_stopping {
             None => None,
             Some((monitor, patience)) => Some(EarlyStopping {
-                monitor: Monitor::parse(monitor).ok_or_else(|| {
-                    bad(format!("training.toml: early-stopping monitor `{monitor}` is not val_loss, val_auc or val_accuracy"))
-                })?,
+                monitor: known(monitor, "early-stopping monitor")?,
                 patience: positive_int(*patience, "early-stopping patience")?,
             }),
         };
-        let class_weight = match t.class_weight.as_str() {
-            "none" => false,
-            "balanced" => true,
-            other => {
-                return Err(bad(format!(
-                    "training.toml: class-weight `{other}` is not none or balanced"
-                )));
-            }
+        let class_weight = match known(&t.class_weight, "class-weight")? {
+            ClassWeight::None => false,
+            ClassWeight::Balanced => true,
         };
         let mut c = TrainConfig {
             scenario: t.scenario.clone(),
@@ -354,7 +280,7 @@ impl TrainConfig {
         let _ = writeln!(s, "[model]");
         let hidden: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
         let _ = writeln!(s, "hidden = [{}]", hidden.join(", "));
-        let _ = writeln!(s, "activation = {}", q(self.activation.name()));
+        let _ = writeln!(s, "activation = {}", q(self.activation.as_str()));
         let _ = writeln!(s, "dropout = {}\n", f64::from(self.dropout));
         let _ = writeln!(s, "[optimizer]");
         let _ = writeln!(s, "name = \"adam\"");
@@ -368,19 +294,23 @@ impl TrainConfig {
         let _ = writeln!(s, "epochs = {}", self.epochs);
         let _ = writeln!(s, "validation-split = {:?}", self.validation_split);
         let _ = writeln!(s, "seed = {}", self.seed);
-        let _ = writeln!(s, "device = {}", q(self.device.name()));
+        let _ = writeln!(s, "device = {}", q(self.device.as_str()));
         let _ = writeln!(s, "threads = {}", self.threads);
         let _ = writeln!(
             s,
             "class-weight = {}",
-            q(if self.balanced { "balanced" } else { "none" })
+            q(if self.balanced {
+                ClassWeight::Balanced.as_str()
+            } else {
+                ClassWeight::None.as_str()
+            })
         );
         let _ = writeln!(s, "checkpoint = {}", self.checkpoint);
         if let Some(es) = self.early_stopping {
             let _ = writeln!(
                 s,
                 "early-stopping = {{ monitor = {}, patience = {} }}",
-                q(es.monitor.name()),
+                q(es.monitor.as_str()),
                 es.patience
             );
         }

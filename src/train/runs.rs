@@ -386,22 +386,17 @@ pub fn load_run(root: &Path, id: &str) -> Result<SavedModel, TrainError> {
     let doc: toml_edit::DocumentMut = cfg.parse().map_err(|e: toml_edit::TomlError| {
         TrainError::Run(format!("{}: {e}", cfg_path.display()))
     })?;
-    let activation = match doc
+    let written = doc
         .get("model")
         .and_then(|m| m.get("activation"))
         .and_then(|a| a.as_str())
-        .unwrap_or("relu")
-    {
-        "relu" => Activation::Relu,
-        "tanh" => Activation::Tanh,
-        "sigmoid" => Activation::Sigmoid,
-        other => {
-            return Err(TrainError::Run(format!(
-                "{}: unknown activation `{other}`",
-                cfg_path.display()
-            )));
-        }
-    };
+        .unwrap_or("relu");
+    let activation = Activation::parse(written).ok_or_else(|| {
+        TrainError::Run(format!(
+            "{}: unknown activation `{written}`",
+            cfg_path.display()
+        ))
+    })?;
     let (shape, params) = load_model(&dir.join(MODEL_FILE))?;
     if shape.dims[0] != encoding.features {
         return Err(TrainError::Run(format!(

@@ -880,7 +880,7 @@ impl Context<'_> {
             batch_size: bs,
             samples_per_second: sps,
             seconds: record.seconds,
-            monitor: monitor.name(),
+            monitor: monitor.as_str(),
             best_epoch: best.map(|b| b.0),
             stopped_early,
             stopped_by_user,

@@ -43,6 +43,11 @@ pub enum Mode {
     Recover(Journal),
     /// The records linked to the one under the cursor (`o`).
     Links(LinkPicker),
+    /// Saving a workspace `lodestar check` rejects: asks first.
+    SaveInvalid {
+        errors: Vec<String>,
+        then_quit: bool,
+    },
 }
 
 /// The list `o` opens: the records linked to the one under the cursor.
@@ -69,6 +74,7 @@ impl Mode {
             Mode::QuitPrompt => Some(Scope::QuitPrompt),
             Mode::Conflict(_) => Some(Scope::ConflictPrompt),
             Mode::Recover(_) => Some(Scope::RecoverPrompt),
+            Mode::SaveInvalid { .. } => Some(Scope::SavePrompt),
             Mode::Normal | Mode::Filter(_) | Mode::Form(_) | Mode::Links(_) => None,
         }
     }
@@ -431,11 +437,22 @@ impl App {
                 Mode::Normal
             }
             (Mode::QuitPrompt, Action::QuitSave) => {
-                if self.save() {
+                if self.save_checked(true) {
                     self.quit = true;
                 }
-                // A conflict found while saving is the mode now.
+                // A conflict or an invalid workspace found while saving is the
+                // mode now.
                 std::mem::replace(&mut self.mode, Mode::Normal)
+            }
+            (Mode::SaveInvalid { then_quit, .. }, Action::SaveAnyway) => {
+                if self.save() && then_quit {
+                    self.quit = true;
+                }
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
+            (Mode::SaveInvalid { .. }, Action::SaveCancel) => {
+                self.say(Level::Info, "not saved; u undoes the edit that broke it");
+                Mode::Normal
             }
             (Mode::QuitPrompt, Action::QuitDiscard) => {
                 let _ = self.ctx.ws.discard_journal();
@@ -597,7 +614,7 @@ impl App {
                 }
             }
             Action::Save => {
-                self.save();
+                self.save_checked(false);
             }
             Action::Links => self.open_links(),
             Action::Back => self.back(),
@@ -670,6 +687,31 @@ impl App {
         };
         self.say(Level::Info, text);
         self.sync();
+    }
+
+    /// Save, but ask first when `lodestar check` would reject what is saved.
+    /// True when everything was saved.
+    fn save_checked(&mut self, then_quit: bool) -> bool {
+        if self.ctx.ws.is_dirty() {
+            let root = self.ctx.ws.root.clone();
+            let errors: Vec<String> = self
+                .ctx
+                .check_errors()
+                .iter()
+                .map(|d| {
+                    let file = d.file.strip_prefix(&root).unwrap_or(&d.file);
+                    match d.line {
+                        0 => format!("{}: {}", file.display(), d.message),
+                        l => format!("{}:{l}: {}", file.display(), d.message),
+                    }
+                })
+                .collect();
+            if !errors.is_empty() {
+                self.mode = Mode::SaveInvalid { errors, then_quit };
+                return false;
+            }
+        }
+        self.save()
     }
 
     /// Save changed files; true when everything was saved.

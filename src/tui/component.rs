@@ -23,7 +23,7 @@ use super::stability::StabilityRuns;
 use super::theme::{Theme, ThemeName};
 use super::trainrun::TrainRuns;
 use crate::analysis::{self, Analysis, AnalysisError};
-use crate::workspace::{Change, Date, EditError, FileKind, RecordKind, Workspace};
+use crate::workspace::{Change, Date, Diagnostic, EditError, FileKind, RecordKind, Workspace};
 
 /// The panes of the workbench, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +183,10 @@ pub struct AppCtx {
     pub today: Date,
     /// Set by edits: the loop writes the recovery journal soon after.
     pub journal_due: bool,
+    /// `lodestar check`'s errors for the workspace revision it was last run on.
+    errors: (Option<u64>, Vec<Diagnostic>),
+    /// Why the last recorded edit made the workspace invalid, if it did.
+    broke: Option<String>,
 }
 
 impl AppCtx {
@@ -200,9 +204,27 @@ impl AppCtx {
             presentation: false,
             today,
             journal_due: false,
+            errors: (None, Vec::new()),
+            broke: None,
         };
         ctx.reanalyse();
         ctx
+    }
+
+    /// The errors `lodestar check` reports for the workspace as it is now
+    /// (run again only after a change).
+    pub fn check_errors(&mut self) -> &[Diagnostic] {
+        let rev = self.ws.revision();
+        if self.errors.0 != Some(rev) {
+            let errors = self
+                .ws
+                .diagnostics()
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
+            self.errors = (Some(rev), errors);
+        }
+        &self.errors.1
     }
 
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
@@ -234,9 +256,30 @@ impl AppCtx {
     /// Push a group of applied changes on the undo stack and say what they were.
     pub fn record(&mut self, changes: Vec<Change>) {
         let text = describe(&changes);
-        self.say(Level::Info, format!("{text} — u undoes"));
+        let known: Vec<String> = self.errors.1.iter().map(|d| d.message.clone()).collect();
         self.history.push(changes);
         self.journal_due = true;
+        // An edit that makes the workspace invalid says so at once, with the
+        // reason, while `u` can still take it back.
+        let new = self
+            .check_errors()
+            .iter()
+            .find(|d| !known.contains(&d.message))
+            .map(|d| d.message.clone());
+        self.broke = new;
+        self.say_edited(format!("{text} — u undoes"));
+    }
+
+    /// Say what an edit did; when it made the workspace invalid, say that
+    /// too (as an error), whatever the pane's own words.
+    pub fn say_edited(&mut self, text: String) {
+        match &self.broke {
+            Some(why) => {
+                let text = format!("{text} · makes the workspace invalid: {why}");
+                self.say(Level::Error, text)
+            }
+            None => self.say(Level::Info, text),
+        }
     }
 
     /// Apply one edit as its own undo group, or say why it was refused.

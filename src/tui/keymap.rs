@@ -35,16 +35,19 @@ pub enum Scope {
     ConflictPrompt,
     /// "Restore the edits of a session that ended without saving?"
     RecoverPrompt,
+    /// "Save a workspace `lodestar check` rejects?"
+    SavePrompt,
 }
 
 impl Scope {
     /// The prompts, in the order the help overlay lists them.
-    pub const PROMPTS: [(Scope, &'static str); 5] = [
+    pub const PROMPTS: [(Scope, &'static str); 6] = [
         (Scope::Help, "help"),
         (Scope::DeletePrompt, "delete?"),
         (Scope::QuitPrompt, "quit?"),
         (Scope::ConflictPrompt, "on disk"),
         (Scope::RecoverPrompt, "recover?"),
+        (Scope::SavePrompt, "invalid?"),
     ];
 }
 
@@ -110,6 +113,8 @@ pub enum Action {
     ConflictTake,
     RecoverRestore,
     RecoverDiscard,
+    SaveAnyway,
+    SaveCancel,
 }
 
 /// A binding: the action, its config name, what it does, where.
@@ -615,6 +620,22 @@ pub const BINDINGS: &[Binding] = &[
         Scope::RecoverPrompt,
         Some("discard"),
         &["d", "D"],
+    ),
+    b(
+        Action::SaveAnyway,
+        "save-anyway",
+        "save although lodestar check rejects the workspace",
+        Scope::SavePrompt,
+        Some("save anyway"),
+        &["s", "S"],
+    ),
+    b(
+        Action::SaveCancel,
+        "save-cancel",
+        "do not save (u undoes the edit)",
+        Scope::SavePrompt,
+        Some("cancel"),
+        &["esc", "c", "C"],
     ),
 ];
 

@@ -112,6 +112,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
             &keys.prompt_choices(Scope::RecoverPrompt),
         ),
         Mode::Links(picker) => links(frame, area, app, picker, &theme),
+        Mode::SaveInvalid { errors, .. } => prompt(
+            frame,
+            area,
+            &theme,
+            "lodestar check rejects this",
+            &format!(
+                "{} error{} (lodestar check would fail): {}{}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                errors.first().map(String::as_str).unwrap_or(""),
+                if errors.len() > 1 { " …" } else { "" }
+            ),
+            &keys.prompt_choices(Scope::SavePrompt),
+        ),
         Mode::Normal | Mode::Filter(_) => {}
     }
 }

@@ -31,6 +31,8 @@ pub enum SaveError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Locked(#[from] super::lock::LockError),
 }
 
 /// Why an edit was refused. The workspace is unchanged.

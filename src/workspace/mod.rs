@@ -2,11 +2,13 @@
 //! validated, edited in place and saved without losing a byte of formatting.
 
 pub mod check;
+pub mod choice;
 pub mod date;
 pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod format;
+pub mod lock;
 pub mod model;
 pub mod node;
 pub mod recovery;
@@ -17,6 +19,7 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use choice::Choice;
 pub use date::Date;
 pub use diag::{Diagnostic, Severity};
 pub use edit::{Change, Target};
@@ -290,9 +293,21 @@ impl Workspace {
         self.files.iter().any(|f| f.dirty)
     }
 
-    /// Save every edited file (and only those). Stops at the first file that
-    /// cannot be saved; files saved before it stay saved.
+    /// Save every edited file (and only those) under the workspace's write
+    /// lock (see [`lock`]). Stops at the first file that cannot be saved;
+    /// files saved before it stay saved.
     pub fn save(&mut self) -> Result<Vec<FileKind>, SaveError> {
+        if !self.is_dirty() {
+            return Ok(Vec::new());
+        }
+        let held = lock::acquire(&self.root, "lodestar workbench (saving)", lock::WAIT)
+            .map_err(SaveError::Locked)?;
+        self.save_locked(&held)
+    }
+
+    /// [`Workspace::save`] for a caller that already holds the write lock
+    /// (a command that read the files under it).
+    pub fn save_locked(&mut self, _held: &lock::WriteLock) -> Result<Vec<FileKind>, SaveError> {
         let mut saved = Vec::new();
         // Check every dirty file for outside changes first, so that a
         // conflict in one file does not leave a half-saved workspace.

@@ -5,6 +5,12 @@
 use std::collections::BTreeMap;
 
 use super::check::as_date;
+use super::choice::{
+    Activation, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
+    ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Options,
+    Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoringMethod,
+    TrendDirection, TrendType, WeightSource,
+};
 use super::date::Date;
 use super::node::Node;
 use super::schema::{FileKind, RecordKind};
@@ -54,8 +60,8 @@ impl Default for Settings {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scoring {
-    pub method: String,
-    pub weights: String,
+    pub method: Choice<ScoringMethod>,
+    pub weights: Choice<WeightSource>,
     pub samples: u64,
     pub seed: u64,
     pub concentration: f64,
@@ -67,8 +73,8 @@ pub struct Scoring {
 impl Default for Scoring {
     fn default() -> Self {
         Scoring {
-            method: "weighted-sum".into(),
-            weights: "direct".into(),
+            method: ScoringMethod::WeightedSum.into(),
+            weights: WeightSource::Direct.into(),
             samples: 10_000,
             seed: 42,
             concentration: 100.0,
@@ -86,7 +92,7 @@ pub struct Criterion {
     pub weight: f64,
     /// `true` for cost criteria (lower is better).
     pub cost: bool,
-    pub group: Option<String>,
+    pub group: Option<Choice<CriterionGroup>>,
     pub min: f64,
     pub max: f64,
     pub description: String,
@@ -119,11 +125,11 @@ pub struct Kpi {
 pub struct Need {
     pub id: String,
     pub title: String,
-    pub kind: String,
-    pub priority: String,
-    pub horizon: String,
+    pub kind: Choice<NeedKind>,
+    pub priority: Choice<Priority>,
+    pub horizon: Choice<Horizon>,
     pub owner: String,
-    pub status: String,
+    pub status: Choice<NeedStatus>,
     pub description: String,
     pub kpi: Option<Kpi>,
     pub tags: Vec<String>,
@@ -148,10 +154,10 @@ pub struct Segment {
 pub struct Trend {
     pub id: String,
     pub title: String,
-    pub kind: String,
-    pub direction: String,
+    pub kind: Choice<TrendType>,
+    pub direction: Choice<TrendDirection>,
     pub impact: i64,
-    pub horizon: String,
+    pub horizon: Choice<Horizon>,
     pub source: String,
     pub description: String,
 }
@@ -170,19 +176,19 @@ pub struct Competitor {
     pub description: String,
     pub pricing: String,
     pub share: Option<f64>,
-    pub features: BTreeMap<String, String>,
+    pub features: BTreeMap<String, Choice<Coverage>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
     pub id: String,
-    pub kind: String,
+    pub kind: Choice<EvidenceKind>,
     pub title: String,
     pub date: Option<Date>,
     pub source: String,
     pub needs: Vec<String>,
     pub notes: String,
-    pub scale: Option<String>,
+    pub scale: Option<Choice<Scale>>,
     pub counts: Vec<i64>,
     pub responses: Option<String>,
     pub column: Option<String>,
@@ -195,9 +201,9 @@ pub struct Series {
     pub file: String,
     pub date_column: String,
     pub value_column: String,
-    pub frequency: String,
+    pub frequency: Choice<Frequency>,
     pub unit: String,
-    pub method: String,
+    pub method: Choice<ForecastMethod>,
     pub horizon: i64,
     pub alpha: Option<f64>,
     pub beta: Option<f64>,
@@ -206,7 +212,7 @@ pub struct Series {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revenue {
-    pub model: String,
+    pub model: Choice<RevenueModel>,
     pub price: f64,
     pub volume: f64,
     pub growth: f64,
@@ -225,11 +231,11 @@ pub struct Scenario {
     pub name: String,
     pub description: String,
     pub owner: String,
-    pub status: String,
+    pub status: Choice<ScenarioStatus>,
     pub strategies: Vec<String>,
     pub needs: Vec<String>,
     pub scores: BTreeMap<String, f64>,
-    pub features: BTreeMap<String, String>,
+    pub features: BTreeMap<String, Choice<Coverage>>,
     pub revenue: Option<Revenue>,
 }
 
@@ -243,13 +249,13 @@ pub struct Residual {
 pub struct Risk {
     pub id: String,
     pub title: String,
-    pub category: String,
+    pub category: Choice<RiskCategory>,
     pub likelihood: i64,
     pub impact: i64,
     pub residual: Option<Residual>,
     pub owner: String,
     pub mitigation: String,
-    pub status: String,
+    pub status: Choice<RiskStatus>,
     pub review: Option<Date>,
     pub scenarios: Vec<String>,
     pub tags: Vec<String>,
@@ -281,9 +287,9 @@ pub struct Training {
     pub exclude: Vec<String>,
     pub categorical: Vec<String>,
     pub hidden: Vec<i64>,
-    pub activation: String,
+    pub activation: Choice<Activation>,
     pub dropout: f64,
-    pub optimizer: String,
+    pub optimizer: Choice<Optimizer>,
     pub learning_rate: f64,
     pub beta1: f64,
     pub beta2: f64,
@@ -293,10 +299,10 @@ pub struct Training {
     pub epochs: i64,
     pub validation_split: f64,
     pub seed: u64,
-    pub device: String,
+    pub device: Choice<Device>,
     pub threads: i64,
-    pub class_weight: String,
-    pub early_stopping: Option<(String, i64)>,
+    pub class_weight: Choice<ClassWeight>,
+    pub early_stopping: Option<(Choice<Monitor>, i64)>,
     pub checkpoint: bool,
 }
 
@@ -311,9 +317,9 @@ impl Default for Training {
             exclude: vec![],
             categorical: vec![],
             hidden: vec![128, 64],
-            activation: "relu".into(),
+            activation: Activation::Relu.into(),
             dropout: 0.0,
-            optimizer: "adam".into(),
+            optimizer: Optimizer::Adam.into(),
             learning_rate: 1e-3,
             beta1: 0.9,
             beta2: 0.999,
@@ -323,9 +329,9 @@ impl Default for Training {
             epochs: 10,
             validation_split: 0.2,
             seed: 42,
-            device: "auto".into(),
+            device: Device::Auto.into(),
             threads: 0,
-            class_weight: "none".into(),
+            class_weight: ClassWeight::None.into(),
             early_stopping: None,
             checkpoint: true,
         }
@@ -350,6 +356,21 @@ fn text_or(t: Node, key: &str, default: &str) -> String {
 
 fn opt_text(t: Node, key: &str) -> Option<String> {
     t.get(key).and_then(Node::as_str).map(str::to_string)
+}
+
+/// A choice field; text that is not one of the values is kept as written.
+/// A field that is absent (or not a string) reads as `default`.
+fn choice_or<T: Options>(t: Node, key: &str, default: T) -> Choice<T> {
+    opt_choice(t, key).unwrap_or(Choice::Known(default))
+}
+
+/// A required choice field; absent, it reads as empty text.
+fn choice<T: Options>(t: Node, key: &str) -> Choice<T> {
+    Choice::read(t.get(key).and_then(Node::as_str).unwrap_or_default())
+}
+
+fn opt_choice<T: Options>(t: Node, key: &str) -> Option<Choice<T>> {
+    t.get(key).and_then(Node::as_str).map(Choice::read)
 }
 
 fn num(t: Node, key: &str) -> Option<f64> {
@@ -408,12 +429,12 @@ fn number_map(t: Node, key: &str) -> BTreeMap<String, f64> {
         .unwrap_or_default()
 }
 
-fn text_map(t: Node, key: &str) -> BTreeMap<String, String> {
+fn choice_map<T: Options>(t: Node, key: &str) -> BTreeMap<String, Choice<T>> {
     sub(t, key)
         .and_then(Node::entries)
         .map(|m| {
             m.into_iter()
-                .filter_map(|(k, _, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                .filter_map(|(k, _, v)| v.as_str().map(|s| (k.to_string(), Choice::read(s))))
                 .collect()
         })
         .unwrap_or_default()
@@ -444,8 +465,8 @@ impl Record for Criterion {
             id: text(t, "id"),
             name: text(t, "name"),
             weight: input(t, "weight").unwrap_or(1.0),
-            cost: text(t, "direction") == "cost",
-            group: opt_text(t, "group"),
+            cost: choice_or(t, "direction", Direction::Benefit) == Direction::Cost,
+            group: opt_choice(t, "group"),
             min: input(t, "min").unwrap_or(1.0),
             max: input(t, "max").unwrap_or(5.0),
             description: text(t, "description"),
@@ -482,11 +503,11 @@ impl Record for Need {
         Need {
             id: text(t, "id"),
             title: text(t, "title"),
-            kind: text(t, "kind"),
-            priority: text_or(t, "priority", "should"),
-            horizon: text_or(t, "horizon", "medium"),
+            kind: choice(t, "kind"),
+            priority: choice_or(t, "priority", Priority::Should),
+            horizon: choice_or(t, "horizon", Horizon::Medium),
             owner: text(t, "owner"),
-            status: text_or(t, "status", "proposed"),
+            status: choice_or(t, "status", NeedStatus::Proposed),
             description: text(t, "description"),
             kpi: sub(t, "kpi").map(|k| Kpi {
                 metric: text(k, "metric"),
@@ -532,10 +553,10 @@ impl Record for Trend {
         Trend {
             id: text(t, "id"),
             title: text(t, "title"),
-            kind: text(t, "type"),
-            direction: text_or(t, "direction", "rising"),
+            kind: choice(t, "type"),
+            direction: choice_or(t, "direction", TrendDirection::Rising),
             impact: int(t, "impact").unwrap_or(3),
-            horizon: text_or(t, "horizon", "medium"),
+            horizon: choice_or(t, "horizon", Horizon::Medium),
             source: text(t, "source"),
             description: text(t, "description"),
         }
@@ -568,7 +589,7 @@ impl Record for Competitor {
             description: text(t, "description"),
             pricing: text(t, "pricing"),
             share: num(t, "share"),
-            features: text_map(t, "features"),
+            features: choice_map(t, "features"),
         }
     }
 
@@ -581,13 +602,13 @@ impl Record for Evidence {
     fn read(t: Node) -> Evidence {
         Evidence {
             id: text(t, "id"),
-            kind: text(t, "kind"),
+            kind: choice(t, "kind"),
             title: text(t, "title"),
             date: date(t, "date"),
             source: text(t, "source"),
             needs: list(t, "needs"),
             notes: text(t, "notes"),
-            scale: opt_text(t, "scale"),
+            scale: opt_choice(t, "scale"),
             counts: int_list(t, "counts"),
             responses: opt_text(t, "responses"),
             column: opt_text(t, "column"),
@@ -607,9 +628,9 @@ impl Record for Series {
             file: text(t, "file"),
             date_column: text(t, "date-column"),
             value_column: text(t, "value-column"),
-            frequency: text_or(t, "frequency", "monthly"),
+            frequency: choice_or(t, "frequency", Frequency::Monthly),
             unit: text(t, "unit"),
-            method: text_or(t, "method", "holt-damped"),
+            method: choice_or(t, "method", ForecastMethod::HoltDamped),
             horizon: int(t, "horizon").unwrap_or(12),
             alpha: num(t, "alpha"),
             beta: num(t, "beta"),
@@ -629,13 +650,13 @@ impl Record for Scenario {
             name: text(t, "name"),
             description: text(t, "description"),
             owner: text(t, "owner"),
-            status: text_or(t, "status", "candidate"),
+            status: choice_or(t, "status", ScenarioStatus::Candidate),
             strategies: list(t, "strategies"),
             needs: list(t, "needs"),
             scores: number_map(t, "scores"),
-            features: text_map(t, "features"),
+            features: choice_map(t, "features"),
             revenue: sub(t, "revenue").map(|r| Revenue {
-                model: text(r, "model"),
+                model: choice(r, "model"),
                 price: input(r, "price").unwrap_or(0.0),
                 volume: input(r, "volume").unwrap_or(0.0),
                 growth: input(r, "growth").unwrap_or(0.0),
@@ -660,7 +681,7 @@ impl Record for Risk {
         Risk {
             id: text(t, "id"),
             title: text(t, "title"),
-            category: text(t, "category"),
+            category: choice(t, "category"),
             likelihood: int(t, "likelihood").unwrap_or(1).clamp(1, 5),
             impact: int(t, "impact").unwrap_or(1).clamp(1, 5),
             residual: sub(t, "residual").map(|r| Residual {
@@ -669,7 +690,7 @@ impl Record for Risk {
             }),
             owner: text(t, "owner"),
             mitigation: text(t, "mitigation"),
-            status: text_or(t, "status", "open"),
+            status: choice_or(t, "status", RiskStatus::Open),
             review: date(t, "review"),
             scenarios: list(t, "scenarios"),
             tags: list(t, "tags"),
@@ -697,11 +718,9 @@ fn read_settings(root: Node) -> Settings {
             .and_then(|h| u32::try_from(h).ok())
             .unwrap_or(36),
         scoring: Scoring {
-            method: s
-                .map(|s| text_or(s, "method", &sd.method))
-                .unwrap_or(sd.method),
+            method: s.and_then(|s| opt_choice(s, "method")).unwrap_or(sd.method),
             weights: s
-                .map(|s| text_or(s, "weights", &sd.weights))
+                .and_then(|s| opt_choice(s, "weights"))
                 .unwrap_or(sd.weights),
             samples: s
                 .and_then(|s| int(s, "samples"))
@@ -745,11 +764,11 @@ fn read_training(root: Node) -> Training {
             .map(|m| int_list(m, "hidden"))
             .unwrap_or(d.hidden),
         activation: model
-            .map(|m| text_or(m, "activation", "relu"))
+            .and_then(|m| opt_choice(m, "activation"))
             .unwrap_or(d.activation),
         dropout: model.and_then(|m| num(m, "dropout")).unwrap_or(d.dropout),
         optimizer: opt
-            .map(|o| text_or(o, "name", "adam"))
+            .and_then(|o| opt_choice(o, "name"))
             .unwrap_or(d.optimizer),
         learning_rate: opt
             .and_then(|o| num(o, "learning-rate"))
@@ -772,15 +791,15 @@ fn read_training(root: Node) -> Training {
             .and_then(|x| u64::try_from(x).ok())
             .unwrap_or(d.seed),
         device: run
-            .map(|r| text_or(r, "device", "auto"))
+            .and_then(|r| opt_choice(r, "device"))
             .unwrap_or(d.device),
         threads: run.and_then(|r| int(r, "threads")).unwrap_or(d.threads),
         class_weight: run
-            .map(|r| text_or(r, "class-weight", "none"))
+            .and_then(|r| opt_choice(r, "class-weight"))
             .unwrap_or(d.class_weight),
         early_stopping: es.map(|e| {
             (
-                text_or(e, "monitor", "val_loss"),
+                choice_or(e, "monitor", Monitor::ValLoss),
                 int(e, "patience").unwrap_or(3),
             )
         }),

@@ -205,9 +205,9 @@ impl<'a> Node<'a> {
             Node::De(s) => s
                 .get_ref()
                 .as_table()
-                .and_then(|t| t.get(key))
-                .map(Node::De),
-            Node::Root(t) => t.get(key).map(Node::De),
+                .and_then(|t| entry(t, key))
+                .map(|(_, v)| Node::De(v)),
+            Node::Root(t) => entry(t, key).map(|(_, v)| Node::De(v)),
             Node::Table(t, _) => t.get(key).and_then(Node::from_item),
             _ => None,
         }
@@ -218,9 +218,9 @@ impl<'a> Node<'a> {
             Node::De(s) => s
                 .get_ref()
                 .as_table()
-                .and_then(|t| t.get_key_value(key))
+                .and_then(|t| entry(t, key))
                 .map(|(k, _)| k.span()),
-            Node::Root(t) => t.get_key_value(key).map(|(k, _)| k.span()),
+            Node::Root(t) => entry(t, key).map(|(k, _)| k.span()),
             Node::Table(t, _) => t.key(key).and_then(|k| k.span()),
             _ => None,
         }
@@ -243,6 +243,22 @@ impl<'a> Node<'a> {
     }
 }
 
+type DeEntry<'a> = (
+    &'a Spanned<std::borrow::Cow<'a, str>>,
+    &'a Spanned<DeValue<'a>>,
+);
+
+/// A key of a parsed table. A record's tables hold a dozen keys, and
+/// comparing them is cheaper than hashing the key (SipHash) to look it up:
+/// loading a large workspace makes half a million lookups.
+fn entry<'a>(t: &'a DeTable<'a>, key: &str) -> Option<DeEntry<'a>> {
+    if t.len() <= 16 {
+        t.iter().find(|(k, _)| k.get_ref() == key)
+    } else {
+        t.get_key_value(key)
+    }
+}
+
 fn pair(span: Option<Range<usize>>) -> Option<(usize, usize)> {
     span.map(|r| (r.start, r.end))
 }
@@ -254,5 +270,28 @@ fn parse_float(s: &str) -> Option<f64> {
         "nan" | "+nan" | "-nan" => Some(f64::NAN),
         s if s.contains('_') => s.replace('_', "").parse().ok(),
         s => s.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small tables are searched, large ones hashed: both find every key
+    /// with its span, and no other.
+    #[test]
+    fn keys_are_found_in_tables_of_any_size() {
+        for n in [0, 1, 16, 17, 40] {
+            let text: String = (0..n).map(|i| format!("k{i} = {i}\n")).collect();
+            let root = toml::de::DeTable::parse(&text).expect("parses");
+            let node = Node::Root(root.get_ref());
+            for i in 0..n {
+                let key = format!("k{i}");
+                assert_eq!(node.get(&key).and_then(Node::as_int), Some(i), "{n}");
+                let at = text.find(&format!("{key} =")).expect("key");
+                assert_eq!(node.key_span(&key), Some(at..at + key.len()), "{n}");
+            }
+            assert!(node.get("k").is_none() && node.get(&format!("k{n}")).is_none());
+        }
     }
 }

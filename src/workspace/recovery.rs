@@ -31,7 +31,7 @@ pub fn journal_path(root: &Path) -> PathBuf {
     root.join(".lodestar").join("recovery.json")
 }
 
-fn ensure_dir(root: &Path) -> Result<PathBuf, SaveError> {
+pub(crate) fn ensure_dir(root: &Path) -> Result<PathBuf, SaveError> {
     let dir = root.join(".lodestar");
     let io = |source| SaveError::Io {
         path: dir.clone(),

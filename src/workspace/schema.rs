@@ -4,6 +4,13 @@
 //! reference in `docs/WORKSPACE.md` are all driven from these tables, so the
 //! format cannot be documented one way and checked another.
 
+use super::choice::{
+    Activation, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
+    ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
+    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoringMethod, TrendDirection,
+    TrendType, WeightSource,
+};
+
 /// One of the six TOML files of a workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
@@ -269,31 +276,34 @@ const MONEY: Ty = Ty::Number {
 const RATE: Ty = Ty::Number { min: 0.0, max: 1.0 };
 const SCORE5: Ty = Ty::Int { min: 1, max: 5 };
 
-pub const HORIZONS: &[&str] = &["short", "medium", "long"];
-pub const NEED_KINDS: &[&str] = &["business", "goal", "constraint"];
-pub const PRIORITIES: &[&str] = &["must", "should", "could", "wont"];
-pub const NEED_STATUSES: &[&str] = &["proposed", "agreed", "in-progress", "met", "dropped"];
-pub const DIRECTIONS: &[&str] = &["benefit", "cost"];
-pub const CRITERION_GROUPS: &[&str] = &["value", "feasibility"];
-pub const TREND_TYPES: &[&str] = &["market", "competition", "technology"];
-pub const TREND_DIRECTIONS: &[&str] = &["rising", "falling", "stable"];
-pub const COVERAGE: &[&str] = &["yes", "partial", "no"];
-pub const EVIDENCE_KINDS: &[&str] = &["interview", "survey"];
-pub const SURVEY_SCALES: &[&str] = &["likert5", "likert7", "nps"];
-pub const FREQUENCIES: &[&str] = &["monthly", "quarterly", "yearly"];
-pub const FORECAST_METHODS: &[&str] = &["holt-damped", "holt", "linear"];
+// The allowed values of every choice field come from its enum (choice.rs).
+pub const HORIZONS: &[&str] = Horizon::NAMES;
+pub const NEED_KINDS: &[&str] = NeedKind::NAMES;
+pub const PRIORITIES: &[&str] = Priority::NAMES;
+pub const NEED_STATUSES: &[&str] = NeedStatus::NAMES;
+pub const DIRECTIONS: &[&str] = Direction::NAMES;
+pub const CRITERION_GROUPS: &[&str] = CriterionGroup::NAMES;
+pub const TREND_TYPES: &[&str] = TrendType::NAMES;
+pub const TREND_DIRECTIONS: &[&str] = TrendDirection::NAMES;
+pub const COVERAGE: &[&str] = Coverage::NAMES;
+pub const EVIDENCE_KINDS: &[&str] = EvidenceKind::NAMES;
+pub const SURVEY_SCALES: &[&str] = Scale::NAMES;
+pub const FREQUENCIES: &[&str] = Frequency::NAMES;
+pub const FORECAST_METHODS: &[&str] = ForecastMethod::NAMES;
+pub const SCENARIO_STATUSES: &[&str] = ScenarioStatus::NAMES;
+pub const REVENUE_MODELS: &[&str] = RevenueModel::NAMES;
+pub const RISK_CATEGORIES: &[&str] = RiskCategory::NAMES;
+pub const RISK_STATUSES: &[&str] = RiskStatus::NAMES;
+pub const SCORING_METHODS: &[&str] = ScoringMethod::NAMES;
+pub const WEIGHT_SOURCES: &[&str] = WeightSource::NAMES;
+pub const ACTIVATIONS: &[&str] = Activation::NAMES;
+pub const OPTIMIZERS: &[&str] = Optimizer::NAMES;
+pub const DEVICES: &[&str] = Device::NAMES;
+pub const CLASS_WEIGHTS: &[&str] = ClassWeight::NAMES;
+pub const MONITORS: &[&str] = Monitor::NAMES;
+/// Not a choice: strategies are free tags, and a tag outside this list is
+/// only a warning.
 pub const STRATEGIES: &[&str] = &["high-value", "pain-point", "innovation", "scale-effect"];
-pub const SCENARIO_STATUSES: &[&str] = &["candidate", "shortlisted", "selected", "rejected"];
-pub const REVENUE_MODELS: &[&str] = &["usage", "subscription", "license", "ads-value-added"];
-pub const RISK_CATEGORIES: &[&str] = &["technical", "market", "legal", "operational"];
-pub const RISK_STATUSES: &[&str] = &["open", "mitigating", "accepted", "closed"];
-pub const SCORING_METHODS: &[&str] = &["weighted-sum", "topsis"];
-pub const WEIGHT_SOURCES: &[&str] = &["direct", "ahp"];
-pub const ACTIVATIONS: &[&str] = &["relu", "tanh", "sigmoid", "gelu"];
-pub const OPTIMIZERS: &[&str] = &["adam"];
-pub const DEVICES: &[&str] = &["auto", "cpu", "cuda"];
-pub const CLASS_WEIGHTS: &[&str] = &["none", "balanced"];
-pub const MONITORS: &[&str] = &["val_loss", "val_auc", "val_accuracy"];
 
 const QUADRANT_FIELDS: &[Field] = &[
     opt(

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use super::check::Collected;
+use super::choice::{EvidenceKind, Scale, WeightSource};
 use super::diag::{Diagnostic, LineIndex, Severity};
 use super::model::Model;
 use super::schema::{FileKind, RecordKind};
@@ -291,7 +292,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
     }
     if !model.criteria.is_empty()
         && model.criteria.iter().all(|c| c.weight <= 0.0)
-        && model.settings.scoring.weights == "direct"
+        && model.settings.scoring.weights == WeightSource::Direct
     {
         push(
             &model.criteria[0].id,
@@ -407,7 +408,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             );
         }
     }
-    if model.settings.scoring.weights == "ahp" && model.comparisons.is_empty() {
+    if model.settings.scoring.weights == WeightSource::Ahp && model.comparisons.is_empty() {
         extra.push(plain(
             FileKind::Workspace,
             "scoring.weights = \"ahp\" but there are no [[comparison]] records".into(),
@@ -458,21 +459,24 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
 
     // Survey evidence.
     for e in &model.evidence {
-        if e.kind != "survey" {
+        if e.kind != EvidenceKind::Survey {
             continue;
         }
         let Some(scale) = &e.scale else {
             push(
                 &e.id,
                 Severity::Error,
-                format!("survey {} needs a `scale` (likert5, likert7 or nps)", e.id),
+                format!(
+                    "survey {} needs a `scale` ({})",
+                    e.id,
+                    Scale::NAMES.join(", ")
+                ),
             );
             continue;
         };
-        let points = match scale.as_str() {
-            "likert5" => 5,
-            "likert7" => 7,
-            _ => 11,
+        // A scale that is not one of the values is reported by `check`.
+        let Some(points) = scale.known().map(Scale::points) else {
+            continue;
         };
         match (&e.responses, e.counts.is_empty()) {
             (None, true) => push(

@@ -28,7 +28,8 @@ pub fn table_rows(area: Rect) -> usize {
 
 /// A table that builds only the rows on screen, so a pane with 10,000
 /// records draws as fast as one with ten. The scroll offset comes from the
-/// layout step ([`ListView::scroll`]).
+/// layout step ([`ListView::scroll`]). Widths are shared out by content
+/// ([`resolve_widths`]) and every cell is cut to its column with `…`.
 #[allow(clippy::too_many_arguments)]
 pub fn window_table<'a>(
     frame: &mut Frame,
@@ -39,11 +40,11 @@ pub fn window_table<'a>(
     total: usize,
     view: &ListView,
     theme: &Theme,
-    row: impl FnMut(usize) -> Vec<Cell<'a>>,
+    row: impl FnMut(usize) -> Vec<Line<'a>>,
 ) {
     let header = header
         .into_iter()
-        .map(|h| Cell::from(Span::styled(h, theme.header)))
+        .map(|h| Line::from(Span::styled(h, theme.header)))
         .collect();
     window_table_with(frame, area, title, header, widths, total, view, theme, row)
 }
@@ -57,8 +58,14 @@ pub enum Density {
     Full,
 }
 
+/// The fewest columns the title of a record table keeps before a wider
+/// density is chosen: more than Compact gives it at 80 columns, so adding
+/// columns never leaves less title at 100 columns than at 80.
+pub const FULL_TITLE_MIN: u16 = 40;
+
 impl Density {
-    /// Full from 100 columns up, outside presentation mode.
+    /// Full from 100 columns up, outside presentation mode (a first guess;
+    /// [`keyed_table`] keeps Compact while Full would squeeze the title).
     pub fn of(width: u16, presentation: bool) -> Density {
         if presentation {
             Density::Presentation
@@ -72,6 +79,10 @@ impl Density {
 
 /// A column of a record table. The cell of a row is asked for by `key`, so
 /// a header can never stand over another field's values.
+///
+/// `width` is read as in [`resolve_widths`]: `Length(n)` a fixed width,
+/// `Max(n)` as wide as the content (ids: never cut where there is room),
+/// `Fill(w)`/`Min(n)` the rest.
 #[derive(Debug, Clone, Copy)]
 pub struct Column<K> {
     pub key: K,
@@ -84,44 +95,85 @@ pub const fn col<K>(key: K, header: &'static str, width: Constraint) -> Column<K
 }
 
 /// [`window_table`] over keyed columns: `cell(row, key)` gives each cell.
+/// `columns(density)` lists the columns of each density; Full is used only
+/// where it leaves the title columns [`FULL_TITLE_MIN`] cells.
 #[allow(clippy::too_many_arguments)]
 pub fn keyed_table<'a, K: Copy>(
     frame: &mut Frame,
     area: Rect,
     title: String,
-    columns: &[Column<K>],
+    columns: impl Fn(Density) -> Vec<Column<K>>,
+    presentation: bool,
     total: usize,
     view: &ListView,
     theme: &Theme,
-    mut cell: impl FnMut(usize, K) -> Cell<'a>,
+    mut cell: impl FnMut(usize, K) -> Line<'a>,
 ) {
+    let cols = keyed_columns(area, &columns, presentation, total, view, &mut cell);
     window_table(
         frame,
         area,
         title,
-        columns.iter().map(|c| c.header).collect(),
-        columns.iter().map(|c| c.width).collect(),
+        cols.iter().map(|c| c.header).collect(),
+        cols.iter().map(|c| c.width).collect(),
         total,
         view,
         theme,
-        |pos| columns.iter().map(|c| cell(pos, c.key)).collect(),
+        |pos| cols.iter().map(|c| cell(pos, c.key)).collect(),
     )
 }
 
-/// [`window_table`] with header cells styled by the caller.
-#[allow(clippy::too_many_arguments)]
-pub fn window_table_with<'a>(
-    frame: &mut Frame,
+/// The columns [`keyed_table`] draws in `area`.
+pub fn keyed_columns<'a, K: Copy>(
     area: Rect,
-    title: String,
-    header: Vec<Cell<'a>>,
-    widths: Vec<Constraint>,
+    columns: &impl Fn(Density) -> Vec<Column<K>>,
+    presentation: bool,
     total: usize,
     view: &ListView,
-    theme: &Theme,
-    mut row: impl FnMut(usize) -> Vec<Cell<'a>>,
-) {
-    let block = ui::block(title, theme);
+    cell: &mut impl FnMut(usize, K) -> Line<'a>,
+) -> Vec<Column<K>> {
+    let density = Density::of(area.width, presentation);
+    let full = columns(density);
+    if density != Density::Full {
+        return full;
+    }
+    let (first, end) = window(area, total, view);
+    let lines: Vec<Vec<Line>> = (first..end)
+        .map(|pos| full.iter().map(|c| cell(pos, c.key)).collect())
+        .collect();
+    let widths = resolve_widths(
+        table_inner_width(area, total),
+        &full.iter().map(|c| (c.width, c.header)).collect::<Vec<_>>(),
+        &lines,
+    );
+    let title: u16 = full
+        .iter()
+        .zip(&widths)
+        .filter(|(c, _)| matches!(c.width, Constraint::Fill(_) | Constraint::Min(_)))
+        .map(|(_, w)| *w)
+        .sum();
+    if title >= FULL_TITLE_MIN {
+        full
+    } else {
+        columns(Density::Compact)
+    }
+}
+
+/// The columns left for cells inside a bordered table: borders and the
+/// highlight-symbol column (drawn while a row is selected) taken off.
+pub fn table_inner_width(area: Rect, total: usize) -> u16 {
+    let selection = if total > 0 { HIGHLIGHT_WIDTH } else { 0 };
+    area.width.saturating_sub(2).saturating_sub(selection)
+}
+
+/// The highlight symbol of every table and its width.
+pub const HIGHLIGHT: &str = "▶";
+pub const HIGHLIGHT_WIDTH: u16 = 1;
+/// The space between table columns.
+pub const COLUMN_SPACING: u16 = 1;
+
+/// The first and one-past-last row on screen.
+fn window(area: Rect, total: usize, view: &ListView) -> (usize, usize) {
     let visible = table_rows(area);
     let selected = view.selected.min(total.saturating_sub(1));
     // The layout step keeps the selection on screen; this only guards a
@@ -130,16 +182,169 @@ pub fn window_table_with<'a>(
     if selected >= first + visible {
         first = selected + 1 - visible;
     }
-    let rows: Vec<Row> = (first..(first + visible).min(total))
-        .map(|i| Row::new(row(i)))
+    (first, (first + visible).min(total))
+}
+
+/// Display width of a line.
+pub fn line_width(line: &Line) -> usize {
+    line.spans
+        .iter()
+        .map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref()))
+        .sum()
+}
+
+/// Cut `line` to `width` cells, ending in `…` when anything was cut.
+pub fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
+    use unicode_width::UnicodeWidthChar;
+    if line_width(&line) <= width {
+        return line;
+    }
+    let Line {
+        spans,
+        style,
+        alignment,
+        ..
+    } = line;
+    let mut out: Vec<Span> = Vec::new();
+    let mut used = 0;
+    let mut last_style = Style::default();
+    'spans: for span in spans {
+        last_style = span.style;
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw + 1 > width {
+                if !text.is_empty() {
+                    out.push(Span::styled(text, span.style));
+                }
+                break 'spans;
+            }
+            text.push(c);
+            used += cw;
+        }
+        out.push(Span::styled(text, span.style));
+    }
+    if width > 0 {
+        out.push(Span::styled("…", last_style));
+    }
+    let mut l = Line::from(out).style(style);
+    l.alignment = alignment;
+    l
+}
+
+/// Share `total` columns out between table columns, as wide as their
+/// content where there is room. Each column is `(constraint, header)`:
+/// `Length(n)` wants `n`; `Max(n)` wants its widest cell or header, at most
+/// `n`; `Fill(w)` and `Min(n)` want at least their header (`n`) and share
+/// what is left by weight. When the wants do not fit, the widest column
+/// gives up one cell at a time, so short numbers stay whole and long text is
+/// cut (with `…`). Spacing between columns is taken off first.
+pub fn resolve_widths(total: u16, cols: &[(Constraint, &str)], rows: &[Vec<Line>]) -> Vec<u16> {
+    let n = cols.len();
+    if n == 0 {
+        return vec![];
+    }
+    let avail = usize::from(total).saturating_sub(usize::from(COLUMN_SPACING) * (n - 1));
+    let content = |j: usize| -> usize {
+        rows.iter()
+            .filter_map(|r| r.get(j))
+            .map(line_width)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut want: Vec<usize> = Vec::with_capacity(n);
+    let mut weight: Vec<usize> = Vec::with_capacity(n);
+    for (j, (c, header)) in cols.iter().enumerate() {
+        let hw = unicode_width::UnicodeWidthStr::width(*header);
+        let (w, fill) = match *c {
+            Constraint::Length(l) => (usize::from(l), 0),
+            Constraint::Max(m) => (content(j).max(hw).min(usize::from(m).max(hw)), 0),
+            Constraint::Min(m) => (usize::from(m).max(hw), 1),
+            Constraint::Fill(f) => (hw, usize::from(f)),
+            Constraint::Percentage(p) => (avail * usize::from(p) / 100, 0),
+            Constraint::Ratio(a, b) => (avail * a as usize / (b as usize).max(1), 0),
+        };
+        want.push(w);
+        weight.push(fill);
+    }
+    let sum: usize = want.iter().sum();
+    if sum <= avail {
+        let extra = avail - sum;
+        let weights: usize = weight.iter().sum();
+        let mut given = 0;
+        for (w, f) in want.iter_mut().zip(&weight) {
+            let share = (extra * f).checked_div(weights).unwrap_or(0);
+            *w += share;
+            given += share;
+        }
+        if let Some(j) = weight.iter().position(|w| *w > 0) {
+            want[j] += extra - given;
+        }
+    } else {
+        let mut short = sum - avail;
+        while short > 0 {
+            let Some((j, _)) = want.iter().enumerate().max_by_key(|(j, w)| (**w, n - j)) else {
+                break;
+            };
+            if want[j] == 0 {
+                break;
+            }
+            want[j] -= 1;
+            short -= 1;
+        }
+    }
+    want.into_iter()
+        .map(|w| u16::try_from(w).unwrap_or(u16::MAX))
+        .collect()
+}
+
+/// [`window_table`] with header cells styled by the caller.
+#[allow(clippy::too_many_arguments)]
+pub fn window_table_with<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    header: Vec<Line<'a>>,
+    widths: Vec<Constraint>,
+    total: usize,
+    view: &ListView,
+    theme: &Theme,
+    mut row: impl FnMut(usize) -> Vec<Line<'a>>,
+) {
+    let block = ui::block(title, theme);
+    let selected = view.selected.min(total.saturating_sub(1));
+    let (first, end) = window(area, total, view);
+    let lines: Vec<Vec<Line>> = (first..end).map(&mut row).collect();
+    let cols: Vec<(Constraint, String)> = widths
+        .iter()
+        .zip(
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .chain(std::iter::repeat(String::new())),
+        )
+        .map(|(c, h)| (*c, h))
         .collect();
-    let header = Row::new(header);
-    let table = Table::new(rows, widths)
+    let spec: Vec<(Constraint, &str)> = cols.iter().map(|(c, h)| (*c, h.as_str())).collect();
+    let resolved = resolve_widths(table_inner_width(area, total), &spec, &lines);
+    let fit = |cells: Vec<Line<'a>>| -> Row<'a> {
+        Row::new(
+            cells
+                .into_iter()
+                .zip(&resolved)
+                .map(|(l, w)| Cell::from(fit_line(l, usize::from(*w))))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let header = fit(header);
+    let rows: Vec<Row> = lines.into_iter().map(fit).collect();
+    let table = Table::new(rows, resolved.iter().map(|w| Constraint::Length(*w)))
         .header(header)
         .block(block)
         .row_highlight_style(theme.selected)
-        .highlight_symbol("▶")
-        .column_spacing(1);
+        .highlight_symbol(HIGHLIGHT)
+        .column_spacing(COLUMN_SPACING)
+        .flex(ratatui::layout::Flex::Start);
     let mut state = TableState::default();
     if total > 0 {
         state.select(Some(selected.saturating_sub(first)));
@@ -238,4 +443,48 @@ pub fn delete(kind: RecordKind, index: Option<usize>, ctx: &mut AppCtx) -> Handl
         );
         Handled::Done
     }
+}
+
+/// The record under the cursor of a table listing `rows`.
+pub fn record_at(rows: &[usize], list: &ListView) -> Option<usize> {
+    rows.get(list.selected.min(rows.len().saturating_sub(1)))
+        .copied()
+}
+
+/// Put the cursor on record `index` if the table lists it.
+pub fn move_to(rows: &[usize], index: usize, list: &mut ListView) -> bool {
+    match rows.iter().position(|r| *r == index) {
+        Some(pos) => {
+            list.selected = pos;
+            true
+        }
+        None => false,
+    }
+}
+
+/// What every table of records does: move, sort, add, edit, delete.
+/// `None` when the action is none of these.
+pub fn record_action(
+    action: crate::tui::keymap::Action,
+    kind: RecordKind,
+    rows: &[usize],
+    list: &mut ListView,
+    sorts: &[&'static str],
+    ctx: &mut AppCtx,
+) -> Option<Handled> {
+    use crate::tui::keymap::Action;
+    if list.navigate(action, rows.len()) {
+        return Some(Handled::Done);
+    }
+    Some(match action {
+        Action::Sort => {
+            let name = list.next_sort(sorts);
+            ctx.say(super::component::Level::Info, format!("sorted by {name}"));
+            Handled::Done
+        }
+        Action::Add => add(kind, ctx),
+        Action::Edit => edit(kind, record_at(rows, list), ctx),
+        Action::Delete => delete(kind, record_at(rows, list), ctx),
+        _ => return None,
+    })
 }

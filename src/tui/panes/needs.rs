@@ -4,12 +4,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use std::collections::HashMap;
 
-use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
-use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use super::{
+    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
+    table_rows,
+};
+use crate::tui::component::{AppCtx, Component, Handled, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui::truncate;
 use crate::workspace::RecordKind;
@@ -20,6 +22,9 @@ use crate::workspace::model::Need;
 #[derive(Debug, Default)]
 pub struct NeedsPane {
     pub list: ListView,
+    /// The rows in display order as the last sync or layout step worked
+    /// them out (drawing reads them instead of sorting again).
+    sorted: Vec<usize>,
     /// How many scenarios address each need, and the revision it is for.
     coverage: HashMap<String, usize>,
     revision: Option<u64>,
@@ -41,16 +46,15 @@ pub enum Col {
 
 /// The columns at each density.
 pub fn columns(d: Density) -> Vec<Column<Col>> {
-    use Constraint::{Fill, Length};
+    use Constraint::{Fill, Length, Max};
     match d {
         Density::Presentation => vec![
-            col(Col::Id, "id", Length(9)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Priority, "priority", Length(8)),
             col(Col::Scenarios, "scn", Length(4)),
         ],
         Density::Full => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(3)),
             col(Col::Kind, "kind", Length(7)),
             col(Col::Priority, "priority", Length(8)),
@@ -61,7 +65,7 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
             col(Col::Scenarios, "scn", Length(4)),
         ],
         Density::Compact => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Kind, "kind", Length(7)),
             col(Col::Priority, "prio", Length(6)),
@@ -182,33 +186,25 @@ impl Component for NeedsPane {
             self.coverage = ctx.ws.model.coverage_counts();
             self.revision = Some(ctx.ws.revision());
         }
-        let n = self.rows(ctx).len();
-        self.list.clamp(n);
+        self.sorted = self.rows(ctx);
+        self.list.clamp(self.sorted.len());
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
         let (table, _) = Self::areas(area, ctx.presentation);
-        let n = self.rows(ctx).len();
+        self.sorted = self.rows(ctx);
+        let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
-        let n = self.rows(ctx).len();
-        if self.list.navigate(action, n) {
-            return Handled::Done;
+        let rows = self.rows(ctx);
+        if let Some(done) =
+            record_action(action, RecordKind::Need, &rows, &mut self.list, &SORTS, ctx)
+        {
+            return done;
         }
-        let kind = RecordKind::Need;
-        match action {
-            Action::Sort => {
-                let name = self.list.next_sort(&SORTS);
-                ctx.say(Level::Info, format!("sorted by {name}"));
-                Handled::Done
-            }
-            Action::Add => super::add(kind, ctx),
-            Action::Edit => super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            Action::Delete => super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            _ => Handled::Ignored,
-        }
+        Handled::Ignored
     }
 
     fn list(&self) -> Option<&ListView> {
@@ -220,27 +216,16 @@ impl Component for NeedsPane {
     }
 
     fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
-        let rows = self.rows(ctx);
-        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
-        Some((RecordKind::Need, *i))
+        Some((RecordKind::Need, record_at(&self.rows(ctx), &self.list)?))
     }
 
     fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
-        if kind != RecordKind::Need {
-            return false;
-        }
-        match self.rows(ctx).iter().position(|r| *r == index) {
-            Some(pos) => {
-                self.list.selected = pos;
-                true
-            }
-            None => false,
-        }
+        kind == RecordKind::Need && move_to(&self.rows(ctx), index, &mut self.list)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         let theme = &ctx.theme();
-        let rows = self.rows(ctx);
+        let rows = &self.sorted;
         let (table_area, detail_area) = Self::areas(area, ctx.presentation);
         let coverage = &self.coverage;
         let m = &ctx.ws.model;
@@ -253,40 +238,40 @@ impl Component for NeedsPane {
         if uncovered_count > 0 {
             title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
         }
-        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
             frame,
             table_area,
             title,
-            &columns,
+            columns,
+            ctx.presentation,
             rows.len(),
             &self.list,
             theme,
             |pos, key| {
                 let n = &m.needs[rows[pos]];
                 match key {
-                    Col::Id => Cell::from(n.id.clone()),
-                    Col::Title => Cell::from(n.title.clone()),
-                    Col::Kind => Cell::from(kind_label(&n.kind)),
+                    Col::Id => Line::from(n.id.clone()),
+                    Col::Title => Line::from(n.title.clone()),
+                    Col::Kind => Line::from(kind_label(&n.kind)),
                     Col::Priority => {
                         let style = if n.priority == "must" {
                             theme.header
                         } else {
                             theme.base
                         };
-                        Cell::from(Span::styled(priority_label(&n.priority), style))
+                        Line::from(Span::styled(priority_label(&n.priority), style))
                     }
-                    Col::Horizon => Cell::from(n.horizon.clone()),
-                    Col::Kpi => Cell::from(kpi_text(n)),
-                    Col::Owner => Cell::from(n.owner.clone()),
-                    Col::Status => Cell::from(n.status.clone()),
+                    Col::Horizon => Line::from(n.horizon.to_string()),
+                    Col::Kpi => Line::from(kpi_text(n)),
+                    Col::Owner => Line::from(n.owner.clone()),
+                    Col::Status => Line::from(n.status.to_string()),
                     Col::Scenarios => {
                         let cov = coverage.get(&n.id).copied().unwrap_or(0);
                         if uncovered(coverage, n) {
-                            Cell::from(Span::styled(format!("⚠{cov}"), theme.warn))
+                            Line::from(Span::styled(format!("⚠{cov}"), theme.warn))
                         } else {
-                            Cell::from(format!(" {cov}"))
+                            Line::from(format!(" {cov}"))
                         }
                     }
                 }
@@ -345,6 +330,16 @@ impl Component for NeedsPane {
         if !n.description.is_empty() {
             lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
         }
-        detail(frame, detail_area, n.id.clone(), lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Need".into()
+            } else {
+                n.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }

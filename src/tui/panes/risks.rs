@@ -5,9 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::{Column, Density, col, detail, keyed_table, matches, plain, table_rows};
+use super::{
+    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
+    table_rows,
+};
 use crate::analysis::risk::{self, Bands, Basis, HeatMap, overdue};
 use crate::numfmt::MISSING;
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
@@ -22,6 +25,9 @@ use crate::workspace::model::Risk;
 #[derive(Debug, Default)]
 pub struct RisksPane {
     pub list: ListView,
+    /// The rows in display order as the last sync or layout step worked
+    /// them out (drawing reads them instead of sorting again).
+    sorted: Vec<usize>,
     pub heat_residual: bool,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
@@ -43,16 +49,15 @@ pub enum Col {
 
 /// The columns at each density.
 pub fn columns(d: Density) -> Vec<Column<Col>> {
-    use Constraint::{Fill, Length};
+    use Constraint::{Fill, Length, Max};
     match d {
         Density::Presentation => vec![
-            col(Col::Id, "id", Length(9)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Level, "level", Length(12)),
             col(Col::Review, "review", Length(12)),
         ],
         Density::Full => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(3)),
             col(Col::Category, "category", Length(11)),
             col(Col::Score, "L×I", Length(6)),
@@ -63,7 +68,7 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
             col(Col::Owner, "owner", Fill(1)),
         ],
         Density::Compact => vec![
-            col(Col::Id, "id", Length(9)),
+            col(Col::Id, "id", Max(32)),
             col(Col::Title, "title", Fill(1)),
             col(Col::Score, "L×I", Length(6)),
             col(Col::Level, "level", Length(11)),
@@ -154,32 +159,25 @@ impl Component for RisksPane {
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
-        let n = self.rows(ctx).len();
-        self.list.clamp(n);
+        self.sorted = self.rows(ctx);
+        self.list.clamp(self.sorted.len());
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
         let (table, _, _) = Self::areas(area);
-        let n = self.rows(ctx).len();
+        self.sorted = self.rows(ctx);
+        let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
-        let n = self.rows(ctx).len();
-        if self.list.navigate(action, n) {
-            return Handled::Done;
+        let rows = self.rows(ctx);
+        if let Some(done) =
+            record_action(action, RecordKind::Risk, &rows, &mut self.list, &SORTS, ctx)
+        {
+            return done;
         }
-        let kind = RecordKind::Risk;
         match action {
-            Action::Sort => {
-                let name = self.list.next_sort(&SORTS);
-                ctx.say(Level::Info, format!("sorted by {name}"));
-            }
-            Action::Add => return super::add(kind, ctx),
-            Action::Edit => return super::edit(kind, self.selected(ctx).map(|(_, i)| i), ctx),
-            Action::Delete => {
-                return super::delete(kind, self.selected(ctx).map(|(_, i)| i), ctx);
-            }
             Action::HeatMap => {
                 self.heat_residual = !self.heat_residual;
                 ctx.say(
@@ -213,28 +211,17 @@ impl Component for RisksPane {
     }
 
     fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
-        let rows = self.rows(ctx);
-        let i = rows.get(self.list.selected.min(rows.len().saturating_sub(1)))?;
-        Some((RecordKind::Risk, *i))
+        Some((RecordKind::Risk, record_at(&self.rows(ctx), &self.list)?))
     }
 
     fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
-        if kind != RecordKind::Risk {
-            return false;
-        }
-        match self.rows(ctx).iter().position(|r| *r == index) {
-            Some(pos) => {
-                self.list.selected = pos;
-                true
-            }
-            None => false,
-        }
+        kind == RecordKind::Risk && move_to(&self.rows(ctx), index, &mut self.list)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         let theme = &ctx.theme();
         let today = ctx.today;
-        let rows = self.rows(ctx);
+        let rows = &self.sorted;
         let (table_area, heat_area, detail_area) = Self::areas(area);
         let m = &ctx.ws.model;
         let bands = Bands::of(m);
@@ -257,50 +244,50 @@ impl Component for RisksPane {
         if overdue_n > 0 {
             title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
         }
-        let columns = columns(Density::of(table_area.width, ctx.presentation));
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
             frame,
             table_area,
             title,
-            &columns,
+            columns,
+            ctx.presentation,
             rows.len(),
             &self.list,
             theme,
             |pos, key| {
                 let r = &m.risks[rows[pos]];
                 match key {
-                    Col::Id => Cell::from(r.id.clone()),
-                    Col::Title => Cell::from(r.title.clone()),
-                    Col::Category => Cell::from(r.category.clone()),
+                    Col::Id => Line::from(r.id.clone()),
+                    Col::Title => Line::from(r.title.clone()),
+                    Col::Category => Line::from(r.category.to_string()),
                     Col::Score => {
-                        Cell::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
+                        Line::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
                     Col::Level => {
                         let (lv, name) = level_text(bands.level(r.score()).as_ref());
-                        Cell::from(Span::styled(
+                        Line::from(Span::styled(
                             format!("{} {name}", level_glyph(lv)),
                             theme.band(lv),
                         ))
                     }
                     Col::Residual => match residual(r) {
-                        Some(x) => Cell::from(x.to_string()),
-                        None => Cell::from(Span::styled(MISSING, theme.dim)),
+                        Some(x) => Line::from(x.to_string()),
+                        None => Line::from(Span::styled(MISSING, theme.dim)),
                     },
-                    Col::Status => Cell::from(r.status.clone()),
+                    Col::Status => Line::from(r.status.to_string()),
                     Col::Review => match r.review {
                         Some(d) if overdue(r, today) => {
-                            Cell::from(Span::styled(format!("⏰{d}"), theme.error))
+                            Line::from(Span::styled(format!("⏰{d}"), theme.error))
                         }
-                        Some(d) => Cell::from(d.to_string()),
-                        None => Cell::from("—"),
+                        Some(d) => Line::from(d.to_string()),
+                        None => Line::from("—"),
                     },
-                    Col::Owner => Cell::from(r.owner.clone()),
+                    Col::Owner => Line::from(r.owner.clone()),
                 }
             },
         );
         let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
-        self.heat_map(frame, heat_area, ctx, current, &rows, theme);
+        self.heat_map(frame, heat_area, ctx, current, rows, theme);
         let Some(r) = current else {
             detail(frame, detail_area, "Risk".into(), vec![], theme);
             return;
@@ -373,7 +360,17 @@ impl Component for RisksPane {
                 ),
             ),
         ];
-        detail(frame, detail_area, r.id.clone(), lines, theme);
+        detail(
+            frame,
+            detail_area,
+            if ctx.presentation {
+                "Risk".into()
+            } else {
+                r.id.clone()
+            },
+            lines,
+            theme,
+        );
     }
 }
 

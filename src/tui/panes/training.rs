@@ -53,7 +53,7 @@ pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
         ("± epochs".into(), t.epochs.to_string()),
         ("± batch size".into(), t.batch_size.to_string()),
         ("± learning rate".into(), t.learning_rate.to_string()),
-        ("± device".into(), t.device.clone()),
+        ("± device".into(), t.device.to_string()),
         ("data".into(), t.data_file.clone()),
         ("target".into(), format!("{} = {}", t.target, t.positive)),
         (
@@ -212,7 +212,7 @@ impl TrainingPane {
             } else {
                 ""
             };
-            ctx.say(Level::Info, format!("{label} = {value}{note} — u undoes"));
+            ctx.say_edited(format!("{label} = {value}{note} — u undoes"));
         }
     }
 }
@@ -416,8 +416,8 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
                 theme.dim
             };
             vec![
-                Cell::from(Span::styled(rows[i].0.clone(), style)),
-                Cell::from(Span::styled(rows[i].1.clone(), theme.base)),
+                Line::from(Span::styled(rows[i].0.clone(), style)),
+                Line::from(Span::styled(rows[i].1.clone(), theme.base)),
             ]
         },
     );

@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{View, problem_text, record_table, selection};
 use crate::market::evidence::{Answers, Scale};
@@ -28,24 +28,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let [table_area, detail_area] = areas(area);
     let presentation = app.presentation;
     let columns = if presentation {
-        vec![
-            ("id", Constraint::Length(6)),
-            ("title", Constraint::Fill(1)),
-        ]
+        vec![("id", Constraint::Max(32)), ("title", Constraint::Fill(1))]
     } else {
         vec![
-            ("id", Constraint::Length(6)),
+            ("id", Constraint::Max(32)),
             ("kind", Constraint::Length(9)),
             ("title", Constraint::Fill(1)),
         ]
     };
     record_table(frame, table_area, app, theme, columns, |app, i| {
         let e = &app.ws.model.evidence[i];
-        let mut cells = vec![Cell::from(e.id.clone())];
+        let mut cells = vec![Line::from(e.id.clone())];
         if !presentation {
-            cells.push(Cell::from(e.kind.clone()));
+            cells.push(Line::from(e.kind.to_string()));
         }
-        cells.push(Cell::from(e.title.clone()));
+        cells.push(Line::from(e.title.clone()));
         cells
     });
     let (rows, selected) = selection(app);

@@ -360,7 +360,7 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         ]
     } else {
         vec![
-            ("id", Constraint::Length(20)),
+            ("id", Constraint::Max(32)),
             ("name", Constraint::Fill(1)),
             ("weight", Constraint::Length(7)),
             ("covered", Constraint::Length(8)),
@@ -372,22 +372,22 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let info = m.features.get(i);
         let mut cells = vec![];
         if !presentation {
-            cells.push(Cell::from(f.id.clone()));
+            cells.push(Line::from(f.id.clone()));
         }
         let mark = if white.as_deref() == Some(f.id.as_str()) {
             "◆ "
         } else {
             ""
         };
-        cells.push(Cell::from(format!("{mark}{}", f.name)));
+        cells.push(Line::from(format!("{mark}{}", f.name)));
         let w = f.weight.clamp(0, 5) as usize;
-        cells.push(Cell::from(format!(
+        cells.push(Line::from(format!(
             "{}{} {}",
             "●".repeat(w),
             "○".repeat(5 - w),
             f.weight
         )));
-        cells.push(Cell::from(
+        cells.push(Line::from(
             info.map(|x| numfmt::percent_whole(x.competitor_mean))
                 .unwrap_or_else(|| "—".into()),
         ));
@@ -398,7 +398,7 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                     .filter(|r| r.cells.get(i).copied().flatten() == Some(c))
                     .count()
             };
-            cells.push(Cell::from(format!(
+            cells.push(Line::from(format!(
                 "{} {} {}",
                 count(Coverage::Yes),
                 count(Coverage::Partial),

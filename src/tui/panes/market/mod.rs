@@ -24,11 +24,11 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::{matches, table_rows, window_table};
+use super::{matches, move_to, record_action, record_at, table_rows, window_table};
 use crate::market::{self, Forecast, LoadedSeries, Problem, SeriesCache, Survey};
-use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::component::{AppCtx, Component, Handled, ListView};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::workspace::model::{Evidence, Series};
@@ -133,20 +133,13 @@ impl Component for MarketPane {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
-        let n = rows(&self.view(ctx)).len();
-        if self.list.navigate(action, n) {
-            return Handled::Done;
-        }
+        let rows = rows(&self.view(ctx));
         let kind = MARKET_KINDS[self.kind % MARKET_KINDS.len()];
-        let selected = self.selected(ctx).map(|(_, i)| i);
+        let sorts = ["file order", "id"];
+        if let Some(done) = record_action(action, kind, &rows, &mut self.list, &sorts, ctx) {
+            return done;
+        }
         match action {
-            Action::Sort => {
-                let name = self.list.next_sort(&["file order", "id"]);
-                ctx.say(Level::Info, format!("sorted by {name}"));
-            }
-            Action::Add => return super::add(kind, ctx),
-            Action::Edit => return super::edit(kind, selected, ctx),
-            Action::Delete => return super::delete(kind, selected, ctx),
             Action::NextKind => {
                 self.kind = (self.kind + 1) % MARKET_KINDS.len();
                 self.list.selected = 0;
@@ -169,9 +162,8 @@ impl Component for MarketPane {
     }
 
     fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
-        let (rows, selected) = selection(&self.view(ctx));
-        let i = rows.get(selected)?;
-        Some((MARKET_KINDS[self.kind % MARKET_KINDS.len()], *i))
+        let kind = MARKET_KINDS[self.kind % MARKET_KINDS.len()];
+        Some((kind, record_at(&rows(&self.view(ctx)), &self.list)?))
     }
 
     fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
@@ -179,13 +171,8 @@ impl Component for MarketPane {
             return false;
         };
         self.kind = k;
-        match rows(&self.view(ctx)).iter().position(|r| *r == index) {
-            Some(pos) => {
-                self.list.selected = pos;
-                true
-            }
-            None => false,
-        }
+        let rows = rows(&self.view(ctx));
+        move_to(&rows, index, &mut self.list)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
@@ -321,9 +308,9 @@ fn searchable(app: &View, i: usize) -> Vec<String> {
             vec![
                 t.id.clone(),
                 t.title.clone(),
-                t.kind.clone(),
-                t.direction.clone(),
-                t.horizon.clone(),
+                t.kind.to_string(),
+                t.direction.to_string(),
+                t.horizon.to_string(),
                 t.source.clone(),
             ]
         }
@@ -340,7 +327,7 @@ fn searchable(app: &View, i: usize) -> Vec<String> {
             vec![
                 e.id.clone(),
                 e.title.clone(),
-                e.kind.clone(),
+                e.kind.to_string(),
                 e.source.clone(),
                 e.needs.join(" "),
             ]
@@ -439,7 +426,7 @@ pub fn record_table<'a>(
     app: &View,
     theme: &Theme,
     columns: Vec<(&'a str, Constraint)>,
-    mut cells: impl FnMut(&View, usize) -> Vec<Cell<'a>>,
+    mut cells: impl FnMut(&View, usize) -> Vec<Line<'a>>,
 ) {
     let (rows, _) = selection(app);
     let k = kind(app);

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 
 use super::{View, record_table, selection};
 use crate::market::sizing::{self, DISAGREEMENT, Sizing};
@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         ]
     } else {
         vec![
-            ("id", Constraint::Length(14)),
+            ("id", Constraint::Max(32)),
             ("name", Constraint::Fill(1)),
             ("TAM", Constraint::Length(8)),
             ("SAM", Constraint::Length(8)),
@@ -76,15 +76,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let v = |x: Option<f64>| x.map(numfmt::compact).unwrap_or_else(|| "—".into());
         let mut cells = vec![];
         if !presentation {
-            cells.push(Cell::from(seg.id.clone()));
+            cells.push(Line::from(seg.id.clone()));
         }
-        cells.push(Cell::from(seg.name.clone()));
-        cells.push(Cell::from(v(s.headline.tam)));
+        cells.push(Line::from(seg.name.clone()));
+        cells.push(Line::from(v(s.headline.tam)));
         if !presentation {
-            cells.push(Cell::from(v(s.headline.sam)));
+            cells.push(Line::from(v(s.headline.sam)));
         }
-        cells.push(Cell::from(v(s.headline.som)));
-        cells.push(Cell::from(check(s, theme)));
+        cells.push(Line::from(v(s.headline.som)));
+        cells.push(Line::from(check(s, theme)));
         cells
     });
     let Some(s) = rows.get(selected).and_then(|&i| sizes.get(i)) else {

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
 use crate::market::{Frequency, LoadedSeries};
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             ]
         } else {
             vec![
-                ("id", Constraint::Length(16)),
+                ("id", Constraint::Max(32)),
                 ("name", Constraint::Fill(1)),
                 ("frequency", Constraint::Length(9)),
                 ("unit", Constraint::Length(8)),
@@ -57,14 +57,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             let s = &app.ws.model.series[i];
             let mut cells = vec![];
             if !presentation {
-                cells.push(Cell::from(s.id.clone()));
+                cells.push(Line::from(s.id.clone()));
             }
-            cells.push(Cell::from(s.name.clone()));
-            cells.push(Cell::from(s.frequency.clone()));
+            cells.push(Line::from(s.name.clone()));
+            cells.push(Line::from(s.frequency.to_string()));
             if !presentation {
-                cells.push(Cell::from(s.unit.clone()));
+                cells.push(Line::from(s.unit.clone()));
             }
-            cells.push(Cell::from(format!("{} +{}", s.method, s.horizon)));
+            cells.push(Line::from(format!("{} +{}", s.method, s.horizon)));
             cells
         });
     }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{View, record_table, selection};
 use crate::market::evidence::trends_by_type;
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         ]
     } else {
         vec![
-            ("id", Constraint::Length(9)),
+            ("id", Constraint::Max(32)),
             ("title", Constraint::Fill(1)),
             ("type", Constraint::Length(11)),
             ("direction", Constraint::Length(9)),
@@ -61,19 +61,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let t = &app.ws.model.trends[i];
         let mut cells = vec![];
         if !presentation {
-            cells.push(Cell::from(t.id.clone()));
+            cells.push(Line::from(t.id.clone()));
         }
-        cells.push(Cell::from(t.title.clone()));
+        cells.push(Line::from(t.title.clone()));
         if !presentation {
-            cells.push(Cell::from(t.kind.clone()));
+            cells.push(Line::from(t.kind.to_string()));
         }
-        cells.push(Cell::from(direction(&t.direction)));
+        cells.push(Line::from(direction(&t.direction)));
         let style = if t.impact >= 4 {
             theme.header
         } else {
             theme.base
         };
-        cells.push(Cell::from(Span::styled(impact(t.impact), style)));
+        cells.push(Line::from(Span::styled(impact(t.impact), style)));
         cells
     });
     let groups = trends_by_type(&app.ws.model.trends);
@@ -95,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
         Some(t) => {
             let mut first = vec![
-                Span::styled(t.kind.clone(), theme.header),
+                Span::styled(t.kind.to_string(), theme.header),
                 Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
                 Span::styled(format!("impact {}", impact(t.impact)), theme.base),
             ];

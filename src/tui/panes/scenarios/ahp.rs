@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{View, comparison, pair, rows};
 use crate::analysis::ahp;
@@ -65,8 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         "Pairwise (Saaty 1/9…9) · +/- change a:b".into(),
         vec!["a", "b", "a:b", "matters more", ""],
         vec![
-            Constraint::Length(id_w),
-            Constraint::Length(id_w),
+            Constraint::Max(id_w.max(24)),
+            Constraint::Max(id_w.max(24)),
             Constraint::Length(4),
             Constraint::Fill(1),
             Constraint::Length(1),
@@ -90,11 +90,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 Span::raw(format!("b {} ▶", intensity(1.0 / r)))
             };
             vec![
-                Cell::from(ids[i].clone()),
-                Cell::from(ids[j].clone()),
-                Cell::from(saaty(r)),
-                Cell::from(favours),
-                Cell::from(if worst == Some((i, j)) && inconsistent {
+                Line::from(ids[i].clone()),
+                Line::from(ids[j].clone()),
+                Line::from(saaty(r)),
+                Line::from(favours),
+                Line::from(if worst == Some((i, j)) && inconsistent {
                     Span::styled("⚠", theme.warn)
                 } else if worst == Some((i, j)) {
                     Span::styled("·", theme.dim)

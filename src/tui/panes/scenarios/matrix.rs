@@ -5,12 +5,14 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{SORTS, View, npv, scenario_rows, selected_scenario, short_quadrant, stability};
-use crate::analysis::{Analysis, Part};
+use crate::analysis::{Analysis, Part, Stability};
 use crate::numfmt;
-use crate::tui::panes::window_table_with;
+use crate::tui::panes::{
+    COLUMN_SPACING, Column, col, fit_line, line_width, table_inner_width, window_table_with,
+};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 
@@ -26,6 +28,79 @@ pub fn table_area(area: Rect, app: &View) -> Rect {
     areas(area, app)[0]
 }
 
+/// The fields of the matrix table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Rank,
+    Name,
+    /// A criterion, by its index in the matrix.
+    Criterion(usize),
+    Score,
+    P1,
+    Npv,
+    Quadrant,
+}
+
+/// Width the name keeps before criterion columns are shown.
+const NAME_MIN: usize = 16;
+
+/// The columns of the matrix in a table `inner_w` cells wide: every
+/// criterion when each gets at least 4 cells next to a readable name (as
+/// wide as its id where there is room), else only the selected one.
+pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column<Col>> {
+    use Constraint::{Fill, Length};
+    let fixed = [2usize, 5, 5, 6, 5];
+    let mut cols = vec![
+        col(Col::Rank, "#", Length(2)),
+        col(Col::Name, "scenario", Fill(1)),
+    ];
+    let n = criteria.len();
+    let spacing = usize::from(COLUMN_SPACING) * (fixed.len() + n);
+    let left =
+        usize::from(inner_w).saturating_sub(fixed.iter().sum::<usize>() + spacing + NAME_MIN);
+    let id_w = |j: usize| {
+        criteria
+            .get(j)
+            .map(|c| unicode_width::UnicodeWidthStr::width(c.as_str()))
+            .unwrap_or(4)
+            .max(4)
+    };
+    if n > 0 && left >= 4 * n {
+        // Whole ids where they all fit; else 4 cells each and the name
+        // keeps the rest (a few more cells of a cut id help nobody).
+        let full: usize = (0..n).map(id_w).sum();
+        let widths: Vec<usize> = if left >= full {
+            (0..n).map(id_w).collect()
+        } else {
+            vec![4; n]
+        };
+        for (j, w) in widths.into_iter().enumerate() {
+            cols.push(Column {
+                key: Col::Criterion(j),
+                header: "",
+                width: Length(u16::try_from(w).unwrap_or(u16::MAX)),
+            });
+        }
+    } else if n > 0 {
+        let j = sel_crit.min(n - 1);
+        let w = id_w(j)
+            .min(12)
+            .min(usize::from(inner_w).saturating_sub(30).max(4));
+        cols.push(Column {
+            key: Col::Criterion(j),
+            header: "",
+            width: Length(u16::try_from(w).unwrap_or(u16::MAX)),
+        });
+    }
+    cols.extend([
+        col(Col::Score, "score", Length(5)),
+        col(Col::P1, "P(1)", Length(5)),
+        col(Col::Npv, "NPV", Length(6)),
+        col(Col::Quadrant, "quad", Length(5)),
+    ]);
+    cols
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let Ok(a) = &app.analysis else { return };
     let rows = scenario_rows(app);
@@ -34,40 +109,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let stab = stability(app);
     let n_crit = a.matrix.n_criteria();
     let sel_crit = app.criterion.min(n_crit.saturating_sub(1));
-    // All criterion columns when they fit next to a readable name; else only
-    // the selected one.
-    let fixed = 1 + 3 + 6 + 5 + 7 + 6 + 2 + 1;
-    let inner_w = table_area.width.saturating_sub(2) as usize;
-    let all = inner_w >= fixed + 5 * n_crit + 14;
-    let shown: Vec<usize> = if all {
-        (0..n_crit).collect()
-    } else {
-        vec![sel_crit]
-    };
-    let col_w: u16 = if all { 4 } else { 6 };
-    let heads: Vec<String> = shown
-        .iter()
-        .map(|&j| a.matrix.criteria[j].chars().take(col_w as usize).collect())
-        .collect();
+    let columns = columns(
+        table_inner_width(table_area, rows.len()),
+        &a.matrix.criteria,
+        sel_crit,
+    );
     let sel_style = theme.key.add_modifier(Modifier::REVERSED);
-    let head = |t: &str| Cell::from(Span::styled(t.to_string(), theme.header));
-    let mut header: Vec<Cell> = vec![head("#"), head("scenario")];
-    header.extend(shown.iter().zip(&heads).map(|(&j, h)| {
-        if j == sel_crit {
-            Cell::from(Span::styled(h.clone(), sel_style))
-        } else {
-            head(h)
-        }
-    }));
-    header.extend(["score", "P(1)", "NPV", "quad"].map(head));
-    let mut widths = vec![Constraint::Length(2), Constraint::Fill(1)];
-    widths.extend(shown.iter().map(|_| Constraint::Length(col_w)));
-    widths.extend([
-        Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(5),
-    ]);
+    let header: Vec<Line> = columns
+        .iter()
+        .map(|c| match c.key {
+            Col::Criterion(j) => {
+                let name = a.matrix.criteria.get(j).cloned().unwrap_or_default();
+                let style = if j == sel_crit {
+                    sel_style
+                } else {
+                    theme.header
+                };
+                Line::from(Span::styled(name, style))
+            }
+            _ => Line::from(Span::styled(c.header, theme.header)),
+        })
+        .collect();
+    let widths = columns.iter().map(|c| c.width).collect();
     let selected = app.scenarios.selected.min(rows.len().saturating_sub(1));
     let crit_name = m
         .criteria
@@ -91,66 +154,126 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         theme,
         |pos| {
             let i = rows[pos];
-            let s = &m.scenarios[i];
-            let mut cells = vec![
-                Cell::from(
-                    a.ranking
-                        .ranks
-                        .get(i)
-                        .map(|r| r.to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::from(s.name.clone()),
-            ];
-            for &j in &shown {
-                let cid = &a.matrix.criteria[j];
-                let text = s
-                    .scores
-                    .get(cid)
-                    .map(|x| numfmt::compact(*x))
-                    .unwrap_or_else(|| "—".into());
-                let cell = Cell::from(text);
-                cells.push(if j == sel_crit && pos == selected {
-                    cell.style(sel_style)
-                } else {
-                    cell
-                });
-            }
-            cells.push(Cell::from(
-                a.ranking
-                    .scores
-                    .get(i)
-                    .map(|x| format!("{x:.1}"))
-                    .unwrap_or_default(),
-            ));
-            cells.push(match stab {
-                Some((st, fresh)) => Cell::from(Span::styled(
-                    st.p_first
-                        .get(i)
-                        .map(|p| numfmt::percent_whole(*p))
-                        .unwrap_or_default(),
-                    if fresh { theme.base } else { theme.dim },
-                )),
-                None => Cell::from(Span::styled("…", theme.dim)),
-            });
-            cells.push(Cell::from(
-                npv(a, i).map(numfmt::compact).unwrap_or_else(|| "—".into()),
-            ));
-            cells.push(Cell::from(
-                a.positions
-                    .as_ref()
-                    .ok()
-                    .and_then(|p| p.get(i))
-                    .map(|p| short_quadrant(p.quadrant))
-                    .unwrap_or("—"),
-            ));
-            cells
+            columns
+                .iter()
+                .map(|c| cell(app, a, stab, theme, i, c.key, pos == selected, sel_crit))
+                .collect()
         },
     );
-    let Ok(a) = &app.analysis else { return };
     match selected_scenario(app, &rows) {
         Some(i) => explain(frame, detail_area, app, a, i, theme),
         None => frame.render_widget(ui::block("Score", theme), detail_area),
+    }
+}
+
+/// The text of scenario `i` under column `key`.
+#[allow(clippy::too_many_arguments)]
+pub fn cell<'a>(
+    app: &View,
+    a: &Analysis,
+    stab: Option<(&Stability, bool)>,
+    theme: &Theme,
+    i: usize,
+    key: Col,
+    selected: bool,
+    sel_crit: usize,
+) -> Line<'a> {
+    let Some(s) = app.ws.model.scenarios.get(i) else {
+        return Line::default();
+    };
+    match key {
+        Col::Rank => Line::from(
+            a.ranking
+                .ranks
+                .get(i)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        ),
+        Col::Name => Line::from(s.name.clone()),
+        Col::Criterion(j) => {
+            let text = a
+                .matrix
+                .criteria
+                .get(j)
+                .and_then(|cid| s.scores.get(cid))
+                .map(|x| numfmt::compact(*x))
+                .unwrap_or_else(|| "—".into());
+            let line = Line::from(text);
+            if j == sel_crit && selected {
+                line.style(theme.key.add_modifier(Modifier::REVERSED))
+            } else {
+                line
+            }
+        }
+        Col::Score => Line::from(
+            a.ranking
+                .scores
+                .get(i)
+                .map(|x| format!("{x:.1}"))
+                .unwrap_or_default(),
+        ),
+        Col::P1 => match stab {
+            Some((st, fresh)) => Line::from(Span::styled(
+                st.p_first
+                    .get(i)
+                    .map(|p| numfmt::percent_whole(*p))
+                    .unwrap_or_default(),
+                if fresh { theme.base } else { theme.dim },
+            )),
+            None => Line::from(Span::styled("…", theme.dim)),
+        },
+        Col::Npv => Line::from(npv(a, i).map(numfmt::compact).unwrap_or_else(|| "—".into())),
+        Col::Quadrant => Line::from(
+            a.positions
+                .as_ref()
+                .ok()
+                .and_then(|p| p.get(i))
+                .map(|p| short_quadrant(p.quadrant))
+                .unwrap_or("—"),
+        ),
+    }
+}
+
+/// What one slot of the "why this score" panel shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Slot {
+    /// Contribution `k` of the scenario (an index into its parts).
+    Part(usize),
+    /// The `n` smallest contributions left out, and their sum (in the
+    /// units the parts are shown in: points, or signed × 100 for TOPSIS).
+    More { n: usize, sum: f64 },
+}
+
+/// Width of one contribution slot (text and a short bar).
+pub const SLOT_W: usize = 28;
+
+/// The slots of a "why this score" list in `width` × `height` cells: every
+/// contribution when they fit, else the largest (by size) in criterion
+/// order and a last "+N more = x" slot, so what is shown always adds up to
+/// the whole.
+pub fn slots(parts: &[f64], width: usize, height: usize) -> Vec<Slot> {
+    let cols = (width / SLOT_W).max(1);
+    let capacity = cols * height.max(1);
+    if parts.len() <= capacity {
+        return (0..parts.len()).map(Slot::Part).collect();
+    }
+    let keep = capacity - 1;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&x, &y| parts[y].abs().total_cmp(&parts[x].abs()).then(x.cmp(&y)));
+    let mut shown: Vec<usize> = order[..keep].to_vec();
+    shown.sort_unstable();
+    let rest = &order[keep..];
+    let sum = rest.iter().map(|&k| parts[k]).sum();
+    let mut out: Vec<Slot> = shown.into_iter().map(Slot::Part).collect();
+    out.push(Slot::More { n: rest.len(), sum });
+    out
+}
+
+/// A part as shown: points, or TOPSIS's signed pull × 100.
+fn shown_value(part: &Part) -> f64 {
+    match part {
+        Part::Points(p) => *p,
+        Part::Distances { .. } => part.signed() * 100.0,
     }
 }
 
@@ -187,29 +310,66 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             theme.base,
         ));
     }
-    let mut lines = vec![
-        Line::from(head),
-        Line::from(Span::styled(a.method.formula(), theme.dim)),
-    ];
     let block = ui::block(format!("{} · why this score", s.name), theme);
     let inner = block.inner(area);
-    let formula_h = (unicode_width::UnicodeWidthStr::width(a.method.formula()) as u16)
-        .div_ceil(inner.width.max(1));
-    let left = inner.height.saturating_sub(1 + formula_h).max(1) as usize;
+    let width = usize::from(inner.width.max(1));
+    let head = Line::from(head);
+    let head_h = line_width(&head).div_ceil(width).max(1);
+    let formula = a.method.formula();
+    let formula_w = unicode_width::UnicodeWidthStr::width(formula);
+    // The contributions come first; the formula takes the lines left over
+    // (cut with … when it has only one).
     let parts = a.ranking.contributions.get(i).cloned().unwrap_or_default();
-    let per_col = left.max(parts.len().div_ceil(3).max(1));
-    let cols = parts.len().div_ceil(per_col).max(1);
-    let cell_w = (inner.width as usize / cols).max(10);
+    let values: Vec<f64> = parts.iter().map(|c| shown_value(&c.part)).collect();
+    let height = usize::from(inner.height);
+    let cols = (width / SLOT_W).max(1);
+    let formula_h = formula_w.div_ceil(width).max(1);
+    // The formula stays when every contribution still fits beside it.
+    let below_head = height.saturating_sub(head_h);
+    let with_formula = below_head.saturating_sub(formula_h);
+    let rows_for_parts = if values.len() <= cols * with_formula {
+        with_formula
+    } else {
+        below_head.max(1)
+    };
+    let list = slots(&values, width, rows_for_parts);
+    let per_col = list.len().min(rows_for_parts).max(1);
+    let left = height.saturating_sub(head_h + per_col);
+    let mut lines = vec![head];
+    if left > 0 {
+        if formula_h <= left {
+            lines.push(Line::from(Span::styled(formula, theme.dim)));
+        } else {
+            lines.push(fit_line(
+                Line::from(Span::styled(formula, theme.dim)),
+                width,
+            ));
+        }
+    }
+    let cols = list.len().div_ceil(per_col).max(1);
+    let cell_w = (width / cols).max(1);
     let max_signed = parts
         .iter()
         .map(|c| c.part.signed().abs())
         .fold(0.0, f64::max);
-    for r in 0..per_col.min(parts.len()) {
+    for r in 0..per_col {
         let mut spans = Vec::new();
         for c in 0..cols {
-            let Some(ct) = parts.get(c * per_col + r) else {
+            let Some(slot) = list.get(c * per_col + r) else {
                 continue;
             };
+            let k = match *slot {
+                Slot::Part(k) => k,
+                Slot::More { n, sum } => {
+                    let text = format!("+{n} more = {sum:.1}");
+                    spans.push(Span::styled(
+                        format!("{:<cell_w$}", ui::truncate(&text, cell_w)),
+                        theme.dim,
+                    ));
+                    continue;
+                }
+            };
+            let Some(ct) = parts.get(k) else { continue };
             let id = a
                 .matrix
                 .criteria
@@ -232,10 +392,10 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
                     ct.part.signed() * 100.0
                 ),
             };
-            let bar_w =
-                cell_w.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()) + 1);
+            let text_w = unicode_width::UnicodeWidthStr::width(text.as_str());
+            let bar_w = cell_w.saturating_sub(text_w + 1);
             let filled = if max_signed > 0.0 {
-                ((ct.part.signed().abs() / max_signed) * bar_w as f64).round() as usize
+                (((ct.part.signed().abs() / max_signed) * bar_w as f64).round() as usize).min(bar_w)
             } else {
                 0
             };
@@ -249,7 +409,7 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             spans.push(Span::styled(glyph.repeat(filled), theme.dim));
             spans.push(Span::raw(" ".repeat(bar_w - filled + 1)));
         }
-        lines.push(Line::from(spans));
+        lines.push(fit_line(Line::from(spans), width));
     }
     frame.render_widget(
         Paragraph::new(lines)

@@ -6,7 +6,7 @@
 
 mod ahp;
 mod charts;
-mod matrix;
+pub mod matrix;
 mod revenue;
 mod weights;
 
@@ -82,6 +82,9 @@ pub struct ScenariosPane {
     /// The scenario record under the cursor and the revision it was seen
     /// at: a change that re-sorts the list keeps the cursor on it.
     anchor: Option<(u64, usize)>,
+    /// The scenario list in display order, worked out in `sync` and
+    /// `layout` (it sorts 10,000 scenarios), read by drawing.
+    sorted: Vec<usize>,
 }
 
 /// What the views read while drawing.
@@ -95,6 +98,8 @@ pub struct View<'a> {
     pub pairs: &'a ListView,
     pub scenario_view: ScenarioView,
     pub criterion: usize,
+    /// The scenario rows as last worked out (see `ScenariosPane::sorted`).
+    pub sorted: &'a [usize],
 }
 
 impl ScenariosPane {
@@ -109,6 +114,7 @@ impl ScenariosPane {
             pairs: &self.pairs,
             scenario_view: self.view,
             criterion: self.criterion,
+            sorted: &self.sorted,
         }
     }
 
@@ -159,10 +165,7 @@ impl ScenariosPane {
         let path = ["scoring".to_string(), key.to_string()];
         let r = ctx.ws.set(Target::File(FileKind::Workspace), &path, value);
         if ctx.edit(r) {
-            ctx.say(
-                Level::Info,
-                format!("[scoring] {key} = \"{value}\" — u undoes"),
-            );
+            ctx.say_edited(format!("[scoring] {key} = \"{value}\" — u undoes"));
         }
     }
 
@@ -223,10 +226,10 @@ impl ScenariosPane {
                 (_, Some(b)) => format!(" · rank {b}"),
                 _ => String::new(),
             };
-            ctx.say(
-                Level::Info,
-                format!("{id} {crit}: {from} → {}{rank} — u undoes", number(new)),
-            );
+            ctx.say_edited(format!(
+                "{id} {crit}: {from} → {}{rank} — u undoes",
+                number(new)
+            ));
         }
     }
 
@@ -263,14 +266,11 @@ impl ScenariosPane {
             } else {
                 ""
             };
-            ctx.say(
-                Level::Info,
-                format!(
-                    "{id} weight {} → {}{note} — u undoes",
-                    number(old),
-                    number(new)
-                ),
-            );
+            ctx.say_edited(format!(
+                "{id} weight {} → {}{note} — u undoes",
+                number(old),
+                number(new)
+            ));
         }
     }
 
@@ -327,7 +327,7 @@ impl ScenariosPane {
             }
         };
         if ok {
-            ctx.say(Level::Info, format!("{shown} — u undoes"));
+            ctx.say_edited(format!("{shown} — u undoes"));
         }
     }
 }
@@ -343,7 +343,8 @@ impl Component for ScenariosPane {
         let n = ctx.ws.model.criteria.len();
         self.criterion = self.criterion.min(n.saturating_sub(1));
         let rev = ctx.ws.revision();
-        let rows = scenario_rows(&self.view(ctx));
+        self.sorted = sort_scenarios(&self.view(ctx));
+        let rows = self.sorted.clone();
         if let Some((seen, record)) = self.anchor
             && seen != rev
             && let Some(pos) = rows.iter().position(|r| *r == record)
@@ -358,6 +359,7 @@ impl Component for ScenariosPane {
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        self.sorted = sort_scenarios(&self.view(ctx));
         let n = rows(&self.view(ctx)).len();
         let visible = self
             .table_area(area, ctx)
@@ -538,8 +540,14 @@ pub fn rows(app: &View) -> Vec<usize> {
     }
 }
 
-/// Scenario indices in the order the scenario views list them.
+/// Scenario indices in the order the scenario views list them, as worked
+/// out by the last sync or layout step.
 pub fn scenario_rows(app: &View) -> Vec<usize> {
+    app.sorted.to_vec()
+}
+
+/// Filter and sort the scenarios.
+fn sort_scenarios(app: &View) -> Vec<usize> {
     let m = &app.ws.model;
     let mut rows: Vec<usize> = (0..m.scenarios.len())
         .filter(|&i| {

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{View, rows};
 use crate::analysis::ahp;
@@ -69,32 +69,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             let used = a.and_then(|a| a.weights.values.get(j)).copied();
             let flip = a.and_then(|a| a.flips.get(j)).and_then(|f| f.as_ref());
             vec![
-                Cell::from(c.name.clone()),
-                Cell::from(if c.cost { "cost" } else { "gain" }),
-                Cell::from(
+                Line::from(c.name.clone()),
+                Line::from(if c.cost { "cost" } else { "gain" }),
+                Line::from(
                     c.group
                         .as_deref()
                         .map(|g| g.chars().take(5).collect::<String>())
                         .unwrap_or_else(|| "—".into()),
                 ),
-                Cell::from(crate::tui::steps::number(c.weight)),
-                Cell::from(if direct_total > 0.0 {
+                Line::from(crate::tui::steps::number(c.weight)),
+                Line::from(if direct_total > 0.0 {
                     pct(c.weight.max(0.0) / direct_total)
                 } else {
                     "—".into()
                 }),
-                Cell::from(
+                Line::from(
                     ahp_w
                         .as_ref()
                         .and_then(|w| w.get(j))
                         .map(|w| pct(*w))
                         .unwrap_or_else(|| "—".into()),
                 ),
-                Cell::from(Span::styled(
+                Line::from(Span::styled(
                     used.map(pct).unwrap_or_else(|| "—".into()),
                     theme.header,
                 )),
-                Cell::from(
+                Line::from(
                     flip.map(|f| format!("{}→{:.2}", if f.to > f.from { "↑" } else { "↓" }, f.to))
                         .unwrap_or_else(|| "never".into()),
                 ),
