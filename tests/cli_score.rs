@@ -2,6 +2,8 @@
 //! bundled example workspace; the JSON contract of docs/CLI.md is checked
 //! key by key.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -250,4 +252,45 @@ fn report_shows_the_latest_training_run() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("validation AUC 0.83"), "{text}");
     assert!(text.contains("| val-auc | 0.83 |"));
+}
+
+#[test]
+fn a_ratio_that_is_not_a_number_stops_score_and_report() {
+    for bad in ["nan", "inf", "\"two\""] {
+        let (_tmp, dir) = common::temp_copy(&example());
+        let file = dir.join("workspace.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let good = "b = \"data-readiness\"\nratio = 2\n";
+        assert!(text.contains(good));
+        let text = text.replace(good, &format!("b = \"data-readiness\"\nratio = {bad}\n"));
+        std::fs::write(&file, &text).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l == format!("ratio = {bad}"))
+            .unwrap()
+            + 1;
+        let dir = dir.display().to_string();
+
+        let out = lodestar(&["score", &dir, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        let shown = if bad == "inf" { "inf" } else { "NaN" };
+        let why = format!("comparison `value` vs `data-readiness` has an invalid ratio {shown}");
+        assert!(err.contains(&why), "{err}");
+        // And where it is, as `lodestar check` says it.
+        assert!(
+            err.contains(&format!("workspace.toml:{line}:9: error:")),
+            "{err}"
+        );
+
+        let rep = lodestar(&["report", &dir]);
+        assert!(rep.status.success());
+        let text = String::from_utf8_lossy(&rep.stdout);
+        assert!(
+            text.contains(&format!("The scenarios cannot be scored: {why}")),
+            "{text}"
+        );
+        assert!(!text.contains("P(rank 1)"));
+    }
 }

@@ -55,6 +55,16 @@ pub enum AnalysisError {
     },
     #[error("comparison `{a}` vs `{b}` has an invalid ratio {ratio} (must be finite and > 0)")]
     BadRatio { a: String, b: String, ratio: f64 },
+    #[error(
+        "scenario `{scenario}` has an invalid score {value} for criterion `{criterion}` (must be a finite number)"
+    )]
+    BadScore {
+        scenario: String,
+        criterion: String,
+        value: f64,
+    },
+    #[error("revenue `{field}` is {value} (must be a finite number)")]
+    BadRevenue { field: &'static str, value: f64 },
     #[error("unknown scoring method `{0}` (use {names})", names = Method::NAMES.join(", "))]
     UnknownMethod(String),
     #[error("unknown weights source `{0}` (use {names})", names = WeightSource::NAMES.join(", "))]
@@ -191,6 +201,64 @@ mod tests {
         )
         .unwrap();
         assert!((st.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn values_that_are_not_numbers_are_refused_not_replaced() {
+        // What the model holds for `ratio = nan` (or a ratio that is not a
+        // number): NaN, not the default 1 that gave equal weights and a
+        // consistency ratio of 0.
+        let mut model = example();
+        let c = &mut model.comparisons[1];
+        c.ratio = f64::NAN;
+        let (a, b) = (c.a.clone(), c.b.clone());
+        let err = analyse(&model, None).unwrap_err();
+        assert!(matches!(&err, AnalysisError::BadRatio { a: x, b: y, ratio }
+            if *x == a && *y == b && ratio.is_nan()));
+        assert_eq!(
+            err.to_string(),
+            format!("comparison `{a}` vs `{b}` has an invalid ratio NaN (must be finite and > 0)")
+        );
+        // Direct weights do not use the comparisons: nothing to refuse.
+        model.settings.scoring.weights = "direct".into();
+        let direct = analyse(&model, None).unwrap();
+        assert_eq!(direct.weights.ahp, None);
+
+        let mut model = example();
+        let s = &mut model.scenarios[2];
+        let criterion = model.criteria[0].id.clone();
+        s.scores.insert(criterion.clone(), f64::INFINITY);
+        let scenario = s.id.clone();
+        assert_eq!(
+            analyse(&model, None).unwrap_err(),
+            AnalysisError::BadScore {
+                scenario,
+                criterion,
+                value: f64::INFINITY
+            }
+        );
+
+        let mut model = example();
+        model.settings.scoring.quadrant_value = f64::NAN;
+        let a = analyse(&model, None).unwrap();
+        assert!(matches!(
+            a.positions,
+            Err(AnalysisError::BadSetting {
+                name: "scoring.quadrant.value",
+                ..
+            })
+        ));
+        let rev = model.scenarios.iter_mut().find_map(|s| s.revenue.as_mut());
+        if let Some(r) = rev {
+            r.price = f64::NAN;
+        }
+        let a = analyse(&model, None).unwrap();
+        assert!(
+            a.revenue
+                .iter()
+                .flatten()
+                .any(|r| matches!(r, Err(AnalysisError::BadRevenue { field: "price", .. })))
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! volume and gross margin (seed §4.2).
 
 use super::AnalysisError;
+use crate::numfmt;
 use crate::workspace::choice::Choice;
 use crate::workspace::model::Revenue;
 
@@ -18,17 +19,23 @@ impl RevenueModel {
     }
 }
 
+/// The lowest and highest rates per period [`irr`] searches: −99.99 % and
+/// 1,000,000 (100,000,000 %). A rate outside is reported as not found.
+pub const IRR_LOW: f64 = -0.9999;
+pub const IRR_HIGH: f64 = 1e6;
+
 /// Internal rate of return.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Irr {
     /// The rate per period at which NPV = 0 (the one nearest 0 when there
-    /// are several); `unique` is false when the flows change sign more than
-    /// once, so other rates may also give NPV = 0.
+    /// are several); `unique` is false when other rates in the searched
+    /// range also give NPV = 0.
     Rate { per_period: f64, unique: bool },
     /// All flows have the same sign (or are zero): no rate makes NPV zero.
     NoSignChange,
-    /// The flows change sign but no rate above −100 % was found.
-    NoRoot,
+    /// The flows change sign but no rate between `low` and `high` (per
+    /// period) makes NPV zero.
+    NoRoot { low: f64, high: f64 },
 }
 
 impl Irr {
@@ -44,15 +51,20 @@ impl Irr {
         self.per_period().map(|r| (1.0 + r).powf(periods) - 1.0)
     }
 
-    /// Why there is no rate, in words.
-    pub fn explain(&self) -> &'static str {
-        match self {
-            Irr::Rate { unique: true, .. } => "",
+    /// Why there is no rate, or why it may mislead, in words; empty for a
+    /// unique rate.
+    pub fn explain(&self) -> String {
+        match *self {
+            Irr::Rate { unique: true, .. } => String::new(),
             Irr::Rate { unique: false, .. } => {
-                "cash flows change sign more than once: the IRR may not be unique"
+                "several rates make the NPV zero: this is the one nearest 0 %".into()
             }
-            Irr::NoSignChange => "no IRR: the cash flows never change sign",
-            Irr::NoRoot => "no IRR: no discount rate above −100 % makes the NPV zero",
+            Irr::NoSignChange => "no IRR: the cash flows never change sign".into(),
+            Irr::NoRoot { low, high } => format!(
+                "no IRR found between {} % and {} % per period",
+                numfmt::compact(100.0 * low),
+                numfmt::thousands(100.0 * high)
+            ),
         }
     }
 }
@@ -108,67 +120,171 @@ pub fn npv(rate: f64, flows: &[f64]) -> f64 {
     flows.iter().rev().fold(0.0, |acc, cf| acc * x + cf)
 }
 
-/// Internal rate of return per period of flows at t = 0, 1, 2, …
+/// Internal rate of return per period of flows at t = 0, 1, 2, …: of the
+/// rates between [`IRR_LOW`] and [`IRR_HIGH`] that make the NPV zero, the
+/// one nearest 0 (see [`irr_rates`]).
 pub fn irr(flows: &[f64]) -> Irr {
-    let signs: Vec<bool> = flows
-        .iter()
-        .filter(|x| **x != 0.0 && x.is_finite())
-        .map(|x| *x > 0.0)
-        .collect();
-    let changes = signs.windows(2).filter(|w| w[0] != w[1]).count();
-    if changes == 0 {
+    let nonzero = flows.iter().filter(|x| **x != 0.0);
+    if nonzero.clone().all(|x| *x > 0.0) || nonzero.clone().all(|x| *x < 0.0) {
         return Irr::NoSignChange;
     }
-    const GRID: [f64; 27] = [
-        -0.99, -0.95, -0.9, -0.75, -0.5, -0.3, -0.2, -0.1, -0.05, -0.02, -0.01, 0.0, 0.005, 0.01,
-        0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
-    ];
-    let values: Vec<(f64, f64)> = GRID
-        .iter()
-        .map(|&r| (r, npv(r, flows)))
-        .filter(|(_, v)| v.is_finite())
+    let rates = irr_rates(flows);
+    match rates.iter().min_by(|a, b| a.abs().total_cmp(&b.abs())) {
+        Some(&r) => Irr::Rate {
+            per_period: r,
+            unique: rates.len() == 1,
+        },
+        None => Irr::NoRoot {
+            low: IRR_LOW,
+            high: IRR_HIGH,
+        },
+    }
+}
+
+/// Every rate between [`IRR_LOW`] and [`IRR_HIGH`] at which the NPV of
+/// `flows` is zero, ascending; empty when a flow is not finite.
+///
+/// The NPV is a polynomial P(x) = Σ CFₜ xᵗ in x = 1 / (1 + rate). Between
+/// two of its positive roots lies a root of Q(x) = x·P′(x) − μ·P(x) (Rolle,
+/// applied to x^−μ·P), and with μ between the exponents either side of a
+/// sign change of the coefficients, Q has one sign change fewer (Descartes).
+/// So the roots of Q, found the same way, split the range into pieces on
+/// which P is monotone: each holds at most one root, bracketed by a sign
+/// change at its ends.
+/// There is no grid to fall between; a root where P only touches zero is
+/// a root of Q too, and counts when P is zero there up to rounding.
+pub fn irr_rates(flows: &[f64]) -> Vec<f64> {
+    if flows.iter().any(|x| !x.is_finite()) {
+        return Vec::new();
+    }
+    // Searched in u = ln(1 + rate), where x = e^−u.
+    let (lo, hi) = ((1.0 + IRR_LOW).ln(), (1.0 + IRR_HIGH).ln());
+    let mut roots: Vec<f64> = roots_in(flows, lo, hi)
+        .into_iter()
+        .map(|u| u.exp_m1())
         .collect();
-    // Brackets with a sign change; take the one nearest a rate of 0.
-    let bracket = values
-        .windows(2)
-        .filter(|w| (w[0].1 <= 0.0) != (w[1].1 <= 0.0) || w[0].1 == 0.0)
-        .min_by(|a, b| {
-            let da = a[0].0.abs().min(a[1].0.abs());
-            let db = b[0].0.abs().min(b[1].0.abs());
-            da.total_cmp(&db)
-        });
-    let Some(w) = bracket else {
-        return Irr::NoRoot;
+    roots.dedup();
+    roots
+}
+
+/// The roots, ascending, in u ∈ [lo, hi] of P(x) = Σ cₜ xᵗ with x = e^−u.
+fn roots_in(c: &[f64], lo: f64, hi: f64) -> Vec<f64> {
+    // Dropping zero coefficients at either end keeps the positive roots.
+    let first = c.iter().position(|x| *x != 0.0);
+    let last = c.iter().rposition(|x| *x != 0.0);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Vec::new();
     };
-    let ((mut lo, mut flo), (mut hi, _)) = (w[0], w[1]);
-    if flo == 0.0 {
-        return Irr::Rate {
-            per_period: lo,
-            unique: changes == 1,
-        };
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        let fm = npv(mid, flows);
-        if fm == 0.0 {
-            lo = mid;
-            hi = mid;
+    let c = &c[first..=last];
+    // The first sign change: the exponents of the nonzero coefficients either side.
+    let mut before = 0;
+    let mut change = None;
+    for (t, &x) in c.iter().enumerate().skip(1).filter(|(_, x)| **x != 0.0) {
+        if (x > 0.0) != (c[before] > 0.0) {
+            change = Some((before, t));
             break;
         }
-        if (fm < 0.0) == (flo < 0.0) {
-            lo = mid;
-            flo = fm;
+        before = t;
+    }
+    let Some((i, j)) = change else {
+        // No sign change: no positive root.
+        return Vec::new();
+    };
+    let mu = (i + j) as f64 / 2.0;
+    let mut q: Vec<f64> = c
+        .iter()
+        .enumerate()
+        .map(|(t, x)| (t as f64 - mu) * x)
+        .collect();
+    // Scaled so that deep recursions neither overflow nor underflow.
+    let scale = q.iter().fold(0.0, |m: f64, x| m.max(x.abs()));
+    q.iter_mut().for_each(|x| *x /= scale);
+    let mut edges = roots_in(&q, lo, hi);
+    edges.insert(0, lo);
+    edges.push(hi);
+
+    // P's sign at u, 0 where P is zero up to rounding (10⁻¹² of Σ |cₜ xᵗ|).
+    let sign = |u: f64| {
+        let (v, size) = scaled_value(c, u);
+        if v.abs() <= 1e-12 * size {
+            0
+        } else if v < 0.0 {
+            -1
         } else {
-            hi = mid;
+            1
         }
-        if hi - lo < 1e-15 {
+    };
+    let mut roots = Vec::new();
+    let mut prev: Option<(f64, i8)> = None;
+    for &u in &edges {
+        let s = sign(u);
+        if let Some((a, sa)) = prev
+            && sa * s < 0
+        {
+            roots.push(root_between(|u| scaled_value(c, u).0, a, u));
+        }
+        // An edge where P is zero: a root, simple or where P only touches zero.
+        if s == 0 {
+            roots.push(u);
+        }
+        prev = Some((u, s));
+    }
+    roots
+}
+
+/// P(e^−u) and Σ |cₜ| e^−ut, both scaled by the same positive factor so that
+/// they stay finite for any u: Horner in x = e^−u ≤ 1 for u ≥ 0, otherwise
+/// in 1/x over the reversed coefficients (P(x) / x^degree). The sign and the
+/// roots are P's.
+fn scaled_value(c: &[f64], u: f64) -> (f64, f64) {
+    let step = |(v, size): (f64, f64), x: f64, c: f64| (v * x + c, size * x + c.abs());
+    if u >= 0.0 {
+        let x = (-u).exp();
+        c.iter().rev().fold((0.0, 0.0), |acc, &c| step(acc, x, c))
+    } else {
+        let z = u.exp();
+        c.iter().fold((0.0, 0.0), |acc, &c| step(acc, z, c))
+    }
+}
+
+/// The root of `f` in [a, b], where it changes sign, to about 2 ulp: the
+/// Illinois variant of regula falsi (the end that stays put has its value
+/// halved, so the bracket closes from both sides; superlinear, a dozen
+/// steps instead of bisection's sixty), with a midpoint wherever the secant
+/// point rounds onto an end.
+fn root_between(f: impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
+    let (mut fa, mut fb) = (f(a), f(b));
+    let mut kept = 0i8;
+    for _ in 0..200 {
+        if b - a <= 4.0 * f64::EPSILON * a.abs().max(b.abs()) {
             break;
         }
+        let mut x = (a * fb - b * fa) / (fb - fa);
+        if !(x > a && x < b) {
+            x = 0.5 * (a + b);
+            if !(x > a && x < b) {
+                break;
+            }
+        }
+        let fx = f(x);
+        if fx == 0.0 {
+            return x;
+        }
+        if (fx < 0.0) == (fa < 0.0) {
+            (a, fa) = (x, fx);
+            if kept == 1 {
+                fb *= 0.5;
+            }
+            kept = 1;
+        } else {
+            (b, fb) = (x, fx);
+            if kept == -1 {
+                fa *= 0.5;
+            }
+            kept = -1;
+        }
     }
-    Irr::Rate {
-        per_period: 0.5 * (lo + hi),
-        unique: changes == 1,
-    }
+    if fa.abs() <= fb.abs() { a } else { b }
 }
 
 /// The first period from which the cumulative flow never drops below 0
@@ -220,6 +336,22 @@ pub fn project(
             value: discount_rate.to_string(),
             reason: "must be a number above −1",
         });
+    }
+    let fields = [
+        ("price", Some(revenue.price)),
+        ("volume", Some(revenue.volume)),
+        ("growth", Some(revenue.growth)),
+        ("churn", Some(revenue.churn)),
+        ("unit-cost", revenue.unit_cost),
+        ("tokens-per-unit", revenue.tokens_per_unit),
+        ("price-per-1k-tokens", revenue.price_per_1k_tokens),
+        ("fixed-cost", Some(revenue.fixed_cost)),
+        ("upfront-cost", Some(revenue.upfront_cost)),
+    ];
+    for (field, value) in fields {
+        if let Some(value) = value.filter(|x| !x.is_finite()) {
+            return Err(AnalysisError::BadRevenue { field, value });
+        }
     }
     let per = model.per_month();
     let raw_unit_cost = revenue
@@ -370,7 +502,168 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // 100, −300, 300 never has NPV 0 for a real rate.
-        assert_eq!(irr(&[100.0, -300.0, 300.0]), Irr::NoRoot);
+        let none = Irr::NoRoot {
+            low: IRR_LOW,
+            high: IRR_HIGH,
+        };
+        assert_eq!(irr(&[100.0, -300.0, 300.0]), none);
+        assert_eq!(irr(&[-1.0, f64::NAN, 2.0]), none);
+    }
+
+    /// numpy-financial 1.0.0: `npf.irr` is `np.roots` of the reversed flows,
+    /// keeping real positive roots x as rates 1/x − 1, nearest 0 first.
+    /// Values printed by
+    ///
+    /// ```python
+    /// import numpy as np, numpy_financial as npf
+    /// for v in ([-100, 243, -147.62], [-1000, 3660, -4465.1, 1815.726],
+    ///           [-1, 5000], [-1, 5002, -6005001], [-1, 1e7], [-1, 1e-5],
+    ///           [-1e6] + [1000.0] * 1200,
+    ///           [-2e6] + [1000.0 * 1.01**t for t in range(600)]):
+    ///     r = np.roots(v[::-1])
+    ///     print(npf.irr(v), sorted(1 / x.real - 1 for x in r if x.imag == 0 and x.real > 0))
+    /// ```
+    fn numpy_financial() -> Vec<(Vec<f64>, Vec<f64>)> {
+        let mut long = vec![-1e6];
+        long.extend([1000.0; 1200]);
+        let mut growing = vec![-2e6];
+        growing.extend((0..600).map(|t| 1000.0 * 1.01f64.powi(t)));
+        vec![
+            // Roots at 21 % and 22 %: both between the old grid's 20 % and
+            // 35 %, where the NPV is negative at both ends.
+            (
+                vec![-100.0, 243.0, -147.62],
+                vec![0.21000000000000685, 0.2199999999999931],
+            ),
+            // 21 %, 22 % and 23 %.
+            (
+                vec![-1000.0, 3660.0, -4465.1, 1815.726],
+                vec![
+                    0.21000000000287455,
+                    0.21999999999411335,
+                    0.23000000000301069,
+                ],
+            ),
+            // Above the old grid's top (1,000 per period).
+            (vec![-1.0, 5000.0], vec![4999.0]),
+            (
+                vec![-1.0, 5002.0, -6005001.0],
+                vec![1999.999999999999, 3000.0000000000014],
+            ),
+            // 100 years of months: the NPV overflows near −100 % unless scaled.
+            (long, vec![0.00031346883043936735]),
+            (growing, vec![0.0065097661927344674]),
+        ]
+    }
+
+    #[test]
+    fn irr_matches_numpy_financial() {
+        for (flows, expected) in numpy_financial() {
+            let rates = irr_rates(&flows);
+            assert_eq!(rates.len(), expected.len(), "{flows:?}: {rates:?}");
+            for (r, e) in rates.iter().zip(&expected) {
+                assert!((r - e).abs() <= 1e-9 * e.abs().max(1.0), "{r} vs {e}");
+            }
+            let nearest = expected
+                .iter()
+                .copied()
+                .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+                .unwrap();
+            match irr(&flows) {
+                Irr::Rate { per_period, unique } => {
+                    assert!((per_period - nearest).abs() <= 1e-9 * nearest.abs().max(1.0));
+                    assert_eq!(unique, expected.len() == 1);
+                }
+                other => panic!("{flows:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn irr_outside_the_searched_range_is_not_found_not_absent() {
+        // numpy-financial finds 9,999,999 and −0.99999 (above): outside
+        // [−99.99 %, 100,000,000 %], so lodestar says where it looked.
+        for flows in [[-1.0, 1e7], [-1.0, 1e-5]] {
+            let r = irr(&flows);
+            assert_eq!(
+                r,
+                Irr::NoRoot {
+                    low: IRR_LOW,
+                    high: IRR_HIGH
+                }
+            );
+            assert_eq!(
+                r.explain(),
+                "no IRR found between -99.99 % and 100,000,000 % per period"
+            );
+        }
+        // Just inside either end.
+        let r = irr(&[-1.0, 1e6]).per_period().unwrap();
+        assert!((r - 999_999.0).abs() < 1e-6, "{r}");
+        let r = irr(&[-1.0, 2e-4]).per_period().unwrap();
+        assert!((r + 0.9998).abs() < 1e-12, "{r}");
+    }
+
+    #[test]
+    fn irr_where_the_npv_only_touches_zero() {
+        // −100 + 220/y − 121/y² = −100 (1 − 1.1/y)²: a double root at 10 %
+        // with no sign change around it (numpy's roots come out complex
+        // there, so npf.irr gives nan).
+        let flows = [-100.0, 220.0, -121.0];
+        match irr(&flows) {
+            Irr::Rate { per_period, unique } => {
+                assert!((per_period - 0.1).abs() < 1e-6, "{per_period}");
+                assert!(unique);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Zeros at either end change nothing.
+        let r = irr(&[0.0, -100.0, 243.0, -147.62, 0.0, 0.0]);
+        assert!((r.per_period().unwrap() - 0.21).abs() < 1e-9);
+        assert_eq!(
+            r.explain(),
+            "several rates make the NPV zero: this is the one nearest 0 %"
+        );
+    }
+
+    /// Flows whose NPV is c · Π (1 − (1 + ρₖ)/y) · (complex pair), y = 1 + rate:
+    /// the coefficients of the polynomial in y with the chosen roots, highest
+    /// power first.
+    fn flows_with_roots(rates: &[f64], pair: Option<(f64, f64)>) -> Vec<f64> {
+        let mut poly = vec![-1.0];
+        let mut times = |factor: &[f64]| {
+            let mut out = vec![0.0; poly.len() + factor.len() - 1];
+            for (i, a) in poly.iter().enumerate() {
+                for (j, b) in factor.iter().enumerate() {
+                    out[i + j] += a * b;
+                }
+            }
+            poly = out;
+        };
+        for r in rates {
+            times(&[1.0, -(1.0 + r)]);
+        }
+        if let Some((re, im)) = pair {
+            times(&[1.0, -2.0 * re, re * re + im * im]);
+        }
+        poly
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn irr_finds_every_root_it_is_given(
+            mut rates in proptest::collection::vec(-0.9f64..20.0, 1..5),
+            pair in proptest::option::of((0.5f64..3.0, 0.05f64..1.0)),
+        ) {
+            rates.sort_by(f64::total_cmp);
+            proptest::prop_assume!(rates.windows(2).all(|w| w[1] - w[0] > 0.01 * (1.0 + w[0])));
+            let flows = flows_with_roots(&rates, pair);
+            let found = irr_rates(&flows);
+            proptest::prop_assert_eq!(found.len(), rates.len(), "{:?} {:?}", flows, found);
+            for (f, r) in found.iter().zip(&rates) {
+                proptest::prop_assert!((f - r).abs() < 1e-6 * (1.0 + r.abs()), "{} vs {}", f, r);
+            }
+        }
     }
 
     #[test]

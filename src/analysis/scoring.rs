@@ -97,8 +97,15 @@ impl Matrix {
         for (i, s) in scenarios.iter().enumerate() {
             for (j, c) in criteria.iter().enumerate() {
                 let worst = if c.cost { c.max } else { c.min };
-                let x = match s.scores.get(&c.id).copied().filter(|x| x.is_finite()) {
-                    Some(x) => x.clamp(c.min, c.max),
+                let x = match s.scores.get(&c.id).copied() {
+                    Some(x) if x.is_finite() => x.clamp(c.min, c.max),
+                    Some(x) => {
+                        return Err(AnalysisError::BadScore {
+                            scenario: s.id.clone(),
+                            criterion: c.id.clone(),
+                            value: x,
+                        });
+                    }
                     None => {
                         missing.push((i, j));
                         worst
@@ -449,7 +456,8 @@ pub struct Ranking {
     pub weights: Vec<f64>,
     /// Score 0–100 per scenario (matrix order).
     pub scores: Vec<f64>,
-    /// Rank per scenario, 1 = best; ties share a rank (1, 2, 2, 4).
+    /// Rank per scenario, 1 = best; scores within [`TIE`] share a rank
+    /// (1, 2, 2, 4).
     pub ranks: Vec<usize>,
     /// Scenario indices best first (ties in workspace order).
     pub order: Vec<usize>,
@@ -469,7 +477,7 @@ pub fn rank(matrix: &Matrix, weights: &[f64], method: Method) -> Result<Ranking,
     let w = checked_weights(matrix, weights)?;
     let scores = matrix.scores(&w, method);
     let ranks = competition_ranks(&scores);
-    let order = order_of(&scores);
+    let order = order_by_rank(&ranks);
     let m = matrix.n_criteria();
     let contributions = (0..matrix.n_scenarios())
         .map(|i| {
@@ -514,25 +522,42 @@ pub(crate) fn checked_weights(matrix: &Matrix, weights: &[f64]) -> Result<Vec<f6
     normalise_weights(&matrix.criteria, weights)
 }
 
-/// Scenario indices by score, best first; ties keep workspace order.
+/// Scores this close, relative to the larger, are equal: weights that
+/// sum to 1 mathematically make scores that differ in the last bits
+/// depending on the order of the additions (docs/METHOD.md, Ranks).
+pub const TIE: f64 = 1e-9;
+
+/// `a` beats `b` by more than [`TIE`], relative to the larger of the two.
+pub fn clearly_above(a: f64, b: f64) -> bool {
+    a - b > TIE * a.abs().max(b.abs())
+}
+
+/// Scenario indices best first: by rank, ties in workspace order.
 pub fn order_of(scores: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    order_by_rank(&competition_ranks(scores))
+}
+
+fn order_by_rank(ranks: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ranks.len()).collect();
+    order.sort_by_key(|&i| (ranks[i], i));
     order
 }
 
-/// Competition ranks (1 = best; equal scores share the better rank).
+/// Competition ranks, 1 = best: 1 + the number of scores
+/// [`clearly_above`] this one, so scores within [`TIE`] share the better
+/// rank (1, 2, 2, 4).
 pub fn competition_ranks(scores: &[f64]) -> Vec<usize> {
-    let order = order_of(scores);
+    let mut by_score: Vec<usize> = (0..scores.len()).collect();
+    by_score.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let mut ranks = vec![0; scores.len()];
-    let mut prev: Option<(f64, usize)> = None;
-    for (pos, &i) in order.iter().enumerate() {
-        let r = match prev {
-            Some((s, r)) if s == scores[i] => r,
-            _ => pos + 1,
-        };
-        ranks[i] = r;
-        prev = Some((scores[i], r));
+    // The scores clearly above one form a prefix of `by_score`, which only
+    // grows as the scores fall.
+    let mut above = 0;
+    for &i in &by_score {
+        while clearly_above(scores[by_score[above]], scores[i]) {
+            above += 1;
+        }
+        ranks[i] = above + 1;
     }
     ranks
 }
@@ -612,6 +637,18 @@ pub fn quadrants(
             expected: matrix.n_criteria(),
             got: weights.len(),
         });
+    }
+    for (name, t) in [
+        ("scoring.quadrant.value", value_threshold),
+        ("scoring.quadrant.feasibility", feasibility_threshold),
+    ] {
+        if !t.is_finite() {
+            return Err(AnalysisError::BadSetting {
+                name,
+                value: t.to_string(),
+                reason: "must be a number",
+            });
+        }
     }
     let axis = |group: CriterionGroup| -> Result<Vec<f64>, AnalysisError> {
         let cols: Vec<usize> = (0..matrix.n_criteria())
@@ -830,6 +867,67 @@ mod tests {
     #[test]
     fn competition_ranks_share_ties() {
         assert_eq!(competition_ranks(&[3.0, 5.0, 5.0, 1.0]), vec![3, 1, 1, 4]);
+        assert_eq!(order_of(&[3.0, 5.0, 5.0, 1.0]), vec![1, 2, 0, 3]);
+        // Within 10⁻⁹ relative is a tie; a chain of near-ties is not
+        // transitive: the rank counts only scores clearly above.
+        let x = 40.0;
+        assert_eq!(
+            competition_ranks(&[x, x * (1.0 + 0.6e-9), x * (1.0 + 1.2e-9), x * (1.0 + 5e-9)]),
+            vec![3, 2, 2, 1]
+        );
+        assert_eq!(competition_ranks(&[0.0, 0.0, 1e-300]), vec![2, 2, 1]);
+        assert_eq!(competition_ranks(&[]), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn scores_equal_but_for_the_last_bit_share_a_rank() {
+        // Weights 0.7, 0.2, 0.1 on a 1–5 scale (normalised: 1 → 0, 2 → 25,
+        // 3 → 50, 4 → 75, 5 → 100). Three rows score 62.5 exactly:
+        //   (3, 5, 4): 35 + 20 + 7.5     (4, 1, 5): 52.5 + 0 + 10
+        //   (4, 2, 3): 52.5 + 5 + 5
+        // but in floating point the first sums to 62.5 and the other two to
+        // 62.50000000000001. Above them (5, 5, 5) = 100 and (5, 4, 4) = 92.5.
+        #[rustfmt::skip]
+        let raw = vec![
+            5.0, 5.0, 5.0,
+            5.0, 4.0, 4.0,
+            3.0, 5.0, 4.0,
+            4.0, 1.0, 5.0,
+            4.0, 2.0, 3.0,
+            1.0, 1.0, 1.0,
+        ];
+        let m = Matrix::from_raw(raw, 6, vec![false; 3], 1.0, 5.0).unwrap();
+        let r = rank(&m, &[0.7, 0.2, 0.1], Method::WeightedSum).unwrap();
+        assert_eq!(r.scores[2], 62.5);
+        assert_eq!(r.scores[3], 62.5f64.next_up());
+        assert_eq!(r.scores[4], 62.5f64.next_up());
+        assert_eq!(r.ranks, vec![1, 2, 3, 3, 3, 6]);
+        assert_eq!(r.order, vec![0, 1, 2, 3, 4, 5]);
+
+        // Equal weights: three rows score 125/3 (normalised 0 + 25 + 100,
+        // 0 + 50 + 75 and 25 + 50 + 50, over 3). (1, 2, 5) and (2, 3, 3) sum
+        // to 41.66666666666666, (1, 3, 4) to the next float up,
+        // 41.666666666666664. Above them 100, 75 and 50.
+        #[rustfmt::skip]
+        let raw = vec![
+            5.0, 5.0, 5.0,
+            4.0, 4.0, 4.0,
+            3.0, 3.0, 3.0,
+            1.0, 2.0, 5.0,
+            1.0, 3.0, 4.0,
+            2.0, 3.0, 3.0,
+            1.0, 1.0, 1.0,
+        ];
+        let m = Matrix::from_raw(raw, 7, vec![false; 3], 1.0, 5.0).unwrap();
+        let r = rank(&m, &[1.0, 1.0, 1.0], Method::WeightedSum).unwrap();
+        assert_eq!(r.scores[3], 41.66666666666666);
+        assert_eq!(r.scores[4], 41.66666666666666f64.next_up());
+        assert_eq!(r.scores[4], 41.666666666666664);
+        assert_eq!(r.scores[5], 41.66666666666666);
+        assert_eq!(r.ranks, vec![1, 2, 3, 4, 4, 4, 7]);
+        // Tied scenarios are listed in workspace order, not by their last bit.
+        assert_eq!(r.order, vec![0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(r.winner(), 0);
     }
 
     fn matrix_strategy() -> impl Strategy<Value = (Matrix, Vec<f64>)> {
@@ -865,6 +963,18 @@ mod tests {
                         prop_assert!(near > 1);
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn ranks_count_the_scores_clearly_above(scores in prop::collection::vec(
+            prop_oneof![Just(62.5), Just(62.5f64.next_up()), Just(62.5 * (1.0 + 2e-9)), 0.0f64..100.0],
+            0..12,
+        )) {
+            let ranks = competition_ranks(&scores);
+            for (i, &s) in scores.iter().enumerate() {
+                let above = scores.iter().filter(|&&x| x - s > 1e-9 * x.abs().max(s.abs())).count();
+                prop_assert_eq!(ranks[i], above + 1);
             }
         }
 

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::AnalysisError;
 use super::rng::Rng;
-use super::scoring::{Matrix, Method, checked_weights, competition_ranks, rank};
+use super::scoring::{Matrix, Method, checked_weights, clearly_above, competition_ranks, rank};
 
 /// Samples per chunk. Each chunk draws from its own random stream, seeded
 /// from (seed, chunk index), so results do not depend on which thread runs
@@ -57,7 +57,7 @@ impl Progress {
 pub struct Stability {
     pub options: StabilityOptions,
     /// Share of samples in which the scenario ranks first (a k-way tie for
-    /// first gives each 1/k). Sums to 1.
+    /// first, within [`TIE`](super::scoring::TIE), gives each 1/k). Sums to 1.
     pub p_first: Vec<f64>,
     /// 5th, 50th and 95th percentile rank (nearest-rank method).
     pub rank_p5: Vec<usize>,
@@ -231,15 +231,16 @@ impl Tally {
     }
 }
 
-/// Sort keys for one sample's scores: the score quantised to the bits the
-/// scenario index leaves free, best first, with the index in the low bits.
-/// Scores are 0–100 for both methods; up to 4,096 scenarios the step is
-/// 100 / 2⁵² ≈ 2·10⁻¹⁴, about the float rounding of a score near 100, so
-/// only scores equal up to rounding count as ties. One `u64` per scenario
+/// Sort keys for one sample's scores, best first. A score's bits (scores
+/// are 0–100, and the bits of a non-negative float sort like the float)
+/// with the lowest bits given to the scenario index; scores whose keys
+/// tie are within 2⁻⁴³ of each other relative (1,000 scenarios), and
+/// [`Keys::fill`] puts them in exact score order. One `u64` per scenario
 /// sorts several times faster than (score, index) pairs.
 struct Keys {
     index_bits: u32,
-    scale: f64,
+    /// Low bits of the score dropped to make room for the index.
+    drop_bits: u32,
     keys: Vec<u64>,
     /// Scratch for the bucket pass.
     spare: Vec<u64>,
@@ -247,17 +248,20 @@ struct Keys {
     counts: Vec<u32>,
 }
 
+/// The bits of the best score, 100; every score's bits are at most this.
+const TOP: u64 = 0x4059_0000_0000_0000;
+
 impl Keys {
     fn new(n: usize) -> Keys {
         let index_bits = usize::BITS - n.saturating_sub(1).leading_zeros();
         let index_bits = index_bits.max(1);
-        let quant_bits = (64 - index_bits).min(52);
-        let scale = ((1u64 << quant_bits) - 1) as f64 / 100.0;
+        // TOP − bits < 2⁶³ leaves one bit to spare.
+        let drop_bits = index_bits - 1;
         // A power of two, about the number of keys.
         let buckets = n.next_power_of_two().max(2);
         Keys {
             index_bits,
-            scale,
+            drop_bits,
             keys: vec![0; n],
             spare: vec![0; n],
             bucket: vec![0; n],
@@ -265,12 +269,40 @@ impl Keys {
         }
     }
 
+    /// Keys of `scores` in exact score order, best first, ties by index.
     fn fill(&mut self, scores: &[f64]) {
+        debug_assert_eq!(TOP, 100f64.to_bits());
         for (k, (key, s)) in self.keys.iter_mut().zip(scores).enumerate() {
-            let q = ((100.0 - s.clamp(0.0, 100.0)) * self.scale) as u64;
-            *key = (q << self.index_bits) | k as u64;
+            // + 0.0 turns −0.0 into 0.0; scores are never NaN.
+            let bits = (s.clamp(0.0, 100.0) + 0.0).to_bits();
+            *key = (TOP.saturating_sub(bits) >> self.drop_bits << self.index_bits) | k as u64;
         }
         self.sort();
+        self.refine(scores);
+    }
+
+    /// Runs of keys whose dropped bits hid a difference, ordered by the
+    /// exact score. They are rare and short (almost always exact ties,
+    /// already in index order).
+    fn refine(&mut self, scores: &[f64]) {
+        let mask = (1u64 << self.index_bits) - 1;
+        let shift = self.index_bits;
+        let mut k = 1;
+        while k < self.keys.len() {
+            if (self.keys[k - 1] ^ self.keys[k]) >> shift != 0 {
+                k += 1;
+                continue;
+            }
+            let start = k - 1;
+            let q = self.keys[start] >> shift;
+            while k < self.keys.len() && self.keys[k] >> shift == q {
+                k += 1;
+            }
+            self.keys[start..k].sort_by(|&a, &b| {
+                let (i, j) = ((a & mask) as usize, (b & mask) as usize);
+                scores[j].total_cmp(&scores[i]).then(i.cmp(&j))
+            });
+        }
     }
 
     /// One bucket pass over the sample's key range, then each bucket
@@ -320,10 +352,6 @@ impl Keys {
         std::mem::swap(&mut self.keys, &mut self.spare);
     }
 
-    fn score_part(&self, key: u64) -> u64 {
-        key >> self.index_bits
-    }
-
     fn index(&self, key: u64) -> usize {
         (key & ((1u64 << self.index_bits) - 1)) as usize
     }
@@ -341,6 +369,36 @@ fn insertion_sort(v: &mut [u64]) {
         }
         v[j] = x;
     }
+}
+
+/// Ranks one sample's scores as [`competition_ranks`] does, calling
+/// `count(scenario, rank − 1)` for each; returns how many tie for first
+/// (they lead `keys.keys`).
+fn rank_sample(keys: &mut Keys, scores: &[f64], mut count: impl FnMut(usize, usize)) -> usize {
+    keys.fill(scores);
+    // `above` counts the scores clearly above the current one: a prefix of
+    // the keys, which only grows as the scores fall.
+    let mut above = 0;
+    let mut prev = scores[keys.index(keys.keys[0])];
+    let mut top = 0;
+    for (pos, &k) in keys.keys.iter().enumerate() {
+        let i = keys.index(k);
+        let x = scores[i];
+        if clearly_above(prev, x) {
+            // Then so is every score before it.
+            above = pos;
+        } else {
+            while clearly_above(scores[keys.index(keys.keys[above])], x) {
+                above += 1;
+            }
+        }
+        prev = x;
+        if above == 0 {
+            top += 1;
+        }
+        count(i, above);
+    }
+    top
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -368,27 +426,10 @@ fn run_chunk(
             w.copy_from_slice(base);
         }
         matrix.scores_into(&w, method, &mut scores);
-        keys.fill(&scores);
-        let best = keys.score_part(keys.keys[0]);
-        let top = keys
-            .keys
-            .iter()
-            .take_while(|&&k| keys.score_part(k) == best)
-            .count();
+        let top = rank_sample(&mut keys, &scores, |i, r| t.hist[i * n + r] += 1);
         let share = 1.0 / top as f64;
         for &k in &keys.keys[..top] {
             first[keys.index(k)] += share;
-        }
-        let mut rank = 1usize;
-        let mut prev = best;
-        for (pos, &k) in keys.keys.iter().enumerate() {
-            let q = keys.score_part(k);
-            if q != prev {
-                rank = pos + 1;
-                prev = q;
-            }
-            let i = keys.index(k);
-            t.hist[i * n + rank - 1] += 1;
         }
     }
     t.firsts.push((chunk, first));
@@ -587,7 +628,7 @@ fn flip_linear(matrix: &Matrix, w: &[f64], j: usize, winner: usize) -> Option<Fl
 
 fn flip_scan(matrix: &Matrix, w: &[f64], j: usize, winner: usize, method: Method) -> Option<Flip> {
     let from = w[j];
-    // The best rival at x, when it is at least as good as the winner.
+    // The best rival at x, when it ties with the winner or beats it.
     let caught = |x: f64| -> Option<usize> {
         let s = matrix.scores(&weights_at(w, j, x), method);
         let (rival, best) = s
@@ -595,7 +636,7 @@ fn flip_scan(matrix: &Matrix, w: &[f64], j: usize, winner: usize, method: Method
             .enumerate()
             .filter(|&(i, _)| i != winner)
             .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))?;
-        (*best >= s[winner]).then_some(rival)
+        (!clearly_above(s[winner], *best)).then_some(rival)
     };
     if let Some(rival) = caught(from) {
         return Some(Flip {
@@ -806,26 +847,71 @@ mod tests {
         assert_eq!(f, vec![None, None]);
     }
 
+    /// Scores with exact ties, last-bit differences and near-ties either
+    /// side of [`TIE`](crate::analysis::scoring::TIE), as real samples have.
+    fn clustered_scores(rng: &mut Rng, n: usize) -> Vec<f64> {
+        let mut scores: Vec<f64> = (0..n)
+            .map(|_| 40.0 + (rng.uniform() * 200.0).floor() / 10.0)
+            .collect();
+        for i in 0..n {
+            let x = scores[(rng.uniform() * n as f64) as usize % n];
+            scores[i] = match i % 7 {
+                1 => x.next_up(),
+                2 => x.next_down(),
+                3 => x * (1.0 + 0.6e-9),
+                4 => x * (1.0 + 1.4e-9),
+                _ => scores[i],
+            };
+        }
+        scores
+    }
+
     #[test]
-    fn bucket_sort_matches_a_plain_sort() {
+    fn keys_put_scores_in_exact_order() {
         let mut rng = Rng::new(5);
         for n in [1usize, 2, 63, 64, 65, 1000, 3000] {
             let mut k = Keys::new(n);
-            // Clustered scores with exact ties, as real samples have.
-            let scores: Vec<f64> = (0..n)
-                .map(|_| 40.0 + (rng.uniform() * 200.0).floor() / 10.0)
-                .collect();
+            let scores = clustered_scores(&mut rng, n);
             k.fill(&scores);
-            let mut expect = k.keys.clone();
-            expect.sort_unstable();
-            assert_eq!(k.keys, expect);
             let order: Vec<usize> = k.keys.iter().map(|&x| k.index(x)).collect();
-            for w in order.windows(2) {
-                assert!(
-                    scores[w[0]] > scores[w[1]] || (scores[w[0]] == scores[w[1]] && w[0] < w[1])
-                );
+            let mut expect: Vec<usize> = (0..n).collect();
+            expect.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+            assert_eq!(order, expect, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn sample_ranks_are_competition_ranks() {
+        let mut rng = Rng::new(6);
+        for n in [1usize, 2, 7, 63, 64, 500] {
+            for _ in 0..20 {
+                let scores = clustered_scores(&mut rng, n);
+                let mut ranks = vec![0; n];
+                let top = rank_sample(&mut Keys::new(n), &scores, |i, r| ranks[i] = r + 1);
+                assert_eq!(ranks, competition_ranks(&scores), "{scores:?}");
+                assert_eq!(top, ranks.iter().filter(|&&r| r == 1).count());
             }
         }
+    }
+
+    #[test]
+    fn sample_ranks_share_ties_that_differ_in_the_last_bit() {
+        // 62.5 reached by different sums comes out as 62.5 or one bit
+        // above (see scoring's `scores_equal_but_for_the_last_bit_share_a_rank`).
+        let hi = 62.5f64.next_up();
+        let scores = [92.5, hi, 62.5, hi, 100.0, 0.0];
+        let mut ranks = vec![0; 6];
+        let top = rank_sample(&mut Keys::new(6), &scores, |i, r| ranks[i] = r + 1);
+        assert_eq!(ranks, vec![2, 3, 3, 3, 1, 6]);
+        assert_eq!(top, 1);
+        // Tied for first: each gets a share of P(rank 1).
+        let scores = [62.5, hi, 50.0];
+        let mut keys = Keys::new(3);
+        let top = rank_sample(&mut keys, &scores, |i, r| ranks[i] = r + 1);
+        assert_eq!(&ranks[..3], &[1, 1, 3]);
+        assert_eq!(top, 2);
+        let firsts: Vec<usize> = keys.keys[..top].iter().map(|&k| keys.index(k)).collect();
+        assert_eq!(firsts, vec![1, 0]);
     }
 
     #[test]

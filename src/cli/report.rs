@@ -62,7 +62,10 @@ pub fn render(ws: &Workspace) -> String {
             revenue(&mut out, m, s);
         }
         Err(e) => {
-            let _ = writeln!(out, "## Ranking\n\nThe scenarios cannot be scored: {e}.\n");
+            let _ = writeln!(
+                out,
+                "## Ranking\n\nThe scenarios cannot be scored: {e}. `lodestar check` shows where.\n"
+            );
         }
     }
     let analysed = crate::market::analyse(&ws.root, m, &crate::market::Options::default());
@@ -308,7 +311,7 @@ fn revenue(out: &mut String, m: &Model, s: &Scored) {
                 let irr = match p.irr {
                     Irr::Rate { .. } => or_missing(p.irr_annual, percent),
                     Irr::NoSignChange => "none".into(),
-                    Irr::NoRoot => "none".into(),
+                    Irr::NoRoot { .. } => "none".into(),
                 };
                 if !p.irr.explain().is_empty() {
                     notes.push(format!("{name}: {}", p.irr.explain()));

@@ -224,10 +224,7 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
                 npv: proj.and_then(|p| finite(p.npv)),
                 irr: proj.and_then(|p| p.irr_annual).and_then(finite),
                 irr_monthly: proj.and_then(|p| p.irr.per_period()).and_then(finite),
-                irr_note: proj
-                    .map(|p| p.irr.explain())
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string),
+                irr_note: proj.map(|p| p.irr.explain()).filter(|n| !n.is_empty()),
                 payback_month: proj.and_then(|p| p.payback_month),
                 break_even_volume: proj.and_then(|p| p.break_even_volume).and_then(finite),
                 gross_margin: proj.and_then(|p| p.gross_margin).and_then(finite),
@@ -484,7 +481,7 @@ pub fn score(
     samples: Option<u64>,
     seed: Option<u64>,
 ) -> u8 {
-    let ws = match open_or_report(dir) {
+    let mut ws = match open_or_report(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -492,6 +489,10 @@ pub fn score(
         Ok(s) => s,
         Err(e) => {
             err!("error: {}: {e}", dir.display());
+            // Where the value is: the same messages as `lodestar check`.
+            for d in ws.diagnostics().iter().filter(|d| d.is_error()) {
+                err!("{d}");
+            }
             return PROBLEMS;
         }
     };

@@ -379,6 +379,14 @@ fn num(t: Node, key: &str) -> Option<f64> {
         .filter(|x| x.is_finite())
 }
 
+/// A number the scenario analysis computes with, as written: NaN when the
+/// key holds something else, `None` only when it is absent. The analysis
+/// refuses a value that is not a finite number instead of computing with a
+/// default (`lodestar check` says where it is).
+fn input(t: Node, key: &str) -> Option<f64> {
+    t.get(key).map(|v| v.as_number().unwrap_or(f64::NAN))
+}
+
 fn int(t: Node, key: &str) -> Option<i64> {
     t.get(key).and_then(Node::as_int)
 }
@@ -415,7 +423,7 @@ fn number_map(t: Node, key: &str) -> BTreeMap<String, f64> {
         .and_then(Node::entries)
         .map(|m| {
             m.into_iter()
-                .filter_map(|(k, _, v)| v.as_number().map(|x| (k.to_string(), x)))
+                .map(|(k, _, v)| (k.to_string(), v.as_number().unwrap_or(f64::NAN)))
                 .collect()
         })
         .unwrap_or_default()
@@ -456,11 +464,11 @@ impl Record for Criterion {
         Criterion {
             id: text(t, "id"),
             name: text(t, "name"),
-            weight: num(t, "weight").unwrap_or(1.0),
+            weight: input(t, "weight").unwrap_or(1.0),
             cost: choice_or(t, "direction", Direction::Benefit) == Direction::Cost,
             group: opt_choice(t, "group"),
-            min: num(t, "min").unwrap_or(1.0),
-            max: num(t, "max").unwrap_or(5.0),
+            min: input(t, "min").unwrap_or(1.0),
+            max: input(t, "max").unwrap_or(5.0),
             description: text(t, "description"),
         }
     }
@@ -475,7 +483,7 @@ impl Record for Comparison {
         Comparison {
             a: text(t, "a"),
             b: text(t, "b"),
-            ratio: num(t, "ratio").unwrap_or(1.0),
+            ratio: input(t, "ratio").unwrap_or(1.0),
         }
     }
 }
@@ -649,15 +657,15 @@ impl Record for Scenario {
             features: choice_map(t, "features"),
             revenue: sub(t, "revenue").map(|r| Revenue {
                 model: choice(r, "model"),
-                price: num(r, "price").unwrap_or(0.0),
-                volume: num(r, "volume").unwrap_or(0.0),
-                growth: num(r, "growth").unwrap_or(0.0),
-                churn: num(r, "churn").unwrap_or(0.0),
-                unit_cost: num(r, "unit-cost"),
-                tokens_per_unit: num(r, "tokens-per-unit"),
-                price_per_1k_tokens: num(r, "price-per-1k-tokens"),
-                fixed_cost: num(r, "fixed-cost").unwrap_or(0.0),
-                upfront_cost: num(r, "upfront-cost").unwrap_or(0.0),
+                price: input(r, "price").unwrap_or(0.0),
+                volume: input(r, "volume").unwrap_or(0.0),
+                growth: input(r, "growth").unwrap_or(0.0),
+                churn: input(r, "churn").unwrap_or(0.0),
+                unit_cost: input(r, "unit-cost"),
+                tokens_per_unit: input(r, "tokens-per-unit"),
+                price_per_1k_tokens: input(r, "price-per-1k-tokens"),
+                fixed_cost: input(r, "fixed-cost").unwrap_or(0.0),
+                upfront_cost: input(r, "upfront-cost").unwrap_or(0.0),
                 horizon_months: int(r, "horizon-months"),
             }),
         }
@@ -705,7 +713,7 @@ fn read_settings(root: Node) -> Settings {
         description: text(root, "description"),
         organisation: text(root, "organisation"),
         currency: text_or(root, "currency", &d.currency),
-        discount_rate: num(root, "discount-rate").unwrap_or(d.discount_rate),
+        discount_rate: input(root, "discount-rate").unwrap_or(d.discount_rate),
         horizon_months: int(root, "horizon-months")
             .and_then(|h| u32::try_from(h).ok())
             .unwrap_or(36),
@@ -723,12 +731,14 @@ fn read_settings(root: Node) -> Settings {
                 .and_then(|x| u64::try_from(x).ok())
                 .unwrap_or(sd.seed),
             concentration: s
-                .and_then(|s| num(s, "concentration"))
+                .and_then(|s| input(s, "concentration"))
                 .unwrap_or(sd.concentration),
-            delta: s.and_then(|s| num(s, "delta")).unwrap_or(sd.delta),
-            quadrant_value: q.and_then(|q| num(q, "value")).unwrap_or(sd.quadrant_value),
+            delta: s.and_then(|s| input(s, "delta")).unwrap_or(sd.delta),
+            quadrant_value: q
+                .and_then(|q| input(q, "value"))
+                .unwrap_or(sd.quadrant_value),
             quadrant_feasibility: q
-                .and_then(|q| num(q, "feasibility"))
+                .and_then(|q| input(q, "feasibility"))
                 .unwrap_or(sd.quadrant_feasibility),
         },
     }

@@ -320,10 +320,17 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 push(
                     &s.id,
                     Severity::Warning,
-                    format!(
-                        "scenario {} has no score for criterion `{}` (its minimum is assumed)",
-                        s.id, c.id
-                    ),
+                    if c.cost {
+                        format!(
+                            "scenario {} has no score for criterion `{}`: scored as its maximum, {}, the worst for a cost",
+                            s.id, c.id, c.max
+                        )
+                    } else {
+                        format!(
+                            "scenario {} has no score for criterion `{}`: scored as its minimum, {}, the worst",
+                            s.id, c.id, c.min
+                        )
+                    },
                 );
             }
         }
