@@ -288,7 +288,11 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("lodestar check rejects this"), "{screen}");
     app.perform(Action::SaveCancel);
-    assert_eq!(std::fs::read(&file).expect("read"), before, "declining wrote");
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        before,
+        "declining wrote"
+    );
     // Undo makes it valid again; nothing is unsaved then.
     app.perform(Action::Undo);
     assert!(!app.ctx.ws.is_dirty());
@@ -306,7 +310,10 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     app.perform(Action::Quit);
     app.perform(Action::QuitSave);
     assert!(!app.quit);
-    assert!(matches!(app.mode, lodestar::tui::app::Mode::SaveInvalid { .. }));
+    assert!(matches!(
+        app.mode,
+        lodestar::tui::app::Mode::SaveInvalid { .. }
+    ));
     app.perform(Action::SaveAnyway);
     assert!(app.quit, "saved anyway, then quit");
     assert_ne!(std::fs::read(&file).expect("read"), before);
