@@ -318,3 +318,55 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     assert!(app.quit, "saved anyway, then quit");
     assert_ne!(std::fs::read(&file).expect("read"), before);
 }
+
+/// The help overlay fits at 80×24 and scrolls to its last line.
+#[test]
+fn help_overlay_scrolls_to_the_end() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Scenarios);
+    app.perform(Action::Help);
+    let first = render(&mut app, 80, 24);
+    assert!(
+        first.lines().next().unwrap_or("").contains("1 Overview"),
+        "tabs stay visible"
+    );
+    assert!(
+        !first.contains("invalid?"),
+        "the last prompt line is below the fold at first"
+    );
+    app.perform(Action::Bottom);
+    let last = render(&mut app, 80, 24);
+    assert!(last.contains("invalid?"), "{last}");
+    assert!(last.contains("scroll ("), "{last}");
+    app.perform(Action::Top);
+    assert_eq!(render(&mut app, 80, 24), first);
+    app.perform(Action::CloseHelp);
+    assert!(matches!(app.mode, lodestar::tui::app::Mode::Normal));
+}
+
+/// A message wider than the screen wraps instead of being cut.
+#[test]
+fn long_status_messages_wrap() {
+    let ws = Workspace::open(common::example()).expect("open example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Needs);
+    app.perform(Action::Delete);
+    let (text, _) = app.ctx.message.clone().expect("a refusal");
+    assert!(text.contains("linked from"), "{text}");
+    let screen = render(&mut app, 80, 24);
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(
+        screen.contains(tail.trim()),
+        "the end of `{text}` is on screen:\n{screen}"
+    );
+}
