@@ -367,3 +367,46 @@ fn plus_on_a_pair_never_compared_adds_the_comparison() {
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.ctx.ws.model.comparisons.len(), n);
 }
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+#[test]
+fn long_notes_scroll_in_the_detail_panel_with_ctrl_d_and_ctrl_u() {
+    let mut app = app();
+    app.perform(Action::Needs);
+    let words: Vec<String> = (1..=40).map(|i| format!("word{i}")).collect();
+    app.ctx.ws.model.needs[0].description = format!("{} THE-END", words.join(" "));
+    let top = screen(&mut app, 80, 24);
+    assert!(
+        top.contains("↓ more Ctrl-d"),
+        "more below is marked:\n{top}"
+    );
+    assert!(!top.contains("THE-END"), "the end is cut at first:\n{top}");
+    assert!(!top.contains("↑ Ctrl-u"), "nothing above yet:\n{top}");
+    for _ in 0..20 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 80, 24);
+    }
+    let end = screen(&mut app, 80, 24);
+    assert!(end.contains("THE-END"), "ctrl-d reaches the end:\n{end}");
+    assert!(!end.contains("↓ more"), "nothing more below:\n{end}");
+    assert!(end.contains("↑ Ctrl-u"), "more above is marked:\n{end}");
+    insta::assert_snapshot!("needs_detail_scrolled_80x24", end);
+    ctrl(&mut app, 'u');
+    let up = screen(&mut app, 80, 24);
+    assert!(up.contains("↓ more"), "ctrl-u scrolls back:\n{up}");
+    for _ in 0..20 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 80, 24);
+    }
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Up);
+    let back = screen(&mut app, 80, 24);
+    assert!(
+        !back.contains("↑ Ctrl-u"),
+        "a new selection starts at the top:\n{back}"
+    );
+    assert!(back.contains("↓ more"), "{back}");
+}
