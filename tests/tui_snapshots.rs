@@ -410,3 +410,36 @@ fn long_notes_scroll_in_the_detail_panel_with_ctrl_d_and_ctrl_u() {
     );
     assert!(back.contains("↓ more"), "{back}");
 }
+
+#[test]
+fn every_scatter_point_is_labelled_with_its_matrix_rank() {
+    for (presentation, w, h) in [(false, 80, 24), (true, 60, 20)] {
+        let mut app = app();
+        if presentation {
+            app.perform(Action::Presentation);
+        }
+        app.perform(Action::Scenarios);
+        key(&mut app, KeyCode::Char('v'));
+        assert_eq!(app.panes.scenarios.view, ScenarioView::Charts);
+        let s = screen(&mut app, w, h);
+        let ids: Vec<String> = app
+            .ctx
+            .ws
+            .model
+            .scenarios
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        assert!(ids.len() > 5, "enough points to crowd the chart");
+        for id in &ids {
+            let rank = rank_of(&app, id);
+            let name = &app.ctx.ws.model.scenario(id).expect("scenario").name;
+            let prefix: String = name.chars().take(5).collect();
+            // Beside its point or in the legend under the plot.
+            assert!(
+                s.contains(&format!("{rank} {prefix}")),
+                "{id} is labelled {rank} {prefix}… at {w}x{h}:\n{s}"
+            );
+        }
+    }
+}
