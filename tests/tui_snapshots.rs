@@ -483,6 +483,63 @@ fn removing_a_criterion_takes_its_scores_and_one_u_brings_them_back() {
     assert_eq!(app.ctx.ws.model.criteria.len(), n - 1);
     assert!(
         app.ctx
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+#[test]
+fn long_notes_scroll_in_the_detail_panel_with_ctrl_d_and_ctrl_u() {
+    let mut app = app();
+    app.perform(Action::Needs);
+    let words: Vec<String> = (1..=40).map(|i| format!("word{i}")).collect();
+    app.ctx.ws.model.needs[0].description = format!("{} THE-END", words.join(" "));
+    let top = screen(&mut app, 80, 24);
+    assert!(
+        top.contains("↓ more Ctrl-d"),
+        "more below is marked:\n{top}"
+    );
+    assert!(!top.contains("THE-END"), "the end is cut at first:\n{top}");
+    assert!(!top.contains("↑ Ctrl-u"), "nothing above yet:\n{top}");
+    for _ in 0..20 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 80, 24);
+    }
+    let end = screen(&mut app, 80, 24);
+    assert!(end.contains("THE-END"), "ctrl-d reaches the end:\n{end}");
+    assert!(!end.contains("↓ more"), "nothing more below:\n{end}");
+    assert!(end.contains("↑ Ctrl-u"), "more above is marked:\n{end}");
+    insta::assert_snapshot!("needs_detail_scrolled_80x24", end);
+    ctrl(&mut app, 'u');
+    let up = screen(&mut app, 80, 24);
+    assert!(up.contains("↓ more"), "ctrl-u scrolls back:\n{up}");
+    for _ in 0..20 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 80, 24);
+    }
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Up);
+    let back = screen(&mut app, 80, 24);
+    assert!(
+        !back.contains("↑ Ctrl-u"),
+        "a new selection starts at the top:\n{back}"
+    );
+    assert!(back.contains("↓ more"), "{back}");
+}
+
+#[test]
+fn every_scatter_point_is_labelled_with_its_matrix_rank() {
+    for (presentation, w, h) in [(false, 80, 24), (true, 60, 20)] {
+        let mut app = app();
+        if presentation {
+            app.perform(Action::Presentation);
+        }
+        app.perform(Action::Scenarios);
+        key(&mut app, KeyCode::Char('v'));
+        assert_eq!(app.panes.scenarios.view, ScenarioView::Charts);
+        let s = screen(&mut app, w, h);
+        let ids: Vec<String> = app
+            .ctx
             .ws
             .model
             .scenarios
@@ -499,4 +556,19 @@ fn removing_a_criterion_takes_its_scores_and_one_u_brings_them_back() {
     );
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(texts(&app), before);
+
+            .map(|s| s.id.clone())
+            .collect();
+        assert!(ids.len() > 5, "enough points to crowd the chart");
+        for id in &ids {
+            let rank = rank_of(&app, id);
+            let name = &app.ctx.ws.model.scenario(id).expect("scenario").name;
+            let prefix: String = name.chars().take(5).collect();
+            // Beside its point or in the legend under the plot.
+            assert!(
+                s.contains(&format!("{rank} {prefix}")),
+                "{id} is labelled {rank} {prefix}… at {w}x{h}:\n{s}"
+            );
+        }
+    }
 }

@@ -367,31 +367,130 @@ pub fn window_table_with<'a>(
     }
 }
 
-/// Label/value lines for a detail panel.
+/// The scroll of a detail panel: `detail-down`/`detail-up` (ctrl-d/ctrl-u)
+/// move it half a panel, the layout step clamps it to the text
+/// ([`DetailScroll::fit`]), and a new selection starts at the top
+/// ([`DetailScroll::follow`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DetailScroll {
+    /// Wrapped lines scrolled off the top.
+    pub offset: u16,
+    /// The furthest the text scrolls (set by the layout step).
+    pub max: u16,
+    /// Lines inside the panel (set by the layout step; half is one step).
+    page: u16,
+    /// The record the panel showed when last fitted.
+    shown: Option<usize>,
+}
+
+impl DetailScroll {
+    /// Back to the top when the panel shows another record.
+    pub fn follow(&mut self, record: Option<usize>) {
+        if self.shown != record {
+            self.shown = record;
+            self.offset = 0;
+        }
+    }
+
+    /// Scroll for `detail-down`/`detail-up`; false for any other action.
+    pub fn handle(&mut self, action: crate::tui::keymap::Action) -> bool {
+        use crate::tui::keymap::Action;
+        let step = (self.page / 2).max(1);
+        match action {
+            Action::DetailDown => self.offset = self.offset.saturating_add(step).min(self.max),
+            Action::DetailUp => self.offset = self.offset.saturating_sub(step),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Measure `lines` in the panel `area` and clamp the offset to them.
+    pub fn fit(&mut self, area: Rect, lines: &[(String, Line<'static>)]) {
+        let (max, page) = detail_extent(area, lines);
+        self.max = max;
+        self.page = page;
+        self.offset = self.offset.min(max);
+    }
+}
+
+/// The furthest a detail panel over `lines` scrolls in `area`, and the
+/// lines inside it.
+fn detail_extent(area: Rect, lines: &[(String, Line<'static>)]) -> (u16, u16) {
+    let inner_w = area.width.saturating_sub(2);
+    let page = area.height.saturating_sub(2);
+    if inner_w == 0 {
+        return (0, page);
+    }
+    let text = detail_text(lines.to_vec(), Style::default(), Style::default());
+    let total = Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .line_count(inner_w);
+    let max = u16::try_from(total)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(page);
+    (max, page)
+}
+
+/// The label/value lines, labels right-aligned.
+fn detail_text(
+    lines: Vec<(String, Line<'static>)>,
+    label: Style,
+    value: Style,
+) -> Vec<Line<'static>> {
+    let label_w = lines
+        .iter()
+        .map(|(l, _)| unicode_width::UnicodeWidthStr::width(l.as_str()))
+        .max()
+        .unwrap_or(0);
+    lines
+        .into_iter()
+        .map(|(l, v)| {
+            let pad = label_w.saturating_sub(unicode_width::UnicodeWidthStr::width(l.as_str()));
+            let mut spans = vec![Span::styled(format!("{}{l} ", " ".repeat(pad)), label)];
+            spans.extend(v.spans);
+            Line::from(spans).style(value)
+        })
+        .collect()
+}
+
+/// Label/value lines for a detail panel, scrolled by `scroll`; the bottom
+/// border says when there is more above (`↑`) or below (`↓ more`) and
+/// which key shows it.
 pub fn detail(
     frame: &mut Frame,
     area: Rect,
     title: String,
     lines: Vec<(String, Line<'static>)>,
-    theme: &Theme,
+    scroll: &DetailScroll,
+    ctx: &AppCtx,
 ) {
-    let label_w = lines
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let text: Vec<Line> = lines
-        .into_iter()
-        .map(|(label, value)| {
-            let mut spans = vec![Span::styled(format!("{label:>label_w$} "), theme.dim)];
-            spans.extend(value.spans);
-            Line::from(spans)
-        })
-        .collect();
+    use crate::tui::keymap::Action;
+    let theme = &ctx.theme();
+    // Measured again here so a frame drawn without a layout step still
+    // never scrolls past the end.
+    let (max, _) = detail_extent(area, &lines);
+    let offset = scroll.offset.min(max);
+    let mut block = ui::block(title, theme);
+    let mut marks = Vec::new();
+    if offset > 0 {
+        marks.push(format!("↑ {}", ctx.keymap.first_key(Action::DetailUp)));
+    }
+    if offset < max {
+        marks.push(format!(
+            "↓ more {}",
+            ctx.keymap.first_key(Action::DetailDown)
+        ));
+    }
+    if !marks.is_empty() {
+        block = block.title_bottom(
+            Line::from(Span::styled(format!(" {} ", marks.join(" · ")), theme.dim)).right_aligned(),
+        );
+    }
     frame.render_widget(
-        Paragraph::new(text)
+        Paragraph::new(detail_text(lines, theme.dim, Style::default()))
             .wrap(Wrap { trim: false })
-            .block(ui::block(title, theme)),
+            .scroll((offset, 0))
+            .block(block),
         area,
     );
 }

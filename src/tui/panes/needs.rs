@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use std::collections::HashMap;
 
 use super::{
-    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
-    table_rows,
+    Column, Density, DetailScroll, col, detail, keyed_table, matches, move_to, plain,
+    record_action, record_at, table_rows,
 };
 use crate::tui::component::{AppCtx, Component, Handled, ListView};
 use crate::tui::keymap::{Action, Scope};
@@ -28,6 +28,8 @@ pub struct NeedsPane {
     /// How many scenarios address each need, and the revision it is for.
     coverage: HashMap<String, usize>,
     revision: Option<u64>,
+    /// The detail panel's scroll (ctrl-d/ctrl-u).
+    pub detail_scroll: DetailScroll,
 }
 
 /// The fields the table can show.
@@ -191,10 +193,14 @@ impl Component for NeedsPane {
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
-        let (table, _) = Self::areas(area, ctx.presentation);
+        let (table, detail_area) = Self::areas(area, ctx.presentation);
         self.sorted = self.rows(ctx);
         let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
+        self.detail_scroll
+            .follow(record_at(&self.sorted, &self.list));
+        let (_, lines) = self.detail_lines(ctx);
+        self.detail_scroll.fit(detail_area, &lines);
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
@@ -202,7 +208,11 @@ impl Component for NeedsPane {
         if let Some(done) =
             record_action(action, RecordKind::Need, &rows, &mut self.list, &SORTS, ctx)
         {
+            self.detail_scroll.follow(record_at(&rows, &self.list));
             return done;
+        }
+        if self.detail_scroll.handle(action) {
+            return Handled::Done;
         }
         Handled::Ignored
     }
@@ -238,7 +248,6 @@ impl Component for NeedsPane {
         if uncovered_count > 0 {
             title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
         }
-        let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
             frame,
             table_area,
@@ -277,9 +286,17 @@ impl Component for NeedsPane {
                 }
             },
         );
-        let Some(&i) = rows.get(selected) else {
-            detail(frame, detail_area, "Need".into(), vec![], theme);
-            return;
+        let (title, lines) = self.detail_lines(ctx);
+        detail(frame, detail_area, title, lines, &self.detail_scroll, ctx);
+    }
+}
+
+impl NeedsPane {
+    /// The detail panel's title and lines for the selected need.
+    fn detail_lines(&self, ctx: &AppCtx) -> (String, Vec<(String, Line<'static>)>) {
+        let theme = &ctx.theme();
+        let Some(i) = record_at(&self.sorted, &self.list) else {
+            return ("Need".into(), vec![]);
         };
         let n = &ctx.ws.model.needs[i];
         let scenarios: Vec<String> = ctx
@@ -330,16 +347,11 @@ impl Component for NeedsPane {
         if !n.description.is_empty() {
             lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
         }
-        detail(
-            frame,
-            detail_area,
-            if ctx.presentation {
-                "Need".into()
-            } else {
-                n.id.clone()
-            },
-            lines,
-            theme,
-        );
+        let title = if ctx.presentation {
+            "Need".into()
+        } else {
+            n.id.clone()
+        };
+        (title, lines)
     }
 }

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{
-    Column, Density, col, detail, keyed_table, matches, move_to, plain, record_action, record_at,
-    table_rows,
+    Column, Density, DetailScroll, col, detail, keyed_table, matches, move_to, plain,
+    record_action, record_at, table_rows,
 };
 use crate::analysis::risk::{self, Bands, Basis, HeatMap, overdue};
 use crate::numfmt::MISSING;
@@ -31,6 +31,8 @@ pub struct RisksPane {
     pub heat_residual: bool,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
+    /// The detail panel's scroll (ctrl-d/ctrl-u).
+    pub detail_scroll: DetailScroll,
 }
 
 /// The fields the table can show.
@@ -164,10 +166,14 @@ impl Component for RisksPane {
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
-        let (table, _, _) = Self::areas(area);
+        let (table, _, detail_area) = Self::areas(area);
         self.sorted = self.rows(ctx);
         let n = self.sorted.len();
         self.list.scroll(table_rows(table), n);
+        self.detail_scroll
+            .follow(record_at(&self.sorted, &self.list));
+        let (_, lines) = self.detail_lines(ctx);
+        self.detail_scroll.fit(detail_area, &lines);
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
@@ -175,7 +181,11 @@ impl Component for RisksPane {
         if let Some(done) =
             record_action(action, RecordKind::Risk, &rows, &mut self.list, &SORTS, ctx)
         {
+            self.detail_scroll.follow(record_at(&rows, &self.list));
             return done;
+        }
+        if self.detail_scroll.handle(action) {
+            return Handled::Done;
         }
         match action {
             Action::HeatMap => {
@@ -288,89 +298,8 @@ impl Component for RisksPane {
         );
         let current = rows.get(selected).map(|&i| &ctx.ws.model.risks[i]);
         self.heat_map(frame, heat_area, ctx, current, rows, theme);
-        let Some(r) = current else {
-            detail(frame, detail_area, "Risk".into(), vec![], theme);
-            return;
-        };
-        let names: Vec<String> = r
-            .scenarios
-            .iter()
-            .map(|id| {
-                ctx.ws
-                    .model
-                    .scenario(id)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_else(|| format!("{id} (missing)"))
-            })
-            .collect();
-        let assessed = risk::assess(r, &bands, today);
-        let (lv, name) = level_text(assessed.level.as_ref());
-        let residual = match &assessed.residual {
-            Some(x) => {
-                let (rlv, rname) = level_text(x.level.as_ref());
-                format!(
-                    "{}×{} = {} {} {rname}",
-                    x.likelihood,
-                    x.impact,
-                    x.score,
-                    level_glyph(rlv)
-                )
-            }
-            None => "not assessed".into(),
-        };
-        let review = match r.review {
-            Some(d) if overdue(r, today) => Line::from(Span::styled(
-                format!("⏰ {d} — overdue by {} days", d.days_until(today)),
-                theme.error,
-            )),
-            Some(d) => plain(format!("{d} (in {} days)", today.days_until(d)), theme.base),
-            None => plain("—", theme.dim),
-        };
-        let lines = vec![
-            ("title".to_string(), plain(r.title.clone(), theme.base)),
-            (
-                "inherent".into(),
-                Line::from(vec![
-                    Span::styled(
-                        format!("{}×{} = {} ", r.likelihood, r.impact, r.score()),
-                        theme.base,
-                    ),
-                    Span::styled(format!("{} {name}", level_glyph(lv)), theme.band(lv)),
-                ]),
-            ),
-            ("residual".into(), plain(residual, theme.base)),
-            (
-                "status".into(),
-                plain(
-                    format!("{} · {} · owner {}", r.status, r.category, r.owner),
-                    theme.base,
-                ),
-            ),
-            ("review".into(), review),
-            ("mitigation".into(), plain(r.mitigation.clone(), theme.base)),
-            (
-                "scenarios".into(),
-                plain(
-                    if names.is_empty() {
-                        "—".into()
-                    } else {
-                        names.join(", ")
-                    },
-                    theme.base,
-                ),
-            ),
-        ];
-        detail(
-            frame,
-            detail_area,
-            if ctx.presentation {
-                "Risk".into()
-            } else {
-                r.id.clone()
-            },
-            lines,
-            theme,
-        );
+        let (title, lines) = self.detail_lines(ctx);
+        detail(frame, detail_area, title, lines, &self.detail_scroll, ctx);
     }
 }
 
@@ -445,5 +374,91 @@ fn cycle(current: Option<&'static str>, options: &'static [&'static str]) -> Opt
                 .unwrap_or(0);
             options.get(i).copied()
         }
+    }
+}
+
+impl RisksPane {
+    /// The detail panel's title and lines for the selected risk.
+    fn detail_lines(&self, ctx: &AppCtx) -> (String, Vec<(String, Line<'static>)>) {
+        let theme = &ctx.theme();
+        let today = ctx.today;
+        let bands = Bands::of(&ctx.ws.model);
+        let Some(r) = record_at(&self.sorted, &self.list).map(|i| &ctx.ws.model.risks[i]) else {
+            return ("Risk".into(), vec![]);
+        };
+        let names: Vec<String> = r
+            .scenarios
+            .iter()
+            .map(|id| {
+                ctx.ws
+                    .model
+                    .scenario(id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| format!("{id} (missing)"))
+            })
+            .collect();
+        let assessed = risk::assess(r, &bands, today);
+        let (lv, name) = level_text(assessed.level.as_ref());
+        let residual = match &assessed.residual {
+            Some(x) => {
+                let (rlv, rname) = level_text(x.level.as_ref());
+                format!(
+                    "{}×{} = {} {} {rname}",
+                    x.likelihood,
+                    x.impact,
+                    x.score,
+                    level_glyph(rlv)
+                )
+            }
+            None => "not assessed".into(),
+        };
+        let review = match r.review {
+            Some(d) if overdue(r, today) => Line::from(Span::styled(
+                format!("⏰ {d} — overdue by {} days", d.days_until(today)),
+                theme.error,
+            )),
+            Some(d) => plain(format!("{d} (in {} days)", today.days_until(d)), theme.base),
+            None => plain("—", theme.dim),
+        };
+        let lines = vec![
+            ("title".to_string(), plain(r.title.clone(), theme.base)),
+            (
+                "inherent".into(),
+                Line::from(vec![
+                    Span::styled(
+                        format!("{}×{} = {} ", r.likelihood, r.impact, r.score()),
+                        theme.base,
+                    ),
+                    Span::styled(format!("{} {name}", level_glyph(lv)), theme.band(lv)),
+                ]),
+            ),
+            ("residual".into(), plain(residual, theme.base)),
+            (
+                "status".into(),
+                plain(
+                    format!("{} · {} · owner {}", r.status, r.category, r.owner),
+                    theme.base,
+                ),
+            ),
+            ("review".into(), review),
+            ("mitigation".into(), plain(r.mitigation.clone(), theme.base)),
+            (
+                "scenarios".into(),
+                plain(
+                    if names.is_empty() {
+                        "—".into()
+                    } else {
+                        names.join(", ")
+                    },
+                    theme.base,
+                ),
+            ),
+        ];
+        let title = if ctx.presentation {
+            "Risk".into()
+        } else {
+            r.id.clone()
+        };
+        (title, lines)
     }
 }

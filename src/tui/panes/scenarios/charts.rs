@@ -42,18 +42,9 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
     };
     let s = &app.ws.model.settings.scoring;
     let (vt, ft) = (s.quadrant_value, s.quadrant_feasibility);
-    let others: Vec<(f64, f64)> = positions
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != sel)
-        .map(|(_, p)| (p.feasibility, p.value))
-        .collect();
-    let chosen: Vec<(f64, f64)> = sel
-        .and_then(|i| positions.get(i))
-        .map(|p| vec![(p.feasibility, p.value)])
-        .unwrap_or_default();
     let v_line = [(ft, 0.0), (ft, 100.0)];
     let h_line = [(0.0, vt), (100.0, vt)];
+    // The points themselves are drawn below as their rank numbers.
     let datasets = vec![
         Dataset::default()
             .data(&v_line)
@@ -65,20 +56,11 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
             .graph_type(GraphType::Line)
             .marker(Marker::Braille)
             .style(theme.border),
-        Dataset::default()
-            .data(&others)
-            .graph_type(GraphType::Scatter)
-            .marker(Marker::Dot)
-            .style(theme.base),
-        Dataset::default()
-            .data(&chosen)
-            .graph_type(GraphType::Scatter)
-            .marker(Marker::Block)
-            .style(theme.key),
     ];
     let bottom = match sel.and_then(|i| positions.get(i).map(|p| (i, p))) {
         Some((i, p)) => format!(
-            " █ {}: {} (v {:.0}, f {:.0}) ",
+            " #{} {}: {} (v {:.0}, f {:.0}) ",
+            a.ranking.ranks.get(i).copied().unwrap_or(0),
             p.quadrant.label(),
             a.matrix.names.get(i).map(String::as_str).unwrap_or("?"),
             p.value,
@@ -91,9 +73,43 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         theme.key,
     ));
     let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // Points in rank order: (scenario, rank, column, row) in plot cells.
+    let mut points: Vec<(usize, usize, u16, u16)> = Vec::new();
+    let legend_room = |rows: u16| {
+        let [chart_area, legend_area] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(inner);
+        (chart_area, legend_area)
+    };
+    // First lay the points out with no legend, then again with the rows
+    // the legend of the names that did not fit needs.
+    let mut legend_rows = 0u16;
+    let mut plan = ScatterLabels::default();
+    for _ in 0..2 {
+        let (chart_area, legend_area) = legend_room(legend_rows);
+        let gx = chart_area.x + 4;
+        let gw = chart_area.width.saturating_sub(4);
+        let gh = chart_area.height.saturating_sub(2);
+        points.clear();
+        for (i, p) in positions.iter().enumerate() {
+            let rank = a.ranking.ranks.get(i).copied().unwrap_or(0);
+            let col = cell_of(p.feasibility, gw);
+            let row = gh.saturating_sub(1) - cell_of(p.value, gh);
+            points.push((i, rank, gx + col, chart_area.y + row));
+        }
+        points.sort_by_key(|&(i, rank, _, _)| (rank, i));
+        plan = ScatterLabels::plan(&points, &a.matrix.names, gx + gw);
+        let need = legend_lines(&plan.unnamed, &a.matrix.names, legend_area.width).len() as u16;
+        let most = (inner.height / 4).max(1);
+        let want = need.min(most);
+        if want == legend_rows {
+            break;
+        }
+        legend_rows = want;
+    }
+    let (chart_area, legend_area) = legend_room(legend_rows);
     let labels = || vec![Span::raw("0"), Span::raw("50"), Span::raw("100")];
     let chart = Chart::new(datasets)
-        .block(block)
         .legend_position(None)
         .x_axis(
             Axis::default()
@@ -107,12 +123,44 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
                 .labels(labels())
                 .style(theme.dim),
         );
-    frame.render_widget(chart, area);
+    frame.render_widget(chart, chart_area);
+    let buf = frame.buffer_mut();
+    for label in &plan.labels {
+        let chosen = Some(label.scenario) == sel;
+        let style = if chosen {
+            theme.key.add_modifier(Modifier::REVERSED)
+        } else {
+            theme.header
+        };
+        buf.set_string(label.x, label.y, &label.number, style);
+        if let Some(name) = &label.name {
+            let x = label.x + label.number.chars().count() as u16;
+            buf.set_string(
+                x,
+                label.y,
+                format!(" {name}"),
+                if chosen { theme.key } else { theme.base },
+            );
+        }
+    }
+    let legend = legend_lines(&plan.unnamed, &a.matrix.names, legend_area.width);
+    for (k, line) in legend
+        .into_iter()
+        .take(legend_area.height as usize)
+        .enumerate()
+    {
+        buf.set_line(
+            legend_area.x,
+            legend_area.y + k as u16,
+            &line.style(theme.dim),
+            legend_area.width,
+        );
+    }
     // Quadrant names in the corners of the plot, only on empty cells so they
     // never hide a point.
-    let gx = inner.x + 4;
-    let gw = inner.width.saturating_sub(4);
-    let gh = inner.height.saturating_sub(2);
+    let gx = chart_area.x + 4;
+    let gw = chart_area.width.saturating_sub(4);
+    let gh = chart_area.height.saturating_sub(2);
     if gw < 12 || gh < 3 {
         return;
     }
@@ -122,7 +170,6 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         (Quadrant::Avoid, false, true),
         (Quadrant::FillIn, true, true),
     ];
-    let buf = frame.buffer_mut();
     for (q, right, low) in corners {
         let label = q.label();
         let w = label.chars().count() as u16;
@@ -130,16 +177,150 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
             continue;
         }
         let x0 = if right { gx + gw - w } else { gx + 1 };
-        let y = if low { inner.y + gh - 1 } else { inner.y };
+        let y = if low {
+            chart_area.y + gh - 1
+        } else {
+            chart_area.y
+        };
+        // Whole or not at all, so a name never runs into a quadrant name.
+        let free = (0..w).all(|k| buf.cell((x0 + k, y)).is_some_and(|c| c.symbol() == " "));
+        if !free {
+            continue;
+        }
         for (k, ch) in label.chars().enumerate() {
-            let x = x0 + k as u16;
-            if let Some(cell) = buf.cell_mut((x, y))
-                && cell.symbol() == " "
-            {
+            if let Some(cell) = buf.cell_mut((x0 + k as u16, y)) {
                 cell.set_char(ch).set_style(theme.dim);
             }
         }
     }
+}
+
+/// The plot cell (0-based, of `cells`) of a value on a 0–100 axis, as
+/// ratatui's chart puts a point.
+fn cell_of(v: f64, cells: u16) -> u16 {
+    if cells == 0 {
+        return 0;
+    }
+    let c = (v.clamp(0.0, 100.0) / 100.0 * f64::from(cells - 1)).round();
+    (c as u16).min(cells - 1)
+}
+
+/// A point's label: its rank number and, where there is room, its name.
+#[derive(Debug, Default)]
+struct PointLabel {
+    scenario: usize,
+    x: u16,
+    y: u16,
+    number: String,
+    name: Option<String>,
+}
+
+/// Where the labels of the scatter go, and which names did not fit.
+#[derive(Debug, Default)]
+struct ScatterLabels {
+    labels: Vec<PointLabel>,
+    /// (rank, scenario) of the points shown by number only.
+    unnamed: Vec<(usize, usize)>,
+}
+
+/// A name beside its point needs this many cells at least (else the legend
+/// names it).
+const NAME_MIN: usize = 6;
+/// …and gets at most this many.
+const NAME_MAX: usize = 16;
+
+impl ScatterLabels {
+    /// Numbers first, best rank first (a number that would cover another
+    /// moves right); then names, each up to the next label or `right`.
+    fn plan(points: &[(usize, usize, u16, u16)], names: &[String], right: u16) -> ScatterLabels {
+        use std::collections::HashSet;
+        let mut taken: HashSet<(u16, u16)> = HashSet::new();
+        let mut labels: Vec<PointLabel> = Vec::new();
+        for &(i, rank, x, y) in points {
+            let number = rank.to_string();
+            let w = number.len() as u16;
+            let mut x = x.min(right.saturating_sub(w));
+            // A blank cell either side, so 5 and 6 never read as 56.
+            let clear = |x: u16| (x.saturating_sub(1)..=x + w).all(|c| !taken.contains(&(c, y)));
+            let start = x;
+            while !clear(x) && x + w < right && x < start + 3 {
+                x += 1;
+            }
+            if !clear(x) {
+                x = start;
+                while (x..x + w).any(|c| taken.contains(&(c, y))) && x + w < right {
+                    x += 1;
+                }
+            }
+            for c in x..x + w {
+                taken.insert((c, y));
+            }
+            labels.push(PointLabel {
+                scenario: i,
+                x,
+                y,
+                number,
+                name: None,
+            });
+        }
+        let mut unnamed = Vec::new();
+        for (label, &(i, rank, _, _)) in labels.iter_mut().zip(points) {
+            let start = label.x + label.number.len() as u16;
+            let mut room = 0usize;
+            let mut c = start;
+            while c < right && !taken.contains(&(c, label.y)) && room < NAME_MAX + 1 {
+                room += 1;
+                c += 1;
+            }
+            // Stop a blank short of the next label.
+            if c < right && taken.contains(&(c, label.y)) {
+                room = room.saturating_sub(1);
+            }
+            let name = names.get(i).map(String::as_str).unwrap_or("?");
+            // One cell is the space before the name.
+            let fits =
+                room > NAME_MIN || (room > 1 && unicode_width::UnicodeWidthStr::width(name) < room);
+            if fits {
+                let text = ui::truncate(name, room - 1);
+                for k in 0..=unicode_width::UnicodeWidthStr::width(text.as_str()) as u16 {
+                    taken.insert((start + k, label.y));
+                }
+                label.name = Some(text);
+            } else {
+                unnamed.push((rank, i));
+            }
+        }
+        unnamed.sort();
+        ScatterLabels { labels, unnamed }
+    }
+}
+
+/// The legend of the points shown by number only: `3 Customer-se…`
+/// entries packed into lines of `width`.
+fn legend_lines(unnamed: &[(usize, usize)], names: &[String], width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    if unnamed.is_empty() || width == 0 {
+        return vec![];
+    }
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for &(rank, i) in unnamed {
+        let name = names.get(i).map(String::as_str).unwrap_or("?");
+        let entry = format!("{rank} {}", ui::truncate(name, NAME_MAX - 4));
+        let used = unicode_width::UnicodeWidthStr::width(line.as_str());
+        let ew = unicode_width::UnicodeWidthStr::width(entry.as_str());
+        if !line.is_empty() && used + 2 + ew > width {
+            lines.push(Line::from(std::mem::take(&mut line)));
+        }
+        if !line.is_empty() {
+            line.push_str("  ");
+        }
+        line.push_str(&ui::truncate(&entry, width));
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }
 
 fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, theme: &Theme) {
