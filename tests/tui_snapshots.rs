@@ -483,6 +483,23 @@ fn removing_a_criterion_takes_its_scores_and_one_u_brings_them_back() {
     assert_eq!(app.ctx.ws.model.criteria.len(), n - 1);
     assert!(
         app.ctx
+            .ws
+            .model
+            .scenarios
+            .iter()
+            .all(|s| !s.scores.contains_key("value"))
+    );
+    assert!(
+        app.ctx
+            .ws
+            .model
+            .comparisons
+            .iter()
+            .all(|c| c.a != "value" && c.b != "value")
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(texts(&app), before);
+}
 
 fn ctrl(app: &mut App, c: char) {
     app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
@@ -544,19 +561,6 @@ fn every_scatter_point_is_labelled_with_its_matrix_rank() {
             .model
             .scenarios
             .iter()
-            .all(|s| !s.scores.contains_key("value"))
-    );
-    assert!(
-        app.ctx
-            .ws
-            .model
-            .comparisons
-            .iter()
-            .all(|c| c.a != "value" && c.b != "value")
-    );
-    key(&mut app, KeyCode::Char('u'));
-    assert_eq!(texts(&app), before);
-
             .map(|s| s.id.clone())
             .collect();
         assert!(ids.len() > 5, "enough points to crowd the chart");

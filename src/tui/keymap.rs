@@ -13,6 +13,8 @@ pub enum Scope {
     Nav,
     /// Panes with a table of records (filter, sort).
     List,
+    /// Panes whose detail panel scrolls (Needs, Risks).
+    Detail,
     /// The Overview's stages.
     Overview,
     /// The list of linked records (`o`).
@@ -306,7 +308,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::DetailDown,
         "detail-down",
         "scroll the detail panel down",
-        Scope::Nav,
+        Scope::Detail,
         None,
         &["ctrl-d"],
     ),
@@ -314,7 +316,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::DetailUp,
         "detail-up",
         "scroll the detail panel up",
-        Scope::Nav,
+        Scope::Detail,
         None,
         &["ctrl-u"],
     ),
@@ -853,7 +855,13 @@ mod tests {
                 Scope::Scenarios,
             ],
             vec![Scope::Global, Scope::Nav, Scope::List, Scope::Training],
-            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Edit],
+            vec![
+                Scope::Global,
+                Scope::Nav,
+                Scope::List,
+                Scope::Detail,
+                Scope::Edit,
+            ],
             vec![Scope::Global, Scope::Nav, Scope::Overview],
             vec![Scope::Nav, Scope::LinkPicker],
         ] {

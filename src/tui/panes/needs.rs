@@ -180,7 +180,7 @@ impl NeedsPane {
 
 impl Component for NeedsPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::Nav, Scope::List, Scope::Edit]
+        vec![Scope::Nav, Scope::List, Scope::Detail, Scope::Edit]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {

@@ -157,7 +157,13 @@ impl RisksPane {
 
 impl Component for RisksPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Risks]
+        vec![
+            Scope::Nav,
+            Scope::List,
+            Scope::Detail,
+            Scope::Edit,
+            Scope::Risks,
+        ]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
