@@ -306,8 +306,29 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         message,
     );
     if hints_area.height > 0 {
+        // `?` first, then what this pane (or prompt) does, then the keys
+        // that work everywhere: on a narrow screen the pane's own keys are
+        // the ones that must not fall off the end.
+        let scopes = app.scopes();
+        let keymap = &app.ctx.keymap;
+        let local: Vec<Scope> = scopes
+            .iter()
+            .copied()
+            .filter(|s| *s != Scope::Global)
+            .collect();
+        let global = keymap.hints(&[Scope::Global]);
+        let help = keymap.first_key(super::keymap::Action::Help);
+        let (first, rest): (Vec<_>, Vec<_>) = if scopes.contains(&Scope::Global) {
+            global.into_iter().partition(|(k, _)| *k == help)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let mut hints = Vec::new();
-        for (key, what) in app.ctx.keymap.hints(&app.scopes()) {
+        for (key, what) in first
+            .into_iter()
+            .chain(keymap.hints(&local))
+            .chain(rest)
+        {
             hints.push(Span::styled(format!(" {key}"), theme.key));
             hints.push(Span::styled(format!(" {what} "), theme.dim));
         }
