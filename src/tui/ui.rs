@@ -324,11 +324,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             (Vec::new(), Vec::new())
         };
         let mut hints = Vec::new();
-        for (key, what) in first
-            .into_iter()
-            .chain(keymap.hints(&local))
-            .chain(rest)
-        {
+        for (key, what) in first.into_iter().chain(keymap.hints(&local)).chain(rest) {
             hints.push(Span::styled(format!(" {key}"), theme.key));
             hints.push(Span::styled(format!(" {what} "), theme.dim));
         }
