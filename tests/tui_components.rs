@@ -254,6 +254,21 @@ fn undo_back_to_the_saved_text_is_not_unsaved() {
     assert!(app.quit, "quit asked although nothing is unsaved");
 }
 
+/// Give the first criterion a minimum above its maximum (`check` rejects
+/// it), recorded on the undo stack the way forms and `+`/`-` record edits.
+fn break_first_criterion(app: &mut App) {
+    let change = app
+        .ctx
+        .ws
+        .set(
+            Target::Record(RecordKind::Criterion, 0),
+            &["min".to_string()],
+            "10",
+        )
+        .expect("the edit itself applies");
+    app.ctx.record(vec![change]);
+}
+
 /// An edit that breaks the workspace says why at once; saving it asks
 /// first, and declining writes nothing. (The edit goes in as forms and
 /// `+`/`-` put theirs: a workspace change recorded on the undo stack.)
@@ -268,16 +283,7 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
     app.perform(Action::Scenarios);
     // A criterion whose minimum is above its maximum: `check` rejects it.
-    let change = app
-        .ctx
-        .ws
-        .set(
-            Target::Record(RecordKind::Criterion, 0),
-            &["min".to_string()],
-            "10",
-        )
-        .expect("the edit itself applies");
-    app.ctx.record(vec![change]);
+    break_first_criterion(&mut app);
     let (text, _) = app.ctx.message.clone().expect("a message");
     assert!(text.contains("makes the workspace invalid"), "{text}");
     app.perform(Action::Save);
@@ -297,16 +303,7 @@ fn an_invalid_edit_is_named_and_saving_it_asks() {
     app.perform(Action::Undo);
     assert!(!app.ctx.ws.is_dirty());
     // Quit-and-save on an invalid workspace asks too, and does not quit.
-    let change = app
-        .ctx
-        .ws
-        .set(
-            Target::Record(RecordKind::Criterion, 0),
-            &["min".to_string()],
-            "10",
-        )
-        .expect("applies");
-    app.ctx.record(vec![change]);
+    break_first_criterion(&mut app);
     app.perform(Action::Quit);
     app.perform(Action::QuitSave);
     assert!(!app.quit);

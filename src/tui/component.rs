@@ -183,8 +183,10 @@ pub struct AppCtx {
     pub today: Date,
     /// Set by edits: the loop writes the recovery journal soon after.
     pub journal_due: bool,
-    /// `lodestar check`'s errors for the workspace revision it was last run on.
-    errors: (Option<u64>, Vec<Diagnostic>),
+    /// `lodestar check`'s errors, and the count of its warnings, for the
+    /// workspace revision it was last run on (one run serves the edit
+    /// warning, the save prompt and the Overview).
+    errors: (Option<u64>, Vec<Diagnostic>, usize),
     /// Why the last recorded edit made the workspace invalid, if it did.
     broke: Option<String>,
 }
@@ -204,7 +206,7 @@ impl AppCtx {
             presentation: false,
             today,
             journal_due: false,
-            errors: (None, Vec::new()),
+            errors: (None, Vec::new(), 0),
             broke: None,
         };
         ctx.reanalyse();
@@ -214,17 +216,26 @@ impl AppCtx {
     /// The errors `lodestar check` reports for the workspace as it is now
     /// (run again only after a change).
     pub fn check_errors(&mut self) -> &[Diagnostic] {
+        self.run_check();
+        &self.errors.1
+    }
+
+    /// (errors, warnings) of `lodestar check` for the workspace as it is now.
+    pub fn problem_counts(&mut self) -> (usize, usize) {
+        self.run_check();
+        (self.errors.1.len(), self.errors.2)
+    }
+
+    fn run_check(&mut self) {
         let rev = self.ws.revision();
         if self.errors.0 != Some(rev) {
-            let errors = self
+            let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = self
                 .ws
                 .diagnostics()
                 .into_iter()
-                .filter(|d| d.is_error())
-                .collect();
-            self.errors = (Some(rev), errors);
+                .partition(|d| d.is_error());
+            self.errors = (Some(rev), errors, warnings.len());
         }
-        &self.errors.1
     }
 
     pub fn say(&mut self, level: Level, text: impl Into<String>) {

@@ -174,17 +174,7 @@ fn links(frame: &mut Frame, area: Rect, app: &App, picker: &LinkPicker, theme: &
             format!(" Linked to {} ", picker.of),
             theme.title,
         ))
-        .title_bottom(Line::from(
-            keys.prompt_choices(Scope::LinkPicker)
-                .into_iter()
-                .flat_map(|(k, what)| {
-                    [
-                        Span::styled(format!(" {k}"), theme.key),
-                        Span::styled(format!(" {what} "), theme.dim),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ));
+        .title_bottom(hint_line(&keys.prompt_choices(Scope::LinkPicker), theme));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines: Vec<Line> = Vec::new();
@@ -323,13 +313,28 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             (Vec::new(), Vec::new())
         };
-        let mut hints = Vec::new();
-        for (key, what) in first.into_iter().chain(keymap.hints(&local)).chain(rest) {
-            hints.push(Span::styled(format!(" {key}"), theme.key));
-            hints.push(Span::styled(format!(" {what} "), theme.dim));
-        }
-        frame.render_widget(Paragraph::new(Line::from(hints)), hints_area);
+        let hints: Vec<(String, &str)> = first
+            .into_iter()
+            .chain(keymap.hints(&local))
+            .chain(rest)
+            .collect();
+        frame.render_widget(Paragraph::new(hint_line(&hints, theme)), hints_area);
     }
+}
+
+/// Key hints as a line: each key in the key style, its label dimmed.
+fn hint_line<K: AsRef<str>>(hints: &[(K, &str)], theme: &Theme) -> Line<'static> {
+    Line::from(
+        hints
+            .iter()
+            .flat_map(|(k, what)| {
+                [
+                    Span::styled(format!(" {}", k.as_ref()), theme.key),
+                    Span::styled(format!(" {what} "), theme.dim),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A centred rectangle of at most `w`×`h`.

@@ -59,9 +59,7 @@ impl Component for OverviewPane {
         if self.revision != Some(ctx.ws.revision()) {
             self.revision = Some(ctx.ws.revision());
             self.coverage = ctx.ws.model.coverage_counts();
-            let diags = ctx.ws.diagnostics();
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            self.problems = (errors, diags.len() - errors);
+            self.problems = ctx.problem_counts();
         }
         if self
             .run
