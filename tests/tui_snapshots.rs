@@ -449,7 +449,7 @@ fn criterion_edit_form_from_the_weights_view() {
     let Mode::Form(form) = &app.mode else {
         panic!("Enter opens no form on the weights view")
     };
-    assert_eq!(form.kind, RecordKind::Criterion);
+    assert_eq!(form.kind(), Some(RecordKind::Criterion));
     insta::assert_snapshot!("form_edit_criterion_80x24", screen(&mut app, 80, 24));
 }
 

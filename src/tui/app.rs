@@ -10,7 +10,7 @@ use tui_input::backend::crossterm::EventHandler;
 pub use super::component::{AppCtx, Level, ListView, Pane};
 use super::component::{Component, Handled, Modal, Step};
 use super::config::Config;
-use super::form::{Form, FormOutcome};
+use super::form::{Form, FormOutcome, Subject};
 use super::keymap::{Action, Scope};
 pub use super::panes::market::MARKET_KINDS;
 pub use super::panes::scenarios::ScenarioView;
@@ -278,10 +278,8 @@ impl App {
                         Mode::Normal
                     }
                     Ok(changes) => {
-                        let added = form.index.is_none();
-                        let kind = form.kind;
                         self.ctx.record(changes);
-                        if added {
+                        if let Subject::Add(kind) = form.subject {
                             let last = self.ctx.ws.count(kind).saturating_sub(1);
                             self.sync();
                             let App {

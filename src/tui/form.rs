@@ -2,15 +2,20 @@
 //! (tui-input; widths are Unicode-aware, so CJK text places the cursor
 //! right), enums as pickers, lists of links as a multi-select picker with
 //! search, maps (scores, feature coverage) as one row per key, values
-//! validated as you type.
+//! validated as you type. Prose fields (descriptions, notes) open a
+//! multi-line editor (ratatui-textarea: Unicode-width aware, soft-wrapped).
+//! The same forms edit the settings at the top of `workspace.toml` and
+//! `training.toml` (nested tables field by field; the training data file
+//! and its columns chosen from what is on disk).
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use toml_edit::{InlineTable, Item, Table, Value};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::workspace::edit::{parse_input, show_item};
-use crate::workspace::schema::{Field, RecordKind, Ty};
+use crate::workspace::schema::{self, Field, FileKind, RecordKind, Ty};
 use crate::workspace::{Change, EditError, Target, Workspace};
 
 pub struct FormField {
@@ -24,6 +29,14 @@ pub struct FormField {
     /// For lists of links: the kind linked to (the value is chosen in a
     /// picker, not typed).
     pub links: Option<RecordKind>,
+    /// For lists of data columns (`data.include`): chosen in the same
+    /// picker, from the header of the training data file.
+    pub columns: bool,
+    /// Prose (a description, notes): edited in a multi-line editor.
+    pub prose: bool,
+    /// Required here: required itself and inside tables that are required
+    /// (marked `*`).
+    pub mandatory: bool,
     /// Shown dimmed after the value: a criterion's scale, a feature's name.
     pub hint: String,
     /// For a map entry (`scores.value`): the allowed range, checked as you
@@ -52,16 +65,50 @@ impl FormField {
     }
 }
 
+/// What a form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A new record of a kind.
+    Add(RecordKind),
+    /// The record of a kind at an index.
+    Edit(RecordKind, usize),
+    /// The settings at the top of a file (`workspace.toml`, `training.toml`).
+    Settings(FileKind),
+}
+
 pub struct Form {
-    pub kind: RecordKind,
-    /// `None` when adding a record.
-    pub index: Option<usize>,
+    pub subject: Subject,
     pub fields: Vec<FormField>,
     pub focus: usize,
     /// Why applying failed (the form stays open).
     pub error: Option<String>,
     /// The multi-select picker of a links field, while open.
     pub picker: Option<Picker>,
+    /// The multi-line editor of a prose field, while open.
+    pub editor: Option<Editor>,
+}
+
+/// Editing a prose field over several lines: Enter starts a new line,
+/// Esc or Tab closes it (keeping the text), Ctrl-z / Ctrl-y undo and redo.
+pub struct Editor {
+    /// The form field it fills.
+    pub field: usize,
+    pub area: TextArea<'static>,
+}
+
+impl Editor {
+    fn new(field: usize, text: &str) -> Editor {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut area = TextArea::new(lines);
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        Editor { field, area }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
 }
 
 /// Choosing the records a list of links names: type to search (id or
@@ -108,32 +155,36 @@ struct Row {
     range: Option<(f64, f64)>,
 }
 
-/// The rows a form shows for a record kind: scalars, lists, the fields of
-/// nested tables one level down (`kpi.target`), and one row per key of a
-/// map (a score per criterion, a coverage per feature).
-fn form_rows(ws: &Workspace, kind: RecordKind) -> Vec<Row> {
-    let m = &ws.model;
+/// The rows a form shows for a list of fields: scalars, lists, the fields
+/// of nested tables (`kpi.target`, `optimizer.early-stopping.patience`),
+/// and one row per key of a map (a score per criterion, a coverage per
+/// feature).
+fn form_rows(ws: &Workspace, fields: &'static [Field]) -> Vec<Row> {
     let mut out = Vec::new();
-    for f in kind.fields() {
+    rows_into(ws, fields, &[], &mut out);
+    out
+}
+
+fn rows_into(ws: &Workspace, fields: &'static [Field], prefix: &[String], out: &mut Vec<Row>) {
+    let m = &ws.model;
+    let at = |key: &str| {
+        let mut p = prefix.to_vec();
+        p.push(key.to_string());
+        p
+    };
+    for f in fields {
         match f.ty {
-            Ty::Table(sub) => {
-                for s in sub {
-                    out.push(Row {
-                        path: vec![f.key.to_string(), s.key.to_string()],
-                        field: *s,
-                        hint: String::new(),
-                        range: None,
-                    });
-                }
-            }
+            Ty::Table(sub) => rows_into(ws, sub, &at(f.key), out),
             Ty::NumberMap {
                 keys: RecordKind::Criterion,
                 ..
             } => {
                 for c in &m.criteria {
                     let better = if c.cost { "lower" } else { "higher" };
+                    let mut path = at(f.key);
+                    path.push(c.id.clone());
                     out.push(Row {
-                        path: vec![f.key.to_string(), c.id.clone()],
+                        path,
                         field: Field {
                             key: "",
                             ty: Ty::Number {
@@ -158,8 +209,10 @@ fn form_rows(ws: &Workspace, kind: RecordKind) -> Vec<Row> {
             Ty::ChoiceMap { keys, choices } => {
                 let titles = titles(ws, keys);
                 for (id, title) in titles {
+                    let mut path = at(f.key);
+                    path.push(id);
                     out.push(Row {
-                        path: vec![f.key.to_string(), id],
+                        path,
                         field: Field {
                             key: "",
                             ty: Ty::Choice(choices),
@@ -175,14 +228,75 @@ fn form_rows(ws: &Workspace, kind: RecordKind) -> Vec<Row> {
             }
             Ty::NumberMap { .. } => {}
             _ => out.push(Row {
-                path: vec![f.key.to_string()],
+                path: at(f.key),
                 field: *f,
                 hint: String::new(),
                 range: None,
             }),
         }
     }
+}
+
+/// Whether a field is prose, edited over several lines.
+fn is_prose(field: &Field) -> bool {
+    matches!(field.ty, Ty::Text) && matches!(field.key, "description" | "notes" | "mitigation")
+}
+
+/// CSV files in the workspace (paths relative to it, `/`-separated), for
+/// choosing the training data: at most three folders deep, hidden folders
+/// and `runs/` skipped, at most 200.
+pub fn data_files(root: &std::path::Path) -> Vec<String> {
+    fn walk(dir: &std::path::Path, rel: &str, depth: usize, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            if out.len() >= 200 {
+                return;
+            }
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
+                if depth > 0 && name != "runs" && name != "target" {
+                    walk(&e.path(), &path, depth - 1, out);
+                }
+            } else if kind.is_file() && name.to_ascii_lowercase().ends_with(".csv") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, "", 3, &mut out);
     out
+}
+
+/// The header of a CSV file inside the workspace (empty when it cannot be
+/// read: the field is then typed by hand).
+pub fn csv_columns(root: &std::path::Path, rel: &str) -> Vec<String> {
+    let rel = rel.trim();
+    if rel.is_empty() || std::path::Path::new(rel).is_absolute() || rel.contains("..") {
+        return Vec::new();
+    }
+    let Ok(file) = std::fs::File::open(root.join(rel)) else {
+        return Vec::new();
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(std::io::BufReader::new(file));
+    reader
+        .headers()
+        .map(|h| h.iter().map(str::to_string).take(2000).collect())
+        .unwrap_or_default()
 }
 
 /// A number as a user would type it: `4`, `0.5`.
@@ -276,25 +390,69 @@ fn as_input(item: Option<&Item>) -> String {
 impl Form {
     /// A form for a new record (index `None`) or an existing one.
     pub fn new(ws: &Workspace, kind: RecordKind, index: Option<usize>) -> Form {
-        let template = ws.new_record(kind);
+        match index {
+            Some(i) => Form::build(ws, Subject::Edit(kind, i)),
+            None => Form::build(ws, Subject::Add(kind)),
+        }
+    }
+
+    /// A form for the settings at the top of a file.
+    pub fn settings(ws: &Workspace, file: FileKind) -> Form {
+        Form::build(ws, Subject::Settings(file))
+    }
+
+    /// The fields of what the form edits.
+    pub fn schema(&self) -> &'static [Field] {
+        match self.subject {
+            Subject::Add(k) | Subject::Edit(k, _) => k.fields(),
+            Subject::Settings(f) => f.top_fields(),
+        }
+    }
+
+    /// The record kind, unless the form edits settings.
+    pub fn kind(&self) -> Option<RecordKind> {
+        match self.subject {
+            Subject::Add(k) | Subject::Edit(k, _) => Some(k),
+            Subject::Settings(_) => None,
+        }
+    }
+
+    fn build(ws: &Workspace, subject: Subject) -> Form {
+        let (fields_of, adding) = match subject {
+            Subject::Add(k) | Subject::Edit(k, _) => {
+                (k.fields(), matches!(subject, Subject::Add(_)))
+            }
+            Subject::Settings(f) => (f.top_fields(), false),
+        };
+        let template = match subject {
+            Subject::Add(k) => ws.new_record(k),
+            _ => Table::new(),
+        };
         let mut fields = Vec::new();
-        for row in form_rows(ws, kind) {
+        for row in form_rows(ws, fields_of) {
             let Row {
                 path,
                 field,
                 hint,
                 range,
             } = row;
-            let existing = match index {
-                Some(i) => ws.get(Target::Record(kind, i), &path),
-                None => get_in(&template, &path).cloned(),
+            let existing = match subject {
+                Subject::Edit(k, i) => ws.get(Target::Record(k, i), &path),
+                Subject::Settings(f) => ws.get(Target::File(f), &path),
+                Subject::Add(_) => get_in(&template, &path).cloned(),
             };
+            // Required here when it and every table around it are required.
+            let mandatory = field.required
+                && (1..path.len()).all(|n| {
+                    let keys: Vec<&str> = path[..n].iter().map(String::as_str).collect();
+                    schema::resolve_path(fields_of, &keys).is_some_and(|p| p.required)
+                });
             let mut original = as_input(existing.as_ref());
-            if index.is_none() && path != ["id"] && matches!(field.ty, Ty::Text) {
+            if adding && path != ["id"] && matches!(field.ty, Ty::Text) {
                 // A new record starts with empty text, not a placeholder.
                 original.clear();
             }
-            if index.is_none() && original.is_empty() && matches!(field.ty, Ty::Choice(_)) {
+            if adding && original.is_empty() && matches!(field.ty, Ty::Choice(_)) {
                 original = field
                     .default
                     .map(|d| d.trim_matches('"').to_string())
@@ -303,12 +461,46 @@ impl Form {
             let options: Option<Vec<String>> = match field.ty {
                 Ty::Choice(options) => {
                     let mut opts: Vec<String> = Vec::new();
-                    let required_here = field.required && path.len() == 1;
-                    if !required_here {
+                    if !mandatory {
                         opts.push(String::new());
                     }
                     opts.extend(options.iter().map(|o| o.to_string()));
                     Some(opts)
+                }
+                Ty::Bool => {
+                    let mut opts: Vec<String> = Vec::new();
+                    if !mandatory {
+                        opts.push(String::new());
+                    }
+                    opts.extend(["true".to_string(), "false".to_string()]);
+                    Some(opts)
+                }
+                Ty::Link(kind) => {
+                    // One record of a kind: chosen among those that exist (a
+                    // dangling id already in the file stays an option).
+                    let mut opts: Vec<String> = Vec::new();
+                    if !mandatory {
+                        opts.push(String::new());
+                    }
+                    let ids: Vec<String> = ws.ids(kind).iter().map(|s| s.to_string()).collect();
+                    if !original.is_empty() && !ids.contains(&original) {
+                        opts.push(original.clone());
+                    }
+                    opts.extend(ids);
+                    (opts.len() > usize::from(!mandatory)).then_some(opts)
+                }
+                Ty::Path if matches!(subject, Subject::Settings(FileKind::Training)) => {
+                    // The training data: one of the CSV files in the workspace.
+                    let mut opts = vec![String::new()];
+                    if !original.is_empty() {
+                        opts.push(original.clone());
+                    }
+                    for f in data_files(&ws.root) {
+                        if f != original {
+                            opts.push(f);
+                        }
+                    }
+                    (opts.len() > 1).then_some(opts)
                 }
                 Ty::Number { min, max } if range.is_some() => {
                     scale_options(min, max).filter(|o| original.is_empty() || o.contains(&original))
@@ -323,46 +515,77 @@ impl Form {
                 Ty::Links(k) => Some(k),
                 _ => None,
             };
+            let columns = matches!(subject, Subject::Settings(FileKind::Training))
+                && path.len() == 2
+                && path[0] == "data"
+                && matches!(path[1].as_str(), "include" | "exclude" | "categorical");
             let label = path.join(".");
             fields.push(FormField {
                 input: Input::new(original.clone()),
+                prose: is_prose(&field),
                 path,
                 label,
                 field,
                 choices,
                 links,
+                columns,
+                mandatory,
                 hint,
                 range,
                 touched: false,
-                original: if index.is_some() {
-                    original
-                } else {
-                    String::new()
-                },
+                original: if adding { String::new() } else { original },
                 error: None,
                 fresh: true,
             });
         }
         // Adding starts at the name: the id follows it until typed by hand.
-        let focus = if index.is_none() {
-            fields
+        let focus = match subject {
+            Subject::Add(k) if k.has_id() => fields
                 .iter()
                 .position(|f| f.path == ["name"] || f.path == ["title"])
-                .filter(|_| kind.has_id())
-                .unwrap_or(0)
-        } else {
-            0
+                .unwrap_or(0),
+            _ => 0,
         };
         let mut form = Form {
-            kind,
-            index,
+            subject,
             fields,
             focus,
             error: None,
             picker: None,
+            editor: None,
         };
+        form.refresh_columns(ws);
         form.validate_all(ws);
         form
+    }
+
+    /// In the training settings, the target column is chosen from the
+    /// header of the chosen data file (typed when it cannot be read).
+    fn refresh_columns(&mut self, ws: &Workspace) {
+        if self.subject != Subject::Settings(FileKind::Training) {
+            return;
+        }
+        let file = self.value_of(&["data", "file"]).unwrap_or_default();
+        let columns = csv_columns(&ws.root, &file);
+        if let Some(f) = self
+            .fields
+            .iter_mut()
+            .find(|f| f.path == ["data", "target"])
+        {
+            let value = f.value();
+            f.choices = (!columns.is_empty()).then(|| {
+                let mut opts = vec![String::new()];
+                if !value.is_empty() && !columns.contains(&value) {
+                    opts.push(value.clone());
+                }
+                opts.extend(columns.iter().cloned());
+                let i = opts.iter().position(|o| *o == value).unwrap_or(0);
+                (opts, i)
+            });
+            if f.choices.is_none() {
+                f.input = Input::new(value);
+            }
+        }
     }
 
     fn refresh_focus(&mut self) {
@@ -372,9 +595,10 @@ impl Form {
     }
 
     pub fn title(&self) -> String {
-        match self.index {
-            Some(_) => format!("Edit {}", self.kind.noun()),
-            None => format!("New {}", self.kind.noun()),
+        match self.subject {
+            Subject::Edit(k, _) => format!("Edit {}", k.noun()),
+            Subject::Add(k) => format!("New {}", k.noun()),
+            Subject::Settings(f) => format!("Settings: {}", f.file_name()),
         }
     }
 
@@ -429,22 +653,20 @@ impl Form {
         let value = f.value();
         // A field of an optional table (`residual.impact`) is required only
         // once the table is being filled in.
-        let required = f.field.required
-            && (f.path.len() == 1
-                || self
-                    .kind
-                    .fields()
-                    .iter()
-                    .any(|p| p.key == f.path[0] && p.required)
-                || self.fields.iter().any(|o| {
-                    o.path.len() == 2 && o.path[0] == f.path[0] && !o.value().trim().is_empty()
+        let parent = &f.path[..f.path.len().saturating_sub(1)];
+        let required = f.mandatory
+            || (f.field.required
+                && self.fields.iter().any(|o| {
+                    o.path.len() == f.path.len()
+                        && o.path.starts_with(parent)
+                        && !o.value().trim().is_empty()
                 }));
         let error = if !visible {
             None
         } else if value.trim().is_empty() {
             required.then(|| "required".to_string())
         } else {
-            ws.validate_input(self.kind.fields(), &f.path, &value)
+            ws.validate_input(self.schema(), &f.path, &value)
                 .err()
                 .or_else(|| {
                     let (lo, hi) = f.range?;
@@ -473,11 +695,14 @@ impl Form {
     fn derive_id(&mut self, ws: &Workspace) {
         // Needs, trends, evidence and risks keep numbered ids (`risk-016`),
         // as registers do; the others are named after what they are.
+        let Subject::Add(kind) = self.subject else {
+            return;
+        };
         let numbered = matches!(
-            self.kind,
+            kind,
             RecordKind::Need | RecordKind::Trend | RecordKind::Evidence | RecordKind::Risk
         );
-        if self.index.is_some() || !self.kind.has_id() || numbered {
+        if !kind.has_id() || numbered {
             return;
         }
         let Some(name) = self
@@ -488,7 +713,6 @@ impl Form {
         else {
             return;
         };
-        let kind = self.kind;
         if let Some(i) = self.fields.iter().position(|f| f.path == ["id"])
             && !self.fields[i].touched
         {
@@ -501,7 +725,17 @@ impl Form {
     /// Open the picker of links field `i`.
     fn open_picker(&mut self, ws: &Workspace, i: usize, first: Option<char>) {
         let Some(f) = self.fields.get(i) else { return };
-        let Some(kind) = f.links else { return };
+        let options = match (f.links, f.columns) {
+            (Some(kind), _) => titles(ws, kind),
+            (None, true) => {
+                let file = self.value_of(&["data", "file"]).unwrap_or_default();
+                csv_columns(&ws.root, &file)
+                    .into_iter()
+                    .map(|c| (c, String::new()))
+                    .collect()
+            }
+            (None, false) => return,
+        };
         let chosen: Vec<String> = f
             .value()
             .split(',')
@@ -515,7 +749,7 @@ impl Form {
         self.picker = Some(Picker {
             field: i,
             search,
-            options: titles(ws, kind),
+            options,
             chosen,
             cursor: 0,
         });
@@ -574,11 +808,62 @@ impl Form {
         }
     }
 
+    /// Close the editor, writing its text into its field.
+    fn close_editor(&mut self, ws: &Workspace) {
+        let Some(e) = self.editor.take() else { return };
+        let text = e.text();
+        if let Some(f) = self.fields.get_mut(e.field) {
+            if f.value() != text {
+                f.touched = true;
+            }
+            f.input = Input::new(text);
+            f.fresh = false;
+        }
+        self.validate(ws, e.field);
+    }
+
+    fn editor_key(&mut self, ws: &Workspace, key: KeyEvent) -> FormOutcome {
+        let Some(e) = self.editor.as_mut() else {
+            return FormOutcome::Continue;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc | KeyCode::Tab | KeyCode::BackTab => self.close_editor(ws),
+            KeyCode::Char('s') if ctrl => {
+                self.close_editor(ws);
+                return FormOutcome::Apply;
+            }
+            KeyCode::Char('z') if ctrl => {
+                e.area.undo();
+            }
+            KeyCode::Char('y') if ctrl => {
+                e.area.redo();
+            }
+            _ => {
+                e.area.input(key);
+            }
+        }
+        FormOutcome::Continue
+    }
+
+    /// Open the multi-line editor of prose field `i`, with what was typed.
+    fn open_editor(&mut self, i: usize, key: Option<KeyEvent>) {
+        let Some(f) = self.fields.get(i) else { return };
+        let mut editor = Editor::new(i, &f.value());
+        if let Some(key) = key {
+            editor.area.input(key);
+        }
+        self.editor = Some(editor);
+    }
+
     /// Handle a key; editing keys go to the focused field.
     pub fn handle_key(&mut self, ws: &Workspace, key: KeyEvent) -> FormOutcome {
         if self.picker.is_some() {
             self.picker_key(ws, key);
             return FormOutcome::Continue;
+        }
+        if self.editor.is_some() {
+            return self.editor_key(ws, key);
         }
         match key.code {
             KeyCode::Esc => return FormOutcome::Cancel,
@@ -590,7 +875,23 @@ impl Form {
             }
             _ => {
                 let focus = self.focus;
-                let is_links = self.fields.get(focus).is_some_and(|f| f.links.is_some());
+                let plain = !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if self.fields.get(focus).is_some_and(|f| f.prose) {
+                    match key.code {
+                        KeyCode::Right | KeyCode::F(2) => self.open_editor(focus, None),
+                        KeyCode::Char(_) | KeyCode::Backspace if plain => {
+                            self.open_editor(focus, Some(key))
+                        }
+                        _ => {}
+                    }
+                    return FormOutcome::Continue;
+                }
+                let is_links = self
+                    .fields
+                    .get(focus)
+                    .is_some_and(|f| f.links.is_some() || f.columns);
                 if is_links {
                     match key.code {
                         KeyCode::Char(' ') | KeyCode::Right => self.open_picker(ws, focus, None),
@@ -657,6 +958,13 @@ impl Form {
                 if self
                     .fields
                     .get(focus)
+                    .is_some_and(|f| f.path == ["data", "file"])
+                {
+                    self.refresh_columns(ws);
+                }
+                if self
+                    .fields
+                    .get(focus)
                     .is_some_and(|f| f.path == ["revenue", "model"])
                 {
                     // Which revenue fields count depends on the model.
@@ -683,8 +991,8 @@ impl Form {
         let no_revenue = self
             .value_of(&["revenue", "model"])
             .is_some_and(|m| m.is_empty());
-        match self.index {
-            None => {
+        let target = match self.subject {
+            Subject::Add(kind) => {
                 let mut table = Table::new();
                 for (f, shown) in self.fields.iter().zip(&shown) {
                     let value = f.value();
@@ -695,12 +1003,16 @@ impl Form {
                         parse_input(&f.field, &value).map_err(|e| format!("{}: {e}", f.label))?;
                     put_in(&mut table, &f.path, v);
                 }
-                ws.add_record(self.kind, table)
+                return ws
+                    .add_record(kind, table)
                     .map(|c| vec![c])
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.to_string());
             }
-            Some(index) => {
-                let target = Target::Record(self.kind, index);
+            Subject::Edit(kind, index) => Target::Record(kind, index),
+            Subject::Settings(file) => Target::File(file),
+        };
+        {
+            {
                 let mut done: Vec<Change> = Vec::new();
                 let had_revenue = ws.get(target, &["revenue".to_string()]).is_some();
                 // Clearing the revenue model removes the whole revenue table.

@@ -3,16 +3,17 @@
 //! set before, in the layout step ([`render`] → `App::layout`).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Level, LinkPicker, Mode, Pane};
-use super::form::{Form, Picker};
+use super::form::{Editor, Form, Picker};
 use super::keymap::Scope;
 use super::theme::Theme;
 use crate::workspace::RecordKind;
+use unicode_width::UnicodeWidthStr;
 
 /// Below this the screen only says how much room it needs.
 pub const MIN_WIDTH: u16 = 50;
@@ -236,9 +237,9 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let room = (area.width as usize).saturating_sub(used + 1);
     if room > 4 {
         let shown = truncate(name, room);
-        spans.push(Span::raw(" ".repeat(room.saturating_sub(
-            unicode_width::UnicodeWidthStr::width(shown.as_str()),
-        ))));
+        spans.push(Span::raw(" ".repeat(
+            room.saturating_sub(UnicodeWidthStr::width(shown.as_str())),
+        )));
         spans.push(Span::styled(shown, theme.title));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -580,8 +581,22 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .min(24) as u16
         + 2;
     let input_w = inner.width.saturating_sub(label_w + 1);
-    // Each field takes one line, plus one for its error; keep the focus visible.
-    let height = |i: usize| 1 + u16::from(form.fields[i].error.is_some());
+    // Each field takes one line, plus one for its error; the focused prose
+    // field shows up to three wrapped lines; keep the focus visible.
+    let prose_rows = |i: usize| -> u16 {
+        let f = &form.fields[i];
+        if !(f.prose && i == form.focus) {
+            return 1;
+        }
+        let w = input_w.max(1) as usize;
+        let rows: usize = f
+            .value()
+            .split('\n')
+            .map(|l| UnicodeWidthStr::width(l).div_ceil(w).max(1))
+            .sum();
+        rows.clamp(1, 3) as u16
+    };
+    let height = |i: usize| prose_rows(i) + u16::from(form.fields[i].error.is_some());
     let avail = inner.height.saturating_sub(u16::from(form.error.is_some()));
     let focus_at = shown.iter().position(|&i| i == form.focus).unwrap_or(0);
     let mut first = 0;
@@ -601,11 +616,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             break;
         }
         let focused = i == form.focus && form.picker.is_none();
-        let required = if f.field.required && f.path.len() == 1 {
-            "*"
-        } else {
-            " "
-        };
+        let required = if f.mandatory { "*" } else { " " };
         let label_style = if focused {
             theme.key
         } else {
@@ -630,6 +641,75 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             height: 1,
         };
         let style = if focused { theme.selected } else { theme.base };
+        if f.prose {
+            let rows = prose_rows(i);
+            let value = f.value();
+            let lines = value.split('\n').count();
+            let tail = if focused { "  type or →: edit" } else { "" };
+            let rect = Rect {
+                height: rows,
+                ..field_rect
+            };
+            if rows > 1 || focused {
+                let mut text: Vec<Line> = value
+                    .split('\n')
+                    .map(|l| Line::from(Span::styled(l.to_string(), theme.base)))
+                    .collect();
+                if value.is_empty() {
+                    text = vec![Line::from(Span::styled("(empty)", theme.dim))];
+                }
+                let para = Paragraph::new(text).wrap(Wrap { trim: false });
+                // The start is shown; the last row says how much more.
+                let total = para.line_count(input_w);
+                frame.render_widget(para, rect);
+                let last = Rect {
+                    y: rect.y + rows - 1,
+                    height: 1,
+                    ..rect
+                };
+                let more = total.saturating_sub(rows as usize);
+                let note = match (more, focused) {
+                    (0, true) => tail.trim_start().to_string(),
+                    (0, false) => String::new(),
+                    (n, _) => format!("… +{n} more{tail}"),
+                };
+                if !note.is_empty() {
+                    let w = UnicodeWidthStr::width(note.as_str()) as u16;
+                    if more > 0 || last_line_room(&value, input_w) >= w + 2 {
+                        frame.render_widget(
+                            Paragraph::new(Span::styled(note, theme.dim))
+                                .alignment(Alignment::Right),
+                            last,
+                        );
+                    }
+                }
+            } else {
+                let first = value.split('\n').next().unwrap_or_default();
+                let shown = if lines > 1 {
+                    format!("{first} ↵…")
+                } else {
+                    first.to_string()
+                };
+                frame.render_widget(
+                    Paragraph::new(Span::styled(truncate(&shown, input_w as usize), theme.base)),
+                    field_rect,
+                );
+            }
+            y += rows;
+            if let Some(e) = &f.error {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("✗ {e}"), theme.error)),
+                    Rect {
+                        x: inner.x + label_w,
+                        y,
+                        width: input_w,
+                        height: 1,
+                    },
+                );
+                y += 1;
+            }
+            continue;
+        }
         match (&f.choices, f.links) {
             (Some((options, chosen)), _) => {
                 let value = options.get(*chosen).map(String::as_str).unwrap_or_default();
@@ -655,11 +735,12 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 }
                 frame.render_widget(Paragraph::new(Line::from(spans)), field_rect);
             }
-            (None, Some(kind)) => {
+            (None, links) if links.is_some() || f.columns => {
                 let value = f.value();
                 let n = value.split(',').filter(|s| !s.trim().is_empty()).count();
+                let noun = links.map(|k| k.noun()).unwrap_or("column");
                 let text = if n == 0 {
-                    format!("(no {}s)", kind.noun())
+                    format!("(no {noun}s)")
                 } else {
                     value
                 };
@@ -673,7 +754,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                     field_rect,
                 );
             }
-            (None, None) => {
+            (None, _) => {
                 // A score typed by hand keeps its scale beside it.
                 let hint_w = if f.hint.is_empty() {
                     0
@@ -691,12 +772,24 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 } else {
                     theme.base
                 };
-                frame.render_widget(
-                    Paragraph::new(f.input.value().to_string())
-                        .style(style)
-                        .scroll((0, scroll as u16)),
-                    text_rect,
-                );
+                let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
+                if f.input.value().is_empty() && !default.is_empty() && default != "[]" {
+                    // An empty optional field says what it falls back to.
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(
+                            truncate(&format!("(not set: {default})"), text_w as usize),
+                            theme.dim,
+                        )),
+                        text_rect,
+                    );
+                } else {
+                    frame.render_widget(
+                        Paragraph::new(f.input.value().to_string())
+                            .style(style)
+                            .scroll((0, scroll as u16)),
+                        text_rect,
+                    );
+                }
                 if hint_w > 0 {
                     frame.render_widget(
                         Paragraph::new(Span::styled(
@@ -744,6 +837,52 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     if let Some(p) = &form.picker {
         draw_picker(frame, rect, form, p, theme);
     }
+    if let Some(e) = &form.editor {
+        draw_editor(frame, rect, form, e, theme);
+    }
+}
+
+/// Room left on the last wrapped row of a text `width` wide.
+fn last_line_room(text: &str, width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    let last = text.split('\n').next_back().unwrap_or_default();
+    let used = UnicodeWidthStr::width(last) % w;
+    (w - used) as u16
+}
+
+/// The multi-line editor of a prose field, over the form.
+fn draw_editor(frame: &mut Frame, form_rect: Rect, form: &Form, e: &Editor, theme: &Theme) {
+    let rect = centered(
+        form_rect,
+        form_rect.width.saturating_sub(2),
+        form_rect.height.saturating_sub(2).max(3),
+    );
+    frame.render_widget(Clear, rect);
+    let label = form
+        .fields
+        .get(e.field)
+        .map(|f| f.label.as_str())
+        .unwrap_or_default();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {label} "), theme.title))
+        .title_bottom(hint_line(
+            &[
+                ("Esc", "done"),
+                ("Enter", "new line"),
+                ("ctrl-z/y", "undo/redo"),
+                ("ctrl-s", "apply"),
+            ],
+            theme,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut area = e.area.clone();
+    area.set_style(theme.base);
+    area.set_cursor_line_style(theme.base);
+    area.set_cursor_style(theme.selected);
+    frame.render_widget(&area, inner);
 }
 
 /// The multi-select picker of a links field, over the form.

@@ -578,7 +578,25 @@ impl Workspace {
             }
             Target::File(_) => {
                 let mut doc = parse_doc(self.file(kind).text())?;
+                // A table at the top of a file is written as `[data]`, not
+                // as an inline table, and goes when its last field does.
+                if let [first, _, ..] = path
+                    && new.is_some()
+                    && doc.get(first).is_none()
+                {
+                    let mut table = Table::new();
+                    table.set_implicit(false);
+                    doc.insert(first, Item::Table(table));
+                }
                 let old = put_path(doc.as_table_mut(), path, new)?;
+                if let [first, _, ..] = path
+                    && doc
+                        .get(first)
+                        .and_then(Item::as_table)
+                        .is_some_and(|t| t.is_empty())
+                {
+                    doc.remove(first);
+                }
                 let text = self.file(kind).native(&doc.to_string());
                 self.replace_text(kind, text)?;
                 Ok(old)

@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 use super::needs::uncovered;
 use crate::analysis::risk;
 use crate::numfmt;
-use crate::tui::component::{AppCtx, Component, Handled, ListView, Pane};
+use crate::tui::component::{AppCtx, Component, Handled, ListView, Modal, Pane};
+use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::ui;
+use crate::workspace::FileKind;
 
 /// The Overview pane: what it derives from the workspace (per revision) and
 /// reads from `runs/` (at most once a second), so drawing reads no file.
@@ -70,11 +72,15 @@ impl Component for OverviewPane {
         }
     }
 
-    fn handle(&mut self, action: Action, _ctx: &mut AppCtx) -> Handled {
+    fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
         if self.list.navigate(action, STAGE_PANES.len()) {
             return Handled::Done;
         }
         match action {
+            Action::WorkspaceSettings => Handled::Open(Modal::Form(Box::new(Form::settings(
+                &ctx.ws,
+                FileKind::Workspace,
+            )))),
             Action::OpenStage => {
                 Handled::Go(STAGE_PANES[self.list.selected.min(STAGE_PANES.len() - 1)])
             }

@@ -17,7 +17,8 @@ use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragra
 use super::{plain, table_rows, window_table};
 use crate::numfmt;
 use crate::train::{self, RunListing};
-use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView, Modal};
+use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::steps::{number, step125};
 use crate::tui::theme::Theme;
@@ -102,7 +103,7 @@ pub fn scenario(ctx: &AppCtx) -> String {
             Some(s) => format!("{} ({id})", s.name),
             None => format!("{id} (not in scenarios.toml)"),
         })
-        .unwrap_or_else(|| "— (set `scenario` in training.toml)".into())
+        .unwrap_or_else(|| "— (e sets the scenario)".into())
 }
 
 impl TrainingPane {
@@ -149,6 +150,13 @@ impl TrainingPane {
             ctx.say(Level::Info, "a run is in progress (x stops it)");
             return;
         }
+        if ctx.ws.model.training.data_file.trim().is_empty() {
+            ctx.say(
+                Level::Warn,
+                "no training data yet: press e to choose the data file and the target column",
+            );
+            return;
+        }
         let cfg = match crate::train::TrainConfig::resolve(
             &ctx.ws.model.training,
             &crate::train::Overrides::default(),
@@ -181,7 +189,7 @@ impl TrainingPane {
         let Some((label, path)) = EDITABLE.get(i) else {
             ctx.say(
                 Level::Info,
-                "+/- change epochs, batch size, learning rate and device (the first rows); edit the rest in training.toml",
+                "+/- change epochs, batch size, learning rate and device (the first rows); e edits every setting",
             );
             return;
         };
@@ -191,7 +199,7 @@ impl TrainingPane {
             // write one the workspace cannot use.
             ctx.say(
                 Level::Warn,
-                "no training data yet: training.toml needs a [data] table (file, target) first — see docs/WORKSPACE.md; nothing changed",
+                "no training data yet: press e to choose the data file and the target column first; nothing changed",
             );
             return;
         }
@@ -250,6 +258,12 @@ impl Component for TrainingPane {
         match action {
             Action::Sort => ctx.say(Level::Info, "the settings are in file order"),
             Action::TrainStart => self.start_training(ctx),
+            Action::TrainSettings => {
+                return Handled::Open(Modal::Form(Box::new(Form::settings(
+                    &ctx.ws,
+                    FileKind::Training,
+                ))));
+            }
             Action::TrainStop => {
                 if ctx.train.stop() {
                     ctx.say(
