@@ -576,3 +576,49 @@ fn every_scatter_point_is_labelled_with_its_matrix_rank() {
         }
     }
 }
+
+/// The Market pane's detail text (a trend's description, an interview's
+/// notes) scrolls like the Needs and Risks panels, at 60×20 in
+/// presentation mode too.
+#[test]
+fn market_detail_text_scrolls_with_ctrl_d_and_ctrl_u() {
+    let mut app = app();
+    app.perform(Action::Market);
+    app.perform(Action::Presentation);
+    while app.panes.market.kind != 4 {
+        app.perform(Action::NextKind);
+    }
+    let words: Vec<String> = (1..=60).map(|i| format!("word{i}")).collect();
+    app.ctx.ws.model.evidence[0].notes = format!("{} THE-END", words.join(" "));
+    let top = screen(&mut app, 60, 20);
+    assert!(
+        top.contains("↓ more Ctrl-d"),
+        "more below is marked:\n{top}"
+    );
+    assert!(!top.contains("THE-END"), "the end is cut at first:\n{top}");
+    for _ in 0..30 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 60, 20);
+    }
+    let end = screen(&mut app, 60, 20);
+    assert!(end.contains("THE-END"), "ctrl-d reaches the end:\n{end}");
+    assert!(end.contains("↑ Ctrl-u"), "more above is marked:\n{end}");
+    insta::assert_snapshot!("market_evidence_scrolled_60x20", end);
+    // One ctrl-u is enough to move back: the offset never ran past the end.
+    ctrl(&mut app, 'u');
+    let up = screen(&mut app, 60, 20);
+    assert!(up.contains("↓ more"), "ctrl-u scrolls back:\n{up}");
+    // Another view starts at the top.
+    while app.panes.market.kind != 1 {
+        app.perform(Action::PrevKind);
+    }
+    app.ctx.ws.model.trends[0].description = format!("{} THE-END", words.join(" "));
+    let trend = screen(&mut app, 60, 20);
+    assert!(!trend.contains("↑ Ctrl-u"), "{trend}");
+    assert!(trend.contains("↓ more Ctrl-d"), "{trend}");
+    for _ in 0..30 {
+        ctrl(&mut app, 'd');
+        screen(&mut app, 60, 20);
+    }
+    assert!(screen(&mut app, 60, 20).contains("THE-END"));
+}

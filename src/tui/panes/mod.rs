@@ -411,6 +411,78 @@ impl DetailScroll {
         self.page = page;
         self.offset = self.offset.min(max);
     }
+
+    /// Measure wrapped `lines` in a text area (inside a panel's border)
+    /// and clamp the offset to them.
+    pub fn fit_text(&mut self, area: Rect, lines: &[Line<'static>]) {
+        let (max, page) = text_extent(area, lines);
+        self.max = max;
+        self.page = page;
+        self.offset = self.offset.min(max);
+    }
+}
+
+/// The furthest wrapped `lines` scroll in a text area, and its height.
+fn text_extent(area: Rect, lines: &[Line<'static>]) -> (u16, u16) {
+    if area.width == 0 {
+        return (0, area.height);
+    }
+    let total = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: true })
+        .line_count(area.width);
+    let max = u16::try_from(total)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(area.height);
+    (max, area.height)
+}
+
+/// What the bottom border of a scrolled panel says: `↑ ctrl-u · ↓ more
+/// ctrl-d`, or nothing when everything shows.
+fn scroll_marks(offset: u16, max: u16, keymap: &crate::tui::keymap::Keymap) -> Option<String> {
+    use crate::tui::keymap::Action;
+    let mut marks = Vec::new();
+    if offset > 0 {
+        marks.push(format!("↑ {}", keymap.first_key(Action::DetailUp)));
+    }
+    if offset < max {
+        marks.push(format!("↓ more {}", keymap.first_key(Action::DetailDown)));
+    }
+    (!marks.is_empty()).then(|| format!(" {} ", marks.join(" · ")))
+}
+
+/// Wrapped text in `area`, scrolled by `scroll` (measured again here, so
+/// it never scrolls past the end); the marks go on the right of `border`,
+/// the panel's bottom border row.
+pub fn scrolled_text(
+    frame: &mut Frame,
+    area: Rect,
+    border: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: &DetailScroll,
+    keymap: &crate::tui::keymap::Keymap,
+    theme: &crate::tui::theme::Theme,
+) {
+    let (max, _) = text_extent(area, &lines);
+    let offset = scroll.offset.min(max);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .scroll((offset, 0)),
+        area,
+    );
+    if let Some(marks) = scroll_marks(offset, max, keymap) {
+        let w = (unicode_width::UnicodeWidthStr::width(marks.as_str()) as u16)
+            .min(border.width.saturating_sub(2));
+        frame.render_widget(
+            Paragraph::new(Span::styled(marks, theme.dim)),
+            Rect {
+                x: (border.x + border.width).saturating_sub(w + 1),
+                y: border.y + border.height.saturating_sub(1),
+                width: w,
+                height: 1,
+            },
+        );
+    }
 }
 
 /// The furthest a detail panel over `lines` scrolls in `area`, and the
@@ -464,27 +536,14 @@ pub fn detail(
     scroll: &DetailScroll,
     ctx: &AppCtx,
 ) {
-    use crate::tui::keymap::Action;
     let theme = &ctx.theme();
     // Measured again here so a frame drawn without a layout step still
     // never scrolls past the end.
     let (max, _) = detail_extent(area, &lines);
     let offset = scroll.offset.min(max);
     let mut block = ui::block(title, theme);
-    let mut marks = Vec::new();
-    if offset > 0 {
-        marks.push(format!("↑ {}", ctx.keymap.first_key(Action::DetailUp)));
-    }
-    if offset < max {
-        marks.push(format!(
-            "↓ more {}",
-            ctx.keymap.first_key(Action::DetailDown)
-        ));
-    }
-    if !marks.is_empty() {
-        block = block.title_bottom(
-            Line::from(Span::styled(format!(" {} ", marks.join(" · ")), theme.dim)).right_aligned(),
-        );
+    if let Some(marks) = scroll_marks(offset, max, &ctx.keymap) {
+        block = block.title_bottom(Line::from(Span::styled(marks, theme.dim)).right_aligned());
     }
     frame.render_widget(
         Paragraph::new(detail_text(lines, theme.dim, Style::default()))

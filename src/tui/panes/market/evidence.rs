@@ -4,6 +4,7 @@
 //! with median, top-two-box and NPS, or an interview with the needs it
 //! supports and its notes.
 
+use crate::workspace::model::Evidence;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,6 +23,63 @@ fn areas(area: Rect) -> [Rect; 2] {
 
 pub fn table_area(area: Rect) -> Rect {
     areas(area)[0]
+}
+
+/// An interview's text where it is drawn (for scrolling); `None` for a
+/// survey question or no selection.
+pub fn detail_text(area: Rect, app: &View, theme: &Theme) -> Option<(Rect, Vec<Line<'static>>)> {
+    let [_, detail_area] = areas(area);
+    let (rows, selected) = selection(app);
+    let e = rows
+        .get(selected)
+        .and_then(|&i| app.ws.model.evidence.get(i))?;
+    if app.data.survey(e).is_some() {
+        return None;
+    }
+    let inner = ui::block("", theme).inner(detail_area);
+    Some((inner, interview_lines(e, app, theme)))
+}
+
+/// An interview: its title, date and source, the needs it supports with
+/// their titles, then the notes.
+fn interview_lines(e: &Evidence, app: &View, theme: &Theme) -> Vec<Line<'static>> {
+    let mut head = vec![Line::from(Span::styled(e.title.clone(), theme.header))];
+    head.push(Line::from(Span::styled(
+        format!(
+            "{}{}",
+            e.date.map(|d| format!("{d} · ")).unwrap_or_default(),
+            e.source
+        ),
+        theme.dim,
+    )));
+    head.push(Line::from(Span::styled(
+        format!(
+            "supports {} need{}:",
+            e.needs.len(),
+            if e.needs.len() == 1 { "" } else { "s" }
+        ),
+        theme.dim,
+    )));
+    head.extend(e.needs.iter().map(|id| {
+        let title = app
+            .ws
+            .model
+            .need(id)
+            .map(|n| n.title.clone())
+            .unwrap_or_else(|| "(no such need)".into());
+        Line::from(vec![
+            Span::styled(format!("{id} "), theme.key),
+            Span::styled(title, theme.base),
+        ])
+    }));
+    head.push(Line::default());
+    head.extend(
+        e.notes
+            .trim()
+            .lines()
+            .map(|l| Line::from(Span::styled(l.to_string(), theme.base))),
+    );
+    head
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
@@ -72,52 +130,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     }
     let inner = block.inner(detail_area);
     frame.render_widget(block, detail_area);
-    let needs: Vec<Line> = e
-        .needs
-        .iter()
-        .map(|id| {
-            let title = app
-                .ws
-                .model
-                .need(id)
-                .map(|n| n.title.clone())
-                .unwrap_or_else(|| "(no such need)".into());
-            Line::from(vec![
-                Span::styled(format!("{id} "), theme.key),
-                Span::styled(title, theme.base),
-            ])
-        })
-        .collect();
-    let mut head = vec![Line::from(Span::styled(e.title.clone(), theme.header))];
     let Some(survey) = survey else {
         // An interview: the needs it supports, then what was said.
-        head.push(Line::from(Span::styled(
-            format!(
-                "{}{}",
-                e.date.map(|d| format!("{d} · ")).unwrap_or_default(),
-                e.source
-            ),
-            theme.dim,
-        )));
-        head.push(Line::from(Span::styled(
-            format!(
-                "supports {} need{}:",
-                e.needs.len(),
-                if e.needs.len() == 1 { "" } else { "s" }
-            ),
-            theme.dim,
-        )));
-        head.extend(needs);
-        head.push(Line::default());
-        head.extend(
-            e.notes
-                .trim()
-                .lines()
-                .map(|l| Line::from(Span::styled(l.to_string(), theme.base))),
+        super::super::scrolled_text(
+            frame,
+            inner,
+            detail_area,
+            interview_lines(e, app, theme),
+            app.detail,
+            app.keymap,
+            theme,
         );
-        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), inner);
         return;
     };
+    let mut head = vec![Line::from(Span::styled(e.title.clone(), theme.header))];
     let Some(answers) = &survey.answers else {
         head.push(Line::from(Span::styled(
             "✗ the answers cannot be read:",

@@ -26,10 +26,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{matches, move_to, record_action, record_at, table_rows, window_table};
+use super::{DetailScroll, matches, move_to, record_action, record_at, table_rows, window_table};
 use crate::market::{self, Forecast, LoadedSeries, Problem, SeriesCache, Survey};
 use crate::tui::component::{AppCtx, Component, Handled, ListView};
-use crate::tui::keymap::{Action, Scope};
+use crate::tui::keymap::{Action, Keymap, Scope};
 use crate::tui::theme::Theme;
 use crate::workspace::model::{Evidence, Series};
 use crate::workspace::{RecordKind, Workspace};
@@ -52,6 +52,8 @@ pub struct MarketPane {
     /// Index into [`MARKET_KINDS`].
     pub kind: usize,
     pub data: MarketData,
+    /// Scroll of the detail text (trends, interviews).
+    pub detail: DetailScroll,
 }
 
 /// What a view of the Market pane reads while drawing.
@@ -61,6 +63,8 @@ pub struct View<'a> {
     pub list: &'a ListView,
     pub data: &'a MarketData,
     pub kind: usize,
+    pub detail: &'a DetailScroll,
+    pub keymap: &'a Keymap,
 }
 
 impl MarketPane {
@@ -71,7 +75,28 @@ impl MarketPane {
             list: &self.list,
             data: &self.data,
             kind: self.kind,
+            detail: &self.detail,
+            keymap: &ctx.keymap,
         }
+    }
+
+    /// The detail text of the current view where it is drawn, for views
+    /// whose text can outgrow its panel.
+    fn detail_text(&self, area: Rect, ctx: &AppCtx) -> Option<(Rect, Vec<Line<'static>>)> {
+        let [_, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let app = self.view(ctx);
+        let theme = ctx.theme();
+        match kind(&app) {
+            RecordKind::Trend => Some(trends::detail_text(rest, &app, &theme)),
+            RecordKind::Evidence => evidence::detail_text(rest, &app, &theme),
+            _ => None,
+        }
+    }
+
+    /// Which record the detail panel shows (kind and index), so a new one
+    /// starts at the top.
+    fn shown(&self, ctx: &AppCtx) -> Option<usize> {
+        record_at(&rows(&self.view(ctx)), &self.list).map(|i| self.kind * 1_000_000 + i)
     }
 
     /// Record indices the table lists (filtered, sorted).
@@ -99,7 +124,13 @@ impl MarketPane {
 
 impl Component for MarketPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Market]
+        vec![
+            Scope::Nav,
+            Scope::List,
+            Scope::Detail,
+            Scope::Edit,
+            Scope::Market,
+        ]
     }
 
     /// Load the CSV data of the selected series or survey (only when its
@@ -130,6 +161,12 @@ impl Component for MarketPane {
         let visible = self.visible_rows(area, ctx);
         let n = rows(&self.view(ctx)).len();
         self.list.scroll(visible, n);
+        let shown = self.shown(ctx);
+        self.detail.follow(shown);
+        match self.detail_text(area, ctx) {
+            Some((rect, lines)) => self.detail.fit_text(rect, &lines),
+            None => self.detail.fit_text(Rect::default(), &[]),
+        }
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
@@ -138,6 +175,9 @@ impl Component for MarketPane {
         let sorts = ["file order", "id"];
         if let Some(done) = record_action(action, kind, &rows, &mut self.list, &sorts, ctx) {
             return done;
+        }
+        if self.detail.handle(action) {
+            return Handled::Done;
         }
         match action {
             Action::NextKind => {

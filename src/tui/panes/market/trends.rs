@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{View, record_table, selection};
 use crate::market::evidence::trends_by_type;
@@ -38,8 +38,54 @@ pub fn table_area(area: Rect, app: &View) -> Rect {
     areas(area, app)[0]
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
+/// The detail panel's text and summary rows.
+fn text_areas(detail_area: Rect, theme: &Theme) -> [Rect; 2] {
+    let inner_h = detail_area.height.saturating_sub(2);
+    Layout::vertical([Constraint::Min(1), Constraint::Length(1.min(inner_h))])
+        .areas(ui::block("", theme).inner(detail_area))
+}
+
+/// The selected trend's detail text where it is drawn (for scrolling).
+pub fn detail_text(area: Rect, app: &View, theme: &Theme) -> (Rect, Vec<Line<'static>>) {
+    let [_, detail_area] = areas(area, app);
+    let [text_area, _] = text_areas(detail_area, theme);
+    (text_area, detail_lines(app, theme).1)
+}
+
+/// The selected trend's panel title and text.
+fn detail_lines(app: &View, theme: &Theme) -> (String, Vec<Line<'static>>) {
     let (rows, selected) = selection(app);
+    let mut lines = Vec::new();
+    let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
+        Some(t) => {
+            let mut first = vec![
+                Span::styled(t.kind.to_string(), theme.header),
+                Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
+                Span::styled(format!("impact {}", impact(t.impact)), theme.base),
+            ];
+            if !t.horizon.is_empty() {
+                first.push(Span::styled(format!(" · {} term", t.horizon), theme.base));
+            }
+            lines.push(Line::from(first));
+            if !t.source.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::styled("source ", theme.dim),
+                    Span::styled(t.source.clone(), theme.base),
+                ]));
+            }
+            lines.extend(
+                t.description
+                    .lines()
+                    .map(|l| Line::from(Span::styled(l.to_string(), theme.base))),
+            );
+            format!("{} · {}", t.id, t.title)
+        }
+        None => "Trend".into(),
+    };
+    (title, lines)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let [table_area, detail_area] = areas(area, app);
     let presentation = app.presentation;
     let columns = if presentation {
@@ -91,36 +137,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             ]
         })
         .collect();
-    let mut lines = Vec::new();
-    let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
-        Some(t) => {
-            let mut first = vec![
-                Span::styled(t.kind.to_string(), theme.header),
-                Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
-                Span::styled(format!("impact {}", impact(t.impact)), theme.base),
-            ];
-            if !t.horizon.is_empty() {
-                first.push(Span::styled(format!(" · {} term", t.horizon), theme.base));
-            }
-            lines.push(Line::from(first));
-            if !t.source.is_empty() {
-                lines.push(Line::from(vec![
-                    Span::styled("source ", theme.dim),
-                    Span::styled(t.source.clone(), theme.base),
-                ]));
-            }
-            if !t.description.is_empty() {
-                lines.push(Line::from(Span::styled(t.description.clone(), theme.base)));
-            }
-            format!("{} · {}", t.id, t.title)
-        }
-        None => "Trend".into(),
-    };
-    let inner_h = detail_area.height.saturating_sub(2);
-    let [text_area, summary_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1.min(inner_h))])
-            .areas(ui::block("", theme).inner(detail_area));
+    let (title, lines) = detail_lines(app, theme);
+    let [text_area, summary_area] = text_areas(detail_area, theme);
     frame.render_widget(ui::block(title, theme), detail_area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
+    super::super::scrolled_text(
+        frame,
+        text_area,
+        detail_area,
+        lines,
+        app.detail,
+        app.keymap,
+        theme,
+    );
     frame.render_widget(Paragraph::new(Line::from(summary)), summary_area);
 }
