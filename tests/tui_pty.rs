@@ -264,3 +264,69 @@ fn scenario_score_plus_changes_rank_and_undo_restores_it() {
     t.send("q");
     assert!(t.wait_exit(), "quit without a question");
 }
+
+/// The recovery journal never overwrites newer work on disk silently: a
+/// file changed on disk since the edits were made is asked about, with
+/// the diff on demand; taking theirs keeps both outside `set`s.
+#[test]
+fn recovery_asks_per_file_when_the_disk_moved_on() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let ws = dir.to_string_lossy().to_string();
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Needs & goals");
+    t.send("2");
+    t.wait_for("need-001");
+    t.send("a");
+    t.wait_for("New need");
+    t.send("Recovered need\r");
+    t.wait_for("added need");
+    t.send("6");
+    t.wait_for("Heat map");
+    t.send("a");
+    t.wait_for("New risk");
+    t.send("Journaled risk\r");
+    t.wait_for("added risk");
+    let journal = dir.join(".lodestar/recovery.json");
+    let start = Instant::now();
+    while !journal.exists() && start.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(journal.exists());
+    t.kill_9();
+    drop(t);
+    // Two outside changes to risks.toml after the crash; needs.toml untouched.
+    for args in [
+        ["set", &ws, "risk-009.likelihood", "2"],
+        ["set", &ws, "risk-001.impact", "5"],
+    ] {
+        let out = common::lodestar(&args);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    let theirs = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+
+    let mut t = Tui::start(&dir, 100, 30);
+    t.wait_for("Recover unsaved edits");
+    t.send("r");
+    // needs.toml is restored at once; risks.toml is asked about.
+    t.wait_for("Recover risks.toml");
+    t.wait_for("changed on disk since");
+    t.send("v");
+    t.wait_for("+ title = \"Journaled risk\"");
+    t.send("t");
+    t.wait_for("kept risks.toml as it is on disk");
+    t.wait_for("unsaved: needs.toml");
+    t.send("\x13");
+    t.wait_for("saved needs.toml");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("risks.toml")).expect("read"),
+        theirs,
+        "both outside sets survive"
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("needs.toml"))
+            .expect("read")
+            .contains("Recovered need")
+    );
+    t.send("q");
+    assert!(t.wait_exit());
+}

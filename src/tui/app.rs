@@ -42,6 +42,13 @@ pub enum Mode {
     /// Files changed on disk while we hold unsaved edits to them.
     Conflict(Vec<FileKind>),
     Recover(Journal),
+    /// Recovered edits to files that changed on disk since: asked file by
+    /// file (the first of `pending` is asked now), with the diff on demand.
+    RecoverFile {
+        journal: Journal,
+        pending: Vec<usize>,
+        diff: bool,
+    },
     /// The records linked to the one under the cursor (`o`).
     Links(LinkPicker),
     /// Saving a workspace `lodestar check` rejects: asks first.
@@ -75,6 +82,7 @@ impl Mode {
             Mode::QuitPrompt => Some(Scope::QuitPrompt),
             Mode::Conflict(_) => Some(Scope::ConflictPrompt),
             Mode::Recover(_) => Some(Scope::RecoverPrompt),
+            Mode::RecoverFile { .. } => Some(Scope::RecoverFilePrompt),
             Mode::SaveInvalid { .. } => Some(Scope::SavePrompt),
             Mode::Normal | Mode::Filter(_) | Mode::Form(_) | Mode::Links(_) => None,
         }
@@ -505,22 +513,77 @@ impl App {
             (Mode::Recover(journal), Action::RecoverRestore) => {
                 match self.ctx.ws.restore_journal(&journal) {
                     Ok(moved) if moved.is_empty() => {
-                        self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them")
+                        self.ctx.journal_due = true;
+                        self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them");
+                        Mode::Normal
                     }
-                    Ok(moved) => self.say(
-                        Level::Warn,
-                        format!(
-                            "restored unsaved edits; {} changed on disk since — saving will overwrite that",
-                            moved
-                                .iter()
-                                .map(|k| k.file_name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ),
-                    Err(e) => self.say(Level::Error, e),
+                    // The journal keeps every file until each is decided.
+                    Ok(pending) => Mode::RecoverFile {
+                        journal,
+                        pending,
+                        diff: false,
+                    },
+                    Err(e) => {
+                        self.say(Level::Error, e);
+                        Mode::Normal
+                    }
                 }
-                Mode::Normal
+            }
+            (
+                Mode::RecoverFile {
+                    journal,
+                    pending,
+                    diff,
+                },
+                Action::RecoverDiff,
+            ) => Mode::RecoverFile {
+                journal,
+                pending,
+                diff: !diff,
+            },
+            (
+                Mode::RecoverFile {
+                    journal,
+                    mut pending,
+                    ..
+                },
+                action @ (Action::RecoverKeep | Action::RecoverTake),
+            ) => {
+                if pending.is_empty() {
+                    return Mode::Normal;
+                }
+                let i = pending.remove(0);
+                let name = journal
+                    .files
+                    .get(i)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                if action == Action::RecoverKeep {
+                    match self.ctx.ws.restore_journal_file(&journal, i) {
+                        Ok(_) => self.say(
+                            Level::Warn,
+                            format!(
+                                "restored your edits to {name}; saving will overwrite the change on disk"
+                            ),
+                        ),
+                        Err(e) => self.say(Level::Error, e),
+                    }
+                } else {
+                    self.say(
+                        Level::Info,
+                        format!("kept {name} as it is on disk; your edits to it were dropped"),
+                    );
+                }
+                if pending.is_empty() {
+                    self.ctx.journal_due = true;
+                    Mode::Normal
+                } else {
+                    Mode::RecoverFile {
+                        journal,
+                        pending,
+                        diff: false,
+                    }
+                }
             }
             (Mode::Recover(_), Action::RecoverDiscard) => {
                 let _ = self.ctx.ws.discard_journal();

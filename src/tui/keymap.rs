@@ -37,18 +37,21 @@ pub enum Scope {
     ConflictPrompt,
     /// "Restore the edits of a session that ended without saving?"
     RecoverPrompt,
+    /// "This file changed on disk since the recovered edits were made."
+    RecoverFilePrompt,
     /// "Save a workspace `lodestar check` rejects?"
     SavePrompt,
 }
 
 impl Scope {
     /// The prompts, in the order the help overlay lists them.
-    pub const PROMPTS: [(Scope, &'static str); 6] = [
+    pub const PROMPTS: [(Scope, &'static str); 7] = [
         (Scope::Help, "help"),
         (Scope::DeletePrompt, "delete?"),
         (Scope::QuitPrompt, "quit?"),
         (Scope::ConflictPrompt, "on disk"),
         (Scope::RecoverPrompt, "recover?"),
+        (Scope::RecoverFilePrompt, "recover a file?"),
         (Scope::SavePrompt, "invalid?"),
     ];
 }
@@ -117,6 +120,9 @@ pub enum Action {
     QuitStay,
     ConflictKeep,
     ConflictTake,
+    RecoverKeep,
+    RecoverTake,
+    RecoverDiff,
     RecoverRestore,
     RecoverDiscard,
     SaveAnyway,
@@ -658,6 +664,30 @@ pub const BINDINGS: &[Binding] = &[
         Scope::RecoverPrompt,
         Some("discard"),
         &["d", "D"],
+    ),
+    b(
+        Action::RecoverKeep,
+        "recover-keep",
+        "restore my edits to this file (saving overwrites the change on disk)",
+        Scope::RecoverFilePrompt,
+        Some("keep mine"),
+        &["k", "K"],
+    ),
+    b(
+        Action::RecoverTake,
+        "recover-take",
+        "keep the file as it is on disk (drop my edits to it)",
+        Scope::RecoverFilePrompt,
+        Some("take theirs"),
+        &["t", "T"],
+    ),
+    b(
+        Action::RecoverDiff,
+        "recover-diff",
+        "show or hide what my edits change in the file on disk",
+        Scope::RecoverFilePrompt,
+        Some("diff"),
+        &["v", "V"],
     ),
     b(
         Action::SaveAnyway,

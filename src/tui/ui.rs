@@ -120,6 +120,60 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ),
             &keys.prompt_choices(Scope::RecoverPrompt),
         ),
+        Mode::RecoverFile {
+            journal,
+            pending,
+            diff,
+        } => {
+            let decided = journal.files.len().saturating_sub(pending.len());
+            let Some(jf) = pending.first().and_then(|&i| journal.files.get(i)) else {
+                return;
+            };
+            let disk = crate::workspace::recovery::journal_kind(jf)
+                .map(|k| app.ctx.ws.file(k).base_text().to_string())
+                .unwrap_or_default();
+            let extra: Vec<Line> = if *diff {
+                crate::workspace::recovery::line_diff(&disk, &jf.text)
+                    .into_iter()
+                    .map(|(mark, line)| {
+                        let style = match mark {
+                            '-' => theme.error,
+                            '+' => theme.ok,
+                            _ => theme.dim,
+                        };
+                        let w = area.width.saturating_sub(2).min(96).saturating_sub(2);
+                        Line::from(Span::styled(
+                            truncate(&format!("{mark} {line}"), w as usize),
+                            style,
+                        ))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            prompt_with(
+                frame,
+                area,
+                &theme,
+                &format!(
+                    "Recover {} ({} of {})",
+                    jf.name,
+                    decided + 1,
+                    journal.files.len()
+                ),
+                &format!(
+                    "{} changed on disk since these unsaved edits were made (git pull? another editor? lodestar set?). Keep mine restores the edits, and saving replaces the change on disk; take theirs keeps the file as it is on disk.{}",
+                    jf.name,
+                    if *diff {
+                        " Diff: - on disk, + yours."
+                    } else {
+                        ""
+                    }
+                ),
+                extra,
+                &keys.prompt_choices(Scope::RecoverFilePrompt),
+            );
+        }
         Mode::Links(picker) => links(frame, area, app, picker, &theme),
         Mode::SaveInvalid { errors, .. } => prompt(
             frame,
@@ -492,16 +546,62 @@ fn prompt(
     text: &str,
     choices: &[(String, &str)],
 ) {
-    let rect = centered(area, 64, 8);
+    prompt_with(frame, area, theme, title, text, Vec::new(), choices);
+}
+
+/// A prompt sized to its text, so the question and the choices are never
+/// cut; `extra` lines (a diff) come between them and are the part cut
+/// (with `… N more lines`) when the screen is short.
+fn prompt_with(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    text: &str,
+    extra: Vec<Line<'static>>,
+    choices: &[(String, &str)],
+) {
+    let width = area
+        .width
+        .saturating_sub(2)
+        .min(if extra.is_empty() { 64 } else { 96 });
+    let inner_w = width.saturating_sub(2).max(1);
+    let mut spans = Vec::new();
+    for (k, what) in choices {
+        spans.push(Span::styled(format!("[{k}]"), theme.key));
+        spans.push(Span::styled(format!(" {what}   "), theme.base));
+    }
+    let question = Paragraph::new(Line::from(Span::styled(text.to_string(), theme.base)))
+        .wrap(Wrap { trim: true })
+        .line_count(inner_w) as u16;
+    let answers = Paragraph::new(Line::from(spans.clone()))
+        .wrap(Wrap { trim: true })
+        .line_count(inner_w) as u16;
+    let fixed = question + 1 + answers + 2;
+    let room = area.height.saturating_sub(fixed + 1) as usize;
+    let mut extra = extra;
+    if extra.len() > room {
+        let more = extra.len() - room.saturating_sub(1);
+        extra.truncate(room.saturating_sub(1));
+        extra.push(Line::from(Span::styled(
+            format!("… {more} more lines"),
+            theme.dim,
+        )));
+    }
+    let extra_h = if extra.is_empty() {
+        0
+    } else {
+        extra.len() as u16 + 1
+    };
+    let rect = centered(area, width, (fixed + extra_h).min(area.height));
     frame.render_widget(Clear, rect);
     let mut lines = vec![
         Line::from(Span::styled(text.to_string(), theme.base)),
         Line::default(),
     ];
-    let mut spans = Vec::new();
-    for (k, what) in choices {
-        spans.push(Span::styled(format!("[{k}]"), theme.key));
-        spans.push(Span::styled(format!(" {what}   "), theme.base));
+    if !extra.is_empty() {
+        lines.extend(extra);
+        lines.push(Line::default());
     }
     lines.push(Line::from(spans));
     let block = Block::default()

@@ -19,6 +19,10 @@ pub struct JournalFile {
     pub base: String,
     /// The edited text.
     pub text: String,
+    /// The text the edits were made against (journals written before this
+    /// field have none): what a three-way merge with the disk starts from.
+    #[serde(default)]
+    pub base_text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -64,6 +68,7 @@ impl Workspace {
                     .map(|h| h.to_hex().to_string())
                     .unwrap_or_default(),
                 text: f.text().to_string(),
+                base_text: f.base_text().to_string(),
             })
             .collect();
         if files.is_empty() {
@@ -103,30 +108,79 @@ impl Workspace {
         }
     }
 
-    /// Restore journaled edits as unsaved changes. Returns the files whose
-    /// disk content changed since the edits were made (saving them will
-    /// overwrite those outside changes, so the caller should say so).
-    pub fn restore_journal(&mut self, journal: &Journal) -> Result<Vec<FileKind>, String> {
+    /// Restore journaled edits as unsaved changes, for the files still as
+    /// they were when the edits were made. Returns the indices (into
+    /// `journal.files`) of the files that changed on disk since: those are
+    /// not restored, so nothing newer on disk is overwritten without a
+    /// question (see [`Workspace::restore_journal_file`]).
+    pub fn restore_journal(&mut self, journal: &Journal) -> Result<Vec<usize>, String> {
         let mut moved = Vec::new();
-        for jf in &journal.files {
-            let Some(kind) = FileKind::ALL.into_iter().find(|k| k.file_name() == jf.name) else {
-                return Err(format!(
-                    "recovery journal names an unknown file `{}`",
-                    jf.name
-                ));
-            };
+        for (i, jf) in journal.files.iter().enumerate() {
+            let kind = journal_kind(jf)?;
             let disk = self
                 .file(kind)
                 .base_hash()
                 .map(|h| h.to_hex().to_string())
                 .unwrap_or_default();
             if disk != jf.base {
-                moved.push(kind);
+                moved.push(i);
+                continue;
             }
             self.replace_text_from_journal(kind, jf.text.clone())?;
         }
         Ok(moved)
     }
+
+    /// Restore one journaled file whatever is on disk now ("keep mine"):
+    /// the edits become unsaved changes against the disk's text, so saving
+    /// replaces the outside change.
+    pub fn restore_journal_file(
+        &mut self,
+        journal: &Journal,
+        i: usize,
+    ) -> Result<FileKind, String> {
+        let jf = journal
+            .files
+            .get(i)
+            .ok_or_else(|| format!("no file #{} in the recovery journal", i + 1))?;
+        let kind = journal_kind(jf)?;
+        self.replace_text_from_journal(kind, jf.text.clone())?;
+        Ok(kind)
+    }
+}
+
+/// The file a journal entry names.
+pub fn journal_kind(jf: &JournalFile) -> Result<FileKind, String> {
+    FileKind::ALL
+        .into_iter()
+        .find(|k| k.file_name() == jf.name)
+        .ok_or_else(|| format!("recovery journal names an unknown file `{}`", jf.name))
+}
+
+/// A line diff from `old` to `new` for a prompt: changed lines with `-`/`+`
+/// and one line of context, hunks separated by `…`.
+pub fn line_diff(old: &str, new: &str) -> Vec<(char, String)> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = Vec::new();
+    for (n, group) in diff.grouped_ops(1).iter().enumerate() {
+        if n > 0 {
+            out.push((' ', "…".to_string()));
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let mark = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                out.push((
+                    mark,
+                    change.value().trim_end_matches(['\n', '\r']).to_string(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -153,7 +207,7 @@ mod tests {
         let journal = fresh.pending_journal().expect("readable").expect("present");
         assert_eq!(
             fresh.restore_journal(&journal).expect("restore"),
-            Vec::<FileKind>::new()
+            Vec::<usize>::new()
         );
         let Target::Record(_, i) = t else { panic!() };
         assert_eq!(fresh.model.risks[i].likelihood, 1);

@@ -252,6 +252,11 @@ impl SourceFile {
         self.loaded
     }
 
+    /// The text as loaded or last saved (empty when there is no file).
+    pub fn base_text(&self) -> &str {
+        &self.base
+    }
+
     /// Take a freshly read file as the new state (reload after an outside change).
     pub fn reset(&mut self, loaded: Loaded, records: Vec<(RecordKind, Vec<Range<usize>>)>) {
         *self = SourceFile::new(self.kind, self.path.clone(), loaded, records);
