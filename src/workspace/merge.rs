@@ -179,7 +179,9 @@ pub fn merge(kind: FileKind, base: &str, ours: &str, theirs: &str) -> MergeResul
             let mut r = whole_file_conflict(&o, &t);
             for (side, res) in [("base", rb.err()), ("ours", ro.err()), ("theirs", rt.err())] {
                 if let Some(e) = res {
-                    r.notes.push(format!("{side} is not valid TOML ({e}); merged as one conflict"));
+                    r.notes.push(format!(
+                        "{side} is not valid TOML ({e}); merged as one conflict"
+                    ));
                 }
             }
             r
@@ -428,8 +430,7 @@ fn merge_segments(
         let t = in_theirs.get(&o.key).map(|&i| theirs[i].text);
         match (b, t) {
             (b, Some(t)) => {
-                let (text, conflicts) =
-                    merge_segment(kind, &o.key, b, o.text, t, crlf, &mut notes);
+                let (text, conflicts) = merge_segment(kind, &o.key, b, o.text, t, crlf, &mut notes);
                 pieces.push(Piece {
                     key: o.key.clone(),
                     text,
@@ -589,7 +590,12 @@ fn whole_conflict(
 }
 
 fn whole_file_conflict(ours: &str, theirs: &str) -> MergeResult {
-    let (text, c) = whole_conflict(&Key::Top, ConflictKind::Unparsable, Some(ours), Some(theirs));
+    let (text, c) = whole_conflict(
+        &Key::Top,
+        ConflictKind::Unparsable,
+        Some(ours),
+        Some(theirs),
+    );
     MergeResult {
         text,
         conflicts: vec![Conflict {
@@ -688,7 +694,10 @@ fn merge_segment(
     let Some((a, found, sets)) = run(&|_| false) else {
         return unparsable();
     };
-    notes.push(format!("{}: changed on both sides; fields combined", key.label()));
+    notes.push(format!(
+        "{}: changed on both sides; fields combined",
+        key.label()
+    ));
     for path in sets {
         notes.push(format!("{}: {path} merged as a set", key.label()));
     }
@@ -1019,22 +1028,18 @@ fn with_markers(a: &str, b: &str) -> (String, Vec<Block>) {
     let mut line = 0;
     let mut blocks = Vec::new();
     let mut pending: Option<(Range<usize>, Range<usize>)> = None;
-    let mut flush = |pending: &mut Option<(Range<usize>, Range<usize>)>,
-                     out: &mut String,
-                     line: &mut usize| {
-        if let Some((o, n)) = pending.take() {
-            let start = *line;
-            out.push_str(&markers(
-                &old[o.clone()].concat(),
-                &new[n.clone()].concat(),
-            ));
-            *line += 3 + o.len() + n.len();
-            blocks.push(Block {
-                a: o,
-                lines: (start, *line - 1),
-            });
-        }
-    };
+    let mut flush =
+        |pending: &mut Option<(Range<usize>, Range<usize>)>, out: &mut String, line: &mut usize| {
+            if let Some((o, n)) = pending.take() {
+                let start = *line;
+                out.push_str(&markers(&old[o.clone()].concat(), &new[n.clone()].concat()));
+                *line += 3 + o.len() + n.len();
+                blocks.push(Block {
+                    a: o,
+                    lines: (start, *line - 1),
+                });
+            }
+        };
     for op in diff.ops() {
         let (tag, o, n) = op.as_tag_tuple();
         if tag == similar::DiffTag::Equal {
@@ -1093,13 +1098,22 @@ mod tests {
         assert_eq!(r.conflicts.len(), 1);
         let c = &r.conflicts[0];
         assert_eq!(c.place(), "risk-001.likelihood");
-        assert_eq!((c.ours.as_deref(), c.theirs.as_deref()), (Some("2"), Some("3")));
+        assert_eq!(
+            (c.ours.as_deref(), c.theirs.as_deref()),
+            (Some("2"), Some("3"))
+        );
         let lines: Vec<&str> = r.text.lines().collect();
         assert_eq!(lines[c.lines.0 - 1], OURS_MARKER);
         assert_eq!(lines[c.lines.1 - 1], THEIRS_MARKER);
         assert_eq!(
             &lines[c.lines.0 - 1..c.lines.1],
-            &[OURS_MARKER, "likelihood = 2", SPLIT_MARKER, "likelihood = 3", THEIRS_MARKER]
+            &[
+                OURS_MARKER,
+                "likelihood = 2",
+                SPLIT_MARKER,
+                "likelihood = 3",
+                THEIRS_MARKER
+            ]
         );
         assert!(r.text.contains("title = \"A2\""));
     }
@@ -1110,7 +1124,11 @@ mod tests {
         let t = BASE.replace("[\"scn-a\"]", "[\"scn-c\"]");
         let r = risks(BASE, &o, &t);
         assert!(r.is_clean(), "{:?}", r.conflicts);
-        assert!(r.text.contains("scenarios = [\"scn-b\", \"scn-c\"]"), "{}", r.text);
+        assert!(
+            r.text.contains("scenarios = [\"scn-b\", \"scn-c\"]"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
@@ -1181,6 +1199,12 @@ mod tests {
         let o = BASE.replace("title = \"A\"", "title = \"A\"\nowner = \"x\"");
         let t = BASE.replace("\"risk-002\"", "\"risk-001\"");
         let r = risks(BASE, &o, &t);
-        assert!(r.problems.iter().any(|d| d.message.contains("duplicate id")), "{:?}", r.problems);
+        assert!(
+            r.problems
+                .iter()
+                .any(|d| d.message.contains("duplicate id")),
+            "{:?}",
+            r.problems
+        );
     }
 }
