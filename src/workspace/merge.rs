@@ -1207,4 +1207,80 @@ mod tests {
             r.problems
         );
     }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let base = BASE.replace('\n', "\r\n");
+        let o = base.replace("likelihood = 4", "likelihood = 2");
+        let t = base.replace("impact = 4", "impact = 5\r\nowner = \"CTO\"");
+        let r = risks(&base, &o, &t);
+        assert!(r.is_clean(), "{:?}", r.conflicts);
+        assert!(!r.text.replace("\r\n", "").contains('\n'), "{:?}", r.text);
+        assert!(
+            r.text.contains("likelihood = 2\r\nimpact = 5\r\n"),
+            "{:?}",
+            r.text
+        );
+        // A key new on one side goes after the record's keys.
+        assert!(
+            r.text
+                .contains("scenarios = [\"scn-a\"]\r\nowner = \"CTO\"\r\n"),
+            "{:?}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn a_changed_value_brings_its_comment_and_comments_above_stay() {
+        let base = BASE.replace(
+            "[[risk]]\nid = \"risk-001\"",
+            "# about risk-001\n[[risk]]\nid = \"risk-001\"",
+        );
+        let o = base.replace("likelihood = 4", "likelihood = 2 # after the workshop");
+        let t = base
+            .replace("impact = 4", "impact = 5 # legal said so")
+            .replace("# about risk-001", "# about risk-001, reviewed");
+        let r = risks(&base, &o, &t);
+        assert!(r.is_clean(), "{:?}", r.conflicts);
+        assert!(r.text.contains("# about risk-001, reviewed\n[[risk]]\nid = \"risk-001\"\ntitle = \"A\"\ncategory = \"technical\"\nlikelihood = 2 # after the workshop\nimpact = 5 # legal said so\n"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_list_written_one_item_a_line_keeps_its_layout() {
+        let base = BASE.replace(
+            "scenarios = [\"scn-a\"]",
+            "scenarios = [\n    \"scn-a\",\n    \"scn-b\",\n]",
+        );
+        let o = base.replace("    \"scn-b\",\n", "    \"scn-b\",\n    \"scn-c\",\n");
+        let t = base.replace("    \"scn-a\",\n", "");
+        let r = risks(&base, &o, &t);
+        assert!(r.is_clean(), "{:?}", r.conflicts);
+        assert!(
+            r.text
+                .contains("scenarios = [\n    \"scn-b\",\n    \"scn-c\",\n]\n"),
+            "{}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn a_field_removed_on_one_side_and_changed_on_the_other_conflicts() {
+        let o = BASE.replace("scenarios = [\"scn-a\"]\n", "");
+        let t = BASE
+            .replace("[\"scn-a\"]", "[\"scn-b\"]")
+            .replace("title = \"A\"", "title = \"A2\"");
+        let r = risks(BASE, &o, &t);
+        assert_eq!(r.conflicts.len(), 1, "{}", r.text);
+        let c = &r.conflicts[0];
+        assert_eq!(
+            (c.place().as_str(), c.ours.as_deref()),
+            ("risk-001.scenarios", None)
+        );
+        assert!(
+            r.text
+                .contains("<<<<<<< ours\n=======\nscenarios = [\"scn-b\"]\n>>>>>>> theirs\n"),
+            "{}",
+            r.text
+        );
+    }
 }
