@@ -665,7 +665,8 @@ fn merge_segment(
                     .and_then(Item::as_array_of_tables_mut)
                     .and_then(|a| a.get_mut(0))?;
                 // The comments above the header come from the side that changed them.
-                if prefix(ot.decor()) == prefix(bt.decor()) {
+                let (pb, po, pt) = (prefix(bt.decor()), prefix(ot.decor()), prefix(tt.decor()));
+                if po != pt && pb != pt && (pb == po || cx.conflict("(comments above)", po, pt)) {
                     *ot.decor_mut() = tt.decor().clone();
                 }
                 merge_table(Some(fields), "", Some(bt), ot, tt, false, &mut cx);
@@ -682,8 +683,13 @@ fn merge_segment(
                 );
             }
         }
-        if raw_str(o.trailing()) == raw_str(b.trailing()) {
-            doc.set_trailing(raw_str(t.trailing()).unwrap_or_default());
+        let (pb, po, pt) = (
+            raw_str(b.trailing()),
+            raw_str(o.trailing()),
+            raw_str(t.trailing()),
+        );
+        if po != pt && pb != pt && (pb == po || cx.conflict("(comments below)", po, pt)) {
+            doc.set_trailing(pt.unwrap_or_default());
         }
         Some((native(&doc.to_string(), crlf), cx.conflicts, cx.set_merged))
     };
@@ -769,6 +775,19 @@ struct Cx<'a> {
     set_merged: Vec<String>,
 }
 
+impl Cx<'_> {
+    /// Record a conflict that is not a value; whether to take their side.
+    fn conflict(&mut self, path: &str, ours: Option<&str>, theirs: Option<&str>) -> bool {
+        let n = self.conflicts.len();
+        self.conflicts.push(FieldConflict {
+            path: path.to_string(),
+            ours: ours.map(str::to_string),
+            theirs: theirs.map(str::to_string),
+        });
+        (self.take)(n)
+    }
+}
+
 /// An item as written (value, trailing comment), for "did it change".
 fn written(item: Option<&Item>) -> Option<String> {
     match item? {
@@ -819,93 +838,149 @@ fn merge_table(
         }
     }
     let mut reshaped = false;
-    for k in keys {
-        let b = base.and_then(|t| t.get(&k));
-        let t = theirs.get(&k);
-        let o = ours.get(&k);
-        let (wb, wo, wt) = (written(b), written(o), written(t));
-        if wo == wt || wb == wt {
-            continue;
-        }
-        if wb == wo {
-            reshaped |= put(ours, &k, t, inline);
-            continue;
-        }
-        // Changed differently on both sides.
-        let field = fields.and_then(|fs| fs.iter().find(|f| f.key == k));
-        let path = joined(parent, &k);
-        if let (Some(o_item), Some(t_item)) = (o, t)
-            && let Some(merged) = merge_both(field, &path, b, o_item, t_item, cx)
-        {
-            if let Some(slot) = ours.get_mut(&k) {
-                *slot = merged;
-            }
-            continue;
-        }
-        if let (Some(Item::Value(o_v)), Some(Item::Value(t_v))) = (o, t)
-            && let (Some(ot), Some(tt)) = (o_v.as_inline_table(), t_v.as_inline_table())
-            && b.is_none_or(|b| b.as_inline_table().is_some())
-        {
-            let sub = match field.map(|f| f.ty) {
-                Some(Ty::Table(sub)) => Some(sub),
-                _ => None,
-            };
-            let bt = b.and_then(Item::as_inline_table).cloned();
-            let tt = tt.clone();
-            let mut merged = ot.clone();
-            let changed = merge_table(
-                sub,
-                &path,
-                bt.as_ref().map(|x| x as &dyn TableLike),
-                &mut merged,
-                &tt,
-                true,
-                cx,
-            );
-            if changed {
-                merged.fmt();
-            }
-            if let Some(Item::Value(slot)) = ours.get_mut(&k) {
-                let decor = slot.decor().clone();
-                *slot = Value::InlineTable(merged);
-                *slot.decor_mut() = decor;
-            }
-            continue;
-        }
-        if let (Some(Item::Table(_)), Some(Item::Table(tt))) = (o, t)
-            && b.is_none_or(|b| b.is_table())
-        {
-            let sub = match field.map(|f| f.ty) {
-                Some(Ty::Table(sub)) => Some(sub),
-                _ => None,
-            };
-            let bt = b.and_then(Item::as_table).cloned();
-            let tt = tt.clone();
-            if let Some(Item::Table(slot)) = ours.get_mut(&k) {
-                merge_table(
-                    sub,
-                    &path,
-                    bt.as_ref().map(|x| x as &dyn TableLike),
-                    slot,
-                    &tt,
-                    false,
-                    cx,
-                );
-            }
-            continue;
-        }
-        // A true conflict.
-        let n = cx.conflicts.len();
-        cx.conflicts.push(FieldConflict {
-            path,
-            ours: shown(o),
-            theirs: shown(t),
-        });
-        if (cx.take)(n) {
-            reshaped |= put(ours, &k, t, inline);
+    for k in &keys {
+        let had = ours.get(k).is_some();
+        reshaped |= merge_key(fields, parent, base, ours, theirs, inline, cx, k);
+        if !inline {
+            merge_comment(parent, base, ours, theirs, cx, k, had);
         }
     }
     reshaped
+}
+
+/// Merge one key's value; returns whether a key came or went.
+#[allow(clippy::too_many_arguments)]
+fn merge_key(
+    fields: Option<&'static [Field]>,
+    parent: &str,
+    base: Option<&dyn TableLike>,
+    ours: &mut dyn TableLike,
+    theirs: &dyn TableLike,
+    inline: bool,
+    cx: &mut Cx,
+    k: &str,
+) -> bool {
+    let b = base.and_then(|t| t.get(k));
+    let t = theirs.get(k);
+    let o = ours.get(k);
+    let (wb, wo, wt) = (written(b), written(o), written(t));
+    if wo == wt || wb == wt {
+        return false;
+    }
+    if wb == wo {
+        return put(ours, k, t, inline);
+    }
+    // Changed differently on both sides.
+    let field = fields.and_then(|fs| fs.iter().find(|f| f.key == k));
+    let path = joined(parent, k);
+    if let (Some(o_item), Some(t_item)) = (o, t)
+        && let Some(merged) = merge_both(field, &path, b, o_item, t_item, cx)
+    {
+        if let Some(slot) = ours.get_mut(k) {
+            *slot = merged;
+        }
+        return false;
+    }
+    if let (Some(Item::Value(o_v)), Some(Item::Value(t_v))) = (o, t)
+        && let (Some(ot), Some(tt)) = (o_v.as_inline_table(), t_v.as_inline_table())
+        && b.is_none_or(|b| b.as_inline_table().is_some())
+    {
+        let sub = match field.map(|f| f.ty) {
+            Some(Ty::Table(sub)) => Some(sub),
+            _ => None,
+        };
+        let bt = b.and_then(Item::as_inline_table).cloned();
+        let tt = tt.clone();
+        let mut merged = ot.clone();
+        let changed = merge_table(
+            sub,
+            &path,
+            bt.as_ref().map(|x| x as &dyn TableLike),
+            &mut merged,
+            &tt,
+            true,
+            cx,
+        );
+        if changed {
+            merged.fmt();
+        }
+        if let Some(Item::Value(slot)) = ours.get_mut(k) {
+            let decor = slot.decor().clone();
+            *slot = Value::InlineTable(merged);
+            *slot.decor_mut() = decor;
+        }
+        return false;
+    }
+    if let (Some(Item::Table(_)), Some(Item::Table(tt))) = (o, t)
+        && b.is_none_or(|b| b.is_table())
+    {
+        let sub = match field.map(|f| f.ty) {
+            Some(Ty::Table(sub)) => Some(sub),
+            _ => None,
+        };
+        let bt = b.and_then(Item::as_table).cloned();
+        let tt = tt.clone();
+        if let Some(Item::Table(slot)) = ours.get_mut(k) {
+            merge_table(
+                sub,
+                &path,
+                bt.as_ref().map(|x| x as &dyn TableLike),
+                slot,
+                &tt,
+                false,
+                cx,
+            );
+        }
+        return false;
+    }
+    // A true conflict.
+    let n = cx.conflicts.len();
+    cx.conflicts.push(FieldConflict {
+        path,
+        ours: shown(o),
+        theirs: shown(t),
+    });
+    if (cx.take)(n) {
+        return put(ours, k, t, inline);
+    }
+    false
+}
+
+/// The comment lines above a key (its decor), from the side that changed
+/// them; a key that came from their side brings its comment. `had`: the key
+/// was on our side before its value was merged.
+fn merge_comment(
+    parent: &str,
+    base: Option<&dyn TableLike>,
+    ours: &mut dyn TableLike,
+    theirs: &dyn TableLike,
+    cx: &mut Cx,
+    k: &str,
+    had: bool,
+) {
+    let above = |t: &dyn TableLike| -> Option<String> {
+        t.key(k)
+            .and_then(|key| prefix(key.leaf_decor()))
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+    };
+    if ours.get(k).is_none() || theirs.get(k).is_none() {
+        return;
+    }
+    let (pb, po, pt) = (base.and_then(&above), above(&*ours), above(theirs));
+    if po == pt || (had && pb == pt) {
+        return;
+    }
+    let take = !had
+        || pb == po
+        || cx.conflict(
+            &format!("{} (comment above)", joined(parent, k)),
+            po.as_deref(),
+            pt.as_deref(),
+        );
+    if take && let Some((mut key, _)) = ours.get_key_value_mut(k) {
+        key.leaf_decor_mut().set_prefix(pt.unwrap_or_default());
+    }
 }
 
 /// Set `key` to their item (or remove it). Returns whether a key came or went.
@@ -1282,5 +1357,26 @@ mod tests {
             "{}",
             r.text
         );
+    }
+
+    #[test]
+    fn comment_lines_above_a_field_come_from_the_side_that_changed_them() {
+        let base = BASE.replace("likelihood = 4\n", "# workshop estimate\nlikelihood = 4\n");
+        let o = base.replace("likelihood = 4", "likelihood = 3");
+        let t = base
+            .replace("# workshop estimate", "# steering group estimate")
+            .replace("title = \"A\"", "title = \"A2\"");
+        let r = risks(&base, &o, &t);
+        assert!(r.is_clean(), "{:?}", r.conflicts);
+        assert!(r.text.contains("title = \"A2\"\ncategory = \"technical\"\n# steering group estimate\nlikelihood = 3\n"), "{}", r.text);
+        // Both changed the comment: a conflict around the comment and its field.
+        let o2 = o.replace("# workshop estimate", "# our estimate");
+        let r = risks(&base, &o2, &t);
+        assert_eq!(r.conflicts.len(), 1, "{}", r.text);
+        assert_eq!(
+            r.conflicts[0].place(),
+            "risk-001.likelihood (comment above)"
+        );
+        assert!(r.text.contains("<<<<<<< ours\n# our estimate\n=======\n# steering group estimate\n>>>>>>> theirs\nlikelihood = 3\n"), "{}", r.text);
     }
 }
