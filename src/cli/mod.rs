@@ -18,7 +18,9 @@ macro_rules! err {
     }};
 }
 
+pub mod diff;
 pub mod market;
+pub mod merge;
 pub mod report;
 pub mod risks;
 pub mod score;
@@ -181,6 +183,39 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Score a CSV with a saved run: the input's columns plus a probability.
     Predict(train::PredictArgs),
+    /// Three-way merge of one workspace file, field by field (a git merge driver).
+    #[command(
+        after_help = "Git runs it as `lodestar merge %O %A %B %P` once `lodestar git-setup` is done.\nThe result is written into OURS; conflicts get git's markers around the field line or record.\n\nExit status: 0 merged cleanly, 1 conflicts (or the merged file breaks a rule `check` knows), 2 I/O failure."
+    )]
+    Merge {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version (git's %A); receives the result.
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The file's path in the repository (git's %P): tells which workspace file it is.
+        path: Option<PathBuf>,
+    },
+    /// Set up git to merge this workspace's files with `lodestar merge` (idempotent).
+    #[command(
+        after_help = "Adds `/*.toml merge=lodestar` to DIR/.gitattributes and sets the repository's local\n`merge.lodestar.name` and `merge.lodestar.driver`. Commit the .gitattributes; every clone runs git-setup once."
+    )]
+    GitSetup {
+        /// The workspace folder (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// What changed between two git revisions, per record and field, and in the results.
+    #[command(
+        after_help = "Examples:\n  lodestar diff                          HEAD vs the working tree, in the current folder\n  lodestar diff main workspaces/acme     main vs the working tree\n  lodestar diff main feature workspaces/acme --format json\n\nA last argument that is a folder is the workspace; git must be installed.\nExit status: 0 compared, 2 not a git repository, unknown revision or unreadable file."
+    )]
+    Diff {
+        /// [REV_A [REV_B]] [DIR]: revisions default to HEAD and the working tree, DIR to `.`.
+        #[arg(num_args = 0..=3, value_name = "REV_A REV_B DIR")]
+        args: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: diff::DiffFormat,
+    },
 }
 
 /// Write a command's whole output to stdout. A closed pipe (`| head`) is
@@ -582,6 +617,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Risks { dir, format }) => risks::run(&dir, format),
         Some(Command::Train(args)) => train::train(&args),
         Some(Command::Predict(args)) => train::predict(&args),
+        Some(Command::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => merge::run(&base, &ours, &theirs, path.as_deref()),
+        Some(Command::Diff { args, format }) => diff::run(&args, format),
+        Some(Command::GitSetup { dir }) => {
+            merge::git_setup(&dir.unwrap_or_else(|| PathBuf::from(".")))
+        }
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
     ExitCode::from(code)

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod error;
 pub mod format;
 pub mod lock;
+pub mod merge;
 pub mod model;
 pub mod node;
 pub mod recovery;

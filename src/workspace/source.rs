@@ -193,7 +193,7 @@ pub fn index_records(
 /// Where a record's text starts: the comment lines directly above its
 /// header, and the blank lines above those (a comment separated from the
 /// header by a blank line, like a file's heading, is not the record's).
-fn lead_start(text: &str, pos: usize) -> usize {
+pub(crate) fn lead_start(text: &str, pos: usize) -> usize {
     let line_before = |start: usize| text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
     let mut start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let mut in_comments = true;
@@ -438,7 +438,7 @@ pub fn with_record<T>(kind: RecordKind, text: &str, f: impl FnOnce(Node) -> T) -
     Some(f(Node::Table(table, None)))
 }
 
-fn to_crlf(text: &str) -> String {
+pub(crate) fn to_crlf(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev = '\0';
     for c in text.chars() {
