@@ -180,20 +180,52 @@ fn external_changes_reload_or_prompt() {
     t.wait_for("reloaded risks.toml");
     t.wait_for("Pulled from git");
 
+    // An unsaved edit, then an outside change to another record of the
+    // same file: merged at once, no question; saving writes both.
     t.send("a");
     t.wait_for("New risk");
     t.send("Mine\r");
     t.wait_for("added risk");
     let theirs = pulled.replacen("Pulled from git", "Second pull", 1);
     std::fs::write(&path, &theirs).expect("write");
-    t.wait_for("Changed on disk");
-    t.send("t");
-    t.wait_for("took the version on disk");
+    t.wait_for("merged the change on disk into your unsaved edits of risks.toml");
     t.wait_for("Second pull");
-    assert_eq!(
-        std::fs::read_to_string(&path).expect("read"),
-        theirs,
-        "nothing overwritten"
+    t.send("\x13");
+    t.wait_for("saved risks.toml");
+    let saved = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        saved.contains("Second pull") && saved.contains("title = \"Mine\""),
+        "{saved}"
+    );
+
+    // The same field changed in the workbench and on disk: asked, showing
+    // both values; taking theirs keeps the disk's value.
+    t.send("e");
+    t.wait_for("Edit risk");
+    t.send("\t");
+    t.send("My title\r");
+    t.wait_for("unsaved");
+    let first = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        first.contains("title = \"Mine\""),
+        "the edited risk is Mine, not saved yet"
+    );
+    std::fs::write(
+        &path,
+        first.replacen("title = \"Mine\"", "title = \"Theirs\"", 1),
+    )
+    .expect("write");
+    t.wait_for("Merge risks.toml (1 of 1)");
+    t.wait_for("title changed on both sides");
+    t.send("t");
+    t.wait_for("merged risks.toml: 0 of 1 conflicts kept yours");
+    // Theirs everywhere is the file on disk: nothing is left to save.
+    t.send("\x13");
+    t.wait_for("nothing to save");
+    let last = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        last.contains("title = \"Theirs\"") && !last.contains("My title"),
+        "{last}"
     );
     t.send("q");
     assert!(t.wait_exit(), "no unsaved edits left, so q quits at once");
@@ -265,68 +297,101 @@ fn scenario_score_plus_changes_rank_and_undo_restores_it() {
     assert!(t.wait_exit(), "quit without a question");
 }
 
-/// The recovery journal never overwrites newer work on disk silently: a
-/// file changed on disk since the edits were made is asked about, with
-/// the diff on demand; taking theirs keeps both outside `set`s.
+/// Crash with unsaved edits, then outside changes to the same file: the
+/// restore merges them field by field (nothing newer on disk is lost), and a
+/// journal of an older lodestar (without the base text) asks per file with a
+/// diff on demand.
 #[test]
-fn recovery_asks_per_file_when_the_disk_moved_on() {
-    let (_tmp, dir) = common::temp_copy(&common::example());
-    let ws = dir.to_string_lossy().to_string();
-    let mut t = Tui::start(&dir, 100, 30);
-    t.wait_for("Needs & goals");
-    t.send("2");
-    t.wait_for("need-001");
-    t.send("a");
-    t.wait_for("New need");
-    t.send("Recovered need\r");
-    t.wait_for("added need");
-    t.send("6");
-    t.wait_for("Heat map");
-    t.send("a");
-    t.wait_for("New risk");
-    t.send("Journaled risk\r");
-    t.wait_for("added risk");
-    let journal = dir.join(".lodestar/recovery.json");
-    let start = Instant::now();
-    while !journal.exists() && start.elapsed() < WAIT {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(journal.exists());
-    t.kill_9();
-    drop(t);
-    // Two outside changes to risks.toml after the crash; needs.toml untouched.
-    for args in [
-        ["set", &ws, "risk-009.likelihood", "2"],
-        ["set", &ws, "risk-001.impact", "5"],
-    ] {
-        let out = common::lodestar(&args);
-        assert!(out.status.success(), "{}", common::stderr(&out));
-    }
-    let theirs = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+fn recovery_merges_with_newer_work_on_disk() {
+    for legacy in [false, true] {
+        let (_tmp, dir) = common::temp_copy(&common::example());
+        let ws = dir.to_string_lossy().to_string();
+        let mut t = Tui::start(&dir, 100, 30);
+        t.wait_for("Needs & goals");
+        t.send("2");
+        t.wait_for("need-001");
+        t.send("a");
+        t.wait_for("New need");
+        t.send("Recovered need\r");
+        t.wait_for("added need");
+        t.send("6");
+        t.wait_for("Heat map");
+        t.send("a");
+        t.wait_for("New risk");
+        t.send("Journaled risk\r");
+        t.wait_for("added risk");
+        let journal = dir.join(".lodestar/recovery.json");
+        let start = Instant::now();
+        while !journal.exists() && start.elapsed() < WAIT {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Wait until the journal holds both files.
+        while !std::fs::read_to_string(&journal)
+            .unwrap_or_default()
+            .contains("Journaled risk")
+            && start.elapsed() < WAIT
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        t.kill_9();
+        drop(t);
+        if legacy {
+            let mut j: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&journal).expect("journal"))
+                    .expect("json");
+            for f in j["files"].as_array_mut().expect("files") {
+                f.as_object_mut().expect("file").remove("base_text");
+            }
+            std::fs::write(&journal, j.to_string()).expect("write journal");
+        }
+        // Two outside changes to risks.toml after the crash.
+        for args in [
+            ["set", &ws, "risk-009.likelihood", "2"],
+            ["set", &ws, "risk-001.impact", "5"],
+        ] {
+            let out = common::lodestar(&args);
+            assert!(out.status.success(), "{}", common::stderr(&out));
+        }
+        let theirs = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
 
-    let mut t = Tui::start(&dir, 100, 30);
-    t.wait_for("Recover unsaved edits");
-    t.send("r");
-    // needs.toml is restored at once; risks.toml is asked about.
-    t.wait_for("Recover risks.toml");
-    t.wait_for("changed on disk since");
-    t.send("v");
-    t.wait_for("+ title = \"Journaled risk\"");
-    t.send("t");
-    t.wait_for("kept risks.toml as it is on disk");
-    t.wait_for("unsaved: needs.toml");
-    t.send("\x13");
-    t.wait_for("saved needs.toml");
-    assert_eq!(
-        std::fs::read_to_string(dir.join("risks.toml")).expect("read"),
-        theirs,
-        "both outside sets survive"
-    );
-    assert!(
-        std::fs::read_to_string(dir.join("needs.toml"))
-            .expect("read")
-            .contains("Recovered need")
-    );
-    t.send("q");
-    assert!(t.wait_exit());
+        let mut t = Tui::start(&dir, 100, 30);
+        t.wait_for("Recover unsaved edits");
+        t.send("r");
+        if legacy {
+            t.wait_for("Recover risks.toml");
+            t.wait_for("changed on disk since");
+            t.send("v");
+            t.wait_for("+ title = \"Journaled risk\"");
+            t.send("t");
+            t.wait_for("kept risks.toml as it is on disk");
+        } else {
+            t.wait_for("merged with the changes on disk since");
+        }
+        t.send("\x13");
+        t.wait_for("saved");
+        let risks = std::fs::read_to_string(dir.join("risks.toml")).expect("read");
+        if legacy {
+            assert_eq!(risks, theirs, "both outside sets survive");
+        } else {
+            let ws = lodestar::workspace::Workspace::open(&dir).expect("open");
+            let risk = |id: &str| {
+                ws.model
+                    .risks
+                    .iter()
+                    .find(|r| r.id == id)
+                    .unwrap_or_else(|| panic!("{id}"))
+                    .clone()
+            };
+            assert_eq!(risk("risk-009").likelihood, 2, "outside set kept");
+            assert_eq!(risk("risk-001").impact, 5, "outside set kept");
+            assert!(risks.contains("title = \"Journaled risk\""), "{risks}");
+        }
+        assert!(
+            std::fs::read_to_string(dir.join("needs.toml"))
+                .expect("read")
+                .contains("Recovered need")
+        );
+        t.send("q");
+        assert!(t.wait_exit());
+    }
 }

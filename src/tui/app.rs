@@ -23,6 +23,8 @@ use super::theme::Theme;
 use super::trainrun::End;
 use crate::analysis::Analysis;
 use crate::analysis::links::Link;
+use crate::workspace::disk_merge::{Side, blocks, resolve};
+use crate::workspace::merge::{Conflict, MergeResult};
 use crate::workspace::recovery::Journal;
 use crate::workspace::{Date, FileKind, RecordKind, SaveError, Workspace};
 
@@ -39,8 +41,9 @@ pub enum Mode {
     /// The help overlay, scrolled by this many lines.
     Help(u16),
     QuitPrompt,
-    /// Files changed on disk while we hold unsaved edits to them.
-    Conflict(Vec<FileKind>),
+    /// Files changed on disk while we hold unsaved edits to them, whose
+    /// merge has fields changed on both sides: asked one field at a time.
+    Merge(MergePrompt),
     Recover(Journal),
     /// Recovered edits to files that changed on disk since: asked file by
     /// file (the first of `pending` is asked now), with the diff on demand.
@@ -56,6 +59,27 @@ pub enum Mode {
         errors: Vec<String>,
         then_quit: bool,
     },
+}
+
+/// The fields changed both on disk and in the unsaved edits, file by file.
+pub struct MergePrompt {
+    /// The files still to resolve, each with its merge (conflict markers in
+    /// its text); the first is asked about now.
+    pub queue: Vec<(FileKind, MergeResult)>,
+    /// The sides picked so far for the conflicts of the first file.
+    pub picks: Vec<Side>,
+}
+
+impl MergePrompt {
+    /// The conflicts asked about now (one marked block: adjacent fields go
+    /// together): (file, conflicts, the block's number, how many blocks).
+    pub fn current(&self) -> Option<(FileKind, Vec<&Conflict>, usize, usize)> {
+        let (kind, r) = self.queue.first()?;
+        let blocks = blocks(&r.conflicts);
+        let block = blocks.get(self.picks.len())?;
+        let conflicts = block.iter().filter_map(|&i| r.conflicts.get(i)).collect();
+        Some((*kind, conflicts, self.picks.len() + 1, blocks.len()))
+    }
 }
 
 /// The list `o` opens: the records linked to the one under the cursor.
@@ -80,7 +104,7 @@ impl Mode {
             Mode::Help(_) => Some(Scope::Help),
             Mode::ConfirmDelete { .. } => Some(Scope::DeletePrompt),
             Mode::QuitPrompt => Some(Scope::QuitPrompt),
-            Mode::Conflict(_) => Some(Scope::ConflictPrompt),
+            Mode::Merge(_) => Some(Scope::ConflictPrompt),
             Mode::Recover(_) => Some(Scope::RecoverPrompt),
             Mode::RecoverFile { .. } => Some(Scope::RecoverFilePrompt),
             Mode::SaveInvalid { .. } => Some(Scope::SavePrompt),
@@ -132,6 +156,11 @@ pub struct App {
     pub quit: bool,
     /// Where each jump along a link started (`ctrl-o` goes back).
     jumps: Vec<Place>,
+    /// A file changed on disk while a form or prompt was open: merged
+    /// when it closes.
+    merge_due: bool,
+    /// Saving the result of a merge made by a save (not merged again).
+    saving_merged: bool,
 }
 
 impl App {
@@ -144,6 +173,8 @@ impl App {
             mode: Mode::Normal,
             quit: false,
             jumps: Vec::new(),
+            merge_due: false,
+            saving_merged: false,
         };
         if !config.problems.is_empty() {
             app.ctx.say(
@@ -244,6 +275,10 @@ impl App {
     /// Handle one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.key(key);
+        if self.merge_due && matches!(self.mode, Mode::Normal) {
+            self.merge_due = false;
+            self.files_changed();
+        }
         self.refresh();
     }
 
@@ -488,26 +523,23 @@ impl App {
                 Mode::Normal
             }
             (Mode::QuitPrompt, Action::QuitStay) => Mode::Normal,
-            (Mode::Conflict(files), Action::ConflictKeep) => {
-                for f in &files {
-                    let _ = self.ctx.ws.rebase_on_disk(*f);
-                }
+            (Mode::Merge(mut m), action @ (Action::ConflictKeep | Action::ConflictTake)) => {
+                m.picks.push(if action == Action::ConflictKeep {
+                    Side::Ours
+                } else {
+                    Side::Theirs
+                });
+                self.merge_step(m)
+            }
+            (Mode::Merge(m), Action::ConflictLater) => {
+                let names: Vec<&str> = m.queue.iter().map(|(k, _)| k.file_name()).collect();
                 self.say(
                     Level::Warn,
-                    "kept your edits; saving will overwrite the outside change",
+                    format!(
+                        "{} not merged yet: saving asks again (your edits are kept)",
+                        names.join(", ")
+                    ),
                 );
-                Mode::Normal
-            }
-            (Mode::Conflict(files), Action::ConflictTake) => {
-                for f in &files {
-                    self.reload(*f);
-                }
-                self.ctx.history.forget(&files);
-                self.say(
-                    Level::Info,
-                    "took the version on disk; your edits to those files were dropped",
-                );
-                self.ctx.journal_due = true;
                 Mode::Normal
             }
             (Mode::Recover(journal), Action::RecoverRestore) => {
@@ -517,12 +549,10 @@ impl App {
                         self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them");
                         Mode::Normal
                     }
+                    // Files changed on disk since: merged like an outside
+                    // change; only fields changed on both sides are asked.
                     // The journal keeps every file until each is decided.
-                    Ok(pending) => Mode::RecoverFile {
-                        journal,
-                        pending,
-                        diff: false,
-                    },
+                    Ok(moved) => self.recover_moved(journal, moved),
                     Err(e) => {
                         self.say(Level::Error, e);
                         Mode::Normal
@@ -829,7 +859,15 @@ impl App {
                     .into_iter()
                     .filter(|k| self.ctx.ws.file(*k).dirty)
                     .collect();
-                self.mode = Mode::Conflict(files);
+                // Merge the outside change in; without a conflict, save the
+                // merge (once: a file that keeps changing asks next time).
+                self.mode = self.merge_disk(files);
+                if matches!(self.mode, Mode::Normal) && !self.saving_merged {
+                    self.saving_merged = true;
+                    let saved = self.save();
+                    self.saving_merged = false;
+                    return saved;
+                }
                 false
             }
             Err(e) => {
@@ -890,9 +928,184 @@ impl App {
                 ),
             );
         }
-        if !dirty.is_empty() && !matches!(self.mode, Mode::Conflict(_)) {
-            self.mode = Mode::Conflict(dirty);
+        if !dirty.is_empty() {
+            match self.mode {
+                Mode::Normal => self.mode = self.merge_disk(dirty),
+                Mode::Merge(_) => {}
+                _ => {
+                    // A form or a prompt is open: merge once it closes.
+                    self.merge_due = true;
+                    self.say(
+                        Level::Warn,
+                        format!(
+                            "{} changed on disk: merged with your edits when this closes",
+                            dirty
+                                .iter()
+                                .map(|k| k.file_name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
         }
         self.refresh();
+    }
+
+    /// Merge the files on disk into the unsaved edits of `files`: changes
+    /// to different fields combine at once; fields changed on both sides
+    /// are asked about (the mode returned).
+    fn merge_disk(&mut self, files: Vec<FileKind>) -> Mode {
+        let mut queue = Vec::new();
+        let mut merged = Vec::new();
+        for kind in files {
+            match self.ctx.ws.merge_with_disk(kind) {
+                Ok(r) if r.is_clean() => {
+                    let problem = r.problems.first().map(|d| d.message.clone());
+                    match self.ctx.ws.take_merged(kind, r.text) {
+                        Ok(()) => merged.push((kind, problem)),
+                        Err(e) => self.say(Level::Error, format!("could not merge: {e}")),
+                    }
+                }
+                Ok(r) => queue.push((kind, r)),
+                Err(e) => self.say(
+                    Level::Error,
+                    format!(
+                        "{} changed on disk and cannot be read: {e}",
+                        kind.file_name()
+                    ),
+                ),
+            }
+        }
+        if !merged.is_empty() {
+            self.after_merge(&merged.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+            let names: Vec<&str> = merged.iter().map(|(k, _)| k.file_name()).collect();
+            match merged.iter().find_map(|(_, p)| p.clone()) {
+                Some(problem) => self.say(
+                    Level::Warn,
+                    format!(
+                        "merged the change on disk into your edits of {}, but: {problem}",
+                        names.join(", ")
+                    ),
+                ),
+                None => self.say(
+                    Level::Info,
+                    format!(
+                        "merged the change on disk into your unsaved edits of {} (Ctrl-s saves both)",
+                        names.join(", ")
+                    ),
+                ),
+            }
+        }
+        if queue.is_empty() {
+            Mode::Normal
+        } else {
+            Mode::Merge(MergePrompt {
+                queue,
+                picks: Vec::new(),
+            })
+        }
+    }
+
+    /// Recovered files that changed on disk since the edits: merged with
+    /// the disk from the text the edits started from; files of an older
+    /// journal without that text are asked about one by one.
+    fn recover_moved(&mut self, journal: Journal, moved: Vec<usize>) -> Mode {
+        let mut queue = Vec::new();
+        let mut merged = Vec::new();
+        let mut legacy = Vec::new();
+        for i in moved {
+            match self.ctx.ws.merge_journal_file(&journal, i) {
+                Ok(Some((kind, r))) if r.is_clean() => {
+                    match self.ctx.ws.take_merged(kind, r.text) {
+                        Ok(()) => merged.push(kind),
+                        Err(e) => self.say(Level::Error, e),
+                    }
+                }
+                Ok(Some((kind, r))) => queue.push((kind, r)),
+                Ok(None) => legacy.push(i),
+                Err(e) => self.say(Level::Error, e),
+            }
+        }
+        if !merged.is_empty() {
+            self.after_merge(&merged);
+            self.say(
+                Level::Info,
+                format!(
+                    "restored unsaved edits, merged with the changes on disk since in {} (Ctrl-s saves)",
+                    merged
+                        .iter()
+                        .map(|k| k.file_name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        if !legacy.is_empty() {
+            return Mode::RecoverFile {
+                journal,
+                pending: legacy,
+                diff: false,
+            };
+        }
+        if queue.is_empty() {
+            self.ctx.journal_due = true;
+            if merged.is_empty() {
+                self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them");
+            }
+            Mode::Normal
+        } else {
+            Mode::Merge(MergePrompt {
+                queue,
+                picks: Vec::new(),
+            })
+        }
+    }
+
+    /// A side picked for a conflict: once a file's conflicts are all
+    /// decided, take its resolved text and go on with the next file.
+    fn merge_step(&mut self, mut m: MergePrompt) -> Mode {
+        let Some((kind, r)) = m.queue.first() else {
+            return Mode::Normal;
+        };
+        if m.picks.len() < blocks(&r.conflicts).len() {
+            return Mode::Merge(m);
+        }
+        let kind = *kind;
+        let (_, r) = m.queue.remove(0);
+        let picks = std::mem::take(&mut m.picks);
+        let mine = picks.iter().filter(|p| **p == Side::Ours).count();
+        match resolve(&r.text, &r.conflicts, &picks)
+            .and_then(|text| self.ctx.ws.take_merged(kind, text))
+        {
+            Ok(()) => {
+                self.after_merge(&[kind]);
+                self.say(
+                    Level::Info,
+                    format!(
+                        "merged {}: {mine} of {} conflicts kept yours, the rest taken from disk (Ctrl-s saves)",
+                        kind.file_name(),
+                        picks.len()
+                    ),
+                );
+            }
+            Err(e) => self.say(
+                Level::Error,
+                format!("could not merge {}: {e}", kind.file_name()),
+            ),
+        }
+        if m.queue.is_empty() {
+            Mode::Normal
+        } else {
+            Mode::Merge(m)
+        }
+    }
+
+    /// After a file's text was replaced by a merge: its undo steps no
+    /// longer apply, the analysis and the journal follow.
+    fn after_merge(&mut self, files: &[FileKind]) {
+        self.ctx.history.forget(files);
+        self.ctx.reanalyse();
+        self.ctx.journal_due = true;
     }
 }

@@ -33,7 +33,7 @@ pub enum Scope {
     DeletePrompt,
     /// "Save before quitting?"
     QuitPrompt,
-    /// "Changed on disk while you have unsaved edits."
+    /// "A field changed on disk and in your unsaved edits."
     ConflictPrompt,
     /// "Restore the edits of a session that ended without saving?"
     RecoverPrompt,
@@ -120,6 +120,7 @@ pub enum Action {
     QuitStay,
     ConflictKeep,
     ConflictTake,
+    ConflictLater,
     RecoverKeep,
     RecoverTake,
     RecoverDiff,
@@ -636,7 +637,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::ConflictKeep,
         "conflict-keep",
-        "keep my edits (saving overwrites the outside change)",
+        "keep my value of the field changed on both sides",
         Scope::ConflictPrompt,
         Some("keep mine"),
         &["k", "K"],
@@ -644,10 +645,18 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::ConflictTake,
         "conflict-take",
-        "take the version on disk (drop my edits to it)",
+        "take the value on disk of the field changed on both sides",
         Scope::ConflictPrompt,
         Some("take theirs"),
         &["t", "T"],
+    ),
+    b(
+        Action::ConflictLater,
+        "conflict-later",
+        "decide later (edits kept; saving asks again)",
+        Scope::ConflictPrompt,
+        Some("later"),
+        &["esc"],
     ),
     b(
         Action::RecoverRestore,

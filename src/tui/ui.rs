@@ -13,6 +13,7 @@ use super::form::{Editor, Form, Picker};
 use super::keymap::Scope;
 use super::theme::Theme;
 use crate::workspace::RecordKind;
+use crate::workspace::merge::ConflictKind;
 use unicode_width::UnicodeWidthStr;
 
 /// Below this the screen only says how much room it needs.
@@ -89,21 +90,41 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ),
             &keys.prompt_choices(Scope::QuitPrompt),
         ),
-        Mode::Conflict(files) => prompt(
-            frame,
-            area,
-            &theme,
-            "Changed on disk",
-            &format!(
-                "{} changed on disk (git pull? another editor?) while you have unsaved edits to it. Keeping yours overwrites it on save; taking theirs drops your edits.",
-                files
+        Mode::Merge(m) => {
+            if let Some((kind, conflicts, n, of)) = m.current() {
+                let value = |v: &Option<String>| match v {
+                    Some(v) if v.contains('\n') => "the whole record as edited".to_string(),
+                    Some(v) => v.clone(),
+                    None => "(removed)".to_string(),
+                };
+                let what: Vec<String> = conflicts
                     .iter()
-                    .map(|k| k.file_name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            &keys.prompt_choices(Scope::ConflictPrompt),
-        ),
+                    .map(|c| {
+                        let head = match c.kind {
+                            ConflictKind::Field => format!("{} changed on both sides", c.place()),
+                            _ => c.describe(),
+                        };
+                        format!(
+                            "{head} — yours: {} · on disk: {}",
+                            value(&c.ours),
+                            value(&c.theirs)
+                        )
+                    })
+                    .collect();
+                prompt(
+                    frame,
+                    area,
+                    &theme,
+                    &format!("Merge {} ({n} of {of})", kind.file_name()),
+                    &format!(
+                        "{}. {} changed on disk while you edited it; changes to other fields were combined.",
+                        what.join("; "),
+                        kind.file_name(),
+                    ),
+                    &keys.prompt_choices(Scope::ConflictPrompt),
+                );
+            }
+        }
         Mode::Recover(journal) => prompt(
             frame,
             area,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod choice;
 pub mod date;
 pub mod diag;
+pub mod disk_merge;
 pub mod edit;
 pub mod error;
 pub mod format;

@@ -22,7 +22,7 @@ pub struct JournalFile {
     /// The text the edits were made against (journals written before this
     /// field have none): what a three-way merge with the disk starts from.
     #[serde(default)]
-    pub base_text: String,
+    pub base_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -68,7 +68,7 @@ impl Workspace {
                     .map(|h| h.to_hex().to_string())
                     .unwrap_or_default(),
                 text: f.text().to_string(),
-                base_text: f.base_text().to_string(),
+                base_text: Some(f.base_text().to_string()),
             })
             .collect();
         if files.is_empty() {
@@ -129,6 +129,29 @@ impl Workspace {
             self.replace_text_from_journal(kind, jf.text.clone())?;
         }
         Ok(moved)
+    }
+
+    /// Merge the disk's text into the journaled edits of file `i`, from the
+    /// text the edits started from; `None` for a journal written before
+    /// that text was kept (asked file by file instead).
+    pub fn merge_journal_file(
+        &self,
+        journal: &Journal,
+        i: usize,
+    ) -> Result<Option<(FileKind, super::merge::MergeResult)>, String> {
+        let jf = journal
+            .files
+            .get(i)
+            .ok_or_else(|| format!("no file #{} in the recovery journal", i + 1))?;
+        let kind = journal_kind(jf)?;
+        let Some(base) = &jf.base_text else {
+            return Ok(None);
+        };
+        let disk = self.disk_text(kind)?;
+        Ok(Some((
+            kind,
+            super::merge::merge(kind, base, &jf.text, &disk),
+        )))
     }
 
     /// Restore one journaled file whatever is on disk now ("keep mine"):
