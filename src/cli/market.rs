@@ -2,7 +2,6 @@
 //! analysis without the terminal UI. The JSON shape is a contract, documented
 //! in `docs/CLI.md` and tested in `tests/cli_market.rs`.
 
-use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
@@ -47,11 +46,9 @@ pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
             s
         }
     };
-    let mut stderr = std::io::stderr().lock();
     for p in analysis.problems() {
-        let _ = writeln!(stderr, "{p}");
+        err!("{p}");
     }
-    drop(stderr);
     if write_stdout(&text) == FAILURE {
         return FAILURE;
     }

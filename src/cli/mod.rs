@@ -2,29 +2,29 @@
 //! not need a terminal.
 
 // Defined before the submodules so that they can use them too.
-/// Print a line to stdout, ignoring a closed pipe (`lodestar check | head`).
+/// Print a line to stdout through [`print::line`]: control characters
+/// escaped, a closed pipe (`lodestar check | head`) ignored, any other
+/// failure remembered so the command exits 2.
 macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::print::line($crate::cli::print::Stream::Out, &format!($($arg)*))
+    };
 }
 
-/// Print a line to stderr.
+/// Print a line to stderr, control characters escaped.
 macro_rules! err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::print::line($crate::cli::print::Stream::Err, &format!($($arg)*))
+    };
 }
 
 pub mod market;
+pub mod print;
 pub mod report;
 pub mod risks;
 pub mod score;
 pub mod train;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -183,17 +183,9 @@ pub enum Command {
     Predict(train::PredictArgs),
 }
 
-/// Write a command's whole output to stdout. A closed pipe (`| head`) is
-/// not an error; any other failure is, with exit status [`FAILURE`].
+/// Write a command's whole output to stdout (see [`print::text`]).
 fn write_stdout(text: &str) -> u8 {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
-        Err(e) => {
-            err!("error: cannot write the output: {e}");
-            FAILURE
-        }
-    }
+    print::text(text)
 }
 
 /// Cut `s` to at most `n` terminal columns, ending in `…` when cut (wide
@@ -396,7 +388,7 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
             out!("would reformat {}", path.display());
             status = status.max(PROBLEMS);
         } else {
-            match workspace::source::write_atomic(&path, formatted.as_bytes()) {
+            match workspace::source::write_in_workspace(&path, formatted.as_bytes()) {
                 Ok(()) => out!("formatted {}", path.display()),
                 Err(e) => {
                     err!("error: {e}");
@@ -584,5 +576,5 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Predict(args)) => train::predict(&args),
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
-    ExitCode::from(code)
+    ExitCode::from(print::finish(code))
 }
