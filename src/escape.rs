@@ -46,6 +46,32 @@ pub fn value(s: &str) -> Cow<'_, str> {
     escape_if(s, |c| c.is_control() || bidi(c) || invisible(c))
 }
 
+/// A JSON document for output: serde_json escapes C0 controls already; the
+/// rest of what [`visible`] escapes (DEL, C1 controls, bidirectional
+/// controls), which can only occur inside strings, becomes `\uXXXX` — still
+/// the same JSON string, and safe on a terminal.
+pub fn json(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || bidi(c);
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`json`] of a value, pretty-printed.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    json(&text).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +85,15 @@ mod tests {
         assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(value("0.1\0"), "0.1\\u{0}");
         assert_eq!(value("a\nb\u{200b}"), "a\\u{a}b\\u{200b}");
+    }
+
+    #[test]
+    fn json_stays_json() {
+        let v = serde_json::json!({ "title": "a\u{1b}[2J\u{7f}\u{9b}\u{202e}z" });
+        let text = to_json_pretty(&v);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back, v);
+        assert_eq!(visible(&text), text);
     }
 }

@@ -41,7 +41,7 @@ pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
         MarketFormat::Md => markdown_section(&analysis, &ws.model.settings.currency),
         MarketFormat::Json => {
             let doc = to_json(&analysis, &ws.model, ws.name());
-            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            let mut s = crate::escape::to_json_pretty(&doc);
             s.push('\n');
             s
         }

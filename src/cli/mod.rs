@@ -164,7 +164,9 @@ pub enum Command {
     )]
     Report {
         dir: PathBuf,
-        /// Write to FILE instead of standard output.
+        /// Write to FILE instead of standard output (relative to the current
+        /// directory). Written whole or not at all; a symlink is followed, a
+        /// device or FIFO written in place, a read-only file refused.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -277,10 +279,30 @@ pub fn new(dir: &Path, template: TemplateName) -> u8 {
     }
 }
 
+/// Temporary files left in the workspace by a writer that was killed
+/// (`kill -9` mid-save): removed here when possible, reported when not.
+fn leftovers(dir: &Path) -> Vec<Diagnostic> {
+    let state = dir.join(".lodestar");
+    crate::fsio::clean_stale(&[&state, dir])
+        .into_iter()
+        .map(|(path, e)| Diagnostic {
+            file: path,
+            line: 0,
+            col: 0,
+            severity: workspace::Severity::Warning,
+            message: format!(
+                "temporary file left by an interrupted save, cannot remove it ({}); delete it",
+                workspace::source::io_reason(&e)
+            ),
+        })
+        .collect()
+}
+
 pub fn check(dir: &Path, format: CheckFormat) -> u8 {
     let diags = match Workspace::open(dir) {
         Ok(mut ws) => {
-            let diags = ws.diagnostics();
+            let mut diags = ws.diagnostics();
+            diags.extend(leftovers(dir));
             // The process ends right after: freeing a large workspace record
             // by record would only add to the wait (14 ms for 40,000 records).
             std::mem::forget(ws);
@@ -318,7 +340,7 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
                 "warnings": diags.len() - errors,
                 "problems": items,
             });
-            out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            out!("{}", crate::escape::to_json_pretty(&doc));
         }
     }
     if diags.iter().any(Diagnostic::is_error) {
