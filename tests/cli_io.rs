@@ -306,8 +306,11 @@ fn check_names_the_symlink_that_leads_out() {
 fn a_full_stdout_exits_2_for_every_printing_command() {
     let (_tmp, ws) = common::temp_copy(&common::example());
     let ws = ws.to_str().expect("utf-8");
+    // `check` of a clean workspace prints nothing on stdout; one with problems lists them.
+    let broken = common::repo().join("tests/fixtures/broken/out-of-range");
+    let broken = broken.to_str().expect("utf-8");
     let commands: &[&[&str]] = &[
-        &["check", ws],
+        &["check", broken],
         &["check", ws, "--format", "json"],
         &["get", ws, "risk-003.likelihood"],
         &["score", ws, "--samples", "0"],
@@ -331,7 +334,10 @@ fn a_full_stdout_exits_2_for_every_printing_command() {
             .expect("run");
         let stderr = common::stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains("cannot write the output"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the output"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -349,7 +355,10 @@ fn control_characters_from_the_workspace_are_escaped() {
         (vec!["get"], common::lodestar(&["get", w, "risk-003.title"])),
         (vec!["check"], common::lodestar(&["check", w])),
         (vec!["risks"], common::lodestar(&["risks", w])),
-        (vec!["score"], common::lodestar(&["score", w, "--samples", "0"])),
+        (
+            vec!["score"],
+            common::lodestar(&["score", w, "--samples", "0"]),
+        ),
         (vec!["report"], common::lodestar(&["report", w])),
         (vec!["market"], common::lodestar(&["market", w])),
         (vec!["summary"], common::lodestar(&[w])),
@@ -368,7 +377,10 @@ fn control_characters_from_the_workspace_are_escaped() {
         }
     }
     let get = common::stdout(&runs[1].1);
-    assert!(get.contains("Evil\\u{1b}]0;owned\\u{7}\\u{1b}[2J title\\u{202e}"), "{get}");
+    assert!(
+        get.contains("Evil\\u{1b}]0;owned\\u{7}\\u{1b}[2J title\\u{202e}"),
+        "{get}"
+    );
     let score = common::stdout(&runs[4].1);
     assert!(score.contains("Bot\\u{1b}[31m"), "{score}");
     // JSON escapes them by JSON's rules, and stays JSON.
@@ -437,6 +449,23 @@ fn command_line_paths_are_relative_to_the_current_directory_and_outputs_survive_
     );
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 
+    // train prints epoch lines: a full stdout is exit 2 for it too.
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
+        .args([
+            "train", "ws", "--data", "tiny.csv", "--epochs", "1", "--device", "cpu",
+        ])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("cannot write the output"));
+
     // predict: input and output relative to the current directory.
     let out = run_in(
         tmp.path(),
@@ -453,7 +482,14 @@ fn command_line_paths_are_relative_to_the_current_directory_and_outputs_survive_
     let out = run_in(
         tmp.path(),
         &[
-            "predict", "ws", "--run", "latest", "--input", "empty.csv", "--output", "out.csv",
+            "predict",
+            "ws",
+            "--run",
+            "latest",
+            "--input",
+            "empty.csv",
+            "--output",
+            "out.csv",
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
@@ -516,12 +552,7 @@ fn command_line_paths_are_relative_to_the_current_directory_and_outputs_survive_
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let text = reader.join().expect("reader");
     assert!(text.contains("scenario report"), "{text}");
-    assert!(
-        fs::metadata(&fifo)
-            .expect("meta")
-            .file_type()
-            .is_fifo()
-    );
+    assert!(fs::metadata(&fifo).expect("meta").file_type().is_fifo());
     // Nothing of the command-line files landed in the workspace.
     assert!(!ws.join("tiny.csv").exists() && !ws.join("out.csv").exists());
 }
@@ -555,16 +586,8 @@ fn concurrent_trains_without_runs_folder_all_succeed() {
                 run_in(
                     &cwd,
                     &[
-                        "train",
-                        "ws",
-                        "--data",
-                        "tiny.csv",
-                        "--epochs",
-                        "1",
-                        "--device",
-                        "cpu",
-                        "--seed",
-                        &seed,
+                        "train", "ws", "--data", "tiny.csv", "--epochs", "1", "--device", "cpu",
+                        "--seed", &seed,
                     ],
                 )
             })

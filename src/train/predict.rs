@@ -110,9 +110,7 @@ pub fn predict_with(
             rows += records.len();
         }
     })();
-    if let Err(e) = result {
-        return Err(e);
-    }
+    result?;
     if rows == 0 {
         return Err(DataError::new(input, 1, "no data rows after the header").into());
     }
