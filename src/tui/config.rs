@@ -86,8 +86,8 @@ pub fn read(path: &std::path::Path, explicit: bool) -> Result<Option<String>, St
         .map_err(|e| format!("{shown}: {}", crate::workspace::source::io_reason(&e)))?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Err(format!(
-            "{shown}: larger than {} KiB, not read",
-            MAX_CONFIG_BYTES / 1024
+            "{shown}: larger than {} MiB, not read",
+            MAX_CONFIG_BYTES / (1024 * 1024)
         ));
     }
     String::from_utf8(bytes).map(Some).map_err(|e| {
