@@ -33,10 +33,24 @@ fn escape_if(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Output text for a terminal: control characters other than newline and
-/// tab, and bidirectional controls, escaped.
+/// Output text for a terminal: control characters other than newline, tab
+/// and the carriage return of a CRLF line end, and bidirectional controls,
+/// escaped.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    escape_if(s, |c| (c.is_control() && c != '\n' && c != '\t') || bidi(c))
+    let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || bidi(c);
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if bad(c) && !(c == '\r' && chars.peek() == Some(&'\n')) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// One value quoted in a message (a CSV cell, a key): every control
@@ -83,6 +97,7 @@ mod tests {
         assert_eq!(visible("a\u{1b}[31mred"), "a\\u{1b}[31mred");
         assert_eq!(visible("x\ry\u{7f}\u{9b}"), "x\\u{d}y\\u{7f}\\u{9b}");
         assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(visible("crlf\r\nend\r"), "crlf\r\nend\\u{d}");
         assert_eq!(value("0.1\0"), "0.1\\u{0}");
         assert_eq!(value("a\nb\u{200b}"), "a\\u{a}b\\u{200b}");
     }

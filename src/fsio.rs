@@ -127,9 +127,11 @@ fn same_filesystem(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Without device numbers, assume so (workspace files and `.lodestar/` are
+/// siblings); a rename across volumes then fails cleanly, old file kept.
 #[cfg(not(unix))]
 fn same_filesystem(_: &Path, _: &Path) -> bool {
-    false
+    true
 }
 
 fn folder_of(path: &Path) -> PathBuf {
