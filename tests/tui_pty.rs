@@ -264,3 +264,25 @@ fn scenario_score_plus_changes_rank_and_undo_restores_it() {
     t.send("q");
     assert!(t.wait_exit(), "quit without a question");
 }
+
+/// A config file that never ends (`/dev/zero`), a folder or a file that is
+/// not UTF-8 does not stop the workbench: it draws, and says why the
+/// defaults are used.
+#[cfg(unix)]
+#[test]
+fn bad_config_files_are_reported_and_never_hang() {
+    let (tmp, dir) = common::temp_copy(&common::example());
+    let not_utf8 = tmp.path().join("config.toml");
+    std::fs::write(&not_utf8, b"theme = \"\xff\"\n").expect("write");
+    for (config, says) in [
+        (std::path::PathBuf::from("/dev/zero"), "larger than 1 MiB"),
+        (tmp.path().to_path_buf(), "is a folder"),
+        (not_utf8, "not UTF-8"),
+    ] {
+        let mut t = Tui::start_with_config(&dir, 100, 30, &config);
+        t.wait_for("Needs & goals");
+        t.wait_for(says);
+        t.send("q");
+        assert!(t.wait_exit(), "{}: quits", config.display());
+    }
+}

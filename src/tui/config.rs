@@ -33,9 +33,8 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 pub fn load() -> Config {
     let path = config_path();
-    let explicit = std::env::var_os("LODESTAR_CONFIG").is_some();
     let (text, problem) = match &path {
-        Some(p) => match read(p, explicit) {
+        Some(p) => match read(p) {
             Ok(text) => (text, None),
             Err(problem) => (None, Some(problem)),
         },
@@ -52,15 +51,15 @@ pub fn load() -> Config {
     config
 }
 
-/// The config file's text; `None` when there is none (a missing file is
-/// only a problem when `LODESTAR_CONFIG` names it). Every other problem —
-/// a folder, a FIFO, too big, not UTF-8, unreadable — is reported.
-pub fn read(path: &std::path::Path, explicit: bool) -> Result<Option<String>, String> {
+/// The config file's text; `None` when there is none (the file is
+/// optional). Every other problem — a folder, a FIFO, too big, not UTF-8,
+/// unreadable — is reported.
+pub fn read(path: &std::path::Path) -> Result<Option<String>, String> {
     use std::io::Read;
     let shown = path.display();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(format!(
                 "{shown}: {}",
@@ -227,17 +226,16 @@ mod tests {
     #[test]
     fn unreadable_config_files_are_reported() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = read(dir.path(), true).expect_err("folder");
+        let err = read(dir.path()).expect_err("folder");
         assert!(err.contains("is a folder"), "{err}");
         let missing = dir.path().join("none.toml");
-        assert_eq!(read(&missing, false), Ok(None));
-        assert!(read(&missing, true).is_err());
+        assert_eq!(read(&missing), Ok(None));
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, b"theme = \"\xff\"\n").expect("write");
-        let err = read(&bad, true).expect_err("not UTF-8");
+        let err = read(&bad).expect_err("not UTF-8");
         assert!(err.contains("not UTF-8"), "{err}");
         if std::path::Path::new("/dev/zero").exists() {
-            let err = read(std::path::Path::new("/dev/zero"), true).expect_err("endless");
+            let err = read(std::path::Path::new("/dev/zero")).expect_err("endless");
             assert!(err.contains("larger than"), "{err}");
         }
     }
