@@ -122,6 +122,18 @@ fn stale_temp_files(ws: &Path) {
     .expect("write");
 }
 
+fn legacy_temp_file(ws: &Path) {
+    // Where versions before the pid was in the name left them: visible to git.
+    let p = ws.join(".lodestar-save-AbC123.tmp");
+    fs::write(&p, "half a save").expect("write");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&p)
+        .and_then(|f| f.set_modified(an_hour_ago))
+        .expect("set mtime");
+}
+
 const CASES: &[Case] = &[
     Case {
         name: "report -o a read-only file is refused",
@@ -202,6 +214,14 @@ const CASES: &[Case] = &[
         code: 1,
         message: "",
         changes: &[],
+    },
+    Case {
+        name: "check removes an old temporary file from the workspace folder",
+        setup: legacy_temp_file,
+        args: &["check", "{ws}"],
+        code: 0,
+        message: "0 errors",
+        changes: &[".lodestar-save-AbC123.tmp"],
     },
     Case {
         name: "set removes temporary files of dead writers",
