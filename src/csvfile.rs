@@ -261,7 +261,7 @@ pub fn parse_number(cell: &[u8]) -> Result<Option<f64>, String> {
     let Ok(text) = std::str::from_utf8(s) else {
         return Err(format!(
             "`{}` is not valid UTF-8 (save the file as UTF-8)",
-            String::from_utf8_lossy(s)
+            crate::escape::value(&String::from_utf8_lossy(s))
         ));
     };
     if let Ok(x) = text.parse::<f64>() {
@@ -271,12 +271,17 @@ pub fn parse_number(cell: &[u8]) -> Result<Option<f64>, String> {
         if x.is_nan() {
             return Ok(None);
         }
-        return Err(format!("`{text}` is not a finite number"));
+        return Err(format!(
+            "`{}` is not a finite number",
+            crate::escape::value(text)
+        ));
     }
     if MISSING.iter().any(|m| text.eq_ignore_ascii_case(m)) {
         return Ok(None);
     }
     grouped(text).ok_or_else(|| {
+        // A NUL or a zero-width space would make `0.1` look like a number.
+        let text = crate::escape::value(text);
         if text.contains(',') && !text.contains('.') {
             format!(
                 "`{text}` is not a number (a comma is read as a thousands separator followed by three digits; write a decimal as `1.5`)"
@@ -365,6 +370,16 @@ mod tests {
         assert!(num("12,34.5").is_err());
         assert!(num("1,234 567").is_err());
         assert!(num("abc").unwrap_err().contains("`abc` is not a number"));
+        assert!(
+            num("0.1\0")
+                .unwrap_err()
+                .contains("`0.1\\u{0}` is not a number")
+        );
+        assert!(
+            num("1\u{200b}")
+                .unwrap_err()
+                .contains("`1\\u{200b}` is not a number")
+        );
         assert!(num("inf").unwrap_err().contains("finite"));
         assert!(num("1.").is_ok());
         assert!(parse_number(b"1\xA0234").unwrap_err().contains("UTF-8"));

@@ -6,6 +6,8 @@
 pub mod analysis;
 pub mod cli;
 pub mod csvfile;
+pub mod escape;
+pub mod fsio;
 pub mod market;
 pub mod numfmt;
 pub mod rng;

@@ -193,14 +193,11 @@ fn a_failed_write_leaves_the_original_intact() {
         common::stderr(&out)
     );
     assert_eq!(fs::read(&path).expect("read"), before);
-    let leftovers: Vec<_> = fs::read_dir(&dir)
-        .expect("dir")
+    let leftovers: Vec<_> = [dir.clone(), dir.join(".lodestar")]
+        .iter()
+        .flat_map(|d| fs::read_dir(d).expect("dir"))
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".lodestar-save-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary file cleaned up");
 }

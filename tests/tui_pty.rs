@@ -395,3 +395,25 @@ fn recovery_merges_with_newer_work_on_disk() {
         assert!(t.wait_exit());
     }
 }
+
+/// A config file that never ends (`/dev/zero`), a folder or a file that is
+/// not UTF-8 does not stop the workbench: it draws, and says why the
+/// defaults are used.
+#[cfg(unix)]
+#[test]
+fn bad_config_files_are_reported_and_never_hang() {
+    let (tmp, dir) = common::temp_copy(&common::example());
+    let not_utf8 = tmp.path().join("config.toml");
+    std::fs::write(&not_utf8, b"theme = \"\xff\"\n").expect("write");
+    for (config, says) in [
+        (std::path::PathBuf::from("/dev/zero"), "larger than 1 MiB"),
+        (tmp.path().to_path_buf(), "is a folder"),
+        (not_utf8, "not UTF-8"),
+    ] {
+        let mut t = Tui::start_with_config(&dir, 100, 30, &config);
+        t.wait_for("Needs & goals");
+        t.wait_for(says);
+        t.send("q");
+        assert!(t.wait_exit(), "{}: quits", config.display());
+    }
+}

@@ -2,7 +2,6 @@
 //! analysis without the terminal UI. The JSON shape is a contract, documented
 //! in `docs/CLI.md` and tested in `tests/cli_market.rs`.
 
-use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
@@ -42,16 +41,14 @@ pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
         MarketFormat::Md => markdown_section(&analysis, &ws.model.settings.currency),
         MarketFormat::Json => {
             let doc = to_json(&analysis, &ws.model, ws.name());
-            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            let mut s = crate::escape::to_json_pretty(&doc);
             s.push('\n');
             s
         }
     };
-    let mut stderr = std::io::stderr().lock();
     for p in analysis.problems() {
-        let _ = writeln!(stderr, "{p}");
+        err!("{p}");
     }
-    drop(stderr);
     if write_stdout(&text) == FAILURE {
         return FAILURE;
     }

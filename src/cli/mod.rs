@@ -2,31 +2,31 @@
 //! not need a terminal.
 
 // Defined before the submodules so that they can use them too.
-/// Print a line to stdout, ignoring a closed pipe (`lodestar check | head`).
+/// Print a line to stdout through [`print::line`]: control characters
+/// escaped, a closed pipe (`lodestar check | head`) ignored, any other
+/// failure remembered so the command exits 2.
 macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::print::line($crate::cli::print::Stream::Out, &format!($($arg)*))
+    };
 }
 
-/// Print a line to stderr.
+/// Print a line to stderr, control characters escaped.
 macro_rules! err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::print::line($crate::cli::print::Stream::Err, &format!($($arg)*))
+    };
 }
 
 pub mod diff;
 pub mod market;
 pub mod merge;
+pub mod print;
 pub mod report;
 pub mod risks;
 pub mod score;
 pub mod train;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -166,7 +166,9 @@ pub enum Command {
     )]
     Report {
         dir: PathBuf,
-        /// Write to FILE instead of standard output.
+        /// Write to FILE instead of standard output (relative to the current
+        /// directory). Written whole or not at all; a symlink is followed, a
+        /// device or FIFO written in place, a read-only file refused.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -218,17 +220,9 @@ pub enum Command {
     },
 }
 
-/// Write a command's whole output to stdout. A closed pipe (`| head`) is
-/// not an error; any other failure is, with exit status [`FAILURE`].
+/// Write a command's whole output to stdout (see [`print::text`]).
 fn write_stdout(text: &str) -> u8 {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
-        Err(e) => {
-            err!("error: cannot write the output: {e}");
-            FAILURE
-        }
-    }
+    print::text(text)
 }
 
 /// Cut `s` to at most `n` terminal columns, ending in `…` when cut (wide
@@ -320,10 +314,30 @@ pub fn new(dir: &Path, template: TemplateName) -> u8 {
     }
 }
 
+/// Temporary files left in the workspace by a writer that was killed
+/// (`kill -9` mid-save): removed here when possible, reported when not.
+fn leftovers(dir: &Path) -> Vec<Diagnostic> {
+    let state = dir.join(".lodestar");
+    crate::fsio::clean_stale(&[&state, dir])
+        .into_iter()
+        .map(|(path, e)| Diagnostic {
+            file: path,
+            line: 0,
+            col: 0,
+            severity: workspace::Severity::Warning,
+            message: format!(
+                "temporary file left by an interrupted save, cannot remove it ({}); delete it",
+                workspace::source::io_reason(&e)
+            ),
+        })
+        .collect()
+}
+
 pub fn check(dir: &Path, format: CheckFormat) -> u8 {
     let diags = match Workspace::open(dir) {
         Ok(mut ws) => {
-            let diags = ws.diagnostics();
+            let mut diags = ws.diagnostics();
+            diags.extend(leftovers(dir));
             // The process ends right after: freeing a large workspace record
             // by record would only add to the wait (14 ms for 40,000 records).
             std::mem::forget(ws);
@@ -361,7 +375,7 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
                 "warnings": diags.len() - errors,
                 "problems": items,
             });
-            out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            out!("{}", crate::escape::to_json_pretty(&doc));
         }
     }
     if diags.iter().any(Diagnostic::is_error) {
@@ -431,7 +445,7 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
             out!("would reformat {}", path.display());
             status = status.max(PROBLEMS);
         } else {
-            match workspace::source::write_atomic(&path, formatted.as_bytes()) {
+            match workspace::source::write_in_workspace(&path, formatted.as_bytes()) {
                 Ok(()) => out!("formatted {}", path.display()),
                 Err(e) => {
                     err!("error: {e}");
@@ -629,5 +643,5 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         None => open(&cli.dir.unwrap_or_else(example_dir)),
     };
-    ExitCode::from(code)
+    ExitCode::from(print::finish(code))
 }

@@ -24,7 +24,7 @@ pub fn report(dir: &Path, output: Option<&Path>) -> u8 {
     };
     let text = render(&ws);
     match output {
-        Some(path) => match source::write_atomic(path, text.as_bytes()) {
+        Some(path) => match source::write_atomic(path, crate::escape::visible(&text).as_bytes()) {
             Ok(()) => {
                 err!("wrote {}", path.display());
                 OK

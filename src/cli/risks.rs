@@ -59,9 +59,7 @@ pub fn run(dir: &Path, format: RisksFormat) -> u8 {
     let register = Register::new(ws.name(), &ws.model, Date::today());
     let text = match format {
         RisksFormat::Table => table(&register),
-        RisksFormat::Json => {
-            serde_json::to_string_pretty(&to_json(&register)).unwrap_or_default() + "\n"
-        }
+        RisksFormat::Json => crate::escape::to_json_pretty(&to_json(&register)) + "\n",
     };
     write_stdout(&text)
 }

@@ -499,7 +499,7 @@ pub fn score(
     let o = build(&ws.model, ws.name(), &scored);
     let text = match format {
         ScoreFormat::Table => table(&o),
-        ScoreFormat::Json => serde_json::to_string_pretty(&o).unwrap_or_default() + "\n",
+        ScoreFormat::Json => crate::escape::to_json_pretty(&o) + "\n",
         ScoreFormat::Csv => csv(&o),
         ScoreFormat::Md => markdown(&o),
     };

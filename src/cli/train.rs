@@ -41,7 +41,8 @@ pub enum EngineArg {
 pub struct TrainArgs {
     /// Workspace folder (its training.toml gives the defaults).
     pub dir: PathBuf,
-    /// Training CSV, relative to the workspace.
+    /// Training CSV instead of training.toml's [data] file. Taken as you
+    /// write it: relative to the current directory, not to the workspace.
     #[arg(long, value_name = "CSV")]
     pub data: Option<String>,
     /// Column to predict.
@@ -76,17 +77,26 @@ pub struct PredictArgs {
     /// Run id (a folder under runs/), or `latest`.
     #[arg(long, value_name = "ID")]
     pub run: String,
-    /// CSV to score (it needs the columns the model was trained on).
+    /// CSV to score (it needs the columns the model was trained on);
+    /// relative to the current directory.
     #[arg(long, value_name = "CSV")]
     pub input: PathBuf,
-    /// Where to write the input's columns plus a `probability` column.
+    /// Where to write the input's columns plus a `probability` column;
+    /// relative to the current directory. Written whole or not at all: a
+    /// failed run leaves an existing file untouched.
     #[arg(long, value_name = "CSV")]
     pub output: PathBuf,
 }
 
 fn overrides(a: &TrainArgs) -> Overrides {
     Overrides {
-        data_file: a.data.clone(),
+        // Recorded in the run's summary as an absolute path: relative to
+        // where the user stood, which the summary cannot know.
+        data_file: a.data.as_ref().map(|d| {
+            std::path::absolute(d)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| d.clone())
+        }),
         target: a.target.clone(),
         positive: a.positive.clone(),
         epochs: a.epochs.map(|v| v as usize),
@@ -263,10 +273,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                     pb.finish_and_clear();
                 }
                 if json {
-                    out!(
-                        "{}",
-                        serde_json::to_string_pretty(&s.to_json()).unwrap_or_default()
-                    );
+                    out!("{}", crate::escape::to_json_pretty(&s.to_json()));
                 } else {
                     let how = if s.stopped_by_user {
                         "stopped on request"

@@ -53,8 +53,13 @@ pub struct EarlyStopping {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
     pub scenario: Option<String>,
-    /// Workspace-relative path of the CSV.
+    /// Path of the CSV: relative to the workspace (and confined to it) when
+    /// it comes from training.toml; as the user wrote it when it comes from
+    /// the command line ([`TrainConfig::data_as_given`]).
     pub data_file: String,
+    /// `data_file` came from the command line (`--data`): it is read as
+    /// written, relative to the current directory, and may be anywhere.
+    pub data_as_given: bool,
     pub target: String,
     pub positive: String,
     pub include: Vec<String>,
@@ -85,6 +90,8 @@ pub struct TrainConfig {
 /// Command-line overrides of `training.toml`; `None` keeps the file's value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
+    /// A path as the user wrote it on the command line (relative to the
+    /// current directory), not a workspace path.
     pub data_file: Option<String>,
     pub target: Option<String>,
     pub positive: Option<String>,
@@ -152,6 +159,7 @@ impl TrainConfig {
         let mut c = TrainConfig {
             scenario: t.scenario.clone(),
             data_file: t.data_file.clone(),
+            data_as_given: false,
             target: t.target.clone(),
             positive: t.positive.clone(),
             include: t.include.clone(),
@@ -179,6 +187,7 @@ impl TrainConfig {
         let o = overrides;
         if let Some(v) = &o.data_file {
             c.data_file = v.clone();
+            c.data_as_given = true;
         }
         if let Some(v) = &o.target {
             c.target = v.clone();

@@ -176,7 +176,10 @@ impl RowEncoder<'_> {
                                 return Err(DataError::new(
                                     &self.file,
                                     line,
-                                    format!("column `{name}`: `{cell}` is not a number"),
+                                    format!(
+                                        "column `{name}`: `{}` is not a number",
+                                        crate::escape::value(cell)
+                                    ),
                                 ));
                             }
                         }
@@ -475,7 +478,8 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
                     file,
                     lines[k],
                     format!(
-                        "column `{name}`: `{bad}` is not a number ({numeric} of {present} values are); fix the cell, or list the column under [data] categorical"
+                        "column `{name}`: `{}` is not a number ({numeric} of {present} values are); fix the cell, or list the column under [data] categorical",
+                        crate::escape::value(bad)
                     ),
                 ));
             }

@@ -46,6 +46,9 @@ pub enum TrainError {
     Run(String),
     #[error("tensor backend: {0}")]
     Candle(#[from] candle_core::Error),
+    /// An output file could not be written (the old one is untouched).
+    #[error("{0}")]
+    Write(#[from] crate::fsio::WriteError),
 }
 
 impl TrainError {

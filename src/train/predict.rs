@@ -2,9 +2,8 @@
 //! encoded and scored in fixed-size chunks, so memory stays bounded however
 //! large the file is. The output is the input's columns plus a probability.
 
-use std::fs::File;
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::data::{self, EncodeCounts};
 use super::error::{DataError, TrainError};
@@ -59,15 +58,9 @@ pub fn predict_with(
     .unwrap_or("lodestar_probability_3")
     .to_string();
 
-    let tmp: PathBuf = {
-        let mut name = output
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        name.push(".tmp");
-        output.with_file_name(name)
-    };
-    let out_file = File::create(&tmp).map_err(|e| TrainError::io(&tmp, e))?;
+    // Written through a temporary file renamed only on success: a failed
+    // run leaves the previous output untouched (see crate::fsio).
+    let out_file = crate::fsio::Output::create(output)?;
     let mut wtr = csv::Writer::from_writer(BufWriter::new(out_file));
     let write_err =
         |e: csv::Error| TrainError::Run(format!("{}: cannot write: {e}", output.display()));
@@ -117,17 +110,16 @@ pub fn predict_with(
             rows += records.len();
         }
     })();
-    if let Err(e) = result {
-        drop(wtr);
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    wtr.flush().map_err(|e| TrainError::io(&tmp, e))?;
-    drop(wtr);
-    std::fs::rename(&tmp, output).map_err(|e| TrainError::io(output, e))?;
+    result?;
     if rows == 0 {
         return Err(DataError::new(input, 1, "no data rows after the header").into());
     }
+    let out_file = wtr
+        .into_inner()
+        .map_err(|e| TrainError::io(output, e.into_error()))?
+        .into_inner()
+        .map_err(|e| TrainError::io(output, e.into_error()))?;
+    out_file.commit()?;
     let named = |v: &[usize]| -> Vec<(String, usize)> {
         model
             .encoding

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
@@ -34,14 +33,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
     move |e| TrainError::io(path, e)
 }
 
-/// Write `bytes` to `path` through a temporary file and a rename.
+/// Write `bytes` to `path` through a uniquely named temporary file and a
+/// rename (two `train`s creating `runs/.gitignore` at once never collide).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    f.write_all(bytes).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io(path))
+    Ok(crate::fsio::write(path, bytes)?)
 }
 
 /// UTC `YYYY-MM-DD` and `HH:MM:SS` of now.
@@ -103,7 +98,12 @@ pub fn save_model(path: &Path, shape: &NetShape, params: &[f32]) -> Result<(), T
             Tensor::from_slice(&params[b..b + dout], dout, &Device::Cpu)?,
         );
     }
-    let tmp = path.with_extension("tmp");
+    let tmp = path.with_file_name(format!(
+        "{}{}-model{}",
+        crate::fsio::TMP_PREFIX,
+        std::process::id(),
+        crate::fsio::TMP_SUFFIX
+    ));
     candle_core::safetensors::save(&tensors, &tmp)?;
     std::fs::rename(&tmp, path).map_err(io(path))
 }

@@ -483,8 +483,12 @@ pub fn run(
     emit: &mut dyn FnMut(Event),
 ) -> Result<Summary, TrainError> {
     let cfg = &job.config;
-    let data_path = resolve_inside(&job.root, &cfg.data_file)
-        .map_err(|e| TrainError::Config(format!("[data] file: {e}")))?;
+    let data_path = if cfg.data_as_given {
+        PathBuf::from(&cfg.data_file)
+    } else {
+        resolve_inside(&job.root, &cfg.data_file)
+            .map_err(|e| TrainError::Config(format!("[data] file: {e}")))?
+    };
     let dataset = data::load(&data_path, cfg)?;
     let choice = device::choose_device(cfg.device)?;
     let shape = NetShape::new(dataset.features(), &cfg.hidden);

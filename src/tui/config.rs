@@ -27,15 +27,74 @@ pub fn config_path() -> Option<PathBuf> {
 
 const KNOWN: &[&str] = &["theme", "mouse", "keys"];
 
+/// Largest config file read (a real one is a few hundred bytes); more, and
+/// `LODESTAR_CONFIG=/dev/zero` would never finish.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 pub fn load() -> Config {
     let path = config_path();
-    let text = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+    let (text, problem) = match &path {
+        Some(p) => match read(p) {
+            Ok(text) => (text, None),
+            Err(problem) => (None, Some(problem)),
+        },
+        None => (None, None),
+    };
     let mut config = parse(
         text.as_deref().unwrap_or(""),
         path.as_ref().map(|p| p.display().to_string()),
     );
+    if let Some(problem) = problem {
+        config.problems.insert(0, problem);
+    }
     config.path = path;
     config
+}
+
+/// The config file's text; `None` when there is none (the file is
+/// optional). Every other problem — a folder, a FIFO, too big, not UTF-8,
+/// unreadable — is reported.
+pub fn read(path: &std::path::Path) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "{shown}: {}",
+                crate::workspace::source::io_reason(&e)
+            ));
+        }
+    };
+    if meta.is_dir() {
+        return Err(format!("{shown}: is a folder, expected a config file"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_fifo() || meta.file_type().is_socket() {
+            return Err(format!(
+                "{shown}: is a FIFO or socket, expected a config file"
+            ));
+        }
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("{shown}: {}", crate::workspace::source::io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "{shown}: larger than {} MiB, not read",
+            MAX_CONFIG_BYTES / (1024 * 1024)
+        ));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        format!(
+            "{shown}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to() + 1
+        )
+    })
 }
 
 /// Read a config text. Every problem is collected; valid parts still apply.
@@ -162,5 +221,22 @@ mod tests {
         let c = parse("theme = \n", Some("cfg.toml".into()));
         assert_eq!(c.problems.len(), 1);
         assert!(c.problems[0].starts_with("cfg.toml:1:"), "{:?}", c.problems);
+    }
+
+    #[test]
+    fn unreadable_config_files_are_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = read(dir.path()).expect_err("folder");
+        assert!(err.contains("is a folder"), "{err}");
+        let missing = dir.path().join("none.toml");
+        assert_eq!(read(&missing), Ok(None));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, b"theme = \"\xff\"\n").expect("write");
+        let err = read(&bad).expect_err("not UTF-8");
+        assert!(err.contains("not UTF-8"), "{err}");
+        if std::path::Path::new("/dev/zero").exists() {
+            let err = read(std::path::Path::new("/dev/zero")).expect_err("endless");
+            assert!(err.contains("larger than"), "{err}");
+        }
     }
 }

@@ -33,6 +33,8 @@ pub enum SaveError {
     },
     #[error("{0}")]
     Locked(#[from] super::lock::LockError),
+    #[error("{0}")]
+    Write(#[from] crate::fsio::WriteError),
 }
 
 /// Why an edit was refused. The workspace is unchanged.

@@ -46,7 +46,7 @@ pub(crate) fn ensure_dir(root: &Path) -> Result<PathBuf, SaveError> {
     if !ignore.exists() {
         std::fs::write(
             &ignore,
-            "# lodestar's recovery journal: never committed\n*\n",
+            "# lodestar's lock, recovery journal and temporary files: never committed\n*\n",
         )
         .map_err(io)?;
     }

@@ -7,7 +7,6 @@
 //! edits and saves fast on files with tens of thousands of records.
 
 use std::fs;
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -398,7 +397,7 @@ impl SourceFile {
             });
         }
         let bytes = self.render();
-        write_atomic(&self.path, bytes.as_bytes())?;
+        write_in_workspace(&self.path, bytes.as_bytes())?;
         self.loaded = Some(blake3::hash(bytes.as_bytes()));
         self.base = self.text.clone();
         self.dirty = false;
@@ -452,34 +451,24 @@ pub(crate) fn to_crlf(text: &str) -> String {
 }
 
 /// Write `bytes` to `path` so that a crash leaves either the old or the new
-/// file, never a mix: a temporary file in the same folder, fsync, rename over
-/// the target, fsync the folder.
+/// file, never a mix (see [`crate::fsio`]: temporary file, fsync, rename;
+/// symlinks followed, special files written in place, read-only refused).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
+    Ok(crate::fsio::write(path, bytes)?)
+}
+
+/// [`write_atomic`] for a file of the workspace folder: the temporary file
+/// goes into the git-ignored `.lodestar/` (so `git status` never shows one,
+/// even after a `kill -9`), and temporary files left by writers that are
+/// gone are removed first.
+pub fn write_in_workspace(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let root = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lodestar-save-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    if let Ok(meta) = fs::metadata(path) {
-        // Keep the permissions the file had.
-        let _ = fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    if let Ok(d) = fs::File::open(&dir) {
-        // Not every platform can fsync a directory; the rename is done either way.
-        let _ = d.sync_all();
-    }
-    Ok(())
+    let tmp = super::recovery::ensure_dir(&root)?;
+    let _ = crate::fsio::clean_stale(&[&tmp, &root]);
+    Ok(crate::fsio::write_in(path, bytes, Some(&tmp))?)
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

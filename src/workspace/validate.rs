@@ -90,8 +90,11 @@ fn diag(place: (&Path, usize, usize), severity: Severity, message: String) -> Di
     }
 }
 
-/// Resolve a path written in a workspace file, refusing absolute paths and
-/// paths that climb out of the workspace.
+/// Resolve a path written in a workspace file, refusing absolute paths,
+/// paths that climb out of the workspace, and paths that leave it through a
+/// symbolic link (the file, or the nearest folder of it that exists, is
+/// canonicalised and must be inside the canonical workspace folder): a
+/// workspace may come from someone else's repository.
 pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
     let p = Path::new(written);
     if written.trim().is_empty() {
@@ -115,7 +118,26 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
             Component::CurDir => {}
         }
     }
-    Ok(root.join(p))
+    let full = root.join(p);
+    if let Ok(real_root) = std::fs::canonicalize(root) {
+        let mut probe = full.as_path();
+        loop {
+            match std::fs::canonicalize(probe) {
+                Ok(real) if !real.starts_with(&real_root) => {
+                    return Err(format!(
+                        "path `{written}` leads outside the workspace folder through a symbolic link (to {})",
+                        real.display()
+                    ));
+                }
+                Ok(_) => break,
+                Err(_) => match probe.parent() {
+                    Some(up) if up.starts_with(root) && up != root => probe = up,
+                    _ => break,
+                },
+            }
+        }
+    }
+    Ok(full)
 }
 
 /// Cross-file validation.
@@ -538,5 +560,24 @@ mod tests {
         assert!(resolve_inside(root, "data/../../a.csv").is_err());
         assert!(resolve_inside(root, "/etc/passwd").is_err());
         assert!(resolve_inside(root, "").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_workspace_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("ws");
+        std::fs::create_dir_all(root.join("data")).expect("mkdir");
+        std::fs::write(root.join("data/ok.csv"), "a\n1\n").expect("write");
+        std::os::unix::fs::symlink(root.join("data/ok.csv"), root.join("data/alias.csv"))
+            .expect("symlink");
+        std::os::unix::fs::symlink("/etc/passwd", root.join("data/evil.csv")).expect("symlink");
+        std::os::unix::fs::symlink("/etc", root.join("etc")).expect("symlink");
+        assert!(resolve_inside(&root, "data/alias.csv").is_ok());
+        assert!(resolve_inside(&root, "data/missing.csv").is_ok());
+        for bad in ["data/evil.csv", "etc/passwd", "etc/nothing-here"] {
+            let err = resolve_inside(&root, bad).expect_err(bad);
+            assert!(err.contains("through a symbolic link"), "{err}");
+        }
     }
 }

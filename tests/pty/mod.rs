@@ -22,6 +22,11 @@ pub const WAIT: Duration = Duration::from_secs(30);
 
 impl Tui {
     pub fn start(dir: &Path, cols: u16, rows: u16) -> Tui {
+        Tui::start_with_config(dir, cols, rows, &dir.join("no-such-config.toml"))
+    }
+
+    /// [`Tui::start`] with `LODESTAR_CONFIG` pointing at `config`.
+    pub fn start_with_config(dir: &Path, cols: u16, rows: u16, config: &Path) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -35,7 +40,7 @@ impl Tui {
         cmd.arg(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env("LODESTAR_TODAY", "2026-11-29");
-        cmd.env("LODESTAR_CONFIG", dir.join("no-such-config.toml"));
+        cmd.env("LODESTAR_CONFIG", config);
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
