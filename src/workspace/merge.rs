@@ -772,7 +772,14 @@ fn merge_segment(
             kind: ConflictKind::Field,
             record,
             id: key.id(),
-            field: Some(f.path),
+            // In a top-level table the id already names it: `scoring` + `seed`.
+            field: Some(match key {
+                Key::Table(name) => f
+                    .path
+                    .strip_prefix(&format!("{name}."))
+                    .map_or(f.path.clone(), str::to_string),
+                _ => f.path,
+            }),
             ours: f.ours,
             theirs: f.theirs,
             lines,
@@ -1305,6 +1312,13 @@ mod tests {
             .replace("feasibility = 50", "feasibility = 40");
         let r = merge(FileKind::Workspace, base, &o, &t);
         assert!(r.is_clean(), "{:?}", r.conflicts);
+        let both = merge(
+            FileKind::Workspace,
+            base,
+            &o,
+            &base.replace("seed = 1", "seed = 3"),
+        );
+        assert_eq!(both.conflicts[0].place(), "scoring.seed");
         assert_eq!(
             r.text,
             "name = \"W2\"\ncurrency = \"USD\"\n\n[scoring]\nsamples = 200\nseed = 2\nquadrant = { value = 60, feasibility = 40 }\n"
