@@ -177,10 +177,10 @@ impl MergeResult {
                 && let Some(split) = block.iter().position(|l| l.trim_end() == SPLIT_MARKER)
             {
                 let half = match side {
-                    Pick::Ours => &block[1..split],
-                    Pick::Theirs => &block[split + 1..block.len() - 1],
+                    Pick::Ours => block.get(1..split),
+                    Pick::Theirs => block.get(split + 1..block.len().saturating_sub(1)),
                 };
-                out.extend(half.iter().copied());
+                out.extend(half.unwrap_or_default().iter().copied());
                 i = end;
                 continue;
             }
