@@ -21,7 +21,8 @@ struct Slot {
     field: &'static str,
 }
 
-const RISK_FIELDS: [&str; 6] = [
+const RISK_FIELDS: [&str; 7] = [
+    "tags",
     "likelihood",
     "impact",
     "title",
@@ -29,7 +30,8 @@ const RISK_FIELDS: [&str; 6] = [
     "residual.likelihood",
     "residual.impact",
 ];
-const SCENARIO_FIELDS: [&str; 6] = [
+const SCENARIO_FIELDS: [&str; 7] = [
+    "needs",
     "scores.value",
     "scores.feasibility",
     "scores.risk",
@@ -60,6 +62,25 @@ fn value(slot: Slot, seed: u8) -> String {
     match slot.field {
         "title" | "owner" | "name" => format!("Edited {seed} \"q\""),
         "revenue.growth" => format!("0.0{}", seed % 10),
+        // Lists of ids and tags: a non-empty subset, chosen by the seed's bits.
+        "needs" | "tags" => {
+            let items: Vec<String> = (0..6)
+                .filter(|bit| seed & (1 << bit) != 0)
+                .map(|bit| match slot.field {
+                    "needs" => format!("need-00{}", bit + 1),
+                    _ => format!("tag-{bit}"),
+                })
+                .collect();
+            if items.is_empty() {
+                if slot.field == "needs" {
+                    "need-007".into()
+                } else {
+                    "tag-x".into()
+                }
+            } else {
+                items.join(",")
+            }
+        }
         _ => ((seed % 5) + 1).to_string(),
     }
 }
@@ -171,6 +192,8 @@ proptest! {
             let flipped: BTreeSet<_> = places(&s).into_iter().map(|(p, o, t)| (p, t, o)).collect();
             prop_assert_eq!(places(&r), flipped);
             for c in &r.conflicts {
+                // Lists of ids and tags merge as sets: they never conflict.
+                prop_assert!(!c.place().ends_with(".needs") && !c.place().ends_with(".tags"));
                 let lines: Vec<&str> = r.text.lines().collect();
                 prop_assert_eq!(lines[c.lines.0 - 1], OURS_MARKER);
                 prop_assert_eq!(lines[c.lines.1 - 1], THEIRS_MARKER);

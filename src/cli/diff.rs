@@ -403,7 +403,9 @@ fn results(ws: &Workspace, notes: &mut Vec<String>, side: &str) -> Results {
                     .stability
                     .as_ref()
                     .and_then(|st| st.p_first.get(i).copied());
-                scenarios.push((id.clone(), a.ranking.ranks[i], p, npv));
+                if let Some(&rank) = a.ranking.ranks.get(i) {
+                    scenarios.push((id.clone(), rank, p, npv));
+                }
             }
         }
         Err(e) => notes.push(format!("{side}: scenarios cannot be scored: {e}")),

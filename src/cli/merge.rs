@@ -72,6 +72,10 @@ fn report(shown: &Path, r: &MergeResult) -> u8 {
         );
     }
     if r.is_clean() && r.problems.is_empty() {
+        err!(
+            "lodestar merge: {}: merged; the file passes its own checks (links into other files: run lodestar check)",
+            shown.display()
+        );
         OK
     } else {
         PROBLEMS

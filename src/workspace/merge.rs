@@ -134,6 +134,13 @@ impl Conflict {
     }
 }
 
+/// Which side a conflict is resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    Ours,
+    Theirs,
+}
+
 /// What a merge produced.
 #[derive(Debug, Clone, Default)]
 pub struct MergeResult {
@@ -151,6 +158,36 @@ pub struct MergeResult {
 impl MergeResult {
     pub fn is_clean(&self) -> bool {
         self.conflicts.is_empty()
+    }
+
+    /// The text with every conflict resolved to one side, as a person would
+    /// by deleting the other half and the markers. Conflicts that share a
+    /// block of markers (adjacent fields) follow the first of them.
+    pub fn resolve(&self, pick: impl Fn(&Conflict) -> Pick) -> String {
+        let mut blocks: HashMap<usize, (usize, Pick)> = HashMap::new();
+        for c in &self.conflicts {
+            blocks.entry(c.lines.0).or_insert((c.lines.1, pick(c)));
+        }
+        let lines: Vec<&str> = self.text.split_inclusive('\n').collect();
+        let mut out = String::with_capacity(self.text.len());
+        let mut i = 0;
+        while i < lines.len() {
+            if let Some(&(end, side)) = blocks.get(&(i + 1))
+                && let Some(block) = lines.get(i..end)
+                && let Some(split) = block.iter().position(|l| l.trim_end() == SPLIT_MARKER)
+            {
+                let half = match side {
+                    Pick::Ours => block.get(1..split),
+                    Pick::Theirs => block.get(split + 1..block.len().saturating_sub(1)),
+                };
+                out.extend(half.unwrap_or_default().iter().copied());
+                i = end;
+                continue;
+            }
+            out.push_str(lines[i]);
+            i += 1;
+        }
+        out
     }
 
     fn taken(text: &str) -> MergeResult {
@@ -536,12 +573,18 @@ fn merge_segments(
             text.push_str(if crlf { "\r\n" } else { "\n" });
             line0 += 1;
         }
+        let conflicted = !piece.conflicts.is_empty();
         for mut c in piece.conflicts {
             c.lines = (c.lines.0 + line0 + 1, c.lines.1 + line0 + 1);
             conflicts.push(c);
         }
         line0 += piece.text.matches('\n').count();
-        text.push_str(&piece.text);
+        if crlf && conflicted {
+            // Marker lines are written with `\n`; the file's lines end in `\r\n`.
+            text.push_str(&source::to_crlf(&piece.text));
+        } else {
+            text.push_str(&piece.text);
+        }
     }
     MergeResult {
         text,
@@ -729,7 +772,14 @@ fn merge_segment(
             kind: ConflictKind::Field,
             record,
             id: key.id(),
-            field: Some(f.path),
+            // In a top-level table the id already names it: `scoring` + `seed`.
+            field: Some(match key {
+                Key::Table(name) => f
+                    .path
+                    .strip_prefix(&format!("{name}."))
+                    .map_or(f.path.clone(), str::to_string),
+                _ => f.path,
+            }),
             ours: f.ours,
             theirs: f.theirs,
             lines,
@@ -1262,6 +1312,13 @@ mod tests {
             .replace("feasibility = 50", "feasibility = 40");
         let r = merge(FileKind::Workspace, base, &o, &t);
         assert!(r.is_clean(), "{:?}", r.conflicts);
+        let both = merge(
+            FileKind::Workspace,
+            base,
+            &o,
+            &base.replace("seed = 1", "seed = 3"),
+        );
+        assert_eq!(both.conflicts[0].place(), "scoring.seed");
         assert_eq!(
             r.text,
             "name = \"W2\"\ncurrency = \"USD\"\n\n[scoring]\nsamples = 200\nseed = 2\nquadrant = { value = 60, feasibility = 40 }\n"
@@ -1378,5 +1435,36 @@ mod tests {
             "risk-001.likelihood (comment above)"
         );
         assert!(r.text.contains("<<<<<<< ours\n# our estimate\n=======\n# steering group estimate\n>>>>>>> theirs\nlikelihood = 3\n"), "{}", r.text);
+    }
+
+    #[test]
+    fn resolving_every_conflict_to_one_side_gives_a_valid_file() {
+        let o = BASE
+            .replace("likelihood = 4", "likelihood = 2")
+            .replace("likelihood = 2\nimpact = 3", "likelihood = 1\nimpact = 3");
+        let t = BASE
+            .replace("likelihood = 4", "likelihood = 3")
+            .replace("likelihood = 2\nimpact = 3", "likelihood = 5\nimpact = 3");
+        let r = risks(BASE, &o, &t);
+        assert_eq!(r.conflicts.len(), 2);
+        assert_eq!(r.resolve(|_| Pick::Ours), o);
+        assert_eq!(r.resolve(|_| Pick::Theirs), t);
+        let mixed = r.resolve(|c| {
+            if c.id == "risk-001" {
+                Pick::Theirs
+            } else {
+                Pick::Ours
+            }
+        });
+        assert_eq!(
+            mixed,
+            BASE.replace("likelihood = 4", "likelihood = 3")
+                .replace("likelihood = 2\nimpact = 3", "likelihood = 1\nimpact = 3")
+        );
+        // CRLF files get CRLF markers.
+        let crlf = |s: &str| s.replace('\n', "\r\n");
+        let r = risks(&crlf(BASE), &crlf(&o), &crlf(&t));
+        assert!(!r.text.replace("\r\n", "").contains('\n'), "{:?}", r.text);
+        assert_eq!(r.resolve(|_| Pick::Theirs), crlf(&t));
     }
 }
