@@ -83,6 +83,12 @@ pub enum AnalysisError {
     },
     #[error("unknown revenue model `{0}` (use {names})", names = RevenueModel::NAMES.join(", "))]
     UnknownRevenueModel(String),
+    /// Money figures grew past what a number can hold (a volume growing
+    /// 50 % a month for 100 years): reported, never shown as "no IRR".
+    #[error(
+        "revenue arithmetic overflows: {what} is too large to compute from month {month} on; lower growth, volume or price (or the horizon)"
+    )]
+    Overflow { what: &'static str, month: usize },
     #[error("cancelled")]
     Cancelled,
 }

@@ -389,7 +389,24 @@ pub fn project(
             Some(*acc)
         })
         .collect();
+    for (what, series) in [
+        ("the volume", &volume),
+        ("the revenue", &income),
+        ("the variable cost", &variable),
+        ("the cash flow", &cash),
+        ("the cumulative cash flow", &cumulative),
+    ] {
+        if let Some(month) = series.iter().position(|x| !x.is_finite()) {
+            return Err(AnalysisError::Overflow { what, month });
+        }
+    }
     let npv_value = npv(i, &cash);
+    if !npv_value.is_finite() {
+        return Err(AnalysisError::Overflow {
+            what: "the NPV",
+            month: months,
+        });
+    }
     let irr_value = irr(&cash);
     let discounted: Vec<f64> = cash
         .iter()

@@ -242,9 +242,15 @@ impl TrainConfig {
                 return Err(bad(format!("{name} {v} must be at least 0 and below 1")));
             }
         }
-        let non_negative = |v: f64| v.is_finite() && v >= 0.0;
-        if !non_negative(self.epsilon) || !non_negative(self.weight_decay) {
-            return Err(bad("epsilon and weight-decay must be non-negative numbers"));
+        let min_eps = crate::workspace::schema::MIN_EPSILON;
+        if !(self.epsilon.is_finite() && self.epsilon >= min_eps) {
+            return Err(bad(format!(
+                "epsilon {} must be a positive number, at least {min_eps:e} (0 gives NaN at the first step)",
+                crate::numfmt::exact(self.epsilon)
+            )));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(bad("weight-decay must be a non-negative number"));
         }
         if self.threads > 1024 {
             return Err(bad(format!(

@@ -33,6 +33,15 @@ pub enum SaveError {
     },
     #[error("{0}")]
     Locked(#[from] super::lock::LockError),
+    /// The file would grow past [`super::source::MAX_FILE_BYTES`], which
+    /// nothing could open again.
+    #[error(
+        "{}: would be {} MiB, larger than the {} MiB limit for workspace files; not written",
+        path.display(),
+        bytes.div_ceil(1024 * 1024),
+        super::source::MAX_FILE_BYTES / (1024 * 1024)
+    )]
+    TooLarge { path: PathBuf, bytes: u64 },
 }
 
 /// Why an edit was refused. The workspace is unchanged.

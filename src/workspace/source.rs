@@ -128,11 +128,80 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> ReadResult<Spanned<DeTable<'a>>>
     DeTable::parse(text).map_err(|e| {
         let (line, col) = match e.span() {
             Some(span) => LineIndex::new(text).line_col(text, span.start),
-            None => (0, 0),
+            None => (unspanned_error_line(text), 1),
         };
         let message = e.message().trim().replace('\n', " ");
         file_error(path, line, col, format!("TOML syntax: {message}"))
     })
+}
+
+/// The line of a parse error that comes without a position (the parser's
+/// recursion limit, hit by a key nested a thousand deep): the first line
+/// whose text up to it fails the same way, found by bisection.
+fn unspanned_error_line(text: &str) -> usize {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails =
+        |lines: usize| DeTable::parse(&text[..ends[lines - 1]]).is_err_and(|e| e.span().is_none());
+    // Invariant: the first `lo` lines parse (or fail elsewhere), the first
+    // `hi` lines fail without a position.
+    let (mut lo, mut hi) = (0, ends.len());
+    if !fails(hi) {
+        return 0;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Git's merge conflict markers left in a file: every block from
+/// `<<<<<<<` to `>>>>>>>` (markers at the start of a line), each reported
+/// at its first line. Checked before TOML parsing, which would only say
+/// "key with no value" at the first marker.
+pub fn conflict_markers(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let marker = |line: &str, c: char| {
+        line.len() >= 7
+            && line.bytes().take(7).all(|b| b == c as u8)
+            && line[7..].chars().next().is_none_or(char::is_whitespace)
+    };
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut last = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        last = n;
+        if marker(line, '<') && open.is_none() {
+            open = Some(n);
+        } else if marker(line, '>')
+            && let Some(start) = open.take()
+        {
+            out.push(conflict(path, start, n));
+        }
+    }
+    if let Some(start) = open {
+        out.push(conflict(path, start, last));
+    }
+    out
+}
+
+fn conflict(path: &Path, start: usize, end: usize) -> Diagnostic {
+    file_error(
+        path,
+        start,
+        1,
+        format!(
+            "unresolved git merge conflict (lines {start}–{end}: ours vs theirs); keep the right lines and delete the marker lines"
+        ),
+    )
 }
 
 /// Where each record of a parsed file starts and ends.
