@@ -558,6 +558,38 @@ pub fn io_reason(e: &std::io::Error) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn conflict_markers_are_found_block_by_block() {
+        let at = |text: &str| -> Vec<(usize, String)> {
+            conflict_markers(Path::new("r.toml"), text)
+                .into_iter()
+                .map(|d| (d.line, d.message))
+                .collect()
+        };
+        let text = "a = 1\r\n<<<<<<< HEAD\r\nb = 2\r\n=======\r\nb = 3\r\n>>>>>>> x\r\n\
+                    <<<<<<<\nc = 1\n";
+        let found = at(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 2);
+        assert!(
+            found[0]
+                .1
+                .starts_with("unresolved git merge conflict (lines 2–6: ours vs theirs)")
+        );
+        // An unterminated block runs to the end of the file.
+        assert_eq!(found[1].0, 7);
+        assert!(found[1].1.contains("(lines 7–8: ours vs theirs)"));
+        // Not markers: a separator alone, eight signs, a marker inside a line.
+        assert!(at("=======\n<<<<<<<< x\nk = \"<<<<<<< y\"\n").is_empty());
+    }
+
+    #[test]
+    fn errors_without_a_position_get_a_line() {
+        let deep = format!("a = 1\nb = 2\n{} = 1\nc = 3\n", vec!["k"; 2000].join("."));
+        let d = parse(Path::new("r.toml"), &deep).expect_err("too deep");
+        assert_eq!((d.line, d.col), (3, 1), "{d}");
+    }
+
     fn indexed(text: &str) -> Vec<(RecordKind, Vec<Range<usize>>)> {
         let root = parse(Path::new("x.toml"), text).expect("parse");
         index_records(FileKind::Scenarios, text, &root)
