@@ -264,11 +264,20 @@ fn edit() -> impl Strategy<Value = Edit> {
 proptest! {
     // Each case runs the binary two or three times: kept small for CI.
     #![proptest_config(ProptestConfig::with_cases(48))]
-    /// Random edits on a copy of the example: either refused with exit 1
+    /// Random edits on a copy of a shipped workspace: either refused with exit 1
     /// and nothing changed, or `check` is still clean afterwards.
     #[test]
-    fn set_is_refused_untouched_or_leaves_check_clean(edits in prop::collection::vec(edit(), 1..4)) {
-        let (_tmp, dir) = common::temp_copy(&common::example());
+    fn set_is_refused_untouched_or_leaves_check_clean(
+        chinese in any::<bool>(),
+        edits in prop::collection::vec(edit(), 1..4),
+    ) {
+        // Both shipped workspaces (ids the other lacks are refused too).
+        let source = if chinese {
+            common::repo().join("workspaces").join("zh-example")
+        } else {
+            common::example()
+        };
+        let (_tmp, dir) = common::temp_copy(&source);
         let d = dir.display().to_string();
         for e in &edits {
             let before = snapshot(&dir);
