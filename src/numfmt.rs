@@ -45,6 +45,20 @@ pub fn compact(x: f64) -> String {
     }
 }
 
+/// A number exactly as a message quotes it: whole numbers as integers
+/// (`10`), others in the shortest form that reads back to the same value
+/// (`0.35`), and very large or small ones with an exponent (`1e308`, not
+/// 309 digits; `1e-9`).
+pub fn exact(x: f64) -> String {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 {
+        format!("{x:.0}")
+    } else {
+        // Debug is Rust's shortest round-trip form, with an exponent outside
+        // 1e-5..1e16.
+        format!("{x:?}")
+    }
+}
+
 /// `12.5`, `3`, `0.25`, `-7.1`: at most two decimals, no trailing zeros.
 fn plain(x: f64) -> String {
     let text = trim_zeros(format!("{x:.2}"));
@@ -169,6 +183,17 @@ mod tests {
     fn compact_of_no_number() {
         assert_eq!(compact(f64::NAN), MISSING);
         assert_eq!(compact(f64::INFINITY), MISSING);
+    }
+
+    #[test]
+    fn exact_numbers_for_messages() {
+        assert_eq!(exact(10.0), "10");
+        assert_eq!(exact(-3.0), "-3");
+        assert_eq!(exact(0.35), "0.35");
+        assert_eq!(exact(1e308), "1e308");
+        assert_eq!(exact(-1.5e300), "-1.5e300");
+        assert_eq!(exact(1e-9), "1e-9");
+        assert_eq!(exact(f64::INFINITY), "inf");
     }
 
     #[test]

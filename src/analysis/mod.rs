@@ -16,6 +16,7 @@ pub use crate::rng;
 pub mod scoring;
 pub mod stability;
 
+use crate::numfmt::exact;
 use thiserror::Error;
 
 use crate::workspace::Model;
@@ -44,26 +45,35 @@ pub enum AnalysisError {
     #[error("all criterion weights are zero: give at least one criterion a positive weight")]
     ZeroWeights,
     #[error(
-        "criterion `{criterion}` has an invalid weight {weight} (weights must be finite and ≥ 0)"
+        "criterion `{criterion}` has an invalid weight {} (weights must be finite and ≥ 0)",
+        exact(*weight)
     )]
     BadWeight { criterion: String, weight: f64 },
-    #[error("criterion `{criterion}` has min {min} ≥ max {max}: scores cannot be normalised")]
+    #[error(
+        "criterion `{criterion}` has min {} ≥ max {}: scores cannot be normalised",
+        exact(*min),
+        exact(*max)
+    )]
     BadRange {
         criterion: String,
         min: f64,
         max: f64,
     },
-    #[error("comparison `{a}` vs `{b}` has an invalid ratio {ratio} (must be finite and > 0)")]
+    #[error(
+        "comparison `{a}` vs `{b}` has an invalid ratio {} (must be finite and > 0)",
+        exact(*ratio)
+    )]
     BadRatio { a: String, b: String, ratio: f64 },
     #[error(
-        "scenario `{scenario}` has an invalid score {value} for criterion `{criterion}` (must be a finite number)"
+        "scenario `{scenario}` has an invalid score {} for criterion `{criterion}` (must be a finite number)",
+        exact(*value)
     )]
     BadScore {
         scenario: String,
         criterion: String,
         value: f64,
     },
-    #[error("revenue `{field}` is {value} (must be a finite number)")]
+    #[error("revenue `{field}` is {} (must be a finite number)", exact(*value))]
     BadRevenue { field: &'static str, value: f64 },
     #[error("unknown scoring method `{0}` (use {names})", names = Method::NAMES.join(", "))]
     UnknownMethod(String),
@@ -83,6 +93,12 @@ pub enum AnalysisError {
     },
     #[error("unknown revenue model `{0}` (use {names})", names = RevenueModel::NAMES.join(", "))]
     UnknownRevenueModel(String),
+    /// Money figures grew past what a number can hold (a volume growing
+    /// 50 % a month for 100 years): reported, never shown as "no IRR".
+    #[error(
+        "revenue arithmetic overflows: {what} is too large to compute from month {month} on; lower growth, volume or price (or the horizon)"
+    )]
+    Overflow { what: &'static str, month: usize },
     #[error("cancelled")]
     Cancelled,
 }

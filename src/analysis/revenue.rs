@@ -389,7 +389,24 @@ pub fn project(
             Some(*acc)
         })
         .collect();
+    for (what, series) in [
+        ("the volume", &volume),
+        ("the revenue", &income),
+        ("the variable cost", &variable),
+        ("the cash flow", &cash),
+        ("the cumulative cash flow", &cumulative),
+    ] {
+        if let Some(month) = series.iter().position(|x| !x.is_finite()) {
+            return Err(AnalysisError::Overflow { what, month });
+        }
+    }
     let npv_value = npv(i, &cash);
+    if !npv_value.is_finite() {
+        return Err(AnalysisError::Overflow {
+            what: "the NPV",
+            month: months,
+        });
+    }
     let irr_value = irr(&cash);
     let discounted: Vec<f64> = cash
         .iter()
@@ -403,6 +420,14 @@ pub fn project(
         let d = (1.0 + i).powi(-(t as i32));
         (a + d, b + factor.powi(t as i32 - 1) * d)
     });
+    if !sum_kd.is_finite() {
+        // Growth compounding past what a number holds, even with no volume
+        // yet: a break-even start volume of "0" would be a made-up figure.
+        return Err(AnalysisError::Overflow {
+            what: "the growth over the horizon",
+            month: months,
+        });
+    }
     let break_even_start_volume = (margin > 0.0 && sum_kd > 0.0).then(|| {
         ((revenue.upfront_cost + revenue.fixed_cost * sum_d) / (margin * sum_kd)).max(0.0)
     });
@@ -454,6 +479,32 @@ mod tests {
             upfront_cost: 0.0,
             horizon_months: None,
         }
+    }
+
+    /// Inputs inside the documented ranges whose arithmetic overflows are
+    /// an error that says so, never a `null` NPV or "no IRR".
+    #[test]
+    fn overflowing_revenue_is_an_error() {
+        let mut r = table("usage");
+        r.price = 1.0;
+        r.volume = 1e15;
+        r.growth = 10.0;
+        r.horizon_months = Some(600);
+        let e = project(&r, 0.1, 36).unwrap_err();
+        assert!(matches!(e, AnalysisError::Overflow { .. }), "{e}");
+        assert!(
+            e.to_string().starts_with("revenue arithmetic overflows"),
+            "{e}"
+        );
+        // No volume at all, but growth that compounds past f64.
+        r.volume = 0.0;
+        let e = project(&r, 0.1, 36).unwrap_err();
+        assert!(e.to_string().contains("the growth over the horizon"), "{e}");
+        // A modest table still projects.
+        r.growth = 0.05;
+        r.volume = 100.0;
+        r.horizon_months = Some(36);
+        assert!(project(&r, 0.1, 36).is_ok());
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub enum Command {
     Set {
         dir: PathBuf,
         field: String,
+        /// The new value; a negative number needs no `--` (`growth -0.2`).
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Market analysis: series forecasts, TAM/SAM/SOM, competitor gaps, customer evidence.
@@ -153,11 +155,11 @@ pub enum Command {
         method: Option<score::MethodArg>,
         #[arg(long, value_enum, default_value_t)]
         format: score::ScoreFormat,
-        /// Monte Carlo samples for ranking stability (default: the workspace's; 0 = none).
-        #[arg(long)]
+        /// Monte Carlo samples for ranking stability, 0–10000000 as in the file (default: the workspace's; 0 = none).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=workspace::schema::MAX_SAMPLES as u64))]
         samples: Option<u64>,
-        /// Seed for the sampler (default: the workspace's).
-        #[arg(long)]
+        /// Seed for the sampler, 0–9223372036854775807 as in the file (default: the workspace's).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=workspace::schema::MAX_SEED as u64))]
         seed: Option<u64>,
     },
     /// Write a Markdown report: flow, ranking and stability, revenue, needs, risks, training.
@@ -420,6 +422,18 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
                 continue;
             }
         };
+        let conflicts = workspace::source::conflict_markers(&path, &text);
+        if !conflicts.is_empty() {
+            for d in &conflicts {
+                err!("{d}");
+            }
+            err!(
+                "{}: not formatted (resolve the merge conflict first)",
+                path.display()
+            );
+            status = status.max(PROBLEMS);
+            continue;
+        }
         if let Err(d) = workspace::source::parse(&path, &text) {
             err!("{d}");
             err!(
@@ -472,7 +486,7 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
         err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
         return FAILURE;
     };
-    let ws = match open_or_report(dir) {
+    let mut ws = match open_or_report(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -480,6 +494,11 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
         err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
         return PROBLEMS;
     };
+    if matches!(target, workspace::Target::Record(..))
+        && let Some(code) = refuse_duplicate(id, &ws.diagnostics())
+    {
+        return code;
+    }
     match ws.get(target, &path) {
         Some(item) => {
             out!("{}", show_item(&item));
@@ -506,6 +525,27 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
             }
         }
     }
+}
+
+/// `get` and `set` refuse an id that two records carry, naming both places
+/// (`check`'s duplicate-id message has the second and points at the first),
+/// rather than silently using the first.
+fn refuse_duplicate(id: &str, diags: &[Diagnostic]) -> Option<u8> {
+    let prefix = format!("duplicate id `{id}` ");
+    let dups: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.message.starts_with(&prefix))
+        .collect();
+    if dups.is_empty() {
+        return None;
+    }
+    for d in &dups {
+        err!("{d}");
+    }
+    err!(
+        "error: `{id}` names more than one record, so which one is meant is unclear; make the ids unique first"
+    );
+    Some(PROBLEMS)
 }
 
 pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
@@ -536,6 +576,13 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
         err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
         return PROBLEMS;
     };
+    // The edit is a transaction: the whole workspace is checked with it
+    // applied, and an edit that adds an error is refused with `check`'s
+    // messages; nothing is written then.
+    let before = ws.diagnostics();
+    if let Some(code) = refuse_duplicate(id, &before) {
+        return code;
+    }
     let change = match ws.set(target, &path, value) {
         Ok(c) => c,
         Err(e) => {
@@ -543,6 +590,18 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
             return PROBLEMS;
         }
     };
+    let added = workspace::added_errors(&before, &ws.diagnostics());
+    if !added.is_empty() {
+        for d in &added {
+            err!("{d}");
+        }
+        err!(
+            "error: {spec} not set: the change would add {} error{} (nothing written)",
+            added.len(),
+            if added.len() == 1 { "" } else { "s" }
+        );
+        return PROBLEMS;
+    }
     let saved = match &held {
         Some(held) => ws.save_locked(held),
         None => ws.save(),
@@ -558,6 +617,11 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
                 out!("{spec}: {old} → {new} ({})", change.file().file_name());
             }
             OK
+        }
+        Err(e @ workspace::SaveError::TooLarge { .. }) => {
+            // Refused like an invalid value: nothing was written.
+            err!("error: {e}");
+            PROBLEMS
         }
         Err(e) => {
             err!("error: {e}");

@@ -482,11 +482,16 @@ fn latest_run(root: &Path) -> Option<Run> {
         let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
             continue;
         };
+        let dir = root.join("runs").join(&id);
         let fields = doc
             .iter()
             .filter_map(|(k, v)| {
                 let v = v.as_value()?;
                 let shown = match v {
+                    // A run killed mid-way still says "running".
+                    toml_edit::Value::String(s) if k == "status" => {
+                        crate::train::runs::effective_status(&dir, s.value())
+                    }
                     toml_edit::Value::String(s) => s.value().clone(),
                     other => other.clone().decorated("", "").to_string(),
                 };

@@ -325,6 +325,11 @@ fn header_lines(o: &ScoreOut) -> Vec<String> {
     if let Some(e) = &o.quadrant_error {
         lines.push(format!("  quadrants: {e}"));
     }
+    for s in &o.scenarios {
+        if let Some(e) = &s.revenue_error {
+            lines.push(format!("  problem: {}: {e}", s.id));
+        }
+    }
     for [s, c] in &o.missing_scores {
         lines.push(format!(
             "  note: {s} has no score for {c}; counted as the worst value"

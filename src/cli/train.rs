@@ -58,7 +58,8 @@ pub struct TrainArgs {
     /// `auto` tries CUDA and falls back to the CPU, saying why.
     #[arg(long, value_enum)]
     pub device: Option<DeviceArg>,
-    #[arg(long, value_name = "S")]
+    /// Seed, 0–9223372036854775807 as in training.toml.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=crate::workspace::schema::MAX_SEED as u64))]
     pub seed: Option<u64>,
     /// CPU threads (default: chosen from the batch size; shown at the start).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

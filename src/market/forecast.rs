@@ -549,6 +549,29 @@ pub fn forecast(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Forecast
             "the history holds a value that is not finite ({bad})"
         ));
     }
+    // Squared errors of values past ±1e150 overflow: say so instead of
+    // returning a forecast of nothing.
+    if let Some(big) = y.iter().find(|v| v.abs() > MAX_MAGNITUDE) {
+        return Err(format!(
+            "the history holds {}, too large to forecast (values must be within ±{MAX_MAGNITUDE:e}); rescale the column, e.g. to millions",
+            crate::numfmt::exact(*big)
+        ));
+    }
+    let forecast = forecast_checked(y, last, spec)?;
+    let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
+    if forecast.points.iter().all(|p| {
+        p.value.is_finite() && finite(p.lo80) && finite(p.hi80) && finite(p.lo95) && finite(p.hi95)
+    }) {
+        Ok(forecast)
+    } else {
+        Err("the forecast arithmetic overflows (the values or their growth are too large); rescale the column, e.g. to millions".into())
+    }
+}
+
+/// The largest magnitude of a history value [`forecast`] accepts.
+pub const MAX_MAGNITUDE: f64 = 1e150;
+
+fn forecast_checked(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Forecast, String> {
     let mut note = None;
     if spec.method != Method::Linear {
         let damped = spec.method == Method::HoltDamped;

@@ -1,6 +1,7 @@
 //! The resolved training configuration: `training.toml` plus command-line
 //! overrides, checked once so the trainer never meets a bad value.
 
+use crate::numfmt::exact;
 use std::fmt::Write as _;
 
 use crate::workspace::choice::{Choice, ClassWeight, Optimizer, Options};
@@ -233,7 +234,7 @@ impl TrainConfig {
         if !(0.0..0.95).contains(&self.validation_split) {
             return Err(bad(format!(
                 "validation-split {} must be at least 0 and below 0.95",
-                self.validation_split
+                exact(self.validation_split)
             )));
         }
         if !(0.0..0.96).contains(&self.dropout) {
@@ -243,17 +244,26 @@ impl TrainConfig {
         if !finite_pos(self.learning_rate) {
             return Err(bad(format!(
                 "learning-rate {} must be a positive number",
-                self.learning_rate
+                exact(self.learning_rate)
             )));
         }
         for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
             if !(0.0..1.0).contains(&v) {
-                return Err(bad(format!("{name} {v} must be at least 0 and below 1")));
+                return Err(bad(format!(
+                    "{name} {} must be at least 0 and below 1",
+                    exact(v)
+                )));
             }
         }
-        let non_negative = |v: f64| v.is_finite() && v >= 0.0;
-        if !non_negative(self.epsilon) || !non_negative(self.weight_decay) {
-            return Err(bad("epsilon and weight-decay must be non-negative numbers"));
+        let min_eps = crate::workspace::schema::MIN_EPSILON;
+        if !(self.epsilon.is_finite() && self.epsilon >= min_eps) {
+            return Err(bad(format!(
+                "epsilon {} must be a positive number, at least {min_eps:e} (0 gives NaN at the first step)",
+                exact(self.epsilon)
+            )));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(bad("weight-decay must be a non-negative number"));
         }
         if self.threads > 1024 {
             return Err(bad(format!(

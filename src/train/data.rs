@@ -140,6 +140,12 @@ pub struct RowEncoder<'a> {
     lookup: Vec<HashMap<&'a str, usize>>,
 }
 
+/// The largest magnitude a numeric feature may have. Beyond it one value
+/// dominates the column's mean and spread (a single 1e300 leaves every other
+/// row standardised to 0), and f32 features lose all resolution; see
+/// docs/METHOD.md.
+pub const MAX_FEATURE_MAGNITUDE: f64 = 1e15;
+
 /// Cells read as missing in a numeric column.
 fn is_missing_number(s: &str) -> bool {
     s.is_empty()
@@ -485,6 +491,32 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
             }
         }
         if !forced && all_numeric {
+            // A value of absurd scale (1e300) would make the mean and the
+            // spread meaningless and every other value standardise to 0:
+            // refused, naming the rows, rather than trained on silently.
+            let huge: Vec<(usize, &str)> = cells()
+                .enumerate()
+                .filter(|(_, s)| parse_number(s).is_some_and(|v| v.abs() > MAX_FEATURE_MAGNITUDE))
+                .collect();
+            if let Some(&(first, cell)) = huge.first() {
+                let shown: Vec<String> = huge
+                    .iter()
+                    .take(5)
+                    .map(|(k, _)| lines[*k].to_string())
+                    .collect();
+                let more = if huge.len() > 5 { ", …" } else { "" };
+                return Err(DataError::new(
+                    file,
+                    lines[first],
+                    format!(
+                        "column `{name}`: `{cell}` is too large to standardise (values must be within ±{MAX_FEATURE_MAGNITUDE:e}); {} such value{} on line{} {}{more}; fix those rows, or add the column to [data] exclude",
+                        huge.len(),
+                        if huge.len() == 1 { "" } else { "s" },
+                        if shown.len() == 1 { "" } else { "s" },
+                        shown.join(", ")
+                    ),
+                ));
+            }
             let (mut sum, mut count) = (0.0f64, 0usize);
             for s in cells().take(n_train) {
                 if let Some(v) = (!is_missing_number(s)).then(|| parse_number(s)).flatten() {
@@ -697,5 +729,24 @@ mod tests {
         );
         assert!(e("a,b\n1,2\n").starts_with("d.csv:1: no target column `y`"));
         assert!(e("a,y\n1,no\n2,no\n3,no\n").contains("never has the positive label `yes`"));
+    }
+
+    /// One value of absurd scale is refused, naming the column and the
+    /// rows, instead of standardising every other value to 0.
+    #[test]
+    fn extreme_values_are_refused_with_their_rows() {
+        let text = "a,b,y\n1,1,yes\n2,1e300,no\n3,2,yes\n4,-5e16,no\n5,3,yes\n";
+        let err = load_str(text, 0.2).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("column `b`"), "{msg}");
+        assert!(msg.contains("`1e300` is too large to standardise"), "{msg}");
+        assert!(msg.contains("2 such values on lines 3, 5"), "{msg}");
+        // Large but sane magnitudes still train.
+        let ok = load_str("a,y\n1e12,yes\n2,no\n3e14,yes\n4,no\n5,yes\n", 0.2).unwrap();
+        let ColumnEncoding::Numeric { std, .. } = &ok.encoding.columns[0] else {
+            panic!("numeric expected");
+        };
+        assert!(std.is_finite() && *std > 1.0);
     }
 }

@@ -156,7 +156,9 @@ pub struct RunSummary {
     pub id: String,
     /// `YYYY-MM-DDTHH:MM:SSZ` when the run started.
     pub started: String,
-    /// `finished`, `early-stopped`, `stopped` or `failed`.
+    /// `running` (written at the start), then `finished`,
+    /// `early-stopped`, `stopped` or `failed`; `interrupted` when the
+    /// process ended while it was `running`.
     pub status: String,
     pub message: String,
     pub scenario: String,
@@ -283,6 +285,57 @@ impl RunSummary {
     }
 }
 
+/// A run's liveness lock: held by the training process (the operating
+/// system drops it when the process ends, `kill -9` included), so a summary
+/// still saying "running" with the lock free belongs to an interrupted run.
+pub const LIVE_FILE: &str = ".running";
+
+/// Statuses of runs that ended normally and left weights to use.
+pub const COMPLETE_STATUSES: [&str; 3] = ["finished", "early-stopped", "stopped"];
+
+/// Held while a run trains; see [`LIVE_FILE`].
+#[derive(Debug)]
+pub struct LiveRun {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl LiveRun {
+    /// Take the liveness lock of a new run's folder.
+    pub fn start(run_dir: &Path) -> Result<LiveRun, TrainError> {
+        let path = run_dir.join(LIVE_FILE);
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        file.try_lock()
+            .map_err(|e| TrainError::io(&path, std::io::Error::other(e.to_string())))?;
+        Ok(LiveRun { file, path })
+    }
+}
+
+impl Drop for LiveRun {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the run in `run_dir` is training now (its liveness lock is held).
+pub fn is_live(run_dir: &Path) -> bool {
+    match std::fs::File::open(run_dir.join(LIVE_FILE)) {
+        Ok(f) => matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
+/// The status of a run as it stands: a summary written as "running" whose
+/// process is gone is "interrupted".
+pub fn effective_status(run_dir: &Path, written: &str) -> String {
+    if written == "running" && !is_live(run_dir) {
+        "interrupted".into()
+    } else {
+        written.to_string()
+    }
+}
+
 /// One entry of `runs/`: its summary, or why it cannot be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunListing {
@@ -292,7 +345,8 @@ pub struct RunListing {
 }
 
 /// Every run under `root/runs/`, oldest first (ids sort by start time).
-/// A run still in progress has no summary yet and is listed as such.
+/// A run still in progress says "running"; one whose process ended
+/// mid-way is listed (and marked in its `summary.toml`) as "interrupted".
 pub fn list_runs(root: &Path) -> Vec<RunListing> {
     let Ok(entries) = std::fs::read_dir(root.join(RUNS_DIR)) else {
         return Vec::new();
@@ -305,9 +359,9 @@ pub fn list_runs(root: &Path) -> Vec<RunListing> {
             let dir = e.path();
             let path = dir.join(SUMMARY_FILE);
             let summary = match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    RunSummary::parse(&id, &text).map_err(|e| format!("{}: {e}", path.display()))
-                }
+                Ok(text) => RunSummary::parse(&id, &text)
+                    .map(|s| settle(&dir, &path, s))
+                    .map_err(|e| format!("{}: {e}", path.display())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     Err("no summary.toml (running, or interrupted)".into())
                 }
@@ -319,6 +373,37 @@ pub fn list_runs(root: &Path) -> Vec<RunListing> {
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
+
+/// A summary that says "running": marked "interrupted" (in its file too,
+/// best effort) when its process is gone. The check and the rewrite happen
+/// under the run's liveness lock, so a run that finishes meanwhile keeps
+/// its final summary.
+fn settle(dir: &Path, path: &Path, summary: RunSummary) -> RunSummary {
+    if summary.status != "running" {
+        return summary;
+    }
+    let lock = std::fs::File::open(dir.join(LIVE_FILE)).ok();
+    if let Some(f) = &lock
+        && matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    {
+        return summary;
+    }
+    // The process is gone (or ended just now): read what it left.
+    let mut now = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| RunSummary::parse(&summary.id, &text).ok())
+        .unwrap_or(summary);
+    if now.status == "running" {
+        now.status = "interrupted".into();
+        now.message = INTERRUPTED.into();
+        let _ = write_file(path, now.to_toml().as_bytes());
+    }
+    now
+}
+
+/// The message of a run marked interrupted.
+pub const INTERRUPTED: &str =
+    "the training process ended before the run finished (killed, or the machine stopped)";
 
 /// A saved run, loaded for prediction.
 #[derive(Debug, Clone)]
@@ -362,14 +447,21 @@ pub fn run_dir(root: &Path, id: &str) -> Result<PathBuf, TrainError> {
 /// Load the encoding, activation and weights of run `id` (`latest` for the newest run with weights).
 pub fn load_run(root: &Path, id: &str) -> Result<SavedModel, TrainError> {
     let id = if id == "latest" {
+        // Only a run that ended normally: an interrupted or failed one
+        // (or one still training) may have weights, but not its best.
         list_runs(root)
             .into_iter()
             .rev()
-            .find(|r| r.dir.join(MODEL_FILE).exists())
+            .find(|r| {
+                r.summary
+                    .as_ref()
+                    .is_ok_and(|s| COMPLETE_STATUSES.contains(&s.status.as_str()))
+                    && r.dir.join(MODEL_FILE).exists()
+            })
             .map(|r| r.id)
             .ok_or_else(|| {
                 TrainError::Run(format!(
-                    "no runs with weights in {}",
+                    "no finished runs with weights in {}",
                     root.join(RUNS_DIR).display()
                 ))
             })?

@@ -519,6 +519,13 @@ pub fn run(
         features: dataset.features(),
         ..RunSummary::default()
     };
+    // The summary says "running" from the start: a run killed mid-way is
+    // then found (by its free liveness lock) and marked interrupted.
+    let live = runs::LiveRun::start(&run_dir)?;
+    runs::write_file(
+        &run_dir.join(runs::SUMMARY_FILE),
+        record.to_toml().as_bytes(),
+    )?;
     let ctx = Context {
         use_ops,
         job,
@@ -551,6 +558,7 @@ pub fn run(
         &run_dir.join(runs::SUMMARY_FILE),
         record.to_toml().as_bytes(),
     )?;
+    drop(live);
     result
 }
 

@@ -11,6 +11,7 @@ use super::date::Date;
 use super::diag::Sink;
 use super::node::{Node, Shape};
 use super::schema::{Field, FileKind, RecordKind, Ty};
+use crate::numfmt::exact;
 
 /// An id defined by a record.
 #[derive(Debug, Clone)]
@@ -375,9 +376,14 @@ impl<'s, 'a> Checker<'s, 'a> {
                         self.link(keys, k, label, path, kspan.clone());
                         match v.as_number() {
                             Some(x) if x.is_finite() && x >= min && x <= max => {}
-                            Some(x) => self.sink.error(
+                            Some(_) => self.sink.error(
                                 v.span().or(kspan),
-                                at(&format!("has {k} = {x}, outside {min}–{max}")),
+                                at(&format!(
+                                    "has {k} = {}, outside {}–{}",
+                                    v.show(),
+                                    exact(min),
+                                    exact(max)
+                                )),
                             ),
                             None => self.sink.error(
                                 v.span().or(kspan),
@@ -419,6 +425,16 @@ impl<'s, 'a> Checker<'s, 'a> {
                     at(&format!("should be a table, found {}", node.shape().name())),
                 ),
             },
+            // A required text that is blank is as good as missing (an empty
+            // workspace name, risk title or training target).
+            Ty::Text
+                if field.required
+                    && field.key != "id"
+                    && node.as_str().is_some_and(|s| s.trim().is_empty()) =>
+            {
+                self.sink
+                    .error(span, at("is empty; it is required, write a value"))
+            }
             ty => self.check_value(ty, node, label, path, span),
         }
     }
@@ -457,7 +473,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                 (Shape::Float, _) => self.sink.error(
                     span,
                     at(format!(
-                        "is {}, but must be a whole number ({min}–{max})",
+                        "is {}, must be a whole number ({min}–{max})",
                         v.show()
                     )),
                 ),
@@ -466,13 +482,15 @@ impl<'s, 'a> Checker<'s, 'a> {
                     .error(span, wrong(format!("an integer {min}–{max}"))),
             },
             Ty::Number { min, max } => match v.as_number() {
-                Some(x) if !x.is_finite() => self
-                    .sink
-                    .error(span, at(format!("is {x}; must be a finite number"))),
+                Some(x) if !x.is_finite() => self.sink.error(
+                    span,
+                    at(format!("is {}; must be a finite number", v.show())),
+                ),
                 Some(x) if x < min || x > max => self.sink.error(
                     span,
                     at(format!(
-                        "is {x}, allowed {}",
+                        "is {}, allowed {}",
+                        v.show(),
                         ty.describe().trim_start_matches("number ")
                     )),
                 ),

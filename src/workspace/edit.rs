@@ -147,10 +147,20 @@ pub fn one_line_string(s: &str) -> Value {
 /// (`["a", "b"]`) or commas (`a, b`); tables need TOML inline syntax.
 pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
     let input = input.trim_end_matches(['\n', '\r']);
+    // Tables and lists as typed (`{a=1,b=2}`) are written in the canonical
+    // layout (`{ a = 1, b = 2 }`), so `fmt --check` accepts the file.
     let toml = |s: &str| {
-        s.trim()
+        let mut v = s
+            .trim()
             .parse::<Value>()
-            .map_err(|e| e.to_string().trim().replace('\n', " "))
+            .map_err(|e| e.to_string().trim().replace('\n', " "))?;
+        match &mut v {
+            Value::InlineTable(t) => t.fmt(),
+            Value::Array(a) => a.fmt(),
+            _ => {}
+        }
+        v.decor_mut().clear();
+        Ok(v)
     };
     match field.ty {
         Ty::Text | Ty::Link(_) | Ty::Path | Ty::Choice(_) => Ok(one_line_string(input)),
@@ -232,6 +242,18 @@ fn put_path(
             Some(mut item) => {
                 if let (Some(Item::Value(old_v)), Item::Value(new_v)) = (&old, &mut item) {
                     *new_v.decor_mut() = old_v.decor().clone();
+                }
+                // A whole table set over a `[scenario.revenue]` section stays
+                // a section (the file's layout, and what `fmt` expects),
+                // with the comments above its header.
+                if let (Some(Item::Table(old_t)), Item::Value(Value::InlineTable(new_t))) =
+                    (&old, &item)
+                {
+                    let mut t = new_t.clone().into_table();
+                    t.set_implicit(false);
+                    t.set_position(old_t.position());
+                    *t.decor_mut() = old_t.decor().clone();
+                    item = Item::Table(t);
                 }
                 match table.get_mut(first) {
                     Some(slot) => *slot = item,

@@ -35,6 +35,15 @@ pub enum SaveError {
     Locked(#[from] super::lock::LockError),
     #[error("{0}")]
     Write(#[from] crate::fsio::WriteError),
+    /// The file would grow past [`super::source::MAX_FILE_BYTES`], which
+    /// nothing could open again.
+    #[error(
+        "{}: would be {} MiB, larger than the {} MiB limit for workspace files; not written",
+        path.display(),
+        bytes.div_ceil(1024 * 1024),
+        super::source::MAX_FILE_BYTES / (1024 * 1024)
+    )]
+    TooLarge { path: PathBuf, bytes: u64 },
 }
 
 /// Why an edit was refused. The workspace is unchanged.

@@ -104,12 +104,16 @@ fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
 
 /// Read, parse, check and index one file. The parse tree lives only while
 /// the file is checked and read into the model.
-fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Diagnostic> {
+fn load_file(kind: FileKind, path: PathBuf) -> Result<FileLoad, Vec<Diagnostic>> {
     if !path.exists() {
         return Ok(missing_file(kind, path));
     }
-    let loaded = source::load(&path)?;
-    let root = source::parse(&path, &loaded.text)?;
+    let loaded = source::load(&path).map_err(|d| vec![d])?;
+    let conflicts = source::conflict_markers(&path, &loaded.text);
+    if !conflicts.is_empty() {
+        return Err(conflicts);
+    }
+    let root = source::parse(&path, &loaded.text).map_err(|d| vec![d])?;
     let mut check = check_root(kind, &path, &loaded.text, Node::Root(root.get_ref()));
     let mut model = Model::default();
     model.read_file(kind, Node::Root(root.get_ref()));
@@ -136,7 +140,7 @@ fn bom_warning(path: &Path) -> Diagnostic {
 }
 
 /// Load every file, on the threads of the rayon pool.
-fn load_all(root: &Path) -> Vec<Result<FileLoad, Diagnostic>> {
+fn load_all(root: &Path) -> Vec<Result<FileLoad, Vec<Diagnostic>>> {
     use rayon::prelude::*;
     FileKind::ALL
         .par_iter()
@@ -151,9 +155,14 @@ impl Workspace {
     pub fn open(dir: impl AsRef<Path>) -> Result<Workspace, OpenError> {
         let root = dir.as_ref().to_path_buf();
         if !root.is_dir() {
+            let reason = if root.exists() {
+                "is a file, expected a workspace folder"
+            } else {
+                "no such folder"
+            };
             return Err(OpenError::Io {
                 path: root,
-                reason: "no such folder".into(),
+                reason: reason.into(),
             });
         }
         if !root.join(FileKind::Workspace.file_name()).exists() {
@@ -173,7 +182,7 @@ impl Workspace {
                     model.take_file(kind, load.model);
                 }
                 Err(d) => {
-                    unreadable.push(d);
+                    unreadable.extend(d);
                     files.push(SourceFile::missing(kind, root.join(kind.file_name())));
                     checks.push(FileCheck::default());
                 }
@@ -314,6 +323,13 @@ impl Workspace {
         // Check every dirty file for outside changes first, so that a
         // conflict in one file does not leave a half-saved workspace.
         for f in self.files.iter().filter(|f| f.dirty) {
+            let bytes = f.render().len() as u64;
+            if bytes > source::MAX_FILE_BYTES {
+                return Err(SaveError::TooLarge {
+                    path: f.path.clone(),
+                    bytes,
+                });
+            }
             if !f.disk_unchanged()? {
                 return Err(SaveError::ChangedOnDisk {
                     path: f.path.clone(),
@@ -340,7 +356,15 @@ impl Workspace {
     /// unsaved edits to it.
     pub fn reload_file(&mut self, kind: FileKind) -> Result<(), Diagnostic> {
         let path = self.file(kind).path.clone();
-        let load = load_file(kind, path)?;
+        let load = load_file(kind, path.clone()).map_err(|ds| {
+            ds.into_iter().next().unwrap_or_else(|| Diagnostic {
+                file: path,
+                line: 0,
+                col: 0,
+                severity: Severity::Error,
+                message: "cannot be read".into(),
+            })
+        })?;
         self.model.take_file(kind, load.model);
         self.files[index(kind)] = load.file;
         self.checks[index(kind)] = load.check;
@@ -367,6 +391,36 @@ impl Workspace {
     }
 }
 
+/// The errors of `after` that `before` does not have: what an edit added.
+///
+/// Errors are compared by file, severity and message, not by position (an
+/// edit can move the lines below it), and counted: two equal errors before
+/// and three after is one added. `lodestar set` refuses an edit that adds
+/// any; errors that were there before the edit do not block it.
+pub fn added_errors(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(&Path, &str), usize> = HashMap::new();
+    for d in before.iter().filter(|d| d.is_error()) {
+        *seen
+            .entry((d.file.as_path(), d.message.as_str()))
+            .or_default() += 1;
+    }
+    after
+        .iter()
+        .filter(|d| d.is_error())
+        .filter(
+            |d| match seen.get_mut(&(d.file.as_path(), d.message.as_str())) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            },
+        )
+        .cloned()
+        .collect()
+}
+
 fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
     files
         .iter()
@@ -383,7 +437,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(kind.file_name());
         std::fs::write(&path, bytes).expect("write");
-        load_file(kind, path)
+        load_file(kind, path).map_err(|mut ds| ds.remove(0))
     }
 
     /// Text that is not TOML (a non-ASCII bare key, stray characters outside

@@ -230,9 +230,13 @@ impl<'a> Node<'a> {
     pub fn show(self) -> String {
         match self.shape() {
             Shape::String => format!("\"{}\"", self.as_str().unwrap_or_default()),
-            Shape::Integer | Shape::Float => {
-                self.as_number().map(|x| x.to_string()).unwrap_or_default()
-            }
+            Shape::Integer => self.as_int().map(|i| i.to_string()).unwrap_or_default(),
+            // `5.0`, not `5`: a message about a float must show it is one;
+            // `1e308`, not 309 digits.
+            Shape::Float => self
+                .as_number()
+                .map(|x| format!("{x:?}"))
+                .unwrap_or_default(),
             Shape::Boolean => self.as_bool().map(|b| b.to_string()).unwrap_or_default(),
             Shape::Datetime => self
                 .as_datetime()

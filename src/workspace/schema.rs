@@ -347,7 +347,7 @@ const SCORING_FIELDS: &[Field] = &[
         "samples",
         Ty::Int {
             min: 0,
-            max: 10_000_000,
+            max: MAX_SAMPLES,
         },
         Some("10000"),
         "Monte Carlo samples for ranking stability.",
@@ -357,7 +357,7 @@ const SCORING_FIELDS: &[Field] = &[
         "seed",
         Ty::Int {
             min: 0,
-            max: i64::MAX,
+            max: MAX_SEED,
         },
         Some("42"),
         "Seed for the ranking-stability sampler.",
@@ -385,6 +385,18 @@ const SCORING_FIELDS: &[Field] = &[
         "{ value = 50, feasibility = 50 }",
     ),
 ];
+
+/// The most Monte Carlo samples `[scoring] samples` and `score --samples`
+/// allow (about a minute of sampling).
+pub const MAX_SAMPLES: i64 = 10_000_000;
+
+/// The largest seed a file can hold (TOML integers are i64); the command
+/// line's `--seed` allows the same range.
+pub const MAX_SEED: i64 = i64::MAX;
+
+/// The smallest Adam ε: 0 makes a weight whose gradient is still zero
+/// divide 0 by 0 (NaN at the first step).
+pub const MIN_EPSILON: f64 = 1e-12;
 
 const WORKSPACE_FIELDS: &[Field] = &[
     req(
@@ -1346,9 +1358,12 @@ const OPTIMIZER_FIELDS: &[Field] = &[
     ),
     opt(
         "epsilon",
-        Ty::Number { min: 0.0, max: 1.0 },
+        Ty::Number {
+            min: MIN_EPSILON,
+            max: 1.0,
+        },
         Some("1e-7"),
-        "Adam ε (Keras default 1e-7).",
+        "Adam ε (Keras default 1e-7); above 0, since 0 divides zero by zero.",
         "1e-7",
     ),
     opt(
@@ -1409,7 +1424,7 @@ const RUN_FIELDS: &[Field] = &[
         "seed",
         Ty::Int {
             min: 0,
-            max: i64::MAX,
+            max: MAX_SEED,
         },
         Some("42"),
         "Seed for weights and shuffling.",
@@ -1557,7 +1572,7 @@ impl Ty {
 }
 
 fn fmt_num(x: f64) -> String {
-    if x.abs() >= 1e6 {
+    if x.abs() >= 1e6 || (x != 0.0 && x.abs() < 1e-4) {
         format!("{x:e}")
     } else if (x - x.round()).abs() < 1e-12 {
         format!("{}", x as i64)

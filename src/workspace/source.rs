@@ -127,11 +127,80 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> ReadResult<Spanned<DeTable<'a>>>
     DeTable::parse(text).map_err(|e| {
         let (line, col) = match e.span() {
             Some(span) => LineIndex::new(text).line_col(text, span.start),
-            None => (0, 0),
+            None => (unspanned_error_line(text), 1),
         };
         let message = e.message().trim().replace('\n', " ");
         file_error(path, line, col, format!("TOML syntax: {message}"))
     })
+}
+
+/// The line of a parse error that comes without a position (the parser's
+/// recursion limit, hit by a key nested a thousand deep): the first line
+/// whose text up to it fails the same way, found by bisection.
+fn unspanned_error_line(text: &str) -> usize {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails =
+        |lines: usize| DeTable::parse(&text[..ends[lines - 1]]).is_err_and(|e| e.span().is_none());
+    // Invariant: the first `lo` lines parse (or fail elsewhere), the first
+    // `hi` lines fail without a position.
+    let (mut lo, mut hi) = (0, ends.len());
+    if !fails(hi) {
+        return 0;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Git's merge conflict markers left in a file: every block from
+/// `<<<<<<<` to `>>>>>>>` (markers at the start of a line), each reported
+/// at its first line. Checked before TOML parsing, which would only say
+/// "key with no value" at the first marker.
+pub fn conflict_markers(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let marker = |line: &str, c: char| {
+        line.len() >= 7
+            && line.bytes().take(7).all(|b| b == c as u8)
+            && line[7..].chars().next().is_none_or(char::is_whitespace)
+    };
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut last = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        last = n;
+        if marker(line, '<') && open.is_none() {
+            open = Some(n);
+        } else if marker(line, '>')
+            && let Some(start) = open.take()
+        {
+            out.push(conflict(path, start, n));
+        }
+    }
+    if let Some(start) = open {
+        out.push(conflict(path, start, last));
+    }
+    out
+}
+
+fn conflict(path: &Path, start: usize, end: usize) -> Diagnostic {
+    file_error(
+        path,
+        start,
+        1,
+        format!(
+            "unresolved git merge conflict (lines {start}–{end}: ours vs theirs); keep the right lines and delete the marker lines"
+        ),
+    )
 }
 
 /// Where each record of a parsed file starts and ends.
@@ -482,6 +551,38 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflict_markers_are_found_block_by_block() {
+        let at = |text: &str| -> Vec<(usize, String)> {
+            conflict_markers(Path::new("r.toml"), text)
+                .into_iter()
+                .map(|d| (d.line, d.message))
+                .collect()
+        };
+        let text = "a = 1\r\n<<<<<<< HEAD\r\nb = 2\r\n=======\r\nb = 3\r\n>>>>>>> x\r\n\
+                    <<<<<<<\nc = 1\n";
+        let found = at(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 2);
+        assert!(
+            found[0]
+                .1
+                .starts_with("unresolved git merge conflict (lines 2–6: ours vs theirs)")
+        );
+        // An unterminated block runs to the end of the file.
+        assert_eq!(found[1].0, 7);
+        assert!(found[1].1.contains("(lines 7–8: ours vs theirs)"));
+        // Not markers: a separator alone, eight signs, a marker inside a line.
+        assert!(at("=======\n<<<<<<<< x\nk = \"<<<<<<< y\"\n").is_empty());
+    }
+
+    #[test]
+    fn errors_without_a_position_get_a_line() {
+        let deep = format!("a = 1\nb = 2\n{} = 1\nc = 3\n", vec!["k"; 2000].join("."));
+        let d = parse(Path::new("r.toml"), &deep).expect_err("too deep");
+        assert_eq!((d.line, d.col), (3, 1), "{d}");
+    }
 
     fn indexed(text: &str) -> Vec<(RecordKind, Vec<Range<usize>>)> {
         let root = parse(Path::new("x.toml"), text).expect("parse");

@@ -9,6 +9,7 @@ use super::choice::{EvidenceKind, Scale, WeightSource};
 use super::diag::{Diagnostic, LineIndex, Severity};
 use super::model::Model;
 use super::schema::{FileKind, RecordKind};
+use crate::numfmt::exact;
 
 /// Where a record is defined, for messages: the file (its index in the
 /// files validated), the byte offset and the record's kind. Kept small: the
@@ -307,7 +308,9 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 Severity::Error,
                 format!(
                     "criterion {}: `min` ({}) must be below `max` ({})",
-                    c.id, c.min, c.max
+                    c.id,
+                    exact(c.min),
+                    exact(c.max)
                 ),
             );
         }
@@ -331,8 +334,11 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                     &s.id,
                     Severity::Error,
                     format!(
-                        "scenario {}: score {cid} = {value} is outside the criterion's range {}–{}",
-                        s.id, c.min, c.max
+                        "scenario {}: score {cid} = {} is outside the criterion's range {}–{}",
+                        s.id,
+                        exact(*value),
+                        exact(c.min),
+                        exact(c.max)
                     ),
                 );
             }
@@ -345,12 +351,16 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                     if c.cost {
                         format!(
                             "scenario {} has no score for criterion `{}`: scored as its maximum, {}, the worst for a cost",
-                            s.id, c.id, c.max
+                            s.id,
+                            c.id,
+                            exact(c.max)
                         )
                     } else {
                         format!(
                             "scenario {} has no score for criterion `{}`: scored as its minimum, {}, the worst",
-                            s.id, c.id, c.min
+                            s.id,
+                            c.id,
+                            exact(c.min)
                         )
                     },
                 );

@@ -144,10 +144,11 @@ pub fn latest_run(root: &std::path::Path) -> Option<LatestRun> {
         };
         Some(LatestRun {
             val_auc: number("val-auc").or_else(|| number("val_auc")),
+            // A run killed while training still says "running".
             status: doc
                 .get("status")
                 .and_then(|v| v.as_str())
-                .map(str::to_string),
+                .map(|s| crate::train::runs::effective_status(&dir.join(&id), s)),
             id,
         })
     })
