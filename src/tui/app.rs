@@ -23,8 +23,8 @@ use super::theme::Theme;
 use super::trainrun::End;
 use crate::analysis::Analysis;
 use crate::analysis::links::Link;
-use crate::workspace::disk_merge::{Side, blocks, resolve};
-use crate::workspace::merge::{Conflict, MergeResult};
+use crate::workspace::disk_merge::{blocks, resolve};
+use crate::workspace::merge::{Conflict, MergeResult, Pick};
 use crate::workspace::recovery::Journal;
 use crate::workspace::{Date, FileKind, RecordKind, SaveError, Workspace};
 
@@ -67,7 +67,7 @@ pub struct MergePrompt {
     /// its text); the first is asked about now.
     pub queue: Vec<(FileKind, MergeResult)>,
     /// The sides picked so far for the conflicts of the first file.
-    pub picks: Vec<Side>,
+    pub picks: Vec<Pick>,
 }
 
 impl MergePrompt {
@@ -525,9 +525,9 @@ impl App {
             (Mode::QuitPrompt, Action::QuitStay) => Mode::Normal,
             (Mode::Merge(mut m), action @ (Action::ConflictKeep | Action::ConflictTake)) => {
                 m.picks.push(if action == Action::ConflictKeep {
-                    Side::Ours
+                    Pick::Ours
                 } else {
-                    Side::Theirs
+                    Pick::Theirs
                 });
                 self.merge_step(m)
             }
@@ -1074,10 +1074,8 @@ impl App {
         let kind = *kind;
         let (_, r) = m.queue.remove(0);
         let picks = std::mem::take(&mut m.picks);
-        let mine = picks.iter().filter(|p| **p == Side::Ours).count();
-        match resolve(&r.text, &r.conflicts, &picks)
-            .and_then(|text| self.ctx.ws.take_merged(kind, text))
-        {
+        let mine = picks.iter().filter(|p| **p == Pick::Ours).count();
+        match self.ctx.ws.take_merged(kind, resolve(&r, &picks)) {
             Ok(()) => {
                 self.after_merge(&[kind]);
                 self.say(
