@@ -637,18 +637,9 @@ impl Workspace {
                 (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
                 (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
                 (_, Ty::Link(k)) => Value::from(self.ids(k).first().copied().unwrap_or("")),
-                (_, Ty::Date) => {
-                    let d = super::Date::today();
-                    Value::from(toml_edit::Datetime {
-                        date: Some(toml_edit::Date {
-                            year: u16::try_from(d.year).unwrap_or(2000),
-                            month: d.month,
-                            day: d.day,
-                        }),
-                        time: None,
-                        offset: None,
-                    })
-                }
+                // No default for a date: the form asks for it (the workbench
+                // fills in today where that is the natural answer).
+                (_, Ty::Date) => continue,
                 _ => one_line_string("New"),
             };
             t.insert(f.key, Item::Value(v));

@@ -12,11 +12,12 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 use super::{fit_line, plain};
 use crate::analysis::monitor::{Adjust, KpiReport, KpiStatus, Monitoring, RevenueReport, Trigger};
 use crate::numfmt;
-use crate::tui::component::{AppCtx, Component, Handled, Level, ListView, Pane};
+use crate::tui::component::{AppCtx, Component, Handled, Level, ListView, Modal, Pane};
+use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
-use crate::workspace::RecordKind;
+use crate::workspace::{Date, RecordKind};
 
 /// The Monitor pane: the cursor in the trigger list. The figures are
 /// [`AppCtx::monitoring`], computed once per workspace revision.
@@ -26,6 +27,14 @@ pub struct MonitorPane {
     pub list: ListView,
     /// Trigger rows the last layout step had room for.
     trigger_rows: usize,
+}
+
+/// `s` cut to `width` terminal columns and padded to exactly that width
+/// (wide characters such as 中文 take two).
+fn pad(s: &str, width: usize) -> String {
+    let t = ui::truncate(s, width);
+    let w = unicode_width::UnicodeWidthStr::width(t.as_str());
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -71,6 +80,18 @@ fn target(t: &Trigger, ctx: &AppCtx) -> Result<(RecordKind, usize), Pane> {
         Adjust::Risk(id) => find(RecordKind::Risk, id).ok_or(Pane::Risks),
         Adjust::Retrain => Err(Pane::Training),
     }
+}
+
+/// A form for a new record of `kind` with its date field `key` filled in.
+fn add_dated(kind: RecordKind, key: &str, date: Date, ctx: &AppCtx) -> Handled {
+    let mut form = Form::new(&ctx.ws, kind, None);
+    for f in &mut form.fields {
+        if f.path == [key] {
+            f.input = tui_input::Input::new(date.to_string());
+        }
+    }
+    form.validate_all(&ctx.ws);
+    Handled::Open(Modal::Form(Box::new(form)))
 }
 
 /// The areas of the pane: KPIs, then revenue and drift side by side, then
@@ -130,8 +151,12 @@ impl Component for MonitorPane {
                     }
                 }
             }
-            Action::AddMeasurement => super::add(RecordKind::Measurement, ctx),
-            Action::AddActual => super::add(RecordKind::Actual, ctx),
+            Action::AddMeasurement => add_dated(RecordKind::Measurement, "date", ctx.today, ctx),
+            Action::AddActual => {
+                // The month before this one is the one whose figures are in.
+                let last = crate::analysis::monitor::add_months(ctx.today, -1);
+                add_dated(RecordKind::Actual, "month", last, ctx)
+            }
             _ => Handled::Ignored,
         }
     }
@@ -209,12 +234,12 @@ fn draw_kpis(frame: &mut Frame, area: Rect, kpis: &[KpiReport], presentation: bo
         let mut spans = Vec::new();
         if !presentation {
             spans.push(Span::styled(
-                format!("{:<need_w$}", ui::truncate(&k.need, need_w - 1)),
+                pad(&ui::truncate(&k.need, need_w - 1), need_w),
                 theme.dim,
             ));
         }
         spans.push(Span::styled(
-            format!("{:<metric_w$} ", ui::truncate(&k.metric, metric_w)),
+            format!("{} ", pad(&k.metric, metric_w)),
             theme.base,
         ));
         if !presentation {
@@ -287,11 +312,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
     ];
     let chart = Chart::new(datasets)
         .block(
-            ui::block(
-                format!("{} · cumulative vs plan {share}", r.scenario),
-                theme,
-            )
-            .title_bottom(Span::styled(
+            ui::block(format!("{} {share} vs plan", r.scenario), theme).title_bottom(Span::styled(
                 format!(" ⋯ plan  ━ actual · {} live ", revenue.len()),
                 theme.dim,
             )),
@@ -349,10 +370,7 @@ fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, the
         lines.push(fit_line(
             Line::from(vec![
                 Span::styled(
-                    format!(
-                        "{:<name_w$}",
-                        ui::truncate(&f.feature, name_w.saturating_sub(1))
-                    ),
+                    pad(&ui::truncate(&f.feature, name_w.saturating_sub(1)), name_w),
                     theme.base,
                 ),
                 Span::styled("█".repeat(filled), style),
