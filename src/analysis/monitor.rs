@@ -486,8 +486,11 @@ pub struct BatchData {
     pub rows: usize,
     /// Score and outcome of the labelled rows (empty without labels).
     pub labelled: Vec<(f64, bool)>,
-    /// Scores of every row (for the score PSI).
+    /// Scores of every row, kept for the reference batch only (the first
+    /// readable one: its deciles are the score bins).
     pub scores: Vec<f64>,
+    /// Rows per score bin ([`Drift::score_edges`]), for the score PSI.
+    pub score_counts: Vec<u64>,
     /// Why the batch could not be read.
     pub error: Option<String>,
 }
@@ -499,6 +502,9 @@ pub struct Drift {
     pub batches: Vec<BatchData>,
     /// Why the training data could not be read (no feature PSI then).
     pub error: Option<String>,
+    /// Cut points of the score bins: the deciles of the first readable
+    /// batch's scores.
+    pub score_edges: Option<Vec<f64>>,
 }
 
 /// PSI of one feature in the latest batch.
@@ -554,17 +560,8 @@ pub fn model_report(
     psi_rows.sort_by(|a, b| b.psi.total_cmp(&a.psi).then(a.feature.cmp(&b.feature)));
     let readable: Vec<&BatchData> = drift.batches.iter().filter(|b| b.error.is_none()).collect();
     let score_psi = match (readable.first(), readable.last()) {
-        (Some(first), Some(last)) if readable.len() >= 2 && !first.scores.is_empty() => {
-            let mut reference = first.scores.clone();
-            let edges = quantile_edges(&mut reference, PSI_BINS);
-            let count = |s: &[f64]| {
-                let mut c = vec![0u64; edges.len() + 1];
-                for x in s {
-                    c[bin_of(&edges, *x)] += 1;
-                }
-                c
-            };
-            psi(&count(&first.scores), &count(&last.scores))
+        (Some(first), Some(last)) if readable.len() >= 2 => {
+            psi(&first.score_counts, &last.score_counts)
         }
         _ => None,
     };
@@ -1180,10 +1177,12 @@ mod tests {
                 date: Some(d("2026-06-01")),
                 rows: labelled.len(),
                 scores: labelled.iter().map(|s| s.0).collect(),
+                score_counts: vec![labelled.len() as u64],
                 labelled,
                 error: None,
             }],
             error: None,
+            score_edges: Some(vec![]),
         }
     }
 

@@ -22,6 +22,11 @@ pub const SCORE_COLUMNS: [&str; 4] = [
     "lodestar_probability_3",
 ];
 
+/// Scores of the reference batch kept for its deciles: a uniform sample
+/// (reservoir, fixed seed) when the batch is larger, so memory does not grow
+/// with the rows.
+pub const SCORE_SAMPLE: usize = 100_000;
+
 /// Most categories a column may have and still be binned by category.
 const MAX_CATEGORIES: usize = 1000;
 
@@ -48,14 +53,33 @@ pub fn read(root: &Path, training: &Training, batches: &[Batch]) -> Drift {
             Err(e) => drift.error = Some(e),
         }
     }
+    read_batches(root, training, drift, batches)
+}
+
+/// Stream `batches` into the bins of `drift` (the training data as
+/// [`read`] binned it, with no batch yet).
+pub fn read_batches(
+    root: &Path,
+    training: &Training,
+    mut drift: Drift,
+    batches: &[Batch],
+) -> Drift {
     for (i, b) in batches.iter().enumerate() {
         let mut data = BatchData {
             date: b.date,
             file: b.file.clone(),
             ..BatchData::default()
         };
-        if let Err(e) = read_batch(root, training, b, i, &mut drift.features, &mut data) {
+        let edges = drift.score_edges.as_deref();
+        if let Err(e) = read_batch(root, training, b, i, &mut drift.features, edges, &mut data) {
             data.error = Some(e);
+        }
+        if drift.score_edges.is_none() && data.error.is_none() && !data.scores.is_empty() {
+            // The first readable batch is the reference: its deciles bin the scores.
+            let mut sorted = data.scores.clone();
+            let edges = quantile_edges(&mut sorted, PSI_BINS);
+            data.score_counts = count_scores(&edges, &data.scores);
+            drift.score_edges = Some(edges);
         }
         drift.batches.push(data);
     }
@@ -135,16 +159,25 @@ fn read_training(root: &Path, training: &Training) -> Result<Vec<FeatureCounts>,
 
 /// The bin of one cell; `None` for a missing number (not counted).
 fn bin_text(binning: &Binning, text: &str) -> Option<usize> {
+    bin_bytes(binning, text.as_bytes())
+}
+
+/// [`bin_text`] on the raw (trimmed) bytes of a cell, without decoding it.
+fn bin_bytes(binning: &Binning, cell: &[u8]) -> Option<usize> {
     match binning {
-        Binning::Numeric(edges) => match csvfile::parse_number(text.as_bytes()) {
+        Binning::Numeric(edges) => match csvfile::parse_number(cell) {
             Ok(Some(x)) => Some(bin_of(edges, x)),
             _ => None,
         },
         Binning::Categories(cats) => Some(
-            cats.binary_search_by(|c| c.as_str().cmp(text))
+            cats.binary_search_by(|c| c.as_bytes().cmp(cell))
                 .unwrap_or(cats.len()),
         ),
     }
+}
+
+fn cell_bytes(record: &csv::ByteRecord, i: usize) -> &[u8] {
+    record.get(i).map(<[u8]>::trim_ascii).unwrap_or(b"")
 }
 
 fn is_positive(training: &Training, label: &str) -> Option<bool> {
@@ -161,14 +194,31 @@ fn is_positive(training: &Training, label: &str) -> Option<bool> {
     }
 }
 
+fn count_scores(edges: &[f64], scores: &[f64]) -> Vec<u64> {
+    let mut c = vec![0u64; edges.len() + 1];
+    for x in scores {
+        c[bin_of(edges, *x)] += 1;
+    }
+    c
+}
+
+/// Stream one batch into the feature bins and, once the reference batch
+/// has set them (`score_edges`), the score bins: memory does not grow with
+/// the rows (labelled rows excepted, which the AUC needs).
 fn read_batch(
     root: &Path,
     training: &Training,
     b: &Batch,
     index: usize,
     features: &mut [FeatureCounts],
+    score_edges: Option<&[f64]>,
     data: &mut BatchData,
 ) -> Result<(), String> {
+    if let Some(edges) = score_edges {
+        data.score_counts = vec![0; edges.len() + 1];
+    }
+    let mut sampler = crate::rng::Rng::new(0x5c0e);
+    let mut seen = 0usize;
     let path = resolve_inside(root, &b.file)?;
     let mut csv = csvfile::open(&path).map_err(|p| p.to_string())?;
     let find = |name: &str| csv.header.iter().position(|h| h == name);
@@ -203,16 +253,28 @@ fn read_batch(
         data.rows += 1;
         for (k, i) in &columns {
             let f = &mut features[*k];
-            if let Some(bin) = bin_text(&f.binning, cell(&record, *i))
+            if let Some(bin) = bin_bytes(&f.binning, cell_bytes(&record, *i))
                 && let Some(c) = f.batches[index].get_mut(bin)
             {
                 *c += 1;
             }
         }
-        let Ok(Some(p)) = csvfile::parse_number(cell(&record, score).as_bytes()) else {
+        let Ok(Some(p)) = csvfile::parse_number(cell_bytes(&record, score)) else {
             continue;
         };
-        data.scores.push(p);
+        match score_edges {
+            Some(edges) => data.score_counts[bin_of(edges, p)] += 1,
+            None if data.scores.len() < SCORE_SAMPLE => data.scores.push(p),
+            None => {
+                // Reservoir sampling: every score is kept with probability
+                // SCORE_SAMPLE / seen.
+                let j = sampler.below(seen + 1);
+                if let Some(slot) = data.scores.get_mut(j) {
+                    *slot = p;
+                }
+            }
+        }
+        seen += 1;
         if let Some(l) = label
             && let Some(y) = is_positive(training, cell(&record, l))
         {

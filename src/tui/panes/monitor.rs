@@ -300,8 +300,8 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
         Dataset::default()
             .name("plan")
             .data(&plan)
-            .graph_type(GraphType::Line)
-            .marker(Marker::Braille)
+            .graph_type(GraphType::Scatter)
+            .marker(Marker::Dot)
             .style(theme.dim),
         Dataset::default()
             .name("actual")
@@ -313,7 +313,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
     let chart = Chart::new(datasets)
         .block(
             ui::block(format!("{} {share} vs plan", r.scenario), theme).title_bottom(Span::styled(
-                format!(" ⋯ plan  ━ actual · {} live ", revenue.len()),
+                format!(" • plan  ⣿ actual · {} live ", revenue.len()),
                 theme.dim,
             )),
         )
