@@ -12,6 +12,7 @@ The planted ground truth of every file is documented in sample-data/README.md;
 keep the two in step when changing anything here.
 """
 
+import datetime
 import math
 import os
 import random
@@ -243,10 +244,9 @@ def month(ym, t):
 
 
 def month_end(ym):
+    """The last day of month ym, as YYYY-MM-DD."""
     y, m = month(ym, 1)
-    n = (y, m)
-    import datetime
-    return (datetime.date(n[0], n[1], 1) - datetime.timedelta(days=1)).isoformat()
+    return (datetime.date(y, m, 1) - datetime.timedelta(days=1)).isoformat()
 
 
 def plan(rev, t):
@@ -282,7 +282,8 @@ WORKSPACES = {
             ("need-001", 11.0, 16.0, "2027-12-31", "on-track", 1),
             ("need-002", 4.1, 2.6, "2027-09-30", "off-track", 2),
         ],
-        "notes": {"labels": "outcomes after 30 days", "drift": "app campaign for students"},
+        "notes": {"labels": "outcomes after 30 days", "drift": "app campaign for students",
+                  "run": "trained on data/propensity.csv"},
     },
     "zh-example": {
         "comment": [
@@ -305,13 +306,13 @@ WORKSPACES = {
             ("need-001", 9.0, 14.0, "2027-12-31", "on-track", 1),
             ("need-002", 6.5, 3.5, "2027-09-30", "off-track", 2),
         ],
-        "notes": {"labels": "30 天后回收的结果", "drift": "学生 App 推广"},
+        "notes": {"labels": "30 天后回收的结果", "drift": "学生 App 推广",
+                  "run": "用 data/propensity.csv 训练"},
     },
 }
 
 
 def days_between(a, b):
-    import datetime
     return (datetime.date.fromisoformat(b) - datetime.date.fromisoformat(a)).days
 
 
@@ -329,7 +330,7 @@ def monitor_toml(ws, k):
         "launch = %s" % launch,
         "",
         "[deployment]",
-        'run = "20260215-093000-42" # trained on data/propensity.csv',
+        'run = "20260215-093000-42" # %s' % ws["notes"]["run"],
         "since = %s" % launch,
         "validation-auc = 0.81",
         "",

@@ -296,19 +296,20 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
     } else {
         numfmt::MISSING.into()
     };
+    // The actual line first, the plan's dots over it (each month's dot shows).
     let datasets = vec![
-        Dataset::default()
-            .name("plan")
-            .data(&plan)
-            .graph_type(GraphType::Scatter)
-            .marker(Marker::Dot)
-            .style(theme.dim),
         Dataset::default()
             .name("actual")
             .data(&actual)
             .graph_type(GraphType::Line)
             .marker(Marker::Braille)
             .style(theme.key),
+        Dataset::default()
+            .name("plan")
+            .data(&plan)
+            .graph_type(GraphType::Scatter)
+            .marker(Marker::Dot)
+            .style(theme.dim),
     ];
     let chart = Chart::new(datasets)
         .block(
