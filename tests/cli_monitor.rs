@@ -188,3 +188,24 @@ fn fail_on_trigger_exits_1_only_when_one_fires() {
     assert_eq!(v["model"]["run"], Value::Null);
     assert_eq!(v["triggers"], Value::Array(vec![]));
 }
+
+#[test]
+fn the_report_has_a_monitor_section_with_the_same_triggers() {
+    let dir = common::example();
+    let out = common::lodestar(&["report", &dir.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = common::stdout(&out);
+    let section = report
+        .split("## Monitor and adjust\n")
+        .nth(1)
+        .expect("a Monitor section");
+    let v = json(&dir);
+    let triggers = v["triggers"].as_array().expect("triggers");
+    assert!(section.contains(&format!("**Triggers ({})**", triggers.len())), "{section}");
+    for t in triggers {
+        let kind = t["kind"].as_str().unwrap_or("");
+        let subject = t["subject"].as_str().unwrap_or("");
+        assert!(section.contains(&format!("`{kind}` {subject}:")), "{kind} {subject}");
+    }
+    assert!(section.contains("| need-002 | Cost per contact |"), "{section}");
+}

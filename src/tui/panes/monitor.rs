@@ -153,9 +153,13 @@ impl Component for MonitorPane {
             }
             Action::AddMeasurement => add_dated(RecordKind::Measurement, "date", ctx.today, ctx),
             Action::AddActual => {
-                // The month before this one is the one whose figures are in.
-                let last = crate::analysis::monitor::add_months(ctx.today, -1);
-                add_dated(RecordKind::Actual, "month", last, ctx)
+                // The month after the latest one recorded, else last month
+                // (the latest whose figures are in).
+                let month = match ctx.ws.model.actuals.iter().filter_map(|a| a.month).max() {
+                    Some(latest) => crate::analysis::monitor::add_months(latest, 1),
+                    None => crate::analysis::monitor::add_months(ctx.today, -1),
+                };
+                add_dated(RecordKind::Actual, "month", month, ctx)
             }
             _ => Handled::Ignored,
         }
