@@ -201,11 +201,20 @@ fn the_report_has_a_monitor_section_with_the_same_triggers() {
         .expect("a Monitor section");
     let v = json(&dir);
     let triggers = v["triggers"].as_array().expect("triggers");
-    assert!(section.contains(&format!("**Triggers ({})**", triggers.len())), "{section}");
+    assert!(
+        section.contains(&format!("**Triggers ({})**", triggers.len())),
+        "{section}"
+    );
     for t in triggers {
         let kind = t["kind"].as_str().unwrap_or("");
         let subject = t["subject"].as_str().unwrap_or("");
-        assert!(section.contains(&format!("`{kind}` {subject}:")), "{kind} {subject}");
+        assert!(
+            section.contains(&format!("`{kind}` {subject}:")),
+            "{kind} {subject}"
+        );
     }
-    assert!(section.contains("| need-002 | Cost per contact |"), "{section}");
+    assert!(
+        section.contains("| need-002 | Cost per contact |"),
+        "{section}"
+    );
 }
