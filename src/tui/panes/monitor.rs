@@ -349,9 +349,16 @@ fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, the
     let w = inner.width as usize;
     let h = inner.height as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let auc = match (m.model.auc.last(), m.model.validation_auc) {
-        (Some((_, _, a)), Some(v)) => Some(format!("AUC {a:.2} (valid. {v:.2})")),
-        (Some((_, _, a)), None) => Some(format!("AUC {a:.2}")),
+    // AUC over time: every labelled batch, oldest first (the latest last).
+    let aucs: Vec<String> = m
+        .model
+        .auc
+        .iter()
+        .map(|(_, _, a)| format!("{a:.2}"))
+        .collect();
+    let auc = match (aucs.is_empty(), m.model.validation_auc) {
+        (false, Some(v)) => Some(format!("AUC {} (valid. {v:.2})", aucs.join(" → "))),
+        (false, None) => Some(format!("AUC {}", aucs.join(" → "))),
         _ => None,
     };
     let rows = h.saturating_sub(usize::from(auc.is_some()));
