@@ -478,6 +478,65 @@ fn cli_train_json_and_predict() {
             .ends_with(",accepted_offer,probability")
     );
 
+    // `--record` appends the scored file to monitor.toml as a scoring batch
+    // (labels included: the file keeps the target column), and the monitor
+    // reads it: one more batch, with its AUC.
+    let before = std::fs::read_to_string(ws.path().join("monitor.toml")).unwrap();
+    let batches = before.matches("[[batch]]").count();
+    let out = std::process::Command::new(bin)
+        .env("LODESTAR_TODAY", "2026-11-29")
+        .args([
+            "predict",
+            &ws.path().display().to_string(),
+            "--run",
+            j["run_id"].as_str().unwrap(),
+            "--record",
+            "--input",
+        ])
+        .arg(ws.path().join("data/propensity.csv"))
+        .arg("--output")
+        .arg(ws.path().join("data/scored-new.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(ws.path().join("monitor.toml")).unwrap();
+    assert!(after.starts_with(&before), "only appended");
+    assert_eq!(
+        &after[before.len()..],
+        "\n[[batch]]\ndate = 2026-11-29\nfile = \"data/scored-new.csv\"\nrows = 1000\nnote = \"scored with run "
+            .to_string()
+            + j["run_id"].as_str().unwrap()
+            + "\"\n"
+    );
+    assert_eq!(after.matches("[[batch]]").count(), batches + 1);
+    // Outside the workspace: refused, nothing written.
+    let outside = std::env::temp_dir().join(format!("lodestar-outside-{}.csv", std::process::id()));
+    let out = std::process::Command::new(bin)
+        .args([
+            "predict",
+            &ws.path().display().to_string(),
+            "--run",
+            "latest",
+            "--record",
+            "--input",
+        ])
+        .arg(ws.path().join("data/propensity.csv"))
+        .arg("--output")
+        .arg(&outside)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&outside);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the workspace"));
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("monitor.toml")).unwrap(),
+        after
+    );
+
     // Plain text when not on a terminal: one line per epoch; bad device → non-zero.
     let out = std::process::Command::new(bin)
         .args([

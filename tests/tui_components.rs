@@ -41,6 +41,7 @@ fn drawing_reads_no_file() {
                     Pane::Scenarios => Action::Scenarios,
                     Pane::Training => Action::Training,
                     Pane::Risks => Action::Risks,
+                    Pane::Monitor => Action::Monitor,
                 };
                 app.perform(go);
                 let (views, next) = match pane {
@@ -66,7 +67,7 @@ fn drawing_reads_no_file() {
             }
             app.perform(Action::Presentation);
         }
-        assert_eq!(compared, 2 * (4 + 6 + 5), "{name}");
+        assert_eq!(compared, 2 * (5 + 6 + 5), "{name}");
     }
 }
 
@@ -142,7 +143,7 @@ fn overview_stages_open_their_pane() {
     assert_eq!(app.pane, Pane::Overview);
     app.perform(Action::Bottom);
     app.perform(Action::OpenStage);
-    assert_eq!(app.pane, Pane::Risks);
+    assert_eq!(app.pane, Pane::Monitor);
 }
 
 /// The Risks pane shows what `lodestar risks --format json` says: each

@@ -38,6 +38,7 @@ fn every_pane_at_80x24() {
         (Action::Scenarios, "scenarios"),
         (Action::Training, "training"),
         (Action::Risks, "risks"),
+        (Action::Monitor, "monitor"),
     ] {
         app.perform(action);
         insta::assert_snapshot!(format!("pane_{name}_80x24"), screen(&mut app, 80, 24));
@@ -52,6 +53,46 @@ fn presentation_mode_at_60x20() {
     insta::assert_snapshot!("presentation_needs_60x20", screen(&mut app, 60, 20));
     app.perform(Action::Risks);
     insta::assert_snapshot!("presentation_risks_60x20", screen(&mut app, 60, 20));
+    app.perform(Action::Monitor);
+    insta::assert_snapshot!("presentation_monitor_60x20", screen(&mut app, 60, 20));
+}
+
+/// Enter on a trigger opens what it proposes to adjust: the off-track KPI's
+/// need in the Needs pane, the drifting feature's retraining in Training.
+#[test]
+fn following_a_trigger_opens_what_it_questions() {
+    let mut app = app();
+    app.perform(Action::Monitor);
+    let triggers: Vec<String> = app
+        .ctx
+        .monitoring
+        .triggers
+        .iter()
+        .map(|t| t.kind.as_str().to_string())
+        .collect();
+    assert_eq!(
+        &triggers[..3],
+        ["kpi-off-track", "revenue-below-plan", "feature-drift"],
+        "{triggers:?}"
+    );
+    app.perform(Action::Follow);
+    assert_eq!(app.pane, lodestar::tui::component::Pane::Needs);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("revisit the need"), "{s}");
+    assert_eq!(
+        app.current().selected(&app.ctx),
+        Some((RecordKind::Need, 1)),
+        "need-002 under the cursor"
+    );
+    app.perform(Action::Back);
+    assert_eq!(app.pane, lodestar::tui::component::Pane::Monitor);
+    app.perform(Action::Down);
+    app.perform(Action::Follow);
+    assert_eq!(app.pane, lodestar::tui::component::Pane::Scenarios);
+    app.perform(Action::Monitor);
+    app.perform(Action::Down);
+    app.perform(Action::Follow);
+    assert_eq!(app.pane, lodestar::tui::component::Pane::Training);
 }
 
 #[test]

@@ -10,6 +10,7 @@
 pub mod ahp;
 pub mod coverage;
 pub mod links;
+pub mod monitor;
 pub mod revenue;
 pub mod risk;
 pub use crate::rng;

@@ -21,6 +21,7 @@ macro_rules! err {
 pub mod diff;
 pub mod market;
 pub mod merge;
+pub mod monitor;
 pub mod print;
 pub mod report;
 pub mod risks;
@@ -182,6 +183,18 @@ pub enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t)]
         format: risks::RisksFormat,
+    },
+    /// After launch: KPIs against their path, revenue against plan, model drift, and the triggers.
+    #[command(
+        after_help = "Examples:\n  lodestar monitor DIR\n  lodestar monitor DIR --format json --fail-on-trigger\n\nExit status: 0 done (or no trigger with --fail-on-trigger), 1 a trigger fires and --fail-on-trigger is given, 2 usage or I/O failure."
+    )]
+    Monitor {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: monitor::MonitorFormat,
+        /// Exit with status 1 when any trigger fires (for a scheduled CI job).
+        #[arg(long)]
+        fail_on_trigger: bool,
     },
     /// Train the prototype model of training.toml; the run is saved under runs/.
     Train(train::TrainArgs),
@@ -693,6 +706,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => score::score(&dir, method, format, samples, seed),
         Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
         Some(Command::Risks { dir, format }) => risks::run(&dir, format),
+        Some(Command::Monitor {
+            dir,
+            format,
+            fail_on_trigger,
+        }) => monitor::run(&dir, format, fail_on_trigger),
         Some(Command::Train(args)) => train::train(&args),
         Some(Command::Predict(args)) => train::predict(&args),
         Some(Command::Merge {

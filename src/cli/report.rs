@@ -1,8 +1,10 @@
 //! `lodestar report`: a Markdown report a team can commit or paste — the
 //! flow as a mermaid diagram, the ranking with its stability, the money,
-//! needs coverage, the risk heat map and the latest training run.
+//! needs coverage, the risk heat map, the latest training run and the
+//! monitoring after launch.
 
 pub(crate) mod market;
+pub(crate) mod monitor;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -76,6 +78,11 @@ pub fn render(ws: &Workspace) -> String {
     needs(&mut out, m);
     risks(&mut out, m);
     training(&mut out, run.as_ref());
+    let monitoring = crate::train::drift::monitoring(&ws.root, m, Date::today());
+    out.push_str(&monitor::markdown_section(
+        &monitoring,
+        &m.settings.currency,
+    ));
     out
 }
 

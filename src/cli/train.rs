@@ -87,6 +87,10 @@ pub struct PredictArgs {
     /// failed run leaves an existing file untouched.
     #[arg(long, value_name = "CSV")]
     pub output: PathBuf,
+    /// Append a `[[batch]]` record for the scored file to monitor.toml (the
+    /// output must be inside the workspace), so `lodestar monitor` watches it.
+    #[arg(long)]
+    pub record: bool,
 }
 
 fn overrides(a: &TrainArgs) -> Overrides {
@@ -328,6 +332,9 @@ pub fn predict(a: &PredictArgs) -> u8 {
             for (c, n) in &r.missing {
                 err!("note: column `{c}`: {n} missing values imputed");
             }
+            if a.record {
+                return record_batch(&a.dir, &a.output, &r);
+            }
             OK
         }
         Err(e) => {
@@ -337,6 +344,83 @@ pub fn predict(a: &PredictArgs) -> u8 {
             } else {
                 FAILURE
             }
+        }
+    }
+}
+
+/// `predict --record`: append the scored file as a `[[batch]]` of
+/// monitor.toml, under the workspace's write lock.
+fn record_batch(dir: &std::path::Path, output: &std::path::Path, r: &train::PredictReport) -> u8 {
+    use crate::workspace::{self, RecordKind, Workspace};
+    let (Ok(root), Ok(out)) = (dir.canonicalize(), output.canonicalize()) else {
+        err!(
+            "error: cannot record the batch: {} not found",
+            output.display()
+        );
+        return FAILURE;
+    };
+    let Ok(relative) = out.strip_prefix(&root) else {
+        err!(
+            "error: cannot record the batch: {} is outside the workspace (monitor.toml names files inside it)",
+            output.display()
+        );
+        return PROBLEMS;
+    };
+    let file = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let held =
+        match workspace::lock::acquire(dir, "lodestar predict --record", workspace::lock::WAIT) {
+            Ok(h) => h,
+            Err(e) => {
+                err!("error: {e}");
+                return FAILURE;
+            }
+        };
+    let mut ws = match Workspace::open(dir) {
+        Ok(ws) => ws,
+        Err(e) => {
+            err!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let today = workspace::Date::today();
+    let mut t = toml_edit::Table::new();
+    t.insert(
+        "date",
+        toml_edit::value(toml_edit::Datetime {
+            date: Some(toml_edit::Date {
+                year: u16::try_from(today.year).unwrap_or(2000),
+                month: today.month,
+                day: today.day,
+            }),
+            time: None,
+            offset: None,
+        }),
+    );
+    t.insert("file", toml_edit::value(file.as_str()));
+    t.insert(
+        "rows",
+        toml_edit::value(i64::try_from(r.rows).unwrap_or(i64::MAX)),
+    );
+    t.insert(
+        "note",
+        toml_edit::value(format!("scored with run {}", r.run_id)),
+    );
+    if let Err(e) = ws.add_record(RecordKind::Batch, t) {
+        err!("error: cannot record the batch: {e}");
+        return PROBLEMS;
+    }
+    match ws.save_locked(&held) {
+        Ok(_) => {
+            err!("recorded batch {file} ({} rows) in monitor.toml", r.rows);
+            OK
+        }
+        Err(e) => {
+            err!("error: {e}");
+            FAILURE
         }
     }
 }

@@ -12,6 +12,7 @@
 pub mod config;
 pub mod data;
 pub mod device;
+pub mod drift;
 pub mod error;
 pub mod fused;
 pub mod metrics;

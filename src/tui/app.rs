@@ -15,8 +15,8 @@ use super::keymap::{Action, Scope};
 pub use super::panes::market::MARKET_KINDS;
 pub use super::panes::scenarios::ScenarioView;
 use super::panes::{
-    market::MarketPane, needs::NeedsPane, overview::OverviewPane, risks::RisksPane,
-    scenarios::ScenariosPane, training::TrainingPane,
+    market::MarketPane, monitor::MonitorPane, needs::NeedsPane, overview::OverviewPane,
+    risks::RisksPane, scenarios::ScenariosPane, training::TrainingPane,
 };
 use super::stability::Update;
 use super::theme::Theme;
@@ -122,6 +122,7 @@ pub struct Panes {
     pub scenarios: ScenariosPane,
     pub training: TrainingPane,
     pub risks: RisksPane,
+    pub monitor: MonitorPane,
 }
 
 impl Panes {
@@ -133,6 +134,7 @@ impl Panes {
             Pane::Scenarios => &self.scenarios,
             Pane::Training => &self.training,
             Pane::Risks => &self.risks,
+            Pane::Monitor => &self.monitor,
         }
     }
 
@@ -144,6 +146,7 @@ impl Panes {
             Pane::Scenarios => &mut self.scenarios,
             Pane::Training => &mut self.training,
             Pane::Risks => &mut self.risks,
+            Pane::Monitor => &mut self.monitor,
         }
     }
 }
@@ -698,6 +701,7 @@ impl App {
             Action::Scenarios => go(self, Pane::Scenarios),
             Action::Training => go(self, Pane::Training),
             Action::Risks => go(self, Pane::Risks),
+            Action::Monitor => go(self, Pane::Monitor),
             Action::Presentation => {
                 self.ctx.presentation = !self.ctx.presentation;
                 self.say(
@@ -748,6 +752,11 @@ impl App {
                         let here = self.place();
                         self.jumps.push(here);
                         self.pane = pane;
+                    }
+                    Handled::Jump(kind, index, why) => {
+                        self.jump(kind, index);
+                        let back = self.ctx.keymap.first_key(Action::Back);
+                        self.say(Level::Info, format!("{why} — {back} goes back"));
                     }
                     Handled::Open(Modal::Form(form)) => self.mode = Mode::Form(form),
                     Handled::Open(Modal::ConfirmDelete { kind, index, id }) => {

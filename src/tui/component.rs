@@ -34,16 +34,18 @@ pub enum Pane {
     Scenarios,
     Training,
     Risks,
+    Monitor,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] = [
+    pub const ALL: [Pane; 7] = [
         Pane::Overview,
         Pane::Needs,
         Pane::Market,
         Pane::Scenarios,
         Pane::Training,
         Pane::Risks,
+        Pane::Monitor,
     ];
 
     pub fn title(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Pane {
             Pane::Scenarios => "Scenarios",
             Pane::Training => "Training",
             Pane::Risks => "Risks",
+            Pane::Monitor => "Monitor",
         }
     }
 
@@ -67,6 +70,7 @@ impl Pane {
             RecordKind::Need => Some(Pane::Needs),
             RecordKind::Scenario | RecordKind::Criterion => Some(Pane::Scenarios),
             RecordKind::Risk => Some(Pane::Risks),
+            RecordKind::Measurement | RecordKind::Actual | RecordKind::Batch => Some(Pane::Monitor),
             RecordKind::Segment
             | RecordKind::Trend
             | RecordKind::Competitor
@@ -189,6 +193,10 @@ pub struct AppCtx {
     errors: (Option<u64>, Vec<Diagnostic>, usize),
     /// Why the last recorded edit made the workspace invalid, if it did.
     broke: Option<String>,
+    /// KPIs, revenue and model after launch, and the triggers (the Monitor
+    /// pane and the Overview), for the revision `monitored`.
+    pub monitoring: crate::analysis::monitor::Monitoring,
+    monitored: Option<u64>,
 }
 
 impl AppCtx {
@@ -208,6 +216,8 @@ impl AppCtx {
             journal_due: false,
             errors: (None, Vec::new(), 0),
             broke: None,
+            monitoring: Default::default(),
+            monitored: None,
         };
         ctx.reanalyse();
         ctx
@@ -235,6 +245,17 @@ impl AppCtx {
                 .into_iter()
                 .partition(|d| d.is_error());
             self.errors = (Some(rev), errors, warnings.len());
+        }
+    }
+
+    /// Recompute [`AppCtx::monitoring`] when the workspace changed (reads
+    /// the training data and the scoring batches).
+    pub fn sync_monitoring(&mut self) {
+        let rev = self.ws.revision();
+        if self.monitored != Some(rev) {
+            self.monitoring =
+                crate::train::drift::monitoring(&self.ws.root, &self.ws.model, self.today);
+            self.monitored = Some(rev);
         }
     }
 
@@ -333,6 +354,8 @@ pub enum Handled {
     Open(Modal),
     /// Show another pane (the Overview's stages open theirs).
     Go(Pane),
+    /// Show a record in its pane (a trigger's adjustment), saying why.
+    Jump(RecordKind, usize, String),
 }
 
 /// Selection, filter, sort and scroll of one table.

@@ -22,6 +22,8 @@ pub enum Scope {
     /// Panes whose records can be edited (Needs, Risks).
     Edit,
     Risks,
+    /// The Monitor pane (triggers, adding measurements and actuals).
+    Monitor,
     Market,
     /// The Scenarios pane (matrix, charts, revenue, weights, AHP).
     Scenarios,
@@ -68,6 +70,10 @@ pub enum Action {
     Scenarios,
     Training,
     Risks,
+    Monitor,
+    Follow,
+    AddMeasurement,
+    AddActual,
     Up,
     Down,
     Top,
@@ -265,6 +271,14 @@ pub const BINDINGS: &[Binding] = &[
         &["6"],
     ),
     b(
+        Action::Monitor,
+        "monitor",
+        "Monitor pane",
+        Scope::Global,
+        None,
+        &["7"],
+    ),
+    b(
         Action::Presentation,
         "presentation",
         "presentation mode (projector)",
@@ -392,6 +406,30 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Risks,
         Some("status"),
         &["t"],
+    ),
+    b(
+        Action::Follow,
+        "follow",
+        "follow the trigger to what it proposes to adjust",
+        Scope::Monitor,
+        Some("follow"),
+        &["enter"],
+    ),
+    b(
+        Action::AddMeasurement,
+        "add-measurement",
+        "add a KPI measurement",
+        Scope::Monitor,
+        Some("add KPI"),
+        &["a"],
+    ),
+    b(
+        Action::AddActual,
+        "add-actual",
+        "add a monthly actual of a live scenario",
+        Scope::Monitor,
+        Some("add actual"),
+        &["A"],
     ),
     b(
         Action::NextKind,
@@ -920,6 +958,7 @@ mod tests {
                 Scope::Edit,
             ],
             vec![Scope::Global, Scope::Nav, Scope::Overview],
+            vec![Scope::Global, Scope::Nav, Scope::Monitor],
             vec![Scope::Nav, Scope::LinkPicker],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {

@@ -177,7 +177,14 @@ choices! {
         Operational = "operational",
     }
 
-    RiskStatus { Open = "open", Mitigating = "mitigating", Accepted = "accepted", Closed = "closed" }
+    RiskStatus {
+        Open = "open",
+        Mitigating = "mitigating",
+        Accepted = "accepted",
+        /// It happened: the monitor raises a trigger until it is closed.
+        Occurred = "occurred",
+        Closed = "closed",
+    }
 
     /// Activation of the hidden layers.
     Activation { Relu = "relu", Tanh = "tanh", Sigmoid = "sigmoid" }

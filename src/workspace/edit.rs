@@ -677,6 +677,9 @@ impl Workspace {
                 (_, Ty::Int { min, .. }) => Value::from(min.max(1)),
                 (_, Ty::Number { min, .. }) => Value::from(min.max(0.0)),
                 (_, Ty::Link(k)) => Value::from(self.ids(k).first().copied().unwrap_or("")),
+                // No default for a date: the form asks for it (the workbench
+                // fills in today where that is the natural answer).
+                (_, Ty::Date) => continue,
                 _ => one_line_string("New"),
             };
             t.insert(f.key, Item::Value(v));

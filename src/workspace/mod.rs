@@ -1,4 +1,4 @@
-//! The workspace: a folder of six TOML files, loaded into typed records,
+//! The workspace: a folder of seven TOML files, loaded into typed records,
 //! validated, edited in place and saved without losing a byte of formatting.
 
 pub mod check;
@@ -12,6 +12,7 @@ pub mod format;
 pub mod lock;
 pub mod merge;
 pub mod model;
+pub mod monitor_check;
 pub mod node;
 pub mod recovery;
 pub mod schema;
@@ -80,8 +81,9 @@ fn check_root(kind: FileKind, path: &Path, text: &str, root: Node) -> FileCheck 
 }
 
 fn missing_file(kind: FileKind, path: PathBuf) -> FileLoad {
-    // Training is optional: a workspace may not train a model.
-    let diagnostics = if kind == FileKind::Training {
+    // Training and monitoring are optional: a workspace may not train a
+    // model, and has nothing to monitor before launch.
+    let diagnostics = if matches!(kind, FileKind::Training | FileKind::Monitor) {
         Vec::new()
     } else {
         vec![Diagnostic {
@@ -239,7 +241,11 @@ impl Workspace {
             .zip(&self.checks)
             .map(|(f, c)| (f.kind, f.path.clone(), f.text(), &c.collected))
             .collect();
-        for mut d in validate::validate(&self.root, &collected, &self.model) {
+        let monitor = monitor_check::check(self.file(FileKind::Monitor), &self.model);
+        for mut d in validate::validate(&self.root, &collected, &self.model)
+            .into_iter()
+            .chain(monitor)
+        {
             if d.file.as_os_str().is_empty() {
                 d.file = self.root.clone();
             } else if d.file.parent().is_none_or(|p| p.as_os_str().is_empty()) {

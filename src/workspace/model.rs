@@ -31,6 +31,11 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     pub training: Training,
     pub risks: Vec<Risk>,
+    /// `monitor.toml`: settings of the monitoring after launch.
+    pub monitor: MonitorSettings,
+    pub measurements: Vec<Measurement>,
+    pub actuals: Vec<Actual>,
+    pub batches: Vec<Batch>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -336,6 +341,74 @@ impl Default for Training {
             checkpoint: true,
         }
     }
+}
+
+/// The top of `monitor.toml`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MonitorSettings {
+    pub launch: Option<Date>,
+    pub deployment: Option<Deployment>,
+    pub thresholds: Thresholds,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub run: String,
+    pub since: Option<Date>,
+    pub validation_auc: Option<f64>,
+}
+
+/// When a trigger fires (`[thresholds]` of `monitor.toml`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub psi: f64,
+    pub auc_drop: f64,
+    pub revenue_shortfall: f64,
+    pub revenue_months: u32,
+    pub kpi_tolerance: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            psi: 0.2,
+            auc_drop: 0.05,
+            revenue_shortfall: 0.2,
+            revenue_months: 2,
+            kpi_tolerance: 0.1,
+        }
+    }
+}
+
+/// One KPI measurement (`[[measurement]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub need: String,
+    pub date: Option<Date>,
+    pub value: f64,
+    pub note: String,
+}
+
+/// One month of a live scenario (`[[actual]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actual {
+    pub scenario: String,
+    pub month: Option<Date>,
+    pub revenue: f64,
+    pub cost: f64,
+    pub volume: Option<f64>,
+    pub tokens: Option<f64>,
+    pub note: String,
+}
+
+/// One scoring batch of the deployed model (`[[batch]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub date: Option<Date>,
+    pub file: String,
+    pub labels: Option<String>,
+    pub rows: Option<i64>,
+    pub note: String,
 }
 
 // ---- lenient readers -------------------------------------------------------
@@ -703,6 +776,68 @@ impl Record for Risk {
     }
 }
 
+fn read_monitor(root: Node) -> MonitorSettings {
+    let d = Thresholds::default();
+    let t = sub(root, "thresholds");
+    let n = |key: &str, default: f64| t.and_then(|t| num(t, key)).unwrap_or(default);
+    MonitorSettings {
+        launch: date(root, "launch"),
+        deployment: sub(root, "deployment").map(|t| Deployment {
+            run: text(t, "run"),
+            since: date(t, "since"),
+            validation_auc: num(t, "validation-auc"),
+        }),
+        thresholds: Thresholds {
+            psi: n("psi", d.psi),
+            auc_drop: n("auc-drop", d.auc_drop),
+            revenue_shortfall: n("revenue-shortfall", d.revenue_shortfall),
+            revenue_months: t
+                .and_then(|t| int(t, "revenue-months"))
+                .and_then(|m| u32::try_from(m).ok())
+                .filter(|m| *m >= 1)
+                .unwrap_or(d.revenue_months),
+            kpi_tolerance: n("kpi-tolerance", d.kpi_tolerance),
+        },
+    }
+}
+
+impl Record for Measurement {
+    fn read(t: Node) -> Measurement {
+        Measurement {
+            need: text(t, "need"),
+            date: date(t, "date"),
+            value: input(t, "value").unwrap_or(f64::NAN),
+            note: text(t, "note"),
+        }
+    }
+}
+
+impl Record for Actual {
+    fn read(t: Node) -> Actual {
+        Actual {
+            scenario: text(t, "scenario"),
+            month: date(t, "month"),
+            revenue: input(t, "revenue").unwrap_or(f64::NAN),
+            cost: input(t, "cost").unwrap_or(f64::NAN),
+            volume: num(t, "volume"),
+            tokens: num(t, "tokens"),
+            note: text(t, "note"),
+        }
+    }
+}
+
+impl Record for Batch {
+    fn read(t: Node) -> Batch {
+        Batch {
+            date: date(t, "date"),
+            file: text(t, "file"),
+            labels: opt_text(t, "labels"),
+            rows: int(t, "rows"),
+            note: text(t, "note"),
+        }
+    }
+}
+
 fn read_settings(root: Node) -> Settings {
     let d = Settings::default();
     let s = sub(root, "scoring");
@@ -884,6 +1019,9 @@ record_lists! {
     Series => series,
     Scenario => scenarios,
     Risk => risks,
+    Measurement => measurements,
+    Actual => actuals,
+    Batch => batches,
 }
 
 impl Model {
@@ -892,6 +1030,7 @@ impl Model {
         match kind {
             FileKind::Workspace => self.settings = read_settings(root),
             FileKind::Training => self.training = read_training(root),
+            FileKind::Monitor => self.monitor = read_monitor(root),
             _ => {}
         }
         for rk in kind.records() {
@@ -928,6 +1067,7 @@ impl Model {
         match kind {
             FileKind::Workspace => self.settings = std::mem::take(&mut other.settings),
             FileKind::Training => self.training = std::mem::take(&mut other.training),
+            FileKind::Monitor => self.monitor = std::mem::take(&mut other.monitor),
             _ => {}
         }
         for rk in kind.records() {

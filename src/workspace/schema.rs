@@ -11,7 +11,7 @@ use super::choice::{
     TrendType, WeightSource,
 };
 
-/// One of the six TOML files of a workspace.
+/// One of the seven TOML files of a workspace (`monitor.toml` is optional).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
     Workspace,
@@ -20,16 +20,18 @@ pub enum FileKind {
     Scenarios,
     Training,
     Risks,
+    Monitor,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::Workspace,
         FileKind::Needs,
         FileKind::Market,
         FileKind::Scenarios,
         FileKind::Training,
         FileKind::Risks,
+        FileKind::Monitor,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl FileKind {
             FileKind::Scenarios => "scenarios.toml",
             FileKind::Training => "training.toml",
             FileKind::Risks => "risks.toml",
+            FileKind::Monitor => "monitor.toml",
         }
     }
 
@@ -48,6 +51,7 @@ impl FileKind {
         match self {
             FileKind::Workspace => WORKSPACE_FIELDS,
             FileKind::Training => TRAINING_FIELDS,
+            FileKind::Monitor => MONITOR_FIELDS,
             _ => &[],
         }
     }
@@ -75,10 +79,13 @@ pub enum RecordKind {
     Series,
     Scenario,
     Risk,
+    Measurement,
+    Actual,
+    Batch,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::Criterion,
         RecordKind::Comparison,
         RecordKind::RiskBand,
@@ -91,6 +98,9 @@ impl RecordKind {
         RecordKind::Series,
         RecordKind::Scenario,
         RecordKind::Risk,
+        RecordKind::Measurement,
+        RecordKind::Actual,
+        RecordKind::Batch,
     ];
 
     pub fn file(self) -> FileKind {
@@ -101,6 +111,7 @@ impl RecordKind {
             Segment | Trend | Feature | Competitor | Evidence | Series => FileKind::Market,
             Scenario => FileKind::Scenarios,
             Risk => FileKind::Risks,
+            Measurement | Actual | Batch => FileKind::Monitor,
         }
     }
 
@@ -120,13 +131,23 @@ impl RecordKind {
             Series => "series",
             Scenario => "scenario",
             Risk => "risk",
+            Measurement => "measurement",
+            Actual => "actual",
+            Batch => "batch",
         }
     }
 
     /// Whether records of this kind carry an `id` (comparisons and bands are
     /// addressed by position instead).
     pub fn has_id(self) -> bool {
-        !matches!(self, RecordKind::Comparison | RecordKind::RiskBand)
+        !matches!(
+            self,
+            RecordKind::Comparison
+                | RecordKind::RiskBand
+                | RecordKind::Measurement
+                | RecordKind::Actual
+                | RecordKind::Batch
+        )
     }
 
     /// Prefix suggested for new ids (`need-` → `need-013`).
@@ -143,7 +164,7 @@ impl RecordKind {
             Series => "series-",
             Scenario => "scn-",
             Risk => "risk-",
-            Comparison | RiskBand => "",
+            Comparison | RiskBand | Measurement | Actual | Batch => "",
         }
     }
 
@@ -162,6 +183,9 @@ impl RecordKind {
             Series => SERIES_FIELDS,
             Scenario => SCENARIO_FIELDS,
             Risk => RISK_FIELDS,
+            Measurement => MEASUREMENT_FIELDS,
+            Actual => ACTUAL_FIELDS,
+            Batch => BATCH_FIELDS,
         }
     }
 
@@ -185,6 +209,9 @@ impl RecordKind {
             Series => "series",
             Scenario => "scenario",
             Risk => "risk",
+            Measurement => "KPI measurement",
+            Actual => "monthly actual",
+            Batch => "scoring batch",
         }
     }
 }
@@ -1464,6 +1491,204 @@ const RUN_FIELDS: &[Field] = &[
         Some("true"),
         "Keep the best epoch's weights.",
         "true",
+    ),
+];
+
+// ---- monitor.toml: what happened after launch ------------------------------
+
+const DEPLOYMENT_FIELDS: &[Field] = &[
+    req(
+        "run",
+        Ty::Text,
+        "Id of the training run in production (a folder under `runs/`).",
+        "\"20261104-101500-42\"",
+    ),
+    req(
+        "since",
+        Ty::Date,
+        "Date it went into production.",
+        "2026-11-15",
+    ),
+    opt(
+        "validation-auc",
+        Ty::Number { min: 0.0, max: 1.0 },
+        None,
+        "The run's validation AUC, the yardstick for labelled batches (the run's `summary.toml` wins when the run is under `runs/`).",
+        "0.81",
+    ),
+];
+
+const THRESHOLD_FIELDS: &[Field] = &[
+    opt(
+        "psi",
+        Ty::Number {
+            min: 0.0,
+            max: 100.0,
+        },
+        Some("0.2"),
+        "Population stability index above which a feature or the score has drifted.",
+        "0.2",
+    ),
+    opt(
+        "auc-drop",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0.05"),
+        "Drop of a labelled batch's AUC below the run's validation AUC that calls for retraining.",
+        "0.05",
+    ),
+    opt(
+        "revenue-shortfall",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0.2"),
+        "Share below plan a month's revenue must fall to count as short (0.2 = 20 %).",
+        "0.2",
+    ),
+    opt(
+        "revenue-months",
+        Ty::Int { min: 1, max: 120 },
+        Some("2"),
+        "Consecutive short months that fire the revenue trigger.",
+        "2",
+    ),
+    opt(
+        "kpi-tolerance",
+        Ty::Number { min: 0.0, max: 1.0 },
+        Some("0.1"),
+        "How far behind the straight path a KPI may be, as a share of the baseline–target gap, and still be on track; up to twice that it is at risk.",
+        "0.1",
+    ),
+];
+
+const MONITOR_FIELDS: &[Field] = &[
+    opt(
+        "launch",
+        Ty::Date,
+        None,
+        "When the first scenario went live: KPI baselines stand at this date, the revenue plan's month 1 is this month, and no measurement or actual may come before it.",
+        "2026-03-01",
+    ),
+    opt(
+        "deployment",
+        Ty::Table(DEPLOYMENT_FIELDS),
+        None,
+        "The model in production (`[deployment]`).",
+        "{ run = \"20261104-101500-42\", since = 2026-11-15 }",
+    ),
+    opt(
+        "thresholds",
+        Ty::Table(THRESHOLD_FIELDS),
+        None,
+        "When a trigger fires (`[thresholds]`).",
+        "{ psi = 0.25 }",
+    ),
+];
+
+const MEASUREMENT_FIELDS: &[Field] = &[
+    req(
+        "need",
+        Ty::Link(RecordKind::Need),
+        "The need whose KPI was measured.",
+        "\"need-002\"",
+    ),
+    req("date", Ty::Date, "When it was measured.", "2026-05-31"),
+    req(
+        "value",
+        Ty::Number {
+            min: -1e15,
+            max: 1e15,
+        },
+        "The measured value, in the KPI's unit.",
+        "3.6",
+    ),
+    opt(
+        "note",
+        Ty::Text,
+        Some("\"\""),
+        "Where the figure comes from.",
+        "\"Finance monthly close\"",
+    ),
+];
+
+const ACTUAL_FIELDS: &[Field] = &[
+    req(
+        "scenario",
+        Ty::Link(RecordKind::Scenario),
+        "The live scenario.",
+        "\"scn-support-bot\"",
+    ),
+    req(
+        "month",
+        Ty::Date,
+        "The month (write its first day; any day of the month counts as the month).",
+        "2026-05-01",
+    ),
+    req(
+        "revenue",
+        MONEY,
+        "Revenue (or savings) booked in the month.",
+        "41000",
+    ),
+    req("cost", MONEY, "Running cost in the month.", "12500"),
+    opt(
+        "volume",
+        Ty::Number {
+            min: 0.0,
+            max: 1e15,
+        },
+        None,
+        "Units in the month, as the revenue model counts them (requests, subscribers, …).",
+        "52000",
+    ),
+    opt(
+        "tokens",
+        Ty::Number {
+            min: 0.0,
+            max: 1e18,
+        },
+        None,
+        "Tokens used in the month (usage models).",
+        "31000000",
+    ),
+    opt(
+        "note",
+        Ty::Text,
+        Some("\"\""),
+        "Anything unusual about the month.",
+        "\"Easter campaign\"",
+    ),
+];
+
+const BATCH_FIELDS: &[Field] = &[
+    req("date", Ty::Date, "When the batch was scored.", "2026-06-01"),
+    req(
+        "file",
+        Ty::Path,
+        "The scored CSV (the output of `lodestar predict`: the input columns and the probability).",
+        "\"data/scored-2026-06.csv\"",
+    ),
+    opt(
+        "labels",
+        Ty::Text,
+        None,
+        "Column of the file holding the observed outcomes, once they arrived (same values as the training target).",
+        "\"churned\"",
+    ),
+    opt(
+        "rows",
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        None,
+        "Rows scored (written by `lodestar predict --record`).",
+        "5000",
+    ),
+    opt(
+        "note",
+        Ty::Text,
+        Some("\"\""),
+        "Anything unusual about the batch.",
+        "\"\"",
     ),
 ];
 

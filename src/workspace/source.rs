@@ -365,6 +365,30 @@ impl SourceFile {
         self.text.get(r.clone())
     }
 
+    /// Byte offset of the line that sets `key` in one record (`key = …` at
+    /// the start of a line), or of the record's `[[kind]]` header when no
+    /// line does, for messages about that field.
+    pub fn field_offset(&self, kind: RecordKind, index: usize, key: &str) -> Option<usize> {
+        let range = self.ranges(kind).get(index)?.clone();
+        let text = self.text.get(range.clone())?;
+        let mut header = None;
+        let mut at = range.start;
+        for line in text.split_inclusive('\n') {
+            let t = line.trim_start();
+            let indent = line.len() - t.len();
+            if let Some(rest) = t.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                return Some(at + indent);
+            }
+            if header.is_none() && t.starts_with("[[") {
+                header = Some(at + indent);
+            }
+            at += line.len();
+        }
+        header.or(Some(range.start))
+    }
+
     /// Convert a text to this file's line endings.
     pub fn native(&self, text: &str) -> String {
         if self.crlf {

@@ -23,9 +23,16 @@ pub const EXAMPLE: &[TemplateFile] = &[
     example_file!("scenarios.toml"),
     example_file!("training.toml"),
     example_file!("risks.toml"),
+    example_file!("monitor.toml"),
     example_file!("data/propensity.csv"),
     example_file!("data/market-ai-retail.csv"),
     example_file!("data/survey-responses.csv"),
+    example_file!("data/scored-2026-05.csv"),
+    example_file!("data/scored-2026-06.csv"),
+    example_file!("data/scored-2026-07.csv"),
+    example_file!("data/scored-2026-08.csv"),
+    example_file!("data/scored-2026-09.csv"),
+    example_file!("data/scored-2026-10.csv"),
 ];
 
 /// A blank but valid workspace with the usual criteria and risk bands.

@@ -2,6 +2,7 @@
 //! that owns its view state; shared table and detail widgets below.
 
 pub mod market;
+pub mod monitor;
 pub mod needs;
 pub mod overview;
 pub mod risks;

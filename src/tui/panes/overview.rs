@@ -41,15 +41,14 @@ impl OverviewPane {
     }
 }
 
-/// The pane each stage of the method opens (monitoring is the risk
-/// register today).
+/// The pane each stage of the method opens.
 pub const STAGE_PANES: [Pane; 6] = [
     Pane::Needs,
     Pane::Market,
     Pane::Scenarios,
     Pane::Training,
     Pane::Scenarios,
-    Pane::Risks,
+    Pane::Monitor,
 ];
 
 impl Component for OverviewPane {
@@ -63,6 +62,7 @@ impl Component for OverviewPane {
             self.coverage = ctx.ws.model.coverage_counts();
             self.problems = ctx.problem_counts();
         }
+        ctx.sync_monitoring();
         if self
             .run
             .as_ref()
@@ -309,12 +309,24 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         },
         Stage {
             name: "Monitor",
-            state: state(m.risks.is_empty(), serious > 0 || late > 0),
-            headline: format!(
+            state: state(
+                m.risks.is_empty() && ctx.monitoring.is_empty(),
+                serious > 0 || !ctx.monitoring.triggers.is_empty(),
+            ),
+            headline: match ctx.monitoring.triggers.first() {
+                Some(t) => format!(
+                    "{} triggers · worst: {} {}",
+                    ctx.monitoring.triggers.len(),
+                    t.kind.as_str(),
+                    t.subject
+                ),
+                None if ctx.monitoring.is_empty() => "nothing recorded after launch yet".into(),
+                None => "no trigger fires".into(),
+            },
+            details: vec![format!(
                 "{} risks · {serious} high or critical still open · {late} reviews overdue",
                 m.risks.len()
-            ),
-            details: vec![],
+            )],
         },
     ]
 }
