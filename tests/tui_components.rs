@@ -368,3 +368,48 @@ fn long_status_messages_wrap() {
         "the end of `{text}` is on screen:\n{screen}"
     );
 }
+
+/// The report and the Overview take their facts from the same core
+/// functions: the must-have needs no scenario addresses (constraints are
+/// not addressed by scenarios) and the open high-or-worse risks (by the
+/// workspace's own bands, whatever their names) agree on both examples.
+#[test]
+fn overview_and_report_agree_on_coverage_and_risks() {
+    for name in ["example", "zh-example"] {
+        let dir = common::repo().join("workspaces").join(name);
+        let ws = Workspace::open(&dir).expect("open");
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+        app.perform(Action::Overview);
+        let screen = render(&mut app, 160, 50);
+        let out = common::lodestar(&["report", &dir.to_string_lossy()]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let report = common::stdout(&out);
+        let number_before = |text: &str, tail: &str| -> usize {
+            let at = text
+                .find(tail)
+                .unwrap_or_else(|| panic!("{name}: `{tail}` not found"));
+            text[..at]
+                .split(|c: char| !c.is_ascii_digit())
+                .rfind(|s| !s.is_empty())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{name}: no number before `{tail}`"))
+        };
+        let report_must = number_before(&report, " must-haves uncovered");
+        let overview_must = if screen.contains("uncovered must-have needs: none") {
+            0
+        } else {
+            let line = screen
+                .lines()
+                .find(|l| l.contains("uncovered must-have needs:"))
+                .expect("coverage line");
+            line.matches("need-").count()
+        };
+        assert_eq!(report_must, overview_must, "{name}: must-haves uncovered");
+        assert_eq!(
+            number_before(&report, " open high/critical risks"),
+            number_before(&screen, " high or critical still open"),
+            "{name}: open high or critical risks"
+        );
+    }
+}

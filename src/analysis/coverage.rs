@@ -4,8 +4,18 @@
 use std::collections::HashMap;
 
 use crate::workspace::Model;
-use crate::workspace::choice::{Choice, NeedStatus, Priority};
+use crate::workspace::choice::{Choice, NeedKind, NeedStatus, Priority};
 use crate::workspace::model::Need;
+
+/// Whether a need waits for a scenario to address it. Constraints are not
+/// addressed by a scenario (every scenario must respect them); `wont` and
+/// dropped needs are out of scope by choice. The Overview, the Needs pane
+/// and the report all count "not addressed" by this one rule.
+pub fn expects_scenario(n: &Need) -> bool {
+    n.kind != NeedKind::Constraint
+        && n.priority != Priority::Wont
+        && n.status != NeedStatus::Dropped
+}
 
 /// One need and the scenarios that address it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,8 +39,8 @@ pub struct ScenarioCoverage {
 pub struct Coverage {
     /// Every need in workspace order.
     pub needs: Vec<NeedCoverage>,
-    /// Needs no scenario addresses (excluding `wont` priorities and
-    /// `dropped` needs, which are out of scope by choice).
+    /// Needs no scenario addresses among those that expect one
+    /// ([`expects_scenario`]: not constraints, `wont` or dropped needs).
     pub uncovered: Vec<String>,
     /// The `must` needs among them.
     pub uncovered_must: Vec<String>,
@@ -69,9 +79,7 @@ pub fn coverage(model: &Model) -> Coverage {
         })
         .collect();
     let need = |id: &str| by_id.get(id).copied();
-    let in_scope = |id: &str| {
-        need(id).is_some_and(|n| n.priority != Priority::Wont && n.status != NeedStatus::Dropped)
-    };
+    let in_scope = |id: &str| need(id).is_some_and(expects_scenario);
     let uncovered: Vec<String> = needs
         .iter()
         .filter(|n| n.scenarios.is_empty() && in_scope(&n.need))

@@ -108,9 +108,7 @@ pub fn kind_label(k: &str) -> &'static str {
 /// Needs that no scenario addresses (constraints are respected, not
 /// addressed, so they are never flagged).
 pub fn uncovered(coverage: &HashMap<String, usize>, n: &Need) -> bool {
-    n.kind != "constraint"
-        && n.status != "dropped"
-        && coverage.get(&n.id).copied().unwrap_or(0) == 0
+    crate::analysis::coverage::expects_scenario(n) && coverage.get(&n.id).copied().unwrap_or(0) == 0
 }
 
 pub fn kpi_text(n: &Need) -> String {
