@@ -663,3 +663,57 @@ fn market_detail_text_scrolls_with_ctrl_d_and_ctrl_u() {
     }
     assert!(screen(&mut app, 60, 20).contains("THE-END"));
 }
+
+/// `v` on the Monitor pane lists what was recorded, newest first; `e` edits
+/// a measurement in its form (one changed line), `d` deletes it after a
+/// question, and `u` brings the file back byte for byte.
+#[test]
+fn monitor_records_are_edited_and_deleted_from_the_pane() {
+    use lodestar::workspace::FileKind;
+    let mut app = app();
+    let before = app.ctx.ws.file(FileKind::Monitor).text().to_string();
+    app.perform(Action::Monitor);
+    key(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("monitor_records_80x24", screen(&mut app, 80, 24));
+    let (kind, index) = app.current().selected(&app.ctx).expect("a record selected");
+    key(&mut app, KeyCode::Char('e'));
+    let Mode::Form(form) = &app.mode else {
+        panic!("e opens no form on the records list")
+    };
+    assert_eq!(form.kind(), Some(kind));
+    let value = form
+        .fields
+        .iter()
+        .position(|f| f.path == ["value"] || f.path == ["revenue"])
+        .expect("value field");
+    for _ in 0..value {
+        key(&mut app, KeyCode::Tab);
+    }
+    for c in "42".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal), "the form applies");
+    let after = app.ctx.ws.file(FileKind::Monitor).text().to_string();
+    let (removed, added) = common::changed_region(&before, &after);
+    assert_eq!(
+        (removed.len(), added.len()),
+        (1, 1),
+        "{removed:?} {added:?}"
+    );
+    assert!(added[0].contains("42"), "{added:?}");
+    key(&mut app, KeyCode::Char('d'));
+    assert!(
+        matches!(app.mode, Mode::ConfirmDelete { .. }),
+        "d asks first"
+    );
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.ctx.ws.count(kind) + 1, {
+        let ws = Workspace::open(common::example()).expect("open");
+        ws.count(kind)
+    });
+    let _ = index;
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.ctx.ws.file(FileKind::Monitor).text(), before);
+}

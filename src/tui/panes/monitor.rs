@@ -19,14 +19,39 @@ use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::{Date, RecordKind};
 
-/// The Monitor pane: the cursor in the trigger list. The figures are
-/// [`AppCtx::monitoring`], computed once per workspace revision.
+/// The Monitor pane: the cursor in the trigger list, or (`v`) in the list
+/// of recorded measurements and actuals, which `e`/`Enter` edit and `d`
+/// deletes. The figures are [`AppCtx::monitoring`], computed once per
+/// workspace revision.
 #[derive(Debug, Default)]
 pub struct MonitorPane {
     /// The trigger under the cursor.
     pub list: ListView,
     /// Trigger rows the last layout step had room for.
     trigger_rows: usize,
+    /// The records list is shown instead of the triggers.
+    pub records_view: bool,
+    /// The record under the cursor in the records list.
+    pub records: ListView,
+}
+
+/// The recorded measurements and actuals, newest first: (date, kind, index).
+pub fn record_rows(ctx: &AppCtx) -> Vec<(Option<Date>, RecordKind, usize)> {
+    let m = &ctx.ws.model;
+    let mut rows: Vec<(Option<Date>, RecordKind, usize)> = m
+        .measurements
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.date, RecordKind::Measurement, i))
+        .chain(
+            m.actuals
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.month, RecordKind::Actual, i)),
+        )
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+    rows
 }
 
 /// `s` cut to `width` terminal columns and padded to exactly that width
@@ -122,6 +147,7 @@ impl Component for MonitorPane {
     fn sync(&mut self, ctx: &mut AppCtx) {
         ctx.sync_monitoring();
         self.list.clamp(ctx.monitoring.triggers.len());
+        self.records.clamp(record_rows(ctx).len());
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
@@ -129,14 +155,55 @@ impl Component for MonitorPane {
         self.trigger_rows = t.height.saturating_sub(2) as usize / 2;
         self.list
             .scroll(self.trigger_rows.max(1), ctx.monitoring.triggers.len());
+        let rows = t.height.saturating_sub(3) as usize;
+        self.records.scroll(rows.max(1), record_rows(ctx).len());
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        if action == Action::MonitorView {
+            self.records_view = !self.records_view;
+            return Handled::Done;
+        }
+        if self.records_view {
+            let rows = record_rows(ctx);
+            if self.records.navigate(action, rows.len()) {
+                return Handled::Done;
+            }
+            let selected = rows.get(self.records.selected).map(|&(_, k, i)| (k, i));
+            match action {
+                Action::Follow | Action::MonitorEdit => {
+                    return match selected {
+                        Some((kind, i)) => super::edit(kind, Some(i), ctx),
+                        None => {
+                            ctx.say(
+                                Level::Info,
+                                "nothing recorded yet: a adds a KPI measurement",
+                            );
+                            Handled::Done
+                        }
+                    };
+                }
+                Action::MonitorDelete => {
+                    return match selected {
+                        Some((kind, i)) => super::delete(kind, Some(i), ctx),
+                        None => Handled::Done,
+                    };
+                }
+                _ => {}
+            }
+        }
         let n = ctx.monitoring.triggers.len();
-        if self.list.navigate(action, n) {
+        if !self.records_view && self.list.navigate(action, n) {
             return Handled::Done;
         }
         match action {
+            Action::MonitorEdit | Action::MonitorDelete => {
+                ctx.say(
+                    Level::Info,
+                    "v lists the recorded measurements and actuals; e edits and d deletes there",
+                );
+                Handled::Done
+            }
             Action::Follow => {
                 let Some(t) = ctx.monitoring.triggers.get(self.list.selected) else {
                     ctx.say(Level::Info, "no trigger to follow");
@@ -174,7 +241,48 @@ impl Component for MonitorPane {
             draw_revenue(frame, rev, &m.revenue, theme);
             draw_drift(frame, drift, m, ctx.ws.model.monitor.thresholds.psi, theme);
         }
-        self.draw_triggers(frame, t, m, theme);
+        if self.records_view {
+            self.draw_records(frame, t, ctx, theme);
+        } else {
+            self.draw_triggers(frame, t, m, theme);
+        }
+    }
+
+    fn list(&self) -> Option<&ListView> {
+        Some(if self.records_view {
+            &self.records
+        } else {
+            &self.list
+        })
+    }
+
+    fn list_mut(&mut self) -> Option<&mut ListView> {
+        Some(if self.records_view {
+            &mut self.records
+        } else {
+            &mut self.list
+        })
+    }
+
+    fn selected(&self, ctx: &AppCtx) -> Option<(RecordKind, usize)> {
+        if !self.records_view {
+            return None;
+        }
+        record_rows(ctx)
+            .get(self.records.selected)
+            .map(|&(_, k, i)| (k, i))
+    }
+
+    fn select(&mut self, kind: RecordKind, index: usize, ctx: &AppCtx) -> bool {
+        let Some(at) = record_rows(ctx)
+            .iter()
+            .position(|&(_, k, i)| k == kind && i == index)
+        else {
+            return false;
+        };
+        self.records_view = true;
+        self.records.selected = at;
+        true
     }
 }
 
@@ -407,6 +515,94 @@ fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, the
 }
 
 impl MonitorPane {
+    /// The recorded measurements and actuals, newest first.
+    fn draw_records(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx, theme: &Theme) {
+        let rows = record_rows(ctx);
+        let block = ui::block(
+            format!("Recorded ({}) — e edit · d delete · v triggers", rows.len()),
+            theme,
+        );
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let w = inner.width as usize;
+        let m = &ctx.ws.model;
+        let mut lines: Vec<Line> = Vec::new();
+        if rows.is_empty() {
+            lines.push(plain(
+                "nothing recorded after launch yet: a adds a KPI measurement, A a monthly actual",
+                theme.dim,
+            ));
+        }
+        let height = inner.height as usize;
+        for (n, &(date, kind, i)) in rows
+            .iter()
+            .enumerate()
+            .skip(self.records.offset)
+            .take(height.max(1))
+        {
+            let selected = n == self.records.selected;
+            let style = ui::row_style(selected, theme);
+            let mark = if selected { "▶ " } else { "  " };
+            let (what, text) = match kind {
+                RecordKind::Measurement => {
+                    let r = &m.measurements[i];
+                    let need = m.need(&r.need);
+                    let unit = need
+                        .and_then(|n| n.kpi.as_ref())
+                        .map(|k| k.unit.clone())
+                        .unwrap_or_default();
+                    let metric = need
+                        .and_then(|n| n.kpi.as_ref())
+                        .map(|k| k.metric.clone())
+                        .unwrap_or_else(|| r.need.clone());
+                    (
+                        "KPI",
+                        format!(
+                            "{} {metric}: {} {unit}{}",
+                            r.need,
+                            numfmt::compact(r.value),
+                            if r.note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · {}", r.note)
+                            }
+                        ),
+                    )
+                }
+                _ => {
+                    let a = &m.actuals[i];
+                    (
+                        "actual",
+                        format!(
+                            "{} revenue {} · cost {}",
+                            a.scenario,
+                            numfmt::compact(a.revenue),
+                            numfmt::compact(a.cost)
+                        ),
+                    )
+                }
+            };
+            let day = match (kind, date) {
+                (RecordKind::Actual, Some(d)) => d.to_string().chars().take(7).collect(),
+                (_, Some(d)) => d.to_string(),
+                (_, None) => numfmt::MISSING.to_string(),
+            };
+            lines.push(fit_line(
+                Line::from(vec![
+                    Span::styled(mark, style),
+                    Span::styled(format!("{day:<10} "), style),
+                    Span::styled(
+                        format!("{what:<6} "),
+                        if selected { style } else { theme.key },
+                    ),
+                    Span::styled(text, style),
+                ]),
+                w,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
     fn draw_triggers(&self, frame: &mut Frame, area: Rect, m: &Monitoring, theme: &Theme) {
         let title = if m.triggers.is_empty() {
             "Triggers: none fires".to_string()
