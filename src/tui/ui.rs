@@ -761,7 +761,6 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             width: input_w,
             height: 1,
         };
-        let style = if focused { theme.selected } else { theme.base };
         if f.prose {
             let rows = prose_rows(i);
             let value = f.value();
@@ -816,121 +815,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                     field_rect,
                 );
             }
-            y += rows;
-            if let Some(e) = &f.error {
-                frame.render_widget(
-                    Paragraph::new(Span::styled(format!("✗ {e}"), theme.error)),
-                    Rect {
-                        x: inner.x + label_w,
-                        y,
-                        width: input_w,
-                        height: 1,
-                    },
-                );
-                y += 1;
-            }
-            continue;
+        } else {
+            draw_field_value(frame, form, i, field_rect, focused, theme);
         }
-        match (&f.choices, f.links) {
-            (Some((options, chosen)), _) => {
-                let value = options.get(*chosen).map(String::as_str).unwrap_or_default();
-                let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
-                let unset = if default.is_empty() {
-                    "(not set)".to_string()
-                } else {
-                    format!("(not set: {default})")
-                };
-                let shown = if value.is_empty() {
-                    unset.as_str()
-                } else {
-                    value
-                };
-                let text = format!("‹ {shown} ›");
-                let room = (input_w as usize).saturating_sub(text.chars().count() + 1);
-                let mut spans = vec![Span::styled(text, style)];
-                if !f.hint.is_empty() && room > 3 {
-                    spans.push(Span::styled(
-                        format!(" {}", truncate(&f.hint, room)),
-                        theme.dim,
-                    ));
-                }
-                frame.render_widget(Paragraph::new(Line::from(spans)), field_rect);
-            }
-            (None, links) if links.is_some() || f.columns => {
-                let value = f.value();
-                let n = value.split(',').filter(|s| !s.trim().is_empty()).count();
-                let noun = links.map(|k| k.noun()).unwrap_or("column");
-                let text = if n == 0 {
-                    format!("(no {noun}s)")
-                } else {
-                    value
-                };
-                let tail = if focused { "  Space: pick" } else { "" };
-                let room = (input_w as usize).saturating_sub(tail.chars().count());
-                frame.render_widget(
-                    Paragraph::new(Line::from(vec![
-                        Span::styled(truncate(&text, room), style),
-                        Span::styled(tail, theme.dim),
-                    ])),
-                    field_rect,
-                );
-            }
-            (None, _) => {
-                // A score typed by hand keeps its scale beside it.
-                let hint_w = if f.hint.is_empty() {
-                    0
-                } else {
-                    (input_w / 2).min(f.hint.chars().count() as u16 + 1)
-                };
-                let text_w = input_w.saturating_sub(hint_w);
-                let text_rect = Rect {
-                    width: text_w,
-                    ..field_rect
-                };
-                let scroll = f.input.visual_scroll(text_w.saturating_sub(1) as usize);
-                let style = if focused {
-                    theme.base.add_modifier(Modifier::UNDERLINED)
-                } else {
-                    theme.base
-                };
-                let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
-                if f.input.value().is_empty() && !default.is_empty() && default != "[]" {
-                    // An empty optional field says what it falls back to.
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(
-                            truncate(&format!("(not set: {default})"), text_w as usize),
-                            theme.dim,
-                        )),
-                        text_rect,
-                    );
-                } else {
-                    frame.render_widget(
-                        Paragraph::new(f.input.value().to_string())
-                            .style(style)
-                            .scroll((0, scroll as u16)),
-                        text_rect,
-                    );
-                }
-                if hint_w > 0 {
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(
-                            format!(" {}", truncate(&f.hint, hint_w as usize - 1)),
-                            theme.dim,
-                        )),
-                        Rect {
-                            x: field_rect.x + text_w,
-                            width: hint_w,
-                            ..field_rect
-                        },
-                    );
-                }
-                if focused {
-                    let x = f.input.visual_cursor().saturating_sub(scroll) as u16;
-                    frame.set_cursor_position((text_rect.x + x.min(text_w.saturating_sub(1)), y));
-                }
-            }
-        }
-        y += 1;
+        y += prose_rows(i);
         if let Some(e) = &f.error {
             frame.render_widget(
                 Paragraph::new(Span::styled(format!("✗ {e}"), theme.error)),
@@ -960,6 +848,121 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
     if let Some(e) = &form.editor {
         draw_editor(frame, rect, form, e, theme);
+    }
+}
+
+/// One non-prose field's value: a choice, a list of links or columns, or a
+/// text input with its hint and the cursor.
+fn draw_field_value(
+    frame: &mut Frame,
+    form: &Form,
+    i: usize,
+    field_rect: Rect,
+    focused: bool,
+    theme: &Theme,
+) {
+    let f = &form.fields[i];
+    let input_w = field_rect.width;
+    let y = field_rect.y;
+    let style = if focused { theme.selected } else { theme.base };
+    match (&f.choices, f.links) {
+        (Some((options, chosen)), _) => {
+            let value = options.get(*chosen).map(String::as_str).unwrap_or_default();
+            let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
+            let unset = if default.is_empty() {
+                "(not set)".to_string()
+            } else {
+                format!("(not set: {default})")
+            };
+            let shown = if value.is_empty() {
+                unset.as_str()
+            } else {
+                value
+            };
+            let text = format!("‹ {shown} ›");
+            let room = (input_w as usize).saturating_sub(text.chars().count() + 1);
+            let mut spans = vec![Span::styled(text, style)];
+            if !f.hint.is_empty() && room > 3 {
+                spans.push(Span::styled(
+                    format!(" {}", truncate(&f.hint, room)),
+                    theme.dim,
+                ));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), field_rect);
+        }
+        (None, links) if links.is_some() || f.columns => {
+            let value = f.value();
+            let n = value.split(',').filter(|s| !s.trim().is_empty()).count();
+            let noun = links.map(|k| k.noun()).unwrap_or("column");
+            let text = if n == 0 {
+                format!("(no {noun}s)")
+            } else {
+                value
+            };
+            let tail = if focused { "  Space: pick" } else { "" };
+            let room = (input_w as usize).saturating_sub(tail.chars().count());
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(truncate(&text, room), style),
+                    Span::styled(tail, theme.dim),
+                ])),
+                field_rect,
+            );
+        }
+        (None, _) => {
+            // A score typed by hand keeps its scale beside it.
+            let hint_w = if f.hint.is_empty() {
+                0
+            } else {
+                (input_w / 2).min(f.hint.chars().count() as u16 + 1)
+            };
+            let text_w = input_w.saturating_sub(hint_w);
+            let text_rect = Rect {
+                width: text_w,
+                ..field_rect
+            };
+            let scroll = f.input.visual_scroll(text_w.saturating_sub(1) as usize);
+            let style = if focused {
+                theme.base.add_modifier(Modifier::UNDERLINED)
+            } else {
+                theme.base
+            };
+            let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
+            if f.input.value().is_empty() && !default.is_empty() && default != "[]" {
+                // An empty optional field says what it falls back to.
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        truncate(&format!("(not set: {default})"), text_w as usize),
+                        theme.dim,
+                    )),
+                    text_rect,
+                );
+            } else {
+                frame.render_widget(
+                    Paragraph::new(f.input.value().to_string())
+                        .style(style)
+                        .scroll((0, scroll as u16)),
+                    text_rect,
+                );
+            }
+            if hint_w > 0 {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        format!(" {}", truncate(&f.hint, hint_w as usize - 1)),
+                        theme.dim,
+                    )),
+                    Rect {
+                        x: field_rect.x + text_w,
+                        width: hint_w,
+                        ..field_rect
+                    },
+                );
+            }
+            if focused {
+                let x = f.input.visual_cursor().saturating_sub(scroll) as u16;
+                frame.set_cursor_position((text_rect.x + x.min(text_w.saturating_sub(1)), y));
+            }
+        }
     }
 }
 
