@@ -198,25 +198,40 @@ fn external_changes_reload_or_prompt() {
         "{saved}"
     );
 
-    // The same field changed in the workbench and on disk: asked, showing
-    // both values; taking theirs keeps the disk's value.
+    // An unsaved title edit, then `lodestar set` of another field of the
+    // same risk: combined without a question; saving writes both.
+    let ws = dir.to_string_lossy().to_string();
     t.send("e");
     t.wait_for("Edit risk");
     t.send("\t");
     t.send("My title\r");
     t.wait_for("unsaved");
-    let first = std::fs::read_to_string(&path).expect("read");
-    assert!(
-        first.contains("title = \"Mine\""),
-        "the edited risk is Mine, not saved yet"
-    );
-    std::fs::write(
-        &path,
-        first.replacen("title = \"Mine\"", "title = \"Theirs\"", 1),
-    )
-    .expect("write");
+    let out = common::lodestar(&["set", &ws, "risk-016.likelihood", "3"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    t.wait_for("merged the change on disk into your unsaved edits of risks.toml");
+    t.send("\x13");
+    t.wait_for("saved risks.toml");
+    let both = lodestar::workspace::Workspace::open(&dir).expect("open");
+    let mine = both
+        .model
+        .risks
+        .iter()
+        .find(|r| r.id == "risk-016")
+        .expect("risk-016");
+    assert_eq!((mine.title.as_str(), mine.likelihood), ("My title", 3));
+
+    // The same field changed in the workbench and by `lodestar set`: asked,
+    // showing both values; taking theirs keeps the value on disk.
+    t.send("e");
+    t.wait_for("Edit risk");
+    t.send("\t");
+    t.send("Title two\r");
+    t.wait_for("unsaved");
+    let out = common::lodestar(&["set", &ws, "risk-016.title", "Theirs"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     t.wait_for("Merge risks.toml (1 of 1)");
     t.wait_for("title changed on both sides");
+    t.wait_for("yours: \"Title two\"");
     t.send("t");
     t.wait_for("merged risks.toml: 0 of 1 conflicts kept yours");
     // Theirs everywhere is the file on disk: nothing is left to save.
@@ -224,7 +239,7 @@ fn external_changes_reload_or_prompt() {
     t.wait_for("nothing to save");
     let last = std::fs::read_to_string(&path).expect("read");
     assert!(
-        last.contains("title = \"Theirs\"") && !last.contains("My title"),
+        last.contains("title = \"Theirs\"") && !last.contains("Title two"),
         "{last}"
     );
     t.send("q");
