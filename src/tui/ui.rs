@@ -292,23 +292,40 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let name = app.ctx.ws.name();
+    // Until the workspace's name has room (at least 8 columns of it), the
+    // other panes' tabs are packed closer, then shortened (`Scen`), then
+    // left as numbers.
+    let label = |i: usize, pane: &Pane, tier: usize| -> String {
+        let title = pane.title();
+        match tier {
+            _ if *pane == app.pane => format!(" {} {title} ", i + 1),
+            0 => format!(" {} {title} ", i + 1),
+            1 => format!("{} {title} ", i + 1),
+            2 => format!(" {} {} ", i + 1, title.chars().take(4).collect::<String>()),
+            _ => format!(" {} ", i + 1),
+        }
+    };
+    let want = UnicodeWidthStr::width(name).min(8) + 1;
+    let tier = (0..4)
+        .find(|&tier| {
+            let used: usize = Pane::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, p)| UnicodeWidthStr::width(label(i, p, tier).as_str()))
+                .sum();
+            used + want <= area.width as usize
+        })
+        .unwrap_or(3);
     let mut spans = Vec::new();
-    let narrow = area.width < 72;
     for (i, pane) in Pane::ALL.iter().enumerate() {
         let active = *pane == app.pane;
-        // Narrow screens show only the numbers of the other panes.
-        let label = if narrow && !active {
-            format!(" {} ", i + 1)
-        } else {
-            format!(" {} {} ", i + 1, pane.title())
-        };
         spans.push(Span::styled(
-            label,
+            label(i, pane, tier),
             if active { theme.tab_active } else { theme.base },
         ));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let name = app.ctx.ws.name();
     let room = (area.width as usize).saturating_sub(used + 1);
     if room > 4 {
         let shown = truncate(name, room);
