@@ -105,6 +105,7 @@ pub enum Action {
     NextRun,
     PrevRun,
     CompareRuns,
+    GainsView,
     OpenStage,
     WorkspaceSettings,
     TrainSettings,
@@ -525,8 +526,16 @@ pub const BINDINGS: &[Binding] = &[
         "compare-runs",
         "compare the picked run with the latest",
         Scope::Training,
-        Some("compare"),
+        None,
         &["c", "enter"],
+    ),
+    b(
+        Action::GainsView,
+        "gains-view",
+        "gains / lift by decile of the validation part (g again: charts)",
+        Scope::Training,
+        Some("gains"),
+        &["g"],
     ),
     b(
         Action::Links,
@@ -557,7 +566,7 @@ pub const BINDINGS: &[Binding] = &[
         "train-settings",
         "edit the training settings (data file, target, network, optimizer)",
         Scope::Training,
-        Some("settings"),
+        Some("edit"),
         &["e"],
     ),
     b(
@@ -902,7 +911,7 @@ mod tests {
                 Scope::Edit,
                 Scope::Scenarios,
             ],
-            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Training],
+            vec![Scope::Global, Scope::Nav, Scope::Detail, Scope::Training],
             vec![
                 Scope::Global,
                 Scope::Nav,
