@@ -317,6 +317,17 @@ fn epochs_scroll_keep_the_best_in_view_and_overfitting_is_flagged() {
     let small = masked(screen(&mut app, 60, 20));
     assert!(small.contains("★3"), "{small}");
     insta::assert_snapshot!("training_overfit_epochs_60x20", small);
+    // `v`: the gains / lift table by decile of the run's validation part.
+    key(&mut app, 'v');
+    assert!(app.panes.training.show_gains);
+    let gains = masked(screen(&mut app, 60, 20));
+    assert!(gains.contains("Gains by decile"), "{gains}");
+    assert!(gains.contains("100 %"), "{gains}");
+    insta::assert_snapshot!("training_gains_60x20", gains);
+    app.perform(Action::Presentation);
+    insta::assert_snapshot!("training_gains_80x24", masked(screen(&mut app, 80, 24)));
+    key(&mut app, 'v');
+    assert!(!app.panes.training.show_gains);
 }
 
 #[test]

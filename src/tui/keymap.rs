@@ -532,10 +532,10 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::GainsView,
         "gains-view",
-        "gains / lift by decile of the validation part (g again: charts)",
+        "gains / lift by decile of the validation part (v again: charts)",
         Scope::Training,
         Some("gains"),
-        &["g"],
+        &["v"],
     ),
     b(
         Action::Links,

@@ -12,7 +12,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table};
+use ratatui::widgets::{
+    Axis, Block, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table,
+};
 
 use super::{plain, table_rows, window_table};
 use crate::numfmt;
@@ -36,7 +38,7 @@ pub struct TrainingPane {
     pub run_cursor: usize,
     /// Show the picked run side by side with the latest.
     pub compare_runs: bool,
-    /// Show the gains / lift table instead of the charts and epochs (`g`).
+    /// Show the gains / lift table instead of the charts and epochs (`v`).
     pub show_gains: bool,
     /// First epoch row on screen when scrolled (ctrl-u/ctrl-d); `None`
     /// follows the latest epoch. The ★ best epoch is always on screen.
@@ -267,7 +269,8 @@ impl TrainingPane {
             .clamp(1, 1_048_576)
             .to_string(),
             2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
-            5 => if t.class_weight.to_string() == "balanced" {
+            5 => if t.class_weight.known() == Some(crate::workspace::choice::ClassWeight::Balanced)
+            {
                 "none"
             } else {
                 "balanced"
@@ -667,6 +670,14 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         epochs_area,
         runs_area,
     ] = TrainingPane::areas(area);
+    if pane.show_gains {
+        // The whole pane: ten deciles and a header fit at 60×20.
+        let history = pane.history();
+        let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
+        let id = history.get(cursor).map(|r| short_id(&r.id));
+        gains_table(frame, area, pane.gains(ctx), id.as_deref(), ctx, theme);
+        return;
+    }
     let rows = settings(ctx);
     let running = ctx.train.running();
     window_table(
@@ -697,14 +708,6 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
     let overfit = train::trainer::overfitting_from(&losses);
     draw_run(frame, run_area, ctx, live, history, overfit, theme);
     let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
-    if pane.show_gains {
-        let below = loss_area
-            .union(auc_area)
-            .union(epochs_area)
-            .union(runs_area);
-        gains_table(frame, below, pane.gains(ctx), ctx, theme);
-        return;
-    }
     match &pane.comparison {
         Some(c) if pane.compare_runs && cursor > 0 => {
             // Everything below the top row: the table header names both runs.
@@ -745,8 +748,16 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
 /// The gains / lift table: the validation rows ranked by the model's score,
 /// in deciles; reading down, "contact the top k %" reaches `recall` of the
 /// positives at `precision`, `lift` times the overall rate.
-fn gains_table(frame: &mut Frame, area: Rect, rows: &[GainsRow], ctx: &AppCtx, theme: &Theme) {
-    let block = ui::block("Gains by decile (validation) · g charts", theme);
+fn gains_table(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[GainsRow],
+    run: Option<&str>,
+    ctx: &AppCtx,
+    theme: &Theme,
+) {
+    let of = run.map(|id| format!(" of {id}")).unwrap_or_default();
+    let block = ui::block(format!("Gains by decile{of} (validation) · v back"), theme);
     if rows.is_empty() {
         let why = if ctx.train.running() {
             "the gains table appears when the run ends"
@@ -805,6 +816,27 @@ fn gains_table(frame: &mut Frame, area: Rect, rows: &[GainsRow], ctx: &AppCtx, t
     .block(block)
     .column_spacing(1);
     frame.render_widget(table, area);
+    // How to read it, under the table when there is room.
+    let inner = Block::bordered().inner(area);
+    let used = rows.len() as u16 + 2;
+    if inner.height > used {
+        let base = rows
+            .last()
+            .map_or(0.0, |r| r.cum_positives as f64 / r.cum_rows.max(1) as f64);
+        let text = format!(
+            "Each row is a cut-off: contact the top k % of the validation rows by the model's score and reach `recall` of the positives at `precision`; lift is that precision over the overall rate ({}).",
+            numfmt::percent_whole(base)
+        );
+        let r = Rect {
+            y: inner.y + used,
+            height: inner.height - used,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(plain(text, theme.dim)).wrap(ratatui::widgets::Wrap { trim: true }),
+            r,
+        );
+    }
 }
 
 /// Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
@@ -1114,7 +1146,7 @@ fn epoch_table(
     theme: &Theme,
 ) {
     let title = match of {
-        Some(id) => format!("Epochs of {id} (★ best)"),
+        Some(id) => format!("Epochs of {id} ★"),
         None => "Epochs (★ best)".into(),
     };
     let block = ui::block(title, theme);
