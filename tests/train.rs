@@ -450,6 +450,18 @@ fn cli_train_json_and_predict() {
     }
     assert!(epochs[1]["val_auc"].as_f64().unwrap() > 0.7);
 
+    // The JSON carries the gains table, and the report shows it.
+    let gains = j["gains"].as_array().unwrap();
+    assert_eq!(gains.len(), 10);
+    assert!((gains[9]["gain"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    let out = std::process::Command::new(bin)
+        .args(["report", &ws.path().display().to_string()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("Gains by decile"), "{report}");
+    assert!(report.contains("| 100.0 % | 200 |"), "{report}");
+
     let scored = ws.path().join("scored.csv");
     let out = std::process::Command::new(bin)
         .args([
