@@ -964,10 +964,13 @@ fn draw_run(
     if let Some(from) = overfit {
         // More useful than the split, which the Config table shows too.
         lines.push(plain(
-            t(if w < 44 {
-                format!("⚠ overfitting since epoch {from}")
-            } else {
-                format!("⚠ overfitting: val loss ↑ train ↓ since ep {from}")
+            t({
+                let long = format!("⚠ overfitting: val loss ↑ train ↓ since ep {from}");
+                if long.chars().count() > w {
+                    format!("⚠ overfitting since epoch {from}")
+                } else {
+                    long
+                }
             }),
             theme.warn,
         ));
