@@ -178,6 +178,13 @@ fn fused_cpu_step_matches_candle_autograd() {
             assert!((fv.auc - ov.auc).abs() < 1e-3);
         }
     }
+    // Each run's summary.toml records its engine.
+    let mut engines: Vec<String> = train::list_runs(ws.path())
+        .into_iter()
+        .map(|r| r.summary.unwrap().engine)
+        .collect();
+    engines.sort();
+    assert_eq!(engines, ["candle", "candle", "fused", "fused"]);
 }
 
 #[test]

@@ -165,6 +165,8 @@ pub struct RunSummary {
     pub data: String,
     pub target: String,
     pub device: String,
+    /// `fused` or `candle` (empty in runs from before it was recorded).
+    pub engine: String,
     /// Why `auto` did not get a GPU (empty when it was not asked for or got one).
     pub device_fallback: String,
     pub threads: usize,
@@ -210,6 +212,9 @@ impl RunSummary {
         let _ = writeln!(s, "data = {}", q(&self.data));
         let _ = writeln!(s, "target = {}", q(&self.target));
         let _ = writeln!(s, "device = {}", q(&self.device));
+        if !self.engine.is_empty() {
+            let _ = writeln!(s, "engine = {}", q(&self.engine));
+        }
         if !self.device_fallback.is_empty() {
             let _ = writeln!(s, "device-fallback = {}", q(&self.device_fallback));
         }
@@ -274,6 +279,7 @@ impl RunSummary {
             data: t("data"),
             target: t("target"),
             device: t("device"),
+            engine: t("engine"),
             device_fallback: t("device-fallback"),
             threads: u("threads").unwrap_or(0),
             rows_train: u("rows-train").unwrap_or(0),

@@ -790,6 +790,7 @@ impl Context<'_> {
             }
         };
 
+        record.engine = engine.name().into();
         emit(Event::Started(Box::new(Started {
             run_id: self.run_id.clone(),
             run_dir: self.run_dir.clone(),

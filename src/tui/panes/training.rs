@@ -361,8 +361,19 @@ impl TrainingPane {
                     .as_ref()
                     .is_some_and(|c| c.ids == ids && c.generation == generation);
                 if !fresh {
+                    let mut differ = differing_settings(&a.dir, &b.dir);
+                    let engine = |r: &RunListing| {
+                        r.summary
+                            .as_ref()
+                            .map(|s| s.engine.clone())
+                            .unwrap_or_default()
+                    };
+                    let (ea, eb) = (engine(a), engine(b));
+                    if ea != eb && !ea.is_empty() && !eb.is_empty() {
+                        differ.push(("engine".into(), ea, eb));
+                    }
                     self.comparison = Some(Comparison {
-                        differ: differing_settings(&a.dir, &b.dir),
+                        differ,
                         ids,
                         generation,
                     });
