@@ -756,20 +756,31 @@ fn early_stopping_option_parses_monitor_and_patience() {
 }
 
 #[test]
-fn overfitting_is_validation_loss_rising_while_training_loss_falls() {
+fn overfitting_is_validation_loss_climbing_while_training_loss_falls() {
     use lodestar::train::trainer::overfitting_from;
     let s = |t: &[f64], v: &[f64]| -> Vec<(f64, Option<f64>)> {
         t.iter().zip(v).map(|(&t, &v)| (t, Some(v))).collect()
     };
     let train = [0.6, 0.5, 0.45, 0.40, 0.35, 0.30];
-    // Validation loss falls to epoch 3, then rises for 3 epochs: from epoch 3.
+    // Lowest validation loss at epoch 3 (0.41), 3 epochs later it is 3.0
+    // (> 0.41 × 1.05) and training loss fell from 0.45 to 0.30: from epoch 3.
     assert_eq!(
         overfitting_from(&s(&train, &[0.6, 0.5, 0.41, 0.5, 0.9, 3.0])),
         Some(3)
     );
-    // Two rising epochs are not "several".
+    // Noise on the way up does not hide it: lowest at 2, last 0.65 > 0.4305.
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.5, 0.41, 0.6, 0.55, 0.7, 0.65])),
+        Some(2)
+    );
+    // Two epochs since the lowest are not "several".
     assert_eq!(
         overfitting_from(&s(&train, &[0.6, 0.5, 0.45, 0.41, 0.5, 0.9])),
+        None
+    );
+    // A plateau within 5 % of the lowest is not overfitting (0.414 < 0.4305).
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.6, 0.5, 0.41, 0.415, 0.412, 0.414])),
         None
     );
     // Rising validation loss with rising training loss is not overfitting.
@@ -780,7 +791,7 @@ fn overfitting_is_validation_loss_rising_while_training_loss_falls() {
         )),
         None
     );
-    // A stretch that recovered before the end does not count.
+    // A climb that came back down to a new lowest is not flagged.
     assert_eq!(
         overfitting_from(&s(&train, &[0.6, 0.7, 0.8, 0.9, 0.5, 0.4])),
         None

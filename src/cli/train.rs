@@ -326,7 +326,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                     ));
                     if let Some(from) = s.overfitting_from {
                         say(format!(
-                            "warning: overfitting — validation loss rose from epoch {from} on while training loss fell (early stopping ends such runs: --early-stopping val_loss:3)"
+                            "warning: overfitting — validation loss has climbed since its lowest at epoch {from} while training loss fell (early stopping ends such runs: --early-stopping val_loss:3)"
                         ));
                     }
                 }

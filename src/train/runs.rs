@@ -175,7 +175,7 @@ pub struct RunSummary {
     pub features: usize,
     pub epochs: usize,
     pub best_epoch: Option<usize>,
-    /// Validation loss rose while training loss fell from this epoch to the end.
+    /// The epoch of the lowest validation loss when the run ended overfitting.
     pub overfitting_from: Option<usize>,
     pub val_auc: Option<f64>,
     pub val_loss: Option<f64>,

@@ -130,8 +130,8 @@ pub struct Summary {
     pub seconds: f64,
     pub monitor: &'static str,
     pub best_epoch: Option<usize>,
-    /// The epoch from which validation loss rose while training loss fell
-    /// (see [`overfitting_from`]).
+    /// The epoch of the lowest validation loss when the run ended
+    /// overfitting (see [`overfitting_from`]).
     pub overfitting_from: Option<usize>,
     pub stopped_early: bool,
     pub stopped_by_user: bool,
@@ -698,24 +698,31 @@ impl Watch {
     }
 }
 
-/// Epochs in a row over which validation loss must rise while training loss
-/// falls before a run is called overfitting.
+/// Epochs since the lowest validation loss before a run can be called
+/// overfitting.
 pub const OVERFIT_EPOCHS: usize = 3;
+/// How far above its lowest the validation loss must end (5 %): a plateau
+/// with noise is not overfitting.
+pub const OVERFIT_RISE: f64 = 0.05;
 
-/// `(train loss, validation loss)` per epoch → the first epoch of the latest
-/// stretch of at least [`OVERFIT_EPOCHS`] epochs in which each epoch's
-/// validation loss is above the one before while its training loss is
-/// below (1-based; the epoch before the first rise). `None` when the run
-/// ends without such a stretch (a stretch that ended earlier, e.g. noise
-/// that recovered, does not count).
+/// `(train loss, validation loss)` per epoch → the epoch of the lowest
+/// validation loss (1-based) when the run is overfitting from there: it was
+/// at least [`OVERFIT_EPOCHS`] epochs before the last, the last validation
+/// loss is more than [`OVERFIT_RISE`] above it, and the training loss is
+/// lower at the last epoch than at that one. Noise on the way up does not
+/// hide the climb; a climb that came back down before the end is not
+/// flagged. `None` without a validation part.
 pub fn overfitting_from(losses: &[(f64, Option<f64>)]) -> Option<usize> {
-    let mut run = 0usize;
-    for w in losses.windows(2) {
-        let ((t0, v0), (t1, v1)) = (w[0], w[1]);
-        let rising = matches!((v0, v1), (Some(a), Some(b)) if b > a);
-        run = if rising && t1 < t0 { run + 1 } else { 0 };
-    }
-    (run >= OVERFIT_EPOCHS).then(|| losses.len() - run)
+    let (best, (best_train, best_val)) = losses
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (t, v))| v.filter(|v| v.is_finite()).map(|v| (i, (*t, v))))
+        .min_by(|a, b| a.1.1.total_cmp(&b.1.1))?;
+    let (last_train, last_val) = losses.last().map(|(t, v)| (*t, *v))?;
+    let last_val = last_val?;
+    let climbed = last_val > best_val * (1.0 + OVERFIT_RISE);
+    let long = losses.len() - 1 - best >= OVERFIT_EPOCHS;
+    (climbed && long && last_train < best_train).then_some(best + 1)
 }
 
 impl Context<'_> {
