@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Training benchmark: lodestar at batch 32 and 1024 (fused CPU step and the
-# plain candle-ops step), the machine's fp32 GEMM throughput, and the peers
-# (scikit-learn, Keras) on the same split. Figures go to docs/PERFORMANCE.md.
+# Training benchmark: lodestar at batch 32 and 1024 (the fused CPU step and
+# the candle autograd engine, candle at 1 thread and at its default), the
+# machine's fp32 GEMM throughput, and the peers (scikit-learn, Keras) on the
+# same split, all in one session. Figures go to docs/PERFORMANCE.md.
 #
 #   benches/train.sh            # needs python3 with scikit-learn (and tensorflow for Keras)
 #   PYTHON=/path/to/python benches/train.sh
@@ -28,14 +29,24 @@ sps, threads, engine = j["samples_per_second"], j["threads"], j["engine"]
 print(f"{sps:>9.0f} samples/s  threads {threads}  engine {engine:<10}  val_auc best epoch %.4f  last %.4f" % (b["val_auc"], j["epochs"][-1]["val_auc"]))'
 }
 for batch in 32 1024; do
-  for args in "" "--threads 1" "--threads 2" "--engine ops"; do
+  for args in "" "--threads 1" "--threads 2" "--engine candle"; do
     printf 'batch %-5s %-13s ' "$batch" "${args:-(auto)}"
     best "$bin" train "$out/ws" --device cpu --batch-size "$batch" $args
   done
 done
-printf 'batch 32    ops, RAYON_NUM_THREADS=1 '
-RAYON_NUM_THREADS=1 best "$bin" train "$out/ws" --device cpu --engine ops
+for batch in 32 1024; do
+  printf 'batch %-5s candle, RAYON_NUM_THREADS=1 ' "$batch"
+  RAYON_NUM_THREADS=1 best "$bin" train "$out/ws" --device cpu --batch-size "$batch" --engine candle
+done
 cargo bench --quiet --bench gemm
 RAYON_NUM_THREADS=1 cargo bench --quiet --bench gemm | grep candle
-for _ in 1 2 3; do "$PYTHON" benches/train_peers.py --only sklearn | tail -1; done
-"$PYTHON" benches/train_peers.py --only keras | tail -1
+if "$PYTHON" -c 'import sklearn' 2>/dev/null; then
+  for _ in 1 2 3; do "$PYTHON" benches/train_peers.py --only sklearn | tail -1; done
+else
+  echo "scikit-learn: not installed for $PYTHON (skipped)"
+fi
+if "$PYTHON" -c 'import keras' 2>/dev/null; then
+  "$PYTHON" benches/train_peers.py --only keras | tail -1
+else
+  echo "keras: not installed for $PYTHON (skipped)"
+fi

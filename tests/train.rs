@@ -151,16 +151,16 @@ fn same_seed_and_one_thread_give_identical_metrics() {
 }
 
 #[test]
-fn fused_cpu_step_matches_candle_ops() {
+fn fused_cpu_step_matches_candle_autograd() {
     let ws = workspace(&synthetic(600, false, 4));
     for dropout in [0.0, 0.3] {
         let mut c = config(2, 1);
         c.dropout = dropout;
         c.engine = Engine::Fused;
         let fused = train::train_blocking(ws.path(), c.clone()).unwrap();
-        c.engine = Engine::Ops;
+        c.engine = Engine::Candle;
         let ops = train::train_blocking(ws.path(), c).unwrap();
-        assert_eq!((fused.engine, ops.engine), ("fused", "candle-ops"));
+        assert_eq!((fused.engine, ops.engine), ("fused", "candle"));
         for (f, o) in fused.epochs.iter().zip(&ops.epochs) {
             let (fv, ov) = (f.valid.unwrap(), o.valid.unwrap());
             assert!(
@@ -178,6 +178,13 @@ fn fused_cpu_step_matches_candle_ops() {
             assert!((fv.auc - ov.auc).abs() < 1e-3);
         }
     }
+    // Each run's summary.toml records its engine.
+    let mut engines: Vec<String> = train::list_runs(ws.path())
+        .into_iter()
+        .map(|r| r.summary.unwrap().engine)
+        .collect();
+    engines.sort();
+    assert_eq!(engines, ["candle", "candle", "fused", "fused"]);
 }
 
 #[test]
@@ -450,6 +457,18 @@ fn cli_train_json_and_predict() {
     }
     assert!(epochs[1]["val_auc"].as_f64().unwrap() > 0.7);
 
+    // The JSON carries the gains table, and the report shows it.
+    let gains = j["gains"].as_array().unwrap();
+    assert_eq!(gains.len(), 10);
+    assert!((gains[9]["gain"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    let out = std::process::Command::new(bin)
+        .args(["report", &ws.path().display().to_string()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("Gains by decile"), "{report}");
+    assert!(report.contains("| 100.0 % | 200 |"), "{report}");
+
     let scored = ws.path().join("scored.csv");
     let out = std::process::Command::new(bin)
         .args([
@@ -626,4 +645,323 @@ fn cli_ctrl_c_stops_and_keeps_the_best_weights() {
     let s = runs[0].summary.as_ref().unwrap();
     assert_eq!(s.status, "stopped");
     assert!(s.best_epoch.is_some() && runs[0].dir.join("model.safetensors").exists());
+}
+
+// ---- Keras' options: class weights, early stopping, overfitting ------------
+
+#[test]
+fn balanced_class_weights_by_hand() {
+    use lodestar::train::Balance;
+    use lodestar::train::trainer::balanced_weights;
+    // 8 rows, 2 positive: 8 / (2·2) = 2 and 8 / (2·6) = 2/3; each class then
+    // weighs 4 in total.
+    let (p, n) = balanced_weights(Balance {
+        positive: 2,
+        negative: 6,
+    });
+    assert!(
+        (p - 2.0).abs() < 1e-6 && (n - 2.0 / 3.0).abs() < 1e-6,
+        "{p} {n}"
+    );
+    // Already balanced: both 1. One class missing: it gets 1, the other 0.5.
+    assert_eq!(
+        balanced_weights(Balance {
+            positive: 5,
+            negative: 5
+        }),
+        (1.0, 1.0)
+    );
+    assert_eq!(
+        balanced_weights(Balance {
+            positive: 0,
+            negative: 4
+        }),
+        (1.0, 0.5)
+    );
+}
+
+#[test]
+fn balanced_run_weighs_the_loss_by_hand_figures() {
+    // 20 rows, the last 4 for validation; of the first 16, rows 0..4 are `yes`.
+    let mut csv = String::from("id,a,y\n");
+    for i in 0..20 {
+        let yes = i < 4 || i == 18;
+        let _ = writeln!(
+            csv,
+            "{i},{},{}",
+            i as f64 / 10.0,
+            if yes { "yes" } else { "no" }
+        );
+    }
+    let ws = workspace(&csv);
+    let mut c = config(1, 1);
+    c.balanced = true;
+    c.learning_rate = 1e-12; // the weights barely move: the loss is the start's
+    let mut job = Job::new(ws.path(), c.clone());
+    job.progress_every = Duration::from_secs(3600);
+    let mut weights = None;
+    let s = train::run(&job, &AtomicBool::new(false), &mut |e| {
+        if let Event::Started(s) = e {
+            weights = s.class_weights;
+        }
+    })
+    .unwrap();
+    // 16 training rows, 4 positive: 16 / 8 = 2 and 16 / 24 = 2/3.
+    let (p, n) = weights.unwrap();
+    assert!((p - 2.0).abs() < 1e-6 && (n - 2.0 / 3.0).abs() < 1e-6);
+    // The weighted training loss differs from the unweighted one; validation
+    // loss is never weighted (Keras weighs the training loss only).
+    c.balanced = false;
+    let plain = train::train_blocking(ws.path(), c).unwrap();
+    assert_ne!(s.epochs[0].train.loss, plain.epochs[0].train.loss);
+    let (v, pv) = (s.epochs[0].valid.unwrap(), plain.epochs[0].valid.unwrap());
+    assert!((v.loss - pv.loss).abs() < 1e-6, "{} vs {}", v.loss, pv.loss);
+
+    // By hand, in both engines: with every weight 0 the logit is 0 and
+    // p = ½, so the output bias's gradient is Σ wᵢ(½ − yᵢ)/n. For 4
+    // positives and 12 negatives: unweighted (12·½ − 4·½)/16 = 0.25;
+    // balanced (12·⅔·½ − 4·2·½)/16 = 0.
+    use lodestar::train::autograd::CandleStep;
+    use lodestar::train::config::Activation;
+    use lodestar::train::fused::FusedStep;
+    use lodestar::train::net::{Adam, NetShape};
+    let shape = NetShape::new(2, &[3]);
+    let adam = Adam {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-7,
+        weight_decay: 0.0,
+    };
+    let x: Vec<f32> = (0..32).map(|i| i as f32 / 7.0).collect();
+    let y: Vec<f32> = (0..16).map(|i| f32::from(u8::from(i < 4))).collect();
+    let bias = shape.bias_offset(1);
+    for (w_pos, w_neg, expected) in [(1.0f32, 1.0f32, 0.25f64), (2.0, 2.0 / 3.0, 0.0)] {
+        let w: Vec<f32> = y
+            .iter()
+            .map(|&y| if y > 0.5 { w_pos } else { w_neg })
+            .collect();
+        let params = vec![0.0f32; shape.params()];
+        let mut f = FusedStep::new(shape.clone(), Activation::Relu, adam, params.clone(), 16, 1);
+        f.backward(&x, &y, &w, 16, None, &mut Vec::new());
+        assert!(
+            (f64::from(f.grad()[bias]) - expected).abs() < 1e-6,
+            "fused {}",
+            f.grad()[bias]
+        );
+        let dev = candle_core::Device::Cpu;
+        let c = CandleStep::new(
+            shape.clone(),
+            Activation::Relu,
+            adam,
+            &params,
+            &dev,
+            candle_core::DType::F64,
+        )
+        .unwrap();
+        let t = |v: &[f32], cols: usize| {
+            candle_core::Tensor::from_slice(v, (v.len() / cols, cols), &dev).unwrap()
+        };
+        let g = c.gradients(&t(&x, 2), &t(&y, 1), &t(&w, 1), None).unwrap();
+        // (2/3 arrives as an f32.)
+        assert!((g[bias] - expected).abs() < 1e-7, "candle {}", g[bias]);
+    }
+}
+
+#[test]
+fn early_stopping_counts_epochs_without_improvement_like_keras() {
+    use lodestar::train::config::Monitor;
+    use lodestar::train::trainer::Watch;
+    // val_loss by epoch; patience 2: best at 2 (0.40); 3 and 4 do not improve
+    // (0.45, 0.41) → stop after epoch 4. Equal values do not improve either.
+    let mut w = Watch::new(Monitor::ValLoss, Some(2));
+    let seq = [0.50, 0.40, 0.45, 0.41, 0.39];
+    let got: Vec<(bool, bool)> = seq
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| w.update(i + 1, v))
+        .collect();
+    assert_eq!(
+        got[..4],
+        [(true, false), (true, false), (false, false), (false, true)]
+    );
+    // AUC improves upwards; a tie is no improvement.
+    let mut w = Watch::new(Monitor::ValAuc, Some(1));
+    assert_eq!(w.update(1, 0.80), (true, false));
+    assert_eq!(w.update(2, 0.80), (false, true));
+    assert_eq!(w.best, Some((1, 0.80)));
+    // No patience: never stops, still tracks the best.
+    let mut w = Watch::new(Monitor::ValAccuracy, None);
+    for (i, v) in [0.7, 0.6, 0.5, 0.4].into_iter().enumerate() {
+        assert!(!w.update(i + 1, v).1);
+    }
+    assert_eq!(w.best, Some((1, 0.7)));
+}
+
+#[test]
+fn early_stopping_option_parses_monitor_and_patience() {
+    use lodestar::train::config::{EarlyStopping, Monitor};
+    assert_eq!(
+        EarlyStopping::parse("val_auc:3"),
+        Ok(Some(EarlyStopping {
+            monitor: Monitor::ValAuc,
+            patience: 3
+        }))
+    );
+    assert_eq!(EarlyStopping::parse("off"), Ok(None));
+    for bad in ["val_auc", "auc:3", "val_loss:0", "val_loss:x"] {
+        assert!(EarlyStopping::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn overfitting_is_validation_loss_climbing_while_training_loss_falls() {
+    use lodestar::train::trainer::overfitting_from;
+    let s = |t: &[f64], v: &[f64]| -> Vec<(f64, Option<f64>)> {
+        t.iter().zip(v).map(|(&t, &v)| (t, Some(v))).collect()
+    };
+    let train = [0.6, 0.5, 0.45, 0.40, 0.35, 0.30];
+    // Lowest validation loss at epoch 3 (0.41), 3 epochs later it is 3.0
+    // (> 0.41 × 1.05) and training loss fell from 0.45 to 0.30: from epoch 3.
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.6, 0.5, 0.41, 0.5, 0.9, 3.0])),
+        Some(3)
+    );
+    // Noise on the way up does not hide it: lowest at 2, last 0.65 > 0.4305.
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.5, 0.41, 0.6, 0.55, 0.7, 0.65])),
+        Some(2)
+    );
+    // Two epochs since the lowest are not "several".
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.6, 0.5, 0.45, 0.41, 0.5, 0.9])),
+        None
+    );
+    // A plateau within 5 % of the lowest is not overfitting (0.414 < 0.4305).
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.6, 0.5, 0.41, 0.415, 0.412, 0.414])),
+        None
+    );
+    // Rising validation loss with rising training loss is not overfitting.
+    assert_eq!(
+        overfitting_from(&s(
+            &[0.3, 0.35, 0.4, 0.45, 0.5, 0.55],
+            &[0.6, 0.5, 0.41, 0.5, 0.9, 3.0]
+        )),
+        None
+    );
+    // A climb that came back down to a new lowest is not flagged.
+    assert_eq!(
+        overfitting_from(&s(&train, &[0.6, 0.7, 0.8, 0.9, 0.5, 0.4])),
+        None
+    );
+    // No validation part: never.
+    assert_eq!(
+        overfitting_from(&[(0.5, None), (0.4, None), (0.3, None), (0.2, None)]),
+        None
+    );
+}
+
+#[test]
+fn cli_early_stopping_and_class_weight_flags() {
+    let ws = workspace(&synthetic(600, true, 8));
+    // A workspace: the example's files, with this training.toml.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces/example");
+    for f in std::fs::read_dir(&example).unwrap() {
+        let f = f.unwrap();
+        if f.path().extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(f.path(), ws.path().join(f.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        ws.path().join("training.toml"),
+        "[data]\nfile = \"data/set.csv\"\ntarget = \"y\"\npositive = \"yes\"\nexclude = [\"id\"]\n\n[run]\nepochs = 30\ndevice = \"cpu\"\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_lodestar");
+    let dir = ws.path().display().to_string();
+    let out = std::process::Command::new(bin)
+        .args([
+            "train",
+            &dir,
+            "--early-stopping",
+            "val_auc:2",
+            "--class-weight",
+            "balanced",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("class weights (balanced)"), "{text}");
+    assert!(
+        text.contains("early stopping: val_auc without improvement for 2 epochs"),
+        "{text}"
+    );
+    assert!(text.contains("stopped early"), "{text}");
+    // Off by default: the same workspace runs all 30 epochs... (3 to keep it short)
+    let out = std::process::Command::new(bin)
+        .args(["train", &dir, "--epochs", "3", "--format", "json"])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            j["stopped_early"].as_bool(),
+            j["epochs"].as_array().map(Vec::len)
+        ),
+        (Some(false), Some(3))
+    );
+    let out = std::process::Command::new(bin)
+        .args(["train", &dir, "--early-stopping", "auc:2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("val_loss, val_auc, val_accuracy"));
+}
+
+#[test]
+fn gains_table_matches_values_computed_independently() {
+    use lodestar::train::metrics::gains;
+    // 37 rows (not a multiple of 10) with a tie; the expected figures were
+    // computed with numpy (argsort of −score, stable; bin i = ranked rows
+    // ⌊i·n/10⌋ .. ⌊(i+1)·n/10⌋), not with this code.
+    let n = 37;
+    let mut s: Vec<f32> = (0..n)
+        .map(|i| (((i * 7919) % 101) as f64 / 101.0) as f32)
+        .collect();
+    s[5] = s[6];
+    let y: Vec<f32> = (0..n)
+        .map(|i| f32::from(u8::from((i * 31) % 7 < 3 || f64::from(s[i]) > 0.8)))
+        .collect();
+    // (bin, rows, positives, cumulative positives, gain, lift, cumulative lift)
+    let expected = [
+        (1, 3, 3, 3, 0.142857, 1.761905, 1.761905),
+        (2, 4, 4, 7, 0.333333, 1.761905, 1.761905),
+        (3, 4, 3, 10, 0.47619, 1.321429, 1.601732),
+        (4, 3, 1, 11, 0.52381, 0.587302, 1.384354),
+        (5, 4, 3, 14, 0.666667, 1.321429, 1.37037),
+        (6, 4, 1, 15, 0.714286, 0.440476, 1.201299),
+        (7, 3, 2, 17, 0.809524, 1.174603, 1.198095),
+        (8, 4, 0, 17, 0.809524, 0.0, 1.032841),
+        (9, 4, 2, 19, 0.904762, 0.880952, 1.01443),
+        (10, 4, 2, 21, 1.0, 0.880952, 1.0),
+    ];
+    let g = gains(&s, &y, 10);
+    assert_eq!(g.len(), 10);
+    for (r, e) in g.iter().zip(expected) {
+        assert_eq!(
+            (r.bin, r.rows, r.positives, r.cum_positives),
+            (e.0, e.1, e.2, e.3)
+        );
+        for (got, want) in [(r.gain, e.4), (r.lift, e.5), (r.cum_lift, e.6)] {
+            assert!((got - want).abs() < 1e-5, "bin {}: {got} vs {want}", r.bin);
+        }
+    }
+    assert_eq!(g[9].cum_rows, 37);
+    assert!(gains(&s, &vec![0.0; n], 10).is_empty());
 }

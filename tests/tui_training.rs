@@ -190,7 +190,8 @@ fn plus_and_minus_edit_the_main_settings_and_undo() {
     let mut app = app(&dir);
     app.perform(Action::Training);
     key(&mut app, '+');
-    assert_eq!(app.ctx.ws.model.training.epochs, 11);
+    // Epochs step on the 1-2-5 scale.
+    assert_eq!(app.ctx.ws.model.training.epochs, 20);
     app.perform(Action::Down);
     key(&mut app, '-');
     assert_eq!(app.ctx.ws.model.training.batch_size, 16);
@@ -200,12 +201,133 @@ fn plus_and_minus_edit_the_main_settings_and_undo() {
     app.perform(Action::Down);
     key(&mut app, '+');
     assert_eq!(app.ctx.ws.model.training.device, "cuda");
-    for _ in 0..4 {
+    // Early stopping and class weights are toggles.
+    app.perform(Action::Down);
+    key(&mut app, '+');
+    let es = app.ctx.ws.model.training.early_stopping.clone();
+    assert_eq!(
+        es.map(|(m, p)| (m.to_string(), p)),
+        Some(("val_loss".to_string(), 3))
+    );
+    app.perform(Action::Down);
+    key(&mut app, '+');
+    assert_eq!(
+        app.ctx.ws.model.training.class_weight.to_string(),
+        "balanced"
+    );
+    let shot = screen(&mut app, 80, 24);
+    assert!(shot.contains("val_loss, 3 ep"), "{shot}");
+    assert!(shot.contains("balanced"), "{shot}");
+    key(&mut app, '-');
+    assert_eq!(app.ctx.ws.model.training.class_weight.to_string(), "none");
+    app.perform(Action::Up);
+    key(&mut app, '-');
+    assert!(app.ctx.ws.model.training.early_stopping.is_none());
+    for _ in 0..8 {
         key(&mut app, 'u');
     }
     let t = &app.ctx.ws.model.training;
     assert_eq!((t.epochs, t.batch_size, t.device.as_str()), (10, 32, "cpu"));
     assert!((t.learning_rate - 0.001).abs() < 1e-12);
+    assert!(t.early_stopping.is_none());
+    assert_eq!(t.class_weight.to_string(), "none");
+}
+
+/// Epoch reports with chosen losses: validation loss is lowest at epoch 3
+/// and then climbs while training loss keeps falling (an overfitting run).
+fn overfitting_epochs(n: usize) -> Vec<train::EpochReport> {
+    let mut best = f64::INFINITY;
+    (1..=n)
+        .map(|e| {
+            let x = e as f64;
+            let val_loss = 0.5 + 0.02 * (x - 3.0) * (x - 3.0);
+            let is_best = val_loss < best;
+            best = best.min(val_loss);
+            let score = |loss: f64, auc: f64| train::Scores {
+                loss,
+                accuracy: 0.8,
+                auc,
+                precision: 0.6,
+                recall: 0.5,
+            };
+            train::EpochReport {
+                epoch: e,
+                train: score(0.6 / x.sqrt(), 0.80 + 0.01 * x),
+                valid: Some(score(val_loss, 0.83 - 0.002 * (x - 3.0).abs())),
+                seconds: 0.0,
+                samples_per_sec: 0.0,
+                best: is_best,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn epochs_scroll_keep_the_best_in_view_and_overfitting_is_flagged() {
+    let (_tmp, dir) = tiny_workspace(200, 1);
+    let ws = Workspace::open(&dir).expect("open");
+    let overrides = Overrides {
+        threads: Some(1),
+        ..Overrides::default()
+    };
+    let cfg = TrainConfig::resolve(&ws.model.training, &overrides).expect("config");
+    let job = train::Job::new(&dir, cfg);
+    let mut events = Vec::new();
+    let summary = train::run(&job, &AtomicBool::new(false), &mut |e| {
+        if matches!(e, Event::Started(_)) {
+            events.push(e)
+        }
+    })
+    .expect("train");
+    let epochs = overfitting_epochs(15);
+    events.extend(epochs.iter().cloned().map(Event::Epoch));
+    let mut s = summary.clone();
+    s.epochs = epochs;
+    s.best_epoch = Some(3);
+    s.overfitting_from = Some(3);
+    events.push(Event::Finished(Box::new(s)));
+    let mut app = app(&dir);
+    app.perform(Action::Training);
+    app.ctx.train.live = Some(Default::default());
+    app.training_events(events);
+    let id = summary.run_id.clone();
+    let time_part = id.split_once('-').map(|x| x.1).unwrap_or(&id).to_string();
+    let masked = |s: String| {
+        s.replace(&id, &"X".repeat(id.len()))
+            .replace(&time_part, &"X".repeat(time_part.len()))
+    };
+    let shot = masked(screen(&mut app, 80, 24));
+    // The latest epochs and, pinned above them, the best one.
+    assert!(shot.contains("★3"), "{shot}");
+    assert!(shot.contains(" 15"), "{shot}");
+    assert!(shot.contains("⚠ overfitting"), "{shot}");
+    insta::assert_snapshot!("training_overfit_epochs_80x24", shot);
+    // ctrl-u scrolls up to the first epochs; ★ stays.
+    for _ in 0..6 {
+        app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    }
+    let top = screen(&mut app, 80, 24);
+    assert!(top.contains("│ 1 ") && top.contains("★3"), "{top}");
+    assert!(!top.contains("│ 15 "), "{top}");
+    for _ in 0..6 {
+        app.handle_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    }
+    assert_eq!(app.panes.training.epoch_scroll, None);
+    app.perform(Action::Presentation);
+    let small = masked(screen(&mut app, 60, 20));
+    assert!(small.contains("★3"), "{small}");
+    insta::assert_snapshot!("training_overfit_epochs_60x20", small);
+    // `v`: the gains / lift table by decile of the run's validation part.
+    key(&mut app, 'v');
+    assert!(app.panes.training.show_gains);
+    let gains = masked(screen(&mut app, 60, 20));
+    assert!(gains.contains("Gains by decile"), "{gains}");
+    assert!(gains.contains("100 %"), "{gains}");
+    insta::assert_snapshot!("training_gains_60x20", gains);
+    app.perform(Action::Presentation);
+    insta::assert_snapshot!("training_gains_80x24", masked(screen(&mut app, 80, 24)));
+    key(&mut app, 'v');
+    assert!(!app.panes.training.show_gains);
 }
 
 #[test]
@@ -220,21 +342,72 @@ fn history_picks_a_run_and_compares_it_with_the_latest() {
     let a = train::train_blocking(&dir, cfg.clone()).expect("first run");
     let mut cfg = cfg;
     cfg.epochs = 3;
+    cfg.batch_size = 8;
     let b = train::train_blocking(&dir, cfg).expect("second run");
     assert_ne!(a.run_id, b.run_id);
+    // Ids name the second a run started (with `-2` within the same
+    // second): fixed names keep the snapshots steady.
+    let runs = dir.join("runs");
+    std::fs::rename(runs.join(&a.run_id), runs.join("20261129-100000-42")).expect("rename a");
+    std::fs::rename(runs.join(&b.run_id), runs.join("20261129-100500-42")).expect("rename b");
     let mut app = app(&dir);
     app.perform(Action::Training);
     let list = screen(&mut app, 80, 24);
     assert!(list.contains("Runs (2)"), "{list}");
+    // The newest run's 3 epochs; `]` picks the older run and the table and
+    // charts show its 2 epochs.
+    assert!(
+        list.contains("Epochs (★ best)") && list.contains(" 3 "),
+        "{list}"
+    );
+    key(&mut app, ']');
+    assert_eq!(app.panes.training.run_cursor, 1);
+    let older = screen(&mut app, 80, 24);
+    assert!(older.contains("Epochs of 100000-42"), "{older}");
+    assert!(!older.contains("│ 3 "), "{older}");
+    key(&mut app, '[');
     // `c` on the latest picks the one before it and compares.
     key(&mut app, 'c');
     assert!(app.panes.training.compare_runs && app.panes.training.run_cursor == 1);
     let shot = screen(&mut app, 80, 24);
     assert!(shot.contains("Compare"), "{shot}");
     assert!(shot.contains("latest"), "{shot}");
-    assert!(shot.contains("best ep"), "{shot}");
+    assert!(shot.contains("val AUC"), "{shot}");
+    // Every setting that differs, with both values.
+    assert!(
+        shot.contains("batch-size") && shot.contains("epochs"),
+        "{shot}"
+    );
+    insta::assert_snapshot!("training_compare_80x24", shot);
+    app.perform(Action::Presentation);
+    insta::assert_snapshot!("training_compare_60x20", screen(&mut app, 60, 20));
+    app.perform(Action::Presentation);
     key(&mut app, 'c');
     assert!(!app.panes.training.compare_runs);
     key(&mut app, '[');
     assert_eq!(app.panes.training.run_cursor, 0);
+}
+
+#[test]
+fn slash_and_s_are_not_offered_on_the_training_pane() {
+    let (_tmp, dir) = tiny_workspace(100, 1);
+    let mut app = app(&dir);
+    app.perform(Action::Training);
+    let shot = screen(&mut app, 80, 24);
+    // The last line (TestBackend quotes each line).
+    let footer = shot
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim_matches('"')
+        .to_string();
+    assert!(
+        !footer.contains("filter") && !footer.contains("sort"),
+        "{footer}"
+    );
+    // The footer fits: its last hint is not cut.
+    assert!(footer.trim_end().ends_with("o links"), "{footer}");
+    key(&mut app, '?');
+    let help = screen(&mut app, 80, 24);
+    assert!(!help.contains("filter rows by text"), "{help}");
 }

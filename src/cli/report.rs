@@ -457,6 +457,8 @@ fn risks(out: &mut String, m: &Model) {
 struct Run {
     id: String,
     fields: Vec<(String, String)>,
+    /// The kept model's gains by decile on the validation part (`gains.csv`).
+    gains: Vec<crate::train::metrics::GainsRow>,
 }
 
 impl Run {
@@ -505,7 +507,8 @@ fn latest_run(root: &Path) -> Option<Run> {
                 Some((k.to_string(), shown))
             })
             .collect();
-        return Some(Run { id, fields });
+        let gains = crate::train::runs::read_gains(&root.join("runs").join(&id));
+        return Some(Run { id, fields, gains });
     }
     None
 }
@@ -520,6 +523,30 @@ fn training(out: &mut String, run: Option<&Run>) {
     out.push_str("| field | value |\n|---|---|\n");
     for (k, v) in &r.fields {
         let _ = writeln!(out, "| {} | {} |", md_escape(k), md_escape(v));
+    }
+    if r.gains.is_empty() {
+        return;
+    }
+    // Reading down: contacting the top k % of the validation rows by score
+    // reaches `recall` of the positives at `precision`.
+    out.push_str("\nGains by decile on the validation part (the kept model):\n\n");
+    out.push_str(
+        "| top | rows | positives | precision | recall (gain) | lift | cumulative lift |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    let total = r.gains.last().map_or(0, |g| g.cum_rows).max(1);
+    for g in &r.gains {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            percent(g.cum_rows as f64 / total as f64),
+            g.cum_rows,
+            g.cum_positives,
+            percent(g.cum_positives as f64 / g.cum_rows.max(1) as f64),
+            percent(g.gain),
+            g.lift,
+            g.cum_lift
+        );
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::{FAILURE, OK, PROBLEMS, open_or_report};
+use crate::train::config::EarlyStopping;
 use crate::train::{self, DeviceRequest, Engine, Event, Overrides, Scores, TrainConfig};
 use crate::workspace::FileKind;
 
@@ -31,10 +32,18 @@ pub enum TrainFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ClassWeightArg {
+    /// Every row counts the same (Keras' default).
+    None,
+    /// Each class weighs `rows / (2 × rows of the class)`, as sklearn's `balanced`.
+    Balanced,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum EngineArg {
     Auto,
     Fused,
-    Ops,
+    Candle,
 }
 
 #[derive(Debug, Args)]
@@ -64,10 +73,18 @@ pub struct TrainArgs {
     /// CPU threads (default: chosen from the batch size; shown at the start).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Stop when MONITOR (val_loss, val_auc, val_accuracy) has not improved
+    /// for PATIENCE epochs, e.g. `val_loss:3`; `off` turns it off.
+    #[arg(long, value_name = "MONITOR:PATIENCE", value_parser = parse_early_stopping)]
+    pub early_stopping: Option<EarlyStoppingArg>,
+    /// Weigh the classes: `balanced` or `none` (the default).
+    #[arg(long, value_enum)]
+    pub class_weight: Option<ClassWeightArg>,
     #[arg(long, value_enum, default_value_t)]
     pub format: TrainFormat,
-    /// Step implementation on the CPU: fused (default) or candle ops (for comparison).
-    #[arg(long, value_enum, hide = true)]
+    /// Training step: `fused` (the CPU default, hand-written and proven equal
+    /// to candle's) or `candle` (candle_nn + autograd + AdamW; always on a GPU).
+    #[arg(long, value_enum)]
     pub engine: Option<EngineArg>,
 }
 
@@ -93,6 +110,14 @@ pub struct PredictArgs {
     pub record: bool,
 }
 
+/// A parsed `--early-stopping` (`None` = off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlyStoppingArg(pub Option<EarlyStopping>);
+
+fn parse_early_stopping(s: &str) -> Result<EarlyStoppingArg, String> {
+    EarlyStopping::parse(s).map(EarlyStoppingArg)
+}
+
 fn overrides(a: &TrainArgs) -> Overrides {
     Overrides {
         // Recorded in the run's summary as an absolute path: relative to
@@ -116,8 +141,10 @@ fn overrides(a: &TrainArgs) -> Overrides {
         engine: a.engine.map(|e| match e {
             EngineArg::Auto => Engine::Auto,
             EngineArg::Fused => Engine::Fused,
-            EngineArg::Ops => Engine::Ops,
+            EngineArg::Candle => Engine::Candle,
         }),
+        early_stopping: a.early_stopping.map(|e| e.0),
+        balanced: a.class_weight.map(|c| c == ClassWeightArg::Balanced),
     }
 }
 
@@ -231,6 +258,20 @@ pub fn train(a: &TrainArgs) -> u8 {
                     s.balance_train.positive_share() * 100.0,
                     s.balance_valid.positive_share() * 100.0
                 ));
+                if let Some((pos, neg)) = s.class_weights {
+                    say(format!(
+                        "class weights (balanced): `{}` {pos:.3}, others {neg:.3}",
+                        s.positive
+                    ));
+                }
+                if let Some(es) = s.early_stopping {
+                    say(format!(
+                        "early stopping: {} without improvement for {} epoch{}",
+                        es.monitor,
+                        es.patience,
+                        if es.patience == 1 { "" } else { "s" }
+                    ));
+                }
                 if !s.missing.is_empty() {
                     let m: Vec<String> =
                         s.missing.iter().map(|(c, n)| format!("{c} {n}")).collect();
@@ -295,6 +336,11 @@ pub fn train(a: &TrainArgs) -> u8 {
                         s.seconds,
                         s.run_dir.display()
                     ));
+                    if let Some(from) = s.overfitting_from {
+                        say(format!(
+                            "warning: overfitting — validation loss has climbed since its lowest at epoch {from} while training loss fell (early stopping ends such runs: --early-stopping val_loss:3)"
+                        ));
+                    }
                 }
                 code = if s.stopped_by_user { INTERRUPTED } else { OK };
             }

@@ -3,8 +3,9 @@
 //! once per run. Matrix products call `gemm`, the kernels candle's CPU
 //! backend uses, directly (bias added by pre-filling the output), so a step
 //! at batch 32 costs a handful of kernel calls instead of ~40 candle ops with
-//! an allocation each. [`super::ops`] computes the same step with candle ops
-//! (and runs on GPUs); the tests hold the two to the same numbers.
+//! an allocation each. [`super::autograd`] computes the same step with candle's
+//! autograd and `AdamW` (and runs on GPUs); tests/train_engines.rs holds the
+//! two to the same gradients, Adam step and finite differences.
 
 use super::config::Activation;
 use super::metrics::bce_logit;
@@ -257,6 +258,22 @@ impl FusedStep {
         masks: Option<&[Vec<f32>]>,
         logits: &mut Vec<f32>,
     ) -> f64 {
+        let loss = self.backward(x, y, w, rows, masks, logits);
+        self.adam_update();
+        loss
+    }
+
+    /// The gradient of the batch's mean weighted loss, left in [`Self::grad`]
+    /// (no update); appends the logits and returns the summed weighted loss.
+    pub fn backward(
+        &mut self,
+        x: &[f32],
+        y: &[f32],
+        w: &[f32],
+        rows: usize,
+        masks: Option<&[Vec<f32>]>,
+        logits: &mut Vec<f32>,
+    ) -> f64 {
         let shape = &self.shape;
         let layers = shape.layers();
         forward(
@@ -358,8 +375,12 @@ impl FusedStep {
                 std::mem::swap(&mut self.delta, &mut self.delta_prev);
             }
         }
-        self.adam_update();
         loss
+    }
+
+    /// The gradient the last [`Self::backward`] or [`Self::step`] computed.
+    pub fn grad(&self) -> &[f32] {
+        &self.grad
     }
 
     /// One fused Adam update over the whole parameter vector.

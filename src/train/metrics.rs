@@ -82,6 +82,67 @@ pub fn roc_auc(scores: &[f32], labels: &[f32]) -> f64 {
     (rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)
 }
 
+/// One row of a cumulative gains / lift table: the rows ranked by score,
+/// highest first, cut into equal bins (deciles for 10).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GainsRow {
+    /// 1-based; 1 holds the highest scores.
+    pub bin: usize,
+    pub rows: usize,
+    pub positives: usize,
+    /// Rows and positives in this bin and every higher one.
+    pub cum_rows: usize,
+    pub cum_positives: usize,
+    /// Share of this bin's rows that are positive.
+    pub response: f64,
+    /// Share of all positives reached by contacting the rows down to this
+    /// bin (the cumulative gain).
+    pub gain: f64,
+    /// This bin's response over the overall positive rate.
+    pub lift: f64,
+    /// The cumulative response over the overall positive rate.
+    pub cum_lift: f64,
+}
+
+/// The gains / lift table of `scores` against 0/1 `labels` in `bins`
+/// bins. Rows are ranked by score, highest first, ties in row order; bin
+/// `i` (0-based) holds ranked rows `⌊i·n/bins⌋ .. ⌊(i+1)·n/bins⌋`. Empty
+/// without rows or positives.
+pub fn gains(scores: &[f32], labels: &[f32], bins: usize) -> Vec<GainsRow> {
+    let n = scores.len().min(labels.len());
+    let total_pos = labels[..n].iter().filter(|&&y| y > 0.5).count();
+    if n == 0 || total_pos == 0 || bins == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let base = total_pos as f64 / n as f64;
+    let (mut cum_rows, mut cum_pos) = (0usize, 0usize);
+    (0..bins)
+        .filter_map(|i| {
+            let (lo, hi) = (i * n / bins, (i + 1) * n / bins);
+            if hi == lo {
+                return None;
+            }
+            let positives = order[lo..hi].iter().filter(|&&k| labels[k] > 0.5).count();
+            cum_rows += hi - lo;
+            cum_pos += positives;
+            let response = positives as f64 / (hi - lo) as f64;
+            Some(GainsRow {
+                bin: i + 1,
+                rows: hi - lo,
+                positives,
+                cum_rows,
+                cum_positives: cum_pos,
+                response,
+                gain: cum_pos as f64 / total_pos as f64,
+                lift: response / base,
+                cum_lift: (cum_pos as f64 / cum_rows as f64) / base,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

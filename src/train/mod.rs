@@ -9,6 +9,7 @@
 //! - [`start`] a [`Job`]; read [`Trainer::events`] (`try_recv` in a UI loop), [`Trainer::stop`] to stop;
 //! - [`list_runs`] for the run history, [`predict::predict`] to score a file.
 
+pub mod autograd;
 pub mod config;
 pub mod data;
 pub mod device;
@@ -17,7 +18,6 @@ pub mod error;
 pub mod fused;
 pub mod metrics;
 pub mod net;
-pub mod ops;
 pub mod predict;
 pub use crate::rng;
 pub mod runs;

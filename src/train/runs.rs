@@ -21,6 +21,8 @@ pub const SUMMARY_FILE: &str = "summary.toml";
 pub const METRICS_FILE: &str = "metrics.csv";
 pub const ENCODING_FILE: &str = "encoding.json";
 pub const CONFIG_FILE: &str = "config.toml";
+/// The kept model's gains / lift table on the validation part, by decile.
+pub const GAINS_FILE: &str = "gains.csv";
 
 const GITIGNORE: &str = "\
 # Written by lodestar. Each run's summary.toml, config.toml, metrics.csv and
@@ -165,6 +167,8 @@ pub struct RunSummary {
     pub data: String,
     pub target: String,
     pub device: String,
+    /// `fused` or `candle` (empty in runs from before it was recorded).
+    pub engine: String,
     /// Why `auto` did not get a GPU (empty when it was not asked for or got one).
     pub device_fallback: String,
     pub threads: usize,
@@ -173,6 +177,8 @@ pub struct RunSummary {
     pub features: usize,
     pub epochs: usize,
     pub best_epoch: Option<usize>,
+    /// The epoch of the lowest validation loss when the run ended overfitting.
+    pub overfitting_from: Option<usize>,
     pub val_auc: Option<f64>,
     pub val_loss: Option<f64>,
     pub val_accuracy: Option<f64>,
@@ -208,6 +214,9 @@ impl RunSummary {
         let _ = writeln!(s, "data = {}", q(&self.data));
         let _ = writeln!(s, "target = {}", q(&self.target));
         let _ = writeln!(s, "device = {}", q(&self.device));
+        if !self.engine.is_empty() {
+            let _ = writeln!(s, "engine = {}", q(&self.engine));
+        }
         if !self.device_fallback.is_empty() {
             let _ = writeln!(s, "device-fallback = {}", q(&self.device_fallback));
         }
@@ -218,6 +227,9 @@ impl RunSummary {
         let _ = writeln!(s, "epochs = {}", self.epochs);
         if let Some(b) = self.best_epoch {
             let _ = writeln!(s, "best-epoch = {b}");
+        }
+        if let Some(b) = self.overfitting_from {
+            let _ = writeln!(s, "overfitting-from = {b}");
         }
         for (k, v) in [
             ("val-auc", self.val_auc),
@@ -269,6 +281,7 @@ impl RunSummary {
             data: t("data"),
             target: t("target"),
             device: t("device"),
+            engine: t("engine"),
             device_fallback: t("device-fallback"),
             threads: u("threads").unwrap_or(0),
             rows_train: u("rows-train").unwrap_or(0),
@@ -276,6 +289,7 @@ impl RunSummary {
             features: u("features").unwrap_or(0),
             epochs: u("epochs").unwrap_or(0),
             best_epoch: u("best-epoch"),
+            overfitting_from: u("overfitting-from"),
             val_auc: n("val-auc"),
             val_loss: n("val-loss"),
             val_accuracy: n("val-accuracy"),
@@ -523,6 +537,40 @@ pub struct MetricsRow {
     pub val_precision: Option<f64>,
     pub val_recall: Option<f64>,
     pub seconds: Option<f64>,
+}
+
+/// A saved run's gains table (`gains.csv`); empty when it has none or a
+/// line does not read (a run from before the table existed).
+pub fn read_gains(run_dir: &Path) -> Vec<crate::train::metrics::GainsRow> {
+    let Ok(file) = std::fs::File::open(run_dir.join(GAINS_FILE)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for rec in crate::csvfile::reader(file).records() {
+        let Ok(rec) = rec else {
+            return Vec::new();
+        };
+        let u = |i: usize| rec.get(i).and_then(|v| v.parse::<usize>().ok());
+        let f = |i: usize| rec.get(i).and_then(|v| v.parse::<f64>().ok());
+        let row = (|| {
+            Some(crate::train::metrics::GainsRow {
+                bin: u(0)?,
+                rows: u(1)?,
+                positives: u(2)?,
+                cum_rows: u(3)?,
+                cum_positives: u(4)?,
+                response: f(5)?,
+                gain: f(6)?,
+                lift: f(7)?,
+                cum_lift: f(8)?,
+            })
+        })();
+        match row {
+            Some(r) => out.push(r),
+            None => return Vec::new(),
+        }
+    }
+    out
 }
 
 /// The per-epoch curves of a saved run (for comparing runs side by side).

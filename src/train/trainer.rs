@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 use candle_core::{Device, Tensor};
 use serde::Serialize;
 
-use super::config::{Engine, Monitor, TrainConfig};
+use super::autograd::{self, CandleStep};
+use super::config::{EarlyStopping, Engine, Monitor, TrainConfig};
 use super::data::{self, Balance, Dataset};
 use super::device::{self, DeviceChoice};
 use super::error::TrainError;
 use super::fused::{self, FusedStep};
-use super::metrics::{self, Scores};
+use super::metrics::{self, GainsRow, Scores};
 use super::net::{self, Adam, NetShape};
-use super::ops::{self, OpsStep};
 use super::rng::Rng;
 use super::runs::{self, RunSummary};
 use crate::workspace::validate::resolve_inside;
@@ -55,7 +55,7 @@ pub struct Started {
     pub fallback: Option<String>,
     pub threads: usize,
     pub threads_reason: &'static str,
-    /// `fused` (CPU) or `candle-ops`.
+    /// `fused` (CPU) or `candle` (autograd; always on a GPU).
     pub engine: &'static str,
     pub data_file: PathBuf,
     pub target: String,
@@ -75,6 +75,10 @@ pub struct Started {
     pub epochs: usize,
     pub batch_size: usize,
     pub batches_per_epoch: usize,
+    /// `(positive, negative)` loss weights when `class-weight = "balanced"`.
+    pub class_weights: Option<(f32, f32)>,
+    #[serde(skip)]
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 /// Progress inside an epoch (at most ~10 a second).
@@ -126,9 +130,15 @@ pub struct Summary {
     pub seconds: f64,
     pub monitor: &'static str,
     pub best_epoch: Option<usize>,
+    /// The epoch of the lowest validation loss when the run ended
+    /// overfitting (see [`overfitting_from`]).
+    pub overfitting_from: Option<usize>,
     pub stopped_early: bool,
     pub stopped_by_user: bool,
     pub epochs: Vec<EpochReport>,
+    /// Cumulative gains / lift by decile of the best epoch's validation
+    /// scores (empty without a validation part).
+    pub gains: Vec<GainsRow>,
 }
 
 impl Summary {
@@ -177,9 +187,18 @@ impl Summary {
             "seconds": self.seconds,
             "monitor": self.monitor,
             "best_epoch": self.best_epoch,
+            "overfitting_from_epoch": self.overfitting_from,
             "stopped_early": self.stopped_early,
             "stopped_by_user": self.stopped_by_user,
             "epochs": epochs,
+            "gains": self.gains.iter().map(|g| serde_json::json!({
+                "decile": g.bin,
+                "rows": g.rows,
+                "positives": g.positives,
+                "gain": g.gain,
+                "lift": g.lift,
+                "cum_lift": g.cum_lift,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -297,8 +316,8 @@ enum Engine_ {
         logits: Vec<f32>,
         loss_sum: f64,
     },
-    Ops {
-        step: OpsStep,
+    Candle {
+        step: CandleStep,
         x: Tensor,
         xs: Tensor,
         ys: Tensor,
@@ -319,7 +338,7 @@ impl Engine_ {
     fn name(&self) -> &'static str {
         match self {
             Engine_::Fused { .. } => "fused",
-            Engine_::Ops { .. } => "candle-ops",
+            Engine_::Candle { .. } => "candle",
         }
     }
 
@@ -340,7 +359,7 @@ impl Engine_ {
                 logits.clear();
                 *loss_sum = 0.0;
             }
-            Engine_::Ops {
+            Engine_::Candle {
                 step,
                 x,
                 xs,
@@ -351,9 +370,9 @@ impl Engine_ {
                 loss_sum,
                 ..
             } => {
-                *xs = ops::gather(x, order)?;
-                *ys = ops::column(&s.y, step.device())?;
-                *ws = ops::column(&s.w, step.device())?;
+                *xs = autograd::gather(x, order)?;
+                *ys = autograd::column(&s.y, step.device())?;
+                *ws = autograd::column(&s.w, step.device())?;
                 pending.clear();
                 logits.clear();
                 *loss_sum = 0.0;
@@ -387,7 +406,7 @@ impl Engine_ {
                     logits,
                 );
             }
-            Engine_::Ops {
+            Engine_::Candle {
                 step,
                 xs,
                 ys,
@@ -423,14 +442,14 @@ impl Engine_ {
             Engine_::Fused {
                 logits, loss_sum, ..
             } => Ok(*loss_sum / logits.len().max(1) as f64),
-            Engine_::Ops {
+            Engine_::Candle {
                 pending,
                 logits,
                 loss_sum,
                 ..
             } => {
                 if !pending.is_empty() {
-                    let new = ops::read_column(&Tensor::cat(pending, 0)?)?;
+                    let new = autograd::read_column(&Tensor::cat(pending, 0)?)?;
                     pending.clear();
                     let at = logits.len();
                     for (k, z) in new.iter().enumerate() {
@@ -446,7 +465,7 @@ impl Engine_ {
     fn epoch_logits(&mut self, s: &Shuffled) -> Result<&[f32], TrainError> {
         self.running_loss(s)?;
         Ok(match self {
-            Engine_::Fused { logits, .. } | Engine_::Ops { logits, .. } => logits,
+            Engine_::Fused { logits, .. } | Engine_::Candle { logits, .. } => logits,
         })
     }
 
@@ -463,14 +482,14 @@ impl Engine_ {
                 rows,
                 step.threads(),
             )),
-            Engine_::Ops { step, valid_x, .. } => ops::read_column(&step.logits(valid_x)?),
+            Engine_::Candle { step, valid_x, .. } => autograd::read_column(&step.logits(valid_x)?),
         }
     }
 
     fn params(&self) -> Result<Vec<f32>, TrainError> {
         match self {
             Engine_::Fused { step, .. } => Ok(step.params.clone()),
-            Engine_::Ops { step, .. } => step.params(),
+            Engine_::Candle { step, .. } => step.params(),
         }
     }
 }
@@ -492,12 +511,12 @@ pub fn run(
     let dataset = data::load(&data_path, cfg)?;
     let choice = device::choose_device(cfg.device)?;
     let shape = NetShape::new(dataset.features(), &cfg.hidden);
-    let use_ops = cfg.engine == Engine::Ops || !matches!(choice.device, Device::Cpu);
-    let (threads, threads_reason) = if use_ops && matches!(choice.device, Device::Cpu) {
+    let use_candle = cfg.engine == Engine::Candle || !matches!(choice.device, Device::Cpu);
+    let (threads, threads_reason) = if use_candle && matches!(choice.device, Device::Cpu) {
         // candle's CPU matmul reads its thread count from the environment.
         (
             candle_core::utils::get_num_threads(),
-            "candle ops: RAYON_NUM_THREADS or the physical cores",
+            "candle: RAYON_NUM_THREADS or the physical cores",
         )
     } else {
         device::choose_threads(cfg.threads, cfg.batch_size, shape.widest())
@@ -527,7 +546,7 @@ pub fn run(
         record.to_toml().as_bytes(),
     )?;
     let ctx = Context {
-        use_ops,
+        use_candle,
         job,
         dataset: &dataset,
         choice: &choice,
@@ -540,6 +559,7 @@ pub fn run(
     let result = ctx.train(stop, emit, &mut record);
     match &result {
         Ok(summary) => {
+            record.overfitting_from = summary.overfitting_from;
             record.status = if summary.stopped_by_user {
                 "stopped"
             } else if summary.stopped_early {
@@ -563,7 +583,7 @@ pub fn run(
 }
 
 struct Context<'a> {
-    use_ops: bool,
+    use_candle: bool,
     job: &'a Job,
     dataset: &'a Dataset,
     choice: &'a DeviceChoice,
@@ -614,6 +634,27 @@ fn metrics_csv(epochs: &[EpochReport]) -> String {
     s
 }
 
+/// `gains.csv`: the gains / lift table, one row per decile.
+pub fn gains_csv(rows: &[GainsRow]) -> String {
+    let mut s =
+        String::from("decile,rows,positives,cum_rows,cum_positives,response,gain,lift,cum_lift\n");
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{},{:.6},{:.6},{:.6},{:.6}\n",
+            r.bin,
+            r.rows,
+            r.positives,
+            r.cum_rows,
+            r.cum_positives,
+            r.response,
+            r.gain,
+            r.lift,
+            r.cum_lift
+        ));
+    }
+    s
+}
+
 fn monitored(monitor: Monitor, e: &EpochReport) -> f64 {
     match (monitor, e.valid) {
         (Monitor::ValLoss, Some(v)) => v.loss,
@@ -624,6 +665,76 @@ fn monitored(monitor: Monitor, e: &EpochReport) -> f64 {
         (Monitor::ValAuc, None) => e.train.auc,
         (Monitor::ValAccuracy, None) => e.train.accuracy,
     }
+}
+
+/// Keras' `class_weight="balanced"` (sklearn's formula): each class weighs
+/// `rows / (2 × rows of the class)`, so both classes weigh the same in total.
+/// A class with no rows gets weight 1 (it never occurs in the loss).
+pub fn balanced_weights(b: Balance) -> (f32, f32) {
+    let n = (b.positive + b.negative) as f32;
+    let w = |k: usize| if k == 0 { 1.0 } else { n / (2.0 * k as f32) };
+    (w(b.positive), w(b.negative))
+}
+
+/// The best epoch so far and Keras' `EarlyStopping` counter (`min_delta` 0):
+/// an epoch that does not improve the monitored value adds one to `wait`,
+/// and the run stops when `wait` reaches the patience.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    monitor: Monitor,
+    patience: Option<usize>,
+    /// `(epoch, value)` of the best epoch.
+    pub best: Option<(usize, f64)>,
+    pub wait: usize,
+}
+
+impl Watch {
+    pub fn new(monitor: Monitor, patience: Option<usize>) -> Watch {
+        Watch {
+            monitor,
+            patience,
+            best: None,
+            wait: 0,
+        }
+    }
+    /// Record `epoch`'s monitored `value`: (it is the best so far, stop now).
+    pub fn update(&mut self, epoch: usize, value: f64) -> (bool, bool) {
+        let improved = self.best.is_none_or(|(_, b)| self.monitor.better(value, b));
+        if improved {
+            self.best = Some((epoch, value));
+            self.wait = 0;
+        } else {
+            self.wait += 1;
+        }
+        (improved, self.patience.is_some_and(|p| self.wait >= p))
+    }
+}
+
+/// Epochs since the lowest validation loss before a run can be called
+/// overfitting.
+pub const OVERFIT_EPOCHS: usize = 3;
+/// How far above its lowest the validation loss must end (5 %): a plateau
+/// with noise is not overfitting.
+pub const OVERFIT_RISE: f64 = 0.05;
+
+/// `(train loss, validation loss)` per epoch → the epoch of the lowest
+/// validation loss (1-based) when the run is overfitting from there: it was
+/// at least [`OVERFIT_EPOCHS`] epochs before the last, the last validation
+/// loss is more than [`OVERFIT_RISE`] above it, and the training loss is
+/// lower at the last epoch than at that one. Noise on the way up does not
+/// hide the climb; a climb that came back down before the end is not
+/// flagged. `None` without a validation part.
+pub fn overfitting_from(losses: &[(f64, Option<f64>)]) -> Option<usize> {
+    let (best, (best_train, best_val)) = losses
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (t, v))| v.filter(|v| v.is_finite()).map(|v| (i, (*t, v))))
+        .min_by(|a, b| a.1.1.total_cmp(&b.1.1))?;
+    let (last_train, last_val) = losses.last().map(|(t, v)| (*t, *v))?;
+    let last_val = last_val?;
+    let climbed = last_val > best_val * (1.0 + OVERFIT_RISE);
+    let long = losses.len() - 1 - best >= OVERFIT_EPOCHS;
+    (climbed && long && last_train < best_train).then_some(best + 1)
 }
 
 impl Context<'_> {
@@ -652,29 +763,29 @@ impl Context<'_> {
         let mut rng = Rng::new(cfg.seed);
         let params = self.shape.init(&mut rng);
         let adam = Adam::from_config(cfg);
-        let (w_pos, w_neg) = if cfg.balanced {
-            let b = d.balance_train;
-            (
-                n as f32 / (2.0 * b.positive as f32),
-                n as f32 / (2.0 * b.negative as f32),
-            )
-        } else {
-            (1.0, 1.0)
-        };
+        let class_weights = cfg.balanced.then(|| balanced_weights(d.balance_train));
+        let (w_pos, w_neg) = class_weights.unwrap_or((1.0, 1.0));
         let weights: Vec<f32> = d
             .train_y
             .iter()
             .map(|&y| if y > 0.5 { w_pos } else { w_neg })
             .collect();
-        let mut engine = if self.use_ops {
+        let mut engine = if self.use_candle {
             let dev = &self.choice.device;
             let x = Tensor::from_slice(&d.train_x, (n, features), dev)?;
-            Engine_::Ops {
-                step: OpsStep::new(self.shape.clone(), cfg.activation, adam, &params, dev)?,
+            Engine_::Candle {
+                step: CandleStep::new(
+                    self.shape.clone(),
+                    cfg.activation,
+                    adam,
+                    &params,
+                    dev,
+                    candle_core::DType::F32,
+                )?,
                 xs: x.clone(),
                 x,
-                ys: ops::column(&d.train_y, dev)?,
-                ws: ops::column(&weights, dev)?,
+                ys: autograd::column(&d.train_y, dev)?,
+                ws: autograd::column(&weights, dev)?,
                 valid_x: Tensor::from_slice(&d.valid_x, (d.rows_valid(), features), dev)?,
                 pending: Vec::new(),
                 logits: Vec::new(),
@@ -698,6 +809,7 @@ impl Context<'_> {
             }
         };
 
+        record.engine = engine.name().into();
         emit(Event::Started(Box::new(Started {
             run_id: self.run_id.clone(),
             run_dir: self.run_dir.clone(),
@@ -722,12 +834,14 @@ impl Context<'_> {
             epochs: cfg.epochs,
             batch_size: bs,
             batches_per_epoch: batches,
+            class_weights,
+            early_stopping: cfg.early_stopping,
         })));
 
         let monitor = cfg.early_stopping.map_or(Monitor::ValLoss, |e| e.monitor);
         let mut reports: Vec<EpochReport> = Vec::new();
-        let mut best: Option<(usize, f64)> = None;
-        let mut wait = 0usize;
+        let mut gains: Vec<GainsRow> = Vec::new();
+        let mut watch = Watch::new(monitor, cfg.early_stopping.map(|e| e.patience));
         let (mut stopped_early, mut stopped_by_user) = (false, false);
         let mut step_seconds = 0.0f64;
         let mut samples = 0usize;
@@ -815,9 +929,10 @@ impl Context<'_> {
                 )));
             }
             let eval_start = Instant::now();
+            let mut valid_logits = Vec::new();
             let valid = if d.rows_valid() > 0 {
-                let logits = engine.valid_logits(&self.shape, d.rows_valid())?;
-                let v = metrics::scores(&logits, &d.valid_y, None);
+                valid_logits = engine.valid_logits(&self.shape, d.rows_valid())?;
+                let v = metrics::scores(&valid_logits, &d.valid_y, None);
                 if !v.loss.is_finite() {
                     return Err(TrainError::Diverged(format!(
                         "the validation loss became {} in epoch {epoch}",
@@ -838,11 +953,15 @@ impl Context<'_> {
                 best: false,
             };
             let value = monitored(monitor, &report);
-            let improved = best.is_none_or(|(_, b)| monitor.better(value, b));
+            let (improved, stop_now) = watch.update(epoch, value);
             if improved {
-                best = Some((epoch, value));
-                wait = 0;
                 report.best = true;
+                // The kept model's gains table on the validation part.
+                gains = metrics::gains(&valid_logits, &d.valid_y, 10);
+                runs::write_file(
+                    &self.run_dir.join(runs::GAINS_FILE),
+                    gains_csv(&gains).as_bytes(),
+                )?;
                 if cfg.checkpoint {
                     runs::save_model(&model_path, &self.shape, &engine.params()?)?;
                     saved = true;
@@ -855,8 +974,6 @@ impl Context<'_> {
                 record.val_auc = report.valid.map(|v| v.auc);
                 record.val_loss = report.valid.map(|v| v.loss);
                 record.val_accuracy = report.valid.map(|v| v.accuracy);
-            } else {
-                wait += 1;
             }
             reports.push(report.clone());
             runs::write_file(
@@ -865,9 +982,7 @@ impl Context<'_> {
             )?;
             record.epochs = reports.len();
             emit(Event::Epoch(report));
-            if let Some(es) = cfg.early_stopping
-                && wait >= es.patience
-            {
+            if stop_now {
                 stopped_early = true;
                 break;
             }
@@ -893,10 +1008,17 @@ impl Context<'_> {
             samples_per_second: sps,
             seconds: record.seconds,
             monitor: monitor.as_str(),
-            best_epoch: best.map(|b| b.0),
+            best_epoch: watch.best.map(|b| b.0),
+            overfitting_from: overfitting_from(
+                &reports
+                    .iter()
+                    .map(|e| (e.train.loss, e.valid.map(|v| v.loss)))
+                    .collect::<Vec<_>>(),
+            ),
             stopped_early,
             stopped_by_user,
             epochs: reports,
+            gains,
         })
     }
 }

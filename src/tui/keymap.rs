@@ -114,6 +114,7 @@ pub enum Action {
     NextRun,
     PrevRun,
     CompareRuns,
+    GainsView,
     OpenStage,
     WorkspaceSettings,
     TrainSettings,
@@ -591,8 +592,16 @@ pub const BINDINGS: &[Binding] = &[
         "compare-runs",
         "compare the picked run with the latest",
         Scope::Training,
-        Some("compare"),
+        None,
         &["c", "enter"],
+    ),
+    b(
+        Action::GainsView,
+        "gains-view",
+        "gains / lift by decile of the validation part (v again: charts)",
+        Scope::Training,
+        Some("gains"),
+        &["v"],
     ),
     b(
         Action::Links,
@@ -623,7 +632,7 @@ pub const BINDINGS: &[Binding] = &[
         "train-settings",
         "edit the training settings (data file, target, network, optimizer)",
         Scope::Training,
-        Some("settings"),
+        Some("edit"),
         &["e"],
     ),
     b(
@@ -976,7 +985,7 @@ mod tests {
                 Scope::Edit,
                 Scope::Scenarios,
             ],
-            vec![Scope::Global, Scope::Nav, Scope::List, Scope::Training],
+            vec![Scope::Global, Scope::Nav, Scope::Detail, Scope::Training],
             vec![
                 Scope::Global,
                 Scope::Nav,

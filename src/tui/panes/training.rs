@@ -12,10 +12,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table};
+use ratatui::widgets::{
+    Axis, Block, Cell, Chart, Dataset, GraphType, LineGauge, Paragraph, Row, Table,
+};
 
 use super::{plain, table_rows, window_table};
 use crate::numfmt;
+use crate::train::metrics::GainsRow;
 use crate::train::{self, RunListing};
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView, Modal};
 use crate::tui::form::Form;
@@ -35,16 +38,51 @@ pub struct TrainingPane {
     pub run_cursor: usize,
     /// Show the picked run side by side with the latest.
     pub compare_runs: bool,
+    /// Show the gains / lift table instead of the charts and epochs (`v`).
+    pub show_gains: bool,
+    /// First epoch row on screen when scrolled (ctrl-u/ctrl-d); `None`
+    /// follows the latest epoch. The ★ best epoch is always on screen.
+    pub epoch_scroll: Option<usize>,
+    /// Epoch rows the table shows (set by the layout step).
+    epoch_rows: usize,
     runs: RunsCache,
+    /// The picked saved run's epochs, read in `sync` (not while drawing).
+    picked: Option<Picked>,
+    /// The comparison of the picked run with the latest, read in `sync`.
+    comparison: Option<Comparison>,
+}
+
+/// A saved run's epochs, read from its `metrics.csv`.
+#[derive(Debug)]
+struct Picked {
+    id: String,
+    generation: u64,
+    points: Vec<Point>,
+    gains: Vec<GainsRow>,
+}
+
+/// Two runs side by side: every setting whose value differs, from their
+/// `config.toml` files.
+#[derive(Debug)]
+struct Comparison {
+    ids: (String, String),
+    generation: u64,
+    /// (setting, picked run's value, latest run's value).
+    differ: Vec<(String, String, String)>,
 }
 
 /// The settings `+`/`-` change, in table order: (label, file path).
-pub const EDITABLE: [(&str, &[&str]); 4] = [
+pub const EDITABLE: [(&str, &[&str]); 6] = [
     ("epochs", &["run", "epochs"]),
     ("batch size", &["run", "batch-size"]),
     ("learning rate", &["optimizer", "learning-rate"]),
     ("device", &["run", "device"]),
+    ("early stopping", &["run", "early-stopping"]),
+    ("class weight", &["run", "class-weight"]),
 ];
+
+/// What `+` on an early stopping that is off turns on (Keras' usual choice).
+pub const EARLY_STOPPING_ON: &str = "{ monitor = \"val_loss\", patience = 3 }";
 
 /// The configuration as (setting, value) rows; the first
 /// [`EDITABLE`]`.len()` rows are the ones `+`/`-` change.
@@ -55,6 +93,14 @@ pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
         ("± batch size".into(), t.batch_size.to_string()),
         ("± learning rate".into(), t.learning_rate.to_string()),
         ("± device".into(), t.device.to_string()),
+        (
+            "± early stop".into(),
+            t.early_stopping
+                .as_ref()
+                .map(|(m, p)| format!("{m}, {p} ep"))
+                .unwrap_or_else(|| "off".into()),
+        ),
+        ("± class weight".into(), t.class_weight.to_string()),
         ("data".into(), t.data_file.clone()),
         ("target".into(), format!("{} = {}", t.target, t.positive)),
         (
@@ -82,13 +128,6 @@ pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
         ),
         ("seed".into(), t.seed.to_string()),
         ("excluded".into(), t.exclude.join(", ")),
-        (
-            "early stopping".into(),
-            t.early_stopping
-                .as_ref()
-                .map(|(m, p)| format!("{m}, patience {p}"))
-                .unwrap_or_else(|| "off".into()),
-        ),
     ]
 }
 
@@ -189,7 +228,7 @@ impl TrainingPane {
         let Some((label, path)) = EDITABLE.get(i) else {
             ctx.say(
                 Level::Info,
-                "+/- change epochs, batch size, learning rate and device (the first rows); e edits every setting",
+                "+/- change the first rows (epochs … class weight); e edits every setting",
             );
             return;
         };
@@ -203,10 +242,25 @@ impl TrainingPane {
             );
             return;
         }
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        let target = Target::File(FileKind::Training);
+        if i == 4 {
+            // Early stopping: a toggle (its monitor and patience are in `e`).
+            let (r, shown) = if t.early_stopping.is_some() {
+                (ctx.ws.set_item(target, &path, None), "off".to_string())
+            } else {
+                (
+                    ctx.ws.set(target, &path, EARLY_STOPPING_ON),
+                    "on, val_loss, patience 3 (e changes them)".to_string(),
+                )
+            };
+            if ctx.edit(r) {
+                ctx.say_edited(format!("{label}: {shown} — u undoes"));
+            }
+            return;
+        }
         let value = match i {
-            0 => (if up { t.epochs + 1 } else { t.epochs - 1 })
-                .clamp(1, 10_000)
-                .to_string(),
+            0 => number(step125(t.epochs as f64, up).round().clamp(1.0, 10_000.0)),
             1 => (if up {
                 t.batch_size * 2
             } else {
@@ -215,14 +269,20 @@ impl TrainingPane {
             .clamp(1, 1_048_576)
             .to_string(),
             2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
+            5 => if t.class_weight.known() == Some(crate::workspace::choice::ClassWeight::Balanced)
+            {
+                "none"
+            } else {
+                "balanced"
+            }
+            .to_string(),
             _ => {
                 let all = ["auto", "cpu", "cuda"];
                 let k = all.iter().position(|d| *d == t.device).unwrap_or(0);
                 all[if up { (k + 1) % 3 } else { (k + 2) % 3 }].to_string()
             }
         };
-        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-        let r = ctx.ws.set(Target::File(FileKind::Training), &path, &value);
+        let r = ctx.ws.set(target, &path, &value);
         if ctx.edit(r) {
             let note = if ctx.train.running() {
                 " (the next run uses it)"
@@ -234,20 +294,199 @@ impl TrainingPane {
     }
 }
 
+impl TrainingPane {
+    /// Whether the charts and the epochs table show the run in progress (or
+    /// just ended) rather than a saved run.
+    fn shows_live(&self, ctx: &AppCtx) -> bool {
+        ctx.train.live.is_some() && self.run_cursor == 0
+    }
+
+    /// The epochs the charts and the table show: the live run's, or the
+    /// picked saved run's (read in `sync`).
+    fn points(&self, ctx: &AppCtx) -> Vec<Point> {
+        match ctx.train.live.as_ref() {
+            Some(l) if self.run_cursor == 0 => points_live(l),
+            _ => self
+                .picked
+                .as_ref()
+                .map(|p| p.points.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The gains table of the run shown: the live run's once it has ended,
+    /// else the picked saved run's.
+    fn gains<'a>(&'a self, ctx: &'a AppCtx) -> &'a [GainsRow] {
+        match ctx.train.live.as_ref() {
+            Some(l) if self.run_cursor == 0 => match &l.end {
+                Some(End::Finished(s) | End::Stopped(s)) => &s.gains,
+                _ => &[],
+            },
+            _ => self.picked.as_ref().map_or(&[], |p| p.gains.as_slice()),
+        }
+    }
+
+    /// Read the picked run's epochs and the comparison's settings when the
+    /// pick or the run list changed.
+    fn read_picked(&mut self, ctx: &AppCtx) {
+        let generation = self.runs.generation();
+        let history = self.runs.runs();
+        self.run_cursor = self.run_cursor.min(history.len().saturating_sub(1));
+        let picked = history.get(self.run_cursor);
+        match picked {
+            Some(run) if !self.shows_live(ctx) => {
+                let fresh = self
+                    .picked
+                    .as_ref()
+                    .is_some_and(|p| p.id == run.id && p.generation == generation);
+                if !fresh {
+                    self.picked = Some(Picked {
+                        id: run.id.clone(),
+                        generation,
+                        points: points_saved(run),
+                        gains: train::runs::read_gains(&run.dir),
+                    });
+                }
+            }
+            _ => self.picked = None,
+        }
+        let pair = (self.compare_runs && self.run_cursor > 0)
+            .then(|| history.get(self.run_cursor).zip(history.first()))
+            .flatten();
+        match pair {
+            Some((a, b)) => {
+                let ids = (a.id.clone(), b.id.clone());
+                let fresh = self
+                    .comparison
+                    .as_ref()
+                    .is_some_and(|c| c.ids == ids && c.generation == generation);
+                if !fresh {
+                    let mut differ = differing_settings(&a.dir, &b.dir);
+                    let engine = |r: &RunListing| {
+                        r.summary
+                            .as_ref()
+                            .map(|s| s.engine.clone())
+                            .unwrap_or_default()
+                    };
+                    let (ea, eb) = (engine(a), engine(b));
+                    if ea != eb && !ea.is_empty() && !eb.is_empty() {
+                        differ.push(("engine".into(), ea, eb));
+                    }
+                    self.comparison = Some(Comparison {
+                        differ,
+                        ids,
+                        generation,
+                    });
+                }
+            }
+            None => self.comparison = None,
+        }
+    }
+
+    /// ctrl-d/ctrl-u: scroll the epochs table by half its height; reaching
+    /// the end follows the latest epoch again.
+    fn scroll_epochs(&mut self, down: bool, ctx: &AppCtx) {
+        let len = self.points(ctx).len();
+        let rows = self.epoch_rows.max(1);
+        let max_top = len.saturating_sub(rows);
+        let top = self.epoch_scroll.unwrap_or(max_top).min(max_top);
+        let step = (rows / 2).max(1);
+        let top = if down {
+            top + step
+        } else {
+            top.saturating_sub(step)
+        };
+        self.epoch_scroll = (top < max_top).then_some(top);
+    }
+}
+
+/// Settings whose values differ between two runs' `config.toml` files:
+/// (`section.key`, value in `a`, value in `b`), in file order.
+fn differing_settings(a: &Path, b: &Path) -> Vec<(String, String, String)> {
+    let read = |dir: &Path| -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(dir.join(train::runs::CONFIG_FILE)).unwrap_or_default();
+        let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in doc.as_table().iter() {
+            match item.as_table() {
+                Some(t) => {
+                    for (k2, v) in t.iter() {
+                        out.push((k2.to_string(), v.to_string().trim().to_string()));
+                    }
+                }
+                None => out.push((k.to_string(), item.to_string().trim().to_string())),
+            }
+        }
+        out
+    };
+    let (a, b) = (read(a), read(b));
+    let mut keys: Vec<&String> = a.iter().map(|(k, _)| k).collect();
+    for (k, _) in &b {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let get = |v: &[(String, String)], k: &str| {
+        v.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| "—".into())
+    };
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (get(&a, k), get(&b, k));
+            (x != y).then(|| (k.clone(), x, y))
+        })
+        .collect()
+}
+
+/// The epoch rows on screen, in order: a window of `visible` rows that
+/// starts at `scroll` (or ends at the latest epoch when `None`), with the
+/// best epoch pinned in place of the window's first row (or last row, when
+/// the window is above it) so the ★ is always in view.
+pub fn epoch_window(
+    len: usize,
+    visible: usize,
+    scroll: Option<usize>,
+    best: Option<usize>,
+) -> Vec<usize> {
+    let visible = visible.max(1);
+    if len <= visible {
+        return (0..len).collect();
+    }
+    let max_top = len - visible;
+    let top = scroll.map_or(max_top, |s| s.min(max_top));
+    let window = top..top + visible;
+    match best {
+        Some(b) if b < len && b < window.start => std::iter::once(b)
+            .chain(window.start + 1..window.end)
+            .collect(),
+        Some(b) if b < len && b >= window.end => (window.start..window.end - 1)
+            .chain(std::iter::once(b))
+            .collect(),
+        _ => window.collect(),
+    }
+}
+
 impl Component for TrainingPane {
     fn commands(&self) -> Vec<Scope> {
-        vec![Scope::Nav, Scope::List, Scope::Training]
+        vec![Scope::Nav, Scope::Detail, Scope::Training]
     }
 
     fn sync(&mut self, ctx: &mut AppCtx) {
         self.runs.refresh(&ctx.ws.root);
         let n = settings(ctx).len();
         self.list.clamp(n);
+        self.read_picked(ctx);
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
-        let [config, ..] = Self::areas(area);
+        let [config, _, _, _, epochs, _] = Self::areas(area);
         self.list.scroll(table_rows(config), settings(ctx).len());
+        // Inside the border, less the header row.
+        self.epoch_rows = (epochs.height.saturating_sub(3) as usize).max(1);
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
@@ -256,7 +495,10 @@ impl Component for TrainingPane {
             return Handled::Done;
         }
         match action {
-            Action::Sort => ctx.say(Level::Info, "the settings are in file order"),
+            Action::DetailDown | Action::DetailUp => {
+                self.scroll_epochs(action == Action::DetailDown, ctx)
+            }
+            Action::GainsView => self.show_gains = !self.show_gains,
             Action::TrainStart => self.start_training(ctx),
             Action::TrainSettings => {
                 return Handled::Open(Modal::Form(Box::new(Form::settings(
@@ -275,8 +517,16 @@ impl Component for TrainingPane {
                 }
             }
             Action::TrainMore | Action::TrainLess => self.nudge(action == Action::TrainMore, ctx),
-            Action::NextRun => self.run_cursor = self.run_cursor.saturating_add(1),
-            Action::PrevRun => self.run_cursor = self.run_cursor.saturating_sub(1),
+            Action::NextRun | Action::PrevRun => {
+                let last = self.history().len().saturating_sub(1);
+                self.run_cursor = if action == Action::NextRun {
+                    (self.run_cursor + 1).min(last)
+                } else {
+                    self.run_cursor.saturating_sub(1)
+                };
+                self.epoch_scroll = None;
+                self.read_picked(ctx);
+            }
             Action::CompareRuns => {
                 let n = self.history().len();
                 self.run_cursor = self.run_cursor.min(n.saturating_sub(1));
@@ -290,6 +540,7 @@ impl Component for TrainingPane {
                 } else {
                     self.compare_runs = true;
                 }
+                self.read_picked(ctx);
             }
             _ => return Handled::Ignored,
         }
@@ -312,6 +563,8 @@ const RUNS_FRESH: Duration = Duration::from_secs(1);
 #[derive(Debug, Default)]
 pub struct RunsCache {
     read: Option<(Instant, Vec<RunListing>)>,
+    /// Counts the reads (what was derived from an older read is stale).
+    generation: u64,
 }
 
 impl RunsCache {
@@ -325,7 +578,13 @@ impl RunsCache {
             let mut runs = train::list_runs(root);
             runs.reverse();
             self.read = Some((Instant::now(), runs));
+            self.generation += 1;
         }
+    }
+
+    /// How many times the folder has been read.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The runs as last read, newest first.
@@ -346,6 +605,7 @@ impl RunsCache {
 }
 
 /// One epoch's numbers for the charts and the table.
+#[derive(Debug, Clone)]
 struct Point {
     epoch: usize,
     loss: f64,
@@ -421,6 +681,14 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         epochs_area,
         runs_area,
     ] = TrainingPane::areas(area);
+    if pane.show_gains {
+        // The whole pane: ten deciles and a header fit at 60×20.
+        let history = pane.history();
+        let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
+        let id = history.get(cursor).map(|r| short_id(&r.id));
+        gains_table(frame, area, pane.gains(ctx), id.as_deref(), ctx, theme);
+        return;
+    }
     let rows = settings(ctx);
     let running = ctx.train.running();
     window_table(
@@ -446,15 +714,145 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
     );
     let history = pane.history();
     let live = ctx.train.live.as_ref();
-    draw_run(frame, run_area, ctx, live, history, theme);
-    let points = match live {
-        Some(l) => points_live(l),
-        None => history.first().map(points_saved).unwrap_or_default(),
-    };
-    chart(frame, loss_area, "Loss", &points, true, theme);
-    chart(frame, auc_area, "AUC", &points, false, theme);
-    epoch_table(frame, epochs_area, &points, theme);
+    let points = pane.points(ctx);
+    let losses: Vec<(f64, Option<f64>)> = points.iter().map(|p| (p.loss, p.val_loss)).collect();
+    let overfit = train::trainer::overfitting_from(&losses);
+    draw_run(frame, run_area, ctx, live, history, overfit, theme);
+    let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
+    match &pane.comparison {
+        Some(c) if pane.compare_runs && cursor > 0 => {
+            // Everything below the top row: the table header names both runs.
+            let below = loss_area
+                .union(auc_area)
+                .union(epochs_area)
+                .union(runs_area);
+            compare(
+                frame,
+                below,
+                &history[cursor],
+                &history[0],
+                &c.differ,
+                theme,
+            );
+            return;
+        }
+        _ => {
+            chart(frame, loss_area, "Loss", &points, true, theme);
+            chart(frame, auc_area, "AUC", &points, false, theme);
+        }
+    }
+    // Which run the charts and the table show, when it is not the newest.
+    let of = (!pane.shows_live(ctx) && cursor > 0)
+        .then(|| history.get(cursor).map(|r| short_id(&r.id)))
+        .flatten();
+    epoch_table(
+        frame,
+        epochs_area,
+        &points,
+        pane.epoch_scroll,
+        of.as_deref(),
+        theme,
+    );
     draw_history(frame, runs_area, pane, history, running, theme);
+}
+
+/// The gains / lift table: the validation rows ranked by the model's score,
+/// in deciles; reading down, "contact the top k %" reaches `recall` of the
+/// positives at `precision`, `lift` times the overall rate.
+fn gains_table(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[GainsRow],
+    run: Option<&str>,
+    ctx: &AppCtx,
+    theme: &Theme,
+) {
+    let of = run.map(|id| format!(" of {id}")).unwrap_or_default();
+    let block = ui::block(format!("Gains by decile{of} (validation) · v back"), theme);
+    if rows.is_empty() {
+        let why = if ctx.train.running() {
+            "the gains table appears when the run ends"
+        } else {
+            "no gains table for this run (it has no validation part, or predates the table)"
+        };
+        frame.render_widget(Paragraph::new(plain(why, theme.dim)).block(block), area);
+        return;
+    }
+    let total = rows.last().map_or(0, |r| r.cum_rows);
+    let header = Row::new(
+        [
+            "top",
+            "rows",
+            "positives",
+            "precision",
+            "recall",
+            "lift",
+            "cum lift",
+        ]
+        .into_iter()
+        .map(|h| Cell::from(Span::styled(h, theme.header))),
+    );
+    let body: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            Row::new(vec![
+                Cell::from(numfmt::percent_whole(
+                    r.cum_rows as f64 / total.max(1) as f64,
+                )),
+                Cell::from(r.cum_rows.to_string()),
+                Cell::from(r.cum_positives.to_string()),
+                Cell::from(numfmt::percent_whole(
+                    r.cum_positives as f64 / r.cum_rows.max(1) as f64,
+                )),
+                Cell::from(numfmt::percent_whole(r.gain)),
+                Cell::from(format!("{:.2}", r.lift)),
+                Cell::from(format!("{:.2}", r.cum_lift)),
+            ])
+            .style(theme.base)
+        })
+        .collect();
+    let table = Table::new(
+        body,
+        [
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(8),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .column_spacing(1);
+    frame.render_widget(table, area);
+    // How to read it, under the table when there is room.
+    let inner = Block::bordered().inner(area);
+    let used = rows.len() as u16 + 2;
+    if inner.height > used {
+        let base = rows
+            .last()
+            .map_or(0.0, |r| r.cum_positives as f64 / r.cum_rows.max(1) as f64);
+        let text = format!(
+            "Each row is a cut-off: contact the top k % of the validation rows by the model's score and reach `recall` of the positives at `precision`; lift is that precision over the overall rate ({}).",
+            numfmt::percent_whole(base)
+        );
+        let r = Rect {
+            y: inner.y + used,
+            height: inner.height - used,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(plain(text, theme.dim)).wrap(ratatui::widgets::Wrap { trim: true }),
+            r,
+        );
+    }
+}
+
+/// Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
+fn short_id(id: &str) -> String {
+    id.split_once('-').map(|x| x.1).unwrap_or(id).to_string()
 }
 
 fn draw_run(
@@ -463,6 +861,7 @@ fn draw_run(
     ctx: &AppCtx,
     live: Option<&Live>,
     history: &[RunListing],
+    overfit: Option<usize>,
     theme: &Theme,
 ) {
     let state = match live.map(|l| (&l.end, l.stopping)) {
@@ -573,17 +972,32 @@ fn draw_run(
         }
     }
     let split = ctx.ws.model.training.validation_split;
-    lines.push(Line::from(vec![
-        Span::styled("valid ", theme.dim),
-        Span::styled(
-            t(if w < 41 {
-                format!("last {:.0}%, before shuffling", split * 100.0)
-            } else {
-                format!("last {:.0}% of rows, before shuffling", split * 100.0)
+    if let Some(from) = overfit {
+        // More useful than the split, which the Config table shows too.
+        lines.push(plain(
+            t({
+                let long = format!("⚠ overfitting: val loss ↑ train ↓ since ep {from}");
+                if long.chars().count() > w {
+                    format!("⚠ overfitting since epoch {from}")
+                } else {
+                    long
+                }
             }),
-            theme.base,
-        ),
-    ]));
+            theme.warn,
+        ));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("valid ", theme.dim),
+            Span::styled(
+                t(if w < 41 {
+                    format!("last {:.0}%, before shuffling", split * 100.0)
+                } else {
+                    format!("last {:.0}% of rows, before shuffling", split * 100.0)
+                }),
+                theme.base,
+            ),
+        ]));
+    }
     let text_h = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), inner);
     // Two gauges under the text: this epoch and the whole run.
@@ -737,13 +1151,24 @@ fn chart(frame: &mut Frame, area: Rect, title: &str, points: &[Point], loss: boo
     frame.render_widget(chart, area);
 }
 
-fn epoch_table(frame: &mut Frame, area: Rect, points: &[Point], theme: &Theme) {
-    let block = ui::block("Epochs (★ best)", theme);
+fn epoch_table(
+    frame: &mut Frame,
+    area: Rect,
+    points: &[Point],
+    scroll: Option<usize>,
+    of: Option<&str>,
+    theme: &Theme,
+) {
+    let title = match of {
+        Some(id) => format!("Epochs of {id} ★"),
+        None => "Epochs (★ best)".into(),
+    };
+    let block = ui::block(title, theme);
     let visible = block.inner(area).height.saturating_sub(1) as usize;
-    let skip = points.len().saturating_sub(visible.max(1));
-    let rows: Vec<Row> = points
-        .iter()
-        .skip(skip)
+    let best = points.iter().position(|p| p.best);
+    let rows: Vec<Row> = epoch_window(points.len(), visible, scroll, best)
+        .into_iter()
+        .map(|i| &points[i])
         .map(|p| {
             let style = if p.best {
                 theme.ok.add_modifier(Modifier::BOLD)
@@ -790,10 +1215,6 @@ fn draw_history(
     theme: &Theme,
 ) {
     let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
-    if pane.compare_runs && history.len() >= 2 && cursor > 0 {
-        compare(frame, area, &history[cursor], &history[0], theme);
-        return;
-    }
     let block = ui::block(
         format!("Runs ({}) · [ ] pick · c compare", history.len()),
         theme,
@@ -828,13 +1249,27 @@ fn draw_history(
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme: &Theme) {
+fn compare(
+    frame: &mut Frame,
+    area: Rect,
+    a: &RunListing,
+    b: &RunListing,
+    differ: &[(String, String, String)],
+    theme: &Theme,
+) {
     let block = ui::block("Compare: picked vs latest · c back", theme);
     let get = |r: &RunListing, f: &dyn Fn(&train::RunSummary) -> String| {
         r.summary.as_ref().map(f).unwrap_or_else(|_| "—".into())
     };
     type Field = (&'static str, fn(&train::RunSummary) -> String);
-    let fields: [Field; 7] = [
+    let metric = |(name, f): &Field| {
+        Row::new(vec![
+            Cell::from(Span::styled(*name, theme.dim)),
+            Cell::from(get(a, f)),
+            Cell::from(get(b, f)),
+        ])
+    };
+    let first: [Field; 3] = [
         ("val AUC", |s| opt3(s.val_auc)),
         ("val loss", |s| opt3(s.val_loss)),
         ("best ep", |s| {
@@ -842,32 +1277,62 @@ fn compare(frame: &mut Frame, area: Rect, a: &RunListing, b: &RunListing, theme:
                 .map(|b| format!("{b} of {}", s.epochs))
                 .unwrap_or_else(|| "—".into())
         }),
-        ("status", |s| s.status.clone()),
-        ("val acc", |s| opt3(s.val_accuracy)),
-        ("rows", |s| format!("{}+{}", s.rows_train, s.rows_valid)),
-        ("device", |s| s.device.clone()),
     ];
-    // Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
-    let short = |id: &str| id.split_once('-').map(|x| x.1).unwrap_or(id).to_string();
+    let last: [Field; 2] = [
+        ("val acc", |s| opt3(s.val_accuracy)),
+        ("status", |s| s.status.clone()),
+    ];
     let header = Row::new(vec![
         Cell::from(Span::styled("", theme.header)),
-        Cell::from(Span::styled(short(&a.id), theme.header)),
-        Cell::from(Span::styled(short(&b.id), theme.header)),
+        Cell::from(Span::styled(short_id(&a.id), theme.header)),
+        Cell::from(Span::styled(short_id(&b.id), theme.header)),
     ]);
-    let rows: Vec<Row> = fields
+    let unquote = |v: &str| v.trim_matches('"').to_string();
+    let mut settings: Vec<Row> = differ
         .iter()
-        .map(|(name, f)| {
+        .map(|(k, x, y)| {
             Row::new(vec![
-                Cell::from(Span::styled(*name, theme.dim)),
-                Cell::from(get(a, f)),
-                Cell::from(get(b, f)),
+                Cell::from(Span::styled(k.clone(), theme.dim)),
+                Cell::from(unquote(x)),
+                Cell::from(unquote(y)),
             ])
+            .style(theme.warn)
         })
         .collect();
+    if settings.is_empty() {
+        settings.push(Row::new(vec![
+            Cell::from(Span::styled("settings", theme.dim)),
+            Cell::from(Span::styled("the same", theme.dim)),
+        ]));
+    }
+    // The main metrics, every differing setting, then the rest as room
+    // allows; settings that do not fit are counted on the last row.
+    let room = (block.inner(area).height.saturating_sub(1) as usize).max(1);
+    let mut rows: Vec<Row> = first.iter().map(metric).collect();
+    let left = room.saturating_sub(rows.len());
+    if settings.len() > left {
+        let shown = left.saturating_sub(1);
+        let more = settings.len() - shown;
+        settings.truncate(shown);
+        settings.push(Row::new(vec![
+            Cell::from(Span::styled(format!("+{more} more"), theme.dim)),
+            Cell::from(Span::styled("settings differ", theme.dim)),
+        ]));
+    }
+    rows.extend(settings);
+    rows.extend(last.iter().map(metric));
+    rows.truncate(room);
+    let label_w = differ
+        .iter()
+        .map(|(k, _, _)| k.chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8)
+        .min(16) as u16;
     let table = Table::new(
         rows,
         [
-            Constraint::Length(8),
+            Constraint::Length(label_w),
             Constraint::Fill(1),
             Constraint::Fill(1),
         ],
