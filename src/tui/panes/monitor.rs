@@ -280,7 +280,8 @@ impl Component for MonitorPane {
         else {
             return false;
         };
-        self.records_view = true;
+        // The view stays: after `a`, the triggers show what the new
+        // measurement changed; `v` shows it selected in the records.
         self.records.selected = at;
         true
     }
