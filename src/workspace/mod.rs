@@ -18,6 +18,7 @@ pub mod schema;
 pub mod source;
 pub mod template;
 pub mod validate;
+pub mod votes;
 
 use std::path::{Path, PathBuf};
 
@@ -189,6 +190,7 @@ impl Workspace {
             }
             return Err(OpenError::Unreadable(unreadable));
         }
+        model.votes = votes::load(&root);
         Ok(Workspace {
             root,
             files,
@@ -253,7 +255,15 @@ impl Workspace {
                 ))
         });
         out.dedup();
+        // Vote files come after the workspace files, each in line order.
+        out.extend(votes::check(&self.model));
         out
+    }
+
+    /// Re-read the vote files (after `lodestar vote` or a pull).
+    pub fn reload_votes(&mut self) {
+        self.model.votes = votes::load(&self.root);
+        self.revision += 1;
     }
 
     /// Re-check one file after edits (re-parses its rendered text so that
