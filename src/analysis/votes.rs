@@ -318,8 +318,10 @@ pub fn cells(model: &Model) -> Vec<CellStats> {
 /// Whether scoring uses the votes: `[scoring] source = "votes"` and at
 /// least one vote file.
 pub fn uses_votes(model: &Model) -> bool {
-    matches!(model.settings.scoring.source, Choice::Known(ScoreSource::Votes))
-        && !model.votes.is_empty()
+    matches!(
+        model.settings.scoring.source,
+        Choice::Known(ScoreSource::Votes)
+    ) && !model.votes.is_empty()
 }
 
 fn aggregate_of(model: &Model) -> Aggregate {
@@ -492,4 +494,73 @@ pub fn summarise(model: &Model, method: Option<Method>) -> Result<VoteSummary, A
         group_scores,
         winner,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values were computed independently with numpy 2.4 and
+    //! scipy 1.17 (`np.percentile`, `scipy.stats.rankdata`,
+    //! `scipy.stats.spearmanr`, `np.linalg.eig`); the script is in the
+    //! comments next to each value.
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+
+    #[test]
+    fn median_quartiles_and_mean_match_numpy() {
+        // np.percentile([2,3,4,5,5], [25,50,75]) = 3, 4, 5; mean 3.8
+        let s = cell_stats(
+            0,
+            0,
+            [5.0, 2.0, 4.0, 5.0, 3.0].iter().map(|&v| (0, v)).collect(),
+        );
+        (close(s.q1, 3.0), close(s.median, 4.0), close(s.q3, 5.0));
+        (
+            close(s.mean, 3.8),
+            close(s.iqr, 2.0),
+            close(s.min, 2.0),
+            close(s.max, 5.0),
+        );
+        assert_eq!(s.n, 5);
+        // np.percentile([1,4,2,5], [25,50,75]) = 1.75, 3, 4.25
+        let s = cell_stats(0, 0, [1.0, 4.0, 2.0, 5.0].iter().map(|&v| (0, v)).collect());
+        (close(s.q1, 1.75), close(s.median, 3.0), close(s.q3, 4.25));
+        close(s.iqr, 2.5);
+        let one = cell_stats(0, 0, vec![(0, 3.0)]);
+        (close(one.q1, 3.0), close(one.q3, 3.0), close(one.iqr, 0.0));
+    }
+
+    #[test]
+    fn kendall_w_with_ties_and_spearman_match_scipy() {
+        // Scores of three raters on four scenarios; rankdata(-scores):
+        // [1,2,3,4], [1.5,1.5,3,4], [2,1,4,3].
+        let scores = [
+            [4.0, 3.0, 2.0, 1.0],
+            [4.0, 4.0, 2.0, 1.0],
+            [3.0, 4.0, 1.0, 2.0],
+        ];
+        let ranks: Vec<Vec<f64>> = scores.iter().map(|s| mid_ranks(s)).collect();
+        assert_eq!(ranks[1], vec![1.5, 1.5, 3.0, 4.0]);
+        // (12 ΣR² − 3m²n(n+1)²) / (m²n(n²−1) − mΣT) with T = 2³ − 2 = 6
+        close(kendall_w(&ranks).unwrap_or(f64::NAN), 0.8390804597701149);
+        // spearmanr(r, rankdata(-[4, 3.5, 2, 1]))
+        let group = mid_ranks(&[4.0, 3.5, 2.0, 1.0]);
+        let rho: Vec<f64> = ranks
+            .iter()
+            .map(|r| spearman(r, &group).unwrap_or(f64::NAN))
+            .collect();
+        close(rho[0], 1.0);
+        close(rho[1], 0.9486832980505139);
+        close(rho[2], 0.6000000000000001);
+        // One rater, or a ranking that is all ties: undefined.
+        assert_eq!(kendall_w(&ranks[..1]), None);
+        assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), None);
+        // Perfect agreement is 1.
+        close(
+            kendall_w(&[ranks[0].clone(), ranks[0].clone()]).unwrap_or(0.0),
+            1.0,
+        );
+    }
 }
