@@ -200,5 +200,13 @@ fn watch(
         .watcher()
         .watch(dir, notify::RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
+    // Workshop votes (`lodestar vote` from other terminals) re-rank live.
+    let votes = dir.join(crate::workspace::votes::DIR);
+    if votes.is_dir() {
+        debouncer
+            .watcher()
+            .watch(&votes, notify::RecursiveMode::NonRecursive)
+            .map_err(|e| e.to_string())?;
+    }
     Ok(debouncer)
 }

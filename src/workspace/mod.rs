@@ -260,10 +260,16 @@ impl Workspace {
         out
     }
 
-    /// Re-read the vote files (after `lodestar vote` or a pull).
-    pub fn reload_votes(&mut self) {
-        self.model.votes = votes::load(&self.root);
+    /// Re-read the vote files (after `lodestar vote` or a pull); `true`
+    /// when they changed.
+    pub fn reload_votes(&mut self) -> bool {
+        let now = votes::load(&self.root);
+        if now == self.model.votes {
+            return false;
+        }
+        self.model.votes = now;
         self.revision += 1;
+        true
     }
 
     /// Re-check one file after edits (re-parses its rendered text so that

@@ -26,6 +26,11 @@ pub const EXAMPLE: &[TemplateFile] = &[
     example_file!("data/propensity.csv"),
     example_file!("data/market-ai-retail.csv"),
     example_file!("data/survey-responses.csv"),
+    example_file!("votes/cdo.toml"),
+    example_file!("votes/cfo.toml"),
+    example_file!("votes/crm-lead.toml"),
+    example_file!("votes/data-lead.toml"),
+    example_file!("votes/legal.toml"),
 ];
 
 /// A blank but valid workspace with the usual criteria and risk bands.
