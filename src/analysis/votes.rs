@@ -516,20 +516,24 @@ mod tests {
             0,
             [5.0, 2.0, 4.0, 5.0, 3.0].iter().map(|&v| (0, v)).collect(),
         );
-        (close(s.q1, 3.0), close(s.median, 4.0), close(s.q3, 5.0));
-        (
-            close(s.mean, 3.8),
-            close(s.iqr, 2.0),
-            close(s.min, 2.0),
-            close(s.max, 5.0),
-        );
+        close(s.q1, 3.0);
+        close(s.median, 4.0);
+        close(s.q3, 5.0);
+        close(s.mean, 3.8);
+        close(s.iqr, 2.0);
+        close(s.min, 2.0);
+        close(s.max, 5.0);
         assert_eq!(s.n, 5);
         // np.percentile([1,4,2,5], [25,50,75]) = 1.75, 3, 4.25
         let s = cell_stats(0, 0, [1.0, 4.0, 2.0, 5.0].iter().map(|&v| (0, v)).collect());
-        (close(s.q1, 1.75), close(s.median, 3.0), close(s.q3, 4.25));
+        close(s.q1, 1.75);
+        close(s.median, 3.0);
+        close(s.q3, 4.25);
         close(s.iqr, 2.5);
         let one = cell_stats(0, 0, vec![(0, 3.0)]);
-        (close(one.q1, 3.0), close(one.q3, 3.0), close(one.iqr, 0.0));
+        close(one.q1, 3.0);
+        close(one.q3, 3.0);
+        close(one.iqr, 0.0);
     }
 
     #[test]

@@ -285,9 +285,14 @@ fn rank_band(s: &ScenarioOut) -> String {
 }
 
 fn header_lines(o: &ScoreOut) -> Vec<String> {
+    let votes = if o.source == "votes" {
+        " · scores from the workshop votes"
+    } else {
+        ""
+    };
     let mut lines = vec![
         format!(
-            "{} · method {} · weights {}",
+            "{} · method {} · weights {}{votes}",
             o.workspace, o.method, o.weights_source
         ),
         format!("  {}", o.formula),

@@ -66,12 +66,21 @@ pub fn vote(dir: &Path, participant: &str, cells: &[String]) -> u8 {
         return FAILURE;
     }
     if cells.is_empty() {
-        err!(
-            "error: give the scores to cast, e.g. `lodestar vote {} --as {participant} scn-x.value=4` \
-             (the interactive voting screen is not built yet)",
-            dir.display()
-        );
-        return FAILURE;
+        use std::io::IsTerminal;
+        if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+            err!(
+                "error: not a terminal: give the scores to cast, e.g. `lodestar vote {} --as {participant} scn-x.value=4`",
+                dir.display()
+            );
+            return FAILURE;
+        }
+        return match crate::tui::vote::run(dir, participant) {
+            Ok(()) => OK,
+            Err(e) => {
+                err!("error: {e}");
+                FAILURE
+            }
+        };
     }
     let ws = match open_or_report(dir) {
         Ok(ws) => ws,

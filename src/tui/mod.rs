@@ -13,6 +13,7 @@ pub mod steps;
 pub mod theme;
 pub mod trainrun;
 pub mod ui;
+pub mod vote;
 
 use std::io::Write;
 use std::path::Path;

@@ -349,7 +349,7 @@ const SCORING_FIELDS: &[Field] = &[
         "source",
         Ty::Choice(SCORE_SOURCES),
         Some("\"single\""),
-        "Score with each scenario's `scores`, or with the workshop votes in `votes/` aggregated per cell (see Votes below).",
+        "Score with each scenario's `scores`, or with the workshop votes in `votes/` aggregated per cell (docs/WORKSPACE.md, Votes).",
         "\"single\"",
     ),
     opt(

@@ -419,10 +419,10 @@ pub fn cast(
     let dir = root.join(DIR);
     std::fs::create_dir_all(&dir).map_err(|e| CastError::Folder(dir.clone(), e))?;
     let path = path_of(root, participant);
-    let text = if path.exists() {
-        source::load(&path).map_err(CastError::Unreadable)?.text
+    let (text, header) = if path.exists() {
+        (source::load(&path).map_err(CastError::Unreadable)?.text, "")
     } else {
-        format!("# Votes of {participant}, written by `lodestar vote`.\n")
+        (String::new(), "# Votes, written by `lodestar vote`.\n")
     };
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         CastError::Unreadable(problem(
@@ -438,7 +438,12 @@ pub fn cast(
             t.set_implicit(true);
             toml_edit::Item::Table(t)
         });
-        let Some(scores) = scores.as_table_like_mut() else {
+        // Inline tables (`scores = { … }`) become [scores.…] tables, which
+        // can take new sub-tables.
+        if let Some(t) = scores.as_inline_table() {
+            *scores = toml_edit::Item::Table(t.clone().into_table());
+        }
+        let Some(scores) = scores.as_table_mut() else {
             return Err(CastError::Unreadable(problem(
                 &path,
                 Pos::default(),
@@ -446,9 +451,14 @@ pub fn cast(
                 "`scores` is not a table".into(),
             )));
         };
-        let row = scores
-            .entry(scenario)
-            .or_insert(toml_edit::Item::Table(toml_edit::Table::new()));
+        let row = scores.entry(scenario).or_insert_with(|| {
+            let mut t = toml_edit::Table::new();
+            t.decor_mut().set_prefix("\n");
+            toml_edit::Item::Table(t)
+        });
+        if let Some(t) = row.as_inline_table() {
+            *row = toml_edit::Item::Table(t.clone().into_table());
+        }
         let Some(row) = row.as_table_like_mut() else {
             return Err(CastError::Unreadable(problem(
                 &path,
@@ -474,6 +484,7 @@ pub fn cast(
         }
     }
     let tmp = super::recovery::ensure_dir(root).ok();
-    crate::fsio::write_in(&path, doc.to_string().as_bytes(), tmp.as_deref())?;
+    let text = format!("{header}{doc}");
+    crate::fsio::write_in(&path, text.as_bytes(), tmp.as_deref())?;
     Ok(path)
 }
