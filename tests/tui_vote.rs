@@ -63,3 +63,59 @@ fn voting_screens() {
         }
     }
 }
+
+/// Scoring with the votes, the Scenarios pane shows the group's values:
+/// in the example only the licence deal's cost differs from the agreed
+/// score (4 → 4.5: one participant skipped that scenario), and a vote
+/// written while the workbench runs is re-read.
+#[test]
+fn the_scenarios_pane_shows_the_group_values_and_rereads_votes() {
+    use lodestar::tui::app::App;
+    use lodestar::tui::keymap::Action;
+    use lodestar::workspace::Date;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("ws");
+    common::copy_dir(&common::example(), &dir);
+    let path = dir.join("workspace.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace("weights = \"ahp\"", "weights = \"ahp\"\nsource = \"votes\""),
+    )
+    .expect("write");
+    let ws = Workspace::open(&dir).expect("opens");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Scenarios);
+    let draw = |app: &mut App| {
+        let mut t = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+        t.draw(|f| lodestar::tui::ui::render(f, app)).expect("draw");
+        t.backend().to_string()
+    };
+    let screen = draw(&mut app);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Licensed retail"))
+        .unwrap_or_default();
+    assert!(row.contains("4.5"), "{row}");
+    // Three participants now score the winner's value 1: the median drops
+    // and the runner-up leads.
+    for p in ["cdo", "cfo", "legal"] {
+        let out = common::lodestar(&[
+            "vote",
+            &dir.display().to_string(),
+            "--as",
+            p,
+            "scn-next-best-offer.value=1",
+        ]);
+        assert!(out.status.success());
+    }
+    app.files_changed();
+    let screen = draw(&mut app);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Product content"))
+        .unwrap_or_default();
+    assert!(row.contains("1  Product content"), "{screen}");
+    assert!(screen.contains("votes changed on disk"), "{screen}");
+}
