@@ -434,3 +434,59 @@ fn concurrent_voters_lose_no_vote() {
     let total: usize = model.votes.iter().map(|b| b.scores.len()).sum();
     assert_eq!(total, 8 * 2 + 6);
 }
+
+/// Discuss first, checked by brute force on both examples: each cell with a
+/// spread is re-scored at its quartiles by a full analysis; it could flip
+/// exactly when the winner changes. The planted cell is the only one.
+#[test]
+fn discuss_first_matches_a_full_rescoring() {
+    for name in ["example", "zh-example"] {
+        let mut model = Workspace::open(common::repo().join("workspaces").join(name))
+            .expect("opens")
+            .model;
+        model.settings.scoring.source = ScoreSource::Votes.into();
+        let s = votes::summarise(&model, None).expect("summarises");
+        let group = votes::effective(&model).into_owned();
+        let winner = analysis::analyse(&group, None)
+            .expect("analyses")
+            .ranking
+            .winner();
+        assert_eq!(winner, s.winner);
+        assert!(!s.discuss_first.is_empty());
+        for d in &s.discuss_first {
+            let c = s
+                .cells
+                .iter()
+                .find(|c| (c.scenario, c.criterion) == (d.scenario, d.criterion))
+                .expect("cell");
+            let flips = [c.q1, c.q3].iter().any(|&at| {
+                let mut m = group.clone();
+                m.votes.clear();
+                let id = m.criteria[d.criterion].id.clone();
+                m.scenarios[d.scenario].scores.insert(id, at);
+                analysis::analyse(&m, None)
+                    .expect("analyses")
+                    .ranking
+                    .winner()
+                    != winner
+            });
+            assert_eq!(flips, d.could_flip, "{name}: {d:?}");
+        }
+        let flipping: Vec<(String, String)> = s
+            .discuss_first
+            .iter()
+            .filter(|d| d.could_flip)
+            .map(|d| {
+                (
+                    model.scenarios[d.scenario].id.clone(),
+                    model.criteria[d.criterion].id.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            flipping,
+            [("scn-next-best-offer".to_string(), "value".to_string())],
+            "{name}"
+        );
+    }
+}

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::scoring::{Matrix, Method, clearly_above, rank};
+use super::scoring::{Matrix, Method, clearly_above, normalise, rank};
 use super::{AnalysisError, ahp};
 use crate::workspace::Model;
 use crate::workspace::choice::{Aggregate, Choice, ScoreSource};
@@ -406,7 +406,9 @@ pub fn summarise(model: &Model, method: Option<Method>) -> Result<VoteSummary, A
         let matrix = Matrix::new(&group.criteria, scenarios)?;
         Ok(rank(&matrix, &weights, method)?.scores)
     };
-    let group_scores = score(&base)?;
+    let base_matrix = Matrix::new(&group.criteria, &base)?;
+    let base_ranking = rank(&base_matrix, &weights, method)?;
+    let group_scores = base_ranking.scores.clone();
     let group_ranks = mid_ranks(&group_scores);
     let winner = super::scoring::order_of(&group_scores)
         .first()
@@ -463,9 +465,20 @@ pub fn summarise(model: &Model, method: Option<Method>) -> Result<VoteSummary, A
     for c in cells.iter().filter(|c| c.iqr > 0.0) {
         let mut flips = false;
         for at in [c.q1, c.q3] {
-            let mut s = base.clone();
-            s[c.scenario].scores.insert(ids[c.criterion].clone(), at);
-            let scores = score(&s)?;
+            let scores = if method == Method::WeightedSum {
+                // The weighted sum is linear: only this scenario's score
+                // moves, by wⱼ · Δnᵢⱼ (no matrix to rebuild).
+                let crit = &group.criteria[c.criterion];
+                let new = normalise(at.clamp(crit.min, crit.max), crit.min, crit.max, crit.cost);
+                let old = base_matrix.normalised(c.scenario, c.criterion);
+                let mut scores = group_scores.clone();
+                scores[c.scenario] += base_ranking.weights[c.criterion] * (new - old);
+                scores
+            } else {
+                let mut s = base.clone();
+                s[c.scenario].scores.insert(ids[c.criterion].clone(), at);
+                score(&s)?
+            };
             if super::scoring::order_of(&scores).first().copied() != Some(winner) {
                 flips = true;
                 break;
