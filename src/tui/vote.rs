@@ -224,7 +224,7 @@ impl VoteScreen {
         );
         let hint = if self.status.is_empty() {
             format!(
-                " digit score (saved) · {}/{} criterion · {}/{} scenario · {} quit",
+                " 1–9 score · {}/{} criterion · {}/{} scenario · {} quit",
                 keymap.first_key(Action::Up),
                 keymap.first_key(Action::Down),
                 keymap.first_key(Action::NextPane),
