@@ -87,5 +87,77 @@ fn example(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, large, example);
+/// Workshop votes: 50 scenarios × 12 criteria × 30 participants, every
+/// participant scoring every cell. `analyse` with `source = "votes"` is what
+/// the workbench runs after one vote changes (aggregation and re-ranking);
+/// `summarise` adds everything `lodestar votes` shows (each participant's
+/// ranking, Kendall's W, the discuss-first re-scoring of every cell).
+fn votes(c: &mut Criterion) {
+    use lodestar::workspace::model::{Criterion as Crit, Scenario};
+    use lodestar::workspace::votes::{Ballot, CellVote, Pos};
+    let (n, m, p) = (50, 12, 30);
+    let mut rng = Rng::new(7);
+    let mut model = lodestar::workspace::Model::default();
+    model.settings.scoring.source = "votes".into();
+    model.criteria = (0..m)
+        .map(|j| Crit {
+            id: format!("c{j}"),
+            name: format!("Criterion {j}"),
+            weight: 1.0 + j as f64,
+            cost: j % 4 == 3,
+            group: None,
+            min: 1.0,
+            max: 5.0,
+            description: String::new(),
+        })
+        .collect();
+    model.scenarios = (0..n)
+        .map(|i| Scenario {
+            id: format!("s{i}"),
+            name: format!("Scenario {i}"),
+            description: String::new(),
+            owner: String::new(),
+            status: "candidate".into(),
+            strategies: Vec::new(),
+            needs: Vec::new(),
+            scores: (0..m).map(|j| (format!("c{j}"), 3.0)).collect(),
+            features: Default::default(),
+            revenue: None,
+        })
+        .collect();
+    model.votes = (0..p)
+        .map(|k| Ballot {
+            participant: format!("p{k:02}"),
+            name: String::new(),
+            path: format!("votes/p{k:02}.toml").into(),
+            scores: (0..n * m)
+                .map(|x| CellVote {
+                    scenario: format!("s{}", x / m),
+                    criterion: format!("c{}", x % m),
+                    value: 1.0 + (rng.uniform() * 5.0).floor().min(4.0),
+                    pos: Pos::default(),
+                })
+                .collect(),
+            weights: Vec::new(),
+            comparisons: Vec::new(),
+            problems: Vec::new(),
+        })
+        .collect();
+    let mut g = c.benchmark_group("votes_50x12x30");
+    g.sample_size(20);
+    g.bench_function("one vote changes: analyse with source = votes", |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k += 1;
+            model.votes[k % p].scores[k % (n * m)].value = 1.0 + (k % 5) as f64;
+            analysis::analyse(black_box(&model), None).expect("analyses")
+        })
+    });
+    g.bench_function("summarise (lodestar votes)", |b| {
+        b.iter(|| analysis::votes::summarise(black_box(&model), None).expect("summarises"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, large, example, votes);
 criterion_main!(benches);

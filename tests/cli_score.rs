@@ -224,6 +224,13 @@ fn report_writes_markdown() {
         "## Risks",
         "impact ↓ / likelihood →",
         "## Latest training run",
+        // The example ships workshop votes: the disagreement table and
+        // the discuss-first list, with the planted cell that flips the top two.
+        "## Workshop votes",
+        "| Scenario | Criterion | Votes | Median | IQR | Min–max | Could flip the winner |",
+        "| scn-next-best-offer | value | 5 | 5 | 1 | 2–5 | **yes** |",
+        "Discuss first",
+        "- scn-next-best-offer.value (IQR 1)",
     ] {
         assert!(text.contains(needle), "report lacks {needle}");
     }

@@ -16,12 +16,13 @@ pub mod risk;
 pub use crate::rng;
 pub mod scoring;
 pub mod stability;
+pub mod votes;
 
 use crate::numfmt::exact;
 use thiserror::Error;
 
 use crate::workspace::Model;
-use crate::workspace::choice::Choice;
+use crate::workspace::choice::{Choice, ScoreSource};
 
 pub use ahp::{Ahp, InconsistentPair, ahp, ahp_from_matrix};
 pub use coverage::{Coverage, coverage};
@@ -108,6 +109,9 @@ pub enum AnalysisError {
 /// what a pane recomputes after every edit.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// Whether the scores are the scenarios' own or the aggregated votes
+    /// (`[scoring] source = "votes"` with vote files present).
+    pub source: ScoreSource,
     pub matrix: Matrix,
     pub weights: Weights,
     pub method: Method,
@@ -151,6 +155,13 @@ pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, Analys
             Choice::Unknown(other) => return Err(AnalysisError::UnknownMethod(other.clone())),
         },
     };
+    let source = if votes::uses_votes(model) {
+        ScoreSource::Votes
+    } else {
+        ScoreSource::Single
+    };
+    let effective = votes::effective(model);
+    let model: &Model = &effective;
     let matrix = Matrix::from_model(model)?;
     let weights = weights(model)?;
     let ranking = rank(&matrix, &weights.values, method)?;
@@ -177,6 +188,7 @@ pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, Analys
         })
         .collect();
     Ok(Analysis {
+        source,
         coverage: coverage(model),
         matrix,
         weights,

@@ -27,6 +27,7 @@ pub mod report;
 pub mod risks;
 pub mod score;
 pub mod train;
+pub mod votes;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -195,6 +196,30 @@ pub enum Command {
         /// Exit with status 1 when any trigger fires (for a scheduled CI job).
         #[arg(long)]
         fail_on_trigger: bool,
+    },
+    /// Cast workshop scores as one participant, into votes/NAME.toml (under the workspace lock).
+    #[command(
+        after_help = "Examples:\n  lodestar vote DIR --as cfo scn-support-bot.value=4 scn-support-bot.risk=2\n\nEach SCENARIO.CRITERION=SCORE must name a scenario and a criterion and fit the criterion's scale;\nif one does not, nothing is written. Exit status: 0 written, 2 usage, unknown id or I/O failure."
+    )]
+    Vote {
+        dir: PathBuf,
+        /// The participant: names the vote file votes/NAME.toml.
+        #[arg(long = "as", value_name = "NAME")]
+        participant: String,
+        /// SCENARIO.CRITERION=SCORE, one or more.
+        #[arg(value_name = "CELL")]
+        cells: Vec<String>,
+    },
+    /// Workshop votes aggregated: per-cell spread, agreement, cells to discuss first.
+    #[command(
+        after_help = "Examples:\n  lodestar votes DIR\n  lodestar votes DIR --format json\n  lodestar votes import answers.csv DIR   (columns participant, scenario, criterion, score)\n\nExit status: 0 done, 1 rows that could not be imported (or no scores), 2 usage or I/O failure."
+    )]
+    Votes {
+        /// DIR, or `import FILE.csv [DIR]` (DIR defaults to the current folder).
+        #[arg(num_args = 1..=3, value_name = "DIR | import FILE [DIR]")]
+        args: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: votes::VotesFormat,
     },
     /// Train the prototype model of training.toml; the run is saved under runs/.
     Train(train::TrainArgs),
@@ -720,6 +745,26 @@ pub fn run(cli: Cli) -> ExitCode {
             path,
         }) => merge::run(&base, &ours, &theirs, path.as_deref()),
         Some(Command::Diff { args, format }) => diff::run(&args, format),
+        Some(Command::Vote {
+            dir,
+            participant,
+            cells,
+        }) => votes::vote(&dir, &participant, &cells),
+        Some(Command::Votes { args, format }) => match args.as_slice() {
+            [import, file, rest @ ..] if import == "import" && rest.len() <= 1 => {
+                let dir = rest
+                    .first()
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from);
+                votes::import(Path::new(file), &dir)
+            }
+            [dir] => votes::show(Path::new(dir), format),
+            _ => {
+                err!(
+                    "error: usage: lodestar votes DIR [--format json]  or  lodestar votes import FILE.csv [DIR]"
+                );
+                FAILURE
+            }
+        },
         Some(Command::GitSetup { dir }) => {
             merge::git_setup(&dir.unwrap_or_else(|| PathBuf::from(".")))
         }

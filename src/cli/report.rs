@@ -70,6 +70,9 @@ pub fn render(ws: &Workspace) -> String {
             );
         }
     }
+    if !m.votes.is_empty() {
+        workshop_votes(&mut out, m);
+    }
     let analysed = crate::market::analyse(&ws.root, m, &crate::market::Options::default());
     out.push_str(&market::markdown_section(&analysed, &m.settings.currency));
     if !out.ends_with("\n\n") {
@@ -84,6 +87,51 @@ pub fn render(ws: &Workspace) -> String {
         &m.settings.currency,
     ));
     out
+}
+
+/// The workshop votes: who voted, agreement, the disagreement table and
+/// the cells to discuss first.
+fn workshop_votes(out: &mut String, m: &Model) {
+    out.push_str("## Workshop votes\n\n");
+    let s = match crate::analysis::votes::summarise(m, None) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(out, "The votes cannot be aggregated: {e}.\n");
+            return;
+        }
+    };
+    let source = if crate::analysis::votes::uses_votes(m) {
+        "The ranking above uses these votes"
+    } else {
+        "The ranking above uses the scenarios' own scores (`[scoring] source = \"single\"`)"
+    };
+    let winner = m.scenarios.get(s.winner).map_or("", |x| x.id.as_str());
+    let _ = writeln!(
+        out,
+        "{} participants voted on {} cells ({} per cell). {source}; with the votes the winner is `{}`. \
+         Agreement on the ranking, Kendall's W: {}.\n",
+        s.participants.len(),
+        s.cells.len(),
+        s.aggregate,
+        md_escape(winner),
+        s.kendall_w
+            .map_or_else(|| "–".into(), |w| format!("{w:.2}"))
+    );
+    out.push_str("| Participant | Cells | AHP CR | Spearman with the group |\n|---|--:|--:|--:|\n");
+    for p in &s.participants {
+        let f = |x: Option<f64>, d: usize| x.map_or_else(|| "–".into(), |x| format!("{x:.d$}"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md_escape(&p.id),
+            p.cells,
+            f(p.ahp_cr, 3),
+            f(p.spearman, 2)
+        );
+    }
+    out.push('\n');
+    out.push_str(&super::votes::disagreement(m, &s, true, 15));
+    out.push('\n');
 }
 
 /// Label text safe inside a mermaid `["…"]` node.

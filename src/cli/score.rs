@@ -151,6 +151,8 @@ pub(crate) struct ScoreOut {
     method: &'static str,
     formula: &'static str,
     weights_source: &'static str,
+    /// "votes" when the scores are the aggregated workshop votes, else "single".
+    source: &'static str,
     samples: u64,
     seed: u64,
     concentration: f64,
@@ -245,6 +247,7 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
         method: a.method.as_str(),
         formula: a.method.formula(),
         weights_source: a.weights.source.as_str(),
+        source: a.source.as_str(),
         samples: s.stability.as_ref().map_or(0, |st| st.options.samples),
         seed: s.options.seed,
         concentration: s.options.concentration,
@@ -282,9 +285,14 @@ fn rank_band(s: &ScenarioOut) -> String {
 }
 
 fn header_lines(o: &ScoreOut) -> Vec<String> {
+    let votes = if o.source == "votes" {
+        " · scores from the workshop votes"
+    } else {
+        ""
+    };
     let mut lines = vec![
         format!(
-            "{} · method {} · weights {}",
+            "{} · method {} · weights {}{votes}",
             o.workspace, o.method, o.weights_source
         ),
         format!("  {}", o.formula),

@@ -914,6 +914,10 @@ impl App {
 
     /// Files in the workspace folder changed (debounced watcher event).
     pub fn files_changed(&mut self) {
+        if self.ctx.ws.reload_votes() {
+            self.ctx.reanalyse();
+            self.say(Level::Info, "votes changed on disk: re-read");
+        }
         let changed = self.ctx.ws.changed_on_disk();
         if changed.is_empty() {
             return;

@@ -13,6 +13,7 @@ pub mod steps;
 pub mod theme;
 pub mod trainrun;
 pub mod ui;
+pub mod vote;
 
 use std::io::Write;
 use std::path::Path;
@@ -200,5 +201,13 @@ fn watch(
         .watcher()
         .watch(dir, notify::RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
+    // Workshop votes (`lodestar vote` from other terminals) re-rank live.
+    let votes = dir.join(crate::workspace::votes::DIR);
+    if votes.is_dir() {
+        debouncer
+            .watcher()
+            .watch(&votes, notify::RecursiveMode::NonRecursive)
+            .map_err(|e| e.to_string())?;
+    }
     Ok(debouncer)
 }

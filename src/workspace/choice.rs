@@ -93,6 +93,22 @@ choices! {
         Ahp = "ahp",
     }
 
+    /// Where the scores come from (`[scoring] source`).
+    ScoreSource {
+        /// Each scenario's `scores` in scenarios.toml.
+        Single = "single",
+        /// The participants' votes in `votes/`, aggregated per cell (cells nobody voted keep the scenario's score).
+        Votes = "votes",
+    }
+
+    /// How the votes of one cell are combined (`[scoring] aggregate`).
+    Aggregate {
+        /// The median of the votes.
+        Median = "median",
+        /// The arithmetic mean of the votes.
+        Mean = "mean",
+    }
+
     /// Whether a criterion's higher scores are better.
     Direction { Benefit = "benefit", Cost = "cost" }
 

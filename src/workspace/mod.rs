@@ -19,6 +19,7 @@ pub mod schema;
 pub mod source;
 pub mod template;
 pub mod validate;
+pub mod votes;
 
 use std::path::{Path, PathBuf};
 
@@ -200,6 +201,7 @@ impl Workspace {
             }
             return Err(OpenError::Unreadable(unreadable));
         }
+        model.votes = votes::load(&root);
         Ok(Workspace {
             root,
             files,
@@ -268,7 +270,21 @@ impl Workspace {
                 ))
         });
         out.dedup();
+        // Vote files come after the workspace files, each in line order.
+        out.extend(votes::check(&self.model));
         out
+    }
+
+    /// Re-read the vote files (after `lodestar vote` or a pull); `true`
+    /// when they changed.
+    pub fn reload_votes(&mut self) -> bool {
+        let now = votes::load(&self.root);
+        if now == self.model.votes {
+            return false;
+        }
+        self.model.votes = now;
+        self.revision += 1;
+        true
     }
 
     /// Re-check one file after edits (re-parses its rendered text so that

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::check::as_date;
 use super::choice::{
-    Activation, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
-    ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Options,
-    Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoringMethod,
-    TrendDirection, TrendType, WeightSource,
+    Activation, Aggregate, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction,
+    EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
+    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
 use super::node::Node;
@@ -36,6 +36,8 @@ pub struct Model {
     pub measurements: Vec<Measurement>,
     pub actuals: Vec<Actual>,
     pub batches: Vec<Batch>,
+    /// Workshop votes, one per file in `votes/` (see [`super::votes`]).
+    pub votes: Vec<super::votes::Ballot>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +75,10 @@ pub struct Scoring {
     pub delta: f64,
     pub quadrant_value: f64,
     pub quadrant_feasibility: f64,
+    /// Whether scores come from the scenarios or the aggregated votes.
+    pub source: Choice<ScoreSource>,
+    /// How the votes of one cell are combined.
+    pub aggregate: Choice<Aggregate>,
 }
 
 impl Default for Scoring {
@@ -86,6 +92,8 @@ impl Default for Scoring {
             delta: 0.1,
             quadrant_value: 50.0,
             quadrant_feasibility: 50.0,
+            source: ScoreSource::Single.into(),
+            aggregate: Aggregate::Median.into(),
         }
     }
 }
@@ -875,6 +883,10 @@ fn read_settings(root: Node) -> Settings {
             quadrant_feasibility: q
                 .and_then(|q| input(q, "feasibility"))
                 .unwrap_or(sd.quadrant_feasibility),
+            source: s.and_then(|s| opt_choice(s, "source")).unwrap_or(sd.source),
+            aggregate: s
+                .and_then(|s| opt_choice(s, "aggregate"))
+                .unwrap_or(sd.aggregate),
         },
     }
 }

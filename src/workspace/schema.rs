@@ -5,10 +5,10 @@
 //! format cannot be documented one way and checked another.
 
 use super::choice::{
-    Activation, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
+    Activation, Aggregate, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
     ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
-    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoringMethod, TrendDirection,
-    TrendType, WeightSource,
+    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource, ScoringMethod,
+    TrendDirection, TrendType, WeightSource,
 };
 
 /// One of the seven TOML files of a workspace (`monitor.toml` is optional).
@@ -323,6 +323,8 @@ pub const RISK_CATEGORIES: &[&str] = RiskCategory::NAMES;
 pub const RISK_STATUSES: &[&str] = RiskStatus::NAMES;
 pub const SCORING_METHODS: &[&str] = ScoringMethod::NAMES;
 pub const WEIGHT_SOURCES: &[&str] = WeightSource::NAMES;
+pub const SCORE_SOURCES: &[&str] = ScoreSource::NAMES;
+pub const AGGREGATES: &[&str] = Aggregate::NAMES;
 pub const ACTIVATIONS: &[&str] = Activation::NAMES;
 pub const OPTIMIZERS: &[&str] = Optimizer::NAMES;
 pub const DEVICES: &[&str] = Device::NAMES;
@@ -369,6 +371,20 @@ const SCORING_FIELDS: &[Field] = &[
         Some("\"direct\""),
         "Use each criterion's `weight`, or weights derived from the `[[comparison]]` records (AHP).",
         "\"direct\"",
+    ),
+    opt(
+        "source",
+        Ty::Choice(SCORE_SOURCES),
+        Some("\"single\""),
+        "Score with each scenario's `scores`, or with the workshop votes in `votes/` aggregated per cell (docs/WORKSPACE.md, Votes).",
+        "\"single\"",
+    ),
+    opt(
+        "aggregate",
+        Ty::Choice(AGGREGATES),
+        Some("\"median\""),
+        "How the votes of one cell are combined when `source = \"votes\"`.",
+        "\"median\"",
     ),
     opt(
         "samples",

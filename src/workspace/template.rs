@@ -33,6 +33,11 @@ pub const EXAMPLE: &[TemplateFile] = &[
     example_file!("data/scored-2026-08.csv"),
     example_file!("data/scored-2026-09.csv"),
     example_file!("data/scored-2026-10.csv"),
+    example_file!("votes/cdo.toml"),
+    example_file!("votes/cfo.toml"),
+    example_file!("votes/crm-lead.toml"),
+    example_file!("votes/data-lead.toml"),
+    example_file!("votes/legal.toml"),
 ];
 
 /// A blank but valid workspace with the usual criteria and risk bands.

@@ -27,6 +27,11 @@ impl Tui {
 
     /// [`Tui::start`] with `LODESTAR_CONFIG` pointing at `config`.
     pub fn start_with_config(dir: &Path, cols: u16, rows: u16, config: &Path) -> Tui {
+        Tui::start_args(&[dir.as_os_str()], cols, rows, config)
+    }
+
+    /// The binary with `args` (e.g. `vote DIR --as NAME`).
+    pub fn start_args(args: &[&std::ffi::OsStr], cols: u16, rows: u16, config: &Path) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -37,7 +42,7 @@ impl Tui {
             })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lodestar"));
-        cmd.arg(dir);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("LODESTAR_TODAY", "2026-11-29");
         cmd.env("LODESTAR_CONFIG", config);

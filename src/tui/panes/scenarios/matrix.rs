@@ -191,13 +191,21 @@ pub fn cell<'a>(
         ),
         Col::Name => Line::from(s.name.clone()),
         Col::Criterion(j) => {
-            let text = a
-                .matrix
-                .criteria
-                .get(j)
-                .and_then(|cid| s.scores.get(cid))
-                .map(|x| numfmt::compact(*x))
-                .unwrap_or_else(|| "—".into());
+            // Scoring with workshop votes: the group's value (median or
+            // mean) the ranking uses, where the cell has one.
+            let m = a.matrix.criteria.len();
+            let voted = a.source == crate::workspace::choice::ScoreSource::Votes
+                && !a.matrix.missing.contains(&(i, j));
+            let value = if voted {
+                a.matrix.raw.get(i * m + j).copied()
+            } else {
+                a.matrix
+                    .criteria
+                    .get(j)
+                    .and_then(|cid| s.scores.get(cid))
+                    .copied()
+            };
+            let text = value.map(numfmt::compact).unwrap_or_else(|| "—".into());
             let line = Line::from(text);
             if j == sel_crit && selected {
                 line.style(theme.key.add_modifier(Modifier::REVERSED))
