@@ -8,9 +8,13 @@ pub mod cli;
 pub mod csvfile;
 pub mod escape;
 pub mod fsio;
+pub mod i18n;
 pub mod market;
 pub mod numfmt;
 pub mod rng;
 pub mod train;
 pub mod tui;
 pub mod workspace;
+
+// Messages in both interface languages, compiled in from locales/*.toml.
+rust_i18n::i18n!("locales", fallback = "en");
