@@ -5,14 +5,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::config::TrainConfig;
 use super::error::DataError;
 use crate::csvfile;
 
-/// Larger files are refused rather than read into memory.
-pub const MAX_CSV_BYTES: u64 = 1 << 30;
 /// More distinct values than this make a text column look like an id.
 pub const MAX_CATEGORIES: usize = 1000;
 
@@ -130,6 +129,15 @@ impl EncodeCounts {
     pub fn total_unseen(&self) -> usize {
         self.unseen.iter().sum()
     }
+    /// Add `other`'s counts (of the same columns) to these.
+    pub fn add(&mut self, other: &EncodeCounts) {
+        for (a, b) in self.missing.iter_mut().zip(&other.missing) {
+            *a += b;
+        }
+        for (a, b) in self.unseen.iter_mut().zip(&other.unseen) {
+            *a += b;
+        }
+    }
 }
 
 /// Applies an [`Encoding`] to the rows of one file.
@@ -167,9 +175,21 @@ impl RowEncoder<'_> {
         out: &mut [f32],
         counts: &mut EncodeCounts,
     ) -> Result<(), DataError> {
+        self.encode_cells(|i| record.get(i).unwrap_or(""), line, out, counts)
+    }
+
+    /// Encode the row whose cell in column `i` (of the header) is
+    /// `cell(i)` into `out` (length `features`).
+    pub fn encode_cells<'c>(
+        &self,
+        cell: impl Fn(usize) -> &'c str,
+        line: u64,
+        out: &mut [f32],
+        counts: &mut EncodeCounts,
+    ) -> Result<(), DataError> {
         let mut at = 0;
         for (k, c) in self.encoding.columns.iter().enumerate() {
-            let cell = record.get(self.index[k]).unwrap_or("");
+            let cell = cell(self.index[k]);
             match c {
                 ColumnEncoding::Numeric { name, mean, std } => {
                     out[at] = if is_missing_number(cell) {
@@ -340,29 +360,34 @@ pub fn record_line(record: &csv::StringRecord) -> u64 {
     record.position().map_or(1, csv::Position::line)
 }
 
+/// Rows between the checkpoints of the first pass: where the second pass's
+/// threads start reading, and where the training part's statistics are
+/// finished once the row count (and so the split) is known.
+const CHECKPOINT_ROWS: usize = 16_384;
+
 /// Load and encode `file` for `cfg`. The last `validation_split` share of
 /// rows, before any shuffling, is the validation part (Keras semantics);
 /// statistics and categories come from the training part only.
+///
+/// The file is streamed twice and never held in memory: the first pass
+/// (one thread) checks every row and gathers per-column statistics, the
+/// second (on the rayon pool, from the first pass's checkpoints) writes
+/// the encoded features straight into the training and validation
+/// matrices. See docs/PERFORMANCE.md (Training) for its speed and memory.
 pub fn load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
-    let len = std::fs::metadata(file)
-        .map_err(|e| DataError::new(file, 1, format!("cannot read: {e}")))?
-        .len();
-    if len > MAX_CSV_BYTES {
-        return Err(DataError::new(
-            file,
-            1,
-            format!("file is {len} bytes; the limit is {MAX_CSV_BYTES}"),
-        ));
-    }
-    let bytes =
-        std::fs::read(file).map_err(|e| DataError::new(file, 1, format!("cannot read: {e}")))?;
-    parse(file, csvfile::strip_bom(&bytes), cfg)
+    load_with(file, cfg, CHECKPOINT_ROWS)
 }
 
-fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataError> {
-    let mut rdr = csvfile::reader(bytes);
-    let header = read_header(file, &mut rdr)?;
-    let names: Vec<&str> = header.iter().collect();
+fn cannot_read(file: &Path, e: &std::io::Error) -> DataError {
+    DataError::new(file, 1, format!("cannot read: {e}"))
+}
+
+/// Which columns are used, from the header and `[data]`.
+fn used_columns(
+    file: &Path,
+    names: &[&str],
+    cfg: &TrainConfig,
+) -> Result<(usize, Vec<usize>), DataError> {
     let head_err = |msg: String| DataError::new(file, 1, msg);
     let Some(target) = names.iter().position(|n| *n == cfg.target) else {
         return Err(head_err(format!(
@@ -401,23 +426,240 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
             "no feature columns left after [data] include/exclude".into(),
         ));
     }
+    Ok((target, used))
+}
 
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    let mut r = csv::StringRecord::new();
-    while read_row(file, &mut rdr, header.len(), &mut r)? {
-        let line = record_line(&r);
-        if r.get(target).is_none_or(str::is_empty) {
+/// Count, sum and Welford's running mean and squared deviations of the
+/// numbers of one column. The mean reported is `sum / count` (the sum in
+/// row order); `m2` gives the spread without a second pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Moments {
+    count: usize,
+    sum: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    fn push(&mut self, v: f64) {
+        self.count += 1;
+        self.sum += v;
+        let d = v - self.mean;
+        self.mean += d / self.count as f64;
+        self.m2 += d * (v - self.mean);
+    }
+    /// `(mean, std)` as the encoding stores them.
+    fn mean_std(&self) -> (f64, f64) {
+        if self.count == 0 {
+            return (0.0, 1.0);
+        }
+        let mean = self.sum / self.count as f64;
+        let std = (self.m2.max(0.0) / self.count as f64).sqrt();
+        let std = if std.is_finite() && std > 1e-12 {
+            std
+        } else {
+            1.0
+        };
+        (mean, std)
+    }
+}
+
+/// What the first pass learns about one used column.
+#[derive(Debug, Default)]
+struct ColumnScan {
+    /// Cells that are not missing, and those of them that are numbers.
+    present: usize,
+    numeric: usize,
+    /// The first present cell that is not a number: (line, cell).
+    first_bad: Option<(u64, String)>,
+    /// Numbers beyond [`MAX_FEATURE_MAGNITUDE`]: how many, the first
+    /// cell, the lines of the first five.
+    huge: usize,
+    huge_first: String,
+    huge_lines: Vec<u64>,
+    /// Over all rows read so far (checkpointed for the training part).
+    moments: Moments,
+    /// Distinct cells → the first row they are on, up to
+    /// `MAX_CATEGORIES + 1` of them.
+    values: HashMap<Box<str>, usize>,
+    /// The row of the first distinct value not kept in `values`.
+    overflow: Option<usize>,
+}
+
+impl ColumnScan {
+    fn update(&mut self, row: usize, line: u64, cell: &str) {
+        let missing = is_missing_number(cell);
+        let number = if missing { None } else { parse_number(cell) };
+        if !missing {
+            self.present += 1;
+            if number.is_some() {
+                self.numeric += 1;
+            } else if self.first_bad.is_none() {
+                self.first_bad = Some((line, cell.to_string()));
+            }
+        }
+        if let Some(v) = number {
+            if v.abs() > MAX_FEATURE_MAGNITUDE {
+                if self.huge == 0 {
+                    self.huge_first = cell.to_string();
+                }
+                self.huge += 1;
+                if self.huge_lines.len() < 5 {
+                    self.huge_lines.push(line);
+                }
+            }
+            self.moments.push(v);
+        }
+        if self.overflow.is_none() && !self.values.contains_key(cell) {
+            if self.values.len() <= MAX_CATEGORIES {
+                self.values.insert(cell.into(), row);
+            } else {
+                self.overflow = Some(row);
+            }
+        }
+    }
+}
+
+/// Where the first pass was at a row: the reader's position at the start
+/// of the row, and the numeric moments of the rows before it.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    row: usize,
+    /// Byte offset in the file (past any byte-order mark) and line.
+    byte: u64,
+    line: u64,
+    moments: Vec<Moments>,
+}
+
+/// A record's cells as text, each trimmed; `None` past the end.
+fn cell(record: &csv::ByteRecord, i: usize) -> &str {
+    record
+        .get(i)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map_or("", str::trim)
+}
+
+/// Refuse a record that is not UTF-8, as reading it as a
+/// `csv::StringRecord` would (field number and line).
+fn check_utf8(file: &Path, record: &csv::ByteRecord) -> Result<(), DataError> {
+    // The whole record valid and no field starting inside a character
+    // means every field is valid.
+    let whole = std::str::from_utf8(record.as_slice()).is_ok();
+    if whole
+        && record
+            .iter()
+            .all(|f| f.first().is_none_or(|&b| !(0x80..0xC0).contains(&b)))
+    {
+        return Ok(());
+    }
+    let field = record
+        .iter()
+        .position(|f| std::str::from_utf8(f).is_err())
+        .unwrap_or(0);
+    Err(DataError::new(
+        file,
+        record_position_line(record),
+        format!(
+            "invalid UTF-8 in field {} (save the file as UTF-8)",
+            field + 1
+        ),
+    ))
+}
+
+fn record_position_line(record: &csv::ByteRecord) -> u64 {
+    record.position().map_or(1, csv::Position::line)
+}
+
+/// A csv reader over `file` from `checkpoint` on (no header row).
+fn reader_at(
+    file: &Path,
+    skip: u64,
+    at: &Checkpoint,
+) -> Result<csv::Reader<std::fs::File>, DataError> {
+    let f = std::fs::File::open(file).map_err(|e| cannot_read(file, &e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(f);
+    let mut pos = csv::Position::new();
+    pos.set_byte(at.byte)
+        .set_line(at.line)
+        .set_record(at.row as u64);
+    rdr.seek_raw(std::io::SeekFrom::Start(skip + at.byte), pos)
+        .map_err(|e| csv_error(file, &e))?;
+    Ok(rdr)
+}
+
+/// Read the next record of a data row into `record`: `Ok(false)` at the
+/// end; the field count and UTF-8 checked.
+fn next_row<R: std::io::Read>(
+    file: &Path,
+    rdr: &mut csv::Reader<R>,
+    width: usize,
+    record: &mut csv::ByteRecord,
+) -> Result<bool, DataError> {
+    if !rdr
+        .read_byte_record(record)
+        .map_err(|e| csv_error(file, &e))?
+    {
+        return Ok(false);
+    }
+    check_utf8(file, record)?;
+    if record.len() != width {
+        return Err(DataError::new(
+            file,
+            record_position_line(record),
+            format!("row has {} fields, the header has {width}", record.len()),
+        ));
+    }
+    Ok(true)
+}
+
+fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, DataError> {
+    let (f, _, skip) = csvfile::open_past_bom(file).map_err(|e| cannot_read(file, &e))?;
+    let mut rdr = csvfile::reader(f);
+    let header = read_header(file, &mut rdr)?;
+    let names: Vec<&str> = header.iter().collect();
+    let head_err = |msg: String| DataError::new(file, 1, msg);
+    let (target, used) = used_columns(file, &names, cfg)?;
+    let width = header.len();
+
+    // Pass 1: check every row; labels, and per-column statistics.
+    let mut scans: Vec<ColumnScan> = used.iter().map(|_| ColumnScan::default()).collect();
+    let mut checkpoints: Vec<Checkpoint> = Vec::new();
+    let mut labels: Vec<f32> = Vec::new();
+    let mut target_values: BTreeSet<String> = BTreeSet::new();
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0usize;
+    while next_row(file, &mut rdr, width, &mut record)? {
+        let line = record_position_line(&record);
+        let label = cell(&record, target);
+        if label.is_empty() {
             return Err(DataError::new(
                 file,
                 line,
                 format!("the target `{}` is empty", cfg.target),
             ));
         }
-        records.push(r.clone());
-        lines.push(line);
+        labels.push(f32::from(u8::from(label == cfg.positive)));
+        if n < 10_000 && !target_values.contains(label) {
+            target_values.insert(label.to_string());
+        }
+        if n % every == 0 {
+            checkpoints.push(Checkpoint {
+                row: n,
+                byte: record.position().map_or(0, csv::Position::byte),
+                line,
+                moments: scans.iter().map(|s| s.moments).collect(),
+            });
+        }
+        for (scan, &c) in scans.iter_mut().zip(&used) {
+            scan.update(n, line, cell(&record, c));
+        }
+        n += 1;
     }
-    let n = records.len();
+    drop(rdr);
     if n == 0 {
         return Err(head_err("no data rows after the header".into()));
     }
@@ -429,18 +671,9 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
             cfg.validation_split
         )));
     }
-    let labels: Vec<f32> = records
-        .iter()
-        .map(|r| f32::from(u8::from(r.get(target) == Some(cfg.positive.as_str()))))
-        .collect();
     let positives = labels.iter().filter(|&&y| y > 0.5).count();
     if positives == 0 || positives == n {
-        let values: BTreeSet<&str> = records
-            .iter()
-            .filter_map(|r| r.get(target))
-            .take(10_000)
-            .collect();
-        let values: Vec<&str> = values.into_iter().take(8).collect();
+        let values: Vec<&str> = target_values.iter().map(String::as_str).take(8).collect();
         let what = if positives == 0 {
             "never has"
         } else {
@@ -461,28 +694,50 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
         )));
     }
 
-    // Column types and statistics, from the training part only.
+    // The numeric moments of the training part: the last checkpoint at or
+    // before its end, and the rows from there (fewer than `every`).
+    let train_moments: Vec<Moments> = if n_train == n {
+        scans.iter().map(|s| s.moments).collect()
+    } else {
+        let at = &checkpoints[n_train / every];
+        let mut moments = at.moments.clone();
+        if at.row < n_train {
+            let mut rdr = reader_at(file, skip, at)?;
+            for _ in at.row..n_train {
+                if !next_row(file, &mut rdr, width, &mut record)? {
+                    return Err(head_err("the file changed while it was read".into()));
+                }
+                for (m, &c) in moments.iter_mut().zip(&used) {
+                    let s = cell(&record, c);
+                    if !is_missing_number(s)
+                        && let Some(v) = parse_number(s)
+                    {
+                        m.push(v);
+                    }
+                }
+            }
+        }
+        moments
+    };
+
+    // Column types and statistics, checked in column order.
     let mut columns = Vec::with_capacity(used.len());
-    for &c in &used {
+    for (k, &c) in used.iter().enumerate() {
         let name = names[c];
+        let scan = &scans[k];
         let forced = cfg.categorical.iter().any(|x| x == name);
-        let cells = || records.iter().map(move |r| r.get(c).unwrap_or(""));
-        let present = cells().filter(|s| !is_missing_number(s)).count();
-        let numeric = cells()
-            .filter(|s| !is_missing_number(s))
-            .filter(|s| parse_number(s).is_some())
-            .count();
+        let (present, numeric) = (scan.present, scan.numeric);
         let all_numeric = present > 0 && numeric == present;
         if !forced && !all_numeric && numeric * 10 >= present * 9 && present > 0 {
-            let distinct: BTreeSet<&str> = cells().collect();
-            if distinct.len() > 20 {
-                let (k, bad) = cells()
-                    .enumerate()
-                    .find(|(_, s)| !is_missing_number(s) && parse_number(s).is_none())
-                    .unwrap_or((0, ""));
+            let distinct_over_20 = scan.overflow.is_some() || scan.values.len() > 20;
+            if distinct_over_20 {
+                let (line, bad) = scan
+                    .first_bad
+                    .as_ref()
+                    .map_or((1, ""), |(l, s)| (*l, s.as_str()));
                 return Err(DataError::new(
                     file,
-                    lines[k],
+                    line,
                     format!(
                         "column `{name}`: `{}` is not a number ({numeric} of {present} values are); fix the cell, or list the column under [data] categorical",
                         crate::escape::value(bad)
@@ -491,77 +746,57 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
             }
         }
         if !forced && all_numeric {
-            // A value of absurd scale (1e300) would make the mean and the
-            // spread meaningless and every other value standardise to 0:
-            // refused, naming the rows, rather than trained on silently.
-            let huge: Vec<(usize, &str)> = cells()
-                .enumerate()
-                .filter(|(_, s)| parse_number(s).is_some_and(|v| v.abs() > MAX_FEATURE_MAGNITUDE))
-                .collect();
-            if let Some(&(first, cell)) = huge.first() {
-                let shown: Vec<String> = huge
-                    .iter()
-                    .take(5)
-                    .map(|(k, _)| lines[*k].to_string())
-                    .collect();
-                let more = if huge.len() > 5 { ", …" } else { "" };
+            if scan.huge > 0 {
+                let shown: Vec<String> = scan.huge_lines.iter().map(u64::to_string).collect();
+                let more = if scan.huge > 5 { ", …" } else { "" };
                 return Err(DataError::new(
                     file,
-                    lines[first],
+                    scan.huge_lines.first().copied().unwrap_or(1),
                     format!(
-                        "column `{name}`: `{cell}` is too large to standardise (values must be within ±{MAX_FEATURE_MAGNITUDE:e}); {} such value{} on line{} {}{more}; fix those rows, or add the column to [data] exclude",
-                        huge.len(),
-                        if huge.len() == 1 { "" } else { "s" },
+                        "column `{name}`: `{}` is too large to standardise (values must be within ±{MAX_FEATURE_MAGNITUDE:e}); {} such value{} on line{} {}{more}; fix those rows, or add the column to [data] exclude",
+                        scan.huge_first,
+                        scan.huge,
+                        if scan.huge == 1 { "" } else { "s" },
                         if shown.len() == 1 { "" } else { "s" },
                         shown.join(", ")
                     ),
                 ));
             }
-            let (mut sum, mut count) = (0.0f64, 0usize);
-            for s in cells().take(n_train) {
-                if let Some(v) = (!is_missing_number(s)).then(|| parse_number(s)).flatten() {
-                    sum += v;
-                    count += 1;
-                }
-            }
-            let mean = if count == 0 { 0.0 } else { sum / count as f64 };
-            let mut sq = 0.0f64;
-            for s in cells().take(n_train) {
-                if let Some(v) = (!is_missing_number(s)).then(|| parse_number(s)).flatten() {
-                    sq += (v - mean) * (v - mean);
-                }
-            }
-            let std = if count == 0 {
-                1.0
-            } else {
-                (sq / count as f64).sqrt()
-            };
-            let std = if std.is_finite() && std > 1e-12 {
-                std
-            } else {
-                1.0
-            };
+            let (mean, std) = train_moments[k].mean_std();
             columns.push(ColumnEncoding::Numeric {
                 name: name.to_string(),
                 mean,
                 std,
             });
         } else {
-            let categories: BTreeSet<&str> = cells().take(n_train).collect();
-            if categories.len() > MAX_CATEGORIES
+            let mut categories: Vec<&str> = scan
+                .values
+                .iter()
+                .filter(|(_, first)| **first < n_train)
+                .map(|(v, _)| &**v)
+                .collect();
+            let too_many = scan.overflow.is_some_and(|row| row < n_train);
+            if too_many
+                || categories.len() > MAX_CATEGORIES
                 || (categories.len() > 50 && categories.len() * 2 > n_train)
             {
+                let count = if too_many {
+                    format!("more than {MAX_CATEGORIES}")
+                } else {
+                    categories.len().to_string()
+                };
                 return Err(head_err(format!(
-                    "column `{name}` has {} different values in the training rows, which looks like an id or free text; add it to [data] exclude",
-                    categories.len()
+                    "column `{name}` has {count} different values in the training rows, which looks like an id or free text; add it to [data] exclude"
                 )));
             }
+            categories.sort_unstable();
             columns.push(ColumnEncoding::Categorical {
                 name: name.to_string(),
                 categories: categories.into_iter().map(str::to_string).collect(),
             });
         }
     }
+    drop(scans);
     let features = columns.iter().map(ColumnEncoding::width).sum();
     let encoding = Encoding {
         target: cfg.target.clone(),
@@ -570,22 +805,64 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
         features,
     };
 
+    // Pass 2: encode straight into the two matrices, one job per
+    // checkpoint, each reading its own rows.
     let encoder = encoding.encoder(file, &header)?;
-    let mut x = vec![0.0f32; n * features];
-    let mut train_counts = EncodeCounts::new(encoding.columns.len());
-    let mut valid_counts = EncodeCounts::new(encoding.columns.len());
-    for (i, r) in records.iter().enumerate() {
-        let counts = if i < n_train {
-            &mut train_counts
-        } else {
-            &mut valid_counts
-        };
-        encoder.encode(
-            r,
-            lines[i],
-            &mut x[i * features..(i + 1) * features],
-            counts,
-        )?;
+    let mut train_x = vec![0.0f32; n_train * features];
+    let mut valid_x = vec![0.0f32; n_valid * features];
+    let mut jobs = Vec::with_capacity(checkpoints.len());
+    {
+        let (mut train_rest, mut valid_rest) = (train_x.as_mut_slice(), valid_x.as_mut_slice());
+        for (i, at) in checkpoints.iter().enumerate() {
+            let end = checkpoints.get(i + 1).map_or(n, |c| c.row);
+            let t = end.min(n_train).saturating_sub(at.row);
+            let v = end - at.row - t;
+            let (tx, rest) = std::mem::take(&mut train_rest).split_at_mut(t * features);
+            train_rest = rest;
+            let (vx, rest) = std::mem::take(&mut valid_rest).split_at_mut(v * features);
+            valid_rest = rest;
+            jobs.push((at, end, tx, vx));
+        }
+    }
+    let columns = encoding.columns.len();
+    let encoded: Vec<Result<Encoded, DataError>> = jobs
+        .into_par_iter()
+        .map(|(at, end, tx, vx)| {
+            let mut rdr = reader_at(file, skip, at)?;
+            let mut record = csv::ByteRecord::new();
+            let mut out = Encoded {
+                train: EncodeCounts::new(columns),
+                valid: EncodeCounts::new(columns),
+                valid_lines: Vec::new(),
+            };
+            let (mut tx, mut vx) = (tx.chunks_exact_mut(features), vx.chunks_exact_mut(features));
+            for row in at.row..end {
+                if !next_row(file, &mut rdr, width, &mut record)? {
+                    return Err(head_err("the file changed while it was read".into()));
+                }
+                let line = record_position_line(&record);
+                let (slot, counts) = if row < n_train {
+                    (tx.next(), &mut out.train)
+                } else {
+                    out.valid_lines.push(line);
+                    (vx.next(), &mut out.valid)
+                };
+                let Some(slot) = slot else {
+                    return Err(head_err("the file changed while it was read".into()));
+                };
+                encoder.encode_cells(|i| cell(&record, i), line, slot, counts)?;
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut train_counts = EncodeCounts::new(columns);
+    let mut valid_counts = EncodeCounts::new(columns);
+    let mut valid_lines = Vec::with_capacity(n_valid);
+    for part in encoded {
+        let part = part?;
+        train_counts.add(&part.train);
+        valid_counts.add(&part.valid);
+        valid_lines.extend(part.valid_lines);
     }
     let missing = encoding
         .columns
@@ -599,28 +876,298 @@ fn parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataEr
         })
         .filter(|(_, m)| *m > 0)
         .collect();
-    let valid_x = x.split_off(n_train * features);
-    let valid_y = labels[n_train..].to_vec();
-    let mut train_y = labels;
-    train_y.truncate(n_train);
+    let valid_y = labels.split_off(n_train);
+    let train_y = labels;
     Ok(Dataset {
         file: file.to_path_buf(),
         balance_train: Balance::of(&train_y),
         balance_valid: Balance::of(&valid_y),
         encoding,
-        train_x: x,
+        train_x,
         train_y,
         valid_x,
         valid_y,
-        valid_lines: lines[n_train..].to_vec(),
+        valid_lines,
         missing,
         unseen_valid: valid_counts.total_unseen(),
     })
 }
 
+/// What one job of the second pass counted.
+struct Encoded {
+    train: EncodeCounts,
+    valid: EncodeCounts,
+    valid_lines: Vec<u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The loader before streaming (every row held as text, two-pass
+    /// variance), kept as the reference the streaming loader must match.
+    #[allow(clippy::too_many_lines)]
+    fn reference_parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataError> {
+        let mut rdr = csvfile::reader(bytes);
+        let header = read_header(file, &mut rdr)?;
+        let names: Vec<&str> = header.iter().collect();
+        let head_err = |msg: String| DataError::new(file, 1, msg);
+        let Some(target) = names.iter().position(|n| *n == cfg.target) else {
+            return Err(head_err(format!(
+                "no target column `{}` (columns: {})",
+                cfg.target,
+                names.join(", ")
+            )));
+        };
+        let mut used = Vec::new();
+        if cfg.include.is_empty() {
+            for (i, n) in names.iter().enumerate() {
+                if i != target && !cfg.exclude.iter().any(|e| e == n) {
+                    used.push(i);
+                }
+            }
+        } else {
+            for inc in &cfg.include {
+                match names.iter().position(|n| n == inc) {
+                    Some(i) if i == target => {
+                        return Err(head_err(format!(
+                            "[data] include lists the target column `{inc}`"
+                        )));
+                    }
+                    Some(i) => used.push(i),
+                    None => {
+                        return Err(head_err(format!(
+                            "[data] include lists `{inc}`, which is not a column ({})",
+                            names.join(", ")
+                        )));
+                    }
+                }
+            }
+        }
+        if used.is_empty() {
+            return Err(head_err(
+                "no feature columns left after [data] include/exclude".into(),
+            ));
+        }
+
+        let mut records = Vec::new();
+        let mut lines = Vec::new();
+        let mut r = csv::StringRecord::new();
+        while read_row(file, &mut rdr, header.len(), &mut r)? {
+            let line = record_line(&r);
+            if r.get(target).is_none_or(str::is_empty) {
+                return Err(DataError::new(
+                    file,
+                    line,
+                    format!("the target `{}` is empty", cfg.target),
+                ));
+            }
+            records.push(r.clone());
+            lines.push(line);
+        }
+        let n = records.len();
+        if n == 0 {
+            return Err(head_err("no data rows after the header".into()));
+        }
+        let n_train = ((n as f64) * (1.0 - cfg.validation_split)).floor() as usize;
+        let n_valid = n - n_train;
+        if n_train < 2 || (cfg.validation_split > 0.0 && n_valid == 0) {
+            return Err(head_err(format!(
+                "{n} rows are too few for validation-split {} ({n_train} training, {n_valid} validation)",
+                cfg.validation_split
+            )));
+        }
+        let labels: Vec<f32> = records
+            .iter()
+            .map(|r| f32::from(u8::from(r.get(target) == Some(cfg.positive.as_str()))))
+            .collect();
+        let positives = labels.iter().filter(|&&y| y > 0.5).count();
+        if positives == 0 || positives == n {
+            let values: BTreeSet<&str> = records
+                .iter()
+                .filter_map(|r| r.get(target))
+                .take(10_000)
+                .collect();
+            let values: Vec<&str> = values.into_iter().take(8).collect();
+            let what = if positives == 0 {
+                "never has"
+            } else {
+                "always has"
+            };
+            return Err(head_err(format!(
+                "target `{}` {what} the positive label `{}` (values: {}); training needs both classes",
+                cfg.target,
+                cfg.positive,
+                values.join(", ")
+            )));
+        }
+        let train_pos = labels[..n_train].iter().filter(|&&y| y > 0.5).count();
+        if train_pos == 0 || train_pos == n_train {
+            return Err(head_err(format!(
+                "the training part (the first {n_train} rows) has only one class of `{}`; training needs both",
+                cfg.target
+            )));
+        }
+
+        // Column types and statistics, from the training part only.
+        let mut columns = Vec::with_capacity(used.len());
+        for &c in &used {
+            let name = names[c];
+            let forced = cfg.categorical.iter().any(|x| x == name);
+            let cells = || records.iter().map(move |r| r.get(c).unwrap_or(""));
+            let present = cells().filter(|s| !is_missing_number(s)).count();
+            let numeric = cells()
+                .filter(|s| !is_missing_number(s))
+                .filter(|s| parse_number(s).is_some())
+                .count();
+            let all_numeric = present > 0 && numeric == present;
+            if !forced && !all_numeric && numeric * 10 >= present * 9 && present > 0 {
+                let distinct: BTreeSet<&str> = cells().collect();
+                if distinct.len() > 20 {
+                    let (k, bad) = cells()
+                        .enumerate()
+                        .find(|(_, s)| !is_missing_number(s) && parse_number(s).is_none())
+                        .unwrap_or((0, ""));
+                    return Err(DataError::new(
+                        file,
+                        lines[k],
+                        format!(
+                            "column `{name}`: `{}` is not a number ({numeric} of {present} values are); fix the cell, or list the column under [data] categorical",
+                            crate::escape::value(bad)
+                        ),
+                    ));
+                }
+            }
+            if !forced && all_numeric {
+                // A value of absurd scale (1e300) would make the mean and the
+                // spread meaningless and every other value standardise to 0:
+                // refused, naming the rows, rather than trained on silently.
+                let huge: Vec<(usize, &str)> = cells()
+                    .enumerate()
+                    .filter(|(_, s)| {
+                        parse_number(s).is_some_and(|v| v.abs() > MAX_FEATURE_MAGNITUDE)
+                    })
+                    .collect();
+                if let Some(&(first, cell)) = huge.first() {
+                    let shown: Vec<String> = huge
+                        .iter()
+                        .take(5)
+                        .map(|(k, _)| lines[*k].to_string())
+                        .collect();
+                    let more = if huge.len() > 5 { ", …" } else { "" };
+                    return Err(DataError::new(
+                        file,
+                        lines[first],
+                        format!(
+                            "column `{name}`: `{cell}` is too large to standardise (values must be within ±{MAX_FEATURE_MAGNITUDE:e}); {} such value{} on line{} {}{more}; fix those rows, or add the column to [data] exclude",
+                            huge.len(),
+                            if huge.len() == 1 { "" } else { "s" },
+                            if shown.len() == 1 { "" } else { "s" },
+                            shown.join(", ")
+                        ),
+                    ));
+                }
+                let (mut sum, mut count) = (0.0f64, 0usize);
+                for s in cells().take(n_train) {
+                    if let Some(v) = (!is_missing_number(s)).then(|| parse_number(s)).flatten() {
+                        sum += v;
+                        count += 1;
+                    }
+                }
+                let mean = if count == 0 { 0.0 } else { sum / count as f64 };
+                let mut sq = 0.0f64;
+                for s in cells().take(n_train) {
+                    if let Some(v) = (!is_missing_number(s)).then(|| parse_number(s)).flatten() {
+                        sq += (v - mean) * (v - mean);
+                    }
+                }
+                let std = if count == 0 {
+                    1.0
+                } else {
+                    (sq / count as f64).sqrt()
+                };
+                let std = if std.is_finite() && std > 1e-12 {
+                    std
+                } else {
+                    1.0
+                };
+                columns.push(ColumnEncoding::Numeric {
+                    name: name.to_string(),
+                    mean,
+                    std,
+                });
+            } else {
+                let categories: BTreeSet<&str> = cells().take(n_train).collect();
+                if categories.len() > MAX_CATEGORIES
+                    || (categories.len() > 50 && categories.len() * 2 > n_train)
+                {
+                    return Err(head_err(format!(
+                        "column `{name}` has {} different values in the training rows, which looks like an id or free text; add it to [data] exclude",
+                        categories.len()
+                    )));
+                }
+                columns.push(ColumnEncoding::Categorical {
+                    name: name.to_string(),
+                    categories: categories.into_iter().map(str::to_string).collect(),
+                });
+            }
+        }
+        let features = columns.iter().map(ColumnEncoding::width).sum();
+        let encoding = Encoding {
+            target: cfg.target.clone(),
+            positive: cfg.positive.clone(),
+            columns,
+            features,
+        };
+
+        let encoder = encoding.encoder(file, &header)?;
+        let mut x = vec![0.0f32; n * features];
+        let mut train_counts = EncodeCounts::new(encoding.columns.len());
+        let mut valid_counts = EncodeCounts::new(encoding.columns.len());
+        for (i, r) in records.iter().enumerate() {
+            let counts = if i < n_train {
+                &mut train_counts
+            } else {
+                &mut valid_counts
+            };
+            encoder.encode(
+                r,
+                lines[i],
+                &mut x[i * features..(i + 1) * features],
+                counts,
+            )?;
+        }
+        let missing = encoding
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                (
+                    c.name().to_string(),
+                    train_counts.missing[k] + valid_counts.missing[k],
+                )
+            })
+            .filter(|(_, m)| *m > 0)
+            .collect();
+        let valid_x = x.split_off(n_train * features);
+        let valid_y = labels[n_train..].to_vec();
+        let mut train_y = labels;
+        train_y.truncate(n_train);
+        Ok(Dataset {
+            file: file.to_path_buf(),
+            balance_train: Balance::of(&train_y),
+            balance_valid: Balance::of(&valid_y),
+            encoding,
+            train_x: x,
+            train_y,
+            valid_x,
+            valid_y,
+            valid_lines: lines[n_train..].to_vec(),
+            missing,
+            unseen_valid: valid_counts.total_unseen(),
+        })
+    }
+
     use crate::train::config::Overrides;
     use crate::workspace::model::Training;
 
@@ -636,12 +1183,85 @@ mod tests {
         TrainConfig::resolve(&t, &Overrides::default()).unwrap()
     }
 
+    /// The old loader's result for `bytes` (as `load` read them).
+    fn reference_load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
+        let bytes = std::fs::read(file).map_err(|e| cannot_read(file, &e))?;
+        reference_parse(file, csvfile::strip_bom(&bytes), cfg)
+    }
+
+    /// The two loaders agree: the same error, or the same encoding (the
+    /// spread to 1e-12, computed in one pass instead of two) and the same
+    /// matrices, labels, lines and counts, bit for bit.
+    fn assert_same(streamed: &Result<Dataset, DataError>, reference: &Result<Dataset, DataError>) {
+        let (s, r) = match (streamed, reference) {
+            (Ok(s), Ok(r)) => (s, r),
+            (s, r) => {
+                assert_eq!(s.as_ref().err(), r.as_ref().err());
+                return;
+            }
+        };
+        assert_eq!(s.encoding.columns.len(), r.encoding.columns.len());
+        for (a, b) in s.encoding.columns.iter().zip(&r.encoding.columns) {
+            match (a, b) {
+                (
+                    ColumnEncoding::Numeric { name, mean, std },
+                    ColumnEncoding::Numeric {
+                        name: n2,
+                        mean: m2,
+                        std: s2,
+                    },
+                ) => {
+                    assert_eq!((name, mean.to_bits()), (n2, m2.to_bits()));
+                    assert!(
+                        (std - s2).abs() <= 1e-12 * s2.abs(),
+                        "{name}: {std} vs {s2}"
+                    );
+                }
+                _ => assert_eq!(a, b),
+            }
+        }
+        assert_eq!(s.encoding.features, r.encoding.features);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+        assert!(
+            bits(&s.train_x) == bits(&r.train_x),
+            "training matrices differ"
+        );
+        assert!(
+            bits(&s.valid_x) == bits(&r.valid_x),
+            "validation matrices differ"
+        );
+        assert_eq!(s.train_y, r.train_y);
+        assert_eq!(s.valid_y, r.valid_y);
+        assert_eq!(s.valid_lines, r.valid_lines);
+        assert_eq!(s.balance_train, r.balance_train);
+        assert_eq!(s.balance_valid, r.balance_valid);
+        assert_eq!(s.missing, r.missing);
+        assert_eq!(s.unseen_valid, r.unseen_valid);
+    }
+
+    /// Load `text` as `d.csv` with the streaming loader (checkpoints every
+    /// 2 rows and every `CHECKPOINT_ROWS`), checked against the old one.
     fn load_str(text: &str, split: f64) -> Result<Dataset, DataError> {
-        parse(
-            Path::new("d.csv"),
-            csvfile::strip_bom(text.as_bytes()),
-            &cfg(split),
-        )
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, text).unwrap();
+        let cfg = cfg(split);
+        let reference = reference_load(&path, &cfg);
+        let mut out = None;
+        for every in [2, 3, CHECKPOINT_ROWS] {
+            let streamed = load_with(&path, &cfg, every);
+            assert_same(&streamed, &reference);
+            out = Some(streamed);
+        }
+        out.unwrap()
+            .map(|mut d| {
+                d.file = "d.csv".into();
+                d
+            })
+            .map_err(|mut e| {
+                e.file = "d.csv".into();
+                e
+            })
     }
 
     #[test]
@@ -681,6 +1301,81 @@ mod tests {
             }
         );
         assert_eq!(d.valid_lines, vec![6]);
+    }
+
+    /// Every CSV shipped with the example workspaces, under several
+    /// settings and checkpoint spacings: the streaming loader gives the
+    /// old loader's matrices bit for bit (or its error, word for word).
+    #[test]
+    fn shipped_data_encodes_as_the_old_loader_did() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .flat_map(|ws| std::fs::read_dir(ws.unwrap().path().join("data")).unwrap())
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 18, "{files:?}");
+        let (mut trained, mut refused) = (0, 0);
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            let mut lines = text.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let (target, positive) = match header.iter().position(|h| *h == "accepted_offer") {
+                Some(i) => (header[i], "yes"),
+                None => (header[header.len() - 1], first[header.len() - 1]),
+            };
+            for (split, categorical) in [(0.2, vec![]), (0.5, vec!["region", "age"]), (0.0, vec![])]
+            {
+                let t = Training {
+                    data_file: "d.csv".into(),
+                    target: target.into(),
+                    positive: positive.into(),
+                    exclude: vec!["customer_id".into(), "respondent".into()],
+                    categorical: categorical.iter().map(|c| (*c).to_string()).collect(),
+                    validation_split: split,
+                    ..Training::default()
+                };
+                let Ok(cfg) = TrainConfig::resolve(&t, &Overrides::default()) else {
+                    continue;
+                };
+                let reference = reference_load(file, &cfg);
+                match &reference {
+                    Ok(_) => trained += 1,
+                    Err(_) => refused += 1,
+                }
+                for every in [7, 1000, CHECKPOINT_ROWS] {
+                    assert_same(&load_with(file, &cfg, every), &reference);
+                }
+            }
+        }
+        // Both outcomes were compared, not only errors.
+        assert!(
+            trained >= 4 && refused >= 4,
+            "{trained} trained, {refused} refused"
+        );
+    }
+
+    /// The example run's data: 6,000 rows, 4,800 for training.
+    #[test]
+    fn example_propensity_matches_the_old_loader() {
+        let file =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces/example/data/propensity.csv");
+        let t = Training {
+            data_file: "data/propensity.csv".into(),
+            target: "accepted_offer".into(),
+            positive: "yes".into(),
+            exclude: vec!["customer_id".into()],
+            validation_split: 0.2,
+            ..Training::default()
+        };
+        let cfg = TrainConfig::resolve(&t, &Overrides::default()).unwrap();
+        let d = load(&file, &cfg);
+        assert_same(&d, &reference_load(&file, &cfg));
+        let d = d.unwrap();
+        assert_eq!((d.rows_train(), d.rows_valid()), (4800, 1200));
     }
 
     #[test]

@@ -306,13 +306,14 @@ const CHECK_EVERY: usize = 64;
 /// Minimum time between `Batch` events.
 const BATCH_EVENT_EVERY: Duration = Duration::from_millis(100);
 
-/// The step implementation and the data it owns on its device.
-enum Engine_ {
+/// The step implementation and the data it owns on its device (the fused
+/// CPU step reads the dataset's matrices in place: no copy of them).
+enum Engine_<'d> {
     Fused {
         step: FusedStep,
-        x: Vec<f32>,
+        x: &'d [f32],
         xs: Vec<f32>,
-        valid_x: Vec<f32>,
+        valid_x: &'d [f32],
         logits: Vec<f32>,
         loss_sum: f64,
     },
@@ -334,7 +335,7 @@ struct Shuffled {
     w: Vec<f32>,
 }
 
-impl Engine_ {
+impl Engine_<'_> {
     fn name(&self) -> &'static str {
         match self {
             Engine_::Fused { .. } => "fused",
@@ -801,9 +802,9 @@ impl Context<'_> {
                     bs,
                     self.threads,
                 ),
-                x: d.train_x.clone(),
+                x: &d.train_x,
                 xs: vec![0.0; d.train_x.len()],
-                valid_x: d.valid_x.clone(),
+                valid_x: &d.valid_x,
                 logits: Vec::with_capacity(n),
                 loss_sum: 0.0,
             }
