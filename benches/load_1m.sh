@@ -17,7 +17,7 @@ ROWS=${ROWS:-1000000}
 out=benches/out/load
 mkdir -p "$out"
 csv="$out/train-$ROWS.csv"
-cargo build --release --quiet --example train_load
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --example train_load
 bin=target/release/examples/train_load
 [ -f "$csv" ] || "$bin" generate "$csv" "$ROWS"
 ls -l "$csv" | awk '{printf "file %s bytes\n", $5}'
