@@ -1351,11 +1351,9 @@ mod tests {
                 }
             }
         }
-        // Both outcomes were compared, not only errors.
-        assert!(
-            trained >= 4 && refused >= 4,
-            "{trained} trained, {refused} refused"
-        );
+        // Matrices were compared, not only errors (which the small cases
+        // above compare too).
+        assert!(trained >= 36, "{trained} trained, {refused} refused");
     }
 
     /// The example run's data: 6,000 rows, 4,800 for training.
