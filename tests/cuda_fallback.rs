@@ -72,7 +72,10 @@ fn auto_falls_back_to_the_cpu_with_the_reason() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["device"], "cpu");
-    assert_eq!(j["engine"], "fused", "the CPU fast path is used after a fallback");
+    assert_eq!(
+        j["engine"], "fused",
+        "the CPU fast path is used after a fallback"
+    );
     let why = j["device_fallback"].as_str().unwrap();
     // The reason is the driver's, not the CPU-only build's "no CUDA support":
     // this is the binary with CUDA compiled in.
@@ -93,17 +96,19 @@ fn auto_falls_back_to_the_cpu_with_the_reason() {
     // run's summary.toml records it.
     let out = train(ws.path(), &["--device", "auto"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let first = text(&out.stdout).lines().next().unwrap_or_default().to_string();
+    let first = text(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     assert!(
         first.contains("device cpu (auto: CUDA device 0 unavailable")
             && first.contains("CUDA_ERROR_NO_DEVICE"),
         "{first}"
     );
     let run_id = first.split_whitespace().nth(1).unwrap();
-    let summary = std::fs::read_to_string(
-        ws.path().join("runs").join(run_id).join("summary.toml"),
-    )
-    .unwrap_or_else(|e| panic!("summary.toml of {run_id}: {e}"));
+    let summary = std::fs::read_to_string(ws.path().join("runs").join(run_id).join("summary.toml"))
+        .unwrap_or_else(|e| panic!("summary.toml of {run_id}: {e}"));
     assert!(
         summary.contains("device-fallback = ") && summary.contains("CUDA_ERROR_NO_DEVICE"),
         "{summary}"
@@ -137,7 +142,10 @@ fn device_cpu_never_touches_the_driver() {
     let out = train(ws.path(), &["--device", "cpu", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((j["device"].as_str(), j["engine"].as_str()), (Some("cpu"), Some("fused")));
+    assert_eq!(
+        (j["device"].as_str(), j["engine"].as_str()),
+        (Some("cpu"), Some("fused"))
+    );
     assert!(j["device_fallback"].is_null(), "{}", j["device_fallback"]);
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }

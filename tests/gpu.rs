@@ -43,7 +43,10 @@ fn assert_close(what: &str, a: &[f32], b: &[f32], rel: f64) {
     for (i, (&x, &y)) in a.iter().zip(b).enumerate() {
         let (x, y) = (f64::from(x), f64::from(y));
         let tol = rel * y.abs().max(0.01 * scale);
-        assert!((x - y).abs() <= tol, "{what}: [{i}] {x} vs {y} (tol {tol:e})");
+        assert!(
+            (x - y).abs() <= tol,
+            "{what}: [{i}] {x} vs {y} (tol {tol:e})"
+        );
     }
 }
 
