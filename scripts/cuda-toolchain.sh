@@ -61,7 +61,10 @@ fi
 
 # 2. `libX.so` links for the libraries cudarc and candle-kernels link with.
 for lib in cudart nvrtc curand cublas cublasLt; do
-    versioned=$(cd "$root/lib" && ls "lib$lib.so."* 2> /dev/null | grep -E "^lib$lib\.so\.[0-9]+$" | head -n 1 || true)
+    versioned=
+    for f in "$root/lib/lib$lib.so."*; do
+        [[ $f =~ /lib$lib\.so\.[0-9]+$ ]] && versioned=${f##*/} && break
+    done
     [[ -n $versioned ]] || die "no lib$lib.so.N in $root/lib"
     ln -sfn "$versioned" "$root/lib/lib$lib.so"
 done
@@ -69,7 +72,9 @@ done
 # 3. The stub driver library. Its functions are every `cu*` function cuda.h
 # declares, under the names the preprocessor gives them (cuCtxCreate is
 # cuCtxCreate_v4, and so on), which are the names the real libcuda exports.
-# Each answers CUDA_ERROR_NO_DEVICE, except the two that describe an error.
+# cudarc 0.19 (with cuda-13000) declares exactly these and the profiler's
+# three. Each answers CUDA_ERROR_NO_DEVICE, except the two that describe an
+# error.
 if [[ ! -f $stub_dir/libcuda.so.1 || $root/include/cuda.h -nt $stub_dir/libcuda.so.1 || $0 -nt $stub_dir/libcuda.so.1 ]]; then
     command -v gcc > /dev/null || die "gcc is needed to build the stub libcuda"
     mkdir -p "$stub_dir" "$root/lib/stubs"
@@ -90,9 +95,13 @@ static const char *describe(int error, int name) {
 int cuGetErrorString(int error, const char **out) { if (!out) return 1; *out = describe(error, 0); return 0; }
 int cuGetErrorName(int error, const char **out) { if (!out) return 1; *out = describe(error, 1); return 0; }
 EOF
-        gcc -E -P -I"$root/include" "$root/include/cuda.h" \
-            | grep -oE '\bcu[A-Za-z0-9_]+[[:space:]]*\(' \
-            | sed -E 's/[[:space:]]*\($//' \
+        {
+            gcc -E -P -I"$root/include" "$root/include/cuda.h" \
+                | grep -oE '\bcu[A-Za-z0-9_]+[[:space:]]*\(' \
+                | sed -E 's/[[:space:]]*\($//'
+            # cudaProfiler.h's, which cudarc declares too (no wheel ships it).
+            printf '%s\n' cuProfilerInitialize cuProfilerStart cuProfilerStop
+        } \
             | grep -vE '^cuGetError(String|Name)$' \
             | sort -u \
             | sed 's/.*/int &(void) { return NO_DEVICE; }/'
