@@ -51,7 +51,7 @@ if [[ ! -x $root/bin/nvcc || ! -f $stamp || $(cat "$stamp") != "$toolkit_version
     command -v "$python" > /dev/null || die "python3 with pip is needed to install the CUDA wheels"
     log "installing the CUDA $toolkit_version wheels into $wheels (about 1 GB download)"
     rm -rf "$wheels"
-    "$python" -m pip install --quiet --disable-pip-version-check --no-compile \
+    PIP_ROOT_USER_ACTION=ignore "$python" -m pip install --quiet --disable-pip-version-check --no-compile \
         --target "$wheels" \
         "cuda-toolkit[nvcc,cublas,nvrtc,curand,cccl,cudart]==$toolkit_version" >&2 \
         || die "pip could not install cuda-toolkit==$toolkit_version"
