@@ -3,7 +3,7 @@
 //!
 //! It needs a binary built with `--features cuda` and a libcuda that answers
 //! "no device", so it is ignored in the ordinary run; .ci/run builds both
-//! with scripts/cuda-toolchain.sh and runs it as
+//! with scripts/cuda-toolchain.sh and runs it (scripts/ci-cuda.sh) as
 //!
 //! ```sh
 //! LODESTAR_CUDA_BIN=target/cuda/debug/lodestar \
