@@ -84,7 +84,7 @@ fn candle_on_the_gpu_steps_like_the_fused_cpu_step() {
             let w = vec![1f32; rows];
             let mut logits = Vec::new();
             fused.step(&x, &y, &w, rows, None, &mut logits);
-            let t = |v: &[f32], cols| Tensor::from_slice(v, (rows, cols), &device).unwrap();
+            let t = |v: &[f32], cols: usize| Tensor::from_slice(v, (rows, cols), &device).unwrap();
             candle.step(&t(&x, 22), &t(&y, 1), &t(&w, 1), None).unwrap();
             assert_close(
                 &format!("{act:?} after step {step}"),
