@@ -411,3 +411,41 @@ fn slash_and_s_are_not_offered_on_the_training_pane() {
     let help = screen(&mut app, 80, 24);
     assert!(!help.contains("filter rows by text"), "{help}");
 }
+
+#[test]
+fn auto_falling_back_to_the_cpu_says_why_in_the_status_line() {
+    let (_tmp, dir) = tiny_workspace(200, 1);
+    let toml = std::fs::read_to_string(dir.join("training.toml")).expect("read");
+    std::fs::write(
+        dir.join("training.toml"),
+        toml.replace("device = \"cpu\"", "device = \"auto\""),
+    )
+    .expect("write");
+    let ws = Workspace::open(&dir).expect("open");
+    let cfg = TrainConfig::resolve(&ws.model.training, &Overrides::default()).expect("config");
+    let mut events = Vec::new();
+    let summary = train::run(
+        &train::Job::new(&dir, cfg),
+        &AtomicBool::new(false),
+        &mut |e| events.push(steady(e)),
+    )
+    .expect("train");
+    // This test binary is a CPU build; a `cuda` build on a machine without a
+    // GPU gives the driver's reason instead (tests/cuda_fallback.rs).
+    let reason = summary.fallback.clone().expect("auto fell back");
+    assert!(reason.contains("no CUDA support"), "{reason}");
+    let mut app = app(&dir);
+    app.perform(Action::Training);
+    app.ctx.train.live = Some(Default::default());
+    app.training_events(events);
+    let shot = screen(&mut app, 80, 24);
+    let status = shot.lines().nth(22).unwrap_or_default();
+    assert!(
+        status.contains("device auto: training on the CPU, because this build has no CUDA"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains("device cpu · 1 thread (fallback: this"),
+        "{shot}"
+    );
+}

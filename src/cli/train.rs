@@ -238,6 +238,14 @@ pub fn train(a: &TrainArgs) -> u8 {
                     Some(why) => format!("{} (auto: {why})", s.device),
                     None => s.device.clone(),
                 };
+                // JSON carries the reason in `device_fallback`; a person
+                // watching the run hears it on stderr too.
+                if let (true, Some(why)) = (json, &s.fallback) {
+                    err!(
+                        "{}",
+                        crate::tr!("cuda.auto_fallback", device = s.device, reason = why)
+                    );
+                }
                 say(format!(
                     "run {}  device {device}  threads {} ({})  engine {}",
                     s.run_id, s.threads, s.threads_reason, s.engine

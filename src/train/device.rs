@@ -20,7 +20,26 @@ pub const CUDA_BUILT: bool = cfg!(feature = "cuda");
 
 #[cfg(feature = "cuda")]
 fn try_cuda() -> Result<Device, String> {
-    Device::new_cuda(0).map_err(|e| format!("CUDA device 0 unavailable: {e}"))
+    let device = Device::new_cuda(0).map_err(|e| format!("CUDA device 0 unavailable: {e}"))?;
+    probe(&device).map_err(|e| format!("CUDA device 0 cannot run lodestar's kernels: {e}"))?;
+    Ok(device)
+}
+
+/// A 2×2 matrix product (cuBLAS) plus one of candle's own kernels, read back
+/// and checked. A driver older than the toolkit the binary was built with
+/// refuses candle's kernels only when one is first loaded: this makes that
+/// happen here, where `auto` can still fall back, instead of mid-run.
+#[cfg(feature = "cuda")]
+fn probe(device: &Device) -> candle_core::Result<()> {
+    let a = candle_core::Tensor::new(&[[1f32, 2.], [3., 4.]], device)?;
+    let got = a.matmul(&a)?.affine(1.0, 1.0)?.to_vec2::<f32>()?;
+    let want = vec![vec![8f32, 11.], vec![16., 23.]];
+    if got != want {
+        return Err(candle_core::Error::Msg(format!(
+            "[[1,2],[3,4]]² + 1 gave {got:?}, not {want:?}"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "cuda"))]

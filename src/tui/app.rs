@@ -769,6 +769,18 @@ impl App {
 
     /// Events from the trainer (forwarded by the loop, at most ~10 batches a second).
     pub fn training_events(&mut self, events: Vec<crate::train::Event>) {
+        // `auto` fell back to the CPU: the pane's device line has no room
+        // for the reason, the status line does.
+        let fallback = events.iter().find_map(|e| match e {
+            crate::train::Event::Started(s) => s.fallback.clone(),
+            _ => None,
+        });
+        if let Some(reason) = fallback {
+            self.say(
+                Level::Warn,
+                crate::tr!("cuda.tui_fallback", reason = reason),
+            );
+        }
         let was = self.ctx.train.running();
         self.ctx.train.apply(events);
         self.training_ended(was);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The GPU check, for a machine with an NVIDIA GPU (driver >= 580, which loads
+# CUDA 13.0 code), in one go and within about ten minutes:
+#   1. builds `lodestar` with `--features cuda` into target/cuda (the CPU
+#      build in target/ is left alone), with the system CUDA toolkit when
+#      nvcc is on PATH, else with scripts/cuda-toolchain.sh (PyPI wheels:
+#      needs python3 with pip and access to PyPI, or a filled
+#      LODESTAR_CUDA_CACHE);
+#   2. runs the tests that need a GPU (tests/gpu.rs, `#[ignore]`d elsewhere):
+#      device choice, candle on the GPU against the fused CPU step, and the
+#      validation AUC of a GPU run against a CPU run;
+#   3. generates a 1,000,000-row propensity data set (benches/gpu_data.py)
+#      and measures training throughput at batch 32, 1024 and 8192 on the GPU
+#      (candle engine) and, as the peer in the same run, on this machine's
+#      CPU (fused step, automatic threads), one epoch each.
+# Figures go to benches/out/gpu/figures.md (and every run's JSON next to it);
+# copy them into docs/PERFORMANCE.md's "GPU" section.
+#
+#   benches/gpu.sh                        # on the GPU machine
+#   ROWS=20000 benches/gpu.sh --cpu-only  # anywhere: only step 3, CPU rows
+#
+# ROWS (default 1000000), RUN_TIMEOUT (seconds per training run, default 240)
+# and CUDA_COMPUTE_CAP (default: what nvidia-smi reports) can be set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+cpu_only=false
+case ${1:-} in
+    "") ;;
+    --cpu-only) cpu_only=true ;;
+    *) echo "usage: benches/gpu.sh [--cpu-only]" >&2; exit 2 ;;
+esac
+rows=${ROWS:-1000000}
+run_timeout=${RUN_TIMEOUT:-240}
+out=benches/out/gpu
+rm -rf "$out" && mkdir -p "$out"
+figures=$out/figures.md
+log=$out/log.txt
+start=$SECONDS
+step() { printf '[%4ds] %s\n' $((SECONDS - start)) "$*" | tee -a "$log" >&2; }
+say() { printf '%s\n' "$*" >> "$figures"; }
+die() { step "error: $*"; say "**Stopped:** $*"; exit 1; }
+
+say "# lodestar GPU check, $(date -u +%Y-%m-%dT%H:%MZ)"
+say ""
+say "- commit: $(git rev-parse --short HEAD 2> /dev/null || echo unknown)$(git diff --quiet 2> /dev/null || echo ' (with local changes)')"
+say "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') × $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if ! $cpu_only; then
+    command -v nvidia-smi > /dev/null || die "nvidia-smi not found: this is not a machine with an NVIDIA driver"
+    gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader | head -n 1) \
+        || die "nvidia-smi cannot query the GPU"
+    say "- GPU: $gpu (name, driver, memory, compute capability)"
+    if [[ -z ${CUDA_COMPUTE_CAP:-} ]]; then
+        CUDA_COMPUTE_CAP=$(printf '%s' "$gpu" | awk -F', ' '{print $4}' | tr -d '.')
+        export CUDA_COMPUTE_CAP
+    fi
+
+    # 1. The build.
+    if command -v nvcc > /dev/null; then
+        toolkit="system toolkit: $(nvcc --version | tail -n 2 | head -n 1)"
+    else
+        step "no nvcc on PATH: preparing the CUDA 13.0 toolchain from PyPI wheels"
+        eval "$(scripts/cuda-toolchain.sh)"
+        toolkit="scripts/cuda-toolchain.sh (CUDA 13.0 wheels) in $CUDA_HOME"
+        # The stub libcuda is for machines without a driver; here the real
+        # driver's libcuda.so.1 must be the one loaded.
+        unset LODESTAR_CUDA_STUB
+    fi
+    export CARGO_TARGET_DIR=$repo/target/cuda
+    export CUDAFORGE_THREADS=${CUDAFORGE_THREADS:-$(nproc)}
+    say "- toolkit: $toolkit; CUDA_COMPUTE_CAP=$CUDA_COMPUTE_CAP"
+    step "building with --features cuda into $CARGO_TARGET_DIR"
+    t0=$SECONDS
+    cargo build --release --features cuda --bin lodestar >> "$log" 2>&1 \
+        || die "cargo build --release --features cuda failed (see $log)"
+    say "- build: $((SECONDS - t0)) s (\`cargo build --release --features cuda\`, CARGO_TARGET_DIR=target/cuda)"
+    bin=$CARGO_TARGET_DIR/release/lodestar
+
+    # 2. The GPU tests.
+    step "running the GPU tests (tests/gpu.rs --ignored)"
+    t0=$SECONDS
+    if cargo test --release --features cuda --test gpu -- --ignored >> "$log" 2>&1; then
+        result="passed"
+    else
+        result="FAILED (see $log)"
+    fi
+    say "- GPU tests (\`cargo test --release --features cuda --test gpu -- --ignored\`): $result, $(grep -E '^test result:' "$log" | tail -n 1 | sed 's/^test result: //') ($((SECONDS - t0)) s with their build)"
+else
+    say "- GPU: none (--cpu-only: the CPU rows only)"
+    step "building the CPU binary"
+    cargo build --release --bin lodestar >> "$log" 2>&1 || die "cargo build --release failed (see $log)"
+    bin=${CARGO_TARGET_DIR:-$repo/target}/release/lodestar
+fi
+
+# 3. Throughput on a generated data set.
+step "generating $rows rows"
+ws=$out/ws
+mkdir -p "$ws/data"
+cp workspaces/example/*.toml "$ws/"
+t0=$SECONDS
+python3 benches/gpu_data.py "$rows" "$ws/data/propensity.csv" || die "benches/gpu_data.py failed"
+say "- data: $rows rows generated by benches/gpu_data.py in $((SECONDS - t0)) s (the example's propensity schema, 22 features; network 22 → 128 → 64 → 1; training on the first 80 %, validation on the last 20 %)"
+say ""
+say "| batch | device | engine | threads | samples/s (step time) | epoch seconds (with validation) | val AUC |"
+say "|---|---|---|---|---|---|---|"
+
+# One epoch on `device` at `batch`; a row of the table, the JSON kept.
+measure() {
+    local batch=$1 device=$2 name="$out/run-$2-$1.json"
+    step "batch $batch on $device"
+    if timeout "$run_timeout" "$bin" train "$ws" --device "$device" --batch-size "$batch" \
+        --epochs 1 --seed 42 --format json > "$name" 2>> "$log"; then
+        python3 - "$name" "$batch" >> "$figures" << 'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+e = j["epochs"][-1]
+print("| %s | %s | %s | %s | %s | %.1f | %.4f |" % (
+    sys.argv[2], j["device"], j["engine"], j["threads"],
+    format(round(j["samples_per_second"]), ","), e["seconds"], e["val_auc"]))
+EOF
+    else
+        say "| $batch | $device | | | failed or over ${run_timeout} s (see $log) | | |"
+    fi
+}
+for batch in 32 1024 8192; do
+    $cpu_only || measure "$batch" cuda
+    measure "$batch" cpu
+done
+say ""
+say "Total: $((SECONDS - start)) s. Command: \`benches/gpu.sh$($cpu_only && echo ' --cpu-only')\` (ROWS=$rows)."
+step "done: $figures"
+cat "$figures"
