@@ -396,7 +396,8 @@ fn table(o: &ScoreOut) -> String {
 
 pub(crate) fn markdown_table(o: &ScoreOut) -> String {
     let mut out = String::new();
-    out.push_str("| rank | scenario | score | P(rank 1) | rank 5–95 % | quadrant | NPV | IRR/yr | payback |\n");
+    out.push_str(&crate::tr!("report.ranking.columns"));
+    out.push('\n');
     out.push_str("|---:|---|---:|---:|---:|---|---:|---:|---:|\n");
     for s in &o.scenarios {
         let r = row(o, s);
@@ -411,7 +412,8 @@ pub(crate) fn markdown_table(o: &ScoreOut) -> String {
             r[5],
             r[6],
             r[7],
-            r[8]
+            s.payback_month
+                .map_or_else(|| MISSING.into(), |m| crate::tr!("report.month", month = m))
         ));
     }
     out
