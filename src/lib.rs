@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod market;
 pub mod numfmt;
 pub mod rng;
+pub mod text;
 pub mod train;
 pub mod tui;
 pub mod workspace;

@@ -8,6 +8,15 @@
 //! * [`money`] — a compact amount and its currency: `1.1M EUR`;
 //! * [`percent`] — `12.3 %`; [`percent_whole`] — `12 %` for narrow columns;
 //! * [`MISSING`] — what a cell shows when there is no number.
+//!
+//! Large numbers follow the interface language ([`crate::i18n::current`]):
+//! English groups by thousands (`k`, `M`, `B`), Chinese by ten thousands,
+//! as Chinese readers count: `万` (10⁴) and `亿` (10⁸), so `1.1B` reads
+//! `11亿` and `72k` reads `7.2万`. The rules are the same in both (written
+//! out below 10,000, one decimal below 100 of a unit, none above, rounding
+//! into the next unit); exact amounts ([`thousands`]) keep the comma every
+//! three digits, which is also how Chinese financial tables write them.
+//! JSON outputs never go through this module: their numbers stay numbers.
 
 /// What a table shows for a number that does not exist (no IRR, no samples)
 /// or is not finite.
@@ -20,24 +29,42 @@ pub const MISSING: &str = "—";
 /// decimal below 100 and none above; a value that rounds up to 1000 of a unit
 /// moves to the next (`999,960` is `1M`, not `1000k`).
 pub fn compact(x: f64) -> String {
+    compact_in(x, crate::i18n::current())
+}
+
+/// [`compact`] in a given language: `k`/`M`/`B` in English, `万`/`亿` in
+/// Chinese (`11亿`, `4400万`, `7.2万`).
+pub fn compact_in(x: f64, lang: crate::i18n::Lang) -> String {
     if !x.is_finite() {
         return MISSING.into();
     }
     if x.abs() < 1e4 {
         return plain(x);
     }
-    const UNITS: [(f64, &str); 3] = [(1e3, "k"), (1e6, "M"), (1e9, "B")];
-    let mut unit = UNITS
+    const EN: [(f64, &str); 3] = [(1e3, "k"), (1e6, "M"), (1e9, "B")];
+    // 万 is ten thousand, 亿 a hundred million; 万亿 (10¹²) for the rare
+    // amount beyond.
+    const ZH: [(f64, &str); 3] = [(1e4, "万"), (1e8, "亿"), (1e12, "万亿")];
+    let units: &[(f64, &str)] = match lang {
+        crate::i18n::Lang::En => &EN,
+        crate::i18n::Lang::ZhCn => &ZH,
+    };
+    compact_units(x, units)
+}
+
+fn compact_units(x: f64, units: &[(f64, &str)]) -> String {
+    let mut unit = units
         .iter()
         .rposition(|(size, _)| x.abs() >= *size)
         .unwrap_or(0);
     loop {
-        let (size, suffix) = UNITS[unit];
+        let (size, suffix) = units[unit];
         let v = x / size;
         let decimals = usize::from(v.abs() < 100.0);
         let text = format!("{v:.decimals$}");
         let rounded: f64 = text.parse().unwrap_or(v);
-        if rounded.abs() >= 1000.0 && unit + 1 < UNITS.len() {
+        let next = units.get(unit + 1).map_or(f64::INFINITY, |(n, _)| n / size);
+        if rounded.abs() >= next {
             unit += 1;
             continue;
         }
@@ -177,6 +204,27 @@ mod tests {
         assert_eq!(compact(99_960.0), "100k");
         assert_eq!(compact(999_960_000.0), "1B");
         assert_eq!(compact(-999_960.0), "-1M");
+    }
+
+    #[test]
+    fn compact_in_chinese_counts_wan_and_yi() {
+        use crate::i18n::Lang::ZhCn;
+        assert_eq!(compact_in(1.1e9, ZhCn), "11亿");
+        assert_eq!(compact_in(44e6, ZhCn), "4400万");
+        assert_eq!(compact_in(6.6e6, ZhCn), "660万");
+        assert_eq!(compact_in(72_000.0, ZhCn), "7.2万");
+        assert_eq!(compact_in(123_456.0, ZhCn), "12.3万");
+        assert_eq!(compact_in(-3_680_610.0, ZhCn), "-368万");
+        assert_eq!(compact_in(9500.0, ZhCn), "9500");
+        assert_eq!(compact_in(2.5e8, ZhCn), "2.5亿");
+        // 9999.6万 would round to 10000万: it is 1亿.
+        assert_eq!(compact_in(99_996_000.0, ZhCn), "1亿");
+        assert_eq!(compact_in(99_960.0, ZhCn), "10万");
+        assert_eq!(compact_in(3e12, ZhCn), "3万亿");
+        assert_eq!(compact_in(f64::NAN, ZhCn), MISSING);
+        // The thread's language decides what `compact` writes.
+        crate::i18n::with(ZhCn, || assert_eq!(compact(1.1e9), "11亿"));
+        crate::i18n::with(crate::i18n::Lang::En, || assert_eq!(compact(1.1e9), "1.1B"));
     }
 
     #[test]

@@ -194,7 +194,7 @@ fn the_report_has_a_monitor_section_with_the_same_triggers() {
     let dir = common::example();
     let out = common::lodestar(&["report", &dir.display().to_string()]);
     assert_eq!(out.status.code(), Some(0));
-    let report = common::stdout(&out);
+    let report = common::squeeze_tables(&common::stdout(&out));
     let section = report
         .split("## Monitor and adjust\n")
         .nth(1)

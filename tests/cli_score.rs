@@ -170,7 +170,7 @@ fn topsis_and_the_other_formats() {
     );
 
     let md = lodestar(&["score", &dir, "--format", "md", "--samples", "500"]);
-    let text = String::from_utf8(md.stdout).unwrap();
+    let text = common::squeeze_tables(&String::from_utf8(md.stdout).unwrap());
     assert!(text.contains("| rank | scenario | score |"));
 
     let table = lodestar(&["score", &dir, "--samples", "500"]);
@@ -232,7 +232,10 @@ fn report_writes_markdown() {
         "Discuss first",
         "- scn-next-best-offer.value (IQR 1)",
     ] {
-        assert!(text.contains(needle), "report lacks {needle}");
+        assert!(
+            common::squeeze_tables(&text).contains(needle),
+            "report lacks {needle}"
+        );
     }
     // Same workspace, same report: it can be committed and diffed.
     let again = lodestar(&["report", &example_str()]);
@@ -256,7 +259,7 @@ fn report_shows_the_latest_training_run() {
     )
     .unwrap();
     let out = lodestar(&["report", &ws.display().to_string()]);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = common::squeeze_tables(&String::from_utf8(out.stdout).unwrap());
     assert!(text.contains("validation AUC 0.83"), "{text}");
     assert!(text.contains("| val-auc | 0.83 |"));
 }

@@ -635,7 +635,7 @@ fn a_killed_training_run_is_marked_interrupted() {
     child.kill().expect("kill");
     child.wait().expect("wait");
     let report = common::lodestar(&["report", &d]);
-    let text = common::stdout(&report);
+    let text = common::squeeze_tables(&common::stdout(&report));
     assert!(text.contains("| status | interrupted |"), "{text}");
     let input = dir
         .join("data")

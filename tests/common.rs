@@ -79,3 +79,22 @@ pub fn changed_region(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
             .collect(),
     )
 }
+
+/// Markdown with the padding of its pipe tables taken out (runs of spaces
+/// in a `|` line become one), so a test can look for `| a | b |` whatever
+/// width the report pads its columns to.
+pub fn squeeze_tables(md: &str) -> String {
+    md.lines()
+        .map(|l| {
+            if l.starts_with('|') {
+                l.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

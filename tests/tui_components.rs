@@ -411,5 +411,35 @@ fn overview_and_report_agree_on_coverage_and_risks() {
             number_before(&screen, " high or critical still open"),
             "{name}: open high or critical risks"
         );
+        // Counts: the flow's nodes and the Overview's headlines.
+        for (in_report, on_screen) in [
+            (" needs ·", " needs, "),
+            (" segments ·", " segments ·"),
+            (" competitors\"]", " competitors ·"),
+        ] {
+            assert_eq!(
+                number_before(&report, in_report),
+                number_before(&screen, on_screen),
+                "{name}: `{in_report}` vs `{on_screen}`"
+            );
+        }
+        assert_eq!(
+            number_before(&report, " scenarios · top: "),
+            ws_scenarios(&dir),
+            "{name}: scenarios"
+        );
+        // Money: the top scenario's NPV, formatted by the same function.
+        let npv = |text: &str| -> String {
+            let at = text
+                .find("NPV ")
+                .unwrap_or_else(|| panic!("{name}: no NPV"));
+            let rest = &text[at + 4..];
+            rest[..rest.find(" ·").expect("NPV ends")].to_string()
+        };
+        assert_eq!(npv(&report), npv(&screen), "{name}: the top scenario's NPV");
     }
+}
+
+fn ws_scenarios(dir: &std::path::Path) -> usize {
+    Workspace::open(dir).expect("open").model.scenarios.len()
 }

@@ -8,14 +8,13 @@ use clap::ValueEnum;
 use serde_json::{Value, json};
 
 use super::report::market::markdown_section;
-use super::{
-    FAILURE, OK, PROBLEMS, fit_width, open_or_report, pad_width, rpad_width, write_stdout,
-};
+use super::{FAILURE, OK, PROBLEMS, fit_width, open_or_report, pad_width, write_stdout};
 use crate::market::competitors::Gap;
 use crate::market::evidence::AnswerSource;
 use crate::market::sizing::Levels;
 use crate::market::{self, MarketAnalysis, Options, Params, SeriesAnalysis};
 use crate::numfmt::{amount, compact, or_missing, percent};
+use crate::text::{Align, Table};
 use crate::workspace::model::Model;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
@@ -368,26 +367,25 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             if let Some(n) = &f.note {
                 o.push(format!("  note: {n}"));
             }
-            o.push(format!(
-                "  {} {} {} {}",
-                pad_width("period", 8),
-                rpad_width("forecast", 10),
-                rpad_width("80 % interval", 21),
-                rpad_width("95 % interval", 21)
-            ));
+            let mut t = Table::new()
+                .indent("  ")
+                .column_fixed("period", Align::Left, 8)
+                .column_fixed("forecast", Align::Right, 10)
+                .column_fixed("80 % interval", Align::Right, 21)
+                .column_fixed("95 % interval", Align::Right, 21);
             for p in &f.points {
                 let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                     (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
                     _ => "—".into(),
                 };
-                o.push(format!(
-                    "  {} {} {} {}",
-                    pad_width(&p.period.to_string(), 8),
-                    rpad_width(&amount(p.value), 10),
-                    rpad_width(&range(p.lo80, p.hi80), 21),
-                    rpad_width(&range(p.lo95, p.hi95), 21)
-                ));
+                t.row([
+                    p.period.to_string(),
+                    amount(p.value),
+                    range(p.lo80, p.hi80),
+                    range(p.lo95, p.hi95),
+                ]);
             }
+            o.extend(t.lines());
         }
         if s.failed {
             o.push(format!(
@@ -410,29 +408,30 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     if m.segments.is_empty() {
         o.push("  no [[segment]] in market.toml".into());
     } else {
-        o.push(format!(
-            "  {} {} {} {}   {} {} {}",
-            pad_width("segment", 28),
-            rpad_width("TAM", 8),
-            rpad_width("SAM", 8),
-            rpad_width("SOM", 8),
-            rpad_width("TAM↑", 8),
-            rpad_width("SAM↑", 8),
-            rpad_width("SOM↑", 8)
-        ));
+        let mut t = Table::new()
+            .indent("  ")
+            .column_fixed("segment", Align::Left, 28);
+        for (k, title) in ["TAM", "SAM", "SOM", "", "TAM↑", "SAM↑", "SOM↑"]
+            .into_iter()
+            .enumerate()
+        {
+            // An empty column of one separates top-down from bottom-up.
+            t = t.column_fixed(title, Align::Right, if k == 3 { 1 } else { 8 });
+        }
         for s in &m.segments {
-            let c = |x: Option<f64>| rpad_width(&or_missing(x, compact), 8);
-            o.push(format!(
-                "  {} {} {} {}   {} {} {}",
-                pad_width(&s.name, 28),
+            let c = |x: Option<f64>| or_missing(x, compact);
+            t.row([
+                s.name.clone(),
                 c(s.top_down.tam),
                 c(s.top_down.sam),
                 c(s.top_down.som),
+                String::new(),
                 c(s.bottom_up.tam),
                 c(s.bottom_up.sam),
-                c(s.bottom_up.som)
-            ));
+                c(s.bottom_up.som),
+            ]);
         }
+        o.extend(t.lines());
         o.push("  top-down = TAM × shares; ↑ bottom-up = customers × revenue per customer".into());
         for s in &m.segments {
             for d in &s.disagreements {
@@ -447,32 +446,26 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     if c.features.is_empty() || c.competitors.is_empty() {
         o.push("  no [[feature]] or [[competitor]] records to compare".into());
     } else {
-        let mut head = format!("  {} {}", pad_width("feature", 34), rpad_width("w", 2));
+        let mut t = Table::new()
+            .indent("  ")
+            .column_fixed("feature", Align::Left, 34)
+            .column_fixed("w", Align::Right, 2);
         for k in &c.competitors {
-            head.push_str(&format!(" {}", rpad_width(&fit_width(&k.name, 9), 9)));
+            t = t.column_fixed(&k.name, Align::Right, 9);
         }
-        o.push(head);
         for (j, f) in c.features.iter().enumerate() {
-            let mut row = format!(
-                "  {} {}",
-                pad_width(&f.name, 34),
-                rpad_width(&f.weight.to_string(), 2)
-            );
+            let mut row = vec![f.name.clone(), f.weight.to_string()];
             for k in &c.competitors {
-                let g = k.cells[j].map_or('?', |v| v.glyph());
-                row.push_str(&format!(" {}", rpad_width(&g.to_string(), 9)));
+                row.push(k.cells[j].map_or('?', |v| v.glyph()).to_string());
             }
-            o.push(row);
+            t.row(row);
         }
-        let mut row = format!(
-            "  {} {}",
-            pad_width("weighted coverage", 34),
-            rpad_width("", 2)
-        );
+        let mut row = vec!["weighted coverage".to_string(), String::new()];
         for k in &c.competitors {
-            row.push_str(&format!(" {}", rpad_width(&percent(k.weighted), 9)));
+            row.push(percent(k.weighted));
         }
-        o.push(row);
+        t.row(row);
+        o.extend(t.lines());
         if let Some(g) = &c.white_space {
             let lacking = c
                 .features
@@ -488,23 +481,19 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
         }
         if !c.scenarios.is_empty() {
             o.push(String::new());
-            o.push(format!(
-                "  {} {}  {}",
-                pad_width("scenario", 30),
-                rpad_width("planned", 8),
-                "behind the best competitor on"
-            ));
+            let mut t = Table::new()
+                .indent("  ")
+                .column_fixed("scenario", Align::Left, 30)
+                .column_fixed("planned", Align::Right, 8)
+                .column("behind the best competitor on", Align::Left);
             for s in &c.scenarios {
                 let behind = s
                     .behind
                     .as_ref()
                     .map_or("—".into(), |g| format!("{} (w {})", g.name, g.weight));
-                o.push(format!(
-                    "  {} {}  {behind}",
-                    pad_width(&s.name, 30),
-                    rpad_width(&percent(s.weighted), 8)
-                ));
+                t.row([s.name.clone(), percent(s.weighted), behind]);
             }
+            o.extend(t.lines());
         }
     }
 
@@ -513,27 +502,26 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     if m.surveys.is_empty() {
         o.push("  no survey evidence".into());
     } else {
-        o.push(format!(
-            "  {} {} {} {} {} {}",
-            pad_width("question", 44),
-            pad_width("scale", 7),
-            rpad_width("n", 5),
-            rpad_width("median", 6),
-            rpad_width("top-2", 7),
-            rpad_width("NPS", 5)
-        ));
+        let mut t = Table::new()
+            .indent("  ")
+            .column_fixed("question", Align::Left, 44)
+            .column_fixed("scale", Align::Left, 7)
+            .column_fixed("n", Align::Right, 5)
+            .column_fixed("median", Align::Right, 6)
+            .column_fixed("top-2", Align::Right, 7)
+            .column_fixed("NPS", Align::Right, 5);
+        let mut failed = Vec::new();
         for s in &m.surveys {
             match &s.answers {
-                Some(a) => o.push(format!(
-                    "  {} {} {} {} {} {}",
-                    pad_width(&s.title, 44),
-                    pad_width(a.scale.as_str(), 7),
-                    rpad_width(&a.n.to_string(), 5),
-                    rpad_width(&or_missing(a.median, |x| format!("{x}")), 6),
-                    rpad_width(&or_missing(a.top_two_box, percent), 7),
-                    rpad_width(&a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score)), 5)
-                )),
-                None => o.push(format!(
+                Some(a) => t.row([
+                    s.title.clone(),
+                    a.scale.as_str().to_string(),
+                    a.n.to_string(),
+                    or_missing(a.median, |x| format!("{x}")),
+                    or_missing(a.top_two_box, percent),
+                    a.nps.map_or("—".into(), |n| format!("{:+.0}", n.score)),
+                ]),
+                None => failed.push(format!(
                     "  {} ✗ {}",
                     pad_width(&s.title, 44),
                     s.problems
@@ -543,10 +531,19 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                 )),
             }
         }
+        o.extend(t.lines());
+        o.extend(failed);
     }
 
     o.push(String::new());
     o.push("EVIDENCE BY NEED".into());
+    let mut t = Table::new()
+        .indent("  ")
+        .column_fixed("need", Align::Left, 10)
+        .column_fixed("title", Align::Left, 40)
+        .column("interviews", Align::Right)
+        .column("surveys", Align::Right)
+        .column("evidence", Align::Left);
     for n in &m.needs {
         let ids: Vec<&str> = n.evidence.iter().map(|e| e.id.as_str()).collect();
         let list = if ids.is_empty() {
@@ -554,13 +551,16 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
         } else {
             ids.join(", ")
         };
-        o.push(format!(
-            "  {} {} {}i {}s  {list}",
-            pad_width(&n.need, 10),
-            pad_width(&n.title, 40),
-            n.interviews,
-            n.surveys
-        ));
+        t.row([
+            n.need.clone(),
+            n.title.clone(),
+            n.interviews.to_string(),
+            n.surveys.to_string(),
+            list,
+        ]);
+    }
+    if !m.needs.is_empty() {
+        o.extend(t.lines());
     }
 
     o.push(String::new());

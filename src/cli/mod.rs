@@ -19,6 +19,7 @@ macro_rules! err {
 }
 
 pub mod diff;
+pub mod help;
 pub mod market;
 pub mod merge;
 pub mod monitor;
@@ -265,38 +266,20 @@ fn write_stdout(text: &str) -> u8 {
     print::text(text)
 }
 
-/// Cut `s` to at most `n` terminal columns, ending in `…` when cut (wide
-/// characters such as 中文 take two columns).
+/// Cut `s` to at most `n` terminal columns, ending in `…` when cut (see
+/// [`crate::text::fit`]).
 fn fit_width(s: &str, n: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(s) <= n {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > n {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
+    crate::text::fit(s, n)
 }
 
 /// Left-align in `n` terminal columns, cutting what does not fit.
 fn pad_width(s: &str, n: usize) -> String {
-    let s = fit_width(s, n);
-    let w = unicode_width::UnicodeWidthStr::width(s.as_str());
-    format!("{s}{}", " ".repeat(n.saturating_sub(w)))
+    crate::text::pad(s, n, crate::text::Align::Left)
 }
 
-/// Right-align in `n` terminal columns.
+/// Right-align in `n` terminal columns, cutting what does not fit.
 fn rpad_width(s: &str, n: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{}{s}", " ".repeat(n.saturating_sub(w)))
+    crate::text::pad(s, n, crate::text::Align::Right)
 }
 
 /// The bundled example workspace, when running from a checkout.
@@ -317,7 +300,7 @@ fn open_or_report(dir: &Path) -> Result<Workspace, u8> {
             Err(PROBLEMS)
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             Err(FAILURE)
         }
     }
@@ -326,11 +309,16 @@ fn open_or_report(dir: &Path) -> Result<Workspace, u8> {
 fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    format!(
-        "{errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    )
+    match (errors == 1, warnings == 1) {
+        (true, true) => crate::tr!("cli.summary.one_one"),
+        (true, false) => crate::tr!("cli.summary.one_many", warnings = warnings),
+        (false, true) => crate::tr!("cli.summary.many_one", errors = errors),
+        (false, false) => crate::tr!(
+            "cli.summary.many_many",
+            errors = errors,
+            warnings = warnings
+        ),
+    }
 }
 
 pub fn new(dir: &Path, template: TemplateName) -> u8 {
@@ -340,15 +328,19 @@ pub fn new(dir: &Path, template: TemplateName) -> u8 {
     };
     match template::create(dir, files) {
         Ok(()) => {
-            out!("created {} ({} files)", dir.display(), files.len() + 1);
             out!(
-                "next: lodestar check {0}   or   lodestar {0}",
-                dir.display()
+                "{}",
+                crate::tr!(
+                    "cli.new.created",
+                    dir = dir.display(),
+                    files = files.len() + 1
+                )
             );
+            out!("{}", crate::tr!("cli.new.next", dir = dir.display()));
             OK
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }
@@ -385,7 +377,7 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
         }
         Err(OpenError::Unreadable(diags)) => diags,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return FAILURE;
         }
     };
@@ -428,8 +420,8 @@ pub fn check(dir: &Path, format: CheckFormat) -> u8 {
 pub fn fmt(dir: &Path, check_only: bool) -> u8 {
     if !dir.join(FileKind::Workspace.file_name()).exists() {
         err!(
-            "error: {}: not a lodestar workspace (no workspace.toml in it)",
-            dir.display()
+            "{}",
+            crate::tr!("cli.fmt.not_workspace", dir = dir.display())
         );
         return FAILURE;
     }
@@ -439,7 +431,7 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
         match workspace::lock::acquire(dir, "lodestar fmt", workspace::lock::WAIT) {
             Ok(held) => Some(held),
             Err(e) => {
-                err!("error: {e}");
+                err!("{}", crate::tr!("cli.error", message = e));
                 return FAILURE;
             }
         }
@@ -465,19 +457,13 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
             for d in &conflicts {
                 err!("{d}");
             }
-            err!(
-                "{}: not formatted (resolve the merge conflict first)",
-                path.display()
-            );
+            err!("{}", crate::tr!("cli.fmt.conflict", path = path.display()));
             status = status.max(PROBLEMS);
             continue;
         }
         if let Err(d) = workspace::source::parse(&path, &text) {
             err!("{d}");
-            err!(
-                "{}: not formatted (fix the syntax error first)",
-                path.display()
-            );
+            err!("{}", crate::tr!("cli.fmt.syntax", path = path.display()));
             status = status.max(PROBLEMS);
             continue;
         }
@@ -487,20 +473,23 @@ pub fn fmt(dir: &Path, check_only: bool) -> u8 {
         }
         if !format::same_data(&text, &formatted) {
             err!(
-                "{}: formatting would change the data; left untouched (please report this)",
-                path.display()
+                "{}",
+                crate::tr!("cli.fmt.would_change_data", path = path.display())
             );
             status = FAILURE;
             continue;
         }
         if check_only {
-            out!("would reformat {}", path.display());
+            out!(
+                "{}",
+                crate::tr!("cli.fmt.would_reformat", path = path.display())
+            );
             status = status.max(PROBLEMS);
         } else {
             match workspace::source::write_in_workspace(&path, formatted.as_bytes()) {
-                Ok(()) => out!("formatted {}", path.display()),
+                Ok(()) => out!("{}", crate::tr!("cli.fmt.formatted", path = path.display())),
                 Err(e) => {
-                    err!("error: {e}");
+                    err!("{}", crate::tr!("cli.error", message = e));
                     status = FAILURE;
                 }
             }
@@ -601,7 +590,7 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
         }) {
         Some(Ok(held)) => Some(held),
         Some(Err(e)) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return FAILURE;
         }
         None => None,
@@ -624,7 +613,7 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
     let change = match ws.set(target, &path, value) {
         Ok(c) => c,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return PROBLEMS;
         }
     };
@@ -658,11 +647,11 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
         }
         Err(e @ workspace::SaveError::TooLarge { .. }) => {
             // Refused like an invalid value: nothing was written.
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             PROBLEMS
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }
@@ -680,17 +669,23 @@ pub fn summary_of(dir: &Path) -> u8 {
         out!("{}", m.settings.description);
     }
     out!(
-        "{} needs · {} segments · {} trends · {} competitors · {} scenarios · {} risks · {} criteria",
-        m.needs.len(),
-        m.segments.len(),
-        m.trends.len(),
-        m.competitors.len(),
-        m.scenarios.len(),
-        m.risks.len(),
-        m.criteria.len()
+        "{}",
+        crate::tr!(
+            "cli.summary.counts",
+            needs = m.needs.len(),
+            segments = m.segments.len(),
+            trends = m.trends.len(),
+            competitors = m.competitors.len(),
+            scenarios = m.scenarios.len(),
+            risks = m.risks.len(),
+            criteria = m.criteria.len()
+        )
     );
     let diags = ws.diagnostics();
-    out!("check: {}", summary(&diags));
+    out!(
+        "{}",
+        crate::tr!("cli.summary.check", summary = summary(&diags))
+    );
     OK
 }
 
@@ -703,7 +698,7 @@ pub fn open(dir: &Path) -> u8 {
     match crate::tui::run(dir) {
         Ok(()) => OK,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }

@@ -278,29 +278,23 @@ fn table(g: &Register) -> String {
             ]
         })
         .collect();
-    let mut width = header.map(unicode_width::UnicodeWidthStr::width);
-    for row in &rows {
-        for (w, cell) in width.iter_mut().zip(row) {
-            *w = (*w).max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
-        }
+    // The title, last, is not padded: it may be long, and nothing follows.
+    let mut t = crate::text::Table::new().gap("  ");
+    for title in &header[..header.len() - 1] {
+        t = t.column(title, crate::text::Align::Left);
     }
-    let line = |cells: &[String]| {
-        let last = cells.len() - 1;
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                if k == last {
-                    c.clone()
-                } else {
-                    pad_width(c, width[k])
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
-    };
-    o.push(line(&header.map(str::to_string)));
-    o.extend(rows.iter().map(|r| line(r)));
+    for r in &rows {
+        t.row(&r[..r.len() - 1]);
+    }
+    let lines = t.lines();
+    let titles = std::iter::once(header[header.len() - 1].to_string())
+        .chain(rows.iter().map(|r| r[r.len() - 1].clone()));
+    o.extend(
+        lines
+            .into_iter()
+            .zip(titles)
+            .map(|(l, title)| format!("{l}  {title}").trim_end().to_string()),
+    );
     o.push(String::new());
 
     // The two heat maps side by side.

@@ -376,45 +376,28 @@ fn row(o: &ScoreOut, s: &ScenarioOut) -> [String; 10] {
 }
 
 fn table(o: &ScoreOut) -> String {
-    let rows: Vec<[String; 10]> = o.scenarios.iter().map(|s| row(o, s)).collect();
-    let mut width = COLUMNS.map(|c| c.chars().count());
-    for r in &rows {
-        for (w, cell) in width.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
+    use crate::text::{Align, Table};
     let numeric = [
         true, false, true, true, true, false, true, true, false, false,
     ];
-    let line = |cells: &[String]| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                let pad = width[k].saturating_sub(c.chars().count());
-                if numeric[k] {
-                    format!("{}{c}", " ".repeat(pad))
-                } else {
-                    format!("{c}{}", " ".repeat(pad))
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
-    };
+    let mut t = Table::new().gap("  ");
+    for (title, numeric) in COLUMNS.iter().zip(numeric) {
+        let align = if numeric { Align::Right } else { Align::Left };
+        t = t.column(title, align);
+    }
+    for s in &o.scenarios {
+        t.row(row(o, s));
+    }
     let mut out = header_lines(o).join("\n");
     out.push_str("\n\n");
-    out.push_str(&line(&COLUMNS.map(str::to_string)));
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&line(r));
-        out.push('\n');
-    }
+    out.push_str(&t.render());
     out
 }
 
 pub(crate) fn markdown_table(o: &ScoreOut) -> String {
     let mut out = String::new();
-    out.push_str("| rank | scenario | score | P(rank 1) | rank 5–95 % | quadrant | NPV | IRR/yr | payback |\n");
+    out.push_str(&crate::tr!("report.ranking.columns"));
+    out.push('\n');
     out.push_str("|---:|---|---:|---:|---:|---|---:|---:|---:|\n");
     for s in &o.scenarios {
         let r = row(o, s);
@@ -429,7 +412,8 @@ pub(crate) fn markdown_table(o: &ScoreOut) -> String {
             r[5],
             r[6],
             r[7],
-            r[8]
+            s.payback_month
+                .map_or_else(|| MISSING.into(), |m| crate::tr!("report.month", month = m))
         ));
     }
     out
@@ -447,7 +431,7 @@ fn markdown(o: &ScoreOut) -> String {
     }
     out.push('\n');
     out.push_str(&markdown_table(o));
-    out
+    crate::text::align_markdown_tables(&out)
 }
 
 fn csv(o: &ScoreOut) -> String {

@@ -7,6 +7,7 @@ use crate::cli::score::md_escape as cell;
 use crate::market::MarketAnalysis;
 use crate::market::sizing::Levels;
 use crate::numfmt::{MISSING, amount, compact, or_missing, percent};
+use crate::tr;
 
 fn levels(l: &Levels) -> [String; 3] {
     [
@@ -22,12 +23,12 @@ fn levels(l: &Levels) -> [String; 3] {
 pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
     let mut out = String::new();
     let w = &mut out;
-    let _ = writeln!(w, "## Market\n");
+    let _ = writeln!(w, "## {}\n", tr!("report.market.heading"));
 
     // Series.
-    let _ = writeln!(w, "### Series and forecasts\n");
+    let _ = writeln!(w, "### {}\n", tr!("report.market.series"));
     if m.series.is_empty() {
-        let _ = writeln!(w, "No `[[series]]` in `market.toml`.\n");
+        let _ = writeln!(w, "{}\n", tr!("report.market.no_series"));
     }
     for s in &m.series {
         let unit = if s.unit.is_empty() {
@@ -41,25 +42,29 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
             if let (Some(a), Some(b)) = (first, last) {
                 let _ = writeln!(
                     w,
-                    "{} {} periods, {} to {} ({} → {}); CAGR {}.\n",
-                    d.points.len(),
-                    d.frequency.as_str(),
-                    a.period,
-                    b.period,
-                    amount(a.value),
-                    amount(b.value),
-                    or_missing(s.cagr, percent)
+                    "{}\n",
+                    tr!(
+                        "report.market.periods",
+                        n = d.points.len(),
+                        frequency = d.frequency.as_str(),
+                        first = a.period,
+                        last = b.period,
+                        from = amount(a.value),
+                        to = amount(b.value),
+                        cagr = or_missing(s.cagr, percent)
+                    )
                 );
             }
         }
         if let Some(f) = &s.forecast {
-            let _ = writeln!(w, "Method: {}.", f.describe());
+            let _ = writeln!(w, "{}", tr!("report.market.method", method = f.describe()));
             if let Some(n) = &f.note {
-                let _ = writeln!(w, "Note: {}.", cell(n));
+                let _ = writeln!(w, "{}", tr!("report.market.note", note = cell(n)));
             }
             let _ = writeln!(
                 w,
-                "\n| period | forecast | 80 % interval | 95 % interval |\n|---|---:|---:|---:|"
+                "\n{}\n|---|---:|---:|---:|",
+                tr!("report.market.forecast_columns")
             );
             for p in &f.points {
                 let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
@@ -86,13 +91,18 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
     }
 
     // Segments.
-    let _ = writeln!(w, "### Segments (per year, {currency})\n");
+    let _ = writeln!(
+        w,
+        "### {}\n",
+        tr!("report.market.segments", currency = currency)
+    );
     if m.segments.is_empty() {
-        let _ = writeln!(w, "No `[[segment]]` in `market.toml`.\n");
+        let _ = writeln!(w, "{}\n", tr!("report.market.no_segments"));
     } else {
         let _ = writeln!(
             w,
-            "| segment | TAM | SAM | SOM | bottom-up TAM | bottom-up SAM | bottom-up SOM |\n|---|---:|---:|---:|---:|---:|---:|"
+            "{}\n|---|---:|---:|---:|---:|---:|---:|",
+            tr!("report.market.segment_columns")
         );
         for s in &m.segments {
             let [t, a, o] = levels(&s.top_down);
@@ -103,10 +113,7 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
                 cell(&s.name)
             );
         }
-        let _ = writeln!(
-            w,
-            "\nTop-down: SAM = TAM × sam-share, SOM = SAM × som-share. Bottom-up: customers × revenue per customer.\n"
-        );
+        let _ = writeln!(w, "\n{}\n", tr!("report.market.sizing_note"));
         for s in &m.segments {
             for d in &s.disagreements {
                 let _ = writeln!(w, "- ⚠ {}", cell(&d.message(&s.id)));
@@ -117,14 +124,11 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
 
     // Competitors.
     let c = &m.competitors;
-    let _ = writeln!(w, "### Competitors\n");
+    let _ = writeln!(w, "### {}\n", tr!("report.market.competitors"));
     if c.features.is_empty() || c.competitors.is_empty() {
-        let _ = writeln!(
-            w,
-            "No `[[feature]]` or `[[competitor]]` records to compare.\n"
-        );
+        let _ = writeln!(w, "{}\n", tr!("report.market.no_competitors"));
     } else {
-        let _ = write!(w, "| feature | weight |");
+        let _ = write!(w, "{}", tr!("report.market.feature_columns"));
         for k in &c.competitors {
             let _ = write!(w, " {} |", cell(&k.name));
         }
@@ -141,14 +145,11 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
             }
             let _ = writeln!(w);
         }
-        let _ = write!(w, "| **weighted coverage** | |");
+        let _ = write!(w, "| **{}** | |", tr!("report.market.weighted_coverage"));
         for k in &c.competitors {
             let _ = write!(w, " **{}** |", percent(k.weighted));
         }
-        let _ = writeln!(
-            w,
-            "\n\n✓ yes (1) · ~ partial (½) · ✗ no (0) · ? not stated (0); weighted by buyer importance.\n"
-        );
+        let _ = writeln!(w, "\n\n{}\n", tr!("report.market.legend"));
         if let Some(g) = &c.white_space {
             let lacking = c
                 .features
@@ -157,24 +158,37 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
                 .map_or(0, |f| f.competitors_lacking);
             let _ = writeln!(
                 w,
-                "Biggest gap in the market: **{}** (weight {}), which {lacking} of {} competitors lack in full (mean coverage {}).\n",
-                cell(&g.name),
-                g.weight,
-                c.competitors.len(),
-                percent(g.theirs)
+                "{}\n",
+                tr!(
+                    "report.market.gap",
+                    name = cell(&g.name),
+                    weight = g.weight,
+                    lacking = lacking,
+                    competitors = c.competitors.len(),
+                    coverage = percent(g.theirs)
+                )
             );
         }
         if !c.scenarios.is_empty() {
             let _ = writeln!(
                 w,
-                "| scenario | planned coverage | biggest shortfall vs best competitor | strongest lead |\n|---|---:|---|---|"
+                "{}\n|---|---:|---|---|",
+                tr!("report.market.scenario_columns")
             );
             for s in &c.scenarios {
                 let behind = s.behind.as_ref().map_or(MISSING.into(), |g| {
-                    format!("{} (weight {})", cell(&g.name), g.weight)
+                    tr!(
+                        "report.market.weighted",
+                        name = cell(&g.name),
+                        weight = g.weight
+                    )
                 });
                 let ahead = s.ahead.as_ref().map_or(MISSING.into(), |g| {
-                    format!("{} (weight {})", cell(&g.name), g.weight)
+                    tr!(
+                        "report.market.weighted",
+                        name = cell(&g.name),
+                        weight = g.weight
+                    )
                 });
                 let _ = writeln!(
                     w,
@@ -188,11 +202,12 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
     }
 
     // Evidence.
-    let _ = writeln!(w, "### Customer evidence\n");
+    let _ = writeln!(w, "### {}\n", tr!("report.market.evidence"));
     if !m.surveys.is_empty() {
         let _ = writeln!(
             w,
-            "| question | scale | answers | median | top-two-box | NPS |\n|---|---|---:|---:|---:|---:|"
+            "{}\n|---|---|---:|---:|---:|---:|",
+            tr!("report.market.survey_columns")
         );
         for s in &m.surveys {
             match &s.answers {
@@ -223,7 +238,8 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
     if !m.needs.is_empty() {
         let _ = writeln!(
             w,
-            "| need | interviews | surveys | evidence |\n|---|---:|---:|---|"
+            "{}\n|---|---:|---:|---|",
+            tr!("report.market.need_columns")
         );
         for n in &m.needs {
             let ids: Vec<&str> = n.evidence.iter().map(|e| e.id.as_str()).collect();
@@ -233,7 +249,7 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
                 format!("{} {}", n.need, cell(&n.title))
             };
             let list = if ids.is_empty() {
-                "**none yet**".to_string()
+                format!("**{}**", tr!("report.market.none_yet"))
             } else {
                 ids.join(", ")
             };
@@ -246,13 +262,21 @@ pub fn markdown_section(m: &MarketAnalysis, currency: &str) -> String {
     if !m.trends.is_empty() {
         let _ = writeln!(
             w,
-            "### Trends\n\n| type | trends | rising | falling | stable | mean impact | strongest |\n|---|---:|---:|---:|---:|---:|---|"
+            "### {}\n\n{}\n|---|---:|---:|---:|---:|---:|---|",
+            tr!("report.market.trends"),
+            tr!("report.market.trend_columns")
         );
         for g in &m.trends {
             let top = g
                 .trends
                 .first()
-                .map(|t| format!("{} (impact {})", cell(&t.title), t.impact))
+                .map(|t| {
+                    tr!(
+                        "report.market.impact",
+                        title = cell(&t.title),
+                        impact = t.impact
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 w,

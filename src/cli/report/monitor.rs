@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use crate::analysis::monitor::Monitoring;
 use crate::cli::score::md_escape;
 use crate::numfmt::{MISSING, compact};
+use crate::tr;
 
 fn opt(x: Option<f64>) -> String {
     x.map(compact).unwrap_or_else(|| MISSING.into())
@@ -14,13 +15,13 @@ fn opt(x: Option<f64>) -> String {
 
 /// `## Monitor and adjust`, ending in a blank line.
 pub fn markdown_section(m: &Monitoring, currency: &str) -> String {
-    let mut out = String::from("## Monitor and adjust\n\n");
+    let mut out = format!("## {}\n\n", tr!("report.monitor.heading"));
     if m.is_empty() && m.triggers.is_empty() {
-        out.push_str("Nothing recorded after launch yet (`monitor.toml`).\n\n");
+        let _ = writeln!(out, "{}\n", tr!("report.monitor.nothing"));
         return out;
     }
     if !m.kpis.is_empty() {
-        out.push_str("| need | KPI | baseline → target | due | latest | projected | status |\n");
+        let _ = writeln!(out, "{}", tr!("report.monitor.kpi_columns"));
         out.push_str("|---|---|---|---|---:|---:|---|\n");
         for k in &m.kpis {
             let _ = writeln!(
@@ -31,12 +32,10 @@ pub fn markdown_section(m: &Monitoring, currency: &str) -> String {
                 opt(k.baseline),
                 opt(k.target),
                 md_escape(&k.unit),
-                k.due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| MISSING.into()),
+                k.due.map(super::date).unwrap_or_else(|| MISSING.into()),
                 opt(k.latest.map(|l| l.1)),
                 k.latest
-                    .map(|l| l.0.to_string())
+                    .map(|l| super::date(l.0))
                     .unwrap_or_else(|| MISSING.into()),
                 opt(k.projected),
                 k.status.as_str()
@@ -47,7 +46,8 @@ pub fn markdown_section(m: &Monitoring, currency: &str) -> String {
     if !m.revenue.is_empty() {
         let _ = writeln!(
             out,
-            "| scenario | months | actual ({currency}) | plan | variance | NPV re-forecast | NPV plan | payback |"
+            "{}",
+            tr!("report.monitor.revenue_columns", currency = currency)
         );
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for r in &m.revenue {
@@ -62,7 +62,7 @@ pub fn markdown_section(m: &Monitoring, currency: &str) -> String {
                 compact(r.reforecast_npv),
                 compact(r.plan_npv),
                 r.payback_month
-                    .map(|p| format!("month {p}"))
+                    .map(|p| tr!("report.month", month = p))
                     .unwrap_or_else(|| MISSING.into())
             );
         }
@@ -78,45 +78,51 @@ pub fn markdown_section(m: &Monitoring, currency: &str) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "Model `{}` since {}: {} scoring batches; PSI of the latest batch, worst first: {}; score PSI {}; AUC on labelled batches {} (validation {}).\n",
-            m.model.run.as_deref().unwrap_or(MISSING),
-            m.model
-                .since
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| MISSING.into()),
-            m.model.batches,
-            if worst.is_empty() {
-                MISSING.to_string()
-            } else {
-                worst.join(", ")
-            },
-            m.model
-                .score_psi
-                .map(|p| format!("{p:.2}"))
-                .unwrap_or_else(|| MISSING.into()),
-            if m.model.auc.is_empty() {
-                MISSING.to_string()
-            } else {
-                m.model
-                    .auc
-                    .iter()
-                    .map(|(_, _, a)| format!("{a:.3}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            m.model
-                .validation_auc
-                .map(|a| format!("{a:.3}"))
-                .unwrap_or_else(|| MISSING.into()),
+            "{}\n",
+            tr!(
+                "report.monitor.model",
+                run = m.model.run.as_deref().unwrap_or(MISSING),
+                since = m
+                    .model
+                    .since
+                    .map(super::date)
+                    .unwrap_or_else(|| MISSING.into()),
+                batches = m.model.batches,
+                worst = if worst.is_empty() {
+                    MISSING.to_string()
+                } else {
+                    worst.join(", ")
+                },
+                score_psi = m
+                    .model
+                    .score_psi
+                    .map(|p| format!("{p:.2}"))
+                    .unwrap_or_else(|| MISSING.into()),
+                auc = if m.model.auc.is_empty() {
+                    MISSING.to_string()
+                } else {
+                    m.model
+                        .auc
+                        .iter()
+                        .map(|(_, _, a)| format!("{a:.3}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                validation = m
+                    .model
+                    .validation_auc
+                    .map(|a| format!("{a:.3}"))
+                    .unwrap_or_else(|| MISSING.into())
+            )
         );
     }
     if m.triggers.is_empty() {
-        out.push_str("No trigger fires.\n\n");
+        let _ = writeln!(out, "{}\n", tr!("report.monitor.no_trigger"));
     } else {
         let _ = writeln!(
             out,
-            "**Triggers ({})** — each calls a decision into question:\n",
-            m.triggers.len()
+            "{}\n",
+            tr!("report.monitor.triggers", count = m.triggers.len())
         );
         for t in &m.triggers {
             let _ = writeln!(

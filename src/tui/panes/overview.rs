@@ -216,9 +216,10 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
     let currency = &m.settings.currency;
     let money_line = match (top, money) {
         (Some((a, w)), Some(p)) => format!(
-            "{}: NPV {} {currency} · payback {} · IRR {}",
+            "{}: NPV {} · payback {} · IRR {}",
             a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
-            crate::numfmt::compact(p.npv),
+            // The report's flow writes the same amount with the same function.
+            numfmt::money(p.npv, currency),
             p.payback_month
                 .map(|m| format!("month {m}"))
                 .unwrap_or_else(|| "beyond the horizon".into()),
