@@ -539,7 +539,10 @@ fn scroll_marks(offset: u16, max: u16, keymap: &crate::tui::keymap::Keymap) -> O
         marks.push(format!("↑ {}", keymap.first_key(Action::DetailUp)));
     }
     if offset < max {
-        marks.push(format!("↓ more {}", keymap.first_key(Action::DetailDown)));
+        marks.push(crate::tr!(
+            "tui.detail.more",
+            key = keymap.first_key(Action::DetailDown)
+        ));
     }
     (!marks.is_empty()).then(|| format!(" {} ", marks.join(" · ")))
 }

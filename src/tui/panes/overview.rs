@@ -245,7 +245,11 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
         _ => String::new(),
     };
     let prototype = match &m.training.scenario {
-        Some(s) => crate::tr!("tui.overview.prototype", scenario = s),
+        // Named as the workspace names it; the id when it names none.
+        Some(s) => crate::tr!(
+            "tui.overview.prototype",
+            scenario = m.scenario(s).map_or(s.as_str(), |x| x.name.as_str())
+        ),
         None => crate::tr!("tui.overview.no_training"),
     };
     let (model_headline, model_details) = match &run {
