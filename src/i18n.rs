@@ -109,6 +109,16 @@ pub fn set_thread(lang: Option<Lang>) {
     THREAD.with(|t| t.set(lang));
 }
 
+/// Switches the language live (the workbench's key): this thread's when it
+/// has its own (a test rendering in one language), else the process's.
+pub fn switch_to(lang: Lang) {
+    if THREAD.with(|t| t.get()).is_some() {
+        set_thread(Some(lang));
+    } else {
+        set(lang);
+    }
+}
+
 /// Runs `f` with this thread's language set to `lang`, then restores it.
 pub fn with<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
     let before = THREAD.with(|t| t.replace(Some(lang)));

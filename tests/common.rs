@@ -42,6 +42,9 @@ pub fn lodestar(args: &[&str]) -> Output {
         .args(args)
         .env("NO_COLOR", "1")
         .env("LODESTAR_TODAY", "2026-11-29")
+        // English whatever the machine's locale or config file say.
+        .env("LC_ALL", "C")
+        .env("LODESTAR_CONFIG", "/nonexistent/lodestar-test-config.toml")
         .output()
         .expect("run lodestar")
 }

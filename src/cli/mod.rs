@@ -71,8 +71,83 @@ pub struct Cli {
     /// Workspace folder to open (default: the bundled example).
     pub dir: Option<PathBuf>,
 
+    /// Interface language: `en` or `zh-CN` (default: the config file's
+    /// `language`, then the workspace's, then LC_ALL/LC_MESSAGES/LANG).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::i18n::Lang>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a shipped language (en, zh-CN)"))
+}
+
+impl Cli {
+    /// The workspace folder the command works on, when it names one
+    /// (its `language` setting takes part in choosing the language).
+    fn workspace_dir(&self) -> Option<PathBuf> {
+        match &self.command {
+            None => Some(self.dir.clone().unwrap_or_else(example_dir)),
+            Some(
+                Command::Check { dir, .. }
+                | Command::Fmt { dir, .. }
+                | Command::Get { dir, .. }
+                | Command::Set { dir, .. }
+                | Command::Market { dir, .. }
+                | Command::Score { dir, .. }
+                | Command::Report { dir, .. }
+                | Command::Risks { dir, .. }
+                | Command::Monitor { dir, .. }
+                | Command::Vote { dir, .. },
+            ) => Some(dir.clone()),
+            Some(Command::Votes { args, .. }) => match args.as_slice() {
+                [import, _, rest @ ..] if import == "import" => Some(
+                    rest.first()
+                        .map_or_else(|| PathBuf::from("."), PathBuf::from),
+                ),
+                [dir] => Some(PathBuf::from(dir)),
+                _ => None,
+            },
+            Some(Command::GitSetup { dir }) => {
+                Some(dir.clone().unwrap_or_else(|| PathBuf::from(".")))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Chooses the interface language once, at start: `--lang`, the config
+/// file, the workspace's `language`, then the environment.
+/// The language before the arguments are parsed, so `--help` can be drawn
+/// in it: a `--lang` among the raw arguments, the config file, then
+/// LC_ALL/LC_MESSAGES/LANG (the workspace is not known yet).
+pub fn early_language() -> crate::i18n::Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned()).flatten())
+    });
+    let config = crate::tui::config::language();
+    crate::i18n::resolve(flag.as_deref(), config.as_deref(), None, |v| {
+        std::env::var(v).ok()
+    })
+    .0
+}
+
+fn choose_language(cli: &Cli) {
+    let flag = cli.lang.map(|l| l.code());
+    let config = crate::tui::config::language();
+    let workspace = cli
+        .workspace_dir()
+        .and_then(|d| workspace::language_setting(&d));
+    let (lang, _) = crate::i18n::resolve(flag, config.as_deref(), workspace.as_deref(), |v| {
+        std::env::var(v).ok()
+    });
+    crate::i18n::set(lang);
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -706,6 +781,7 @@ pub fn open(dir: &Path) -> u8 {
 
 /// Run the parsed command line; the terminal UI is started by `main`.
 pub fn run(cli: Cli) -> ExitCode {
+    choose_language(&cli);
     let code = match cli.command {
         Some(Command::New { dir, template }) => new(&dir, template),
         Some(Command::Check { dir, format }) => check(&dir, format),

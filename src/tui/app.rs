@@ -182,7 +182,10 @@ impl App {
         if !config.problems.is_empty() {
             app.ctx.say(
                 Level::Warn,
-                format!("config: {} (defaults used)", config.problems.join("; ")),
+                crate::tr!(
+                    "tui.status.config_problems",
+                    problems = config.problems.join("; ")
+                ),
             );
         }
         match app.ctx.ws.pending_journal() {
@@ -315,12 +318,12 @@ impl App {
             Mode::Form(mut form) => match form.handle_key(&self.ctx.ws, key) {
                 FormOutcome::Continue => Mode::Form(form),
                 FormOutcome::Cancel => {
-                    self.say(Level::Info, "edit cancelled");
+                    self.say(Level::Info, crate::tr!("tui.status.edit_cancelled"));
                     Mode::Normal
                 }
                 FormOutcome::Apply => match form.apply(&mut self.ctx.ws) {
                     Ok(changes) if changes.is_empty() => {
-                        self.say(Level::Info, "nothing changed");
+                        self.say(Level::Info, crate::tr!("tui.status.nothing_changed"));
                         Mode::Normal
                     }
                     Ok(changes) => {
@@ -416,10 +419,10 @@ impl App {
         }
         self.say(
             Level::Info,
-            format!(
-                "{} — {} goes back",
-                id.unwrap_or_default(),
-                self.ctx.keymap.first_key(Action::Back)
+            crate::tr!(
+                "tui.status.jumped",
+                id = id.unwrap_or_default(),
+                key = self.ctx.keymap.first_key(Action::Back)
             ),
         );
     }
@@ -427,7 +430,7 @@ impl App {
     /// Back to where the last jump started.
     fn back(&mut self) {
         let Some(place) = self.jumps.pop() else {
-            self.say(Level::Info, "no jump to go back from (o lists the links)");
+            self.say(Level::Info, crate::tr!("tui.status.no_jump"));
             return;
         };
         self.pane = place.pane;
@@ -436,8 +439,11 @@ impl App {
             .record
             .as_ref()
             .map(|(_, id)| id.clone())
-            .unwrap_or_else(|| self.pane.title().to_string());
-        self.say(Level::Info, format!("back to {back_to}"));
+            .unwrap_or_else(|| self.pane.title());
+        self.say(
+            Level::Info,
+            crate::tr!("tui.status.back_to", place = back_to),
+        );
         if let Some((kind, id)) = place.record
             && let Some(i) = self.ctx.ws.ids(kind).iter().position(|x| *x == id)
         {
@@ -451,7 +457,7 @@ impl App {
     /// `o`: the records linked to the one under the cursor.
     fn open_links(&mut self) {
         let Some((kind, index)) = self.current().selected(&self.ctx) else {
-            self.say(Level::Info, "no record under the cursor");
+            self.say(Level::Info, crate::tr!("tui.status.no_record"));
             return;
         };
         let id = self
@@ -463,7 +469,7 @@ impl App {
             .unwrap_or_default();
         let links = crate::analysis::links::links_of(&self.ctx.ws.model, kind, index);
         if links.is_empty() {
-            self.say(Level::Info, format!("{id} links to no other record"));
+            self.say(Level::Info, crate::tr!("tui.status.no_links", id = id));
             return;
         }
         self.mode = Mode::Links(LinkPicker {
@@ -499,7 +505,7 @@ impl App {
                 Mode::Normal
             }
             (Mode::ConfirmDelete { id, .. }, Action::DeleteCancel) => {
-                self.say(Level::Info, format!("kept {id}"));
+                self.say(Level::Info, crate::tr!("tui.status.kept", id = id));
                 Mode::Normal
             }
             (Mode::QuitPrompt, Action::QuitSave) => {
@@ -517,7 +523,7 @@ impl App {
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
             (Mode::SaveInvalid { .. }, Action::SaveCancel) => {
-                self.say(Level::Info, "not saved; u undoes the edit that broke it");
+                self.say(Level::Info, crate::tr!("tui.status.not_saved_broken"));
                 Mode::Normal
             }
             (Mode::QuitPrompt, Action::QuitDiscard) => {
@@ -538,10 +544,7 @@ impl App {
                 let names: Vec<&str> = m.queue.iter().map(|(k, _)| k.file_name()).collect();
                 self.say(
                     Level::Warn,
-                    format!(
-                        "{} not merged yet: saving asks again (your edits are kept)",
-                        names.join(", ")
-                    ),
+                    crate::tr!("tui.status.not_merged_yet", files = names.join(", ")),
                 );
                 Mode::Normal
             }
@@ -549,7 +552,7 @@ impl App {
                 match self.ctx.ws.restore_journal(&journal) {
                     Ok(moved) if moved.is_empty() => {
                         self.ctx.journal_due = true;
-                        self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them");
+                        self.say(Level::Info, crate::tr!("tui.status.restored"));
                         Mode::Normal
                     }
                     // Files changed on disk since: merged like an outside
@@ -595,17 +598,12 @@ impl App {
                     match self.ctx.ws.restore_journal_file(&journal, i) {
                         Ok(_) => self.say(
                             Level::Warn,
-                            format!(
-                                "restored your edits to {name}; saving will overwrite the change on disk"
-                            ),
+                            crate::tr!("tui.status.restored_file", name = name),
                         ),
                         Err(e) => self.say(Level::Error, e),
                     }
                 } else {
-                    self.say(
-                        Level::Info,
-                        format!("kept {name} as it is on disk; your edits to it were dropped"),
-                    );
+                    self.say(Level::Info, crate::tr!("tui.status.kept_disk", name = name));
                 }
                 if pending.is_empty() {
                     self.ctx.journal_due = true;
@@ -620,7 +618,7 @@ impl App {
             }
             (Mode::Recover(_), Action::RecoverDiscard) => {
                 let _ = self.ctx.ws.discard_journal();
-                self.say(Level::Info, "discarded the recovered edits");
+                self.say(Level::Info, crate::tr!("tui.status.discarded"));
                 Mode::Normal
             }
             (prompt, _) => prompt,
@@ -645,10 +643,7 @@ impl App {
                     KeyCode::Char(c) => c.to_string(),
                     other => format!("{other:?}"),
                 };
-                self.say(
-                    Level::Info,
-                    format!("{shown}: not a key here — ? shows the keys"),
-                );
+                self.say(Level::Info, crate::tr!("tui.status.not_a_key", key = shown));
             }
             return;
         };
@@ -707,10 +702,20 @@ impl App {
                 self.say(
                     Level::Info,
                     if self.ctx.presentation {
-                        "presentation mode on (p or F5 to leave)"
+                        crate::tr!("tui.status.presentation_on")
                     } else {
-                        "presentation mode off"
+                        crate::tr!("tui.status.presentation_off")
                     },
+                );
+            }
+            Action::Language => {
+                // For this session only: the config file's `language` (or
+                // `--lang`) chooses the next start's.
+                let lang = crate::i18n::current().next();
+                crate::i18n::switch_to(lang);
+                self.say(
+                    Level::Info,
+                    crate::tr!("common.language_switched", name = lang.native_name()),
                 );
             }
             Action::Undo | Action::Redo => {
@@ -719,17 +724,31 @@ impl App {
                 } else {
                     Step::Redo
                 };
-                let (done, none) = match step {
-                    Step::Undo => ("undid", "nothing to undo"),
-                    Step::Redo => ("redid", "nothing to redo"),
-                };
+                let undo = step == Step::Undo;
                 match self.ctx.history.step(&mut self.ctx.ws, step) {
-                    Ok(None) => self.say(Level::Info, none),
+                    Ok(None) if undo => {
+                        self.say(Level::Info, crate::tr!("tui.status.nothing_to_undo"))
+                    }
+                    Ok(None) => self.say(Level::Info, crate::tr!("tui.status.nothing_to_redo")),
                     Ok(Some(text)) => {
-                        self.say(Level::Info, format!("{done}: {text}"));
+                        self.say(
+                            Level::Info,
+                            if undo {
+                                crate::tr!("tui.status.undid", what = text)
+                            } else {
+                                crate::tr!("tui.status.redid", what = text)
+                            },
+                        );
                         self.ctx.journal_due = true;
                     }
-                    Err(e) => self.say(Level::Error, format!("{done} nothing: {e}")),
+                    Err(e) if undo => self.say(
+                        Level::Error,
+                        crate::tr!("tui.status.undo_failed", error = e),
+                    ),
+                    Err(e) => self.say(
+                        Level::Error,
+                        crate::tr!("tui.status.redo_failed", error = e),
+                    ),
                 }
             }
             Action::Save => {
@@ -756,7 +775,10 @@ impl App {
                     Handled::Jump(kind, index, why) => {
                         self.jump(kind, index);
                         let back = self.ctx.keymap.first_key(Action::Back);
-                        self.say(Level::Info, format!("{why} — {back} goes back"));
+                        self.say(
+                            Level::Info,
+                            crate::tr!("tui.status.jumped", id = why, key = back),
+                        );
                     }
                     Handled::Open(Modal::Form(form)) => self.mode = Mode::Form(form),
                     Handled::Open(Modal::ConfirmDelete { kind, index, id }) => {
@@ -853,7 +875,7 @@ impl App {
     /// Save changed files; true when everything was saved.
     pub fn save(&mut self) -> bool {
         if !self.ctx.ws.is_dirty() {
-            self.say(Level::Info, "nothing to save");
+            self.say(Level::Info, crate::tr!("tui.status.nothing_to_save"));
             return true;
         }
         match self.ctx.ws.save() {
@@ -861,9 +883,9 @@ impl App {
                 let _ = self.ctx.ws.discard_journal();
                 self.say(
                     Level::Info,
-                    format!(
-                        "saved {}",
-                        saved
+                    crate::tr!(
+                        "tui.status.saved",
+                        files = saved
                             .iter()
                             .map(|k| k.file_name())
                             .collect::<Vec<_>>()
@@ -892,7 +914,7 @@ impl App {
                 false
             }
             Err(e) => {
-                self.say(Level::Error, format!("not saved: {e}"));
+                self.say(Level::Error, crate::tr!("tui.status.not_saved", error = e));
                 false
             }
         }
@@ -910,7 +932,10 @@ impl App {
             })
             .collect();
         if let Err(d) = self.ctx.ws.reload_file(kind) {
-            self.say(Level::Error, format!("could not reload: {d}"));
+            self.say(
+                Level::Error,
+                crate::tr!("tui.status.reload_failed", error = d),
+            );
             return;
         }
         self.ctx.reanalyse();
@@ -928,7 +953,7 @@ impl App {
     pub fn files_changed(&mut self) {
         if self.ctx.ws.reload_votes() {
             self.ctx.reanalyse();
-            self.say(Level::Info, "votes changed on disk: re-read");
+            self.say(Level::Info, crate::tr!("tui.status.votes_reread"));
         }
         let changed = self.ctx.ws.changed_on_disk();
         if changed.is_empty() {
@@ -943,9 +968,9 @@ impl App {
         if !clean.is_empty() {
             self.say(
                 Level::Info,
-                format!(
-                    "reloaded {} (changed on disk)",
-                    clean
+                crate::tr!(
+                    "tui.status.reloaded",
+                    files = clean
                         .iter()
                         .map(|k| k.file_name())
                         .collect::<Vec<_>>()
@@ -962,9 +987,9 @@ impl App {
                     self.merge_due = true;
                     self.say(
                         Level::Warn,
-                        format!(
-                            "{} changed on disk: merged with your edits when this closes",
-                            dirty
+                        crate::tr!(
+                            "tui.status.merge_when_closed",
+                            files = dirty
                                 .iter()
                                 .map(|k| k.file_name())
                                 .collect::<Vec<_>>()
@@ -989,15 +1014,19 @@ impl App {
                     let problem = r.problems.first().map(|d| d.message.clone());
                     match self.ctx.ws.take_merged(kind, r.text) {
                         Ok(()) => merged.push((kind, problem)),
-                        Err(e) => self.say(Level::Error, format!("could not merge: {e}")),
+                        Err(e) => self.say(
+                            Level::Error,
+                            crate::tr!("tui.status.merge_failed", error = e),
+                        ),
                     }
                 }
                 Ok(r) => queue.push((kind, r)),
                 Err(e) => self.say(
                     Level::Error,
-                    format!(
-                        "{} changed on disk and cannot be read: {e}",
-                        kind.file_name()
+                    crate::tr!(
+                        "tui.status.unreadable_on_disk",
+                        file = kind.file_name(),
+                        error = e
                     ),
                 ),
             }
@@ -1008,17 +1037,15 @@ impl App {
             match merged.iter().find_map(|(_, p)| p.clone()) {
                 Some(problem) => self.say(
                     Level::Warn,
-                    format!(
-                        "merged the change on disk into your edits of {}, but: {problem}",
-                        names.join(", ")
+                    crate::tr!(
+                        "tui.status.merged_but",
+                        files = names.join(", "),
+                        problem = problem
                     ),
                 ),
                 None => self.say(
                     Level::Info,
-                    format!(
-                        "merged the change on disk into your unsaved edits of {} (Ctrl-s saves both)",
-                        names.join(", ")
-                    ),
+                    crate::tr!("tui.status.merged", files = names.join(", ")),
                 ),
             }
         }
@@ -1056,9 +1083,9 @@ impl App {
             self.after_merge(&merged);
             self.say(
                 Level::Info,
-                format!(
-                    "restored unsaved edits, merged with the changes on disk since in {} (Ctrl-s saves)",
-                    merged
+                crate::tr!(
+                    "tui.status.restored_merged",
+                    files = merged
                         .iter()
                         .map(|k| k.file_name())
                         .collect::<Vec<_>>()
@@ -1076,7 +1103,7 @@ impl App {
         if queue.is_empty() {
             self.ctx.journal_due = true;
             if merged.is_empty() {
-                self.say(Level::Info, "restored unsaved edits; Ctrl-s saves them");
+                self.say(Level::Info, crate::tr!("tui.status.restored"));
             }
             Mode::Normal
         } else {
@@ -1105,16 +1132,21 @@ impl App {
                 self.after_merge(&[kind]);
                 self.say(
                     Level::Info,
-                    format!(
-                        "merged {}: {mine} of {} conflicts kept yours, the rest taken from disk (Ctrl-s saves)",
-                        kind.file_name(),
-                        picks.len()
+                    crate::tr!(
+                        "tui.status.merged_picks",
+                        file = kind.file_name(),
+                        mine = mine,
+                        total = picks.len()
                     ),
                 );
             }
             Err(e) => self.say(
                 Level::Error,
-                format!("could not merge {}: {e}", kind.file_name()),
+                crate::tr!(
+                    "tui.status.merge_file_failed",
+                    file = kind.file_name(),
+                    error = e
+                ),
             ),
         }
         if m.queue.is_empty() {

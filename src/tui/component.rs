@@ -48,15 +48,16 @@ impl Pane {
         Pane::Monitor,
     ];
 
-    pub fn title(self) -> &'static str {
+    /// The tab's name, in the interface language.
+    pub fn title(self) -> String {
         match self {
-            Pane::Overview => "Overview",
-            Pane::Needs => "Needs",
-            Pane::Market => "Market",
-            Pane::Scenarios => "Scenarios",
-            Pane::Training => "Training",
-            Pane::Risks => "Risks",
-            Pane::Monitor => "Monitor",
+            Pane::Overview => crate::tr!("tui.pane.overview"),
+            Pane::Needs => crate::tr!("tui.pane.needs"),
+            Pane::Market => crate::tr!("tui.pane.market"),
+            Pane::Scenarios => crate::tr!("tui.pane.scenarios"),
+            Pane::Training => crate::tr!("tui.pane.training"),
+            Pane::Risks => crate::tr!("tui.pane.risks"),
+            Pane::Monitor => crate::tr!("tui.pane.monitor"),
         }
     }
 

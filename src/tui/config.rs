@@ -11,6 +11,8 @@ pub struct Config {
     pub theme: ThemeName,
     pub mouse: bool,
     pub keymap: Keymap,
+    /// `language = "zh-CN"`: the interface language (see `i18n::resolve`).
+    pub language: Option<String>,
     /// Problems found in the file, shown once at start.
     pub problems: Vec<String>,
     pub path: Option<PathBuf>,
@@ -25,7 +27,15 @@ pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "lodestar").map(|d| d.config_dir().join("config.toml"))
 }
 
-const KNOWN: &[&str] = &["theme", "mouse", "keys"];
+const KNOWN: &[&str] = &["theme", "mouse", "language", "keys"];
+
+/// The config file's `language`, for choosing the language at start
+/// (problems with the file are reported by the workbench, not here).
+pub fn language() -> Option<String> {
+    let path = config_path()?;
+    let text = read(&path).ok()??;
+    parse(&text, None).language
+}
 
 /// Largest config file read (a real one is a few hundred bytes); more, and
 /// `LODESTAR_CONFIG=/dev/zero` would never finish.
@@ -104,6 +114,7 @@ pub fn parse(text: &str, origin: Option<String>) -> Config {
         theme: ThemeName::Dark,
         mouse: false,
         keymap: Keymap::default(),
+        language: None,
         problems: Vec::new(),
         path: None,
     };
@@ -127,7 +138,7 @@ pub fn parse(text: &str, origin: Option<String>) -> Config {
     for (key, _) in table.iter() {
         if !KNOWN.contains(&key) {
             config.problems.push(format!(
-                "{origin}: unknown key `{key}` (known: theme, mouse, [keys])"
+                "{origin}: unknown key `{key}` (known: theme, mouse, language, [keys])"
             ));
         }
     }
@@ -145,6 +156,17 @@ pub fn parse(text: &str, origin: Option<String>) -> Config {
             None => config
                 .problems
                 .push(format!("{origin}: mouse must be true or false")),
+        }
+    }
+    if let Some(item) = table.get("language") {
+        match item
+            .as_str()
+            .filter(|l| crate::i18n::Lang::parse(l).is_some())
+        {
+            Some(l) => config.language = Some(l.to_string()),
+            None => config.problems.push(format!(
+                "{origin}: language must be \"en\" or \"zh-CN\"; not used"
+            )),
         }
     }
     if let Some(keys) = table.get("keys") {
@@ -208,6 +230,17 @@ mod tests {
             }
         );
         assert!(c.mouse);
+        assert_eq!(c.language, None);
+        let c = parse("language = \"zh-CN\"\n", None);
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.language.as_deref(), Some("zh-CN"));
+        let c = parse("language = \"klingon\"\n", Some("cfg.toml".into()));
+        assert_eq!(c.language, None);
+        assert!(
+            c.problems[0].contains("language must be"),
+            "{:?}",
+            c.problems
+        );
     }
 
     #[test]

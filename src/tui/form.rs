@@ -180,7 +180,11 @@ fn rows_into(ws: &Workspace, fields: &'static [Field], prefix: &[String], out: &
                 ..
             } => {
                 for c in &m.criteria {
-                    let better = if c.cost { "lower" } else { "higher" };
+                    let better = if c.cost {
+                        "tui.form.lower_better"
+                    } else {
+                        "tui.form.higher_better"
+                    };
                     let mut path = at(f.key);
                     path.push(c.id.clone());
                     out.push(Row {
@@ -196,11 +200,11 @@ fn rows_into(ws: &Workspace, fields: &'static [Field], prefix: &[String], out: &
                             help: f.help,
                             example: "",
                         },
-                        hint: format!(
-                            "{}–{}, {better} is better · {}",
-                            number(c.min),
-                            number(c.max),
-                            c.name
+                        hint: crate::tr!(
+                            better,
+                            lo = number(c.min),
+                            hi = number(c.max),
+                            name = c.name
                         ),
                         range: Some((c.min, c.max)),
                     });
@@ -596,9 +600,9 @@ impl Form {
 
     pub fn title(&self) -> String {
         match self.subject {
-            Subject::Edit(k, _) => format!("Edit {}", k.noun()),
-            Subject::Add(k) => format!("New {}", k.noun()),
-            Subject::Settings(f) => format!("Settings: {}", f.file_name()),
+            Subject::Edit(k, _) => crate::tr!("tui.form.edit", what = noun(k)),
+            Subject::Add(k) => crate::tr!("tui.form.new", what = noun(k)),
+            Subject::Settings(f) => crate::tr!("tui.form.settings", file = f.file_name()),
         }
     }
 
@@ -664,7 +668,7 @@ impl Form {
         let error = if !visible {
             None
         } else if value.trim().is_empty() {
-            required.then(|| "required".to_string())
+            required.then(|| crate::tr!("tui.form.required"))
         } else {
             ws.validate_input(self.schema(), &f.path, &value)
                 .err()
@@ -672,7 +676,12 @@ impl Form {
                     let (lo, hi) = f.range?;
                     let x: f64 = value.trim().parse().ok()?;
                     (x < lo || x > hi).then(|| {
-                        format!("is {}, allowed {}–{}", value.trim(), number(lo), number(hi))
+                        crate::tr!(
+                            "tui.form.out_of_range",
+                            value = value.trim(),
+                            lo = number(lo),
+                            hi = number(hi)
+                        )
                     })
                 })
         };
@@ -1107,5 +1116,26 @@ fn put_in(table: &mut Table, path: &[String], value: Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// What a user calls a record of this kind, in the interface language.
+pub fn noun(k: RecordKind) -> String {
+    match k {
+        RecordKind::Criterion => crate::tr!("tui.noun.criterion"),
+        RecordKind::Comparison => crate::tr!("tui.noun.comparison"),
+        RecordKind::RiskBand => crate::tr!("tui.noun.risk-band"),
+        RecordKind::Need => crate::tr!("tui.noun.need"),
+        RecordKind::Segment => crate::tr!("tui.noun.segment"),
+        RecordKind::Trend => crate::tr!("tui.noun.trend"),
+        RecordKind::Feature => crate::tr!("tui.noun.feature"),
+        RecordKind::Competitor => crate::tr!("tui.noun.competitor"),
+        RecordKind::Evidence => crate::tr!("tui.noun.evidence"),
+        RecordKind::Series => crate::tr!("tui.noun.series"),
+        RecordKind::Scenario => crate::tr!("tui.noun.scenario"),
+        RecordKind::Risk => crate::tr!("tui.noun.risk"),
+        RecordKind::Measurement => crate::tr!("tui.noun.measurement"),
+        RecordKind::Actual => crate::tr!("tui.noun.actual"),
+        RecordKind::Batch => crate::tr!("tui.noun.batch"),
     }
 }

@@ -46,15 +46,16 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The prompts, in the order the help overlay lists them.
+    /// The prompts, in the order the help overlay lists them, with their
+    /// name's message (`tui.help.prompt.NAME`: "delete?", "on disk", …).
     pub const PROMPTS: [(Scope, &'static str); 7] = [
         (Scope::Help, "help"),
-        (Scope::DeletePrompt, "delete?"),
-        (Scope::QuitPrompt, "quit?"),
-        (Scope::ConflictPrompt, "on disk"),
-        (Scope::RecoverPrompt, "recover?"),
-        (Scope::RecoverFilePrompt, "recover a file?"),
-        (Scope::SavePrompt, "invalid?"),
+        (Scope::DeletePrompt, "delete"),
+        (Scope::QuitPrompt, "quit"),
+        (Scope::ConflictPrompt, "conflict"),
+        (Scope::RecoverPrompt, "recover"),
+        (Scope::RecoverFilePrompt, "recover_file"),
+        (Scope::SavePrompt, "save"),
     ];
 }
 
@@ -94,6 +95,7 @@ pub enum Action {
     Redo,
     Save,
     Presentation,
+    Language,
     HeatMap,
     Category,
     Status,
@@ -149,6 +151,23 @@ pub struct Binding {
     /// Short label in the footer, if shown there.
     pub hint: Option<&'static str>,
     pub defaults: &'static [&'static str],
+}
+
+impl Binding {
+    /// What the binding does, in the interface language (`tui.key.NAME`
+    /// in locales/tui-keys.toml; `help` is its English text).
+    pub fn describe(&self) -> String {
+        let key = format!("tui.key.{}", self.name);
+        crate::tr!(key.as_str())
+    }
+
+    /// The short label in the footer or a prompt, in the interface language.
+    pub fn label(&self) -> Option<String> {
+        self.hint.map(|_| {
+            let key = format!("tui.hint.{}", self.name);
+            crate::tr!(key.as_str())
+        })
+    }
 }
 
 const fn b(
@@ -289,6 +308,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Global,
         None,
         &["p", "f5"],
+    ),
+    b(
+        Action::Language,
+        "language",
+        "switch the interface language (English / 简体中文)",
+        Scope::Global,
+        None,
+        &["L"],
     ),
     b(Action::Up, "up", "move up", Scope::Nav, None, &["up", "k"]),
     b(
@@ -923,8 +950,9 @@ impl Keymap {
             .unwrap_or_else(|| "—".into())
     }
 
-    /// (keys, description) for every binding in the scopes, for the help overlay.
-    pub fn help(&self, scopes: &[Scope]) -> Vec<(String, &'static str)> {
+    /// (keys, description) for every binding in the scopes, for the help
+    /// overlay, in the interface language.
+    pub fn help(&self, scopes: &[Scope]) -> Vec<(String, String)> {
         BINDINGS
             .iter()
             .filter(|b| scopes.contains(&b.scope))
@@ -935,23 +963,23 @@ impl Keymap {
                         .map(|k| show_key(k))
                         .collect::<Vec<_>>()
                         .join(" "),
-                    b.help,
+                    b.describe(),
                 )
             })
             .collect()
     }
 
     /// The choices of a prompt: (first key, label), in binding order.
-    pub fn prompt_choices(&self, scope: Scope) -> Vec<(String, &'static str)> {
+    pub fn prompt_choices(&self, scope: Scope) -> Vec<(String, String)> {
         self.hints(&[scope])
     }
 
     /// Footer hints for the scopes: (key, short description).
-    pub fn hints(&self, scopes: &[Scope]) -> Vec<(String, &'static str)> {
+    pub fn hints(&self, scopes: &[Scope]) -> Vec<(String, String)> {
         BINDINGS
             .iter()
             .filter(|b| scopes.contains(&b.scope))
-            .filter_map(|b| b.hint.map(|h| (self.first_key(b.action), h)))
+            .filter_map(|b| b.label().map(|h| (self.first_key(b.action), h)))
             .collect()
     }
 }

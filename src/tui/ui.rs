@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame,
             area,
             &theme,
-            "Delete?",
+            &crate::tr!("tui.prompt.delete_title"),
             &delete_question(app, *kind, id),
             &keys.prompt_choices(Scope::DeletePrompt),
         ),
@@ -77,10 +77,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame,
             area,
             &theme,
-            "Unsaved changes",
-            &format!(
-                "{} has unsaved changes. Save them before quitting?",
-                app.ctx
+            &crate::tr!("tui.prompt.unsaved_title"),
+            &crate::tr!(
+                "tui.prompt.unsaved",
+                files = app
+                    .ctx
                     .ws
                     .dirty_files()
                     .iter()
@@ -93,21 +94,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Merge(m) => {
             if let Some((kind, conflicts, n, of)) = m.current() {
                 let value = |v: &Option<String>| match v {
-                    Some(v) if v.contains('\n') => "the whole record as edited".to_string(),
+                    Some(v) if v.contains('\n') => crate::tr!("tui.prompt.whole_record"),
                     Some(v) => v.clone(),
-                    None => "(removed)".to_string(),
+                    None => crate::tr!("tui.prompt.removed"),
                 };
                 let what: Vec<String> = conflicts
                     .iter()
                     .map(|c| {
                         let head = match c.kind {
-                            ConflictKind::Field => format!("{} changed on both sides", c.place()),
+                            ConflictKind::Field => {
+                                crate::tr!("tui.prompt.both_sides", place = c.place())
+                            }
                             _ => c.describe(),
                         };
-                        format!(
-                            "{head} — yours: {} · on disk: {}",
-                            value(&c.ours),
-                            value(&c.theirs)
+                        crate::tr!(
+                            "tui.prompt.yours_disk",
+                            head = head,
+                            ours = value(&c.ours),
+                            theirs = value(&c.theirs)
                         )
                     })
                     .collect();
@@ -115,11 +119,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
                     frame,
                     area,
                     &theme,
-                    &format!("Merge {} ({n} of {of})", kind.file_name()),
-                    &format!(
-                        "{}. {} changed on disk while you edited it; changes to other fields were combined.",
-                        what.join("; "),
-                        kind.file_name(),
+                    &crate::tr!(
+                        "tui.prompt.merge_title",
+                        file = kind.file_name(),
+                        n = n,
+                        of = of
+                    ),
+                    &crate::tr!(
+                        "tui.prompt.merge",
+                        what = what.join("; "),
+                        file = kind.file_name(),
                     ),
                     &keys.prompt_choices(Scope::ConflictPrompt),
                 );
@@ -129,10 +138,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame,
             area,
             &theme,
-            "Recover unsaved edits",
-            &format!(
-                "A previous session ended without saving edits to {}.",
-                journal
+            &crate::tr!("tui.prompt.recover_title"),
+            &crate::tr!(
+                "tui.prompt.recover",
+                files = journal
                     .files
                     .iter()
                     .map(|f| f.name.as_str())
@@ -176,19 +185,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 frame,
                 area,
                 &theme,
-                &format!(
-                    "Recover {} ({} of {})",
-                    jf.name,
-                    decided + 1,
-                    journal.files.len()
+                &crate::tr!(
+                    "tui.prompt.recover_file_title",
+                    file = jf.name,
+                    n = decided + 1,
+                    of = journal.files.len()
                 ),
-                &format!(
-                    "{} changed on disk since these unsaved edits were made (git pull? another editor? lodestar set?). Keep mine restores the edits, and saving replaces the change on disk; take theirs keeps the file as it is on disk.{}",
-                    jf.name,
-                    if *diff {
-                        " Diff: - on disk, + yours."
+                &crate::tr!(
+                    "tui.prompt.recover_file",
+                    file = jf.name,
+                    diff = if *diff {
+                        crate::tr!("tui.prompt.recover_diff")
                     } else {
-                        ""
+                        String::new()
                     }
                 ),
                 extra,
@@ -200,14 +209,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame,
             area,
             &theme,
-            "lodestar check rejects this",
-            &format!(
-                "{} error{} (lodestar check would fail): {}{}",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-                errors.first().map(String::as_str).unwrap_or(""),
-                if errors.len() > 1 { " …" } else { "" }
-            ),
+            &crate::tr!("tui.prompt.invalid_title"),
+            &{
+                let first = errors.first().map(String::as_str).unwrap_or("");
+                let more = if errors.len() > 1 { " …" } else { "" };
+                if errors.len() == 1 {
+                    crate::tr!("tui.prompt.invalid_one", n = 1, first = first, more = more)
+                } else {
+                    crate::tr!(
+                        "tui.prompt.invalid_other",
+                        n = errors.len(),
+                        first = first,
+                        more = more
+                    )
+                }
+            },
             &keys.prompt_choices(Scope::SavePrompt),
         ),
         Mode::Normal | Mode::Filter(_) => {}
@@ -247,7 +263,7 @@ fn links(frame: &mut Frame, area: Rect, app: &App, picker: &LinkPicker, theme: &
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(
-            format!(" Linked to {} ", picker.of),
+            format!(" {} ", crate::tr!("tui.links.title", id = picker.of)),
             theme.title,
         ))
         .title_bottom(hint_line(&keys.prompt_choices(Scope::LinkPicker), theme));
@@ -281,9 +297,10 @@ fn links(frame: &mut Frame, area: Rect, app: &App, picker: &LinkPicker, theme: &
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = format!(
-        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
-        area.width, area.height
+    let text = crate::tr!(
+        "tui.too_small",
+        need = format!("{MIN_WIDTH}×{MIN_HEIGHT}"),
+        have = format!("{}×{}", area.width, area.height)
     );
     let p = Paragraph::new(text)
         .style(theme.warn)
@@ -302,7 +319,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             _ if *pane == app.pane => format!(" {} {title} ", i + 1),
             0 => format!(" {} {title} ", i + 1),
             1 => format!("{} {title} ", i + 1),
-            2 => format!(" {} {} ", i + 1, title.chars().take(4).collect::<String>()),
+            2 => format!(" {} {} ", i + 1, prefix_width(&title, 4)),
             _ => format!(" {} ", i + 1),
         }
     };
@@ -342,16 +359,22 @@ fn status_line(app: &App, theme: &Theme) -> Line<'static> {
     let dirty = app.ctx.ws.dirty_files();
     let mut spans = vec![];
     if dirty.is_empty() {
-        spans.push(Span::styled(" saved ", theme.ok));
+        spans.push(Span::styled(
+            format!(" {} ", crate::tr!("tui.status.saved_marker")),
+            theme.ok,
+        ));
     } else {
         spans.push(Span::styled(
             format!(
-                " ● unsaved: {} ",
-                dirty
-                    .iter()
-                    .map(|k| k.file_name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                " {} ",
+                crate::tr!(
+                    "tui.status.unsaved_marker",
+                    files = dirty
+                        .iter()
+                        .map(|k| k.file_name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             ),
             theme.warn.add_modifier(Modifier::BOLD),
         ));
@@ -360,7 +383,10 @@ fn status_line(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(" / ", theme.key));
         spans.push(Span::raw(input.value().to_string()));
         spans.push(Span::styled("▏", theme.key));
-        spans.push(Span::styled("  Enter keep · Esc clear", theme.dim));
+        spans.push(Span::styled(
+            format!("  {}", crate::tr!("tui.status.filter_keys")),
+            theme.dim,
+        ));
     } else if let Some((text, level)) = &app.ctx.message {
         let style = match level {
             Level::Info => theme.base,
@@ -406,7 +432,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             (Vec::new(), Vec::new())
         };
-        let hints: Vec<(String, &str)> = first
+        let hints: Vec<(String, String)> = first
             .into_iter()
             .chain(keymap.hints(&local))
             .chain(rest)
@@ -416,14 +442,14 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// Key hints as a line: each key in the key style, its label dimmed.
-fn hint_line<K: AsRef<str>>(hints: &[(K, &str)], theme: &Theme) -> Line<'static> {
+fn hint_line<K: AsRef<str>, V: AsRef<str>>(hints: &[(K, V)], theme: &Theme) -> Line<'static> {
     Line::from(
         hints
             .iter()
             .flat_map(|(k, what)| {
                 [
                     Span::styled(format!(" {}", k.as_ref()), theme.key),
-                    Span::styled(format!(" {what} "), theme.dim),
+                    Span::styled(format!(" {} ", what.as_ref()), theme.dim),
                 ]
             })
             .collect::<Vec<_>>(),
@@ -448,7 +474,7 @@ fn help_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let keymap = &app.ctx.keymap;
     let local = app.current().commands();
     let mut lines: Vec<Line> = Vec::new();
-    let entry = |(k, d): &(String, &str)| {
+    let entry = |(k, d): &(String, String)| {
         Line::from(vec![
             Span::styled(format!("{k:>11} "), theme.key),
             Span::styled(d.to_string(), theme.base),
@@ -456,16 +482,25 @@ fn help_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     };
     if !local.is_empty() {
         lines.push(Line::from(Span::styled(
-            format!("{} pane", app.pane.title()),
+            crate::tr!("tui.help.pane", pane = app.pane.title()),
             theme.header,
         )));
         lines.extend(keymap.help(&local).iter().map(entry));
     }
-    lines.push(Line::from(Span::styled("everywhere", theme.header)));
+    lines.push(Line::from(Span::styled(
+        crate::tr!("tui.help.everywhere"),
+        theme.header,
+    )));
     lines.extend(keymap.help(&[Scope::Global]).iter().map(entry));
-    lines.push(Line::from(Span::styled("prompts", theme.header)));
+    lines.push(Line::from(Span::styled(
+        crate::tr!("tui.help.prompts"),
+        theme.header,
+    )));
     for (scope, name) in Scope::PROMPTS {
-        let mut spans = vec![Span::styled(format!("{name:>11} "), theme.dim)];
+        let key = format!("tui.help.prompt.{name}");
+        let name = crate::tr!(key.as_str());
+        let pad = " ".repeat(11usize.saturating_sub(UnicodeWidthStr::width(name.as_str())));
+        let mut spans = vec![Span::styled(format!("{pad}{name} "), theme.dim)];
         for (k, what) in keymap.prompt_choices(scope) {
             spans.push(Span::styled(k, theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.base));
@@ -507,25 +542,35 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
     let first = usize::from(scroll).min(lines.len().saturating_sub(capacity));
     let keymap = &app.ctx.keymap;
     let mut bottom = format!(
-        " {} closes ",
-        keymap.first_key(super::keymap::Action::CloseHelp)
+        " {} ",
+        crate::tr!(
+            "tui.help.closes",
+            key = keymap.first_key(super::keymap::Action::CloseHelp)
+        )
     );
     if lines.len() > capacity {
-        bottom.push_str(&format!(
-            "· {}/{} scroll ({}–{} of {}) ",
-            keymap.first_key(super::keymap::Action::Up),
-            keymap.first_key(super::keymap::Action::Down),
-            first + 1,
-            (first + capacity).min(lines.len()),
-            lines.len()
+        bottom.push_str(&crate::tr!(
+            "tui.help.scroll",
+            keys = format!(
+                "{}/{}",
+                keymap.first_key(super::keymap::Action::Up),
+                keymap.first_key(super::keymap::Action::Down)
+            ),
+            from = first + 1,
+            to = (first + capacity).min(lines.len()),
+            n = lines.len()
         ));
+        bottom.push(' ');
     }
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(
-            format!(" Keys — {} ", app.pane.title()),
+            format!(
+                " {} ",
+                crate::tr!("tui.help.title", pane = app.pane.title())
+            ),
             theme.title,
         ))
         .title_bottom(Span::styled(bottom, theme.dim));
@@ -582,7 +627,7 @@ fn prompt(
     theme: &Theme,
     title: &str,
     text: &str,
-    choices: &[(String, &str)],
+    choices: &[(String, String)],
 ) {
     prompt_with(frame, area, theme, title, text, Vec::new(), choices);
 }
@@ -597,7 +642,7 @@ fn prompt_with(
     title: &str,
     text: &str,
     extra: Vec<Line<'static>>,
-    choices: &[(String, &str)],
+    choices: &[(String, String)],
 ) {
     let width = area
         .width
@@ -622,7 +667,7 @@ fn prompt_with(
         let more = extra.len() - room.saturating_sub(1);
         extra.truncate(room.saturating_sub(1));
         extra.push(Line::from(Span::styled(
-            format!("… {more} more lines"),
+            crate::tr!("tui.prompt.more_lines", n = more),
             theme.dim,
         )));
     }
@@ -664,23 +709,27 @@ fn delete_question(app: &App, kind: RecordKind, id: &str) -> String {
         let (scored, compared) = app.ctx.ws.criterion_dependents(id);
         let mut parts = Vec::new();
         if !scored.is_empty() {
-            parts.push(format!(
-                "its score in {} scenario{}",
-                scored.len(),
-                if scored.len() == 1 { "" } else { "s" }
-            ));
+            parts.push(if scored.len() == 1 {
+                crate::tr!("tui.prompt.scored_one", n = 1)
+            } else {
+                crate::tr!("tui.prompt.scored_other", n = scored.len())
+            });
         }
         if compared > 0 {
-            parts.push(format!(
-                "{compared} AHP comparison{}",
-                if compared == 1 { "" } else { "s" }
-            ));
+            parts.push(if compared == 1 {
+                crate::tr!("tui.prompt.compared_one", n = 1)
+            } else {
+                crate::tr!("tui.prompt.compared_other", n = compared)
+            });
         }
         if !parts.is_empty() {
-            with = format!(" {} go with it.", parts.join(" and "));
+            with = crate::tr!(
+                "tui.prompt.delete_with",
+                parts = parts.join(&crate::tr!("tui.prompt.and"))
+            );
         }
     }
-    format!("Delete {id}?{with} It can be undone with u until you quit.")
+    crate::tr!("tui.prompt.delete", id = id, with = with)
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
@@ -696,15 +745,15 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .title(Span::styled(format!(" {} ", form.title()), theme.title))
         .title_bottom(Line::from(vec![
             Span::styled(" Enter", theme.key),
-            Span::styled(" apply ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.apply")), theme.dim),
             Span::styled("Esc", theme.key),
-            Span::styled(" cancel ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.cancel")), theme.dim),
             Span::styled("Tab/↑↓", theme.key),
-            Span::styled(" field ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.field")), theme.dim),
             Span::styled("←→", theme.key),
-            Span::styled(" choose ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.choose")), theme.dim),
             Span::styled("Space", theme.key),
-            Span::styled(" pick ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.pick")), theme.dim),
         ]));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -782,7 +831,11 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             let rows = prose_rows(i);
             let value = f.value();
             let lines = value.split('\n').count();
-            let tail = if focused { "  type or →: edit" } else { "" };
+            let tail = if focused {
+                format!("  {}", crate::tr!("tui.form.type_edit"))
+            } else {
+                String::new()
+            };
             let rect = Rect {
                 height: rows,
                 ..field_rect
@@ -793,7 +846,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                     .map(|l| Line::from(Span::styled(l.to_string(), theme.base)))
                     .collect();
                 if value.is_empty() {
-                    text = vec![Line::from(Span::styled("(empty)", theme.dim))];
+                    text = vec![Line::from(Span::styled(
+                        crate::tr!("tui.form.empty"),
+                        theme.dim,
+                    ))];
                 }
                 let para = Paragraph::new(text).wrap(Wrap { trim: false });
                 // The start is shown; the last row says how much more.
@@ -808,7 +864,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 let note = match (more, focused) {
                     (0, true) => tail.trim_start().to_string(),
                     (0, false) => String::new(),
-                    (n, _) => format!("… +{n} more{tail}"),
+                    (n, _) => crate::tr!("tui.form.more", n = n, tail = tail),
                 };
                 if !note.is_empty() {
                     let w = UnicodeWidthStr::width(note.as_str()) as u16;
@@ -851,7 +907,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
     if let Some(e) = &form.error {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("✗ not applied: {e}"), theme.error)),
+            Paragraph::new(Span::styled(
+                crate::tr!("tui.form.not_applied", error = e),
+                theme.error,
+            )),
             Rect {
                 x: inner.x,
                 y: inner.y + inner.height - 1,
@@ -887,9 +946,9 @@ fn draw_field_value(
             let value = options.get(*chosen).map(String::as_str).unwrap_or_default();
             let default = f.field.default.map(|d| d.trim_matches('"')).unwrap_or("");
             let unset = if default.is_empty() {
-                "(not set)".to_string()
+                crate::tr!("tui.form.not_set")
             } else {
-                format!("(not set: {default})")
+                crate::tr!("tui.form.not_set_default", default = default)
             };
             let shown = if value.is_empty() {
                 unset.as_str()
@@ -897,7 +956,7 @@ fn draw_field_value(
                 value
             };
             let text = format!("‹ {shown} ›");
-            let room = (input_w as usize).saturating_sub(text.chars().count() + 1);
+            let room = (input_w as usize).saturating_sub(UnicodeWidthStr::width(text.as_str()) + 1);
             let mut spans = vec![Span::styled(text, style)];
             if !f.hint.is_empty() && room > 3 {
                 spans.push(Span::styled(
@@ -910,14 +969,18 @@ fn draw_field_value(
         (None, links) if links.is_some() || f.columns => {
             let value = f.value();
             let n = value.split(',').filter(|s| !s.trim().is_empty()).count();
-            let noun = links.map(|k| k.noun()).unwrap_or("column");
             let text = if n == 0 {
-                format!("(no {noun}s)")
+                let noun = links.map_or_else(|| crate::tr!("tui.noun.column"), super::form::noun);
+                crate::tr!("tui.form.none_of", noun = noun)
             } else {
                 value
             };
-            let tail = if focused { "  Space: pick" } else { "" };
-            let room = (input_w as usize).saturating_sub(tail.chars().count());
+            let tail = if focused {
+                format!("  {}", crate::tr!("tui.form.space_pick"))
+            } else {
+                String::new()
+            };
+            let room = (input_w as usize).saturating_sub(UnicodeWidthStr::width(tail.as_str()));
             frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled(truncate(&text, room), style),
@@ -931,7 +994,7 @@ fn draw_field_value(
             let hint_w = if f.hint.is_empty() {
                 0
             } else {
-                (input_w / 2).min(f.hint.chars().count() as u16 + 1)
+                (input_w / 2).min(UnicodeWidthStr::width(f.hint.as_str()) as u16 + 1)
             };
             let text_w = input_w.saturating_sub(hint_w);
             let text_rect = Rect {
@@ -949,7 +1012,10 @@ fn draw_field_value(
                 // An empty optional field says what it falls back to.
                 frame.render_widget(
                     Paragraph::new(Span::styled(
-                        truncate(&format!("(not set: {default})"), text_w as usize),
+                        truncate(
+                            &crate::tr!("tui.form.not_set_default", default = default),
+                            text_w as usize,
+                        ),
                         theme.dim,
                     )),
                     text_rect,
@@ -1010,10 +1076,10 @@ fn draw_editor(frame: &mut Frame, form_rect: Rect, form: &Form, e: &Editor, them
         .title(Span::styled(format!(" {label} "), theme.title))
         .title_bottom(hint_line(
             &[
-                ("Esc", "done"),
-                ("Enter", "new line"),
-                ("ctrl-z/y", "undo/redo"),
-                ("ctrl-s", "apply"),
+                ("Esc", crate::tr!("tui.form.done")),
+                ("Enter", crate::tr!("tui.form.new_line")),
+                ("ctrl-z/y", crate::tr!("tui.form.undo_redo")),
+                ("ctrl-s", crate::tr!("tui.form.apply")),
             ],
             theme,
         ));
@@ -1043,18 +1109,21 @@ fn draw_picker(frame: &mut Frame, form_rect: Rect, form: &Form, p: &Picker, them
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(
-            format!(" {label}: {} chosen ", p.chosen.len()),
+            format!(
+                " {} ",
+                crate::tr!("tui.form.chosen", label = label, n = p.chosen.len())
+            ),
             theme.title,
         ))
         .title_bottom(Line::from(vec![
-            Span::styled(" type", theme.key),
-            Span::styled(" search ", theme.dim),
+            Span::styled(format!(" {}", crate::tr!("tui.form.type")), theme.key),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.search")), theme.dim),
             Span::styled("↑↓", theme.key),
-            Span::styled(" move ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.move")), theme.dim),
             Span::styled("Enter", theme.key),
-            Span::styled(" tick ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.tick")), theme.dim),
             Span::styled("Esc", theme.key),
-            Span::styled(" done ", theme.dim),
+            Span::styled(format!(" {} ", crate::tr!("tui.form.done")), theme.dim),
         ]));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -1062,14 +1131,16 @@ fn draw_picker(frame: &mut Frame, form_rect: Rect, form: &Form, p: &Picker, them
         return;
     }
     let search = p.search.value();
+    let search_label = crate::tr!("tui.form.search_label");
+    let label_w = UnicodeWidthStr::width(search_label.as_str()) as u16;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("search: ", theme.dim),
+            Span::styled(search_label, theme.dim),
             Span::styled(search.to_string(), theme.base),
         ])),
         Rect { height: 1, ..inner },
     );
-    let cursor_x = inner.x + 8 + p.search.visual_cursor() as u16;
+    let cursor_x = inner.x + label_w + p.search.visual_cursor() as u16;
     frame.set_cursor_position((
         cursor_x.min(inner.x + inner.width.saturating_sub(1)),
         inner.y,
@@ -1082,7 +1153,10 @@ fn draw_picker(frame: &mut Frame, form_rect: Rect, form: &Form, p: &Picker, them
     let visible = p.visible();
     if visible.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled("  (nothing matches)", theme.dim)),
+            Paragraph::new(Span::styled(
+                format!("  {}", crate::tr!("tui.form.nothing_matches")),
+                theme.dim,
+            )),
             Rect { height: 1, ..list },
         );
         return;
@@ -1113,6 +1187,34 @@ fn draw_picker(frame: &mut Frame, form_rect: Rect, form: &Form, p: &Picker, them
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// `s` left-aligned in `width` terminal columns: cut with `…` when longer,
+/// padded with spaces when shorter (wide characters count two).
+pub fn pad(s: &str, width: usize) -> String {
+    let s = truncate(s, width);
+    let used = UnicodeWidthStr::width(s.as_str());
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// `s` right-aligned in `width` terminal columns (cut with `…` when longer).
+pub fn rpad(s: &str, width: usize) -> String {
+    let s = truncate(s, width);
+    let used = UnicodeWidthStr::width(s.as_str());
+    format!("{}{s}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// The longest start of `s` that fits in `width` terminal columns (no
+/// ellipsis): a tab's short name.
+pub fn prefix_width(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= width
+        })
+        .collect()
 }
 
 /// Cut a string to `width` terminal columns, with an ellipsis.

@@ -48,6 +48,8 @@ pub struct Settings {
     pub currency: String,
     pub discount_rate: f64,
     pub horizon_months: u32,
+    /// `language`: the interface language the workspace asks for.
+    pub language: Option<String>,
     pub scoring: Scoring,
 }
 
@@ -60,6 +62,7 @@ impl Default for Settings {
             currency: "EUR".into(),
             discount_rate: 0.1,
             horizon_months: 36,
+            language: None,
             scoring: Scoring::default(),
         }
     }
@@ -860,6 +863,7 @@ fn read_settings(root: Node) -> Settings {
         horizon_months: int(root, "horizon-months")
             .and_then(|h| u32::try_from(h).ok())
             .unwrap_or(36),
+        language: Some(text(root, "language")).filter(|l| !l.is_empty()),
         scoring: Scoring {
             method: s.and_then(|s| opt_choice(s, "method")).unwrap_or(sd.method),
             weights: s

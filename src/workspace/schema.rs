@@ -303,6 +303,9 @@ const MONEY: Ty = Ty::Number {
 const RATE: Ty = Ty::Number { min: 0.0, max: 1.0 };
 const SCORE5: Ty = Ty::Int { min: 1, max: 5 };
 
+/// The interface languages a workspace can ask for (`crate::i18n::Lang`).
+pub const LANGUAGES: &[&str] = &["en", "zh-CN"];
+
 // The allowed values of every choice field come from its enum (choice.rs).
 pub const HORIZONS: &[&str] = Horizon::NAMES;
 pub const NEED_KINDS: &[&str] = NeedKind::NAMES;
@@ -482,6 +485,13 @@ const WORKSPACE_FIELDS: &[Field] = &[
         Some("36"),
         "Default revenue horizon in months for scenarios that do not set one.",
         "36",
+    ),
+    opt(
+        "language",
+        Ty::Choice(LANGUAGES),
+        None,
+        "Interface language for this workspace: `en` or `zh-CN` (`--lang` and the config file's `language` come first; unset: the environment's).",
+        "\"zh-CN\"",
     ),
     opt(
         "scoring",

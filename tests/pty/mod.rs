@@ -46,6 +46,8 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env("LODESTAR_TODAY", "2026-11-29");
         cmd.env("LODESTAR_CONFIG", config);
+        // English unless a test asks otherwise (`--lang`, a config file).
+        cmd.env("LC_ALL", "C.UTF-8");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);

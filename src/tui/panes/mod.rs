@@ -45,9 +45,102 @@ pub fn window_table<'a>(
 ) {
     let header = header
         .into_iter()
-        .map(|h| Line::from(Span::styled(h, theme.header)))
+        .map(|h| Line::from(Span::styled(header_text(h), theme.header)))
         .collect();
     window_table_with(frame, area, title, header, widths, total, view, theme, row)
+}
+
+/// A column header in the interface language (the tables name their
+/// columns in English; ids, units and abbreviations such as KPI, NPV, L×I
+/// and P(1) read the same in both languages).
+pub fn header_text(h: &str) -> String {
+    match h {
+        "title" => crate::tr!("tui.col.title"),
+        "priority" => crate::tr!("tui.col.priority"),
+        "prio" => crate::tr!("tui.col.prio"),
+        "scn" => crate::tr!("tui.col.scn"),
+        "kind" => crate::tr!("tui.col.kind"),
+        "horizon" => crate::tr!("tui.col.horizon"),
+        "owner" => crate::tr!("tui.col.owner"),
+        "status" => crate::tr!("tui.col.status"),
+        "category" => crate::tr!("tui.col.category"),
+        "level" => crate::tr!("tui.col.level"),
+        "review" => crate::tr!("tui.col.review"),
+        "res" => crate::tr!("tui.col.res"),
+        "resid." => crate::tr!("tui.col.resid"),
+        "quad" => crate::tr!("tui.col.quad"),
+        "score" => crate::tr!("tui.col.score"),
+        "scenario" => crate::tr!("tui.col.scenario"),
+
+        "name" => crate::tr!("tui.col.name"),
+        "weight" => crate::tr!("tui.col.weight"),
+        "covered" => crate::tr!("tui.col.covered"),
+        "sizings" => crate::tr!("tui.col.sizings"),
+        "frequency" => crate::tr!("tui.col.frequency"),
+        "unit" => crate::tr!("tui.col.unit"),
+        "forecast" => crate::tr!("tui.col.forecast"),
+        "direction" => crate::tr!("tui.col.direction"),
+        "impact" => crate::tr!("tui.col.impact"),
+        "type" => crate::tr!("tui.col.type"),
+        other => other.to_string(),
+    }
+}
+
+/// A choice value of a record (`must`, `in-progress`, `technical`, …) as
+/// shown on screen: the value itself in English, its translation in
+/// Chinese (files keep the English value).
+pub fn value_label(v: &str) -> String {
+    match v {
+        "short" => crate::tr!("tui.value.short"),
+        "medium" => crate::tr!("tui.value.medium"),
+        "long" => crate::tr!("tui.value.long"),
+        "business" => crate::tr!("tui.value.business"),
+        "goal" => crate::tr!("tui.value.goal"),
+        "constraint" => crate::tr!("tui.value.constraint"),
+        "must" => crate::tr!("tui.value.must"),
+        "should" => crate::tr!("tui.value.should"),
+        "could" => crate::tr!("tui.value.could"),
+        "wont" => crate::tr!("tui.value.wont"),
+        "proposed" => crate::tr!("tui.value.proposed"),
+        "agreed" => crate::tr!("tui.value.agreed"),
+        "in-progress" => crate::tr!("tui.value.in-progress"),
+        "met" => crate::tr!("tui.value.met"),
+        "dropped" => crate::tr!("tui.value.dropped"),
+        "rising" => crate::tr!("tui.value.rising"),
+        "falling" => crate::tr!("tui.value.falling"),
+        "stable" => crate::tr!("tui.value.stable"),
+        "market" => crate::tr!("tui.value.market"),
+        "competition" => crate::tr!("tui.value.competition"),
+        "technology" => crate::tr!("tui.value.technology"),
+        "yes" => crate::tr!("tui.value.yes"),
+        "partial" => crate::tr!("tui.value.partial"),
+        "no" => crate::tr!("tui.value.no"),
+        "interview" => crate::tr!("tui.value.interview"),
+        "survey" => crate::tr!("tui.value.survey"),
+        "candidate" => crate::tr!("tui.value.candidate"),
+        "shortlisted" => crate::tr!("tui.value.shortlisted"),
+        "selected" => crate::tr!("tui.value.selected"),
+        "rejected" => crate::tr!("tui.value.rejected"),
+        "usage" => crate::tr!("tui.value.usage"),
+        "subscription" => crate::tr!("tui.value.subscription"),
+        "license" => crate::tr!("tui.value.license"),
+        "ads-value-added" => crate::tr!("tui.value.ads-value-added"),
+        "technical" => crate::tr!("tui.value.technical"),
+        "legal" => crate::tr!("tui.value.legal"),
+        "operational" => crate::tr!("tui.value.operational"),
+        "open" => crate::tr!("tui.value.open"),
+        "mitigating" => crate::tr!("tui.value.mitigating"),
+        "accepted" => crate::tr!("tui.value.accepted"),
+        "closed" => crate::tr!("tui.value.closed"),
+        "benefit" => crate::tr!("tui.value.benefit"),
+        "cost" => crate::tr!("tui.value.cost"),
+        "value" => crate::tr!("tui.value.value"),
+        "feasibility" => crate::tr!("tui.value.feasibility"),
+        "monthly" => crate::tr!("tui.value.monthly"),
+        "quarterly" => crate::tr!("tui.value.quarterly"),
+        "yearly" => crate::tr!("tui.value.yearly"),
+        other => other.to_string(),
+    }
 }
 
 /// How much a record table shows: the projector's few large columns, the
@@ -446,7 +539,10 @@ fn scroll_marks(offset: u16, max: u16, keymap: &crate::tui::keymap::Keymap) -> O
         marks.push(format!("↑ {}", keymap.first_key(Action::DetailUp)));
     }
     if offset < max {
-        marks.push(format!("↓ more {}", keymap.first_key(Action::DetailDown)));
+        marks.push(crate::tr!(
+            "tui.detail.more",
+            key = keymap.first_key(Action::DetailDown)
+        ));
     }
     (!marks.is_empty()).then(|| format!(" {} ", marks.join(" · ")))
 }

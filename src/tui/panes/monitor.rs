@@ -81,12 +81,12 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
 }
 
 /// How a status reads without colour, and its style.
-pub fn status_text(s: KpiStatus, theme: &Theme) -> (&'static str, Style) {
+pub fn status_text(s: KpiStatus, theme: &Theme) -> (String, Style) {
     match s {
-        KpiStatus::OnTrack => ("✓ on track", theme.ok),
-        KpiStatus::AtRisk => ("▲ at risk", theme.warn),
-        KpiStatus::OffTrack => ("✗ off track", theme.error),
-        KpiStatus::NoData => ("· no data", theme.dim),
+        KpiStatus::OnTrack => (crate::tr!("tui.monitor.on_track"), theme.ok),
+        KpiStatus::AtRisk => (crate::tr!("tui.monitor.at_risk"), theme.warn),
+        KpiStatus::OffTrack => (crate::tr!("tui.monitor.off_track"), theme.error),
+        KpiStatus::NoData => (crate::tr!("tui.monitor.no_data"), theme.dim),
     }
 }
 
@@ -175,10 +175,7 @@ impl Component for MonitorPane {
                     return match selected {
                         Some((kind, i)) => super::edit(kind, Some(i), ctx),
                         None => {
-                            ctx.say(
-                                Level::Info,
-                                "nothing recorded yet: a adds a KPI measurement",
-                            );
+                            ctx.say(Level::Info, crate::tr!("tui.monitor.nothing_yet"));
                             Handled::Done
                         }
                     };
@@ -198,15 +195,12 @@ impl Component for MonitorPane {
         }
         match action {
             Action::MonitorEdit | Action::MonitorDelete => {
-                ctx.say(
-                    Level::Info,
-                    "v lists the recorded measurements and actuals; e edits and d deletes there",
-                );
+                ctx.say(Level::Info, crate::tr!("tui.monitor.v_lists"));
                 Handled::Done
             }
             Action::Follow => {
                 let Some(t) = ctx.monitoring.triggers.get(self.list.selected) else {
-                    ctx.say(Level::Info, "no trigger to follow");
+                    ctx.say(Level::Info, crate::tr!("tui.monitor.no_trigger_follow"));
                     return Handled::Done;
                 };
                 let proposal = t.proposal.clone();
@@ -288,16 +282,13 @@ impl Component for MonitorPane {
 }
 
 fn draw_kpis(frame: &mut Frame, area: Rect, kpis: &[KpiReport], presentation: bool, theme: &Theme) {
-    let block = ui::block("KPIs against the path to target", theme);
+    let block = ui::block(crate::tr!("tui.monitor.kpis_title"), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
     if kpis.is_empty() {
         frame.render_widget(
-            Paragraph::new(plain(
-                "no KPI measurement yet — a adds one (monitor.toml)",
-                theme.dim,
-            )),
+            Paragraph::new(plain(crate::tr!("tui.monitor.no_kpi"), theme.dim)),
             inner,
         );
         return;
@@ -313,20 +304,20 @@ fn draw_kpis(frame: &mut Frame, area: Rect, kpis: &[KpiReport], presentation: bo
     let mut lines = vec![fit_line(
         Line::from(Span::styled(
             format!(
-                "{}{:<metric_w$} {}{:>num_w$} {}",
+                "{}{} {}{} {}",
                 if presentation {
                     String::new()
                 } else {
-                    format!("{:<need_w$}", "need")
+                    ui::pad(&crate::tr!("tui.monitor.h.need"), need_w)
                 },
-                "metric",
+                ui::pad(&crate::tr!("tui.monitor.h.metric"), metric_w),
                 if presentation {
                     String::new()
                 } else {
-                    format!("{:<spark_w$} ", "trend")
+                    format!("{} ", ui::pad(&crate::tr!("tui.monitor.h.trend"), spark_w))
                 },
-                "latest → target",
-                "status"
+                ui::rpad(&crate::tr!("tui.monitor.h.latest"), num_w),
+                crate::tr!("tui.monitor.h.status")
             ),
             theme.header,
         )),
@@ -375,11 +366,11 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
         .iter()
         .min_by(|a, b| a.variance.total_cmp(&b.variance))
     else {
-        let block = ui::block("Revenue against plan", theme);
+        let block = ui::block(crate::tr!("tui.monitor.revenue_title"), theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(
-            Paragraph::new(plain("no monthly actuals yet — A adds one", theme.dim)),
+            Paragraph::new(plain(crate::tr!("tui.monitor.no_actuals"), theme.dim)),
             inner,
         );
         return;
@@ -412,13 +403,13 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
     // The actual line first, the plan's dots over it (each month's dot shows).
     let datasets = vec![
         Dataset::default()
-            .name("actual")
+            .name(crate::tr!("tui.monitor.actual"))
             .data(&actual)
             .graph_type(GraphType::Line)
             .marker(Marker::Braille)
             .style(theme.key),
         Dataset::default()
-            .name("plan")
+            .name(crate::tr!("tui.monitor.plan"))
             .data(&plan)
             .graph_type(GraphType::Scatter)
             .marker(Marker::Dot)
@@ -426,8 +417,12 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
     ];
     let chart = Chart::new(datasets)
         .block(
-            ui::block(format!("{} {share} vs plan", r.scenario), theme).title_bottom(Span::styled(
-                format!(" • plan  ⣿ actual · {} live ", revenue.len()),
+            ui::block(
+                crate::tr!("tui.monitor.vs_plan", scenario = r.scenario, share = share),
+                theme,
+            )
+            .title_bottom(Span::styled(
+                crate::tr!("tui.monitor.legend", n = revenue.len()),
                 theme.dim,
             )),
         )
@@ -452,7 +447,7 @@ fn draw_revenue(frame: &mut Frame, area: Rect, revenue: &[RevenueReport], theme:
 
 /// PSI bars per feature, worst first, and the AUC line.
 fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, theme: &Theme) {
-    let block = ui::block("Drift (PSI, latest batch)", theme);
+    let block = ui::block(crate::tr!("tui.monitor.drift_title"), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -466,7 +461,11 @@ fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, the
         .map(|(_, _, a)| format!("{a:.2}"))
         .collect();
     let auc = match (aucs.is_empty(), m.model.validation_auc) {
-        (false, Some(v)) => Some(format!("AUC {} (valid. {v:.2})", aucs.join(" → "))),
+        (false, Some(v)) => Some(crate::tr!(
+            "tui.monitor.auc_valid",
+            aucs = aucs.join(" → "),
+            v = format!("{v:.2}")
+        )),
         (false, None) => Some(format!("AUC {}", aucs.join(" → "))),
         _ => None,
     };
@@ -474,9 +473,9 @@ fn draw_drift(frame: &mut Frame, area: Rect, m: &Monitoring, threshold: f64, the
     if m.model.psi.is_empty() {
         lines.push(plain(
             if m.model.batches == 0 {
-                "no scoring batch yet"
+                crate::tr!("tui.monitor.no_batch")
             } else {
-                "no feature to compare"
+                crate::tr!("tui.monitor.no_feature")
             },
             theme.dim,
         ));
@@ -519,20 +518,14 @@ impl MonitorPane {
     /// The recorded measurements and actuals, newest first.
     fn draw_records(&self, frame: &mut Frame, area: Rect, ctx: &AppCtx, theme: &Theme) {
         let rows = record_rows(ctx);
-        let block = ui::block(
-            format!("Recorded ({}) — e edit · d delete · v triggers", rows.len()),
-            theme,
-        );
+        let block = ui::block(crate::tr!("tui.monitor.recorded", n = rows.len()), theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let w = inner.width as usize;
         let m = &ctx.ws.model;
         let mut lines: Vec<Line> = Vec::new();
         if rows.is_empty() {
-            lines.push(plain(
-                "nothing recorded after launch yet: a adds a KPI measurement, A a monthly actual",
-                theme.dim,
-            ));
+            lines.push(plain(crate::tr!("tui.monitor.nothing_after"), theme.dim));
         }
         let height = inner.height as usize;
         for (n, &(date, kind, i)) in rows
@@ -557,7 +550,7 @@ impl MonitorPane {
                         .map(|k| k.metric.clone())
                         .unwrap_or_else(|| r.need.clone());
                     (
-                        "KPI",
+                        crate::tr!("tui.monitor.kind_kpi"),
                         format!(
                             "{} {metric}: {} {unit}{}",
                             r.need,
@@ -573,12 +566,12 @@ impl MonitorPane {
                 _ => {
                     let a = &m.actuals[i];
                     (
-                        "actual",
-                        format!(
-                            "{} revenue {} · cost {}",
-                            a.scenario,
-                            numfmt::compact(a.revenue),
-                            numfmt::compact(a.cost)
+                        crate::tr!("tui.monitor.kind_actual"),
+                        crate::tr!(
+                            "tui.monitor.actual_line",
+                            scenario = a.scenario,
+                            revenue = numfmt::compact(a.revenue),
+                            cost = numfmt::compact(a.cost)
                         ),
                     )
                 }
@@ -593,7 +586,7 @@ impl MonitorPane {
                     Span::styled(mark, style),
                     Span::styled(format!("{day:<10} "), style),
                     Span::styled(
-                        format!("{what:<6} "),
+                        format!("{} ", ui::pad(&what, 6)),
                         if selected { style } else { theme.key },
                     ),
                     Span::styled(text, style),
@@ -606,9 +599,9 @@ impl MonitorPane {
 
     fn draw_triggers(&self, frame: &mut Frame, area: Rect, m: &Monitoring, theme: &Theme) {
         let title = if m.triggers.is_empty() {
-            "Triggers: none fires".to_string()
+            crate::tr!("tui.monitor.triggers_none")
         } else {
-            format!("Triggers ({}) — Enter follows", m.triggers.len())
+            crate::tr!("tui.monitor.triggers", n = m.triggers.len())
         };
         let block = ui::block(title, theme);
         let inner = block.inner(area);
@@ -618,9 +611,9 @@ impl MonitorPane {
         if m.triggers.is_empty() {
             lines.push(plain(
                 if m.is_empty() {
-                    "nothing recorded after launch yet: a adds a KPI measurement, A a monthly actual"
+                    crate::tr!("tui.monitor.nothing_after")
                 } else {
-                    "KPIs, revenue and the model are within their thresholds"
+                    crate::tr!("tui.monitor.within")
                 },
                 theme.dim,
             ));

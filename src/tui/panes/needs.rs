@@ -86,22 +86,35 @@ fn priority_rank(p: &str) -> usize {
         .unwrap_or(4)
 }
 
-pub fn priority_label(p: &str) -> &'static str {
-    match p {
-        "must" => "Must",
-        "should" => "Should",
-        "could" => "Could",
-        "wont" => "Won't",
-        _ => "?",
+/// A sort order's name on screen.
+fn sort_label(s: &str) -> String {
+    match s {
+        "file order" => crate::tr!("tui.needs.sort.file"),
+        "priority" => crate::tr!("tui.needs.sort.priority"),
+        "kind" => crate::tr!("tui.needs.sort.kind"),
+        "status" => crate::tr!("tui.needs.sort.status"),
+        "coverage" => crate::tr!("tui.needs.sort.coverage"),
+        "id" => crate::tr!("tui.needs.sort.id"),
+        other => other.to_string(),
     }
 }
 
-pub fn kind_label(k: &str) -> &'static str {
+pub fn priority_label(p: &str) -> String {
+    match p {
+        "must" => crate::tr!("tui.needs.prio.must"),
+        "should" => crate::tr!("tui.needs.prio.should"),
+        "could" => crate::tr!("tui.needs.prio.could"),
+        "wont" => crate::tr!("tui.needs.prio.wont"),
+        _ => "?".into(),
+    }
+}
+
+pub fn kind_label(k: &str) -> String {
     match k {
-        "business" => "need",
-        "goal" => "goal",
-        "constraint" => "constr.",
-        _ => "?",
+        "business" => crate::tr!("tui.needs.kind.business"),
+        "goal" => crate::tr!("tui.needs.kind.goal"),
+        "constraint" => crate::tr!("tui.needs.kind.constraint"),
+        _ => "?".into(),
     }
 }
 
@@ -238,13 +251,16 @@ impl Component for NeedsPane {
         let coverage = &self.coverage;
         let m = &ctx.ws.model;
         let uncovered_count = m.needs.iter().filter(|n| uncovered(coverage, n)).count();
-        let mut title = format!("Needs {}/{}", rows.len(), m.needs.len());
+        let mut title = crate::tr!("tui.needs.title", shown = rows.len(), total = m.needs.len());
         if !self.list.filter.is_empty() {
-            title.push_str(&format!(" · filter “{}”", self.list.filter));
+            title.push_str(&crate::tr!("tui.list.filter", text = self.list.filter));
         }
-        title.push_str(&format!(" · sort: {}", SORTS[self.list.sort % SORTS.len()]));
+        title.push_str(&crate::tr!(
+            "tui.list.sort",
+            by = sort_label(SORTS[self.list.sort % SORTS.len()])
+        ));
         if uncovered_count > 0 {
-            title.push_str(&format!(" · ⚠ {uncovered_count} unaddressed"));
+            title.push_str(&crate::tr!("tui.needs.unaddressed", n = uncovered_count));
         }
         keyed_table(
             frame,
@@ -269,10 +285,10 @@ impl Component for NeedsPane {
                         };
                         Line::from(Span::styled(priority_label(&n.priority), style))
                     }
-                    Col::Horizon => Line::from(n.horizon.to_string()),
+                    Col::Horizon => Line::from(super::value_label(n.horizon.as_str())),
                     Col::Kpi => Line::from(kpi_text(n)),
                     Col::Owner => Line::from(n.owner.clone()),
-                    Col::Status => Line::from(n.status.to_string()),
+                    Col::Status => Line::from(super::value_label(n.status.as_str())),
                     Col::Scenarios => {
                         let cov = coverage.get(&n.id).copied().unwrap_or(0);
                         if uncovered(coverage, n) {
@@ -294,7 +310,7 @@ impl NeedsPane {
     fn detail_lines(&self, ctx: &AppCtx) -> (String, Vec<(String, Line<'static>)>) {
         let theme = &ctx.theme();
         let Some(i) = record_at(&self.sorted, &self.list) else {
-            return ("Need".into(), vec![]);
+            return (crate::tr!("tui.needs.need"), vec![]);
         };
         let n = &ctx.ws.model.needs[i];
         let scenarios: Vec<String> = ctx
@@ -306,34 +322,40 @@ impl NeedsPane {
             .map(|s| s.name.clone())
             .collect();
         let mut lines = vec![
-            ("title".to_string(), plain(n.title.clone(), theme.base)),
             (
-                "kind".into(),
+                crate::tr!("tui.needs.f.title"),
+                plain(n.title.clone(), theme.base),
+            ),
+            (
+                crate::tr!("tui.needs.f.kind"),
                 plain(
-                    format!(
-                        "{} · {} · {} term · {} · owner {}",
-                        n.kind,
-                        priority_label(&n.priority),
-                        n.horizon,
-                        n.status,
-                        if n.owner.is_empty() { "—" } else { &n.owner }
+                    crate::tr!(
+                        "tui.needs.kind_line",
+                        kind = super::value_label(n.kind.as_str()),
+                        priority = priority_label(&n.priority),
+                        horizon = super::value_label(n.horizon.as_str()),
+                        status = super::value_label(n.status.as_str()),
+                        owner = if n.owner.is_empty() { "—" } else { &n.owner }
                     ),
                     theme.base,
                 ),
             ),
         ];
         if let Some(k) = &n.kpi {
-            let due = k.due.map(|d| format!(" by {d}")).unwrap_or_default();
+            let due = k
+                .due
+                .map(|d| crate::tr!("tui.needs.by", date = d))
+                .unwrap_or_default();
             lines.push((
-                "KPI".into(),
+                crate::tr!("tui.needs.f.kpi"),
                 plain(format!("{}: {}{due}", k.metric, kpi_text(n)), theme.base),
             ));
         }
         let addressed = if scenarios.is_empty() {
             if n.kind == "constraint" {
-                plain("— (a constraint: scenarios must respect it)", theme.dim)
+                plain(crate::tr!("tui.needs.constraint"), theme.dim)
             } else {
-                plain("⚠ no scenario addresses this need", theme.warn)
+                plain(crate::tr!("tui.needs.no_scenario"), theme.warn)
             }
         } else {
             Line::from(Span::styled(
@@ -341,12 +363,15 @@ impl NeedsPane {
                 theme.base,
             ))
         };
-        lines.push(("addressed by".into(), addressed));
+        lines.push((crate::tr!("tui.needs.f.addressed"), addressed));
         if !n.description.is_empty() {
-            lines.push(("notes".into(), plain(n.description.clone(), theme.base)));
+            lines.push((
+                crate::tr!("tui.needs.f.notes"),
+                plain(n.description.clone(), theme.base),
+            ));
         }
         let title = if ctx.presentation {
-            "Need".into()
+            crate::tr!("tui.needs.need")
         } else {
             n.id.clone()
         };

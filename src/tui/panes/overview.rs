@@ -96,7 +96,7 @@ impl Component for OverviewPane {
 /// A stage of the flow: name, whether it needs attention, headline and
 /// further detail lines (dropped first when the screen is short).
 pub struct Stage {
-    pub name: &'static str,
+    pub name: String,
     pub state: StageState,
     pub headline: String,
     pub details: Vec<String>,
@@ -198,14 +198,26 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
             let name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?");
             let score = a.ranking.scores.get(w).copied().unwrap_or(0.0);
             let confidence = match (p_first, ctx.stability.running) {
-                (Some((p, true)), _) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
-                (_, Some(pr)) => format!("P(rank 1) computing {:.0}%", pr.fraction() * 100.0),
-                (Some((p, false)), None) => format!("P(rank 1) {}", numfmt::percent_whole(p)),
-                (None, None) => "P(rank 1) —".into(),
+                (Some((p, true)), _) => {
+                    crate::tr!("tui.overview.p_rank1", p = numfmt::percent_whole(p))
+                }
+                (_, Some(pr)) => crate::tr!(
+                    "tui.overview.p_rank1_computing",
+                    pct = format!("{:.0}", pr.fraction() * 100.0)
+                ),
+                (Some((p, false)), None) => {
+                    crate::tr!("tui.overview.p_rank1", p = numfmt::percent_whole(p))
+                }
+                (None, None) => crate::tr!("tui.overview.p_rank1_none"),
             };
-            format!("top: {name} · score {score:.1} · {confidence}")
+            crate::tr!(
+                "tui.overview.top",
+                name = name,
+                score = format!("{score:.1}"),
+                confidence = confidence
+            )
         }
-        (None, Err(e)) => format!("cannot score: {e}"),
+        (None, Err(e)) => crate::tr!("tui.overview.cannot_score", error = e),
         (None, Ok(_)) => String::new(),
     };
     let close_call = p_first.is_some_and(|(p, _)| p < 0.5);
@@ -215,35 +227,46 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
     });
     let currency = &m.settings.currency;
     let money_line = match (top, money) {
-        (Some((a, w)), Some(p)) => format!(
-            "{}: NPV {} · payback {} · IRR {}",
-            a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
+        (Some((a, w)), Some(p)) => crate::tr!(
+            "tui.overview.money",
+            name = a.matrix.names.get(w).map(String::as_str).unwrap_or("?"),
             // The report's flow writes the same amount with the same function.
-            numfmt::money(p.npv, currency),
-            p.payback_month
-                .map(|m| format!("month {m}"))
-                .unwrap_or_else(|| "beyond the horizon".into()),
-            p.irr_annual
-                .map(|r| format!("{}/yr", numfmt::percent_whole(r)))
-                .unwrap_or_else(|| "none".into()),
+            npv = numfmt::money(p.npv, currency),
+            payback = p
+                .payback_month
+                .map(|m| crate::tr!("tui.overview.month", m = m))
+                .unwrap_or_else(|| crate::tr!("tui.overview.beyond_horizon")),
+            irr = p
+                .irr_annual
+                .map(|r| crate::tr!("tui.overview.per_year", rate = numfmt::percent_whole(r)))
+                .unwrap_or_else(|| crate::tr!("tui.overview.none")),
         ),
-        (Some(_), None) => "the top scenario has no revenue model".into(),
+        (Some(_), None) => crate::tr!("tui.overview.no_revenue"),
         _ => String::new(),
     };
     let prototype = match &m.training.scenario {
-        Some(s) => format!("prototype validates {s}"),
-        None => "no training configured".into(),
+        // Named as the workspace names it; the id when it names none.
+        Some(s) => crate::tr!(
+            "tui.overview.prototype",
+            scenario = m.scenario(s).map_or(s.as_str(), |x| x.name.as_str())
+        ),
+        None => crate::tr!("tui.overview.no_training"),
     };
     let (model_headline, model_details) = match &run {
-        None => (format!("no run yet · {prototype}"), vec![]),
+        None => (
+            crate::tr!("tui.overview.no_run", prototype = prototype),
+            vec![],
+        ),
         Some(r) => (
-            format!(
-                "validation AUC {} · latest run {}{}",
-                r.val_auc
+            crate::tr!(
+                "tui.overview.latest_run",
+                auc = r
+                    .val_auc
                     .map(|a| format!("{a:.3}"))
                     .unwrap_or_else(|| "—".into()),
-                r.id,
-                r.status
+                id = r.id,
+                status = r
+                    .status
                     .as_deref()
                     .map(|s| format!(" ({s})"))
                     .unwrap_or_default(),
@@ -253,80 +276,81 @@ pub fn stages(pane: &OverviewPane, ctx: &AppCtx) -> Vec<Stage> {
     };
     vec![
         Stage {
-            name: "Needs & goals",
+            name: crate::tr!("tui.overview.stage.needs"),
             state: state(m.needs.is_empty(), !open_must.is_empty()),
-            headline: format!(
-                "{} needs, {must} must-have · {} not addressed by any scenario",
-                m.needs.len(),
-                open.len()
+            headline: crate::tr!(
+                "tui.overview.needs_headline",
+                n = m.needs.len(),
+                must = must,
+                open = open.len()
             ),
             details: vec![if open_must.is_empty() {
-                "uncovered must-have needs: none".into()
+                crate::tr!("tui.overview.uncovered_none")
             } else {
-                format!("uncovered must-have needs: {}", open_must.join(", "))
+                crate::tr!("tui.overview.uncovered", ids = open_must.join(", "))
             }],
         },
         Stage {
-            name: "Market",
+            name: crate::tr!("tui.overview.stage.market"),
             state: state(m.segments.is_empty() && m.trends.is_empty(), false),
-            headline: format!(
-                "{} segments · {} trends · {} competitors · {} evidence · {} series",
-                m.segments.len(),
-                m.trends.len(),
-                m.competitors.len(),
-                m.evidence.len(),
-                m.series.len()
+            headline: crate::tr!(
+                "tui.overview.market_headline",
+                segments = m.segments.len(),
+                trends = m.trends.len(),
+                competitors = m.competitors.len(),
+                evidence = m.evidence.len(),
+                series = m.series.len()
             ),
             details: vec![],
         },
         Stage {
-            name: "Scenarios",
+            name: crate::tr!("tui.overview.stage.scenarios"),
             state: state(m.scenarios.is_empty(), analysis.is_err() || close_call),
-            headline: format!(
-                "{} candidates scored on {} criteria · {shortlisted} shortlisted or selected",
-                m.scenarios.len(),
-                m.criteria.len()
+            headline: crate::tr!(
+                "tui.overview.scenarios_headline",
+                n = m.scenarios.len(),
+                criteria = m.criteria.len(),
+                shortlisted = shortlisted
             ),
             details: if close_call {
-                vec![
-                    top_line,
-                    "close call: the winner ranks first in under half the samples".into(),
-                ]
+                vec![top_line, crate::tr!("tui.overview.close_call")]
             } else {
                 vec![top_line]
             },
         },
         Stage {
-            name: "Model",
+            name: crate::tr!("tui.overview.stage.model"),
             state: state(m.training.data_file.is_empty(), run.is_none()),
             headline: model_headline,
             details: model_details,
         },
         Stage {
-            name: "Deploy & monetise",
+            name: crate::tr!("tui.overview.stage.deploy"),
             state: state(revenue == 0, money.is_some_and(|p| p.npv < 0.0)),
-            headline: format!("{revenue} scenarios with a revenue model"),
+            headline: crate::tr!("tui.overview.revenue_headline", n = revenue),
             details: vec![money_line],
         },
         Stage {
-            name: "Monitor",
+            name: crate::tr!("tui.overview.stage.monitor"),
             state: state(
                 m.risks.is_empty() && ctx.monitoring.is_empty(),
                 serious > 0 || !ctx.monitoring.triggers.is_empty(),
             ),
             headline: match ctx.monitoring.triggers.first() {
-                Some(t) => format!(
-                    "{} triggers · worst: {} {}",
-                    ctx.monitoring.triggers.len(),
-                    t.kind.as_str(),
-                    t.subject
+                Some(t) => crate::tr!(
+                    "tui.overview.triggers",
+                    n = ctx.monitoring.triggers.len(),
+                    kind = t.kind.as_str(),
+                    subject = t.subject
                 ),
-                None if ctx.monitoring.is_empty() => "nothing recorded after launch yet".into(),
-                None => "no trigger fires".into(),
+                None if ctx.monitoring.is_empty() => crate::tr!("tui.overview.nothing_recorded"),
+                None => crate::tr!("tui.overview.no_trigger"),
             },
-            details: vec![format!(
-                "{} risks · {serious} high or critical still open · {late} reviews overdue",
-                m.risks.len()
+            details: vec![crate::tr!(
+                "tui.overview.risks_line",
+                n = m.risks.len(),
+                serious = serious,
+                late = late
             )],
         },
     ]
@@ -385,25 +409,32 @@ fn draw(pane: &OverviewPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         }
     }
     lines.push(Line::from(Span::styled(
-        " └─▶ monitor & adjust feeds back into needs and scores",
+        format!(" {}", crate::tr!("tui.overview.feedback")),
         theme.dim,
     )));
     if blank {
         lines.push(Line::default());
     }
     let check = if errors + warnings == 0 {
-        Span::styled(" ✓ check: no problems", theme.ok)
+        Span::styled(
+            format!(" {}", crate::tr!("tui.overview.check_ok")),
+            theme.ok,
+        )
     } else {
         Span::styled(
             format!(
-                " {} check: {errors} errors, {} warnings — run `lodestar check`",
-                if errors > 0 { "✗" } else { "!" },
-                warnings
+                " {}",
+                crate::tr!(
+                    "tui.overview.check_problems",
+                    glyph = if errors > 0 { "✗" } else { "!" },
+                    errors = errors,
+                    warnings = warnings
+                )
             ),
             if errors > 0 { theme.error } else { theme.warn },
         )
     };
     lines.push(Line::from(check));
-    let title = format!("{} — from needs to money", ctx.ws.name());
+    let title = crate::tr!("tui.overview.title", name = ctx.ws.name());
     frame.render_widget(Paragraph::new(lines).block(ui::block(title, theme)), area);
 }

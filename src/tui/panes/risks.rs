@@ -82,6 +82,18 @@ pub fn columns(d: Density) -> Vec<Column<Col>> {
 
 pub const SORTS: [&str; 5] = ["score", "residual", "review date", "category", "file order"];
 
+/// A sort order's name on screen.
+fn sort_label(s: &str) -> String {
+    match s {
+        "score" => crate::tr!("tui.risks.sort.score"),
+        "residual" => crate::tr!("tui.risks.sort.residual"),
+        "review date" => crate::tr!("tui.risks.sort.review"),
+        "category" => crate::tr!("tui.risks.sort.category"),
+        "file order" => crate::tr!("tui.risks.sort.file"),
+        other => other.to_string(),
+    }
+}
+
 /// How a level reads: its position (for colour and glyph) and the band's
 /// name; a score no band holds reads "?" (`check` warns about such bands).
 pub fn level_text(level: Option<&risk::Level>) -> (usize, String) {
@@ -199,9 +211,9 @@ impl Component for RisksPane {
                 ctx.say(
                     Level::Info,
                     if self.heat_residual {
-                        "heat map: residual"
+                        crate::tr!("tui.risks.heat_residual")
                     } else {
-                        "heat map: inherent"
+                        crate::tr!("tui.risks.heat_inherent")
                     },
                 );
             }
@@ -242,23 +254,23 @@ impl Component for RisksPane {
         let m = &ctx.ws.model;
         let bands = Bands::of(m);
         let overdue_n = m.risks.iter().filter(|r| overdue(r, today)).count();
-        let mut title = format!(
-            "Risks {}/{} · sort: {}",
-            rows.len(),
-            m.risks.len(),
-            SORTS[self.list.sort % SORTS.len()]
+        let mut title = crate::tr!(
+            "tui.risks.title",
+            shown = rows.len(),
+            total = m.risks.len(),
+            by = sort_label(SORTS[self.list.sort % SORTS.len()])
         );
         if let Some(c) = self.category {
-            title.push_str(&format!(" · category {c}"));
+            title.push_str(&crate::tr!("tui.risks.category", c = super::value_label(c)));
         }
         if let Some(s) = self.status {
-            title.push_str(&format!(" · status {s}"));
+            title.push_str(&crate::tr!("tui.risks.status", s = super::value_label(s)));
         }
         if !self.list.filter.is_empty() {
-            title.push_str(&format!(" · filter “{}”", self.list.filter));
+            title.push_str(&crate::tr!("tui.list.filter", text = self.list.filter));
         }
         if overdue_n > 0 {
-            title.push_str(&format!(" · ⏰ {overdue_n} overdue"));
+            title.push_str(&crate::tr!("tui.risks.overdue", n = overdue_n));
         }
         let selected = self.list.selected.min(rows.len().saturating_sub(1));
         keyed_table(
@@ -275,7 +287,7 @@ impl Component for RisksPane {
                 match key {
                     Col::Id => Line::from(r.id.clone()),
                     Col::Title => Line::from(r.title.clone()),
-                    Col::Category => Line::from(r.category.to_string()),
+                    Col::Category => Line::from(super::value_label(r.category.as_str())),
                     Col::Score => {
                         Line::from(format!("{}×{}={:<2}", r.likelihood, r.impact, r.score()))
                     }
@@ -290,7 +302,7 @@ impl Component for RisksPane {
                         Some(x) => Line::from(x.to_string()),
                         None => Line::from(Span::styled(MISSING, theme.dim)),
                     },
-                    Col::Status => Line::from(r.status.to_string()),
+                    Col::Status => Line::from(super::value_label(r.status.as_str())),
                     Col::Review => match r.review {
                         Some(d) if overdue(r, today) => {
                             Line::from(Span::styled(format!("⏰{d}"), theme.error))
@@ -331,10 +343,10 @@ impl RisksPane {
         let mark = current.and_then(|r| risk::cell(r, basis));
         let title = match basis {
             Basis::Residual if map.unassessed > 0 => {
-                format!("Heat map · residual · {} not assessed", map.unassessed)
+                crate::tr!("tui.risks.map_unassessed", n = map.unassessed)
             }
-            Basis::Residual => "Heat map · residual".to_string(),
-            Basis::Inherent => "Heat map · inherent".to_string(),
+            Basis::Residual => crate::tr!("tui.risks.map_residual"),
+            Basis::Inherent => crate::tr!("tui.risks.map_inherent"),
         };
         let block = ui::block(title, theme);
         let inner = block.inner(area);
@@ -390,7 +402,7 @@ impl RisksPane {
         let today = ctx.today;
         let bands = Bands::of(&ctx.ws.model);
         let Some(r) = record_at(&self.sorted, &self.list).map(|i| &ctx.ws.model.risks[i]) else {
-            return ("Risk".into(), vec![]);
+            return (crate::tr!("tui.risks.risk"), vec![]);
         };
         let names: Vec<String> = r
             .scenarios
@@ -400,7 +412,7 @@ impl RisksPane {
                     .model
                     .scenario(id)
                     .map(|s| s.name.clone())
-                    .unwrap_or_else(|| format!("{id} (missing)"))
+                    .unwrap_or_else(|| crate::tr!("tui.risks.missing", id = id))
             })
             .collect();
         let assessed = risk::assess(r, &bands, today);
@@ -416,20 +428,26 @@ impl RisksPane {
                     level_glyph(rlv)
                 )
             }
-            None => "not assessed".into(),
+            None => crate::tr!("tui.risks.not_assessed"),
         };
         let review = match r.review {
             Some(d) if overdue(r, today) => Line::from(Span::styled(
-                format!("⏰ {d} — overdue by {} days", d.days_until(today)),
+                crate::tr!("tui.risks.overdue_by", date = d, n = d.days_until(today)),
                 theme.error,
             )),
-            Some(d) => plain(format!("{d} (in {} days)", today.days_until(d)), theme.base),
+            Some(d) => plain(
+                crate::tr!("tui.risks.in_days", date = d, n = today.days_until(d)),
+                theme.base,
+            ),
             None => plain("—", theme.dim),
         };
         let lines = vec![
-            ("title".to_string(), plain(r.title.clone(), theme.base)),
             (
-                "inherent".into(),
+                crate::tr!("tui.risks.f.title"),
+                plain(r.title.clone(), theme.base),
+            ),
+            (
+                crate::tr!("tui.risks.f.inherent"),
                 Line::from(vec![
                     Span::styled(
                         format!("{}×{} = {} ", r.likelihood, r.impact, r.score()),
@@ -438,18 +456,29 @@ impl RisksPane {
                     Span::styled(format!("{} {name}", level_glyph(lv)), theme.band(lv)),
                 ]),
             ),
-            ("residual".into(), plain(residual, theme.base)),
             (
-                "status".into(),
+                crate::tr!("tui.risks.f.residual"),
+                plain(residual, theme.base),
+            ),
+            (
+                crate::tr!("tui.risks.f.status"),
                 plain(
-                    format!("{} · {} · owner {}", r.status, r.category, r.owner),
+                    crate::tr!(
+                        "tui.risks.status_line",
+                        status = super::value_label(r.status.as_str()),
+                        category = super::value_label(r.category.as_str()),
+                        owner = r.owner
+                    ),
                     theme.base,
                 ),
             ),
-            ("review".into(), review),
-            ("mitigation".into(), plain(r.mitigation.clone(), theme.base)),
+            (crate::tr!("tui.risks.f.review"), review),
             (
-                "scenarios".into(),
+                crate::tr!("tui.risks.f.mitigation"),
+                plain(r.mitigation.clone(), theme.base),
+            ),
+            (
+                crate::tr!("tui.risks.f.scenarios"),
                 plain(
                     if names.is_empty() {
                         "—".into()
@@ -461,7 +490,7 @@ impl RisksPane {
             ),
         ];
         let title = if ctx.presentation {
-            "Risk".into()
+            crate::tr!("tui.risks.risk")
         } else {
             r.id.clone()
         };

@@ -98,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let e = &app.ws.model.evidence[i];
         let mut cells = vec![Line::from(e.id.clone())];
         if !presentation {
-            cells.push(Line::from(e.kind.to_string()));
+            cells.push(Line::from(super::super::value_label(e.kind.as_str())));
         }
         cells.push(Line::from(e.title.clone()));
         cells
@@ -110,11 +110,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     else {
         frame.render_widget(
             Paragraph::new(Span::styled(
-                "No evidence yet: a adds an interview or a survey question.",
+                crate::tr!("tui.market.no_evidence"),
                 theme.dim,
             ))
             .wrap(Wrap { trim: true })
-            .block(ui::block("Evidence", theme)),
+            .block(ui::block(crate::tr!("tui.market.evidence"), theme)),
             detail_area,
         );
         return;

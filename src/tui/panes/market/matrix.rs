@@ -408,7 +408,10 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         cells
     });
     let Some(&i) = rows.get(selected) else {
-        frame.render_widget(ui::block("Feature", theme), detail_area);
+        frame.render_widget(
+            ui::block(crate::tr!("tui.market.feature"), theme),
+            detail_area,
+        );
         return;
     };
     let Some(f) = app.ws.model.features.get(i) else {

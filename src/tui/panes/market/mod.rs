@@ -324,14 +324,14 @@ pub fn kind(app: &View) -> RecordKind {
     MARKET_KINDS[app.kind % MARKET_KINDS.len()]
 }
 
-fn title_of(kind: RecordKind) -> &'static str {
+fn title_of(kind: RecordKind) -> String {
     match kind {
-        RecordKind::Segment => "Segments",
-        RecordKind::Trend => "Trends",
-        RecordKind::Competitor => "Competitors",
-        RecordKind::Feature => "Features",
-        RecordKind::Evidence => "Evidence",
-        _ => "Series",
+        RecordKind::Segment => crate::tr!("tui.market.segments"),
+        RecordKind::Trend => crate::tr!("tui.market.trends"),
+        RecordKind::Competitor => crate::tr!("tui.market.competitors"),
+        RecordKind::Feature => crate::tr!("tui.market.features"),
+        RecordKind::Evidence => crate::tr!("tui.market.evidence"),
+        _ => crate::tr!("tui.market.series"),
     }
 }
 
@@ -429,7 +429,7 @@ fn draw_selector(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         let mk = MARKET_KINDS[i];
         let name = title_of(mk);
         let name = if short && i != app.kind {
-            &name[..name.len().min(4)]
+            crate::tui::ui::prefix_width(&name, 4)
         } else {
             name
         };
@@ -441,7 +441,7 @@ fn draw_selector(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     };
     let width = |short: bool| -> usize {
         (0..MARKET_KINDS.len())
-            .map(|i| label(i, short).chars().count())
+            .map(|i| unicode_width::UnicodeWidthStr::width(label(i, short).as_str()))
             .sum::<usize>()
             + 4
     };
@@ -472,10 +472,10 @@ pub fn record_table<'a>(
     let k = kind(app);
     let mut title = format!("{} {}/{}", title_of(k), rows.len(), app.ws.count(k));
     if app.list.sort % 2 == 1 {
-        title.push_str(" · by id");
+        title.push_str(&crate::tr!("tui.market.by_id"));
     }
     if !app.list.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.list.filter));
+        title.push_str(&crate::tr!("tui.list.filter", text = app.list.filter));
     }
     let (header, widths): (Vec<&str>, Vec<Constraint>) = columns.into_iter().unzip();
     window_table(

@@ -90,11 +90,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let Some(s) = rows.get(selected).and_then(|&i| sizes.get(i)) else {
         frame.render_widget(
             Paragraph::new(Span::styled(
-                "No segments yet: a adds one (TAM and shares, or customers × revenue per customer).",
+                crate::tr!("tui.market.no_segments"),
                 theme.dim,
             ))
             .wrap(Wrap { trim: true })
-            .block(ui::block("Sizing", theme)),
+            .block(ui::block(crate::tr!("tui.market.sizing"), theme)),
             bars_area,
         );
         return;

@@ -69,20 +69,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         });
     }
     let Some(&i) = rows.get(selected) else {
-        let block = ui::block("Series", theme);
-        let text = Paragraph::new(Span::styled(
-            "No series yet: a adds one (a CSV file in the workspace, its date and value columns).",
-            theme.dim,
-        ))
-        .wrap(Wrap { trim: true })
-        .block(block);
+        let block = ui::block(crate::tr!("tui.market.series"), theme);
+        let text = Paragraph::new(Span::styled(crate::tr!("tui.market.no_series"), theme.dim))
+            .wrap(Wrap { trim: true })
+            .block(block);
         frame.render_widget(text, chart_area);
         return;
     };
     let series = &app.ws.model.series[i];
     let Some(view) = app.data.series(series) else {
         frame.render_widget(
-            Paragraph::new(Span::styled("loading…", theme.dim)).block(ui::block("Series", theme)),
+            Paragraph::new(Span::styled(crate::tr!("tui.market.loading"), theme.dim))
+                .block(ui::block(crate::tr!("tui.market.series"), theme)),
             chart_area,
         );
         return;
@@ -116,11 +114,14 @@ fn draw_series(
     )
     .title_bottom(Line::from(vec![
         Span::styled(" ⣀⣀ ", theme.base),
-        Span::styled("history ", theme.dim),
+        Span::styled(format!("{} ", crate::tr!("tui.market.history")), theme.dim),
         Span::styled("•• ", theme.key),
-        Span::styled("forecast ", theme.dim),
+        Span::styled(format!("{} ", crate::tr!("tui.market.forecast")), theme.dim),
         Span::styled("⠄ ⠄ ", theme.warn),
-        Span::styled("80 % interval ", theme.dim),
+        Span::styled(
+            format!("{} ", crate::tr!("tui.market.interval80")),
+            theme.dim,
+        ),
     ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -305,25 +306,25 @@ fn chart(frame: &mut Frame, area: Rect, data: &LoadedSeries, view: &SeriesView, 
         .collect();
     let datasets = vec![
         Dataset::default()
-            .name("80 % low")
+            .name(crate::tr!("tui.market.low80"))
             .marker(Marker::Braille)
             .graph_type(GraphType::Scatter)
             .style(theme.warn.remove_modifier(Modifier::BOLD))
             .data(&lo),
         Dataset::default()
-            .name("80 % high")
+            .name(crate::tr!("tui.market.high80"))
             .marker(Marker::Braille)
             .graph_type(GraphType::Scatter)
             .style(theme.warn.remove_modifier(Modifier::BOLD))
             .data(&hi),
         Dataset::default()
-            .name("history")
+            .name(crate::tr!("tui.market.history"))
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme.base)
             .data(&history),
         Dataset::default()
-            .name("forecast")
+            .name(crate::tr!("tui.market.forecast"))
             .marker(Marker::Dot)
             .graph_type(GraphType::Line)
             .style(theme.key)

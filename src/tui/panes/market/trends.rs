@@ -69,7 +69,7 @@ fn detail_lines(app: &View, theme: &Theme) -> (String, Vec<Line<'static>>) {
             lines.push(Line::from(first));
             if !t.source.is_empty() {
                 lines.push(Line::from(vec![
-                    Span::styled("source ", theme.dim),
+                    Span::styled(crate::tr!("tui.market.source"), theme.dim),
                     Span::styled(t.source.clone(), theme.base),
                 ]));
             }
@@ -80,7 +80,7 @@ fn detail_lines(app: &View, theme: &Theme) -> (String, Vec<Line<'static>>) {
             );
             format!("{} · {}", t.id, t.title)
         }
-        None => "Trend".into(),
+        None => crate::tr!("tui.market.trend"),
     };
     (title, lines)
 }

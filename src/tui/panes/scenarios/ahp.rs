@@ -46,12 +46,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let rows = rows(app);
     let m = &app.ws.model;
     let ids: Vec<String> = m.criteria.iter().map(|c| c.id.clone()).collect();
+    // Criteria are named on screen (the workspace's own words); the id
+    // only where a criterion has no name.
+    let names: Vec<String> = m
+        .criteria
+        .iter()
+        .map(|c| {
+            if c.name.trim().is_empty() {
+                c.id.clone()
+            } else {
+                c.name.clone()
+            }
+        })
+        .collect();
     let n = ids.len();
     let result = ahp(&ids, &m.comparisons);
     let wide = area.width >= 70;
     let [left, right] = areas(area);
     let _selected = app.pairs.selected.min(rows.len().saturating_sub(1));
-    let longest = ids.iter().map(|i| i.chars().count()).max().unwrap_or(1) as u16;
+    let longest = names
+        .iter()
+        .map(|i| unicode_width::UnicodeWidthStr::width(i.as_str()))
+        .max()
+        .unwrap_or(1) as u16;
     let id_w = longest.clamp(4, if wide { 12 } else { 14 });
     let worst = result
         .as_ref()
@@ -90,8 +107,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 Span::raw(format!("b {} ▶", intensity(1.0 / r)))
             };
             vec![
-                Line::from(ids[i].clone()),
-                Line::from(ids[j].clone()),
+                Line::from(names[i].clone()),
+                Line::from(names[j].clone()),
                 Line::from(saaty(r)),
                 Line::from(favours),
                 Line::from(if worst == Some((i, j)) && inconsistent {
@@ -135,8 +152,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 lines.push(Line::from(Span::styled(
                     format!(
                         "{glyph} most off: {} vs {}",
-                        ids.get(w.a).map(String::as_str).unwrap_or("?"),
-                        ids.get(w.b).map(String::as_str).unwrap_or("?"),
+                        names.get(w.a).map(String::as_str).unwrap_or("?"),
+                        names.get(w.b).map(String::as_str).unwrap_or("?"),
                     ),
                     style,
                 )));
@@ -173,11 +190,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 };
                 lines.push(Line::from(vec![
                     Span::styled(
-                        format!(
-                            "{:<label_w$} {:>3.0}% ",
-                            ui::truncate(&ids[k], label_w),
-                            w * 100.0
-                        ),
+                        format!("{} {:>3.0}% ", ui::pad(&names[k], label_w), w * 100.0),
                         theme.base,
                     ),
                     Span::styled("█".repeat(filled.min(bar_w)), theme.key),

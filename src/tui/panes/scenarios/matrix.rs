@@ -370,31 +370,34 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
                 Slot::Part(k) => k,
                 Slot::More { n, sum } => {
                     let text = format!("+{n} more = {sum:.1}");
-                    spans.push(Span::styled(
-                        format!("{:<cell_w$}", ui::truncate(&text, cell_w)),
-                        theme.dim,
-                    ));
+                    spans.push(Span::styled(ui::pad(&text, cell_w), theme.dim));
                     continue;
                 }
             };
             let Some(ct) = parts.get(k) else { continue };
+            // The criterion's name (the workspace's own words), by width.
             let id = a
                 .matrix
                 .criteria
                 .get(ct.criterion)
                 .map(String::as_str)
                 .unwrap_or("?");
+            let name = m
+                .criteria
+                .iter()
+                .find(|c| c.id == id && !c.name.trim().is_empty())
+                .map_or(id, |c| c.name.as_str());
             let text = match ct.part {
                 Part::Points(p) => format!(
-                    "{:<9} {:>3.0}%×{:>3.0}={:>5.1} ",
-                    ui::truncate(id, 9),
+                    "{} {:>3.0}%×{:>3.0}={:>5.1} ",
+                    ui::pad(name, 9),
                     ct.weight * 100.0,
                     ct.normalised,
                     p
                 ),
                 Part::Distances { .. } => format!(
-                    "{:<9} {:>3.0}% n{:>3.0} {:>+6.3} ",
-                    ui::truncate(id, 9),
+                    "{} {:>3.0}% n{:>3.0} {:>+6.3} ",
+                    ui::pad(name, 9),
                     ct.weight * 100.0,
                     ct.normalised,
                     ct.part.signed() * 100.0

@@ -52,13 +52,13 @@ impl ScenarioView {
         ScenarioView::Ahp,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
         match self {
-            ScenarioView::Matrix => "Matrix",
-            ScenarioView::Charts => "Charts",
-            ScenarioView::Revenue => "Revenue",
-            ScenarioView::Weights => "Weights",
-            ScenarioView::Ahp => "AHP",
+            ScenarioView::Matrix => crate::tr!("tui.scenarios.view.matrix"),
+            ScenarioView::Charts => crate::tr!("tui.scenarios.view.charts"),
+            ScenarioView::Revenue => crate::tr!("tui.scenarios.view.revenue"),
+            ScenarioView::Weights => crate::tr!("tui.scenarios.view.weights"),
+            ScenarioView::Ahp => crate::tr!("tui.scenarios.view.ahp"),
         }
     }
 

@@ -1,0 +1,188 @@
+//! The message files: every key in both languages, with the same
+//! arguments; every key the code asks for exists. The TOML files are parsed
+//! here directly (not through rust-i18n), so a key that rust-i18n would
+//! silently fall back on is caught.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use lodestar::i18n::{self, Lang};
+use lodestar::tui::keymap::{BINDINGS, Scope};
+
+/// key → (language → text), from every locales/*.toml.
+fn messages() -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let dir = common::repo().join("locales");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("locales/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let doc: toml_edit::DocumentMut = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            doc.get("_version").and_then(|v| v.as_integer()),
+            Some(2),
+            "{}: _version = 2 expected",
+            path.display()
+        );
+        fn walk(
+            file: &Path,
+            prefix: &str,
+            t: &dyn toml_edit::TableLike,
+            out: &mut BTreeMap<String, BTreeMap<String, String>>,
+        ) {
+            for (k, v) in t.iter() {
+                if prefix.is_empty() && k == "_version" {
+                    continue;
+                }
+                let key = if prefix.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                if let Some(s) = v.as_str() {
+                    let prev = out
+                        .entry(prefix.to_string())
+                        .or_default()
+                        .insert(k.to_string(), s.to_string());
+                    assert!(prev.is_none(), "{}: {key} twice", file.display());
+                } else if let Some(sub) = v.as_table_like() {
+                    walk(file, &key, sub, out);
+                } else {
+                    panic!("{}: {key} is neither text nor a table", file.display());
+                }
+            }
+        }
+        walk(&path, "", doc.as_table(), &mut out);
+    }
+    out
+}
+
+fn args(s: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("%{") {
+        rest = &rest[i + 2..];
+        let end = rest.find('}').expect("closing brace of %{…}");
+        out.insert(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn every_key_has_both_languages_with_the_same_arguments() {
+    let m = messages();
+    assert!(m.len() > 100, "only {} keys", m.len());
+    for (key, langs) in &m {
+        let names: BTreeSet<&str> = langs.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["en", "zh-CN"]),
+            "{key}: expected exactly en and zh-CN"
+        );
+        let en = &langs["en"];
+        let zh = &langs["zh-CN"];
+        assert!(!en.trim().is_empty(), "{key}: empty en");
+        assert!(!zh.trim().is_empty(), "{key}: empty zh-CN");
+        assert_eq!(args(en), args(zh), "{key}: arguments differ");
+    }
+}
+
+#[test]
+fn chinese_texts_are_translated() {
+    // A zh-CN text with no Chinese character is an English text copied
+    // over, unless it is all symbols, numbers and names (allow-listed).
+    // Abbreviations read the same in Chinese business use.
+    let allowed = ["KPI", "AHP"];
+    for (key, langs) in messages() {
+        let zh = &langs["zh-CN"];
+        let has_cjk = zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        if !has_cjk && zh != "English" && !allowed.contains(&zh.as_str()) {
+            let words = zh
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 2)
+                .count();
+            assert_eq!(words, 0, "{key}: zh-CN looks untranslated: {zh:?}");
+        }
+    }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_key_the_code_uses_exists() {
+    let m = messages();
+    let mut files = Vec::new();
+    rust_files(&common::repo().join("src"), &mut files);
+    let mut used = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        // Comments (examples in doc comments) are not code.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut rest = code.as_str();
+        while let Some(i) = rest.find("tr!(") {
+            rest = &rest[i + 4..];
+            let arg = rest.trim_start();
+            let Some(lit) = arg.strip_prefix('"') else {
+                continue; // a key built at run time: checked below
+            };
+            let key = &lit[..lit.find('"').expect("closing quote")];
+            used += 1;
+            assert!(
+                m.contains_key(key),
+                "{}: tr!(\"{key}\") has no message in locales/",
+                f.display()
+            );
+        }
+    }
+    assert!(used > 100, "only {used} keys found in src/");
+}
+
+#[test]
+fn every_key_binding_is_described_in_both_languages() {
+    let m = messages();
+    for b in BINDINGS {
+        let help = m
+            .get(&format!("tui.key.{}", b.name))
+            .unwrap_or_else(|| panic!("tui.key.{} missing", b.name));
+        // The table in keymap.rs and the English message say the same.
+        assert_eq!(help["en"], b.help, "tui.key.{}", b.name);
+        match b.hint {
+            Some(h) => {
+                let hint = m
+                    .get(&format!("tui.hint.{}", b.name))
+                    .unwrap_or_else(|| panic!("tui.hint.{} missing", b.name));
+                assert_eq!(hint["en"], h, "tui.hint.{}", b.name);
+            }
+            None => assert!(!m.contains_key(&format!("tui.hint.{}", b.name))),
+        }
+        // And rust-i18n finds them (not the key echoed back).
+        let zh = i18n::with(Lang::ZhCn, || b.describe());
+        assert_eq!(zh, help["zh-CN"]);
+    }
+    for (_, name) in Scope::PROMPTS {
+        assert!(m.contains_key(&format!("tui.help.prompt.{name}")), "{name}");
+    }
+}
