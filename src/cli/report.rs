@@ -280,6 +280,9 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
                  \"rank 5–95 %\" is the range its rank stays in for 90 % of the samples.\n",
                 st.options.samples, st.options.concentration, st.options.seed
             );
+            if let Some(p) = st.participants {
+                let _ = writeln!(out, "{}\n", crate::tr!("votes.report.bootstrap", participants = p));
+            }
         }
         None => out.push_str("Stability: not computed (samples = 0).\n\n"),
     }

@@ -107,6 +107,7 @@ pub enum Action {
     PrevCriterion,
     WeightSource,
     ScoringMethod,
+    Participants,
     TrainStart,
     TrainStop,
     TrainMore,
@@ -478,7 +479,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::NextView,
         "next-view",
-        "next view (matrix … AHP)",
+        "next view (matrix … votes)",
         Scope::Scenarios,
         Some("view"),
         &["v"],
@@ -538,6 +539,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Scenarios,
         None,
         &["m"],
+    ),
+    b(
+        Action::Participants,
+        "participants",
+        "votes: each participant's scores",
+        Scope::Scenarios,
+        None,
+        &["P"],
     ),
     b(
         Action::TrainStart,

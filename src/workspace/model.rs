@@ -8,7 +8,7 @@ use super::check::as_date;
 use super::choice::{
     Activation, Aggregate, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction,
     EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
-    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Resample, Scale, ScenarioStatus, ScoreSource,
     ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
@@ -79,6 +79,8 @@ pub struct Scoring {
     pub source: Choice<ScoreSource>,
     /// How the votes of one cell are combined.
     pub aggregate: Choice<Aggregate>,
+    /// What the stability Monte Carlo resamples.
+    pub resample: Choice<Resample>,
 }
 
 impl Default for Scoring {
@@ -94,6 +96,7 @@ impl Default for Scoring {
             quadrant_feasibility: 50.0,
             source: ScoreSource::Single.into(),
             aggregate: Aggregate::Median.into(),
+            resample: Resample::Weights.into(),
         }
     }
 }
@@ -887,6 +890,9 @@ fn read_settings(root: Node) -> Settings {
             aggregate: s
                 .and_then(|s| opt_choice(s, "aggregate"))
                 .unwrap_or(sd.aggregate),
+            resample: s
+                .and_then(|s| opt_choice(s, "resample"))
+                .unwrap_or(sd.resample),
         },
     }
 }
