@@ -148,6 +148,7 @@ fn the_votes_view_shows_spread_and_participants() {
         .unwrap_or_default();
     assert!(row.contains('!'), "{screen}");
     assert!(screen.contains("Participants · Next-best-offer"), "{screen}");
+    assert!(screen.contains("cost"), "every criterion listed: {screen}");
     insta::assert_snapshot!("votes_view_participants_80x24", screen);
     app.perform(Action::Participants);
     assert!(!app.panes.scenarios.participants);

@@ -626,7 +626,10 @@ impl Panel {
 }
 
 /// Scores of every scenario from raw (row-major) scores, as
-/// [`Matrix::scores_into`] computes them from the raw scores it holds.
+/// [`Matrix::scores_into`] computes them from the raw scores it holds (the
+/// same operations in the same order; TOPSIS indexes by scenario and
+/// criterion like `Matrix`'s preparation does).
+#[allow(clippy::needless_range_loop)]
 fn scores_from_raw(
     panel: &Panel,
     raw: &[f64],
@@ -640,10 +643,9 @@ fn scores_from_raw(
     match method {
         Method::WeightedSum => {
             out.fill(0.0);
-            for (i, o) in out.iter_mut().enumerate() {
-                let row = &raw[i * m..(i + 1) * m];
-                for j in 0..m {
-                    *o += w[j] * normalise(row[j], panel.min[j], panel.max[j], panel.cost[j]);
+            for (o, row) in out.iter_mut().zip(raw.chunks_exact(m)) {
+                for (j, (&x, &wj)) in row.iter().zip(w).enumerate() {
+                    *o += wj * normalise(x, panel.min[j], panel.max[j], panel.cost[j]);
                 }
             }
         }

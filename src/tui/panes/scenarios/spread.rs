@@ -25,7 +25,7 @@ pub const GLYPHS: [&str; 5] = ["·", "▂", "▄", "▆", "█"];
 /// 0 when the middle half of the votes agree, then up to ⅛, ¼, ½ of the
 /// scale, and wider.
 pub fn level(iqr: f64, range: f64) -> usize {
-    if !(iqr > 0.0) || !(range > 0.0) {
+    if iqr.is_nan() || range.is_nan() || iqr <= 0.0 || range <= 0.0 {
         return 0;
     }
     let r = iqr / range;
@@ -107,10 +107,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
         }
     };
     let rows = scenario_rows(app);
+    // Participants: a header and a row per criterion; else the key and the
+    // cells to discuss first. The grid keeps at least a header and 3 rows.
+    let criteria = u16::try_from(model.criteria.len()).unwrap_or(u16::MAX);
     let detail_h = if participants {
-        (model.criteria.len() as u16 + 3).min(area.height / 2).max(4)
+        criteria
+            .saturating_add(3)
+            .min(area.height.saturating_sub(6))
+            .max(4)
     } else {
-        4.min(area.height / 3).max(3)
+        5.min(area.height / 3).max(4)
     };
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
