@@ -74,7 +74,10 @@ fn main() {
     run(1, 2_000, Method::WeightedSum, Some(&panel));
     println!("stability 1000 scenarios x 12 criteria x 30 participants x {samples} samples");
     for method in Method::ALL {
-        for (label, panel) in [("weights only", None), ("weights + participants", Some(&panel))] {
+        for (label, panel) in [
+            ("weights only", None),
+            ("weights + participants", Some(&panel)),
+        ] {
             let (t1, a) = run(1, samples, method, panel);
             let (t2, b) = run(2, samples, method, panel);
             assert_eq!(a, b, "1 and 2 threads must agree");

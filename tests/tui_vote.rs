@@ -147,13 +147,19 @@ fn the_votes_view_shows_spread_and_participants() {
         .find(|l| l.contains("Next-best-offer"))
         .unwrap_or_default();
     assert!(row.contains('!'), "{screen}");
-    assert!(screen.contains("Participants · Next-best-offer"), "{screen}");
+    assert!(
+        screen.contains("Participants · Next-best-offer"),
+        "{screen}"
+    );
     assert!(screen.contains("cost"), "every criterion listed: {screen}");
     insta::assert_snapshot!("votes_view_participants_80x24", screen);
     app.perform(Action::Participants);
     assert!(!app.panes.scenarios.participants);
     let screen = draw(&mut app, 80, 24);
-    assert!(screen.contains("Could flip the winner: scn-next-best-offer × value"), "{screen}");
+    assert!(
+        screen.contains("Could flip the winner: scn-next-best-offer × value"),
+        "{screen}"
+    );
     insta::assert_snapshot!("votes_view_80x24", screen);
     app.perform(Action::Presentation);
     insta::assert_snapshot!("votes_view_presentation_60x20", draw(&mut app, 60, 20));

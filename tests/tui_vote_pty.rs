@@ -106,11 +106,15 @@ fn concurrent_voters_are_all_counted_on_the_watching_workbench() {
     // All eight are running before the first is waited for.
     for c in children {
         let out = c.wait_with_output().expect("runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     for k in 0..8 {
-        let saved = std::fs::read_to_string(dir.join(format!("votes/guest{k}.toml")))
-            .expect("vote file");
+        let saved =
+            std::fs::read_to_string(dir.join(format!("votes/guest{k}.toml"))).expect("vote file");
         assert!(
             saved.contains(&format!("value = {}", 1 + k % 5)),
             "guest{k}: {saved}"

@@ -543,7 +543,14 @@ fn score_resamples_the_participants_on_request() {
         assert_eq!(a["score"], b["score"]);
     }
     // The text says so too.
-    let out = run(&["score", &d, "--samples", "1000", "--resample", "participants"]);
+    let out = run(&[
+        "score",
+        &d,
+        "--samples",
+        "1000",
+        "--resample",
+        "participants",
+    ]);
     assert!(
         common::stdout(&out).contains("participants resampled too: 5 drawn"),
         "{}",

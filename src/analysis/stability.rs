@@ -582,7 +582,15 @@ impl Panel {
     /// key for a stale run).
     pub fn hash_into(&self, h: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
-        (self.participants, self.mean, &self.cost, &self.cells, &self.start, &self.who).hash(h);
+        (
+            self.participants,
+            self.mean,
+            &self.cost,
+            &self.cells,
+            &self.start,
+            &self.who,
+        )
+            .hash(h);
         for x in self.min.iter().chain(&self.max).chain(&self.value) {
             x.to_bits().hash(h);
         }
@@ -650,7 +658,12 @@ fn scores_from_raw(
             }
         }
         Method::Topsis => {
-            let Scratch { norms, best, worst, dm } = scratch;
+            let Scratch {
+                norms,
+                best,
+                worst,
+                dm,
+            } = scratch;
             norms.clear();
             norms.resize(m, 0.0);
             let shifted = |k: usize| {
@@ -1210,7 +1223,10 @@ mod tests {
                 .filter(|(k, p)| (k + p) % 2 == 0)
                 .map(|(k, p)| (k / 5, k % 5, p, 1.0 + ((k * 31 + p * 17) % 5) as f64))
                 .collect();
-            let scales: Vec<_> = [false, true, false, false, true].iter().map(|&c| (1.0, 5.0, c)).collect();
+            let scales: Vec<_> = [false, true, false, false, true]
+                .iter()
+                .map(|&c| (1.0, 5.0, c))
+                .collect();
             let panel = Panel::new(7, n, &scales, &votes, false).unwrap();
             let a = run_panel(1, &m, &w, method, &opts, &panel);
             let b = run_panel(2, &m, &w, method, &opts, &panel);
@@ -1229,8 +1245,16 @@ mod tests {
         panel: &Panel,
     ) -> Stability {
         pool(threads).install(|| {
-            stability_panel(m, w, method, opts, Some(panel), &|_| {}, &AtomicBool::new(false))
-                .unwrap()
+            stability_panel(
+                m,
+                w,
+                method,
+                opts,
+                Some(panel),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap()
         })
     }
 
@@ -1299,13 +1323,18 @@ mod tests {
     #[test]
     fn scores_from_raw_are_the_matrix_scores() {
         let mut rng = Rng::new(11);
-        for (n, cost) in [(7usize, vec![false, true, false]), (40, vec![true, false, false, true])] {
+        for (n, cost) in [
+            (7usize, vec![false, true, false]),
+            (40, vec![true, false, false, true]),
+        ] {
             let m = cost.len();
             let raw: Vec<f64> = (0..n * m).map(|_| -2.0 + 7.0 * rng.uniform()).collect();
             let mx = Matrix::from_raw(raw.clone(), n, cost.clone(), -2.0, 5.0).unwrap();
             let scales: Vec<_> = cost.iter().map(|&c| (-2.0, 5.0, c)).collect();
             let panel = Panel::new(1, n, &scales, &[], false).unwrap();
-            let w: Vec<f64> = (0..m).map(|j| (j + 1) as f64 / (m * (m + 1) / 2) as f64).collect();
+            let w: Vec<f64> = (0..m)
+                .map(|j| (j + 1) as f64 / (m * (m + 1) / 2) as f64)
+                .collect();
             for method in Method::ALL {
                 let mut out = vec![0.0; n];
                 scores_from_raw(&panel, &raw, &w, method, &mut Scratch::default(), &mut out);
@@ -1342,11 +1371,23 @@ mod tests {
             let weights_only = stability(&m, &[1.0], method, &opts).unwrap();
             assert_eq!(weights_only.p_first, vec![1.0, 0.0]);
             assert_eq!(weights_only.participants, None);
-            let s = stability_panel(&m, &[1.0], method, &opts, Some(&panel), &|_| {}, &AtomicBool::new(false))
-                .unwrap();
+            let s = stability_panel(
+                &m,
+                &[1.0],
+                method,
+                &opts,
+                Some(&panel),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
             assert_eq!(s.participants, Some(3));
             // Standard error √(p(1 − p)/20000) ≈ 0.0031; 5 of them.
-            assert!((s.p_first[0] - 20.0 / 27.0).abs() < 0.0155, "{method}: {:?}", s.p_first);
+            assert!(
+                (s.p_first[0] - 20.0 / 27.0).abs() < 0.0155,
+                "{method}: {:?}",
+                s.p_first
+            );
             assert_eq!((s.rank_p5[0], s.rank_p95[0]), (1, 2));
         }
     }

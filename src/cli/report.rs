@@ -281,7 +281,11 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
                 st.options.samples, st.options.concentration, st.options.seed
             );
             if let Some(p) = st.participants {
-                let _ = writeln!(out, "{}\n", crate::tr!("votes.report.bootstrap", participants = p));
+                let _ = writeln!(
+                    out,
+                    "{}\n",
+                    crate::tr!("votes.report.bootstrap", participants = p)
+                );
             }
         }
         None => out.push_str("Stability: not computed (samples = 0).\n\n"),

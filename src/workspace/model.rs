@@ -8,8 +8,8 @@ use super::check::as_date;
 use super::choice::{
     Activation, Aggregate, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction,
     EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
-    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Resample, Scale, ScenarioStatus, ScoreSource,
-    ScoringMethod, TrendDirection, TrendType, WeightSource,
+    Options, Priority, Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus,
+    ScoreSource, ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
 use super::node::Node;

@@ -7,8 +7,8 @@
 use super::choice::{
     Activation, Aggregate, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
     ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
-    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource, ScoringMethod, Resample,
-    TrendDirection, TrendType, WeightSource,
+    Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 
 /// One of the seven TOML files of a workspace (`monitor.toml` is optional).

@@ -157,7 +157,11 @@ fn draw_grid(
     };
     let mut lines = Vec::new();
     let mut head = vec![Span::styled(
-        format!("{:<2} {:<name_w$}", "#", ui::truncate(&crate::tr!("votes.view.scenario"), name_w)),
+        format!(
+            "{:<2} {:<name_w$}",
+            "#",
+            ui::truncate(&crate::tr!("votes.view.scenario"), name_w)
+        ),
         theme.title,
     )];
     for j in shown.clone() {
@@ -218,8 +222,14 @@ fn draw_discuss(frame: &mut Frame, area: Rect, app: &View, s: &VoteSummary, them
             .iter()
             .take(3)
             .map(|d| {
-                let sc = model.scenarios.get(d.scenario).map_or("?", |x| x.id.as_str());
-                let cr = model.criteria.get(d.criterion).map_or("?", |x| x.id.as_str());
+                let sc = model
+                    .scenarios
+                    .get(d.scenario)
+                    .map_or("?", |x| x.id.as_str());
+                let cr = model
+                    .criteria
+                    .get(d.criterion)
+                    .map_or("?", |x| x.id.as_str());
                 format!("{sc} × {cr} (IQR {})", number(d.spread))
             })
             .collect();
@@ -260,9 +270,15 @@ fn draw_participants(
     let shown = p.min(fit);
     let mut head = vec![Span::styled(format!("{:<crit_w$}", ""), theme.title)];
     for part in s.participants.iter().take(shown) {
-        head.push(Span::styled(format!("{:>4}", ui::truncate(&part.id, 3)), theme.title));
+        head.push(Span::styled(
+            format!("{:>4}", ui::truncate(&part.id, 3)),
+            theme.title,
+        ));
     }
-    head.push(Span::styled(format!("{:>6}{:>6}", "med", "IQR"), theme.title));
+    head.push(Span::styled(
+        format!("{:>6}{:>6}", "med", "IQR"),
+        theme.title,
+    ));
     if shown < p {
         head.push(Span::styled(format!(" +{}", p - shown), theme.dim));
     }
@@ -271,10 +287,16 @@ fn draw_participants(
         let stats = s.cells.iter().find(|x| x.scenario == i && x.criterion == j);
         let mut spans = vec![Span::styled(
             format!("{:<crit_w$}", ui::truncate(&c.id, crit_w - 1)),
-            if j == app.criterion { theme.key } else { theme.base },
+            if j == app.criterion {
+                theme.key
+            } else {
+                theme.base
+            },
         )];
         for k in 0..shown {
-            let v = stats.and_then(|x| x.votes.iter().find(|v| v.0 == k)).map(|v| v.1);
+            let v = stats
+                .and_then(|x| x.votes.iter().find(|v| v.0 == k))
+                .map(|v| v.1);
             spans.push(Span::raw(format!(
                 "{:>4}",
                 v.map_or("·".to_string(), number)
@@ -319,11 +341,8 @@ mod tests {
 
     #[test]
     fn cells_read_without_colour() {
-        let c = crate::analysis::votes::cell_stats(
-            0,
-            0,
-            vec![(0, 1.0), (1, 5.0), (2, 5.0), (3, 1.0)],
-        );
+        let c =
+            crate::analysis::votes::cell_stats(0, 0, vec![(0, 1.0), (1, 5.0), (2, 5.0), (3, 1.0)]);
         // IQR of 1, 1, 5, 5 (type 7) = 4: the widest glyph; 4 votes.
         assert_eq!(cell_text(Some(&c), 4.0, true), ("!█ 4".to_string(), 4));
         assert_eq!(cell_text(Some(&c), 4.0, false).0, " █ 4");
