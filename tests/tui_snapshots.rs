@@ -395,6 +395,8 @@ fn plus_on_a_pair_never_compared_adds_the_comparison() {
     );
     let n = app.ctx.ws.model.comparisons.len();
     app.perform(Action::Scenarios);
+    // Matrix → Votes → AHP.
+    app.perform(Action::PrevView);
     app.perform(Action::PrevView);
     assert_eq!(app.panes.scenarios.view, ScenarioView::Ahp);
     key(&mut app, KeyCode::Char('G'));

@@ -119,3 +119,53 @@ fn the_scenarios_pane_shows_the_group_values_and_rereads_votes() {
     assert!(row.contains("1  Product content"), "{screen}");
     assert!(screen.contains("votes changed on disk"), "{screen}");
 }
+
+/// The Scenarios pane's Votes view: spread glyphs, counts and the planted
+/// cell marked `!`; `P` shows the selected scenario's votes participant by
+/// participant; at 80×24 and in presentation mode at 60×20.
+#[test]
+fn the_votes_view_shows_spread_and_participants() {
+    use lodestar::tui::app::{App, ScenarioView};
+    use lodestar::tui::keymap::Action;
+    use lodestar::workspace::Date;
+    let ws = Workspace::open(common::example()).expect("example");
+    let today = Date::parse("2026-11-29").expect("date");
+    let mut app = App::new(ws, config::parse("theme = \"dark\"", None), today);
+    app.perform(Action::Scenarios);
+    let draw = |app: &mut App, w: u16, h: u16| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(|f| lodestar::tui::ui::render(f, app)).expect("draw");
+        t.backend().to_string()
+    };
+    app.perform(Action::Participants);
+    assert_eq!(app.panes.scenarios.view, ScenarioView::Votes);
+    assert!(app.panes.scenarios.participants);
+    let screen = draw(&mut app, 80, 24);
+    // The leader's business value: the one cell that could flip the winner.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Next-best-offer"))
+        .unwrap_or_default();
+    assert!(row.contains('!'), "{screen}");
+    assert!(
+        screen.contains("Participants · Next-best-offer"),
+        "{screen}"
+    );
+    assert!(screen.contains("cost"), "every criterion listed: {screen}");
+    insta::assert_snapshot!("votes_view_participants_80x24", screen);
+    app.perform(Action::Participants);
+    assert!(!app.panes.scenarios.participants);
+    let screen = draw(&mut app, 80, 24);
+    assert!(
+        screen.contains("Could flip the winner: scn-next-best-offer × value"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("votes_view_80x24", screen);
+    app.perform(Action::Presentation);
+    insta::assert_snapshot!("votes_view_presentation_60x20", draw(&mut app, 60, 20));
+    app.perform(Action::Participants);
+    insta::assert_snapshot!(
+        "votes_view_participants_presentation_60x20",
+        draw(&mut app, 60, 20)
+    );
+}

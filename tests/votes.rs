@@ -490,3 +490,70 @@ fn discuss_first_matches_a_full_rescoring() {
         );
     }
 }
+
+/// The participant bootstrap through the CLI on the example (scoring with
+/// its five participants' votes): the JSON says what was resampled, the
+/// output is byte-identical on 1 and 2 threads, and `--resample weights`
+/// gives back the weights-only figures.
+#[test]
+fn score_resamples_the_participants_on_request() {
+    let (_tmp, dir) = common::temp_copy(&common::example());
+    let path = dir.join("workspace.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace("weights = \"ahp\"", "weights = \"ahp\"\nsource = \"votes\""),
+    )
+    .expect("write");
+    let d = s(&dir);
+    let score = |threads: &str, resample: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lodestar"))
+            .args(["score", &d, "--format", "json", "--samples", "4000"])
+            .args(["--resample", resample])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        common::stdout(&out)
+    };
+    let one = score("1", "participants");
+    assert_eq!(one, score("2", "participants"), "1 and 2 threads differ");
+    let v: Value = serde_json::from_str(&one).expect("json");
+    assert_eq!(v["resample"], "participants");
+    assert_eq!(v["participants"], 5);
+    assert_eq!(v["source"], "votes");
+    let p: Vec<f64> = v["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .map(|x| x["p_first"].as_f64().expect("p_first"))
+        .collect();
+    assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{p:?}");
+    let w: Value = serde_json::from_str(&score("2", "weights")).expect("json");
+    assert_eq!(w["resample"], "weights");
+    assert_eq!(w["participants"], Value::Null);
+    // The same ranking; only the Monte Carlo differs.
+    for (a, b) in v["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .zip(w["scenarios"].as_array().expect("scenarios"))
+    {
+        assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["score"], b["score"]);
+    }
+    // The text says so too.
+    let out = run(&[
+        "score",
+        &d,
+        "--samples",
+        "1000",
+        "--resample",
+        "participants",
+    ]);
+    assert!(
+        common::stdout(&out).contains("participants resampled too: 5 drawn"),
+        "{}",
+        common::stdout(&out)
+    );
+}

@@ -22,7 +22,7 @@ use crate::numfmt::exact;
 use thiserror::Error;
 
 use crate::workspace::Model;
-use crate::workspace::choice::{Choice, ScoreSource};
+use crate::workspace::choice::{Choice, Resample, ScoreSource};
 
 pub use ahp::{Ahp, InconsistentPair, ahp, ahp_from_matrix};
 pub use coverage::{Coverage, coverage};
@@ -32,8 +32,8 @@ pub use scoring::{
     quadrants, rank, weights,
 };
 pub use stability::{
-    Flip, Progress, Stability, StabilityOptions, TornadoBar, flips, smallest_flip, stability,
-    stability_with, tornado,
+    Flip, Panel, Progress, Stability, StabilityOptions, TornadoBar, flips, smallest_flip,
+    stability, stability_panel, stability_with, tornado,
 };
 
 /// Why an analysis could not be done. Every variant comes from user data or
@@ -127,6 +127,9 @@ pub struct Analysis {
     /// scenario has no revenue model.
     pub revenue: Vec<Option<Result<Projection, AnalysisError>>>,
     pub coverage: Coverage,
+    /// The votes for the participant bootstrap, when the workspace scores
+    /// with votes and `[scoring] resample = "participants"`.
+    pub panel: Option<std::sync::Arc<Panel>>,
 }
 
 impl Analysis {
@@ -154,6 +157,10 @@ pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, Analys
             Choice::Known(m) => *m,
             Choice::Unknown(other) => return Err(AnalysisError::UnknownMethod(other.clone())),
         },
+    };
+    let panel = match model.settings.scoring.resample {
+        Choice::Known(Resample::Participants) => votes::panel(model)?.map(std::sync::Arc::new),
+        _ => None,
     };
     let source = if votes::uses_votes(model) {
         ScoreSource::Votes
@@ -198,6 +205,7 @@ pub fn analyse(model: &Model, method: Option<Method>) -> Result<Analysis, Analys
         tornado,
         flips,
         revenue,
+        panel,
     })
 }
 

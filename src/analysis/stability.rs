@@ -8,7 +8,9 @@ use rayon::prelude::*;
 
 use super::AnalysisError;
 use super::rng::Rng;
-use super::scoring::{Matrix, Method, checked_weights, clearly_above, competition_ranks, rank};
+use super::scoring::{
+    Matrix, Method, checked_weights, clearly_above, competition_ranks, normalise, rank,
+};
 
 /// Samples per chunk. Each chunk draws from its own random stream, seeded
 /// from (seed, chunk index), so results do not depend on which thread runs
@@ -66,6 +68,9 @@ pub struct Stability {
     pub mean_rank: Vec<f64>,
     /// Rank histogram: `rank_counts[i][r]` = samples with scenario i at rank r + 1.
     pub rank_counts: Vec<Vec<u32>>,
+    /// With the participant bootstrap ([`Panel`]): how many participants
+    /// each sample drew. `None`: only the weights were resampled.
+    pub participants: Option<usize>,
 }
 
 /// Monte Carlo without progress reports or cancellation.
@@ -99,7 +104,33 @@ pub fn stability_with(
     progress: &(dyn Fn(Progress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Stability, AnalysisError> {
+    stability_panel(matrix, weights, method, options, None, progress, cancel)
+}
+
+/// [`stability_with`], resampling the participants too when a [`Panel`]
+/// of the workshop votes is given: each sample draws Dirichlet weights,
+/// then the participants (with replacement), from the same seeded stream
+/// of its chunk, so the result is the same for any number of threads.
+pub fn stability_panel(
+    matrix: &Matrix,
+    weights: &[f64],
+    method: Method,
+    options: &StabilityOptions,
+    panel: Option<&Panel>,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Stability, AnalysisError> {
     let w = checked_weights(matrix, weights)?;
+    if let Some(p) = panel
+        && (p.min.len() != matrix.n_criteria()
+            || p.cells.last().is_some_and(|&k| k >= matrix.raw.len()))
+    {
+        return Err(AnalysisError::BadSetting {
+            name: "participants",
+            value: p.participants.to_string(),
+            reason: "the votes do not match the scenarios and criteria scored",
+        });
+    }
     if options.samples == 0 {
         return Err(AnalysisError::BadSetting {
             name: "samples",
@@ -129,7 +160,14 @@ pub fn stability_with(
                     return t;
                 }
                 let len = CHUNK.min(total - c * CHUNK);
-                run_chunk(matrix, &w, &alpha, method, options.seed, c, len, &mut t);
+                let sampler = Sampler {
+                    matrix,
+                    base: &w,
+                    alpha: &alpha,
+                    method,
+                    panel,
+                };
+                sampler.run_chunk(options.seed, c, len, &mut t);
                 let d = done.fetch_add(len, Ordering::Relaxed) + len;
                 progress(Progress { done: d, total });
                 t
@@ -139,7 +177,9 @@ pub fn stability_with(
     if tally.cancelled || cancel.load(Ordering::Relaxed) {
         return Err(AnalysisError::Cancelled);
     }
-    Ok(tally.finish(options, total))
+    let mut out = tally.finish(options, total);
+    out.participants = panel.map(Panel::participants);
+    Ok(out)
 }
 
 /// Per-thread accumulators. Counts are integers (order-free); the
@@ -227,6 +267,7 @@ impl Tally {
                 .collect(),
             p_first,
             rank_counts,
+            participants: None,
         }
     }
 }
@@ -401,38 +442,281 @@ fn rank_sample(keys: &mut Keys, scores: &[f64], mut count: impl FnMut(usize, usi
     top
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_chunk(
-    matrix: &Matrix,
-    base: &[f64],
-    alpha: &[f64],
+/// What every chunk samples from.
+struct Sampler<'a> {
+    matrix: &'a Matrix,
+    base: &'a [f64],
+    alpha: &'a [f64],
     method: Method,
-    seed: u64,
-    chunk: u64,
-    len: u64,
-    t: &mut Tally,
+    panel: Option<&'a Panel>,
+}
+
+impl Sampler<'_> {
+    fn run_chunk(&self, seed: u64, chunk: u64, len: u64, t: &mut Tally) {
+        let matrix = self.matrix;
+        let n = matrix.n_scenarios();
+        if t.hist.is_empty() {
+            t.hist = vec![0; n * n];
+        }
+        let mut rng = Rng::for_stream(seed, chunk);
+        let mut w = vec![0.0; self.base.len()];
+        let mut scores = vec![0.0; n];
+        let mut keys = Keys::new(n);
+        let mut first = vec![0.0; n];
+        let mut raw = matrix.raw.clone();
+        let mut counts = vec![0u32; self.panel.map_or(0, Panel::participants)];
+        let mut scratch = Scratch::default();
+        for _ in 0..len {
+            if !rng.dirichlet(self.alpha, &mut w) {
+                w.copy_from_slice(self.base);
+            }
+            match self.panel {
+                None => matrix.scores_into(&w, self.method, &mut scores),
+                Some(panel) => {
+                    counts.fill(0);
+                    let p = counts.len();
+                    for _ in 0..p {
+                        counts[rng.below(p)] += 1;
+                    }
+                    for (c, &k) in panel.cells.iter().enumerate() {
+                        raw[k] = panel.aggregate(c, &counts).unwrap_or(matrix.raw[k]);
+                    }
+                    scores_from_raw(panel, &raw, &w, self.method, &mut scratch, &mut scores);
+                }
+            }
+            let top = rank_sample(&mut keys, &scores, |i, r| t.hist[i * n + r] += 1);
+            let share = 1.0 / top as f64;
+            for &k in &keys.keys[..top] {
+                first[keys.index(k)] += share;
+            }
+        }
+        t.firsts.push((chunk, first));
+    }
+}
+
+/// Workshop votes prepared for the participant bootstrap: each sample draws
+/// as many participants as voted, with replacement (whole participants, so
+/// one person's scores stay together), and re-aggregates every voted cell
+/// from the drawn participants' votes — a participant drawn twice counts
+/// twice. A cell none of whose voters was drawn keeps its group value.
+/// Built by [`votes::panel`](super::votes::panel) from a workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    participants: usize,
+    mean: bool,
+    /// Per criterion: its scale and direction.
+    min: Vec<f64>,
+    max: Vec<f64>,
+    cost: Vec<bool>,
+    /// Voted cells (row-major index scenario × criterion); the votes of
+    /// `cells[c]` are `who/value[start[c]..start[c + 1]]`, by value.
+    cells: Vec<usize>,
+    start: Vec<usize>,
+    who: Vec<u16>,
+    value: Vec<f64>,
+}
+
+/// The most participants a panel takes (a vote's participant is a `u16`).
+pub const MAX_PARTICIPANTS: usize = 60_000;
+
+impl Panel {
+    /// `participants` people; `scales` per criterion (min, max, cost);
+    /// `votes` as (scenario, criterion, participant, raw score), each
+    /// participant at most once per cell; `mean` aggregates by the mean
+    /// instead of the median.
+    pub fn new(
+        participants: usize,
+        n_scenarios: usize,
+        scales: &[(f64, f64, bool)],
+        votes: &[(usize, usize, usize, f64)],
+        mean: bool,
+    ) -> Result<Panel, AnalysisError> {
+        let bad = |reason| AnalysisError::BadSetting {
+            name: "participants",
+            value: participants.to_string(),
+            reason,
+        };
+        if participants == 0 {
+            return Err(bad("the bootstrap needs at least one participant's votes"));
+        }
+        if participants > MAX_PARTICIPANTS {
+            return Err(bad("the bootstrap takes at most 60000 participants"));
+        }
+        let m = scales.len();
+        let mut grid: Vec<Vec<(u16, f64)>> = vec![Vec::new(); n_scenarios * m];
+        for &(i, j, p, v) in votes {
+            if i < n_scenarios && j < m && p < participants && v.is_finite() {
+                let (lo, hi, _) = scales[j];
+                grid[i * m + j].push((p as u16, v.clamp(lo, hi)));
+            }
+        }
+        let mut panel = Panel {
+            participants,
+            mean,
+            min: scales.iter().map(|s| s.0).collect(),
+            max: scales.iter().map(|s| s.1).collect(),
+            cost: scales.iter().map(|s| s.2).collect(),
+            cells: Vec::new(),
+            start: vec![0],
+            who: Vec::new(),
+            value: Vec::new(),
+        };
+        for (k, mut v) in grid.into_iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            panel.cells.push(k);
+            panel.who.extend(v.iter().map(|x| x.0));
+            panel.value.extend(v.iter().map(|x| x.1));
+            panel.start.push(panel.who.len());
+        }
+        Ok(panel)
+    }
+
+    pub fn participants(&self) -> usize {
+        self.participants
+    }
+
+    /// Feed everything the bootstrap depends on to `h` (the workbench's
+    /// key for a stale run).
+    pub fn hash_into(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        (
+            self.participants,
+            self.mean,
+            &self.cost,
+            &self.cells,
+            &self.start,
+            &self.who,
+        )
+            .hash(h);
+        for x in self.min.iter().chain(&self.max).chain(&self.value) {
+            x.to_bits().hash(h);
+        }
+    }
+
+    /// Raw value of voted cell `c` with participant `p` counted `counts[p]`
+    /// times: the median (type 7, as [`quantile`](super::votes::quantile))
+    /// or the mean; `None` when no counted participant voted on it.
+    fn aggregate(&self, c: usize, counts: &[u32]) -> Option<f64> {
+        let range = self.start[c]..self.start[c + 1];
+        let who = &self.who[range.clone()];
+        let value = &self.value[range];
+        let total: u32 = who.iter().map(|&p| counts[p as usize]).sum();
+        if total == 0 {
+            return None;
+        }
+        if self.mean {
+            let sum: f64 = who
+                .iter()
+                .zip(value)
+                .map(|(&p, &v)| f64::from(counts[p as usize]) * v)
+                .sum();
+            return Some(sum / f64::from(total));
+        }
+        // Order statistics lo and lo + 1 (0-based) of the expanded votes.
+        let lo = (total - 1) / 2;
+        let hi = if (total - 1) % 2 == 1 { lo + 1 } else { lo };
+        let (mut a, mut cum) = (None, 0u32);
+        for (&p, &v) in who.iter().zip(value) {
+            cum += counts[p as usize];
+            if a.is_none() && cum > lo {
+                a = Some(v);
+            }
+            if cum > hi {
+                let a = a.unwrap_or(v);
+                return Some(a + 0.5 * (v - a));
+            }
+        }
+        a
+    }
+}
+
+/// Scores of every scenario from raw (row-major) scores, as
+/// [`Matrix::scores_into`] computes them from the raw scores it holds (the
+/// same operations in the same order; TOPSIS indexes by scenario and
+/// criterion like `Matrix`'s preparation does).
+#[allow(clippy::needless_range_loop)]
+fn scores_from_raw(
+    panel: &Panel,
+    raw: &[f64],
+    w: &[f64],
+    method: Method,
+    scratch: &mut Scratch,
+    out: &mut [f64],
 ) {
-    let n = matrix.n_scenarios();
-    if t.hist.is_empty() {
-        t.hist = vec![0; n * n];
-    }
-    let mut rng = Rng::for_stream(seed, chunk);
-    let mut w = vec![0.0; base.len()];
-    let mut scores = vec![0.0; n];
-    let mut keys = Keys::new(n);
-    let mut first = vec![0.0; n];
-    for _ in 0..len {
-        if !rng.dirichlet(alpha, &mut w) {
-            w.copy_from_slice(base);
+    let m = panel.min.len();
+    let n = out.len();
+    match method {
+        Method::WeightedSum => {
+            out.fill(0.0);
+            for (o, row) in out.iter_mut().zip(raw.chunks_exact(m)) {
+                for (j, (&x, &wj)) in row.iter().zip(w).enumerate() {
+                    *o += wj * normalise(x, panel.min[j], panel.max[j], panel.cost[j]);
+                }
+            }
         }
-        matrix.scores_into(&w, method, &mut scores);
-        let top = rank_sample(&mut keys, &scores, |i, r| t.hist[i * n + r] += 1);
-        let share = 1.0 / top as f64;
-        for &k in &keys.keys[..top] {
-            first[keys.index(k)] += share;
+        Method::Topsis => {
+            let Scratch {
+                norms,
+                best,
+                worst,
+                dm,
+            } = scratch;
+            norms.clear();
+            norms.resize(m, 0.0);
+            let shifted = |k: usize| {
+                let min = panel.min[k % m];
+                if min < 0.0 { raw[k] - min } else { raw[k] }
+            };
+            for i in 0..n {
+                for j in 0..m {
+                    norms[j] += shifted(i * m + j).powi(2);
+                }
+            }
+            norms.iter_mut().for_each(|d| *d = d.sqrt());
+            let r = |i: usize, j: usize| {
+                let d = norms[j];
+                if d > 0.0 { shifted(i * m + j) / d } else { 0.0 }
+            };
+            best.clear();
+            worst.clear();
+            for j in 0..m {
+                let col = (0..n).map(|i| r(i, j));
+                let hi = col.clone().fold(f64::NEG_INFINITY, f64::max);
+                let lo = col.fold(f64::INFINITY, f64::min);
+                let (b, x) = if panel.cost[j] { (lo, hi) } else { (hi, lo) };
+                best.push(b);
+                worst.push(x);
+            }
+            dm.clear();
+            dm.resize(n, 0.0);
+            out.fill(0.0);
+            for j in 0..m {
+                let w2 = w[j] * w[j];
+                for i in 0..n {
+                    out[i] += w2 * (r(i, j) - best[j]).powi(2);
+                }
+                for i in 0..n {
+                    dm[i] += w2 * (r(i, j) - worst[j]).powi(2);
+                }
+            }
+            for (o, dm) in out.iter_mut().zip(dm.iter()) {
+                let (dp, dn) = (o.sqrt(), dm.sqrt());
+                let d = dp + dn;
+                *o = if d > 0.0 { 100.0 * dn / d } else { 50.0 };
+            }
         }
     }
-    t.firsts.push((chunk, first));
+}
+
+#[derive(Default)]
+struct Scratch {
+    norms: Vec<f64>,
+    best: Vec<f64>,
+    worst: Vec<f64>,
+    dm: Vec<f64>,
 }
 
 /// Scores and ranks with one criterion's weight moved by ±δ (relative).
@@ -933,7 +1217,45 @@ mod tests {
             let b = run(2, &m, &w, method, &opts);
             assert_eq!(a, b);
             assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            // 7 participants who each voted on half the cells.
+            let votes: Vec<_> = (0..n * 5)
+                .flat_map(|k| (0..7).map(move |p| (k, p)))
+                .filter(|(k, p)| (k + p) % 2 == 0)
+                .map(|(k, p)| (k / 5, k % 5, p, 1.0 + ((k * 31 + p * 17) % 5) as f64))
+                .collect();
+            let scales: Vec<_> = [false, true, false, false, true]
+                .iter()
+                .map(|&c| (1.0, 5.0, c))
+                .collect();
+            let panel = Panel::new(7, n, &scales, &votes, false).unwrap();
+            let a = run_panel(1, &m, &w, method, &opts, &panel);
+            let b = run_panel(2, &m, &w, method, &opts, &panel);
+            assert_eq!(a, b);
+            assert_eq!(a.participants, Some(7));
+            assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         }
+    }
+
+    fn run_panel(
+        threads: usize,
+        m: &Matrix,
+        w: &[f64],
+        method: Method,
+        opts: &StabilityOptions,
+        panel: &Panel,
+    ) -> Stability {
+        pool(threads).install(|| {
+            stability_panel(
+                m,
+                w,
+                method,
+                opts,
+                Some(panel),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap()
+        })
     }
 
     fn run(
@@ -944,6 +1266,147 @@ mod tests {
         opts: &StabilityOptions,
     ) -> Stability {
         pool(threads).install(|| stability(m, w, method, opts).unwrap())
+    }
+
+    fn one_cell(values: &[f64], mean: bool) -> Panel {
+        let votes: Vec<_> = values
+            .iter()
+            .enumerate()
+            .map(|(p, &v)| (0, 0, p, v))
+            .collect();
+        Panel::new(values.len(), 1, &[(1.0, 5.0, false)], &votes, mean).unwrap()
+    }
+
+    #[test]
+    fn bootstrap_aggregates_count_a_participant_drawn_twice_twice() {
+        // Expanded by hand: counts [2, 0, 1, 1] over votes 1, 2, 4, 5 are the
+        // votes 1, 1, 4, 5: median 2.5, mean 11 / 4.
+        let median = one_cell(&[1.0, 2.0, 4.0, 5.0], false);
+        let mean = one_cell(&[1.0, 2.0, 4.0, 5.0], true);
+        assert_eq!(median.aggregate(0, &[1, 1, 1, 1]), Some(3.0));
+        assert_eq!(median.aggregate(0, &[2, 0, 1, 1]), Some(2.5));
+        assert_eq!(median.aggregate(0, &[0, 3, 1, 0]), Some(2.0));
+        assert_eq!(median.aggregate(0, &[0, 0, 0, 4]), Some(5.0));
+        assert_eq!(median.aggregate(0, &[0, 1, 0, 0]), Some(2.0));
+        assert_eq!(mean.aggregate(0, &[2, 0, 1, 1]), Some(2.75));
+        assert_eq!(mean.aggregate(0, &[1, 1, 1, 1]), Some(3.0));
+        // Nobody who voted on the cell was drawn.
+        let two = Panel::new(3, 1, &[(1.0, 5.0, false)], &[(0, 0, 1, 4.0)], false).unwrap();
+        assert_eq!(two.aggregate(0, &[3, 0, 0]), None);
+        assert_eq!(two.aggregate(0, &[1, 1, 1]), Some(4.0));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Against the expanded list of votes through `votes::quantile`.
+        #[test]
+        fn bootstrap_median_is_the_median_of_the_expanded_votes(
+            votes in prop::collection::vec(1u8..=5, 1..12),
+            counts in prop::collection::vec(0u32..4, 12),
+        ) {
+            let values: Vec<f64> = votes.iter().map(|&v| f64::from(v)).collect();
+            let panel = one_cell(&values, false);
+            let counts = &counts[..values.len()];
+            let mut expanded: Vec<f64> = values
+                .iter()
+                .zip(counts)
+                .flat_map(|(&v, &c)| std::iter::repeat_n(v, c as usize))
+                .collect();
+            expanded.sort_by(f64::total_cmp);
+            let expect = (!expanded.is_empty())
+                .then(|| crate::analysis::votes::quantile(&expanded, 0.5));
+            prop_assert_eq!(panel.aggregate(0, counts), expect);
+        }
+    }
+
+    #[test]
+    fn scores_from_raw_are_the_matrix_scores() {
+        let mut rng = Rng::new(11);
+        for (n, cost) in [
+            (7usize, vec![false, true, false]),
+            (40, vec![true, false, false, true]),
+        ] {
+            let m = cost.len();
+            let raw: Vec<f64> = (0..n * m).map(|_| -2.0 + 7.0 * rng.uniform()).collect();
+            let mx = Matrix::from_raw(raw.clone(), n, cost.clone(), -2.0, 5.0).unwrap();
+            let scales: Vec<_> = cost.iter().map(|&c| (-2.0, 5.0, c)).collect();
+            let panel = Panel::new(1, n, &scales, &[], false).unwrap();
+            let w: Vec<f64> = (0..m)
+                .map(|j| (j + 1) as f64 / (m * (m + 1) / 2) as f64)
+                .collect();
+            for method in Method::ALL {
+                let mut out = vec![0.0; n];
+                scores_from_raw(&panel, &raw, &w, method, &mut Scratch::default(), &mut out);
+                let expect = mx.scores(&w, method);
+                for (a, b) in out.iter().zip(&expect) {
+                    assert!((a - b).abs() < 1e-9, "{method}: {a} vs {b}");
+                }
+            }
+        }
+    }
+
+    /// Two scenarios, one criterion (so the weights cannot move anything):
+    /// A's votes 5, 5, 1, B's 3, 3, 3. A wins (median 5) when at least two
+    /// of the three draws are the first two participants:
+    /// P = C(3,2)·(2/3)²·(1/3) + (2/3)³ = 20/27; otherwise its median is 1.
+    #[test]
+    fn bootstrap_p_first_matches_the_binomial_by_hand() {
+        let m = Matrix::from_raw(vec![5.0, 3.0], 2, vec![false], 1.0, 5.0).unwrap();
+        let votes = [
+            (0, 0, 0, 5.0),
+            (0, 0, 1, 5.0),
+            (0, 0, 2, 1.0),
+            (1, 0, 0, 3.0),
+            (1, 0, 1, 3.0),
+            (1, 0, 2, 3.0),
+        ];
+        let panel = Panel::new(3, 2, &[(1.0, 5.0, false)], &votes, false).unwrap();
+        let opts = StabilityOptions {
+            samples: 20_000,
+            seed: 5,
+            concentration: 100.0,
+        };
+        for method in Method::ALL {
+            let weights_only = stability(&m, &[1.0], method, &opts).unwrap();
+            assert_eq!(weights_only.p_first, vec![1.0, 0.0]);
+            assert_eq!(weights_only.participants, None);
+            let s = stability_panel(
+                &m,
+                &[1.0],
+                method,
+                &opts,
+                Some(&panel),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+            assert_eq!(s.participants, Some(3));
+            // Standard error √(p(1 − p)/20000) ≈ 0.0031; 5 of them.
+            assert!(
+                (s.p_first[0] - 20.0 / 27.0).abs() < 0.0155,
+                "{method}: {:?}",
+                s.p_first
+            );
+            assert_eq!((s.rank_p5[0], s.rank_p95[0]), (1, 2));
+        }
+    }
+
+    #[test]
+    fn a_panel_for_other_criteria_is_refused() {
+        let m = fixture();
+        let panel = Panel::new(2, 4, &[(1.0, 5.0, false)], &[(0, 0, 0, 3.0)], false).unwrap();
+        let r = stability_panel(
+            &m,
+            &[1.0, 1.0, 1.0],
+            Method::WeightedSum,
+            &StabilityOptions::default(),
+            Some(&panel),
+            &|_| {},
+            &AtomicBool::new(false),
+        );
+        assert!(matches!(r, Err(AnalysisError::BadSetting { .. })));
+        assert!(Panel::new(0, 4, &[(1.0, 5.0, false)], &[], false).is_err());
     }
 
     proptest! {
@@ -962,6 +1425,17 @@ mod tests {
             let opts = StabilityOptions { samples, seed, concentration: 30.0 };
             let a = run(1, &m, &w, method, &opts);
             let b = run(2, &m, &w, method, &opts);
+            prop_assert_eq!(&a, &b);
+            prop_assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            // With the participant bootstrap too: 3 participants, some cells unvoted.
+            let votes: Vec<_> = (0..20)
+                .filter(|k| k % 3 != 1)
+                .flat_map(|k| (0..3).map(move |p| (k / 4, k % 4, p, 1.0 + ((k * 7 + p * 3) % 5) as f64)))
+                .collect();
+            let scales = [(1.0, 5.0, false), (1.0, 5.0, true), (1.0, 5.0, false), (1.0, 5.0, false)];
+            let panel = Panel::new(3, 5, &scales, &votes, topsis).unwrap();
+            let a = run_panel(1, &m, &w, method, &opts, &panel);
+            let b = run_panel(2, &m, &w, method, &opts, &panel);
             prop_assert_eq!(&a, &b);
             prop_assert!((a.p_first.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         }

@@ -366,6 +366,37 @@ fn apply(out: &mut Model, cells: &[CellStats], how: Aggregate) {
     }
 }
 
+/// The votes prepared for the participant bootstrap of the stability Monte
+/// Carlo, for `matrix` (the matrix scored from [`effective`]`(model)`):
+/// `None` unless the workspace scores with the votes ([`uses_votes`]).
+pub fn panel(model: &Model) -> Result<Option<super::stability::Panel>, AnalysisError> {
+    if !uses_votes(model) {
+        return Ok(None);
+    }
+    let scales: Vec<(f64, f64, bool)> = model
+        .criteria
+        .iter()
+        .map(|c| (c.min, c.max, c.cost))
+        .collect();
+    let votes: Vec<(usize, usize, usize, f64)> = cells(model)
+        .iter()
+        .flat_map(|c| {
+            c.votes
+                .iter()
+                .map(move |&(p, v)| (c.scenario, c.criterion, p, v))
+        })
+        .collect();
+    let mean = aggregate_of(model) == Aggregate::Mean;
+    super::stability::Panel::new(
+        model.votes.len(),
+        model.scenarios.len(),
+        &scales,
+        &votes,
+        mean,
+    )
+    .map(Some)
+}
+
 /// Scenarios stripped to what scoring reads, for fast re-scoring.
 fn slim(scenarios: &[Scenario]) -> Vec<Scenario> {
     scenarios

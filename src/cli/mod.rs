@@ -224,7 +224,7 @@ pub enum Command {
     },
     /// Score and rank the scenarios, with ranking stability and the money.
     #[command(
-        after_help = "Examples:\n  lodestar score DIR\n  lodestar score DIR --method topsis --format json --samples 20000 --seed 7\n  lodestar score DIR --samples 0   (no Monte Carlo)"
+        after_help = "Examples:\n  lodestar score DIR\n  lodestar score DIR --method topsis --format json --samples 20000 --seed 7\n  lodestar score DIR --samples 0   (no Monte Carlo)\n  lodestar score DIR --resample participants   (who is in the room: bootstrap of the voters)"
     )]
     Score {
         dir: PathBuf,
@@ -239,6 +239,10 @@ pub enum Command {
         /// Seed for the sampler, 0–9223372036854775807 as in the file (default: the workspace's).
         #[arg(long, value_parser = clap::value_parser!(u64).range(0..=workspace::schema::MAX_SEED as u64))]
         seed: Option<u64>,
+        /// What the Monte Carlo resamples: the weights, or the weights and the participants
+        /// whose votes give the scores (default: the workspace's `[scoring] resample`).
+        #[arg(long, value_enum)]
+        resample: Option<score::ResampleArg>,
     },
     /// Write a Markdown report: flow, ranking and stability, revenue, needs, risks, training.
     #[command(
@@ -799,7 +803,8 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             samples,
             seed,
-        }) => score::score(&dir, method, format, samples, seed),
+            resample,
+        }) => score::score(&dir, method, format, samples, seed, resample),
         Some(Command::Report { dir, output }) => report::report(&dir, output.as_deref()),
         Some(Command::Risks { dir, format }) => risks::run(&dir, format),
         Some(Command::Monitor {

@@ -372,6 +372,13 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
                     seed = st.options.seed
                 )
             );
+            if let Some(p) = st.participants {
+                let _ = writeln!(
+                    out,
+                    "{}\n",
+                    crate::tr!("votes.report.bootstrap", participants = p)
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "{}\n", tr!("report.ranking.no_stability"));

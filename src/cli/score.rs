@@ -10,6 +10,7 @@ use super::{PROBLEMS, open_or_report, write_stdout};
 use crate::analysis::{self, Analysis, AnalysisError, Method, Stability, StabilityOptions};
 use crate::numfmt::{MISSING, or_missing, percent, thousands};
 use crate::workspace::Model;
+use crate::workspace::choice::Resample;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum MethodArg {
@@ -26,6 +27,14 @@ impl From<MethodArg> for Method {
             MethodArg::Topsis => Method::Topsis,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ResampleArg {
+    /// The weights only (Dirichlet around the current weights).
+    Weights,
+    /// The weights and, when scores come from votes, the participants.
+    Participants,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
@@ -62,11 +71,14 @@ pub(crate) fn compute(
     let stability = if options.samples == 0 {
         None
     } else {
-        Some(analysis::stability(
+        Some(analysis::stability_panel(
             &analysis.matrix,
             &analysis.weights.values,
             analysis.method,
             &options,
+            analysis.panel.as_deref(),
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
         )?)
     };
     Ok(Scored {
@@ -156,6 +168,10 @@ pub(crate) struct ScoreOut {
     samples: u64,
     seed: u64,
     concentration: f64,
+    /// "participants" when the Monte Carlo also resampled the voters, else "weights".
+    resample: &'static str,
+    /// Participants drawn per sample with `resample: "participants"`, else null.
+    participants: Option<usize>,
     currency: String,
     discount_rate: f64,
     criteria: Vec<CriterionOut>,
@@ -251,6 +267,11 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
         samples: s.stability.as_ref().map_or(0, |st| st.options.samples),
         seed: s.options.seed,
         concentration: s.options.concentration,
+        resample: match s.stability.as_ref().and_then(|st| st.participants) {
+            Some(_) => "participants",
+            None => "weights",
+        },
+        participants: s.stability.as_ref().and_then(|st| st.participants),
         currency: model.settings.currency.clone(),
         discount_rate: model.settings.discount_rate,
         criteria,
@@ -323,6 +344,9 @@ fn header_lines(o: &ScoreOut) -> Vec<String> {
             "  stability: {} Monte Carlo samples, Dirichlet concentration {}, seed {}",
             o.samples, o.concentration, o.seed
         ));
+        if let Some(p) = o.participants {
+            lines.push(crate::tr!("votes.stability.bootstrap", participants = p));
+        }
     }
     if let Some(f) = &o.smallest_flip {
         lines.push(format!(
@@ -477,11 +501,19 @@ pub fn score(
     format: ScoreFormat,
     samples: Option<u64>,
     seed: Option<u64>,
+    resample: Option<ResampleArg>,
 ) -> u8 {
     let mut ws = match open_or_report(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
+    if let Some(r) = resample {
+        ws.model.settings.scoring.resample = match r {
+            ResampleArg::Weights => Resample::Weights,
+            ResampleArg::Participants => Resample::Participants,
+        }
+        .into();
+    }
     let scored = match compute(&ws.model, method.map(Method::from), samples, seed) {
         Ok(s) => s,
         Err(e) => {

@@ -109,6 +109,7 @@ pub enum Action {
     PrevCriterion,
     WeightSource,
     ScoringMethod,
+    Participants,
     TrainStart,
     TrainStop,
     TrainMore,
@@ -505,7 +506,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::NextView,
         "next-view",
-        "next view (matrix … AHP)",
+        "next view (matrix … votes)",
         Scope::Scenarios,
         Some("view"),
         &["v"],
@@ -565,6 +566,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Scenarios,
         None,
         &["m"],
+    ),
+    b(
+        Action::Participants,
+        "participants",
+        "votes: each participant's scores",
+        Scope::Scenarios,
+        None,
+        &["P"],
     ),
     b(
         Action::TrainStart,

@@ -74,6 +74,10 @@ fn key_of(a: &Analysis, options: &StabilityOptions) -> u64 {
     options.samples.hash(&mut h);
     options.seed.hash(&mut h);
     options.concentration.to_bits().hash(&mut h);
+    a.panel.is_some().hash(&mut h);
+    if let Some(p) = &a.panel {
+        p.hash_into(&mut h);
+    }
     h.finish()
 }
 
@@ -104,8 +108,17 @@ impl StabilityRuns {
         let matrix = a.matrix.clone();
         let weights = a.weights.values.clone();
         let method = a.method;
+        let panel = a.panel.clone();
         let Some(sink) = self.sink.clone() else {
-            let result = analysis::stability(&matrix, &weights, method, &options);
+            let result = analysis::stability_panel(
+                &matrix,
+                &weights,
+                method,
+                &options,
+                panel.as_deref(),
+                &|_| {},
+                &AtomicBool::new(false),
+            );
             self.finish(generation, result);
             return;
         };
@@ -131,8 +144,15 @@ impl StabilityRuns {
                         });
                     }
                 };
-                let result =
-                    analysis::stability_with(&matrix, &weights, method, &options, &report, &cancel);
+                let result = analysis::stability_panel(
+                    &matrix,
+                    &weights,
+                    method,
+                    &options,
+                    panel.as_deref(),
+                    &report,
+                    &cancel,
+                );
                 if !matches!(result, Err(AnalysisError::Cancelled)) {
                     sink(Update::Done { generation, result });
                 }

@@ -109,6 +109,14 @@ choices! {
         Mean = "mean",
     }
 
+    /// What the ranking-stability Monte Carlo resamples (`[scoring] resample`).
+    Resample {
+        /// The weights only (Dirichlet around the current weights).
+        Weights = "weights",
+        /// The weights and, when scores come from votes, the participants (a bootstrap of whole participants).
+        Participants = "participants",
+    }
+
     /// Whether a criterion's higher scores are better.
     Direction { Benefit = "benefit", Cost = "cost" }
 

@@ -8,8 +8,8 @@ use super::check::as_date;
 use super::choice::{
     Activation, Aggregate, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction,
     EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
-    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
-    ScoringMethod, TrendDirection, TrendType, WeightSource,
+    Options, Priority, Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus,
+    ScoreSource, ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
 use super::node::Node;
@@ -82,6 +82,8 @@ pub struct Scoring {
     pub source: Choice<ScoreSource>,
     /// How the votes of one cell are combined.
     pub aggregate: Choice<Aggregate>,
+    /// What the stability Monte Carlo resamples.
+    pub resample: Choice<Resample>,
 }
 
 impl Default for Scoring {
@@ -97,6 +99,7 @@ impl Default for Scoring {
             quadrant_feasibility: 50.0,
             source: ScoreSource::Single.into(),
             aggregate: Aggregate::Median.into(),
+            resample: Resample::Weights.into(),
         }
     }
 }
@@ -891,6 +894,9 @@ fn read_settings(root: Node) -> Settings {
             aggregate: s
                 .and_then(|s| opt_choice(s, "aggregate"))
                 .unwrap_or(sd.aggregate),
+            resample: s
+                .and_then(|s| opt_choice(s, "resample"))
+                .unwrap_or(sd.resample),
         },
     }
 }

@@ -7,8 +7,8 @@
 use super::choice::{
     Activation, Aggregate, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
     ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
-    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource, ScoringMethod,
-    TrendDirection, TrendType, WeightSource,
+    Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 
 /// One of the seven TOML files of a workspace (`monitor.toml` is optional).
@@ -328,6 +328,7 @@ pub const SCORING_METHODS: &[&str] = ScoringMethod::NAMES;
 pub const WEIGHT_SOURCES: &[&str] = WeightSource::NAMES;
 pub const SCORE_SOURCES: &[&str] = ScoreSource::NAMES;
 pub const AGGREGATES: &[&str] = Aggregate::NAMES;
+pub const RESAMPLES: &[&str] = Resample::NAMES;
 pub const ACTIVATIONS: &[&str] = Activation::NAMES;
 pub const OPTIMIZERS: &[&str] = Optimizer::NAMES;
 pub const DEVICES: &[&str] = Device::NAMES;
@@ -415,6 +416,13 @@ const SCORING_FIELDS: &[Field] = &[
         Some("100"),
         "Dirichlet concentration around the current weights: higher means weights vary less.",
         "100",
+    ),
+    opt(
+        "resample",
+        Ty::Choice(RESAMPLES),
+        Some("\"weights\""),
+        "What the ranking-stability Monte Carlo resamples: the weights, or the weights and the participants whose votes give the scores (with `source = \"votes\"`).",
+        "\"participants\"",
     ),
     opt(
         "delta",

@@ -326,10 +326,17 @@ fn legend_lines(unnamed: &[(usize, usize)], names: &[String], width: u16) -> Vec
 fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, theme: &Theme) {
     let Ok(a) = &app.analysis else { return };
     let title = match (stability(app), app.stability.running) {
-        (Some((st, true)), _) => format!(
-            "P(rank 1) · {} samples",
-            numfmt::thousands(st.options.samples as f64)
-        ),
+        (Some((st, true)), _) => {
+            let mut t = format!(
+                "P(rank 1) · {} samples",
+                numfmt::thousands(st.options.samples as f64)
+            );
+            if let Some(p) = st.participants {
+                t.push_str(" · ");
+                t.push_str(&crate::tr!("votes.stability.caption", participants = p));
+            }
+            t
+        }
         (_, Some(p)) => format!("P(rank 1) · updating {:.0}%", p.fraction() * 100.0),
         _ => "P(rank 1)".into(),
     };

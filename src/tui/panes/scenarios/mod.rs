@@ -8,6 +8,7 @@ mod ahp;
 mod charts;
 pub mod matrix;
 mod revenue;
+pub mod spread;
 mod weights;
 
 use ratatui::Frame;
@@ -41,15 +42,18 @@ pub enum ScenarioView {
     Weights,
     /// AHP pairwise comparisons with their consistency.
     Ahp,
+    /// Workshop votes: the spread of every cell, the cells to discuss first.
+    Votes,
 }
 
 impl ScenarioView {
-    pub const ALL: [ScenarioView; 5] = [
+    pub const ALL: [ScenarioView; 6] = [
         ScenarioView::Matrix,
         ScenarioView::Charts,
         ScenarioView::Revenue,
         ScenarioView::Weights,
         ScenarioView::Ahp,
+        ScenarioView::Votes,
     ];
 
     pub fn title(self) -> String {
@@ -59,6 +63,7 @@ impl ScenarioView {
             ScenarioView::Revenue => crate::tr!("tui.scenarios.view.revenue"),
             ScenarioView::Weights => crate::tr!("tui.scenarios.view.weights"),
             ScenarioView::Ahp => crate::tr!("tui.scenarios.view.ahp"),
+            ScenarioView::Votes => crate::tr!("votes.view.tab"),
         }
     }
 
@@ -85,6 +90,8 @@ pub struct ScenariosPane {
     /// The scenario list in display order, worked out in `sync` and
     /// `layout` (it sorts 10,000 scenarios), read by drawing.
     sorted: Vec<usize>,
+    /// The votes view shows the selected scenario's votes per participant.
+    pub participants: bool,
 }
 
 /// What the views read while drawing.
@@ -100,6 +107,8 @@ pub struct View<'a> {
     pub criterion: usize,
     /// The scenario rows as last worked out (see `ScenariosPane::sorted`).
     pub sorted: &'a [usize],
+    /// The votes view's per-participant columns are on.
+    pub participants: bool,
 }
 
 impl ScenariosPane {
@@ -115,6 +124,7 @@ impl ScenariosPane {
             scenario_view: self.view,
             criterion: self.criterion,
             sorted: &self.sorted,
+            participants: self.participants,
         }
     }
 
@@ -157,7 +167,7 @@ impl ScenariosPane {
             ScenarioView::Matrix => Some(matrix::table_area(body, &app)),
             ScenarioView::Weights => Some(weights::table_area(body, &app)),
             ScenarioView::Ahp => Some(ahp::table_area(body)),
-            ScenarioView::Charts | ScenarioView::Revenue => None,
+            ScenarioView::Charts | ScenarioView::Revenue | ScenarioView::Votes => None,
         }
     }
 
@@ -420,6 +430,20 @@ impl Component for ScenariosPane {
                 }
             }
             Action::Add | Action::Edit | Action::Delete => return self.edit_action(action, ctx),
+            Action::Participants => {
+                if self.view == ScenarioView::Votes {
+                    self.participants = !self.participants;
+                } else {
+                    self.view = ScenarioView::Votes;
+                    self.participants = true;
+                }
+                let key = if self.participants {
+                    "votes.view.toggled_on"
+                } else {
+                    "votes.view.toggled_off"
+                };
+                ctx.say(Level::Info, crate::tr!(key));
+            }
             Action::NextView => self.view = self.view.step(1),
             Action::PrevView => self.view = self.view.step(-1),
             Action::NextCriterion | Action::PrevCriterion => {
@@ -661,6 +685,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         ScenarioView::Revenue => revenue::draw(frame, body, app, theme),
         ScenarioView::Weights => weights::draw(frame, body, app, theme),
         ScenarioView::Ahp => ahp::draw(frame, body, app, theme),
+        ScenarioView::Votes => spread::draw(frame, body, app, theme, app.participants),
     }
 }
 
