@@ -646,7 +646,7 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
         if n < 10_000 && !target_values.contains(label) {
             target_values.insert(label.to_string());
         }
-        if n % every == 0 {
+        if n.is_multiple_of(every) {
             checkpoints.push(Checkpoint {
                 row: n,
                 byte: record.position().map_or(0, csv::Position::byte),
