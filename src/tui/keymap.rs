@@ -558,7 +558,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::TrainMore,
         "train-more",
-        "raise the selected setting",
+        "raise the selected setting (in the gains chart: the cut-off)",
         Scope::Training,
         None,
         &["+", "="],
@@ -566,7 +566,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::TrainLess,
         "train-less",
-        "lower the selected setting",
+        "lower the selected setting (in the gains chart: the cut-off)",
         Scope::Training,
         None,
         &["-"],
@@ -598,7 +598,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::GainsView,
         "gains-view",
-        "gains / lift by decile of the validation part (v again: charts)",
+        "gains chart and cut-off (what it means for [money]), v again: the table by decile, then the charts",
         Scope::Training,
         Some("gains"),
         &["v"],
