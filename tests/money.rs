@@ -93,7 +93,10 @@ fn threshold_cutoff_and_missing_scores() {
     let i = money::implication(&ws.model, m, Cutoff::Threshold(0.5), &S, &Y).unwrap();
     assert_eq!(i.contacts, 500_000.0);
     // The share is measured on 10 rows now: 1.96 × 1e6 × √(0.5 × 0.5 / 10).
-    assert!(close(i.margin, 1.959_963_984_540_054 * 1e6 * (0.025f64).sqrt()));
+    assert!(close(
+        i.margin,
+        1.959_963_984_540_054 * 1e6 * (0.025f64).sqrt()
+    ));
     let e = money::implication(&ws.model, m, Cutoff::Top(0.3), &[], &[]).unwrap_err();
     assert!(e.contains("validation"), "{e}");
 }

@@ -603,7 +603,8 @@ fn training(out: &mut String, run: Option<&Run>, model: &crate::workspace::model
             g.lift,
             g.cum_lift
         );
-    }    money(out, r, model);
+    }
+    money(out, r, model);
 }
 
 /// From AUC to money: the kept model at `[money]`'s cut-off and what it
@@ -651,8 +652,8 @@ fn money(out: &mut String, r: &Run, model: &crate::workspace::model::Model) {
             let _ = writeln!(out, "{}", md_escape(&e));
         }
     }
+    out.push('\n');
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -321,9 +321,8 @@ pub fn train(a: &TrainArgs) -> u8 {
                 // What the kept model at `[money]`'s cut-off implies for the
                 // linked scenario (docs/METHOD.md "From AUC to money").
                 let implied = ws.model.training.money.as_ref().map(|m| {
-                    let cut = train::money::cutoff(m).ok_or_else(|| {
-                        "money.cutoff: give `top` or `threshold`".to_string()
-                    })?;
+                    let cut = train::money::cutoff(m)
+                        .ok_or_else(|| "money.cutoff: give `top` or `threshold`".to_string())?;
                     train::money::implication(&ws.model, m, cut, &s.valid_scores, &s.valid_labels)
                 });
                 if json {

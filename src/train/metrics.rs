@@ -302,7 +302,12 @@ mod tests {
         assert_eq!((c.precision, c.recall, c.share), (0.6, 0.75, 0.5));
         assert!((c.lift - 1.5).abs() < 1e-12);
         // Above every score: nobody.
-        assert_eq!(at_cutoff(&S, &Y, Cutoff::Threshold(0.95)).unwrap().contacted, 0);
+        assert_eq!(
+            at_cutoff(&S, &Y, Cutoff::Threshold(0.95))
+                .unwrap()
+                .contacted,
+            0
+        );
         // Without positives there is nothing to measure.
         assert!(at_cutoff(&S, &[0.0; 10], Cutoff::Top(0.3)).is_none());
     }

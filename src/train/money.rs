@@ -109,11 +109,7 @@ pub fn implication(
     let contacts = population * stats.share;
     let positives = population * stats.reached as f64 / n;
     let (implied, f, exact) = match counts {
-        Counts::Contacts => (
-            contacts,
-            stats.share,
-            matches!(cut, Cutoff::Top(_)),
-        ),
+        Counts::Contacts => (contacts, stats.share, matches!(cut, Cutoff::Top(_))),
         Counts::Positives => (positives, stats.reached as f64 / n, false),
     };
     let margin = if exact {

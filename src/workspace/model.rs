@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::check::as_date;
 use super::choice::{
-    Activation, Aggregate, Choice, ClassWeight, Counts, Coverage, CriterionGroup, Device, Direction,
-    EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
-    Options, Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
-    ScoringMethod, TrendDirection, TrendType, WeightSource,
+    Activation, Aggregate, Choice, ClassWeight, Counts, Coverage, CriterionGroup, Device,
+    Direction, EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus,
+    Optimizer, Options, Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus,
+    ScoreSource, ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
 use super::node::Node;

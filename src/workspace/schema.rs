@@ -5,10 +5,10 @@
 //! format cannot be documented one way and checked another.
 
 use super::choice::{
-    Activation, Aggregate, ClassWeight, Counts, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
-    ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
-    RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource, ScoringMethod,
-    TrendDirection, TrendType, WeightSource,
+    Activation, Aggregate, ClassWeight, Counts, Coverage, CriterionGroup, Device, Direction,
+    EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
+    Priority, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 
 /// One of the seven TOML files of a workspace (`monitor.toml` is optional).

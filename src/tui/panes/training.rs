@@ -284,7 +284,11 @@ impl TrainingPane {
         }
         let value = match i {
             0 => number(step125(t.epochs as f64, up).round().clamp(1.0, 10_000.0)),
-            1 => number(step125(t.batch_size as f64, up).round().clamp(1.0, 1_048_576.0)),
+            1 => number(
+                step125(t.batch_size as f64, up)
+                    .round()
+                    .clamp(1.0, 1_048_576.0),
+            ),
             2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
             5 => if t.class_weight.known() == Some(crate::workspace::choice::ClassWeight::Balanced)
             {
@@ -409,11 +413,12 @@ impl TrainingPane {
             }
         };
         let path = vec!["money".to_string(), "cutoff".to_string()];
-        let r = ctx
-            .ws
-            .set(Target::File(FileKind::Training), &path, &value);
+        let r = ctx.ws.set(Target::File(FileKind::Training), &path, &value);
         if ctx.edit(r) {
-            ctx.say_edited(crate::tr!("training.money.cut_saved", cut = next.describe()));
+            ctx.say_edited(crate::tr!(
+                "training.money.cut_saved",
+                cut = next.describe()
+            ));
         }
     }
 
