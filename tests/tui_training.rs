@@ -331,7 +331,7 @@ fn epochs_scroll_keep_the_best_in_view_and_overfitting_is_flagged() {
     insta::assert_snapshot!("training_lift_60x20", chart);
     app.perform(Action::Presentation);
     let wide = masked(screen(&mut app, 80, 24));
-    assert!(wide.contains("█ cut-off"), "{wide}");
+    assert!(wide.contains('█'), "{wide}");
     insta::assert_snapshot!("training_lift_80x24", wide);
     // `+` moves the cut-off 5 points: one undoable edit of `[money] cutoff`.
     let before = std::fs::read_to_string(dir.join("training.toml")).expect("read");
