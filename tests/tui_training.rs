@@ -11,6 +11,7 @@ use lodestar::train::{self, Event, Overrides, TrainConfig};
 use lodestar::tui::app::App;
 use lodestar::tui::config;
 use lodestar::tui::keymap::Action;
+use lodestar::tui::panes::training::GainsView;
 use lodestar::tui::ui;
 use lodestar::workspace::{Date, Workspace};
 use ratatui::Terminal;
@@ -194,7 +195,8 @@ fn plus_and_minus_edit_the_main_settings_and_undo() {
     assert_eq!(app.ctx.ws.model.training.epochs, 20);
     app.perform(Action::Down);
     key(&mut app, '-');
-    assert_eq!(app.ctx.ws.model.training.batch_size, 16);
+    // Batch size too: 32 is between 20 and 50.
+    assert_eq!(app.ctx.ws.model.training.batch_size, 20);
     app.perform(Action::Down);
     key(&mut app, '+');
     assert!((app.ctx.ws.model.training.learning_rate - 0.002).abs() < 1e-12);
@@ -317,9 +319,46 @@ fn epochs_scroll_keep_the_best_in_view_and_overfitting_is_flagged() {
     let small = masked(screen(&mut app, 60, 20));
     assert!(small.contains("★3"), "{small}");
     insta::assert_snapshot!("training_overfit_epochs_60x20", small);
-    // `v`: the gains / lift table by decile of the run's validation part.
+    // `v`: the gains chart against the random diagonal and the cut-off box,
+    // with what the example's `[money]` (top 20 % of 10,000,000 members,
+    // volume counts contacts) implies for the next-best-offer plan.
     key(&mut app, 'v');
-    assert!(app.panes.training.show_gains);
+    assert_eq!(app.panes.training.gains_view, GainsView::Chart);
+    let chart = masked(screen(&mut app, 60, 20));
+    assert!(chart.contains("Cut-off top 20.0 %"), "{chart}");
+    assert!(chart.contains("2,000,000"), "{chart}");
+    assert!(chart.contains("2,400,000"), "{chart}");
+    insta::assert_snapshot!("training_lift_60x20", chart);
+    app.perform(Action::Presentation);
+    let wide = masked(screen(&mut app, 80, 24));
+    assert!(wide.contains('█'), "{wide}");
+    insta::assert_snapshot!("training_lift_80x24", wide);
+    // `+` moves the cut-off 5 points: one undoable edit of `[money] cutoff`.
+    let before = std::fs::read_to_string(dir.join("training.toml")).expect("read");
+    key(&mut app, '+');
+    assert_eq!(
+        app.ctx.ws.model.training.money.as_ref().and_then(|m| m.top),
+        Some(0.25)
+    );
+    let moved = screen(&mut app, 80, 24);
+    assert!(
+        moved.contains("Cut-off top 25.0 %") && moved.contains("2,500,000"),
+        "{moved}"
+    );
+    app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let after = std::fs::read_to_string(dir.join("training.toml")).expect("read");
+    let (removed, added) = common::changed_region(&before, &after);
+    assert_eq!(removed, vec!["cutoff = { top = 0.2 }\n"], "{after}");
+    assert_eq!(added, vec!["cutoff = { top = 0.25 }\n"], "{after}");
+    key(&mut app, 'u');
+    assert_eq!(
+        app.ctx.ws.model.training.money.as_ref().and_then(|m| m.top),
+        Some(0.2)
+    );
+    // `v` again: the gains / lift table by decile of the run's validation part.
+    key(&mut app, 'v');
+    assert_eq!(app.panes.training.gains_view, GainsView::Table);
+    app.perform(Action::Presentation);
     let gains = masked(screen(&mut app, 60, 20));
     assert!(gains.contains("Gains by decile"), "{gains}");
     assert!(gains.contains("100 %"), "{gains}");
@@ -327,7 +366,7 @@ fn epochs_scroll_keep_the_best_in_view_and_overfitting_is_flagged() {
     app.perform(Action::Presentation);
     insta::assert_snapshot!("training_gains_80x24", masked(screen(&mut app, 80, 24)));
     key(&mut app, 'v');
-    assert!(!app.panes.training.show_gains);
+    assert_eq!(app.panes.training.gains_view, GainsView::Off);
 }
 
 #[test]

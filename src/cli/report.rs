@@ -94,7 +94,7 @@ pub fn render(ws: &Workspace) -> String {
     }
     needs(&mut out, m);
     risks(&mut out, m);
-    training(&mut out, run.as_ref());
+    training(&mut out, run.as_ref(), &ws.model);
     if let Some(r) = &run {
         charts::training_curves(&mut out, &ws.root.join("runs").join(&r.id), &r.id);
     }
@@ -629,6 +629,8 @@ struct Run {
     fields: Vec<(String, String)>,
     /// The kept model's gains by decile on the validation part (`gains.csv`).
     gains: Vec<crate::train::metrics::GainsRow>,
+    /// The kept model's validation scores and labels (`validation.csv`).
+    valid: (Vec<f32>, Vec<f32>),
 }
 
 impl Run {
@@ -677,13 +679,19 @@ fn latest_run(root: &Path) -> Option<Run> {
                 Some((k.to_string(), shown))
             })
             .collect();
-        let gains = crate::train::runs::read_gains(&root.join("runs").join(&id));
-        return Some(Run { id, fields, gains });
+        let gains = crate::train::runs::read_gains(&dir);
+        let valid = crate::train::runs::read_validation(&dir);
+        return Some(Run {
+            id,
+            fields,
+            gains,
+            valid,
+        });
     }
     None
 }
 
-fn training(out: &mut String, run: Option<&Run>) {
+fn training(out: &mut String, run: Option<&Run>, model: &crate::workspace::model::Model) {
     out.push_str("## Latest training run\n\n");
     let Some(r) = run else {
         out.push_str("No training run yet (`lodestar train DIR` writes one under `runs/`).\n");
@@ -718,6 +726,55 @@ fn training(out: &mut String, run: Option<&Run>) {
             g.cum_lift
         );
     }
+    money(out, r, model);
+}
+
+/// From AUC to money: the kept model at `[money]`'s cut-off and what it
+/// implies for the linked scenario (docs/METHOD.md).
+fn money(out: &mut String, r: &Run, model: &crate::workspace::model::Model) {
+    use crate::train::money;
+    let Some(m) = model.training.money.as_ref() else {
+        return;
+    };
+    let _ = writeln!(out, "\n{}\n", crate::tr!("training.money.report_heading"));
+    let result = money::cutoff(m)
+        .ok_or_else(|| "money.cutoff: give `top` or `threshold`".to_string())
+        .and_then(|cut| money::implication(model, m, cut, &r.valid.0, &r.valid.1));
+    match result {
+        Ok(i) => {
+            let _ = writeln!(
+                out,
+                "- {}",
+                crate::tr!(
+                    "training.money.at",
+                    cut = i.cutoff_text.clone(),
+                    quality = crate::tr!(
+                        "training.money.quality",
+                        precision = crate::numfmt::percent(i.stats.precision),
+                        recall = crate::numfmt::percent(i.stats.recall),
+                        lift = format!("{:.2}", i.stats.lift)
+                    )
+                )
+            );
+            let _ = writeln!(
+                out,
+                "- {}",
+                crate::tr!(
+                    "training.money.contacted",
+                    contacted = crate::numfmt::thousands(i.stats.contacted as f64),
+                    rows = crate::numfmt::thousands(i.stats.rows as f64),
+                    share = crate::numfmt::percent(i.stats.share)
+                )
+            );
+            for line in money::lines(&i) {
+                let _ = writeln!(out, "- {}", md_escape(&line));
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(out, "{}", md_escape(&e));
+        }
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -326,8 +326,21 @@ pub fn train(a: &TrainArgs) -> u8 {
                 if let Some(pb) = &bar {
                     pb.finish_and_clear();
                 }
+                // What the kept model at `[money]`'s cut-off implies for the
+                // linked scenario (docs/METHOD.md "From AUC to money").
+                let implied = ws.model.training.money.as_ref().map(|m| {
+                    let cut = train::money::cutoff(m)
+                        .ok_or_else(|| "money.cutoff: give `top` or `threshold`".to_string())?;
+                    train::money::implication(&ws.model, m, cut, &s.valid_scores, &s.valid_labels)
+                });
                 if json {
-                    out!("{}", crate::escape::to_json_pretty(&s.to_json()));
+                    let mut j = s.to_json();
+                    j["money"] = match &implied {
+                        None => serde_json::Value::Null,
+                        Some(Ok(i)) => train::money::to_json(i),
+                        Some(Err(e)) => serde_json::json!({ "error": e }),
+                    };
+                    out!("{}", crate::escape::to_json_pretty(&j));
                 } else {
                     let how = if s.stopped_by_user {
                         "stopped on request"
@@ -344,6 +357,25 @@ pub fn train(a: &TrainArgs) -> u8 {
                         s.seconds,
                         s.run_dir.display()
                     ));
+                    match &implied {
+                        None => {}
+                        Some(Ok(i)) => {
+                            say(crate::tr!(
+                                "training.money.at",
+                                cut = i.cutoff_text.clone(),
+                                quality = crate::tr!(
+                                    "training.money.quality",
+                                    precision = crate::numfmt::percent(i.stats.precision),
+                                    recall = crate::numfmt::percent(i.stats.recall),
+                                    lift = format!("{:.2}", i.stats.lift)
+                                )
+                            ));
+                            for line in train::money::lines(i) {
+                                say(line);
+                            }
+                        }
+                        Some(Err(e)) => say(format!("money: {e}")),
+                    }
                     if let Some(from) = s.overfitting_from {
                         say(format!(
                             "warning: overfitting — validation loss has climbed since its lowest at epoch {from} while training loss fell (early stopping ends such runs: --early-stopping val_loss:3)"

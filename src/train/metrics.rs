@@ -19,6 +19,12 @@ pub fn bce_logit(x: f32, y: f32) -> f32 {
     x.max(0.0) - x * y + (-x.abs()).exp().ln_1p()
 }
 
+/// The probability a logit stands for, as `predict` writes it.
+#[inline]
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
 /// Scores of `logits` against 0/1 `labels`; `weights` (per row) scale the
 /// loss only, as Keras' class weights do.
 pub fn scores(logits: &[f32], labels: &[f32], weights: Option<&[f32]>) -> Scores {
@@ -143,6 +149,93 @@ pub fn gains(scores: &[f32], labels: &[f32], bins: usize) -> Vec<GainsRow> {
         .collect()
 }
 
+/// Who is contacted: the top share of the rows by score, or every row whose
+/// score (a probability) is at least a threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cutoff {
+    Top(f64),
+    Threshold(f64),
+}
+
+impl Cutoff {
+    /// `top 20 %` / `score ≥ 0.5`, as the pane and the report write it.
+    pub fn describe(self) -> String {
+        match self {
+            Cutoff::Top(k) => format!("top {}", crate::numfmt::percent(k)),
+            Cutoff::Threshold(t) => format!("score ≥ {}", crate::numfmt::exact(t)),
+        }
+    }
+}
+
+/// What contacting the rows above a cut-off does on the validation part.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CutoffStats {
+    /// Validation rows and the positives among them.
+    pub rows: usize,
+    pub positives: usize,
+    /// Rows contacted at the cut-off and the positives among them.
+    pub contacted: usize,
+    pub reached: usize,
+    /// contacted / rows.
+    pub share: f64,
+    /// reached / contacted; `NaN` when nobody is contacted.
+    pub precision: f64,
+    /// reached / positives.
+    pub recall: f64,
+    /// precision over the overall positive rate.
+    pub lift: f64,
+    /// positives / rows.
+    pub base_rate: f64,
+    /// The lowest score contacted (`NaN` when nobody is).
+    pub min_score: f64,
+}
+
+/// Precision, recall and lift at `cutoff` of `scores` (probabilities)
+/// against 0/1 `labels`. `Top(k)` contacts the ⌊k·n + ½⌋ highest scores,
+/// ties in row order as [`gains`] ranks them; `Threshold(t)` contacts every
+/// row scoring ≥ t. `None` without rows or positives.
+pub fn at_cutoff(scores: &[f32], labels: &[f32], cutoff: Cutoff) -> Option<CutoffStats> {
+    let n = scores.len().min(labels.len());
+    let positives = labels[..n].iter().filter(|&&y| y > 0.5).count();
+    if n == 0 || positives == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let contacted = match cutoff {
+        Cutoff::Top(k) => ((k.clamp(0.0, 1.0) * n as f64) + 0.5).floor() as usize,
+        Cutoff::Threshold(t) => order
+            .iter()
+            .take_while(|&&i| f64::from(scores[i]) >= t)
+            .count(),
+    }
+    .min(n);
+    let reached = order[..contacted]
+        .iter()
+        .filter(|&&i| labels[i] > 0.5)
+        .count();
+    let base_rate = positives as f64 / n as f64;
+    let precision = if contacted == 0 {
+        f64::NAN
+    } else {
+        reached as f64 / contacted as f64
+    };
+    Some(CutoffStats {
+        rows: n,
+        positives,
+        contacted,
+        reached,
+        share: contacted as f64 / n as f64,
+        precision,
+        recall: reached as f64 / positives as f64,
+        lift: precision / base_rate,
+        base_rate,
+        min_score: contacted
+            .checked_sub(1)
+            .map_or(f64::NAN, |last| f64::from(scores[order[last]])),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +266,59 @@ mod tests {
         assert_eq!(s.accuracy, 0.5);
         assert_eq!(s.precision, 0.5);
         assert_eq!(s.recall, 0.5);
+    }
+
+    // Ten validation rows ranked by hand: positives at ranks 1, 3, 4 and 7
+    // of 10 (base rate 0.4).
+    const S: [f32; 10] = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05];
+    const Y: [f32; 10] = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
+
+    #[test]
+    fn top_k_precision_recall_and_lift_by_hand() {
+        // Top 30 %: rows 1-3 (0.9, 0.8, 0.7), two of them positive.
+        let c = at_cutoff(&S, &Y, Cutoff::Top(0.3)).unwrap();
+        assert_eq!((c.rows, c.positives, c.contacted, c.reached), (10, 4, 3, 2));
+        assert_eq!(c.share, 0.3);
+        assert!((c.precision - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.recall, 0.5);
+        assert!((c.lift - (2.0 / 3.0) / 0.4).abs() < 1e-12);
+        assert_eq!(c.min_score, f64::from(0.7f32));
+        // 25 % of 10 rows is 2.5: rounds half up to 3 rows.
+        assert_eq!(at_cutoff(&S, &Y, Cutoff::Top(0.25)).unwrap().contacted, 3);
+        // Everybody: precision is the base rate, recall 1, lift 1.
+        let all = at_cutoff(&S, &Y, Cutoff::Top(1.0)).unwrap();
+        assert_eq!((all.precision, all.recall, all.lift), (0.4, 1.0, 1.0));
+        // Nobody: precision undefined, recall 0.
+        let none = at_cutoff(&S, &Y, Cutoff::Top(0.0)).unwrap();
+        assert_eq!((none.contacted, none.recall), (0, 0.0));
+        assert!(none.precision.is_nan() && none.min_score.is_nan());
+    }
+
+    #[test]
+    fn threshold_contacts_every_score_at_or_above_it() {
+        // ≥ 0.5: 0.9, 0.8, 0.7, 0.6, 0.5; positives among them: 3 of 4.
+        let c = at_cutoff(&S, &Y, Cutoff::Threshold(0.5)).unwrap();
+        assert_eq!((c.contacted, c.reached), (5, 3));
+        assert_eq!((c.precision, c.recall, c.share), (0.6, 0.75, 0.5));
+        assert!((c.lift - 1.5).abs() < 1e-12);
+        // Above every score: nobody.
+        assert_eq!(
+            at_cutoff(&S, &Y, Cutoff::Threshold(0.95))
+                .unwrap()
+                .contacted,
+            0
+        );
+        // Without positives there is nothing to measure.
+        assert!(at_cutoff(&S, &[0.0; 10], Cutoff::Top(0.3)).is_none());
+    }
+
+    #[test]
+    fn cutoff_ties_break_in_row_order_as_gains_does() {
+        let s = [0.5f32; 4];
+        let y = [0.0, 1.0, 0.0, 1.0];
+        // The first two rows: one positive.
+        assert_eq!(at_cutoff(&s, &y, Cutoff::Top(0.5)).unwrap().reached, 1);
+        // And the gains table's first half agrees.
+        assert_eq!(gains(&s, &y, 2)[0].positives, 1);
     }
 }

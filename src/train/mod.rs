@@ -17,6 +17,7 @@ pub mod drift;
 pub mod error;
 pub mod fused;
 pub mod metrics;
+pub mod money;
 pub mod net;
 pub mod predict;
 pub use crate::rng;

@@ -23,6 +23,48 @@ pub const ENCODING_FILE: &str = "encoding.json";
 pub const CONFIG_FILE: &str = "config.toml";
 /// The kept model's gains / lift table on the validation part, by decile.
 pub const GAINS_FILE: &str = "gains.csv";
+/// The kept model's validation scores (probability of the positive label)
+/// and labels, one row per validation row, in file order: what a cut-off
+/// (`[money]`) is computed from.
+pub const VALIDATION_FILE: &str = "validation.csv";
+
+/// `validation.csv`: `score,label`, scores with the digits that read back
+/// to the same `f32`.
+pub fn validation_csv(scores: &[f32], labels: &[f32]) -> String {
+    let mut s = String::from("score,label\n");
+    for (p, y) in scores.iter().zip(labels) {
+        s.push_str(&format!("{p},{}\n", u8::from(*y > 0.5)));
+    }
+    s
+}
+
+/// A saved run's validation scores and labels (`validation.csv`); empty when
+/// it has none (a run from before the file) or a line does not read.
+pub fn read_validation(run_dir: &Path) -> (Vec<f32>, Vec<f32>) {
+    let Ok(file) = std::fs::File::open(run_dir.join(VALIDATION_FILE)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let (mut scores, mut labels) = (Vec::new(), Vec::new());
+    for rec in crate::csvfile::reader(file).records() {
+        let row = rec.ok().and_then(|r| {
+            let p = r.get(0)?.parse::<f32>().ok().filter(|p| p.is_finite())?;
+            let y = match r.get(1)? {
+                "1" => 1.0,
+                "0" => 0.0,
+                _ => return None,
+            };
+            Some((p, y))
+        });
+        match row {
+            Some((p, y)) => {
+                scores.push(p);
+                labels.push(y);
+            }
+            None => return (Vec::new(), Vec::new()),
+        }
+    }
+    (scores, labels)
+}
 
 const GITIGNORE: &str = "\
 # Written by lodestar. Each run's summary.toml, config.toml, metrics.csv and

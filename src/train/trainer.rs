@@ -139,6 +139,10 @@ pub struct Summary {
     /// Cumulative gains / lift by decile of the best epoch's validation
     /// scores (empty without a validation part).
     pub gains: Vec<GainsRow>,
+    /// The kept model's validation scores (probabilities) and 0/1 labels,
+    /// as `validation.csv` holds them: what a cut-off is computed from.
+    pub valid_scores: Vec<f32>,
+    pub valid_labels: Vec<f32>,
 }
 
 impl Summary {
@@ -842,6 +846,7 @@ impl Context<'_> {
         let monitor = cfg.early_stopping.map_or(Monitor::ValLoss, |e| e.monitor);
         let mut reports: Vec<EpochReport> = Vec::new();
         let mut gains: Vec<GainsRow> = Vec::new();
+        let mut valid_scores: Vec<f32> = Vec::new();
         let mut watch = Watch::new(monitor, cfg.early_stopping.map(|e| e.patience));
         let (mut stopped_early, mut stopped_by_user) = (false, false);
         let mut step_seconds = 0.0f64;
@@ -963,6 +968,11 @@ impl Context<'_> {
                     &self.run_dir.join(runs::GAINS_FILE),
                     gains_csv(&gains).as_bytes(),
                 )?;
+                valid_scores = valid_logits.iter().map(|&x| metrics::sigmoid(x)).collect();
+                runs::write_file(
+                    &self.run_dir.join(runs::VALIDATION_FILE),
+                    runs::validation_csv(&valid_scores, &d.valid_y).as_bytes(),
+                )?;
                 if cfg.checkpoint {
                     runs::save_model(&model_path, &self.shape, &engine.params()?)?;
                     saved = true;
@@ -1020,6 +1030,12 @@ impl Context<'_> {
             stopped_by_user,
             epochs: reports,
             gains,
+            valid_labels: if valid_scores.is_empty() {
+                Vec::new()
+            } else {
+                d.valid_y.clone()
+            },
+            valid_scores,
         })
     }
 }

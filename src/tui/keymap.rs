@@ -594,7 +594,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::TrainMore,
         "train-more",
-        "raise the selected setting",
+        "raise the selected setting (in the gains chart: the cut-off)",
         Scope::Training,
         None,
         &["+", "="],
@@ -602,7 +602,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::TrainLess,
         "train-less",
-        "lower the selected setting",
+        "lower the selected setting (in the gains chart: the cut-off)",
         Scope::Training,
         None,
         &["-"],
@@ -634,7 +634,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Action::GainsView,
         "gains-view",
-        "gains / lift by decile of the validation part (v again: charts)",
+        "gains chart and cut-off (what it means for [money]), v again: the table by decile, then the charts",
         Scope::Training,
         Some("gains"),
         &["v"],

@@ -234,6 +234,22 @@ impl<'s, 'a> Checker<'s, 'a> {
                     .error(None, format!("missing required key `{}`", field.key));
             }
         }
+        // `[money] cutoff` is one rule: a top share or a score threshold.
+        if let Some(cut) = (kind == FileKind::Training)
+            .then(|| root.get("money").and_then(|m| m.get("cutoff")))
+            .flatten()
+            .filter(|c| c.is_table())
+        {
+            let (top, threshold) = (cut.get("top").is_some(), cut.get("threshold").is_some());
+            if top == threshold {
+                let span = cut.span();
+                self.sink.error(
+                    span,
+                    "money.cutoff: give exactly one of `top` (a share, 0.2 = top 20 %) or `threshold` (a score)"
+                        .to_string(),
+                );
+            }
+        }
     }
 
     /// Check one `[[record]]` table.

@@ -228,6 +228,11 @@ choices! {
 
     /// What early stopping watches.
     Monitor { ValLoss = "val_loss", ValAuc = "val_auc", ValAccuracy = "val_accuracy" }
+
+    /// What the linked scenario's revenue `volume` counts (`[money]` of
+    /// training.toml): the rows the model picks (contacts) or the positives
+    /// among them.
+    Counts { Contacts = "contacts", Positives = "positives" }
 }
 
 impl Scale {

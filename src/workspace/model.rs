@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::check::as_date;
 use super::choice::{
-    Activation, Aggregate, Choice, ClassWeight, Coverage, CriterionGroup, Device, Direction,
-    EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
-    Options, Priority, Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus,
-    ScoreSource, ScoringMethod, TrendDirection, TrendType, WeightSource,
+    Activation, Aggregate, Choice, ClassWeight, Counts, Coverage, CriterionGroup, Device,
+    Direction, EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus,
+    Optimizer, Options, Priority, Resample, RevenueModel, RiskCategory, RiskStatus, Scale,
+    ScenarioStatus, ScoreSource, ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 use super::date::Date;
 use super::node::Node;
@@ -323,6 +323,23 @@ pub struct Training {
     pub class_weight: Choice<ClassWeight>,
     pub early_stopping: Option<(Choice<Monitor>, i64)>,
     pub checkpoint: bool,
+    /// `[money]`: what the model at a cut-off implies for a scenario's
+    /// revenue volume.
+    pub money: Option<Money>,
+}
+
+/// `[money]` of training.toml: the bridge from the model's validation
+/// scores to a scenario's revenue `volume` (docs/METHOD.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Money {
+    pub scenario: String,
+    /// Rows (customers, cases) the model scores in the first month.
+    pub population: f64,
+    /// `cutoff = { top = 0.2 }`: contact the top share by score.
+    pub top: Option<f64>,
+    /// `cutoff = { threshold = 0.5 }`: contact rows scoring at least this.
+    pub threshold: Option<f64>,
+    pub counts: Choice<Counts>,
 }
 
 impl Default for Training {
@@ -353,6 +370,7 @@ impl Default for Training {
             class_weight: ClassWeight::None.into(),
             early_stopping: None,
             checkpoint: true,
+            money: None,
         }
     }
 }
@@ -964,6 +982,16 @@ fn read_training(root: Node) -> Training {
             .and_then(|r| r.get("checkpoint"))
             .and_then(Node::as_bool)
             .unwrap_or(true),
+        money: sub(root, "money").map(|m| {
+            let cut = sub(m, "cutoff");
+            Money {
+                scenario: text(m, "scenario"),
+                population: num(m, "population").unwrap_or(0.0),
+                top: cut.and_then(|c| num(c, "top")),
+                threshold: cut.and_then(|c| num(c, "threshold")),
+                counts: choice_or(m, "counts", Counts::Positives),
+            }
+        }),
     }
 }
 

@@ -5,9 +5,9 @@
 //! format cannot be documented one way and checked another.
 
 use super::choice::{
-    Activation, Aggregate, ClassWeight, Coverage, CriterionGroup, Device, Direction, EvidenceKind,
-    ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer, Priority,
-    Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
+    Activation, Aggregate, ClassWeight, Counts, Coverage, CriterionGroup, Device, Direction,
+    EvidenceKind, ForecastMethod, Frequency, Horizon, Monitor, NeedKind, NeedStatus, Optimizer,
+    Priority, Resample, RevenueModel, RiskCategory, RiskStatus, Scale, ScenarioStatus, ScoreSource,
     ScoringMethod, TrendDirection, TrendType, WeightSource,
 };
 
@@ -334,6 +334,7 @@ pub const OPTIMIZERS: &[&str] = Optimizer::NAMES;
 pub const DEVICES: &[&str] = Device::NAMES;
 pub const CLASS_WEIGHTS: &[&str] = ClassWeight::NAMES;
 pub const MONITORS: &[&str] = Monitor::NAMES;
+pub const COUNTS: &[&str] = Counts::NAMES;
 /// Not a choice: strategies are free tags, and a tag outside this list is
 /// only a warning.
 pub const STRATEGIES: &[&str] = &["high-value", "pain-point", "innovation", "scale-effect"];
@@ -1760,6 +1761,61 @@ const TRAINING_FIELDS: &[Field] = &[
         None,
         "Run settings (`[run]`).",
         "[run]",
+    ),
+    opt(
+        "money",
+        Ty::Table(MONEY_LINK_FIELDS),
+        None,
+        "What the model at a cut-off implies for a scenario's revenue volume (`[money]`, docs/METHOD.md).",
+        "[money]",
+    ),
+];
+
+const CUTOFF_FIELDS: &[Field] = &[
+    opt(
+        "top",
+        Ty::Number { min: 0.0, max: 1.0 },
+        None,
+        "Contact this share of the population with the highest scores (0.2 = top 20 %). Give `top` or `threshold`.",
+        "0.2",
+    ),
+    opt(
+        "threshold",
+        Ty::Number { min: 0.0, max: 1.0 },
+        None,
+        "Contact every row whose score (probability of the positive label) is at least this.",
+        "0.5",
+    ),
+];
+
+const MONEY_LINK_FIELDS: &[Field] = &[
+    req(
+        "scenario",
+        Ty::Link(RecordKind::Scenario),
+        "Scenario whose revenue `volume` the model drives.",
+        "\"scn-next-best-offer\"",
+    ),
+    req(
+        "population",
+        Ty::Number {
+            min: 0.0,
+            max: 1e15,
+        },
+        "Rows the model scores in the scenario's first month (customers, cases).",
+        "12000000",
+    ),
+    req(
+        "cutoff",
+        Ty::Table(CUTOFF_FIELDS),
+        "Who is contacted: `{ top = 0.2 }` or `{ threshold = 0.5 }`.",
+        "{ top = 0.2 }",
+    ),
+    opt(
+        "counts",
+        Ty::Choice(COUNTS),
+        Some("\"positives\""),
+        "What the scenario's `volume` counts: the rows contacted, or the positives among them.",
+        "\"contacts\"",
     ),
 ];
 

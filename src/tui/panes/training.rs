@@ -18,7 +18,8 @@ use ratatui::widgets::{
 
 use super::{plain, table_rows, window_table};
 use crate::numfmt;
-use crate::train::metrics::GainsRow;
+use crate::train::metrics::{Cutoff, GainsRow};
+use crate::train::money::{self, Implication};
 use crate::train::{self, RunListing};
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView, Modal};
 use crate::tui::form::Form;
@@ -38,8 +39,12 @@ pub struct TrainingPane {
     pub run_cursor: usize,
     /// Show the picked run side by side with the latest.
     pub compare_runs: bool,
-    /// Show the gains / lift table instead of the charts and epochs (`v`).
-    pub show_gains: bool,
+    /// `v`: the gains chart with the cut-off, then the gains table, in
+    /// place of the charts and epochs.
+    pub gains_view: GainsView,
+    /// The cut-off when training.toml has no `[money]` to keep it (not
+    /// saved); `None` is top 20 %.
+    pub local_cut: Option<Cutoff>,
     /// First epoch row on screen when scrolled (ctrl-u/ctrl-d); `None`
     /// follows the latest epoch. The ★ best epoch is always on screen.
     pub epoch_scroll: Option<usize>,
@@ -52,13 +57,31 @@ pub struct TrainingPane {
     comparison: Option<Comparison>,
 }
 
-/// A saved run's epochs, read from its `metrics.csv`.
+/// What `v` shows in place of the charts and epochs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GainsView {
+    #[default]
+    Off,
+    /// The cumulative gains curve against the random diagonal, and the
+    /// cut-off box (precision, recall, what it implies for `[money]`).
+    Chart,
+    /// The gains / lift table by decile.
+    Table,
+}
+
+/// The cut-off when training.toml sets none.
+pub const DEFAULT_CUT: Cutoff = Cutoff::Top(0.2);
+
+/// A saved run's epochs, read from its `metrics.csv`, and its validation
+/// scores (`validation.csv`).
 #[derive(Debug)]
 struct Picked {
     id: String,
     generation: u64,
     points: Vec<Point>,
     gains: Vec<GainsRow>,
+    scores: Vec<f32>,
+    labels: Vec<f32>,
 }
 
 /// Two runs side by side: every setting whose value differs, from their
@@ -261,13 +284,11 @@ impl TrainingPane {
         }
         let value = match i {
             0 => number(step125(t.epochs as f64, up).round().clamp(1.0, 10_000.0)),
-            1 => (if up {
-                t.batch_size * 2
-            } else {
-                t.batch_size / 2
-            })
-            .clamp(1, 1_048_576)
-            .to_string(),
+            1 => number(
+                step125(t.batch_size as f64, up)
+                    .round()
+                    .clamp(1.0, 1_048_576.0),
+            ),
             2 => number(step125(t.learning_rate, up).clamp(1e-9, 10.0)),
             5 => if t.class_weight.known() == Some(crate::workspace::choice::ClassWeight::Balanced)
             {
@@ -326,6 +347,81 @@ impl TrainingPane {
         }
     }
 
+    /// The validation scores and labels of the run shown (as [`Self::gains`]).
+    fn validation<'a>(&'a self, ctx: &'a AppCtx) -> (&'a [f32], &'a [f32]) {
+        match ctx.train.live.as_ref() {
+            Some(l) if self.run_cursor == 0 => match &l.end {
+                Some(End::Finished(s) | End::Stopped(s)) => (&s.valid_scores, &s.valid_labels),
+                _ => (&[], &[]),
+            },
+            _ => self
+                .picked
+                .as_ref()
+                .map_or((&[], &[]), |p| (&p.scores, &p.labels)),
+        }
+    }
+
+    /// The cut-off shown: `[money]`'s, else the pane's own.
+    pub fn cut(&self, ctx: &AppCtx) -> Cutoff {
+        ctx.ws
+            .model
+            .training
+            .money
+            .as_ref()
+            .and_then(money::cutoff)
+            .unwrap_or(self.local_cut.unwrap_or(DEFAULT_CUT))
+    }
+
+    /// `+`/`-` in the gains chart: the cut-off 5 points up or down (a top
+    /// share or a score threshold). Saved in `[money] cutoff` as one undo
+    /// step when training.toml links a scenario; the pane's own otherwise.
+    fn nudge_cut(&mut self, up: bool, ctx: &mut AppCtx) {
+        let step = |x: f64, lo: f64, hi: f64| {
+            let k = (x / 0.05 + 1e-9).floor();
+            let k = if up {
+                k + 1.0
+            } else if (x / 0.05 - k).abs() < 1e-6 {
+                k - 1.0
+            } else {
+                k
+            };
+            (k * 0.05).clamp(lo, hi)
+        };
+        let next = match self.cut(ctx) {
+            Cutoff::Top(k) => Cutoff::Top(step(k, 0.05, 1.0)),
+            Cutoff::Threshold(t) => Cutoff::Threshold(step(t, 0.05, 0.95)),
+        };
+        let linked = ctx
+            .ws
+            .model
+            .training
+            .money
+            .as_ref()
+            .is_some_and(|m| money::cutoff(m).is_some());
+        if !linked {
+            self.local_cut = Some(next);
+            ctx.say(
+                Level::Info,
+                crate::tr!("training.money.cut_local", cut = next.describe()),
+            );
+            return;
+        }
+        let value = match next {
+            Cutoff::Top(k) => format!("{{ top = {} }}", number((k * 100.0).round() / 100.0)),
+            Cutoff::Threshold(t) => {
+                format!("{{ threshold = {} }}", number((t * 100.0).round() / 100.0))
+            }
+        };
+        let path = vec!["money".to_string(), "cutoff".to_string()];
+        let r = ctx.ws.set(Target::File(FileKind::Training), &path, &value);
+        if ctx.edit(r) {
+            ctx.say_edited(crate::tr!(
+                "training.money.cut_saved",
+                cut = next.describe()
+            ));
+        }
+    }
+
     /// Read the picked run's epochs and the comparison's settings when the
     /// pick or the run list changed.
     fn read_picked(&mut self, ctx: &AppCtx) {
@@ -340,11 +436,14 @@ impl TrainingPane {
                     .as_ref()
                     .is_some_and(|p| p.id == run.id && p.generation == generation);
                 if !fresh {
+                    let (scores, labels) = train::runs::read_validation(&run.dir);
                     self.picked = Some(Picked {
                         id: run.id.clone(),
                         generation,
                         points: points_saved(run),
                         gains: train::runs::read_gains(&run.dir),
+                        scores,
+                        labels,
                     });
                 }
             }
@@ -498,7 +597,16 @@ impl Component for TrainingPane {
             Action::DetailDown | Action::DetailUp => {
                 self.scroll_epochs(action == Action::DetailDown, ctx)
             }
-            Action::GainsView => self.show_gains = !self.show_gains,
+            Action::GainsView => {
+                self.gains_view = match self.gains_view {
+                    GainsView::Off => GainsView::Chart,
+                    GainsView::Chart => GainsView::Table,
+                    GainsView::Table => GainsView::Off,
+                }
+            }
+            Action::TrainMore | Action::TrainLess if self.gains_view == GainsView::Chart => {
+                self.nudge_cut(action == Action::TrainMore, ctx)
+            }
             Action::TrainStart => self.start_training(ctx),
             Action::TrainSettings => {
                 return Handled::Open(Modal::Form(Box::new(Form::settings(
@@ -681,12 +789,26 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
         epochs_area,
         runs_area,
     ] = TrainingPane::areas(area);
-    if pane.show_gains {
+    if pane.gains_view != GainsView::Off {
         // The whole pane: ten deciles and a header fit at 60×20.
         let history = pane.history();
         let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
         let id = history.get(cursor).map(|r| short_id(&r.id));
-        gains_table(frame, area, pane.gains(ctx), id.as_deref(), ctx, theme);
+        if pane.gains_view == GainsView::Table {
+            gains_table(frame, area, pane.gains(ctx), id.as_deref(), ctx, theme);
+        } else {
+            let (scores, labels) = pane.validation(ctx);
+            gains_view(
+                frame,
+                area,
+                pane.gains(ctx),
+                (scores, labels),
+                pane.cut(ctx),
+                id.as_deref(),
+                ctx,
+                theme,
+            );
+        }
         return;
     }
     let rows = settings(ctx);
@@ -848,6 +970,181 @@ fn gains_table(
             r,
         );
     }
+}
+
+/// `v`: the cumulative gains curve of the shown run against the random
+/// diagonal, the cut-off marked on it, and beside (or under) it the
+/// cut-off box: precision, recall and lift there and, with `[money]`, what
+/// that implies for the linked scenario's volume and NPV.
+#[allow(clippy::too_many_arguments)]
+fn gains_view(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[GainsRow],
+    (scores, labels): (&[f32], &[f32]),
+    cut: Cutoff,
+    run: Option<&str>,
+    ctx: &AppCtx,
+    theme: &Theme,
+) {
+    let wide = area.width >= 70;
+    let [chart_area, box_area] = if wide {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Min(6), Constraint::Length(9)]).areas(area)
+    };
+    let stats = train::metrics::at_cutoff(scores, labels, cut);
+    gains_chart(frame, chart_area, rows, stats.as_ref(), run, ctx, theme);
+    let block = ui::block(
+        crate::tr!("training.money.box_title", cut = cut.describe()),
+        theme,
+    );
+    let Some(st) = stats else {
+        let why = if ctx.train.running() {
+            crate::tr!("training.money.wait")
+        } else {
+            crate::tr!("training.money.no_scores")
+        };
+        frame.render_widget(
+            Paragraph::new(plain(why, theme.dim))
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block),
+            box_area,
+        );
+        return;
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            crate::tr!(
+                "training.money.contacted",
+                contacted = numfmt::thousands(st.contacted as f64),
+                rows = numfmt::thousands(st.rows as f64),
+                share = numfmt::percent(st.share)
+            ),
+            theme.base,
+        )),
+        Line::from(Span::styled(
+            crate::tr!(
+                "training.money.quality",
+                precision = numfmt::percent(st.precision),
+                recall = numfmt::percent(st.recall),
+                lift = format!("{:.2}", st.lift)
+            ),
+            theme.base,
+        )),
+    ];
+    let training = &ctx.ws.model.training;
+    match training.money.as_ref() {
+        None => lines.push(Line::from(Span::styled(
+            crate::tr!("training.money.unlinked"),
+            theme.dim,
+        ))),
+        Some(m) => match money::implication(&ctx.ws.model, m, cut, scores, labels) {
+            Ok(i) => lines.extend(money_lines(&i, theme)),
+            Err(e) => lines.push(Line::from(Span::styled(e, theme.warn))),
+        },
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block),
+        box_area,
+    );
+}
+
+/// The cut-off box's money lines ([`money::lines`]): the NPV line in the
+/// warning colour when the model falls short of the plan.
+pub fn money_lines(i: &Implication, theme: &Theme) -> Vec<Line<'static>> {
+    let short = i.volume_change() < -0.005;
+    money::lines(i)
+        .into_iter()
+        .enumerate()
+        .map(|(k, text)| {
+            let style = match k {
+                2 if short => theme.warn,
+                2 => theme.ok,
+                3 => theme.dim,
+                _ => theme.base,
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect()
+}
+
+/// The cumulative gains curve (share of positives reached against share of
+/// rows contacted, by decile) over the random diagonal, with the cut-off.
+fn gains_chart(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[GainsRow],
+    cut: Option<&train::metrics::CutoffStats>,
+    run: Option<&str>,
+    ctx: &AppCtx,
+    theme: &Theme,
+) {
+    let of = run.map(|id| format!(" {id}")).unwrap_or_default();
+    let block = ui::block(crate::tr!("training.money.chart_title", run = of), theme);
+    if rows.is_empty() {
+        let why = if ctx.train.running() {
+            crate::tr!("training.money.wait")
+        } else {
+            crate::tr!("training.money.no_gains")
+        };
+        frame.render_widget(
+            Paragraph::new(plain(why, theme.dim))
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let total = rows.last().map_or(1, |r| r.cum_rows).max(1) as f64;
+    let curve: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+        .chain(
+            rows.iter()
+                .map(|r| (100.0 * r.cum_rows as f64 / total, 100.0 * r.gain)),
+        )
+        .collect();
+    let diagonal = [(0.0, 0.0), (100.0, 100.0)];
+    let point: Vec<(f64, f64)> = cut
+        .map(|c| vec![(100.0 * c.share, 100.0 * c.recall)])
+        .unwrap_or_default();
+    let datasets = vec![
+        Dataset::default()
+            .name("random")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.dim)
+            .data(&diagonal),
+        Dataset::default()
+            .name("model")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.ok)
+            .data(&curve),
+        Dataset::default()
+            .name("cut-off")
+            .marker(Marker::Block)
+            .graph_type(GraphType::Scatter)
+            .style(theme.warn)
+            .data(&point),
+    ];
+    let chart = Chart::new(datasets)
+        .block(block)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, 100.0])
+                .style(theme.dim)
+                .labels(vec![Span::raw("0"), Span::raw("50"), Span::raw("100%")]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, 100.0])
+                .style(theme.dim)
+                .labels(vec![Span::raw("0"), Span::raw("50"), Span::raw("100")]),
+        );
+    frame.render_widget(chart, area);
 }
 
 /// Run ids are `YYYYMMDD-HHMMSS-seed`; the date part rarely differs.
