@@ -354,9 +354,10 @@ fn scenario_tables_hold_their_fields() {
         },
         |app, s, what| {
             let m = &app.ctx.ws.model;
+            // The pair is named by the criteria's names (cut with … where narrow).
             let fields = [
-                ("a", m.criteria[0].id.clone()),
-                ("b", m.criteria[1].id.clone()),
+                ("a", m.criteria[0].name.clone()),
+                ("b", m.criteria[1].name.clone()),
             ];
             check(s, &fields, &["a", "b"], &format!("ahp {what}"));
         },
