@@ -46,8 +46,8 @@ fn fill_a_blank_workspace_from_the_scenarios_pane() {
     t.wait_for("‹ cost ›");
     t.send("\r");
     t.wait_for("added criterion running-cost");
-    // Back to the matrix: three scenarios, scored in the add form.
-    t.send("vv");
+    // Back to the matrix (past AHP and Votes): three scenarios, scored in the add form.
+    t.send("vvv");
     t.wait_for("a adds a scenario");
     let scenarios = [
         ("Shelf-gap detection", "54321 2"),
