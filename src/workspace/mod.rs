@@ -450,6 +450,27 @@ fn index_of_path(files: &[SourceFile], path: &Path) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// The `language` of `DIR/workspace.toml`, read on its own before anything
+/// else (the interface language is chosen before the workspace is opened).
+/// `None` when the file is missing, unreadable, not TOML or sets none:
+/// `lodestar check` reports those problems, not this.
+pub fn language_setting(dir: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let path = dir.join(FileKind::Workspace.file_name());
+    // A FIFO would block here; only a plain file is read.
+    if !std::fs::metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(&path)
+        .ok()?
+        .take(4 * 1024 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    let doc = text.parse::<toml_edit::DocumentMut>().ok()?;
+    doc.get("language")?.as_str().map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,25 +550,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The `language` of `DIR/workspace.toml`, read on its own before anything
-/// else (the interface language is chosen before the workspace is opened).
-/// `None` when the file is missing, unreadable, not TOML or sets none:
-/// `lodestar check` reports those problems, not this.
-pub fn language_setting(dir: &std::path::Path) -> Option<String> {
-    use std::io::Read;
-    let path = dir.join(FileKind::Workspace.file_name());
-    // A FIFO would block here; only a plain file is read.
-    if !std::fs::metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    std::fs::File::open(&path)
-        .ok()?
-        .take(4 * 1024 * 1024)
-        .read_to_string(&mut text)
-        .ok()?;
-    let doc = text.parse::<toml_edit::DocumentMut>().ok()?;
-    doc.get("language")?.as_str().map(str::to_string)
 }
