@@ -742,20 +742,7 @@ fn money(out: &mut String, r: &Run, model: &crate::workspace::model::Model) {
         .and_then(|cut| money::implication(model, m, cut, &r.valid.0, &r.valid.1));
     match result {
         Ok(i) => {
-            let _ = writeln!(
-                out,
-                "- {}",
-                crate::tr!(
-                    "training.money.at",
-                    cut = i.cutoff_text.clone(),
-                    quality = crate::tr!(
-                        "training.money.quality",
-                        precision = crate::numfmt::percent(i.stats.precision),
-                        recall = crate::numfmt::percent(i.stats.recall),
-                        lift = format!("{:.2}", i.stats.lift)
-                    )
-                )
-            );
+            let _ = writeln!(out, "- {}", money::headline(&i));
             let _ = writeln!(
                 out,
                 "- {}",

@@ -360,16 +360,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                     match &implied {
                         None => {}
                         Some(Ok(i)) => {
-                            say(crate::tr!(
-                                "training.money.at",
-                                cut = i.cutoff_text.clone(),
-                                quality = crate::tr!(
-                                    "training.money.quality",
-                                    precision = crate::numfmt::percent(i.stats.precision),
-                                    recall = crate::numfmt::percent(i.stats.recall),
-                                    lift = format!("{:.2}", i.stats.lift)
-                                )
-                            ));
+                            say(train::money::headline(i));
                             for line in train::money::lines(i) {
                                 say(line);
                             }

@@ -151,6 +151,26 @@ pub fn implication(
     })
 }
 
+/// "precision … · recall … · lift …" at a cut-off, as the pane, the report
+/// and `lodestar train` write it.
+pub fn quality(st: &CutoffStats) -> String {
+    crate::tr!(
+        "training.money.quality",
+        precision = crate::numfmt::percent(st.precision),
+        recall = crate::numfmt::percent(st.recall),
+        lift = format!("{:.2}", st.lift)
+    )
+}
+
+/// The first line about a cut-off: where it is and how good the model is there.
+pub fn headline(i: &Implication) -> String {
+    crate::tr!(
+        "training.money.at",
+        cut = i.cutoff_text.clone(),
+        quality = quality(&i.stats)
+    )
+}
+
 /// Four lines that explain the figures, as the pane's cut-off box, the
 /// report and `lodestar train` write them: the plan's volume, the model's
 /// (how it is computed), the NPV of both, and the NPV's 95 % interval.

@@ -1023,15 +1023,7 @@ fn gains_view(
             ),
             theme.base,
         )),
-        Line::from(Span::styled(
-            crate::tr!(
-                "training.money.quality",
-                precision = numfmt::percent(st.precision),
-                recall = numfmt::percent(st.recall),
-                lift = format!("{:.2}", st.lift)
-            ),
-            theme.base,
-        )),
+        Line::from(Span::styled(crate::train::money::quality(&st), theme.base)),
     ];
     let training = &ctx.ws.model.training;
     match training.money.as_ref() {
