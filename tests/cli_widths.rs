@@ -59,24 +59,33 @@ fn check_block(text: &str, header: [&str; 2], ends: impl Fn(&str) -> bool) -> us
 fn market_row_ends(r: &str) -> bool {
     r.trim().is_empty()
         || !r.starts_with("  ")
-        || ["⚠", "✗", "top-down", "biggest gap"]
+        || ["⚠", "✗", "top-down", "biggest gap", "自上而下", "最大空白"]
             .iter()
             .any(|p| r.trim_start().starts_with(p))
 }
 
 #[test]
 fn market_tables_are_rectangular_on_the_chinese_workspace() {
-    for lang in ["C.UTF-8", "zh_CN.UTF-8"] {
+    let en = [
+        ["period", "forecast"],
+        ["segment", "TAM"],
+        ["feature", "w"],
+        ["scenario", "planned"],
+        ["question", "scale"],
+        ["need", "title"],
+    ];
+    let zh_headers = [
+        ["周期", "预测"],
+        ["细分市场", "TAM"],
+        ["功能", "w"],
+        ["场景", "计划覆盖"],
+        ["问题", "量表"],
+        ["需求", "标题"],
+    ];
+    for (lang, headers) in [("C.UTF-8", en), ("zh_CN.UTF-8", zh_headers)] {
         let text = run(&["market", &zh()], lang);
         let mut total = 0;
-        for header in [
-            ["period", "forecast"],
-            ["segment", "TAM"],
-            ["feature", "w"],
-            ["scenario", "planned"],
-            ["question", "scale"],
-            ["need", "title"],
-        ] {
+        for header in headers {
             let n = check_block(&text, header, market_row_ends);
             assert!(n > 0, "{lang}: no rows under `{header:?}`:\n{text}");
             total += n;
@@ -87,9 +96,9 @@ fn market_tables_are_rectangular_on_the_chinese_workspace() {
 
 #[test]
 fn score_table_is_rectangular_on_the_chinese_workspace() {
-    for lang in ["C.UTF-8", "zh_CN.UTF-8"] {
+    for (lang, header) in [("C.UTF-8", ["rank", "id"]), ("zh_CN.UTF-8", ["排名", "id"])] {
         let text = run(&["score", &zh()], lang);
-        let n = check_block(&text, ["rank", "id"], |r| r.trim().is_empty());
+        let n = check_block(&text, header, |r| r.trim().is_empty());
         let scenarios = 5;
         assert_eq!(n, scenarios, "{lang}: one row per scenario:\n{text}");
     }
@@ -119,4 +128,158 @@ fn report_tables_are_rectangular_on_the_chinese_workspace() {
         assert!(tables >= 6, "{lang}: {tables} tables");
         assert!(rows >= 40, "{lang}: {rows} rows");
     }
+}
+
+/// ASCII words in a Chinese text output that are not ids, field names,
+/// units, method names or values the user types: what is left is English
+/// that was missed.
+fn english_words(text: &str) -> Vec<String> {
+    const ALLOWED: &[&str] = &[
+        "KPI",
+        "NPV",
+        "IRR",
+        "AUC",
+        "AHP",
+        "TOPSIS",
+        "CNY",
+        "EUR",
+        "TAM",
+        "SAM",
+        "SOM",
+        "CAGR",
+        "NPS",
+        "IQR",
+        "PSI",
+        "Monte",
+        "Carlo",
+        "Dirichlet",
+        "Kendall",
+        "Spearman",
+        "Holt",
+        "damped",
+        "trend",
+        "lodestar",
+        "check",
+        "toml",
+        "csv",
+        "CSV",
+        "SKU",
+        "POS",
+        "App",
+        "APP",
+        "OTC",
+        "AI",
+        "API",
+        "ERP",
+        "CRM",
+        "LLM",
+        "OCR",
+        "weighted",
+        "sum",
+        "ahp",
+        "direct",
+        "votes",
+        "single",
+        "stderr",
+        "NAME",
+        "SCENARIO",
+        "CRITERION",
+        "SCORE",
+        "value",
+        "feasibility",
+        "risk",
+        "cost",
+        "data",
+        "readiness",
+        "fitted",
+        "least",
+        "squares",
+        "level",
+        "quarterly",
+        "monthly",
+        "yearly",
+    ];
+    let mut out = Vec::new();
+    for line in text.lines() {
+        // Paths and quoted ids/values are what the user typed.
+        for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./`'".contains(c))) {
+            let is_typed = word.contains(['-', '_', '.', '/', '`']);
+            let word = word.trim_matches('\'');
+            let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+            if letters < 3 || is_typed || ALLOWED.contains(&word) {
+                continue;
+            }
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
+/// The text outputs of the commands in Chinese carry no English besides
+/// ids, units and method names; the same scan finds English in the
+/// English output (it can fail).
+#[test]
+fn text_outputs_in_chinese_have_no_english_left() {
+    let dir = zh();
+    for args in [
+        vec!["market", dir.as_str()],
+        vec!["score", dir.as_str()],
+        vec!["risks", dir.as_str()],
+        vec!["monitor", dir.as_str()],
+        vec!["votes", dir.as_str()],
+        vec!["check", dir.as_str()],
+    ] {
+        let text = run(&args, "zh_CN.UTF-8");
+        let words = english_words(&text);
+        assert!(
+            words.is_empty(),
+            "{args:?}: English left: {words:?}\n{text}"
+        );
+        let english = english_words(&run(&args, "C.UTF-8"));
+        assert!(
+            args[0] == "check" || english.len() > 3,
+            "{args:?}: the scan sees English: {english:?}"
+        );
+    }
+}
+
+/// `check` names problems in the interface language, with the file and line.
+#[test]
+fn check_messages_follow_the_language() {
+    let (_tmp, dir) = common::temp_copy(&common::repo().join("workspaces").join("zh-example"));
+    let needs = dir.join("needs.toml");
+    let text = std::fs::read_to_string(&needs).expect("read");
+    std::fs::write(
+        &needs,
+        text.replacen("priority = ", "priority = \"urgent\" # ", 1),
+    )
+    .expect("write");
+    let path = dir.to_string_lossy().into_owned();
+    let check = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
+            .args(["check", &path])
+            .env("NO_COLOR", "1")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .expect("run lodestar");
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        common::stdout(&out) + &common::stderr(&out)
+    };
+    let zh = check("zh_CN.UTF-8");
+    assert!(zh.contains("needs.toml:") && zh.contains("需求"), "{zh}");
+    assert!(zh.contains("允许的值") && zh.contains("1 个错误"), "{zh}");
+    // The value written and the allowed ones are what the user types.
+    let typed = ["urgent", "must", "should", "could", "wont"];
+    let words: Vec<String> = english_words(&zh)
+        .into_iter()
+        .filter(|w| !typed.contains(&w.as_str()))
+        .collect();
+    assert!(words.is_empty(), "{words:?}\n{zh}");
+    let en = check("C.UTF-8");
+    assert!(
+        en.contains("error: need need-001: `priority` is \"urgent\"; allowed: "),
+        "{en}"
+    );
 }

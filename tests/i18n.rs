@@ -160,6 +160,36 @@ fn every_key_the_code_uses_exists() {
     assert!(used > 100, "only {used} keys found in src/");
 }
 
+/// Keys chosen at run time (`tr!(if one { "….one" } else { "…" })`,
+/// `tr!(match …)`) are string literals in the code too: every literal that
+/// looks like a key of the `check` and `cli` namespaces exists.
+#[test]
+fn every_key_literal_exists() {
+    let m = messages();
+    let mut files = Vec::new();
+    rust_files(&common::repo().join("src"), &mut files);
+    let mut seen = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        for lit in text.split('"').skip(1).step_by(2) {
+            let key_like = (lit.starts_with("check.") || lit.starts_with("cli."))
+                && lit.matches('.').count() >= 2
+                && lit
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+            if key_like {
+                seen += 1;
+                assert!(
+                    m.contains_key(lit),
+                    "{}: \"{lit}\" looks like a message key but has no message in locales/",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(seen > 100, "only {seen} key literals found in src/");
+}
+
 #[test]
 fn every_key_binding_is_described_in_both_languages() {
     let m = messages();

@@ -333,12 +333,16 @@ pub fn to_json(m: &MarketAnalysis, model: &Model, name: &str) -> Value {
 /// The `--format table` text.
 pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     let mut o = Vec::<String>::new();
-    o.push(format!("{name} — market ({})", model.settings.currency));
+    o.push(crate::tr!(
+        "cli.market.title",
+        name = name,
+        currency = model.settings.currency
+    ));
 
     o.push(String::new());
-    o.push("SERIES".into());
+    o.push(crate::tr!("cli.market.series"));
     if m.series.is_empty() {
-        o.push("  no [[series]] in market.toml".into());
+        o.push(crate::tr!("cli.market.no_series"));
     }
     for s in &m.series {
         let unit = if s.unit.is_empty() {
@@ -348,31 +352,31 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
         };
         let head = match &s.data {
             Some(d) => match (d.points.first(), d.points.last()) {
-                (Some(a), Some(b)) => format!(
-                    ": {} {} periods {} … {}, last {}, CAGR {}",
-                    d.points.len(),
-                    d.frequency.as_str(),
-                    a.period,
-                    b.period,
-                    amount(b.value),
-                    or_missing(s.cagr, percent)
+                (Some(a), Some(b)) => crate::tr!(
+                    "cli.market.series_head",
+                    n = d.points.len(),
+                    frequency = crate::tui::panes::value_label(d.frequency.as_str()),
+                    first = a.period,
+                    last = b.period,
+                    value = amount(b.value),
+                    cagr = or_missing(s.cagr, percent)
                 ),
                 _ => String::new(),
             },
-            None => ": not loaded".into(),
+            None => crate::tr!("cli.market.not_loaded"),
         };
         o.push(format!("{} ({}{unit}){head}", s.name, s.id));
         if let Some(f) = &s.forecast {
             o.push(format!("  {}", f.describe()));
             if let Some(n) = &f.note {
-                o.push(format!("  note: {n}"));
+                o.push(crate::tr!("cli.market.note", note = n));
             }
             let mut t = Table::new()
                 .indent("  ")
-                .column_fixed("period", Align::Left, 8)
-                .column_fixed("forecast", Align::Right, 10)
-                .column_fixed("80 % interval", Align::Right, 21)
-                .column_fixed("95 % interval", Align::Right, 21);
+                .column_fixed(&crate::tr!("cli.market.col.period"), Align::Left, 8)
+                .column_fixed(&crate::tr!("cli.market.col.forecast"), Align::Right, 10)
+                .column_fixed(&crate::tr!("cli.market.col.interval80"), Align::Right, 21)
+                .column_fixed(&crate::tr!("cli.market.col.interval95"), Align::Right, 21);
             for p in &f.points {
                 let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                     (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
@@ -396,21 +400,23 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                     .unwrap_or_default()
             ));
         } else if !s.problems.is_empty() {
-            o.push(format!(
-                "  ⚠ {} problem(s) while reading; listed on stderr",
-                s.problems.len()
-            ));
+            o.push(crate::tr!("cli.market.read_problems", n = s.problems.len()));
         }
     }
 
     o.push(String::new());
-    o.push(format!("SEGMENTS (per year, {})", model.settings.currency));
+    o.push(crate::tr!(
+        "cli.market.segments",
+        currency = model.settings.currency
+    ));
     if m.segments.is_empty() {
-        o.push("  no [[segment]] in market.toml".into());
+        o.push(crate::tr!("cli.market.no_segments"));
     } else {
-        let mut t = Table::new()
-            .indent("  ")
-            .column_fixed("segment", Align::Left, 28);
+        let mut t = Table::new().indent("  ").column_fixed(
+            &crate::tr!("cli.market.col.segment"),
+            Align::Left,
+            28,
+        );
         for (k, title) in ["TAM", "SAM", "SOM", "", "TAM↑", "SAM↑", "SOM↑"]
             .into_iter()
             .enumerate()
@@ -432,7 +438,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             ]);
         }
         o.extend(t.lines());
-        o.push("  top-down = TAM × shares; ↑ bottom-up = customers × revenue per customer".into());
+        o.push(crate::tr!("cli.market.segments_note"));
         for s in &m.segments {
             for d in &s.disagreements {
                 o.push(format!("  ⚠ {}", d.message(&s.id)));
@@ -442,13 +448,13 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
 
     let c = &m.competitors;
     o.push(String::new());
-    o.push("COMPETITORS (✓ yes · ~ partial · ✗ no · ? not stated)".into());
+    o.push(crate::tr!("cli.market.competitors"));
     if c.features.is_empty() || c.competitors.is_empty() {
-        o.push("  no [[feature]] or [[competitor]] records to compare".into());
+        o.push(crate::tr!("cli.market.no_competitors"));
     } else {
         let mut t = Table::new()
             .indent("  ")
-            .column_fixed("feature", Align::Left, 34)
+            .column_fixed(&crate::tr!("cli.market.col.feature"), Align::Left, 34)
             .column_fixed("w", Align::Right, 2);
         for k in &c.competitors {
             t = t.column_fixed(&k.name, Align::Right, 9);
@@ -460,7 +466,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             }
             t.row(row);
         }
-        let mut row = vec!["weighted coverage".to_string(), String::new()];
+        let mut row = vec![crate::tr!("cli.market.weighted_coverage"), String::new()];
         for k in &c.competitors {
             row.push(percent(k.weighted));
         }
@@ -472,20 +478,21 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                 .iter()
                 .find(|f| f.id == g.feature)
                 .map_or(0, |f| f.competitors_lacking);
-            o.push(format!(
-                "  biggest gap: {} (weight {}) — {lacking} of {} competitors lack it in full",
-                g.name,
-                g.weight,
-                c.competitors.len()
+            o.push(crate::tr!(
+                "cli.market.biggest_gap",
+                name = g.name,
+                weight = g.weight,
+                lacking = lacking,
+                n = c.competitors.len()
             ));
         }
         if !c.scenarios.is_empty() {
             o.push(String::new());
             let mut t = Table::new()
                 .indent("  ")
-                .column_fixed("scenario", Align::Left, 30)
-                .column_fixed("planned", Align::Right, 8)
-                .column("behind the best competitor on", Align::Left);
+                .column_fixed(&crate::tr!("cli.market.col.scenario"), Align::Left, 30)
+                .column_fixed(&crate::tr!("cli.market.col.planned"), Align::Right, 8)
+                .column(&crate::tr!("cli.market.col.behind"), Align::Left);
             for s in &c.scenarios {
                 let behind = s
                     .behind
@@ -498,17 +505,17 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     }
 
     o.push(String::new());
-    o.push("SURVEYS".into());
+    o.push(crate::tr!("cli.market.surveys"));
     if m.surveys.is_empty() {
-        o.push("  no survey evidence".into());
+        o.push(crate::tr!("cli.market.no_surveys"));
     } else {
         let mut t = Table::new()
             .indent("  ")
-            .column_fixed("question", Align::Left, 44)
-            .column_fixed("scale", Align::Left, 7)
+            .column_fixed(&crate::tr!("cli.market.col.question"), Align::Left, 44)
+            .column_fixed(&crate::tr!("cli.market.col.scale"), Align::Left, 7)
             .column_fixed("n", Align::Right, 5)
-            .column_fixed("median", Align::Right, 6)
-            .column_fixed("top-2", Align::Right, 7)
+            .column_fixed(&crate::tr!("cli.market.col.median"), Align::Right, 6)
+            .column_fixed(&crate::tr!("cli.market.col.top2"), Align::Right, 7)
             .column_fixed("NPS", Align::Right, 5);
         let mut failed = Vec::new();
         for s in &m.surveys {
@@ -536,18 +543,18 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     }
 
     o.push(String::new());
-    o.push("EVIDENCE BY NEED".into());
+    o.push(crate::tr!("cli.market.evidence"));
     let mut t = Table::new()
         .indent("  ")
-        .column_fixed("need", Align::Left, 10)
-        .column_fixed("title", Align::Left, 40)
-        .column("interviews", Align::Right)
-        .column("surveys", Align::Right)
-        .column("evidence", Align::Left);
+        .column_fixed(&crate::tr!("cli.market.col.need"), Align::Left, 10)
+        .column_fixed(&crate::tr!("cli.market.col.title"), Align::Left, 40)
+        .column(&crate::tr!("cli.market.col.interviews"), Align::Right)
+        .column(&crate::tr!("cli.market.col.surveys"), Align::Right)
+        .column(&crate::tr!("cli.market.col.evidence"), Align::Left);
     for n in &m.needs {
         let ids: Vec<&str> = n.evidence.iter().map(|e| e.id.as_str()).collect();
         let list = if ids.is_empty() {
-            "none yet".to_string()
+            crate::tr!("cli.market.none_yet")
         } else {
             ids.join(", ")
         };
@@ -564,7 +571,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
     }
 
     o.push(String::new());
-    o.push("TRENDS".into());
+    o.push(crate::tr!("cli.market.trends"));
     for g in &m.trends {
         let top = g
             .trends
@@ -572,14 +579,17 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             .map(|t| format!("{} ({})", t.title, t.impact))
             .unwrap_or_default();
         o.push(format!(
-            "  {} {} trends: {} rising, {} falling, {} stable; mean impact {:.1}; strongest: {}",
-            pad_width(&g.kind, 12),
-            g.trends.len(),
-            g.rising,
-            g.falling,
-            g.stable,
-            g.mean_impact,
-            fit_width(&top, 60)
+            "  {} {}",
+            pad_width(&crate::tui::panes::value_label(&g.kind), 12),
+            crate::tr!(
+                "cli.market.trend_group",
+                n = g.trends.len(),
+                rising = g.rising,
+                falling = g.falling,
+                stable = g.stable,
+                impact = format!("{:.1}", g.mean_impact),
+                top = fit_width(&top, 60)
+            )
         ));
     }
     let mut text = o.join("\n");

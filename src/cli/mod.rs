@@ -65,7 +65,9 @@ Examples:
                   scenario, a prototype model and its revenue, with a risk register alongside. \
                   Everything lives in TOML files you keep in git.",
     after_help = EXAMPLES,
-    args_conflicts_with_subcommands = true
+    // Not `args_conflicts_with_subcommands`: that also refused the global
+    // `--lang` before a command (`lodestar --lang zh-CN check DIR`).
+    // A folder before a command is refused in `run` instead.
 )]
 pub struct Cli {
     /// Workspace folder to open (default: the bundled example).
@@ -589,7 +591,13 @@ pub fn split_field(spec: &str) -> Option<(&str, Vec<String>)> {
 
 pub fn get(dir: &Path, spec: &str) -> u8 {
     let Some((id, path)) = split_field(spec) else {
-        err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.get.not_a_field_spec", spec = spec)
+            )
+        );
         return FAILURE;
     };
     let mut ws = match open_or_report(dir) {
@@ -597,7 +605,13 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
         Err(code) => return code,
     };
     let Some(target) = ws.find(id) else {
-        err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = workspace::EditError::UnknownId(id.to_string())
+            )
+        );
         return PROBLEMS;
     };
     if matches!(target, workspace::Target::Record(..))
@@ -616,16 +630,29 @@ pub fn get(dir: &Path, spec: &str) -> u8 {
                 Some(f) => match f.default {
                     Some(d) => {
                         out!("{}", d.trim_matches('"'));
-                        err!("({} is not set; this is the default)", path.join("."));
+                        err!("{}", crate::tr!("cli.get.default", path = path.join(".")));
                         OK
                     }
                     None => {
-                        err!("{id}.{} is not set", path.join("."));
+                        err!(
+                            "{}",
+                            crate::tr!(
+                                "cli.get.not_set",
+                                field = format!("{id}.{}", path.join("."))
+                            )
+                        );
                         PROBLEMS
                     }
                 },
                 None => {
-                    err!("error: `{}` is not a field of {id}", path.join("."));
+                    err!(
+                        "{}",
+                        crate::tr!(
+                            "cli.error",
+                            message =
+                                crate::tr!("cli.get.no_such_field", path = path.join("."), id = id)
+                        )
+                    );
                     PROBLEMS
                 }
             }
@@ -656,7 +683,13 @@ fn refuse_duplicate(id: &str, diags: &[Diagnostic]) -> Option<u8> {
 
 pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
     let Some((id, path)) = split_field(spec) else {
-        err!("error: `{spec}` is not ID.FIELD (for example risk-003.likelihood)");
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.get.not_a_field_spec", spec = spec)
+            )
+        );
         return FAILURE;
     };
     // Read, check and write under the workspace's write lock, so two `set`s
@@ -679,7 +712,13 @@ pub fn set(dir: &Path, spec: &str, value: &str) -> u8 {
         Err(code) => return code,
     };
     let Some(target) = ws.find(id) else {
-        err!("error: {}", workspace::EditError::UnknownId(id.to_string()));
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = workspace::EditError::UnknownId(id.to_string())
+            )
+        );
         return PROBLEMS;
     };
     // The edit is a transaction: the whole workspace is checked with it
@@ -786,6 +825,16 @@ pub fn open(dir: &Path) -> u8 {
 /// Run the parsed command line; the terminal UI is started by `main`.
 pub fn run(cli: Cli) -> ExitCode {
     choose_language(&cli);
+    if let (Some(dir), Some(_)) = (&cli.dir, &cli.command) {
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.dir_before_command", dir = dir.display())
+            )
+        );
+        return ExitCode::from(print::finish(FAILURE));
+    }
     let code = match cli.command {
         Some(Command::New { dir, template }) => new(&dir, template),
         Some(Command::Check { dir, format }) => check(&dir, format),

@@ -211,83 +211,98 @@ fn opt(x: Option<f64>) -> String {
 /// The aligned text form (also the body of the report's Monitor section).
 pub fn table(name: &str, m: &Monitoring) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{name}: monitoring after launch\n");
+    let _ = writeln!(s, "{}\n", crate::tr!("cli.monitor.title", name = name));
     if m.is_empty() {
-        let _ = writeln!(
-            s,
-            "Nothing recorded yet: add KPI measurements, monthly actuals and scoring batches to monitor.toml."
-        );
+        let _ = writeln!(s, "{}", crate::tr!("cli.monitor.empty"));
     }
     if !m.kpis.is_empty() {
         let _ = writeln!(s, "KPIs");
         for k in &m.kpis {
-            let _ = writeln!(
-                s,
-                "  {} {} {:>8} → {:<8} by {:<10}  latest {:>8} ({})  projected {:>8}  {}",
-                pad_width(&k.need, 10),
-                pad_width(&k.metric, 28),
-                opt(k.baseline),
-                opt(k.target),
-                k.due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| MISSING.into()),
-                opt(k.latest.map(|l| l.1)),
-                k.latest
+            let line = crate::tr!(
+                "cli.monitor.kpi",
+                need = pad_width(&k.need, 10),
+                metric = pad_width(&k.metric, 28),
+                baseline = format!("{:>8}", opt(k.baseline)),
+                target = format!("{:<8}", opt(k.target)),
+                due = format!(
+                    "{:<10}",
+                    k.due
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| MISSING.into())
+                ),
+                latest = format!("{:>8}", opt(k.latest.map(|l| l.1))),
+                date = k
+                    .latest
                     .map(|l| l.0.to_string())
                     .unwrap_or_else(|| MISSING.into()),
-                opt(k.projected),
-                k.status.as_str(),
+                projected = format!("{:>8}", opt(k.projected)),
+                status = crate::tr!(match k.status {
+                    crate::analysis::monitor::KpiStatus::OnTrack => "cli.monitor.on_track",
+                    crate::analysis::monitor::KpiStatus::AtRisk => "cli.monitor.at_risk",
+                    crate::analysis::monitor::KpiStatus::OffTrack => "cli.monitor.off_track",
+                    crate::analysis::monitor::KpiStatus::NoData => "cli.monitor.no_data",
+                })
             );
+            let _ = writeln!(s, "{line}");
         }
         s.push('\n');
     }
     if !m.revenue.is_empty() {
-        let _ = writeln!(s, "Revenue against plan");
+        let _ = writeln!(s, "{}", crate::tr!("cli.monitor.revenue"));
         for x in &m.revenue {
-            let _ = writeln!(
-                s,
-                "  {} {:>2} months  actual {:>8}  plan {:>8}  variance {:>8}  NPV {:>8} (plan {:>8})  payback {}",
-                pad_width(&x.scenario, 24),
-                x.rows.len(),
-                numfmt::compact(x.actual_total),
-                numfmt::compact(x.plan_total),
-                numfmt::compact(x.variance),
-                numfmt::compact(x.reforecast_npv),
-                numfmt::compact(x.plan_npv),
-                x.payback_month
-                    .map(|p| format!("month {p}"))
-                    .unwrap_or_else(|| "not within the horizon".into()),
+            let line = crate::tr!(
+                "cli.monitor.revenue_row",
+                scenario = pad_width(&x.scenario, 24),
+                months = format!("{:>2}", x.rows.len()),
+                actual = format!("{:>8}", numfmt::compact(x.actual_total)),
+                plan = format!("{:>8}", numfmt::compact(x.plan_total)),
+                variance = format!("{:>8}", numfmt::compact(x.variance)),
+                npv = format!("{:>8}", numfmt::compact(x.reforecast_npv)),
+                plan_npv = format!("{:>8}", numfmt::compact(x.plan_npv)),
+                payback = x.payback_month.map_or_else(
+                    || crate::tr!("cli.monitor.no_payback"),
+                    |p| crate::tr!("cli.score.month", month = p)
+                )
             );
+            let _ = writeln!(s, "{line}");
         }
         s.push('\n');
     }
     if m.model.run.is_some() || m.model.batches > 0 {
-        let _ = writeln!(
-            s,
-            "Model {} since {} · {} batches · validation AUC {}",
-            m.model.run.as_deref().unwrap_or(MISSING),
-            m.model
+        let line = crate::tr!(
+            "cli.monitor.model",
+            run = m.model.run.as_deref().unwrap_or(MISSING),
+            since = m
+                .model
                 .since
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| MISSING.into()),
-            m.model.batches,
-            m.model
+            batches = m.model.batches,
+            auc = m
+                .model
                 .validation_auc
                 .map(|a| format!("{a:.3}"))
                 .unwrap_or_else(|| MISSING.into())
         );
+        let _ = writeln!(s, "{line}");
         for p in &m.model.psi {
             let _ = writeln!(s, "  PSI {} {:.3}", pad_width(&p.feature, 26), p.psi);
         }
         if let Some(p) = m.model.score_psi {
-            let _ = writeln!(s, "  PSI {} {p:.3}", pad_width("(score)", 26));
-        }
-        for (file, date, auc) in &m.model.auc {
             let _ = writeln!(
                 s,
-                "  AUC {auc:.3} on {} ({file})",
-                date.map(|d| d.to_string()).unwrap_or_default()
+                "  PSI {} {p:.3}",
+                pad_width(&crate::tr!("cli.monitor.score"), 26)
             );
+        }
+        for (file, date, auc) in &m.model.auc {
+            let line = crate::tr!(
+                "cli.monitor.auc",
+                auc = format!("{auc:.3}"),
+                date = date.map(|d| d.to_string()).unwrap_or_default(),
+                file = file
+            );
+            let _ = writeln!(s, "{line}");
         }
         for e in &m.model.errors {
             let _ = writeln!(s, "  ! {e}");
@@ -298,9 +313,13 @@ pub fn table(name: &str, m: &Monitoring) -> String {
         let _ = writeln!(s, "! {e}");
     }
     if m.triggers.is_empty() {
-        let _ = writeln!(s, "No trigger fires.");
+        let _ = writeln!(s, "{}", crate::tr!("cli.monitor.no_trigger"));
     } else {
-        let _ = writeln!(s, "Triggers ({})", m.triggers.len());
+        let _ = writeln!(
+            s,
+            "{}",
+            crate::tr!("cli.monitor.triggers", n = m.triggers.len())
+        );
         for t in &m.triggers {
             let _ = writeln!(s, "  [{}] {}: {}", t.kind.as_str(), t.subject, t.evidence);
             let _ = writeln!(s, "      → {}", t.proposal);

@@ -201,22 +201,25 @@ fn to_json<'a>(g: &'a Register) -> RegisterOut<'a> {
 
 // ---- Table -------------------------------------------------------------------
 
-fn level_name(l: Option<&Level>) -> &str {
-    l.map_or("unbanded", |l| l.name.as_str())
+fn level_name(l: Option<&Level>) -> String {
+    l.map_or_else(|| crate::tr!("cli.risks.unbanded"), |l| l.name.clone())
 }
 
 fn table(g: &Register) -> String {
     let m = g.model;
     let s = &g.summary;
-    let mut o = vec![format!(
-        "{} — {} risks, {} open, {} open high or worse, {} review{} overdue (today {})",
-        g.name,
-        s.risks,
-        s.open,
-        s.open_high,
-        s.overdue,
-        if s.overdue == 1 { "" } else { "s" },
-        g.today
+    let mut o = vec![crate::tr!(
+        if s.overdue == 1 {
+            "cli.risks.headline_one"
+        } else {
+            "cli.risks.headline"
+        },
+        name = g.name,
+        risks = s.risks,
+        open = s.open,
+        high = s.open_high,
+        overdue = s.overdue,
+        today = g.today
     )];
     let bands = g.bands.as_slice();
     let legend: Vec<String> = bands
@@ -234,14 +237,14 @@ fn table(g: &Register) -> String {
         })
         .map(|(_, b)| b.name.as_str())
         .collect();
-    o.push(format!(
-        "levels: {} (high or worse: {})",
-        legend.join(" · "),
-        high.join(", ")
+    o.push(crate::tr!(
+        "cli.risks.levels",
+        legend = legend.join(" · "),
+        high = high.join(", ")
     ));
     o.push(String::new());
     if m.risks.is_empty() {
-        o.push("No risks recorded yet.".into());
+        o.push(crate::tr!("cli.risks.none"));
         return o.join("\n") + "\n";
     }
 
@@ -253,7 +256,14 @@ fn table(g: &Register) -> String {
             .then(m.risks[a].id.cmp(&m.risks[b].id))
     });
     let header = [
-        "id", "L×I", "level", "residual", "status", "review", "owner", "title",
+        "id".to_string(),
+        "L×I".to_string(),
+        crate::tr!("cli.risks.col.level"),
+        crate::tr!("cli.risks.col.residual"),
+        crate::tr!("cli.risks.col.status"),
+        crate::tr!("cli.risks.col.review"),
+        crate::tr!("cli.risks.col.owner"),
+        crate::tr!("cli.risks.col.title"),
     ];
     let rows: Vec<[String; 8]> = order
         .iter()
@@ -262,14 +272,14 @@ fn table(g: &Register) -> String {
             [
                 r.id.clone(),
                 format!("{}×{}={}", r.likelihood, r.impact, a.score),
-                level_name(a.level.as_ref()).to_string(),
+                level_name(a.level.as_ref()),
                 a.residual.as_ref().map_or_else(
                     || MISSING.to_string(),
                     |x| format!("{} {}", x.score, level_name(x.level.as_ref())),
                 ),
-                r.status.as_str().to_string(),
+                crate::tui::panes::value_label(r.status.as_str()),
                 match (r.review, a.overdue) {
-                    (Some(d), true) => format!("{d} overdue"),
+                    (Some(d), true) => crate::tr!("cli.risks.overdue", date = d),
                     (Some(d), false) => d.to_string(),
                     (None, _) => MISSING.to_string(),
                 },
@@ -287,7 +297,7 @@ fn table(g: &Register) -> String {
         t.row(&r[..r.len() - 1]);
     }
     let lines = t.lines();
-    let titles = std::iter::once(header[header.len() - 1].to_string())
+    let titles = std::iter::once(header[header.len() - 1].clone())
         .chain(rows.iter().map(|r| r[r.len() - 1].clone()));
     o.extend(
         lines
@@ -312,13 +322,13 @@ fn table(g: &Register) -> String {
         lines.push("    L1 L2 L3 L4 L5".into());
         lines
     };
-    let left = grid(&s.inherent, "inherent (likelihood × impact)".into());
+    let left = grid(&s.inherent, crate::tr!("cli.risks.inherent"));
     let right = grid(
         &s.residual,
         if s.residual.unassessed == 0 {
-            "residual".into()
+            crate::tr!("cli.risks.col.residual")
         } else {
-            format!("residual ({} not assessed)", s.residual.unassessed)
+            crate::tr!("cli.risks.residual_unassessed", n = s.residual.unassessed)
         },
     );
     for (a, b) in left.iter().zip(&right) {
@@ -335,18 +345,24 @@ fn table(g: &Register) -> String {
         .iter()
         .map(|e| {
             format!(
-                "  {}  {} open risk{}, scores sum {}, max {}",
+                "  {}  {}",
                 pad_width(&e.scenario, id_width),
-                e.risks.len(),
-                if e.risks.len() == 1 { "" } else { "s" },
-                e.sum,
-                e.max
+                crate::tr!(
+                    if e.risks.len() == 1 {
+                        "cli.risks.exposure_one"
+                    } else {
+                        "cli.risks.exposure"
+                    },
+                    n = e.risks.len(),
+                    sum = e.sum,
+                    max = e.max
+                )
             )
         })
         .collect();
     if !exposed.is_empty() {
         o.push(String::new());
-        o.push("exposure by scenario (open risks that name it):".into());
+        o.push(crate::tr!("cli.risks.exposure_title"));
         o.extend(exposed);
     }
     o.join("\n") + "\n"

@@ -307,14 +307,17 @@ fn rank_band(s: &ScenarioOut) -> String {
 
 fn header_lines(o: &ScoreOut) -> Vec<String> {
     let votes = if o.source == "votes" {
-        " · scores from the workshop votes"
+        crate::tr!("cli.score.from_votes")
     } else {
-        ""
+        String::new()
     };
     let mut lines = vec![
-        format!(
-            "{} · method {} · weights {}{votes}",
-            o.workspace, o.method, o.weights_source
+        crate::tr!(
+            "cli.score.headline",
+            name = o.workspace,
+            method = o.method,
+            weights = o.weights_source,
+            votes = votes
         ),
         format!("  {}", o.formula),
     ];
@@ -323,65 +326,87 @@ fn header_lines(o: &ScoreOut) -> Vec<String> {
         .iter()
         .map(|c| format!("{} {:.3}", c.id, c.weight))
         .collect();
-    lines.push(format!("  weights: {}", weights.join(", ")));
+    lines.push(crate::tr!(
+        "cli.score.weights",
+        weights = weights.join(", ")
+    ));
     if let Some(h) = &o.ahp {
         let cr =
-            h.cr.map_or_else(|| "n/a (≤ 2 criteria)".into(), |cr| format!("{cr:.3}"));
-        let mut l = format!("  AHP consistency ratio {cr}");
+            h.cr.map_or_else(|| crate::tr!("cli.score.cr_na"), |cr| format!("{cr:.3}"));
+        let mut l = crate::tr!("cli.score.cr", cr = cr);
         if !h.consistent {
-            l.push_str(" > 0.1: revisit the comparisons");
+            l.push_str(&crate::tr!("cli.score.cr_high"));
             if let Some(p) = &h.most_inconsistent_pair {
-                l.push_str(&format!(
-                    " (most inconsistent: {} vs {}, given {:.3}, the weights imply {:.3})",
-                    p.a, p.b, p.given, p.implied
+                l.push_str(&crate::tr!(
+                    "cli.score.most_inconsistent",
+                    a = p.a,
+                    b = p.b,
+                    given = format!("{:.3}", p.given),
+                    implied = format!("{:.3}", p.implied)
                 ));
             }
         }
         lines.push(l);
     }
     if o.samples > 0 {
-        lines.push(format!(
-            "  stability: {} Monte Carlo samples, Dirichlet concentration {}, seed {}",
-            o.samples, o.concentration, o.seed
+        lines.push(crate::tr!(
+            "cli.score.stability",
+            samples = o.samples,
+            concentration = o.concentration,
+            seed = o.seed
         ));
         if let Some(p) = o.participants {
             lines.push(crate::tr!("votes.stability.bootstrap", participants = p));
         }
     }
     if let Some(f) = &o.smallest_flip {
-        lines.push(format!(
-            "  smallest flip: {} weight {:.3} → {:.3} lets {} catch {}",
-            f.criterion, f.from, f.to, f.rival, f.winner
+        lines.push(crate::tr!(
+            "cli.score.smallest_flip",
+            criterion = f.criterion,
+            from = format!("{:.3}", f.from),
+            to = format!("{:.3}", f.to),
+            rival = f.rival,
+            winner = f.winner
         ));
     }
     if let Some(e) = &o.quadrant_error {
-        lines.push(format!("  quadrants: {e}"));
+        lines.push(crate::tr!("cli.score.quadrants", error = e));
     }
     for s in &o.scenarios {
         if let Some(e) = &s.revenue_error {
-            lines.push(format!("  problem: {}: {e}", s.id));
+            lines.push(crate::tr!("cli.score.problem", id = s.id, error = e));
         }
     }
     for [s, c] in &o.missing_scores {
-        lines.push(format!(
-            "  note: {s} has no score for {c}; counted as the worst value"
-        ));
+        lines.push(crate::tr!("cli.score.missing", scenario = s, criterion = c));
     }
     lines
 }
 
+/// The table's column titles (message keys; "id" stays as it is typed).
 const COLUMNS: [&str; 10] = [
-    "rank",
-    "id",
-    "score",
-    "P(rank 1)",
-    "rank 5–95 %",
-    "quadrant",
-    "NPV",
-    "IRR/yr",
-    "payback",
-    "name",
+    "cli.score.col.rank",
+    "",
+    "cli.score.col.score",
+    "cli.score.col.p_first",
+    "cli.score.col.rank_band",
+    "cli.score.col.quadrant",
+    "cli.score.col.npv",
+    "cli.score.col.irr",
+    "cli.score.col.payback",
+    "cli.score.col.name",
 ];
+
+/// A quadrant's key (`quick-win`) as the text table shows it.
+fn quadrant_text(key: &str) -> String {
+    match key {
+        "quick-win" => crate::tr!("cli.score.quadrant.quick_win"),
+        "strategic-bet" => crate::tr!("cli.score.quadrant.strategic_bet"),
+        "fill-in" => crate::tr!("cli.score.quadrant.fill_in"),
+        "avoid" => crate::tr!("cli.score.quadrant.avoid"),
+        other => other.to_string(),
+    }
+}
 
 fn row(o: &ScoreOut, s: &ScenarioOut) -> [String; 10] {
     [
@@ -390,11 +415,13 @@ fn row(o: &ScoreOut, s: &ScenarioOut) -> [String; 10] {
         format!("{:.1}", s.score),
         or_missing(s.p_first, percent),
         rank_band(s),
-        opt(s.quadrant),
+        opt(s.quadrant.map(quadrant_text)),
         or_missing(s.npv, |n| format!("{} {}", thousands(n), o.currency)),
         or_missing(s.irr, percent),
-        s.payback_month
-            .map_or_else(|| MISSING.into(), |m| format!("month {m}")),
+        s.payback_month.map_or_else(
+            || MISSING.into(),
+            |m| crate::tr!("cli.score.month", month = m),
+        ),
         s.name.clone(),
     ]
 }
@@ -405,9 +432,14 @@ fn table(o: &ScoreOut) -> String {
         true, false, true, true, true, false, true, true, false, false,
     ];
     let mut t = Table::new().gap("  ");
-    for (title, numeric) in COLUMNS.iter().zip(numeric) {
+    for (key, numeric) in COLUMNS.iter().zip(numeric) {
         let align = if numeric { Align::Right } else { Align::Left };
-        t = t.column(title, align);
+        let title = if key.is_empty() {
+            "id".to_string()
+        } else {
+            crate::tr!(key)
+        };
+        t = t.column(&title, align);
     }
     for s in &o.scenarios {
         t.row(row(o, s));
@@ -449,7 +481,7 @@ pub(crate) fn md_escape(s: &str) -> String {
 }
 
 fn markdown(o: &ScoreOut) -> String {
-    let mut out = format!("## Scenario ranking — {}\n\n", md_escape(&o.workspace));
+    let mut out = crate::tr!("cli.score.md_title", name = md_escape(&o.workspace)) + "\n\n";
     for l in header_lines(o).iter().skip(1) {
         out.push_str(&format!("- {}\n", l.trim()));
     }

@@ -180,8 +180,11 @@ pub fn train(a: &TrainArgs) -> u8 {
             err!("{d}");
         }
         err!(
-            "error: fix training.toml first (lodestar check {})",
-            a.dir.display()
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.train.fix_first", dir = a.dir.display())
+            )
         );
         return PROBLEMS;
     }
@@ -235,7 +238,7 @@ pub fn train(a: &TrainArgs) -> u8 {
             Event::Started(s) => {
                 epochs_total = s.epochs;
                 let device = match &s.fallback {
-                    Some(why) => format!("{} (auto: {why})", s.device),
+                    Some(why) => crate::tr!("cli.train.auto", device = s.device, reason = why),
                     None => s.device.clone(),
                 };
                 // JSON carries the reason in `device_fallback`; a person
@@ -246,59 +249,73 @@ pub fn train(a: &TrainArgs) -> u8 {
                         crate::tr!("cuda.auto_fallback", device = s.device, reason = why)
                     );
                 }
-                say(format!(
-                    "run {}  device {device}  threads {} ({})  engine {}",
-                    s.run_id, s.threads, s.threads_reason, s.engine
+                say(crate::tr!(
+                    "cli.train.run",
+                    run = s.run_id,
+                    device = device,
+                    threads = s.threads,
+                    reason = s.threads_reason,
+                    engine = s.engine
                 ));
-                say(format!(
-                    "data {}: {} training rows, {} validation rows (the last {:.0} %, before shuffling), {} features, {} parameters",
-                    s.data_file.display(),
-                    s.rows_train,
-                    s.rows_valid,
-                    s.validation_split * 100.0,
-                    s.features,
-                    s.parameters
+                say(crate::tr!(
+                    "cli.train.data",
+                    file = s.data_file.display(),
+                    train = s.rows_train,
+                    valid = s.rows_valid,
+                    share = format!("{:.0}", s.validation_split * 100.0),
+                    features = s.features,
+                    parameters = s.parameters
                 ));
-                say(format!(
-                    "class balance ({} = `{}`): training {:.1} % positive, validation {:.1} % positive",
-                    s.target,
-                    s.positive,
-                    s.balance_train.positive_share() * 100.0,
-                    s.balance_valid.positive_share() * 100.0
+                say(crate::tr!(
+                    "cli.train.balance",
+                    target = s.target,
+                    positive = s.positive,
+                    train = format!("{:.1}", s.balance_train.positive_share() * 100.0),
+                    valid = format!("{:.1}", s.balance_valid.positive_share() * 100.0)
                 ));
                 if let Some((pos, neg)) = s.class_weights {
-                    say(format!(
-                        "class weights (balanced): `{}` {pos:.3}, others {neg:.3}",
-                        s.positive
+                    say(crate::tr!(
+                        "cli.train.class_weights",
+                        positive = s.positive,
+                        pos = format!("{pos:.3}"),
+                        neg = format!("{neg:.3}")
                     ));
                 }
                 if let Some(es) = s.early_stopping {
-                    say(format!(
-                        "early stopping: {} without improvement for {} epoch{}",
-                        es.monitor,
-                        es.patience,
-                        if es.patience == 1 { "" } else { "s" }
+                    say(crate::tr!(
+                        if es.patience == 1 {
+                            "cli.train.early_stopping_one"
+                        } else {
+                            "cli.train.early_stopping"
+                        },
+                        monitor = es.monitor,
+                        n = es.patience
                     ));
                 }
                 if !s.missing.is_empty() {
                     let m: Vec<String> =
                         s.missing.iter().map(|(c, n)| format!("{c} {n}")).collect();
-                    say(format!("missing values imputed: {}", m.join(", ")));
+                    say(crate::tr!("cli.train.imputed", columns = m.join(", ")));
                 }
                 if s.unseen_valid > 0 {
-                    say(format!(
-                        "{} validation cells have categories unseen in training (encoded as zeros)",
-                        s.unseen_valid
-                    ));
+                    say(crate::tr!("cli.train.unseen", n = s.unseen_valid));
                 }
                 if let Some(pb) = &bar {
                     pb.set_length(s.batches_per_epoch as u64);
-                    pb.set_prefix(format!("epoch 1/{}", s.epochs));
+                    pb.set_prefix(crate::tr!(
+                        "cli.train.epoch_of",
+                        epoch = 1,
+                        epochs = s.epochs
+                    ));
                 }
             }
             Event::Batch(p) => {
                 if let Some(pb) = &bar {
-                    pb.set_prefix(format!("epoch {}/{}", p.epoch, p.epochs));
+                    pb.set_prefix(crate::tr!(
+                        "cli.train.epoch_of",
+                        epoch = p.epoch,
+                        epochs = p.epochs
+                    ));
                     pb.set_position(p.batch as u64);
                     let loss = p.loss.map(|l| format!("  loss {l:.4}")).unwrap_or_default();
                     pb.set_message(format!(
@@ -342,20 +359,21 @@ pub fn train(a: &TrainArgs) -> u8 {
                     };
                     out!("{}", crate::escape::to_json_pretty(&j));
                 } else {
-                    let how = if s.stopped_by_user {
-                        "stopped on request"
+                    let how = crate::tr!(if s.stopped_by_user {
+                        "cli.train.stopped_on_request"
                     } else if s.stopped_early {
-                        "stopped early"
+                        "cli.train.stopped_early"
                     } else {
-                        "finished"
-                    };
-                    say(format!(
-                        "{how}: best epoch {} (by {}), {:.0} samples/s, {:.1}s; saved {}",
-                        s.best_epoch.map_or("-".into(), |b| b.to_string()),
-                        s.monitor,
-                        s.samples_per_second,
-                        s.seconds,
-                        s.run_dir.display()
+                        "cli.train.finished"
+                    });
+                    say(crate::tr!(
+                        "cli.train.summary",
+                        how = how,
+                        best = s.best_epoch.map_or("-".into(), |b| b.to_string()),
+                        monitor = s.monitor,
+                        speed = format!("{:.0}", s.samples_per_second),
+                        seconds = format!("{:.1}", s.seconds),
+                        dir = s.run_dir.display()
                     ));
                     match &implied {
                         None => {}
@@ -368,9 +386,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                         Some(Err(e)) => say(format!("money: {e}")),
                     }
                     if let Some(from) = s.overfitting_from {
-                        say(format!(
-                            "warning: overfitting — validation loss has climbed since its lowest at epoch {from} while training loss fell (early stopping ends such runs: --early-stopping val_loss:3)"
-                        ));
+                        say(crate::tr!("cli.train.overfitting", epoch = from));
                     }
                 }
                 code = if s.stopped_by_user { INTERRUPTED } else { OK };
@@ -382,7 +398,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                 if let Some(pb) = &bar {
                     pb.finish_and_clear();
                 }
-                err!("error: {message}");
+                err!("{}", crate::tr!("cli.error", message = message));
                 code = if user_problem { PROBLEMS } else { FAILURE };
             }
         }
@@ -395,19 +411,26 @@ pub fn predict(a: &PredictArgs) -> u8 {
     match train::predict(&a.dir, &a.run, &a.input, &a.output) {
         Ok(r) => {
             err!(
-                "scored {} rows with run {} → {} (column `{}`)",
-                r.rows,
-                r.run_id,
-                a.output.display(),
-                r.column
+                "{}",
+                crate::tr!(
+                    "cli.train.scored",
+                    rows = r.rows,
+                    run = r.run_id,
+                    output = a.output.display(),
+                    column = r.column
+                )
             );
             for (c, n) in &r.unseen {
                 err!(
-                    "warning: column `{c}`: {n} values the model never saw in training (encoded as zeros)"
+                    "{}",
+                    crate::tr!("cli.train.predict_unseen", column = c, n = n)
                 );
             }
             for (c, n) in &r.missing {
-                err!("note: column `{c}`: {n} missing values imputed");
+                err!(
+                    "{}",
+                    crate::tr!("cli.train.predict_imputed", column = c, n = n)
+                );
             }
             if a.record {
                 return record_batch(&a.dir, &a.output, &r);

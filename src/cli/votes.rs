@@ -24,10 +24,10 @@ pub enum VotesFormat {
 fn parse_cell(arg: &str, model: &Model) -> Result<(String, String, f64), String> {
     let (key, value) = arg
         .split_once('=')
-        .ok_or_else(|| format!("`{arg}`: expected SCENARIO.CRITERION=SCORE"))?;
+        .ok_or_else(|| crate::tr!("cli.votes.expected_cell", arg = arg))?;
     let (scenario, criterion) = key
         .rsplit_once('.')
-        .ok_or_else(|| format!("`{arg}`: expected SCENARIO.CRITERION=SCORE"))?;
+        .ok_or_else(|| crate::tr!("cli.votes.expected_cell", arg = arg))?;
     let score = cell(model, scenario.trim(), criterion.trim(), value.trim())?;
     Ok((
         scenario.trim().to_string(),
@@ -40,20 +40,23 @@ fn parse_cell(arg: &str, model: &Model) -> Result<(String, String, f64), String>
 /// number within the criterion's scale.
 fn cell(model: &Model, scenario: &str, criterion: &str, value: &str) -> Result<f64, String> {
     if !model.scenarios.iter().any(|s| s.id == scenario) {
-        return Err(format!("unknown scenario `{scenario}`"));
+        return Err(crate::tr!("cli.votes.unknown_scenario", id = scenario));
     }
     let Some(c) = model.criteria.iter().find(|c| c.id == criterion) else {
-        return Err(format!("unknown criterion `{criterion}`"));
+        return Err(crate::tr!("cli.votes.unknown_criterion", id = criterion));
     };
     let score: f64 = value
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("score `{value}` is not a number"))?;
+        .ok_or_else(|| crate::tr!("cli.votes.not_a_number", value = value))?;
     if score < c.min || score > c.max {
-        return Err(format!(
-            "score {score} for `{scenario}.{criterion}` is outside the criterion's scale {}–{}",
-            c.min, c.max
+        return Err(crate::tr!(
+            "cli.votes.outside_scale",
+            score = score,
+            cell = format!("{scenario}.{criterion}"),
+            min = c.min,
+            max = c.max
         ));
     }
     Ok(score)
@@ -62,22 +65,35 @@ fn cell(model: &Model, scenario: &str, criterion: &str, value: &str) -> Result<f
 /// `lodestar vote DIR --as NAME CELL…`
 pub fn vote(dir: &Path, participant: &str, cells: &[String]) -> u8 {
     if !valid_participant(participant) {
-        err!("error: `{participant}` cannot name a participant: use letters, digits, `-` and `_`");
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.votes.bad_participant", name = participant)
+            )
+        );
         return FAILURE;
     }
     if cells.is_empty() {
         use std::io::IsTerminal;
         if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
             err!(
-                "error: not a terminal: give the scores to cast, e.g. `lodestar vote {} --as {participant} scn-x.value=4`",
-                dir.display()
+                "{}",
+                crate::tr!(
+                    "cli.error",
+                    message = crate::tr!(
+                        "cli.votes.not_a_terminal",
+                        dir = dir.display(),
+                        name = participant
+                    )
+                )
             );
             return FAILURE;
         }
         return match crate::tui::vote::run(dir, participant) {
             Ok(()) => OK,
             Err(e) => {
-                err!("error: {e}");
+                err!("{}", crate::tr!("cli.error", message = e));
                 FAILURE
             }
         };
@@ -91,7 +107,13 @@ pub fn vote(dir: &Path, participant: &str, cells: &[String]) -> u8 {
         match parse_cell(c, &ws.model) {
             Ok(c) => parsed.push(c),
             Err(e) => {
-                err!("error: {e}; nothing was written");
+                err!(
+                    "{}",
+                    crate::tr!(
+                        "cli.error",
+                        message = crate::tr!("cli.votes.nothing_written", error = e)
+                    )
+                );
                 return FAILURE;
             }
         }
@@ -99,15 +121,22 @@ pub fn vote(dir: &Path, participant: &str, cells: &[String]) -> u8 {
     match votes::cast(dir, participant, &parsed) {
         Ok(path) => {
             out!(
-                "{participant}: {} score{} written to {}",
-                parsed.len(),
-                if parsed.len() == 1 { "" } else { "s" },
-                path.display()
+                "{}",
+                crate::tr!(
+                    if parsed.len() == 1 {
+                        "cli.votes.written_one"
+                    } else {
+                        "cli.votes.written"
+                    },
+                    name = participant,
+                    n = parsed.len(),
+                    path = path.display()
+                )
             );
             OK
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }
@@ -231,20 +260,20 @@ pub(crate) fn disagreement(model: &Model, s: &VoteSummary, md: bool, limit: usiz
         flips.insert((&d.scenario, &d.criterion), d.could_flip);
     }
     if md {
-        out.push_str(
-            "| Scenario | Criterion | Votes | Median | IQR | Min–max | Could flip the winner |\n",
-        );
+        out.push_str(&crate::tr!("cli.votes.md_header"));
+        out.push('\n');
         out.push_str("|---|---|--:|--:|--:|--:|---|\n");
     } else {
         let _ = writeln!(
             out,
-            "{} {} {} {} {} {}  flips?",
-            pad_width("scenario", 28),
-            pad_width("criterion", 16),
+            "{} {} {} {} {} {}  {}",
+            pad_width(&crate::tr!("cli.votes.col.scenario"), 28),
+            pad_width(&crate::tr!("cli.votes.col.criterion"), 16),
             rpad_width("n", 3),
-            rpad_width("median", 6),
+            rpad_width(&crate::tr!("cli.votes.col.median"), 6),
             rpad_width("IQR", 5),
-            rpad_width("min–max", 8),
+            rpad_width(&crate::tr!("cli.votes.col.range"), 8),
+            crate::tr!("cli.votes.col.flips"),
         );
     }
     for c in cells.iter().take(limit) {
@@ -260,7 +289,11 @@ pub(crate) fn disagreement(model: &Model, s: &VoteSummary, md: bool, limit: usiz
                 c.median,
                 c.iqr,
                 range,
-                if flip { "**yes**" } else { "no" }
+                if flip {
+                    format!("**{}**", crate::tr!("cli.votes.yes"))
+                } else {
+                    crate::tr!("cli.votes.no")
+                }
             );
         } else {
             let _ = writeln!(
@@ -272,21 +305,29 @@ pub(crate) fn disagreement(model: &Model, s: &VoteSummary, md: bool, limit: usiz
                 rpad_width(&c.median.to_string(), 6),
                 rpad_width(&c.iqr.to_string(), 5),
                 rpad_width(&range, 8),
-                if flip { "yes" } else { "no" }
+                crate::tr!(if flip {
+                    "cli.votes.yes"
+                } else {
+                    "cli.votes.no"
+                })
             );
         }
     }
     if cells.len() > limit {
-        let _ = writeln!(out, "({} more cells with a spread)", cells.len() - limit);
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!("cli.votes.more", n = cells.len() - limit)
+        );
     }
     let first: Vec<&DiscussOut> = o.discuss_first.iter().filter(|d| d.could_flip).collect();
     out.push('\n');
     if first.is_empty() {
-        out.push_str("Discuss first: no cell's spread changes the winner (re-scored at each cell's quartiles).\n");
+        out.push_str(&crate::tr!("cli.votes.discuss_none"));
+        out.push('\n');
     } else {
-        out.push_str(
-            "Discuss first — scored at the votes' first or third quartile, these cells change the winner:\n",
-        );
+        out.push_str(&crate::tr!("cli.votes.discuss_first"));
+        out.push('\n');
         if md {
             out.push('\n');
         }
@@ -314,7 +355,7 @@ pub fn show(dir: &Path, format: VotesFormat) -> u8 {
     let summary = match summarise(model, None) {
         Ok(s) => s,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return PROBLEMS;
         }
     };
@@ -327,33 +368,42 @@ pub fn show(dir: &Path, format: VotesFormat) -> u8 {
             let o = build(model, &summary);
             if o.participants.is_empty() {
                 out!(
-                    "{}: no votes yet (cast some with `lodestar vote {} --as NAME SCENARIO.CRITERION=SCORE`)",
-                    ws.name(),
-                    dir.display()
+                    "{}",
+                    crate::tr!("cli.votes.none", name = ws.name(), dir = dir.display())
                 );
                 return OK;
             }
             let mut text = String::new();
             let _ = writeln!(
                 text,
-                "{}: {} participants, {} cells voted, {} per cell; scoring source \"{}\"",
-                ws.name(),
-                o.participants.len(),
-                o.cells.len(),
-                o.aggregate,
-                o.source
+                "{}",
+                crate::tr!(
+                    "cli.votes.headline",
+                    name = ws.name(),
+                    participants = o.participants.len(),
+                    cells = o.cells.len(),
+                    aggregate = crate::tr!(if o.aggregate == "mean" {
+                        "cli.votes.mean"
+                    } else {
+                        "cli.votes.median"
+                    }),
+                    source = o.source
+                )
             );
             let _ = writeln!(
                 text,
-                "group winner with the votes: {}; agreement on the ranking (Kendall's W): {}\n",
-                o.winner,
-                num(o.kendall_w, 2)
+                "{}\n",
+                crate::tr!(
+                    "cli.votes.winner",
+                    winner = o.winner,
+                    w = num(o.kendall_w, 2)
+                )
             );
             let _ = writeln!(
                 text,
                 "{} {} {} {}",
-                pad_width("participant", 20),
-                rpad_width("cells", 5),
+                pad_width(&crate::tr!("cli.votes.col.participant"), 20),
+                rpad_width(&crate::tr!("cli.votes.col.cells"), 5),
                 rpad_width("AHP CR", 6),
                 rpad_width("Spearman", 8)
             );

@@ -41,13 +41,13 @@ impl fmt::Display for Label<'_> {
                 noun,
                 has_id: true,
                 id: Some(id),
-            } => write!(f, "{noun} {id}"),
+            } => write!(f, "{} {id}", noun_text(noun)),
             Label::Record {
                 noun,
                 has_id: true,
                 id: None,
-            } => write!(f, "{noun} without id"),
-            Label::Record { noun, .. } => f.write_str(noun),
+            } => f.write_str(&crate::tr!("check.label.no_id", noun = noun_text(noun))),
+            Label::Record { noun, .. } => f.write_str(&noun_text(noun)),
             Label::Text(text) => f.write_str(text),
         }
     }
@@ -147,21 +147,21 @@ pub fn as_date(node: Node) -> Result<Date, String> {
     if let Some(dt) = node.as_datetime() {
         return match (dt.date, dt.time) {
             (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
-            (Some(d), Some(_)) => Err(format!(
-                "expected a plain date, found a date-time; write {:04}-{:02}-{:02}",
-                d.year, d.month, d.day
+            (Some(d), Some(_)) => Err(crate::tr!(
+                "check.date.datetime",
+                date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
             )),
-            (None, _) => Err("expected a date, found a time".into()),
+            (None, _) => Err(crate::tr!("check.date.time")),
         };
     }
     match node.as_str() {
         Some(s) => match Date::parse(s) {
-            Ok(d) => Err(format!("dates are written without quotes: {d}")),
+            Ok(d) => Err(crate::tr!("check.date.quoted", date = d)),
             Err(e) => Err(e),
         },
-        None => Err(format!(
-            "expected a date (YYYY-MM-DD), found {}",
-            node.shape().name()
+        None => Err(crate::tr!(
+            "check.date.other",
+            found = shape_text(node.shape())
         )),
     }
 }
@@ -196,9 +196,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                     _ => {
                         self.sink.error(
                             key_span.or_else(|| node.span()),
-                            format!(
-                                "`{key}` must be written as [[{key}]] records, found {}",
-                                node.shape().name()
+                            crate::tr!(
+                                "check.records_as_array",
+                                key = key,
+                                found = shape_text(node.shape())
                             ),
                         );
                     }
@@ -220,10 +221,11 @@ impl<'s, 'a> Checker<'s, 'a> {
                     .collect();
                 self.sink.warning(
                     key_span.or_else(|| node.span()),
-                    format!(
-                        "unknown key `{key}` in {} (kept on save){}",
-                        kind.file_name(),
-                        suggestion(key, &known)
+                    crate::tr!(
+                        "check.unknown_top_key",
+                        key = key,
+                        file = kind.file_name(),
+                        suggestion = suggestion(key, &known)
                     ),
                 );
             }
@@ -231,7 +233,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         for field in top.iter().filter(|f| f.required) {
             if root.get(field.key).is_none() {
                 self.sink
-                    .error(None, format!("missing required key `{}`", field.key));
+                    .error(None, crate::tr!("check.missing_top_key", key = field.key));
             }
         }
         // `[money] cutoff` is one rule: a top share or a score threshold.
@@ -243,11 +245,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             let (top, threshold) = (cut.get("top").is_some(), cut.get("threshold").is_some());
             if top == threshold {
                 let span = cut.span();
-                self.sink.error(
-                    span,
-                    "money.cutoff: give exactly one of `top` (a share, 0.2 = top 20 %) or `threshold` (a score)"
-                        .to_string(),
-                );
+                self.sink.error(span, crate::tr!("check.money_cutoff"));
             }
         }
     }
@@ -268,15 +266,13 @@ impl<'s, 'a> Checker<'s, 'a> {
             let id_span = id_node.and_then(Node::span).or(span.clone());
             let at = self.pos(id_span.clone());
             if id.trim().is_empty() {
-                self.sink
-                    .error(id_span, format!("{} has an empty id", kind.noun()));
-            } else if !valid_id(id) {
                 self.sink.error(
                     id_span,
-                    format!(
-                        "id `{id}` may only use letters, digits, `-` and `_` (no spaces or dots), so it can be typed in a terminal"
-                    ),
+                    crate::tr!("check.empty_id", noun = noun_text(kind.noun())),
                 );
+            } else if !valid_id(id) {
+                self.sink
+                    .error(id_span, crate::tr!("check.bad_id", id = id));
             }
             self.collected.ids.push(IdDef {
                 kind,
@@ -317,9 +313,11 @@ impl<'s, 'a> Checker<'s, 'a> {
                     let dot = if parent.is_empty() { "" } else { "." };
                     self.sink.warning(
                         key_span.or_else(|| node.span()),
-                        format!(
-                            "unknown key `{parent}{dot}{key}` in {label} (kept on save){}",
-                            suggestion(key, &known)
+                        crate::tr!(
+                            "check.unknown_key",
+                            key = format!("{parent}{dot}{key}"),
+                            label = label,
+                            suggestion = suggestion(key, &known)
                         ),
                     );
                 }
@@ -333,7 +331,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                 };
                 self.sink.error(
                     span.clone(),
-                    format!("{label} is missing required key `{path}`"),
+                    crate::tr!("check.missing_key", label = label, key = path),
                 );
             }
         }
@@ -367,7 +365,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         key_span: Option<Range<usize>>,
     ) {
         let span = node.span().or(key_span);
-        let at = |what: &str| format!("{label}: `{path}` {what}");
+        let at = |what: &str| crate::tr!("check.at", label = label, path = path, what = what);
         match field.ty {
             Ty::Table(sub) => {
                 if node.is_table() {
@@ -382,7 +380,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                 } else {
                     self.sink.error(
                         span,
-                        at(&format!("should be a table, found {}", node.shape().name())),
+                        at(&crate::tr!(
+                            "check.should_be_table",
+                            found = shape_text(node.shape())
+                        )),
                     );
                 }
             }
@@ -394,18 +395,20 @@ impl<'s, 'a> Checker<'s, 'a> {
                             Some(x) if x.is_finite() && x >= min && x <= max => {}
                             Some(_) => self.sink.error(
                                 v.span().or(kspan),
-                                at(&format!(
-                                    "has {k} = {}, outside {}–{}",
-                                    v.show(),
-                                    exact(min),
-                                    exact(max)
+                                at(&crate::tr!(
+                                    "check.map_outside",
+                                    key = k,
+                                    value = v.show(),
+                                    min = exact(min),
+                                    max = exact(max)
                                 )),
                             ),
                             None => self.sink.error(
                                 v.span().or(kspan),
-                                at(&format!(
-                                    "has {k} = {}, expected a number",
-                                    v.shape().name()
+                                at(&crate::tr!(
+                                    "check.map_not_number",
+                                    key = k,
+                                    found = shape_text(v.shape())
                                 )),
                             ),
                         }
@@ -413,9 +416,9 @@ impl<'s, 'a> Checker<'s, 'a> {
                 }
                 None => self.sink.error(
                     span,
-                    at(&format!(
-                        "should be a table of numbers, found {}",
-                        node.shape().name()
+                    at(&crate::tr!(
+                        "check.should_be_number_table",
+                        found = shape_text(node.shape())
                     )),
                 ),
             },
@@ -427,10 +430,11 @@ impl<'s, 'a> Checker<'s, 'a> {
                             Some(s) if choices.contains(&s) => {}
                             _ => self.sink.error(
                                 v.span().or(kspan),
-                                at(&format!(
-                                    "has {k} = {}; allowed: {}",
-                                    v.show(),
-                                    choices.join(", ")
+                                at(&crate::tr!(
+                                    "check.map_not_allowed",
+                                    key = k,
+                                    value = v.show(),
+                                    choices = choices.join(", ")
                                 )),
                             ),
                         }
@@ -438,7 +442,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                 }
                 None => self.sink.error(
                     span,
-                    at(&format!("should be a table, found {}", node.shape().name())),
+                    at(&crate::tr!(
+                        "check.should_be_table",
+                        found = shape_text(node.shape())
+                    )),
                 ),
             },
             // A required text that is blank is as good as missing (an empty
@@ -449,7 +456,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                     && node.as_str().is_some_and(|s| s.trim().is_empty()) =>
             {
                 self.sink
-                    .error(span, at("is empty; it is required, write a value"))
+                    .error(span, at(&crate::tr!("check.blank_required")))
             }
             ty => self.check_value(ty, node, label, path, span),
         }
@@ -463,79 +470,97 @@ impl<'s, 'a> Checker<'s, 'a> {
         path: FieldPath,
         span: Option<Range<usize>>,
     ) {
-        let at = |what: String| format!("{label}: `{path}` {what}");
-        let wrong =
-            |expected: String| at(format!("should be {expected}, found {}", v.shape().name()));
+        let at = |what: String| crate::tr!("check.at", label = label, path = path, what = what);
+        let wrong = |expected: String| {
+            at(crate::tr!(
+                "check.should_be",
+                expected = expected,
+                found = shape_text(v.shape())
+            ))
+        };
         match ty {
             Ty::Text => {
                 if v.as_str().is_none() {
-                    self.sink.error(span, wrong("a string".into()));
+                    self.sink.error(span, wrong(shape_text(Shape::String)));
                 }
             }
             Ty::Link(target) => match v.as_str() {
                 Some(id) => self.link(target, id, label, path, span),
-                None => self
-                    .sink
-                    .error(span, wrong(format!("a {} id (string)", target.noun()))),
+                None => self.sink.error(
+                    span,
+                    wrong(crate::tr!("check.a_link", noun = noun_text(target.noun()))),
+                ),
             },
             Ty::Int { min, max } => match (v.shape(), v.as_int()) {
                 (Shape::Integer, Some(i)) if (min..=max).contains(&i) => {}
-                (Shape::Integer, Some(i)) => self
-                    .sink
-                    .error(span, at(format!("is {i}, allowed {min}–{max}"))),
-                (Shape::Integer, None) => self
-                    .sink
-                    .error(span, at(format!("is too large, allowed {min}–{max}"))),
-                (Shape::Float, _) => self.sink.error(
+                (Shape::Integer, Some(i)) => self.sink.error(
                     span,
-                    at(format!(
-                        "is {}, must be a whole number ({min}–{max})",
-                        v.show()
+                    at(crate::tr!(
+                        "check.int_range",
+                        value = i,
+                        min = min,
+                        max = max
                     )),
                 ),
-                _ => self
-                    .sink
-                    .error(span, wrong(format!("an integer {min}–{max}"))),
+                (Shape::Integer, None) => self.sink.error(
+                    span,
+                    at(crate::tr!("check.int_too_large", min = min, max = max)),
+                ),
+                (Shape::Float, _) => self.sink.error(
+                    span,
+                    at(crate::tr!(
+                        "check.not_whole",
+                        value = v.show(),
+                        min = min,
+                        max = max
+                    )),
+                ),
+                _ => self.sink.error(
+                    span,
+                    wrong(crate::tr!("check.an_integer", min = min, max = max)),
+                ),
             },
             Ty::Number { min, max } => match v.as_number() {
-                Some(x) if !x.is_finite() => self.sink.error(
-                    span,
-                    at(format!("is {}; must be a finite number", v.show())),
-                ),
+                Some(x) if !x.is_finite() => self
+                    .sink
+                    .error(span, at(crate::tr!("check.not_finite", value = v.show()))),
                 Some(x) if x < min || x > max => self.sink.error(
                     span,
-                    at(format!(
-                        "is {}, allowed {}",
-                        v.show(),
-                        ty.describe().trim_start_matches("number ")
+                    at(crate::tr!(
+                        "check.number_range",
+                        value = v.show(),
+                        range = ty.describe().trim_start_matches("number ")
                     )),
                 ),
                 Some(_) => {}
-                None => self.sink.error(span, wrong(ty.describe())),
+                None => self.sink.error(span, wrong(describe(ty))),
             },
             Ty::Choice(choices) => match v.as_str() {
                 Some(s) if choices.contains(&s) => {}
                 Some(s) => self.sink.error(
                     span,
-                    at(format!(
-                        "is \"{s}\"; allowed: {}{}",
-                        choices.join(", "),
-                        suggestion(s, choices)
+                    at(crate::tr!(
+                        "check.choice_not_allowed",
+                        value = s,
+                        choices = choices.join(", "),
+                        suggestion = suggestion(s, choices)
                     )),
                 ),
-                None => self
-                    .sink
-                    .error(span, wrong(format!("one of {}", choices.join(", ")))),
+                None => self.sink.error(
+                    span,
+                    wrong(crate::tr!("check.one_of", choices = choices.join(", "))),
+                ),
             },
             Ty::Date => {
                 if let Err(e) = as_date(v) {
                     self.sink
-                        .error(span, at(format!("is not a valid date: {e}")));
+                        .error(span, at(crate::tr!("check.bad_date", error = e)));
                 }
             }
             Ty::Bool => {
                 if v.as_bool().is_none() {
-                    self.sink.error(span, wrong("true or false".into()));
+                    self.sink
+                        .error(span, wrong(crate::tr!("check.true_or_false")));
                 }
             }
             Ty::Path => match v.as_str() {
@@ -548,7 +573,7 @@ impl<'s, 'a> Checker<'s, 'a> {
                         at,
                     });
                 }
-                None => self.sink.error(span, wrong("a path (string)".into())),
+                None => self.sink.error(span, wrong(crate::tr!("check.a_path"))),
             },
             Ty::TextList | Ty::Links(_) | Ty::IntList { .. } => {
                 match v.elements().filter(|_| v.shape() == Shape::Array) {
@@ -565,25 +590,30 @@ impl<'s, 'a> Checker<'s, 'a> {
                                     Some(i) if (min..=max).contains(&i) => {}
                                     _ => self.sink.error(
                                         el_span,
-                                        at(format!("contains {}, allowed {min}–{max}", el.show())),
+                                        at(crate::tr!(
+                                            "check.list_out_of_range",
+                                            value = el.show(),
+                                            min = min,
+                                            max = max
+                                        )),
                                     ),
                                 },
                                 _ => self.sink.error(
                                     el_span,
-                                    at(format!(
-                                        "should be {}, but contains {}",
-                                        ty.describe(),
-                                        el.shape().name()
+                                    at(crate::tr!(
+                                        "check.list_wrong_element",
+                                        expected = describe(ty),
+                                        found = shape_text(el.shape())
                                     )),
                                 ),
                             }
                         }
                     }
-                    None => self.sink.error(span, wrong(ty.describe())),
+                    None => self.sink.error(span, wrong(describe(ty))),
                 }
             }
             Ty::Table(_) | Ty::NumberMap { .. } | Ty::ChoiceMap { .. } => {
-                self.sink.error(span, wrong("a table".into()))
+                self.sink.error(span, wrong(shape_text(Shape::Table)))
             }
         }
     }
@@ -624,6 +654,74 @@ impl<'s, 'a> Checker<'s, 'a> {
     }
 }
 
+/// A record kind's noun (`RecordKind::noun`, English in the schema and its
+/// docs) in the interface language.
+pub fn noun_text(noun: &str) -> String {
+    let key = match noun {
+        "criterion" => "check.noun.criterion",
+        "pairwise comparison" => "check.noun.comparison",
+        "risk band" => "check.noun.risk_band",
+        "need" => "check.noun.need",
+        "segment" => "check.noun.segment",
+        "trend" => "check.noun.trend",
+        "feature" => "check.noun.feature",
+        "competitor" => "check.noun.competitor",
+        "evidence" => "check.noun.evidence",
+        "series" => "check.noun.series",
+        "scenario" => "check.noun.scenario",
+        "risk" => "check.noun.risk",
+        "KPI measurement" => "check.noun.measurement",
+        "monthly actual" => "check.noun.actual",
+        "scoring batch" => "check.noun.batch",
+        other => return other.to_string(),
+    };
+    crate::tr!(key)
+}
+
+/// What a TOML value is (`Shape::name`), in the interface language.
+pub fn shape_text(shape: Shape) -> String {
+    crate::tr!(match shape {
+        Shape::String => "check.shape.string",
+        Shape::Integer => "check.shape.integer",
+        Shape::Float => "check.shape.float",
+        Shape::Boolean => "check.shape.boolean",
+        Shape::Datetime => "check.shape.datetime",
+        Shape::Array => "check.shape.array",
+        Shape::Table => "check.shape.table",
+    })
+}
+
+/// A field's type in words (`Ty::describe`, which the generated field
+/// reference keeps in English), in the interface language.
+pub fn describe(ty: Ty) -> String {
+    let num = super::schema::fmt_num;
+    match ty {
+        Ty::Text => crate::tr!("check.ty.text"),
+        Ty::Link(k) => crate::tr!("check.ty.link", noun = noun_text(k.noun())),
+        Ty::Int { min, max } => crate::tr!("check.ty.int", min = min, max = max),
+        Ty::Number { min, max } => crate::tr!("check.ty.number", min = num(min), max = num(max)),
+        Ty::Choice(c) => crate::tr!("check.ty.choice", choices = c.join(", ")),
+        Ty::Date => crate::tr!("check.ty.date"),
+        Ty::TextList => crate::tr!("check.ty.text_list"),
+        Ty::Links(k) => crate::tr!("check.ty.links", noun = noun_text(k.noun())),
+        Ty::IntList { min, max } => crate::tr!("check.ty.int_list", min = min, max = max),
+        Ty::Path => crate::tr!("check.ty.path"),
+        Ty::Table(_) => crate::tr!("check.ty.table"),
+        Ty::NumberMap { keys, min, max } => crate::tr!(
+            "check.ty.number_map",
+            noun = noun_text(keys.noun()),
+            min = num(min),
+            max = num(max)
+        ),
+        Ty::ChoiceMap { keys, choices } => crate::tr!(
+            "check.ty.choice_map",
+            noun = noun_text(keys.noun()),
+            choices = choices.join(" | ")
+        ),
+        Ty::Bool => crate::tr!("check.ty.bool"),
+    }
+}
+
 /// Ids are typed on the command line (`lodestar set DIR risk-003.likelihood 4`),
 /// so they keep to characters that need no quoting and contain no dot.
 pub fn valid_id(id: &str) -> bool {
@@ -640,7 +738,7 @@ pub fn suggestion(given: &str, known: &[&str]) -> String {
         .map(|k| (edit_distance(given, k), *k))
         .filter(|(d, k)| *d <= 2 && *d < k.len())
         .min()
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .map(|(_, k)| crate::tr!("check.did_you_mean", key = k))
         .unwrap_or_default()
 }
 

@@ -43,7 +43,11 @@ impl fmt::Display for Diagnostic {
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.col.max(1))?;
         }
-        write!(f, ": {}: {}", self.severity, self.message)
+        let severity = match self.severity {
+            Severity::Error => crate::tr!("check.severity.error"),
+            Severity::Warning => crate::tr!("check.severity.warning"),
+        };
+        write!(f, ": {severity}: {}", self.message)
     }
 }
 

@@ -1886,7 +1886,7 @@ impl Ty {
     }
 }
 
-fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     if x.abs() >= 1e6 || (x != 0.0 && x.abs() < 1e-4) {
         format!("{x:e}")
     } else if (x - x.round()).abs() < 1e-12 {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
-use super::check::Collected;
+use super::check::{Collected, noun_text};
 use super::choice::{EvidenceKind, Scale, WeightSource};
 use super::diag::{Diagnostic, LineIndex, Severity};
 use super::model::Model;
@@ -99,20 +99,18 @@ fn diag(place: (&Path, usize, usize), severity: Severity, message: String) -> Di
 pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
     let p = Path::new(written);
     if written.trim().is_empty() {
-        return Err("path is empty".into());
+        return Err(crate::tr!("check.path.empty"));
     }
     let mut depth = 0i32;
     for c in p.components() {
         match c {
             Component::Prefix(_) | Component::RootDir => {
-                return Err(format!(
-                    "path `{written}` is absolute; write it relative to the workspace folder"
-                ));
+                return Err(crate::tr!("check.path.absolute", path = written));
             }
             Component::ParentDir => {
                 depth -= 1;
                 if depth < 0 {
-                    return Err(format!("path `{written}` leaves the workspace folder"));
+                    return Err(crate::tr!("check.path.leaves", path = written));
                 }
             }
             Component::Normal(_) => depth += 1,
@@ -125,9 +123,10 @@ pub fn resolve_inside(root: &Path, written: &str) -> Result<PathBuf, String> {
         loop {
             match std::fs::canonicalize(probe) {
                 Ok(real) if !real.starts_with(&real_root) => {
-                    return Err(format!(
-                        "path `{written}` leads outside the workspace folder through a symbolic link (to {})",
-                        real.display()
+                    return Err(crate::tr!(
+                        "check.path.symlink",
+                        path = written,
+                        target = real.display()
                     ));
                 }
                 Ok(_) => break,
@@ -173,13 +172,13 @@ pub fn validate(
                     out.push(diag(
                         (path, line, col),
                         Severity::Error,
-                        format!(
-                            "duplicate id `{}` ({} here; first defined as {} at {}:{})",
-                            def.id,
-                            def.kind.noun(),
-                            first.kind.noun(),
-                            first_file.display(),
-                            first_line
+                        crate::tr!(
+                            "check.duplicate_id",
+                            id = def.id,
+                            noun = noun_text(def.kind.noun()),
+                            first = noun_text(first.kind.noun()),
+                            file = first_file.display(),
+                            line = first_line
                         ),
                     ))
                 }
@@ -212,15 +211,12 @@ pub fn validate(
                         Err(e) => found.push(diag(
                             (path, line, col),
                             Severity::Error,
-                            format!("{}: {e}", p.context),
+                            crate::tr!("check.context", context = p.context, error = e),
                         )),
                         Ok(full) if !full.is_file() => found.push(diag(
                             (path, line, col),
                             Severity::Error,
-                            format!(
-                                "{}: file `{}` not found in the workspace",
-                                p.context, p.path
-                            ),
+                            crate::tr!("check.file_not_found", context = p.context, path = p.path),
                         )),
                         Ok(_) => {}
                     }
@@ -255,22 +251,22 @@ fn link_problem(
         Some(p) => Some(diag(
             at(),
             Severity::Error,
-            format!(
-                "{}: `{}` is a {}, expected a {} id",
-                link.context,
-                link.id,
-                p.kind.noun(),
-                link.target.noun()
+            crate::tr!(
+                "check.wrong_kind",
+                context = link.context,
+                id = link.id,
+                found = noun_text(p.kind.noun()),
+                expected = noun_text(link.target.noun())
             ),
         )),
         None => Some(diag(
             at(),
             Severity::Error,
-            format!(
-                "{}: no {} with id `{}` (dangling link)",
-                link.context,
-                link.target.noun(),
-                link.id
+            crate::tr!(
+                "check.dangling",
+                context = link.context,
+                noun = noun_text(link.target.noun()),
+                id = link.id
             ),
         )),
     }
@@ -306,11 +302,11 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             push(
                 &c.id,
                 Severity::Error,
-                format!(
-                    "criterion {}: `min` ({}) must be below `max` ({})",
-                    c.id,
-                    exact(c.min),
-                    exact(c.max)
+                crate::tr!(
+                    "check.criterion_min_max",
+                    id = c.id,
+                    min = exact(c.min),
+                    max = exact(c.max)
                 ),
             );
         }
@@ -322,7 +318,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
         push(
             &model.criteria[0].id,
             Severity::Error,
-            "every criterion weight is 0: at least one must be positive".into(),
+            crate::tr!("check.all_weights_zero"),
         );
     }
     for s in &model.scenarios {
@@ -333,12 +329,13 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 push(
                     &s.id,
                     Severity::Error,
-                    format!(
-                        "scenario {}: score {cid} = {} is outside the criterion's range {}–{}",
-                        s.id,
-                        exact(*value),
-                        exact(c.min),
-                        exact(c.max)
+                    crate::tr!(
+                        "check.score_out_of_range",
+                        id = s.id,
+                        criterion = cid,
+                        value = exact(*value),
+                        min = exact(c.min),
+                        max = exact(c.max)
                     ),
                 );
             }
@@ -349,18 +346,18 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                     &s.id,
                     Severity::Warning,
                     if c.cost {
-                        format!(
-                            "scenario {} has no score for criterion `{}`: scored as its maximum, {}, the worst for a cost",
-                            s.id,
-                            c.id,
-                            exact(c.max)
+                        crate::tr!(
+                            "check.missing_score_cost",
+                            id = s.id,
+                            criterion = c.id,
+                            value = exact(c.max)
                         )
                     } else {
-                        format!(
-                            "scenario {} has no score for criterion `{}`: scored as its minimum, {}, the worst",
-                            s.id,
-                            c.id,
-                            exact(c.min)
+                        crate::tr!(
+                            "check.missing_score",
+                            id = s.id,
+                            criterion = c.id,
+                            value = exact(c.min)
                         )
                     },
                 );
@@ -371,10 +368,11 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 push(
                     &s.id,
                     Severity::Warning,
-                    format!(
-                        "scenario {}: strategy `{strategy}` is not one of {} (kept as a free tag)",
-                        s.id,
-                        super::schema::STRATEGIES.join(", ")
+                    crate::tr!(
+                        "check.unknown_strategy",
+                        id = s.id,
+                        strategy = strategy,
+                        known = super::schema::STRATEGIES.join(", ")
                     ),
                 );
             }
@@ -386,10 +384,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 push(
                     &s.id,
                     Severity::Warning,
-                    format!(
-                        "scenario {}: revenue has both `unit-cost` and token fields; `unit-cost` is used",
-                        s.id
-                    ),
+                    crate::tr!("check.unit_cost_and_tokens", id = s.id),
                 );
             }
             if r.tokens_per_unit.is_some() != r.price_per_1k_tokens.is_some()
@@ -398,10 +393,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
                 push(
                     &s.id,
                     Severity::Error,
-                    format!(
-                        "scenario {}: revenue needs both `tokens-per-unit` and `price-per-1k-tokens` (or `unit-cost`)",
-                        s.id
-                    ),
+                    crate::tr!("check.half_tokens", id = s.id),
                 );
             }
         }
@@ -419,7 +411,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             push(
                 &first,
                 Severity::Error,
-                format!("comparison #{} compares `{}` with itself", i + 1, c.a),
+                crate::tr!("check.compared_with_itself", n = i + 1, a = c.a),
             );
         }
         let key = if c.a < c.b {
@@ -431,19 +423,14 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             push(
                 &first,
                 Severity::Error,
-                format!(
-                    "comparison #{}: the pair {} / {} is compared twice",
-                    i + 1,
-                    c.a,
-                    c.b
-                ),
+                crate::tr!("check.compared_twice", n = i + 1, a = c.a, b = c.b),
             );
         }
     }
     if model.settings.scoring.weights == WeightSource::Ahp && model.comparisons.is_empty() {
         extra.push(plain(
             FileKind::Workspace,
-            "scoring.weights = \"ahp\" but there are no [[comparison]] records".into(),
+            crate::tr!("check.ahp_without_comparisons"),
         ));
     }
 
@@ -454,9 +441,11 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             if b.min > b.max {
                 extra.push(plain(
                     FileKind::Workspace,
-                    format!(
-                        "risk band `{}`: min {} is above max {}",
-                        b.name, b.min, b.max
+                    crate::tr!(
+                        "check.band_min_max",
+                        name = b.name,
+                        min = b.min,
+                        max = b.max
                     ),
                 ));
             }
@@ -475,16 +464,13 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
         if !gaps.is_empty() {
             extra.push(plain(
                 FileKind::Workspace,
-                format!(
-                    "risk bands leave scores {} without a level",
-                    gaps.join(", ")
-                ),
+                crate::tr!("check.band_gaps", scores = gaps.join(", ")),
             ));
         }
         if !overlaps.is_empty() {
             extra.push(plain(
                 FileKind::Workspace,
-                format!("risk bands overlap at scores {}", overlaps.join(", ")),
+                crate::tr!("check.band_overlaps", scores = overlaps.join(", ")),
             ));
         }
     }
@@ -498,10 +484,10 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             push(
                 &e.id,
                 Severity::Error,
-                format!(
-                    "survey {} needs a `scale` ({})",
-                    e.id,
-                    Scale::NAMES.join(", ")
+                crate::tr!(
+                    "check.survey_scale",
+                    id = e.id,
+                    scales = Scale::NAMES.join(", ")
                 ),
             );
             continue;
@@ -514,21 +500,23 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             (None, true) => push(
                 &e.id,
                 Severity::Error,
-                format!("survey {} needs `counts` or `responses`", e.id),
+                crate::tr!("check.survey_counts", id = e.id),
             ),
             (None, false) if e.counts.len() != points => push(
                 &e.id,
                 Severity::Error,
-                format!(
-                    "survey {}: a {scale} question has {points} answers, but `counts` has {}",
-                    e.id,
-                    e.counts.len()
+                crate::tr!(
+                    "check.survey_count_length",
+                    id = e.id,
+                    scale = scale,
+                    points = points,
+                    n = e.counts.len()
                 ),
             ),
             (Some(_), _) if e.column.is_none() => push(
                 &e.id,
                 Severity::Error,
-                format!("survey {}: `responses` needs a `column`", e.id),
+                crate::tr!("check.survey_column", id = e.id),
             ),
             _ => {}
         }
@@ -540,7 +528,7 @@ fn rules(places: &HashMap<&str, Place>, files: &Files, model: &Model, out: &mut 
             push(
                 &s.id,
                 Severity::Warning,
-                format!("segment {}: shares are given but `tam` is not", s.id),
+                crate::tr!("check.segment_shares", id = s.id),
             );
         }
     }
