@@ -171,9 +171,10 @@ fn the_facilitator_types_a_vote_and_undo_takes_it_back() {
     key(&mut app, KeyCode::Enter);
     let after = std::fs::read_to_string(&cfo).expect("cfo");
     assert_ne!(after.as_bytes(), &before[..]);
+    let before_text = String::from_utf8_lossy(&before).into_owned();
     let changed: Vec<_> = after
         .lines()
-        .zip(String::from_utf8_lossy(&before).lines())
+        .zip(before_text.lines())
         .filter(|(a, b)| a != b)
         .collect();
     assert_eq!(changed.len(), 1, "one line changed: {changed:?}");

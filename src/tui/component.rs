@@ -410,10 +410,7 @@ impl AppCtx {
                 true
             }
             Err(e) => {
-                self.say(
-                    Level::Error,
-                    crate::tr!("tui.votes.cast_failed", error = e),
-                );
+                self.say(Level::Error, crate::tr!("tui.votes.cast_failed", error = e));
                 false
             }
         }

@@ -131,7 +131,11 @@ impl Round {
 /// The cells in the order `]` walks them: those to discuss first (could
 /// flip the winner, then by spread), then every other cell, scenario by
 /// scenario in the list's order, criteria in order.
-pub fn order(summary: Option<&VoteSummary>, rows: &[usize], criteria: usize) -> Vec<(usize, usize)> {
+pub fn order(
+    summary: Option<&VoteSummary>,
+    rows: &[usize],
+    criteria: usize,
+) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = summary
         .map(|s| {
             s.discuss_first
@@ -190,7 +194,8 @@ pub fn prompt_key(round: &mut Round, key: &KeyEvent, ctx: &mut AppCtx) -> bool {
                 None
             }
             KeyCode::Up | KeyCode::Down => {
-                let names: Vec<String> = model.votes.iter().map(|b| b.participant.clone()).collect();
+                let names: Vec<String> =
+                    model.votes.iter().map(|b| b.participant.clone()).collect();
                 if names.is_empty() {
                     Some(Prompt::Who { input, pick })
                 } else {
@@ -221,7 +226,10 @@ pub fn prompt_key(round: &mut Round, key: &KeyEvent, ctx: &mut AppCtx) -> bool {
                         text: number(start),
                     })
                 } else {
-                    ctx.say(Level::Warn, crate::tr!("tui.votes.prompt.bad_name", name = who));
+                    ctx.say(
+                        Level::Warn,
+                        crate::tr!("tui.votes.prompt.bad_name", name = who),
+                    );
                     Some(Prompt::Who { input, pick })
                 }
             }
@@ -310,7 +318,9 @@ pub fn ticks(min: f64, max: f64, most: usize) -> Vec<f64> {
         step *= 2.0;
     }
     let n = ((max - min) / step).round() as usize;
-    (0..=n).map(|k| round_to(min + k as f64 * step, 1e-9)).collect()
+    (0..=n)
+        .map(|k| round_to(min + k as f64 * step, 1e-9))
+        .collect()
 }
 
 /// The index of the tick nearest to `v`.
@@ -490,7 +500,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
     } else if let Some(c) = stats {
         // Rows left for the dots: the body less the axis, the quartile line
         // and the two lines of figures.
-        let dots_h = usize::from(body.height).saturating_sub(4).max(1);
+        // The effect line may wrap on narrow screens.
+        let reserve = if w < 90 { 5 } else { 4 };
+        let dots_h = usize::from(body.height).saturating_sub(reserve).max(1);
         let t = ticks(crit.min, crit.max, (w / 3).max(2));
         let col = (w / t.len().max(1)).clamp(3, 6);
         let plot = dot_plot(c, &t, col, dots_h);
@@ -588,7 +600,11 @@ mod tests {
         let c = cell_stats(
             0,
             0,
-            [1.0, 2.0, 2.0, 4.0, 5.0].iter().enumerate().map(|(p, &v)| (p, v)).collect(),
+            [1.0, 2.0, 2.0, 4.0, 5.0]
+                .iter()
+                .enumerate()
+                .map(|(p, &v)| (p, v))
+                .collect(),
         );
         let t = ticks(1.0, 5.0, 10);
         let plot = dot_plot(&c, &t, 3, 5);

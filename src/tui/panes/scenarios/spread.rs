@@ -121,13 +121,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
                 &computed
             }
             Err(e) => {
-            frame.render_widget(
-                Paragraph::new(Span::styled(format!("✗ {e}"), theme.error))
-                    .block(ui::block(crate::tr!("votes.view.title"), theme)),
-                area,
-            );
-            return;
-        }
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("✗ {e}"), theme.error))
+                        .block(ui::block(crate::tr!("votes.view.title"), theme)),
+                    area,
+                );
+                return;
+            }
         },
     };
     let rows = scenario_rows(app);
