@@ -200,6 +200,8 @@ fn votes_view_and_round_show_no_english() {
             .iter()
             .map(|c| c.id.clone())
             .chain(m.votes.iter().map(|b| b.participant.clone()))
+            // The reveal key's name in the footer.
+            .chain(["space".to_string()])
             .collect();
         // The pane's line of view tabs (with the stability run's state) is
         // the Scenarios pane's, scanned with the other panes.

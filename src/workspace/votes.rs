@@ -523,10 +523,7 @@ pub fn remove(root: &Path, participant: &str, cells: &[(String, String)]) -> Res
     let mut changed = false;
     if let Some(scores) = doc.get_mut("scores").and_then(|s| s.as_table_like_mut()) {
         for (scenario, criterion) in cells {
-            let Some(row) = scores
-                .get_mut(scenario)
-                .and_then(|r| r.as_table_like_mut())
-            else {
+            let Some(row) = scores.get_mut(scenario).and_then(|r| r.as_table_like_mut()) else {
                 continue;
             };
             if row.remove(criterion).is_some() {
@@ -589,7 +586,12 @@ mod tests {
         let after = std::fs::read_to_string(path_of(root, "cfo")).expect("read");
         assert_eq!(after, before);
         // A cell that is not there: nothing changes.
-        remove(root, "cfo", &[cell("scn-a", "nope"), cell("scn-z", "value")]).expect("remove");
+        remove(
+            root,
+            "cfo",
+            &[cell("scn-a", "nope"), cell("scn-z", "value")],
+        )
+        .expect("remove");
         assert_eq!(
             std::fs::read_to_string(path_of(root, "cfo")).expect("read"),
             before
