@@ -46,6 +46,14 @@ pub enum Prompt {
     Score { who: String, text: String },
 }
 
+/// A cell's effect as computed at a workspace revision.
+#[derive(Debug)]
+struct EffectAt {
+    rev: u64,
+    cell: (usize, usize),
+    effect: Result<CellEffect, String>,
+}
+
 /// The vote summary and the round cell's effect on the ranking, kept per
 /// workspace revision (which every edit and every re-read of `votes/`
 /// changes), so that frames cost nothing extra.
@@ -53,8 +61,8 @@ pub enum Prompt {
 pub struct Cache {
     /// Revision the summary is for, and the summary (or why there is none).
     summary: Option<(u64, Result<VoteSummary, String>)>,
-    /// Revision and cell the effect is for.
-    effect: Option<(u64, (usize, usize), Result<CellEffect, String>)>,
+    /// The round cell's effect, with the revision and cell it is for.
+    effect: Option<EffectAt>,
     /// How many times the summary was computed (for tests).
     pub computed: usize,
 }
@@ -76,13 +84,17 @@ impl Cache {
         let Some((i, j)) = cell else {
             return;
         };
-        if self.effect.as_ref().map(|e| (e.0, e.1)) == Some((rev, (i, j))) {
+        if self.effect.as_ref().map(|e| (e.rev, e.cell)) == Some((rev, (i, j))) {
             return;
         }
         let stats = self.stats(i, j).cloned();
         self.effect = stats.map(|c| {
-            let e = cell_effect(model, i, j, &c).map_err(|e| e.to_string());
-            (rev, (i, j), e)
+            let effect = cell_effect(model, i, j, &c).map_err(|e| e.to_string());
+            EffectAt {
+                rev,
+                cell: (i, j),
+                effect,
+            }
         });
     }
 
@@ -104,7 +116,7 @@ impl Cache {
     /// The effect of cell (i, j) as last computed.
     pub fn effect(&self, i: usize, j: usize) -> Option<&Result<CellEffect, String>> {
         match &self.effect {
-            Some((_, cell, e)) if *cell == (i, j) => Some(e),
+            Some(e) if e.cell == (i, j) => Some(&e.effect),
             _ => None,
         }
     }
