@@ -185,3 +185,55 @@ fn the_language_key_switches_live() {
     // The switch stayed on this test's thread.
     assert_eq!(i18n::current(), Lang::En);
 }
+
+/// The Votes view (with and without the per-participant columns) and the
+/// vote round (hidden, revealed, the "vote for" prompt) show no English in
+/// 简体中文 beyond the workspace's own ids (criterion ids head the Votes
+/// grid, participants are named by their vote files).
+#[test]
+fn votes_view_and_round_show_no_english() {
+    i18n::with(Lang::ZhCn, || {
+        let mut app = app();
+        let m = &app.ctx.ws.model;
+        let ids: Vec<String> = m
+            .criteria
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(m.votes.iter().map(|b| b.participant.clone()))
+            // Key names in the footer (`+` shows as Plus, the reveal key).
+            .chain(["space".to_string(), "Plus".to_string()])
+            .collect();
+        // The pane's line of view tabs (with the stability run's state) is
+        // the Scenarios pane's, scanned with the other panes.
+        let tabs = lodestar::tui::app::ScenarioView::Matrix.title();
+        let check = |app: &mut App, name: &str| {
+            for (w, h) in [(80, 24), (60, 20)] {
+                let text: String = screen(app, w, h)
+                    .lines()
+                    .filter(|l| !l.contains(&tabs))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                let words: Vec<String> = english_words(&text)
+                    .into_iter()
+                    // Narrow columns cut ids short (`val…`, `feasib…`).
+                    .filter(|w| !ids.iter().any(|id| id.starts_with(w.as_str())))
+                    .collect();
+                assert!(
+                    words.is_empty(),
+                    "{name} at {w}x{h}: English left: {words:?}\n{text}"
+                );
+            }
+        };
+        app.perform(Action::Scenarios);
+        app.perform(Action::Participants);
+        check(&mut app, "votes view, participants");
+        app.perform(Action::Participants);
+        check(&mut app, "votes view");
+        app.perform(Action::VoteRound);
+        check(&mut app, "round");
+        app.perform(Action::RoundReveal);
+        check(&mut app, "round revealed");
+        app.perform(Action::RoundVoteFor);
+        check(&mut app, "round, vote for");
+    });
+}

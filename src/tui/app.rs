@@ -626,6 +626,15 @@ impl App {
     }
 
     fn normal_key(&mut self, key: KeyEvent) {
+        // A pane's own prompt (the vote round's "vote for…") takes keys first.
+        {
+            let App {
+                ctx, panes, pane, ..
+            } = self;
+            if panes.get_mut(*pane).capture(&key, ctx) {
+                return;
+            }
+        }
         // Esc clears a filter; otherwise keys go through the keymap.
         if key.code == KeyCode::Esc
             && let Some(l) = self.current_mut().list_mut()

@@ -15,6 +15,7 @@
 //! overlay, so on-screen help cannot drift from the keys.
 
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::form::Form;
@@ -90,11 +91,84 @@ pub enum Level {
     Error,
 }
 
-/// Undo and redo stacks; each entry is a group of changes applied together.
+/// Undo and redo stacks; each entry is a group of changes applied together,
+/// or a vote the facilitator typed for someone (written to their vote file
+/// at once, outside the workspace files).
 #[derive(Debug, Default)]
 pub struct History {
-    undo: Vec<Vec<Change>>,
-    redo: Vec<Vec<Change>>,
+    undo: Vec<Entry>,
+    redo: Vec<Entry>,
+}
+
+/// One step of the history.
+#[derive(Debug, Clone)]
+enum Entry {
+    Edits(Vec<Change>),
+    Vote(VoteEdit),
+}
+
+/// A score written to a participant's vote file from the workbench: the
+/// cell's value before (`None`: no vote) and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteEdit {
+    pub participant: String,
+    pub scenario: String,
+    pub criterion: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+impl VoteEdit {
+    fn inverse(&self) -> VoteEdit {
+        VoteEdit {
+            before: self.after,
+            after: self.before,
+            ..self.clone()
+        }
+    }
+
+    /// Write `after` into the vote file (or take the cell out), under the
+    /// workspace lock, and re-read the votes.
+    pub fn apply(&self, ws: &mut Workspace) -> Result<(), String> {
+        use crate::workspace::votes;
+        let r = match self.after {
+            Some(v) => votes::cast(
+                &ws.root,
+                &self.participant,
+                &[(self.scenario.clone(), self.criterion.clone(), v)],
+            )
+            .map(|_| ()),
+            None => votes::remove(
+                &ws.root,
+                &self.participant,
+                &[(self.scenario.clone(), self.criterion.clone())],
+            ),
+        };
+        r.map_err(|e| e.to_string())?;
+        ws.reload_votes();
+        Ok(())
+    }
+
+    pub fn describe(&self) -> String {
+        let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), crate::tui::steps::number);
+        crate::tr!(
+            "tui.votes.edit",
+            who = self.participant.clone(),
+            scenario = self.scenario.clone(),
+            criterion = self.criterion.clone(),
+            before = show(self.before),
+            after = show(self.after)
+        )
+    }
+}
+
+impl Entry {
+    fn describe(&self) -> String {
+        match self {
+            Entry::Edits(group) => describe(group),
+            Entry::Vote(v) => v.describe(),
+        }
+    }
 }
 
 /// Which way [`History::step`] goes.
@@ -107,7 +181,13 @@ pub enum Step {
 impl History {
     /// A new group of applied changes; it clears what could be redone.
     pub fn push(&mut self, group: Vec<Change>) {
-        self.undo.push(group);
+        self.undo.push(Entry::Edits(group));
+        self.redo.clear();
+    }
+
+    /// A vote written from the workbench; it clears what could be redone.
+    pub fn push_vote(&mut self, vote: VoteEdit) {
+        self.undo.push(Entry::Vote(vote));
         self.redo.clear();
     }
 
@@ -119,29 +199,45 @@ impl History {
             Step::Undo => (&mut self.undo, &mut self.redo),
             Step::Redo => (&mut self.redo, &mut self.undo),
         };
-        let Some(group) = from.pop() else {
+        let Some(entry) = from.pop() else {
             return Ok(None);
         };
-        let changes: Vec<Change> = match step {
-            Step::Undo => group.iter().rev().map(Change::inverse).collect(),
-            Step::Redo => group.clone(),
-        };
-        for c in &changes {
-            if let Err(e) = ws.apply(c) {
-                from.push(group);
-                return Err(e.to_string());
+        match &entry {
+            Entry::Edits(group) => {
+                let changes: Vec<Change> = match step {
+                    Step::Undo => group.iter().rev().map(Change::inverse).collect(),
+                    Step::Redo => group.clone(),
+                };
+                for c in &changes {
+                    if let Err(e) = ws.apply(c) {
+                        from.push(entry);
+                        return Err(e.to_string());
+                    }
+                }
+            }
+            Entry::Vote(v) => {
+                let v = match step {
+                    Step::Undo => v.inverse(),
+                    Step::Redo => v.clone(),
+                };
+                if let Err(e) = v.apply(ws) {
+                    from.push(entry);
+                    return Err(e);
+                }
             }
         }
-        let text = describe(&group);
-        to.push(group);
+        let text = entry.describe();
+        to.push(entry);
         Ok(Some(text))
     }
 
     /// Forget every group that touches one of `files` (their text was
     /// replaced by the version on disk).
     pub fn forget(&mut self, files: &[FileKind]) {
-        self.undo
-            .retain(|g| g.iter().all(|c| !files.contains(&c.file())));
+        self.undo.retain(|e| match e {
+            Entry::Edits(g) => g.iter().all(|c| !files.contains(&c.file())),
+            Entry::Vote(_) => true,
+        });
         self.redo.clear();
     }
 
@@ -303,6 +399,23 @@ impl AppCtx {
         self.say_edited(format!("{text} — u undoes"));
     }
 
+    /// Write a vote typed in the workbench and put it on the undo stack.
+    pub fn cast_vote(&mut self, vote: VoteEdit) -> bool {
+        match vote.apply(&mut self.ws) {
+            Ok(()) => {
+                let text = crate::tr!("tui.votes.cast", what = vote.describe());
+                self.history.push_vote(vote);
+                self.reanalyse();
+                self.say(Level::Info, text);
+                true
+            }
+            Err(e) => {
+                self.say(Level::Error, crate::tr!("tui.votes.cast_failed", error = e));
+                false
+            }
+        }
+    }
+
     /// Say what an edit did; when it made the workspace invalid, say that
     /// too (as an error), whatever the pane's own words.
     pub fn say_edited(&mut self, text: String) {
@@ -426,6 +539,12 @@ pub trait Component {
 
     /// Page size and scroll for the area the pane will be drawn in.
     fn layout(&mut self, _area: Rect, _ctx: &AppCtx) {}
+
+    /// A key before the keymap sees it, for a pane with a small text
+    /// prompt open (the vote round's "vote for…"): true when taken.
+    fn capture(&mut self, _key: &KeyEvent, _ctx: &mut AppCtx) -> bool {
+        false
+    }
 
     /// Handle an action in one of the pane's scopes.
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled;

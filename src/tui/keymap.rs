@@ -29,6 +29,8 @@ pub enum Scope {
     Scenarios,
     /// The Training pane (config, run, history).
     Training,
+    /// The vote round on the Scenarios pane (one cell, then the reveal).
+    Round,
     /// The help overlay.
     Help,
     /// "Delete this record?"
@@ -110,6 +112,12 @@ pub enum Action {
     WeightSource,
     ScoringMethod,
     Participants,
+    VoteRound,
+    RoundReveal,
+    RoundNext,
+    RoundPrev,
+    RoundVoteFor,
+    RoundClose,
     TrainStart,
     TrainStop,
     TrainMore,
@@ -576,6 +584,54 @@ pub const BINDINGS: &[Binding] = &[
         &["P"],
     ),
     b(
+        Action::VoteRound,
+        "vote-round",
+        "votes: a vote round on the selected cell (who voted, then the reveal)",
+        Scope::Scenarios,
+        None,
+        &["R"],
+    ),
+    b(
+        Action::RoundReveal,
+        "round-reveal",
+        "reveal the votes (or hide them again)",
+        Scope::Round,
+        Some("reveal"),
+        &["space"],
+    ),
+    b(
+        Action::RoundNext,
+        "round-next",
+        "next cell (the cells to discuss first come first)",
+        Scope::Round,
+        Some("next"),
+        &["]"],
+    ),
+    b(
+        Action::RoundPrev,
+        "round-prev",
+        "previous cell",
+        Scope::Round,
+        None,
+        &["["],
+    ),
+    b(
+        Action::RoundVoteFor,
+        "round-vote-for",
+        "type a vote for someone without a terminal (u undoes)",
+        Scope::Round,
+        Some("vote for"),
+        &["i"],
+    ),
+    b(
+        Action::RoundClose,
+        "round-close",
+        "close the vote round",
+        Scope::Round,
+        Some("close"),
+        &["esc", "R"],
+    ),
+    b(
         Action::TrainStart,
         "train-start",
         "start a training run",
@@ -1033,6 +1089,7 @@ mod tests {
             vec![Scope::Global, Scope::Nav, Scope::Overview],
             vec![Scope::Global, Scope::Nav, Scope::Monitor],
             vec![Scope::Nav, Scope::LinkPicker],
+            vec![Scope::Global, Scope::Round],
         ] {
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
                 for k in b.defaults {

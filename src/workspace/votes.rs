@@ -422,7 +422,7 @@ pub fn cast(
     let (text, header) = if path.exists() {
         (source::load(&path).map_err(CastError::Unreadable)?.text, "")
     } else {
-        (String::new(), "# Votes, written by `lodestar vote`.\n")
+        (String::new(), HEADER)
     };
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         CastError::Unreadable(problem(
@@ -487,4 +487,155 @@ pub fn cast(
     let text = format!("{header}{doc}");
     crate::fsio::write_in(&path, text.as_bytes(), tmp.as_deref())?;
     Ok(path)
+}
+
+/// What `cast` writes at the top of a vote file it creates.
+const HEADER: &str = "# Votes, written by `lodestar vote`.\n";
+
+/// Take cells (scenario, criterion) out of `participant`'s vote file under
+/// the workspace lock — the counterpart of [`cast`], used to undo a vote
+/// typed in the workbench. Everything else in the file (comments, other
+/// cells) stays as it was; a `[scores.SCENARIO]` table left empty goes, and
+/// a file left with nothing but the header `cast` gave it is deleted. A
+/// cell or file that is not there is not an error (nothing to take out).
+pub fn remove(root: &Path, participant: &str, cells: &[(String, String)]) -> Result<(), CastError> {
+    if !valid_participant(participant) {
+        return Err(CastError::BadParticipant(participant.to_string()));
+    }
+    let _held = super::lock::acquire(
+        root,
+        &format!("lodestar: undo a vote of {participant}"),
+        super::lock::WAIT,
+    )?;
+    let path = path_of(root, participant);
+    if !path.exists() {
+        return Ok(());
+    }
+    let text = source::load(&path).map_err(CastError::Unreadable)?.text;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        CastError::Unreadable(problem(
+            &path,
+            Pos::default(),
+            Severity::Error,
+            format!("TOML syntax: {}", e.message()),
+        ))
+    })?;
+    let mut changed = false;
+    if let Some(scores) = doc.get_mut("scores").and_then(|s| s.as_table_like_mut()) {
+        for (scenario, criterion) in cells {
+            let Some(row) = scores.get_mut(scenario).and_then(|r| r.as_table_like_mut()) else {
+                continue;
+            };
+            if row.remove(criterion).is_some() {
+                changed = true;
+            }
+            if row.is_empty() {
+                scores.remove(scenario);
+            }
+        }
+        if scores.is_empty() {
+            doc.remove("scores");
+        }
+    }
+    if !changed {
+        return Ok(());
+    }
+    let rest = doc.to_string();
+    if doc.is_empty() && rest.strip_prefix(HEADER).unwrap_or(&rest).trim().is_empty() {
+        return std::fs::remove_file(&path).map_err(|source| {
+            CastError::Write(crate::fsio::WriteError::Io {
+                path: path.clone(),
+                source,
+            })
+        });
+    }
+    let tmp = super::recovery::ensure_dir(root).ok();
+    crate::fsio::write_in(&path, rest.as_bytes(), tmp.as_deref())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(s: &str, c: &str) -> (String, String) {
+        (s.to_string(), c.to_string())
+    }
+
+    fn workspace() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(tmp.path().join(DIR)).expect("votes folder");
+        tmp
+    }
+
+    #[test]
+    fn remove_takes_out_one_cell_and_keeps_the_rest_byte_for_byte() {
+        let tmp = workspace();
+        let root = tmp.path();
+        let before = "# Votes of the CFO.\nname = \"CFO\"\n\n[scores.scn-a] # first\nvalue = 4 # sure\nrisk = 2\n\n# the second one\n[scores.scn-b]\nvalue = 3\n";
+        std::fs::write(path_of(root, "cfo"), before).expect("write");
+        // A cell cast, then removed: the file is back as it was.
+        cast(root, "cfo", &[("scn-a".into(), "cost".into(), 5.0)]).expect("cast");
+        let cast_text = std::fs::read_to_string(path_of(root, "cfo")).expect("read");
+        assert_eq!(
+            cast_text,
+            before.replace("risk = 2\n", "risk = 2\ncost = 5\n"),
+            "one line added"
+        );
+        remove(root, "cfo", &[cell("scn-a", "cost")]).expect("remove");
+        let after = std::fs::read_to_string(path_of(root, "cfo")).expect("read");
+        assert_eq!(after, before);
+        // A cell that is not there: nothing changes.
+        remove(
+            root,
+            "cfo",
+            &[cell("scn-a", "nope"), cell("scn-z", "value")],
+        )
+        .expect("remove");
+        assert_eq!(
+            std::fs::read_to_string(path_of(root, "cfo")).expect("read"),
+            before
+        );
+    }
+
+    #[test]
+    fn removing_the_last_cell_of_a_scenario_drops_its_table() {
+        let tmp = workspace();
+        let root = tmp.path();
+        let before = "name = \"CFO\"\n\n[scores.scn-a]\nvalue = 4\n";
+        std::fs::write(path_of(root, "cfo"), before).expect("write");
+        cast(root, "cfo", &[("scn-b".into(), "risk".into(), 2.0)]).expect("cast");
+        assert!(
+            std::fs::read_to_string(path_of(root, "cfo"))
+                .expect("read")
+                .contains("[scores.scn-b]\nrisk = 2\n")
+        );
+        remove(root, "cfo", &[cell("scn-b", "risk")]).expect("remove");
+        assert_eq!(
+            std::fs::read_to_string(path_of(root, "cfo")).expect("read"),
+            before
+        );
+        // The last cell of the last scenario: `scores` goes, `name` stays.
+        remove(root, "cfo", &[cell("scn-a", "value")]).expect("remove");
+        let left = std::fs::read_to_string(path_of(root, "cfo")).expect("read");
+        assert_eq!(left.trim(), "name = \"CFO\"");
+        let b = load_file(&path_of(root, "cfo"));
+        assert!(b.problems.is_empty(), "{:?}", b.problems);
+        assert!(b.scores.is_empty());
+    }
+
+    #[test]
+    fn a_file_cast_into_being_goes_when_its_only_cell_is_removed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path();
+        cast(root, "guest", &[("scn-a".into(), "value".into(), 3.0)]).expect("cast");
+        assert!(path_of(root, "guest").exists());
+        remove(root, "guest", &[cell("scn-a", "value")]).expect("remove");
+        assert!(!path_of(root, "guest").exists());
+        // Bad names are refused before anything is touched.
+        assert!(matches!(
+            remove(root, "../x", &[cell("scn-a", "value")]),
+            Err(CastError::BadParticipant(_))
+        ));
+    }
 }

@@ -8,6 +8,7 @@ mod ahp;
 mod charts;
 pub mod matrix;
 mod revenue;
+pub mod round;
 pub mod spread;
 mod weights;
 
@@ -92,6 +93,10 @@ pub struct ScenariosPane {
     sorted: Vec<usize>,
     /// The votes view shows the selected scenario's votes per participant.
     pub participants: bool,
+    /// The vote round (`R`), when one is open.
+    pub round: Option<round::Round>,
+    /// The vote summary and the round's effect, per workspace revision.
+    pub votes: round::Cache,
 }
 
 /// What the views read while drawing.
@@ -109,6 +114,11 @@ pub struct View<'a> {
     pub sorted: &'a [usize],
     /// The votes view's per-participant columns are on.
     pub participants: bool,
+    /// The vote summary as last computed (see [`round::Cache`]).
+    pub summary: Option<&'a Result<crate::analysis::votes::VoteSummary, String>>,
+    /// The vote round, when open, and its cell's effect on the ranking.
+    pub round: Option<&'a round::Round>,
+    pub effect: Option<&'a Result<crate::analysis::votes::CellEffect, String>>,
 }
 
 impl ScenariosPane {
@@ -125,7 +135,96 @@ impl ScenariosPane {
             criterion: self.criterion,
             sorted: &self.sorted,
             participants: self.participants,
+            summary: self.votes.summary(),
+            round: self.round.as_ref(),
+            effect: self
+                .round
+                .as_ref()
+                .and_then(|r| r.cell(&ctx.ws.model))
+                .and_then(|(i, j)| self.votes.effect(i, j)),
         }
+    }
+
+    /// Recompute the vote summary (and the round cell's effect) when the
+    /// workspace changed since, and only where it is shown.
+    fn refresh_votes(&mut self, ctx: &AppCtx) {
+        if self.view != ScenarioView::Votes && self.round.is_none() {
+            return;
+        }
+        let cell = self.round.as_ref().and_then(|r| r.cell(&ctx.ws.model));
+        self.votes.refresh(&ctx.ws.model, ctx.ws.revision(), cell);
+    }
+
+    /// Open a vote round on the selected cell.
+    fn open_round(&mut self, ctx: &mut AppCtx) {
+        let Some(i) = self.scenario_record(ctx) else {
+            ctx.say(Level::Info, crate::tr!("tui.votes.round.no_cell"));
+            return;
+        };
+        match round::Round::new(&ctx.ws.model, i, self.criterion) {
+            Some(r) => {
+                self.round = Some(r);
+                ctx.say(Level::Info, crate::tr!("tui.votes.round.opened"));
+            }
+            None => ctx.say(Level::Info, crate::tr!("tui.votes.round.no_cell")),
+        }
+    }
+
+    /// `]`/`[` in a round: the next or previous cell, those to discuss
+    /// first first; the table's cursor follows.
+    fn step_round(&mut self, by: isize, ctx: &mut AppCtx) {
+        self.refresh_votes(ctx);
+        let model = &ctx.ws.model;
+        let summary = self.votes.summary().and_then(|s| s.as_ref().ok());
+        let order = round::order(summary, &self.sorted, model.criteria.len());
+        if order.is_empty() {
+            return;
+        }
+        let here = self
+            .round
+            .as_ref()
+            .and_then(|r| r.cell(model))
+            .and_then(|c| order.iter().position(|x| *x == c));
+        let n = order.len() as isize;
+        let next = match here {
+            Some(k) => (k as isize + by).rem_euclid(n) as usize,
+            None => 0,
+        };
+        let (i, j) = order[next];
+        self.round = round::Round::new(model, i, j);
+        self.criterion = j;
+        if let Some(pos) = self.sorted.iter().position(|r| *r == i) {
+            self.scenarios.selected = pos;
+        }
+        self.anchor = None;
+    }
+
+    /// The actions of an open round.
+    fn handle_round(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        match action {
+            Action::RoundClose | Action::VoteRound => {
+                self.round = None;
+                self.view = ScenarioView::Votes;
+                ctx.say(Level::Info, crate::tr!("tui.votes.round.closed"));
+            }
+            Action::RoundReveal => {
+                if let Some(r) = self.round.as_mut() {
+                    r.revealed = !r.revealed;
+                }
+            }
+            Action::RoundNext => self.step_round(1, ctx),
+            Action::RoundPrev => self.step_round(-1, ctx),
+            Action::RoundVoteFor => {
+                if let Some(r) = self.round.as_mut() {
+                    r.prompt = Some(round::Prompt::Who {
+                        input: String::new(),
+                        pick: None,
+                    });
+                }
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Done
     }
 
     fn list_of(&mut self, view: ScenarioView) -> &mut ListView {
@@ -379,7 +478,17 @@ impl ScenariosPane {
 
 impl Component for ScenariosPane {
     fn commands(&self) -> Vec<Scope> {
+        if self.round.is_some() {
+            return vec![Scope::Round];
+        }
         vec![Scope::Nav, Scope::List, Scope::Edit, Scope::Scenarios]
+    }
+
+    fn capture(&mut self, key: &ratatui::crossterm::event::KeyEvent, ctx: &mut AppCtx) -> bool {
+        match self.round.as_mut() {
+            Some(r) if r.prompt.is_some() => round::prompt_key(r, key, ctx),
+            _ => false,
+        }
     }
 
     /// Keep the cursor on the same scenario when a change re-sorts the list,
@@ -401,9 +510,11 @@ impl Component for ScenariosPane {
         let view = self.view;
         self.list_of(view).clamp(n_rows);
         self.anchor = self.scenario_record(ctx).map(|r| (rev, r));
+        self.refresh_votes(ctx);
     }
 
     fn layout(&mut self, area: Rect, ctx: &AppCtx) {
+        self.refresh_votes(ctx);
         self.sorted = sort_scenarios(&self.view(ctx));
         let n = rows(&self.view(ctx)).len();
         let visible = self
@@ -415,6 +526,13 @@ impl Component for ScenariosPane {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut AppCtx) -> Handled {
+        if self.round.is_some() {
+            return self.handle_round(action, ctx);
+        }
+        if action == Action::VoteRound {
+            self.open_round(ctx);
+            return Handled::Done;
+        }
         let n = rows(&self.view(ctx)).len();
         let view = self.view;
         if self.list_of(view).navigate(action, n) {
@@ -677,6 +795,10 @@ fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 .block(ui::block("Scenarios", theme)),
             body,
         );
+        return;
+    }
+    if let Some(r) = app.round {
+        round::draw(frame, body, app, r, theme);
         return;
     }
     match app.scenario_view {

@@ -67,6 +67,13 @@ pub fn cell_text(c: Option<&CellStats>, range: f64, flips: bool) -> (String, usi
     }
 }
 
+/// `s` right-aligned in `w` columns (display width, so CJK lines up).
+fn right(s: &str, w: usize) -> String {
+    let s = ui::truncate(s, w.saturating_sub(1));
+    let used = unicode_width::UnicodeWidthStr::width(s.as_str());
+    format!("{}{s}", " ".repeat(w.saturating_sub(used)))
+}
+
 fn range_of(model: &Model, j: usize) -> f64 {
     model.criteria.get(j).map_or(0.0, |c| c.max - c.min)
 }
@@ -95,9 +102,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
         );
         return;
     }
-    let summary = match summarise(model, None) {
-        Ok(s) => s,
-        Err(e) => {
+    // The summary comes from the pane's cache (one computation per
+    // workspace revision); computed here only before the first sync.
+    let computed;
+    let summary = match app.summary {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
             frame.render_widget(
                 Paragraph::new(Span::styled(format!("✗ {e}"), theme.error))
                     .block(ui::block(crate::tr!("votes.view.title"), theme)),
@@ -105,6 +115,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
             );
             return;
         }
+        None => match summarise(model, None) {
+            Ok(s) => {
+                computed = s;
+                &computed
+            }
+            Err(e) => {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("✗ {e}"), theme.error))
+                        .block(ui::block(crate::tr!("votes.view.title"), theme)),
+                    area,
+                );
+                return;
+            }
+        },
     };
     let rows = scenario_rows(app);
     // Participants: a header and a row per criterion; else the key and the
@@ -120,12 +144,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
     };
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
-    draw_grid(frame, table_area, app, &summary, &rows, theme);
+    draw_grid(frame, table_area, app, summary, &rows, theme);
     let sel = selected_scenario(app, &rows);
     if participants {
-        draw_participants(frame, detail_area, app, &summary, sel, theme);
+        draw_participants(frame, detail_area, app, summary, sel, theme);
     } else {
-        draw_discuss(frame, detail_area, app, &summary, theme);
+        draw_discuss(frame, detail_area, app, summary, theme);
     }
 }
 
@@ -230,7 +254,12 @@ fn draw_discuss(frame: &mut Frame, area: Rect, app: &View, s: &VoteSummary, them
                     .criteria
                     .get(d.criterion)
                     .map_or("?", |x| x.id.as_str());
-                format!("{sc} × {cr} (IQR {})", number(d.spread))
+                crate::tr!(
+                    "tui.votes.view.discuss_cell",
+                    scenario = sc,
+                    criterion = cr,
+                    iqr = number(d.spread)
+                )
             })
             .collect();
         crate::tr!("votes.view.discuss", cells = items.join(", "))
@@ -276,7 +305,11 @@ fn draw_participants(
         ));
     }
     head.push(Span::styled(
-        format!("{:>6}{:>6}", "med", "IQR"),
+        format!(
+            "{}{}",
+            right(&crate::tr!("tui.votes.view.median_short"), 6),
+            right(&crate::tr!("tui.votes.view.iqr_short"), 6)
+        ),
         theme.title,
     ));
     if shown < p {
