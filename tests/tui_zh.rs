@@ -80,6 +80,7 @@ fn english_words(text: &str) -> Vec<String> {
         // Names of algorithms and devices, written so in Chinese texts too.
         "cpu", "CPU", "cuda", "CUDA", "relu", "ReLU", "adam", "Adam", "sigmoid", "tanh", "sgd",
         "Ctr", // "Ctr": a key name cut at the edge of a narrow footer
+        "Space",
     ];
     let mut out = Vec::new();
     for line in text.lines() {
@@ -207,20 +208,23 @@ fn the_language_key_switches_live() {
 /// they will be written; everything else must be Chinese.
 fn english_words_beyond(text: &str, ws: &Workspace) -> Vec<String> {
     let mut known: Vec<String> = Vec::new();
-    for kind in RecordKind::ALL {
-        known.extend(ws.ids(kind).iter().map(|s| s.to_string()));
-        for f in kind.fields() {
-            if let Ty::Choice(c) = f.ty {
-                known.extend(c.iter().map(|s| s.to_string()));
+    fn choices(fields: &[Field], out: &mut Vec<String>) {
+        for f in fields {
+            match f.ty {
+                Ty::Choice(c) | Ty::ChoiceMap { choices: c, .. } => {
+                    out.extend(c.iter().map(|s| s.to_string()))
+                }
+                Ty::Table(sub) => choices(sub, out),
+                _ => {}
             }
         }
     }
+    for kind in RecordKind::ALL {
+        known.extend(ws.ids(kind).iter().map(|s| s.to_string()));
+        choices(kind.fields(), &mut known);
+    }
     for file in FileKind::ALL {
-        for f in file.top_fields() {
-            if let Ty::Choice(c) = f.ty {
-                known.extend(c.iter().map(|s| s.to_string()));
-            }
-        }
+        choices(file.top_fields(), &mut known);
     }
     let t = &ws.model.training;
     known.extend(
@@ -275,9 +279,19 @@ fn english_words_beyond(text: &str, ws: &Workspace) -> Vec<String> {
     );
     // Code and paths: `quoted`, docs/METHOD.md, --lang.
     let code = without_code(text);
+    // Ids cut at the edge of a narrow column (`need-00…` → `nee`) count too.
+    let ids: Vec<String> = RecordKind::ALL
+        .into_iter()
+        .flat_map(|k| {
+            ws.ids(k)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
     english_words(&code)
         .into_iter()
-        .filter(|w| !known.contains(w))
+        .filter(|w| !known.contains(w) && !ids.iter().any(|id| id.starts_with(w.as_str())))
         .collect()
 }
 
@@ -295,7 +309,11 @@ fn without_code(text: &str) -> String {
                 out.push(' ');
             }
             out.split(' ')
-                .filter(|w| !(w.contains('/') || w.starts_with("--") || w.ends_with(".md")))
+                .filter(|w| {
+                    !(w.contains('/')
+                        || w.starts_with("--")
+                        || [".md", ".toml", ".csv"].iter().any(|x| w.contains(x)))
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         })
@@ -420,8 +438,8 @@ fn training_pane_in_chinese_live_run() {
         let id = summary.run_id.clone();
         let time_part = id.split_once('-').map(|x| x.1).unwrap_or(&id).to_string();
         let mask = move |s: String| {
-            s.replace(&id, &"X".repeat(id.len()))
-                .replace(&time_part, &"X".repeat(time_part.len()))
+            s.replace(&id, &"#".repeat(id.len()))
+                .replace(&time_part, &"#".repeat(time_part.len()))
         };
         // Mid-run: the first epoch done, a batch of the second.
         let cut = events
