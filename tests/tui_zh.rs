@@ -564,13 +564,16 @@ fn voting_screen_in_chinese() {
     });
 }
 
+/// Opens a form on a workspace.
+type MakeForm = Box<dyn Fn(&Workspace) -> Form>;
+
 /// An open edit form of each record kind the brief names, and the settings
 /// forms, show field names in Chinese; one is a snapshot.
 #[test]
 fn edit_forms_in_chinese() {
     i18n::with(Lang::ZhCn, || {
         let ws = Workspace::open(zh_example()).expect("open");
-        let forms: Vec<(&str, Box<dyn Fn(&Workspace) -> Form>)> = vec![
+        let forms: Vec<(&str, MakeForm)> = vec![
             (
                 "need",
                 Box::new(|ws| Form::new(ws, RecordKind::Need, Some(0))),
