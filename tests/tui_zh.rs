@@ -6,11 +6,20 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
 use lodestar::i18n::{self, Lang};
-use lodestar::tui::app::App;
+use lodestar::train::{self, Event, Overrides, TrainConfig};
+use lodestar::tui::app::{App, Mode};
 use lodestar::tui::config;
+use lodestar::tui::form::Form;
 use lodestar::tui::keymap::Action;
+use lodestar::tui::theme::{Theme, ThemeName};
 use lodestar::tui::ui;
+use lodestar::tui::vote::VoteScreen;
+use lodestar::workspace::schema::{Field, FileKind, RecordKind, Ty};
 use lodestar::workspace::{Date, Workspace};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,7 +31,11 @@ fn zh_example() -> std::path::PathBuf {
 }
 
 fn app() -> App {
-    let ws = Workspace::open(zh_example()).expect("open zh-example");
+    app_at(&zh_example())
+}
+
+fn app_at(dir: &Path) -> App {
+    let ws = Workspace::open(dir).expect("open the workspace");
     let today = Date::parse("2026-11-29").expect("date");
     App::new(ws, config::parse("theme = \"dark\"", None), today)
 }
@@ -64,7 +77,10 @@ fn english_words(text: &str) -> Vec<String> {
         "AUC", "AHP", "TOPSIS", "CNY", "EUR", "RMB", "lodestar", "check", "git", "pull", "set",
         "rank", "yr", "min", "max", "ctrl", "F5", "CSV", "SKU", "POS", "AI", "API", "ERP", "CRM",
         "LLM", "OCR", "App", "APP", "OTC",
+        // Names of algorithms and devices, written so in Chinese texts too.
+        "cpu", "CPU", "cuda", "CUDA", "relu", "ReLU", "adam", "Adam", "sigmoid", "tanh", "sgd",
         "Ctr", // "Ctr": a key name cut at the edge of a narrow footer
+        "Space",
     ];
     let mut out = Vec::new();
     for line in text.lines() {
@@ -236,4 +252,478 @@ fn votes_view_and_round_show_no_english() {
         app.perform(Action::RoundVoteFor);
         check(&mut app, "round, vote for");
     });
+}
+
+/// `english_words` less the words the workspace itself wrote in ASCII:
+/// record ids (`value`, `risk`), choice values as the files hold them
+/// (`benefit`, `must`), data file and column names. A form shows them as
+/// they will be written; everything else must be Chinese.
+fn english_words_beyond(text: &str, ws: &Workspace) -> Vec<String> {
+    let mut known: Vec<String> = Vec::new();
+    fn choices(fields: &[Field], out: &mut Vec<String>) {
+        for f in fields {
+            match f.ty {
+                Ty::Choice(c) | Ty::ChoiceMap { choices: c, .. } => {
+                    out.extend(c.iter().map(|s| s.to_string()))
+                }
+                Ty::Table(sub) => choices(sub, out),
+                _ => {}
+            }
+        }
+    }
+    for kind in RecordKind::ALL {
+        known.extend(ws.ids(kind).iter().map(|s| s.to_string()));
+        choices(kind.fields(), &mut known);
+    }
+    for file in FileKind::ALL {
+        choices(file.top_fields(), &mut known);
+    }
+    let t = &ws.model.training;
+    known.extend(
+        [
+            t.data_file.clone(),
+            t.target.clone(),
+            t.positive.clone(),
+            t.optimizer.to_string(),
+            t.activation.to_string(),
+        ]
+        .iter()
+        .flat_map(|s| s.split(|c: char| !c.is_ascii_alphanumeric()))
+        .map(str::to_string),
+    );
+    // The files' keys (help texts quote them: `scores`, `[scoring]`).
+    fn keys(fields: &[Field], out: &mut Vec<String>) {
+        for f in fields {
+            out.extend(f.key.split('-').map(str::to_string));
+            if let Ty::Table(sub) = f.ty {
+                keys(sub, out);
+            }
+        }
+    }
+    for kind in RecordKind::ALL {
+        keys(kind.fields(), &mut known);
+        known.push(kind.key().to_string());
+    }
+    for file in FileKind::ALL {
+        keys(file.top_fields(), &mut known);
+    }
+    known.extend(
+        [
+            "true",
+            "false",
+            "csv",
+            "toml", // file values and names
+            // Names of methods and people, written so in Chinese too.
+            "MoSCoW",
+            "Saaty",
+            "Holt",
+            "Keras",
+            "Dirichlet",
+            "ISO",
+            "TAM",
+            "SAM",
+            "SOM",
+            "PSI",
+            "seed",
+            "nps",
+        ]
+        .map(String::from),
+    );
+    // Code and paths: `quoted`, docs/METHOD.md, --lang.
+    let code = without_code(text);
+    // Ids cut at the edge of a narrow column (`need-00…` → `nee`) count too.
+    let ids: Vec<String> = RecordKind::ALL
+        .into_iter()
+        .flat_map(|k| {
+            ws.ids(k)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    english_words(&code)
+        .into_iter()
+        .filter(|w| !known.contains(w) && !ids.iter().any(|id| id.starts_with(w.as_str())))
+        .collect()
+}
+
+/// The text less what it quotes as code (`…`) and less paths and flags
+/// (`docs/WORKSPACE.md`, `--lang`): those are written as the user types
+/// them, in any language.
+fn without_code(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let mut out = String::new();
+            for (k, part) in line.split('`').enumerate() {
+                if k % 2 == 0 {
+                    out.push_str(part);
+                }
+                out.push(' ');
+            }
+            out.split(' ')
+                .filter(|w| {
+                    !(w.contains('/')
+                        || w.starts_with("--")
+                        || [".md", ".toml", ".csv"].iter().any(|x| w.contains(x)))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A copy of the Chinese workspace with the first `rows` rows of its
+/// training data, `epochs` epochs, on the CPU.
+fn tiny_zh(rows: usize, epochs: usize) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = common::temp_copy(&zh_example());
+    let csv = std::fs::read_to_string(dir.join("data/propensity.csv")).expect("read csv");
+    let head: Vec<&str> = csv.lines().take(rows + 1).collect();
+    std::fs::write(dir.join("data/propensity.csv"), head.join("\n") + "\n").expect("write");
+    let toml = std::fs::read_to_string(dir.join("training.toml")).expect("read");
+    assert!(toml.contains("epochs = 10") && toml.contains("device = \"auto\""));
+    let toml = toml
+        .replace("epochs = 10", &format!("epochs = {epochs}"))
+        .replace("device = \"auto\"", "device = \"cpu\"");
+    std::fs::write(dir.join("training.toml"), toml).expect("write");
+    (tmp, dir)
+}
+
+fn one_thread(dir: &Path) -> TrainConfig {
+    let ws = Workspace::open(dir).expect("open");
+    let overrides = Overrides {
+        threads: Some(1),
+        ..Overrides::default()
+    };
+    TrainConfig::resolve(&ws.model.training, &overrides).expect("config")
+}
+
+fn key(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+/// Screens of the Training pane at 80×24 and 60×20 carry no English.
+fn assert_chinese(app: &mut App, what: &str, mask: &dyn Fn(String) -> String) -> String {
+    let ws = Workspace::open(&app.ctx.ws.root).expect("open");
+    for (w, h) in [(80, 24), (60, 20)] {
+        let text = mask(screen(app, w, h));
+        let words = english_words_beyond(&text, &ws);
+        assert!(
+            words.is_empty(),
+            "{what} at {w}x{h}: English left: {words:?}\n{text}"
+        );
+    }
+    mask(screen(app, 80, 24))
+}
+
+/// The Training pane in Chinese: no run yet, no training.toml, two saved
+/// runs (history, an older run picked, the comparison), the gains chart
+/// with its cut-off box and the gains table.
+#[test]
+fn training_pane_in_chinese_saved_runs() {
+    i18n::with(Lang::ZhCn, || {
+        let same = |s: String| s;
+        // The shipped workspace has no run yet.
+        let mut empty = app();
+        empty.perform(Action::Training);
+        let text = assert_chinese(&mut empty, "no run yet", &same);
+        assert!(text.contains("尚无训练记录"), "{text}");
+        // A workspace that does not train.
+        let (_t0, bare) = common::temp_copy(&zh_example());
+        std::fs::remove_file(bare.join("training.toml")).expect("remove training.toml");
+        let mut bare_app = app_at(&bare);
+        bare_app.perform(Action::Training);
+        assert_chinese(&mut bare_app, "no training.toml", &same);
+
+        let (_tmp, dir) = tiny_zh(300, 3);
+        let cfg = one_thread(&dir);
+        let a = train::train_blocking(&dir, cfg.clone()).expect("first run");
+        let mut cfg = cfg;
+        cfg.epochs = 2;
+        cfg.batch_size = 8;
+        let b = train::train_blocking(&dir, cfg).expect("second run");
+        let runs = dir.join("runs");
+        std::fs::rename(runs.join(&a.run_id), runs.join("20261129-100000-42")).expect("a");
+        std::fs::rename(runs.join(&b.run_id), runs.join("20261129-100500-42")).expect("b");
+        let mut app = app_at(&dir);
+        app.perform(Action::Training);
+        let list = assert_chinese(&mut app, "runs", &same);
+        assert!(list.contains("训练记录（2）"), "{list}");
+        insta::assert_snapshot!("zh_training_runs_80x24", list);
+        key(&mut app, ']');
+        let older = assert_chinese(&mut app, "older run", &same);
+        assert!(older.contains("100000-42 的轮次"), "{older}");
+        key(&mut app, '[');
+        key(&mut app, 'c');
+        let compare = assert_chinese(&mut app, "compare", &same);
+        assert!(
+            compare.contains("对比") && compare.contains("批量大小"),
+            "{compare}"
+        );
+        insta::assert_snapshot!("zh_training_compare_80x24", compare);
+        key(&mut app, 'c');
+        key(&mut app, '[');
+        key(&mut app, 'v');
+        let chart = assert_chinese(&mut app, "gains chart", &same);
+        assert!(chart.contains("截断点 前 20"), "{chart}");
+        insta::assert_snapshot!("zh_training_gains_chart_80x24", chart);
+        key(&mut app, 'v');
+        let table = assert_chinese(&mut app, "gains table", &same);
+        assert!(
+            table.contains("精确率") && table.contains("提升度"),
+            "{table}"
+        );
+        insta::assert_snapshot!("zh_training_gains_table_80x24", table);
+    });
+}
+
+/// The run in progress and finished, and the overfitting warning, in
+/// Chinese (recorded events; wall-clock figures fixed).
+#[test]
+fn training_pane_in_chinese_live_run() {
+    i18n::with(Lang::ZhCn, || {
+        let (_tmp, dir) = tiny_zh(300, 3);
+        let job = train::Job::new(&dir, one_thread(&dir));
+        let mut events = Vec::new();
+        let summary =
+            train::run(&job, &AtomicBool::new(false), &mut |e| events.push(e)).expect("train");
+        let id = summary.run_id.clone();
+        let time_part = id.split_once('-').map(|x| x.1).unwrap_or(&id).to_string();
+        let mask = move |s: String| {
+            s.replace(&id, &"#".repeat(id.len()))
+                .replace(&time_part, &"#".repeat(time_part.len()))
+        };
+        // Mid-run: the first epoch done, a batch of the second.
+        let cut = events
+            .iter()
+            .position(|e| matches!(e, Event::Epoch(_)))
+            .expect("an epoch")
+            + 1;
+        let mut mid: Vec<Event> = events[..cut].to_vec();
+        let batch = events.iter().find_map(|e| match e {
+            Event::Batch(p) => Some(p.clone()),
+            _ => None,
+        });
+        if let Some(mut p) = batch {
+            p.epoch = 2;
+            p.samples_per_sec = 12_345.0;
+            p.eta = Duration::from_secs(75);
+            mid.push(Event::Batch(p));
+        }
+        let mut running = app_at(&dir);
+        running.perform(Action::Training);
+        running.ctx.train.live = Some(Default::default());
+        running.training_events(mid);
+        let text = assert_chinese(&mut running, "running", &mask);
+        assert!(
+            text.contains("训练中") && text.contains("剩余 1:15"),
+            "{text}"
+        );
+        insta::assert_snapshot!("zh_training_running_80x24", text);
+        // Finished, with made-up epochs that overfit after the third.
+        let mut done: Vec<Event> = events
+            .iter()
+            .filter(|e| matches!(e, Event::Started(_)))
+            .cloned()
+            .collect();
+        let epochs = overfitting_epochs(12);
+        done.extend(epochs.iter().cloned().map(Event::Epoch));
+        let mut s = summary.clone();
+        s.epochs = epochs;
+        s.best_epoch = Some(3);
+        s.overfitting_from = Some(3);
+        done.push(Event::Finished(Box::new(s)));
+        let mut finished = app_at(&dir);
+        finished.perform(Action::Training);
+        finished.ctx.train.live = Some(Default::default());
+        finished.training_events(done);
+        let text = assert_chinese(&mut finished, "finished", &mask);
+        assert!(text.contains("已完成") && text.contains("过拟合"), "{text}");
+        insta::assert_snapshot!("zh_training_overfit_80x24", text);
+    });
+}
+
+fn overfitting_epochs(n: usize) -> Vec<train::EpochReport> {
+    (1..=n)
+        .map(|e| {
+            let x = e as f64;
+            let score = |loss: f64, auc: f64| train::Scores {
+                loss,
+                accuracy: 0.8,
+                auc,
+                precision: 0.6,
+                recall: 0.5,
+            };
+            train::EpochReport {
+                epoch: e,
+                train: score(0.6 / x.sqrt(), 0.80 + 0.01 * x),
+                valid: Some(score(
+                    0.5 + 0.02 * (x - 3.0) * (x - 3.0),
+                    0.83 - 0.002 * (x - 3.0).abs(),
+                )),
+                seconds: 0.0,
+                samples_per_sec: 0.0,
+                best: e == 3,
+            }
+        })
+        .collect()
+}
+
+fn vote_screen(screen: &VoteScreen, w: u16, h: u16) -> String {
+    let cfg = config::parse("theme = \"dark\"", None);
+    let theme = Theme::new(ThemeName::Dark);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal
+        .draw(|f| screen.draw(f, &theme, &cfg.keymap))
+        .expect("draw");
+    let text = terminal.backend().to_string();
+    assert_fits(&text, w);
+    text
+}
+
+/// The voting screen in Chinese: its own texts translated, the criteria's
+/// names and descriptions as the workspace wrote them, an off-scale digit
+/// said in Chinese with the criterion's name.
+#[test]
+fn voting_screen_in_chinese() {
+    i18n::with(Lang::ZhCn, || {
+        let ws = Workspace::open(zh_example()).expect("open");
+        let cfg = config::parse("", None);
+        let mut s = VoteScreen::new(&ws.model, "newcomer");
+        s.key(
+            &KeyEvent::new(KeyCode::Char('9'), KeyModifiers::NONE),
+            &cfg.keymap,
+        );
+        let first = &ws.model.criteria[0];
+        assert!(
+            s.status.contains(&first.name) && s.status.contains("评分范围"),
+            "{}",
+            s.status
+        );
+        for (w, h) in [(80, 24), (60, 20)] {
+            let text = vote_screen(&s, w, h);
+            let words: Vec<String> = english_words_beyond(&text, &ws)
+                .into_iter()
+                .filter(|w| w != "newcomer")
+                .collect();
+            assert!(words.is_empty(), "vote at {w}x{h}: {words:?}\n{text}");
+            assert!(text.contains(&first.name), "{text}");
+        }
+        s.status.clear();
+        let text = vote_screen(&s, 80, 24);
+        assert!(text.contains("评分") && text.contains("退出"), "{text}");
+        insta::assert_snapshot!("zh_vote_80x24", text);
+    });
+}
+
+/// Opens a form on a workspace.
+type MakeForm = Box<dyn Fn(&Workspace) -> Form>;
+
+/// An open edit form of each record kind the brief names, and the settings
+/// forms, show field names in Chinese; one is a snapshot.
+#[test]
+fn edit_forms_in_chinese() {
+    i18n::with(Lang::ZhCn, || {
+        let ws = Workspace::open(zh_example()).expect("open");
+        let forms: Vec<(&str, MakeForm)> = vec![
+            (
+                "need",
+                Box::new(|ws| Form::new(ws, RecordKind::Need, Some(0))),
+            ),
+            (
+                "scenario",
+                Box::new(|ws| Form::new(ws, RecordKind::Scenario, Some(0))),
+            ),
+            (
+                "criterion",
+                Box::new(|ws| Form::new(ws, RecordKind::Criterion, Some(0))),
+            ),
+            (
+                "risk",
+                Box::new(|ws| Form::new(ws, RecordKind::Risk, Some(0))),
+            ),
+            (
+                "kpi",
+                Box::new(|ws| Form::new(ws, RecordKind::Measurement, Some(0))),
+            ),
+            (
+                "workspace settings",
+                Box::new(|ws| Form::settings(ws, FileKind::Workspace)),
+            ),
+            (
+                "training settings",
+                Box::new(|ws| Form::settings(ws, FileKind::Training)),
+            ),
+            (
+                "new need",
+                Box::new(|ws| Form::new(ws, RecordKind::Need, None)),
+            ),
+        ];
+        for (name, make) in &forms {
+            let mut app = app();
+            app.perform(Action::Needs);
+            let form = make(&ws);
+            let n = form.fields.len();
+            app.mode = Mode::Form(Box::new(form));
+            // Every field in turn, so each label is on screen once.
+            for _ in 0..n {
+                for (w, h) in [(80, 24), (60, 20)] {
+                    let text = screen(&mut app, w, h);
+                    let words = english_words_beyond(&text, &ws);
+                    assert!(
+                        words.is_empty(),
+                        "{name} form at {w}x{h}: English left: {words:?}\n{text}"
+                    );
+                }
+                app.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+            }
+        }
+        let mut app = app();
+        app.perform(Action::Needs);
+        app.mode = Mode::Form(Box::new(Form::new(&ws, RecordKind::Criterion, Some(0))));
+        let text = screen(&mut app, 80, 24);
+        assert!(text.contains("名称") && text.contains("权重"), "{text}");
+        insta::assert_snapshot!("zh_form_criterion_80x24", text);
+    });
+}
+
+/// The forms' field names come from the schema: English keys as the files
+/// write them, Chinese names from locales/schema.toml for every field.
+#[test]
+fn every_schema_field_has_a_chinese_name_and_help() {
+    use lodestar::workspace::schema::{help_text, key_label};
+    fn walk(fields: &[Field], out: &mut Vec<&'static str>) {
+        for f in fields {
+            out.push(f.key);
+            // The help: the schema's English word for word (the generated
+            // docs/WORKSPACE.md is unchanged), and a Chinese text.
+            assert_eq!(i18n::with(Lang::En, || help_text(f)), f.help);
+            let zh = i18n::with(Lang::ZhCn, || help_text(f));
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {zh}",
+                f.key
+            );
+            if let Ty::Table(sub) = f.ty {
+                walk(sub, out);
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    for kind in RecordKind::ALL {
+        walk(kind.fields(), &mut keys);
+    }
+    for file in FileKind::ALL {
+        walk(file.top_fields(), &mut keys);
+    }
+    assert!(keys.len() > 150, "{}", keys.len());
+    for k in keys {
+        assert_eq!(i18n::with(Lang::En, || key_label(k)), k);
+        let zh = i18n::with(Lang::ZhCn, || key_label(k));
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                || ["KPI", "β1", "β2"].contains(&zh.as_str()),
+            "{k}: {zh}"
+        );
+    }
 }

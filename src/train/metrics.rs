@@ -161,8 +161,12 @@ impl Cutoff {
     /// `top 20 %` / `score ≥ 0.5`, as the pane and the report write it.
     pub fn describe(self) -> String {
         match self {
-            Cutoff::Top(k) => format!("top {}", crate::numfmt::percent(k)),
-            Cutoff::Threshold(t) => format!("score ≥ {}", crate::numfmt::exact(t)),
+            Cutoff::Top(k) => {
+                crate::tr!("training.cutoff.top", share = crate::numfmt::percent(k))
+            }
+            Cutoff::Threshold(t) => {
+                crate::tr!("training.cutoff.threshold", t = crate::numfmt::exact(t))
+            }
         }
     }
 }

@@ -833,20 +833,20 @@ impl App {
         self.panes.training.runs_changed();
         self.panes.overview.runs_changed();
         let text = match self.ctx.train.live.as_ref().and_then(|l| l.end.as_ref()) {
-            Some(End::Finished(s)) => format!(
-                "training finished: {} epochs, best epoch {} · run {}",
-                s.epochs.len(),
-                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
-                s.run_id
+            Some(End::Finished(s)) => crate::tr!(
+                "tui.training.msg.finished",
+                epochs = s.epochs.len(),
+                best = s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
+                run = s.run_id
             ),
-            Some(End::Stopped(s)) => format!(
-                "training stopped after {} epochs; best epoch {} kept · run {}",
-                s.epochs.len(),
-                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
-                s.run_id
+            Some(End::Stopped(s)) => crate::tr!(
+                "tui.training.msg.stopped",
+                epochs = s.epochs.len(),
+                best = s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into()),
+                run = s.run_id
             ),
             Some(End::Failed(m)) => {
-                let m = format!("training failed: {m}");
+                let m = crate::tr!("tui.training.msg.failed", error = m);
                 self.say(Level::Error, m);
                 return;
             }

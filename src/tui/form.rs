@@ -523,7 +523,7 @@ impl Form {
                 && path.len() == 2
                 && path[0] == "data"
                 && matches!(path[1].as_str(), "include" | "exclude" | "categorical");
-            let label = path.join(".");
+            let label = schema::path_label(&path, field.key.is_empty());
             fields.push(FormField {
                 input: Input::new(original.clone()),
                 prose: is_prose(&field),

@@ -101,7 +101,7 @@ impl TrainRuns {
     /// Start a run; the previous one must have ended.
     pub fn start(&mut self, job: train::Job) -> Result<(), String> {
         if self.running() {
-            return Err("a run is in progress (x stops it)".into());
+            return Err(crate::tr!("tui.training.msg.in_progress"));
         }
         let mut trainer = train::start(job).map_err(|e| e.to_string())?;
         self.stop = Some(trainer.stop_handle());
@@ -113,7 +113,7 @@ impl TrainRuns {
                 std::thread::Builder::new()
                     .name("lodestar-train-forward".into())
                     .spawn(move || forward(events, sink))
-                    .map_err(|e| format!("cannot start the forwarding thread: {e}"))?;
+                    .map_err(|e| crate::tr!("tui.training.msg.forward_thread", error = e))?;
             }
             None => {
                 let (_, empty) = std::sync::mpsc::channel();

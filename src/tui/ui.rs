@@ -762,7 +762,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .collect();
     let label_w = shown
         .iter()
-        .map(|&i| form.fields[i].label.chars().count())
+        .map(|&i| UnicodeWidthStr::width(form.fields[i].label.as_str()))
         .max()
         .unwrap_or(8)
         .min(24) as u16
@@ -903,6 +903,26 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 },
             );
             y += 1;
+        }
+    }
+    // The focused field's help at the foot of the form, when the fields
+    // leave room for it and a blank line above.
+    if let Some(f) = form.fields.get(form.focus) {
+        let help = crate::workspace::schema::help_text(&f.field);
+        let bottom = inner.y + avail;
+        let free = bottom.saturating_sub(y);
+        if free >= 2 && !help.is_empty() {
+            let para = Paragraph::new(Span::styled(help, theme.dim)).wrap(Wrap { trim: true });
+            let rows = (para.line_count(inner.width) as u16).clamp(1, free - 1);
+            frame.render_widget(
+                para,
+                Rect {
+                    x: inner.x,
+                    y: bottom - rows,
+                    width: inner.width,
+                    height: rows,
+                },
+            );
         }
     }
     if let Some(e) = &form.error {

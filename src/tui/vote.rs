@@ -98,10 +98,15 @@ impl VoteScreen {
         if let KeyCode::Char(c) = key.code
             && let Some(d) = c.to_digit(10)
         {
-            let (id, _, min, max, _) = &self.criteria[self.criterion];
+            let (id, name, min, max, _) = &self.criteria[self.criterion];
             let score = f64::from(d);
             if score < *min || score > *max {
-                self.status = format!("{id}: scores run {min}–{max}");
+                self.status = crate::tr!(
+                    "vote.screen.off_scale",
+                    criterion = name,
+                    min = min,
+                    max = max
+                );
                 return None;
             }
             let cell = (self.scenarios[self.scenario].0.clone(), id.clone(), score);
@@ -154,14 +159,17 @@ impl VoteScreen {
         frame.render_widget(
             Paragraph::new(vec![
                 Line::from(vec![
-                    Span::styled(format!(" voting as {} ", self.participant), theme.title),
                     Span::styled(
-                        format!(
-                            " scenario {}/{} · {}/{} cells voted",
-                            self.scenario + 1,
-                            self.scenarios.len(),
-                            self.voted(),
-                            self.cells()
+                        crate::tr!("vote.screen.as", name = self.participant),
+                        theme.title,
+                    ),
+                    Span::styled(
+                        crate::tr!(
+                            "vote.screen.progress",
+                            n = self.scenario + 1,
+                            total = self.scenarios.len(),
+                            voted = self.voted(),
+                            cells = self.cells()
                         ),
                         theme.dim,
                     ),
@@ -198,7 +206,14 @@ impl VoteScreen {
                     Constraint::Length(5),
                 ],
             )
-            .header(Row::new(vec!["criterion", "scale", "mine"]).style(theme.header))
+            .header(
+                Row::new(vec![
+                    crate::tr!("vote.screen.col.criterion"),
+                    crate::tr!("vote.screen.col.scale"),
+                    crate::tr!("vote.screen.col.mine"),
+                ])
+                .style(theme.header),
+            )
             .block(
                 Block::default()
                     .borders(Borders::TOP)
@@ -223,13 +238,13 @@ impl VoteScreen {
             desc,
         );
         let hint = if self.status.is_empty() {
-            format!(
-                " 1–9 score · {}/{} criterion · {}/{} scenario · {} quit",
-                keymap.first_key(Action::Up),
-                keymap.first_key(Action::Down),
-                keymap.first_key(Action::NextPane),
-                keymap.first_key(Action::PrevPane),
-                keymap.first_key(Action::Quit),
+            crate::tr!(
+                "vote.screen.hint",
+                up = keymap.first_key(Action::Up),
+                down = keymap.first_key(Action::Down),
+                next = keymap.first_key(Action::NextPane),
+                prev = keymap.first_key(Action::PrevPane),
+                quit = keymap.first_key(Action::Quit)
             )
         } else {
             format!(" {}", self.status)
@@ -244,8 +259,9 @@ impl VoteScreen {
 /// Run the voting screen until the participant quits.
 pub fn run(dir: &Path, participant: &str) -> Result<(), String> {
     if !valid_participant(participant) {
-        return Err(format!(
-            "`{participant}` cannot name a participant: use letters, digits, `-` and `_`"
+        return Err(crate::tr!(
+            "vote.screen.bad_participant",
+            name = participant
         ));
     }
     let ws = crate::workspace::Workspace::open(dir).map_err(|e| e.to_string())?;
@@ -271,7 +287,7 @@ pub fn run(dir: &Path, participant: &str) -> Result<(), String> {
             if let Some(cell) = screen.key(&key, keymap) {
                 screen.status = match votes::cast(&root, participant, &[cell]) {
                     Ok(_) => String::new(),
-                    Err(e) => format!("not saved: {e}"),
+                    Err(e) => crate::tr!("vote.screen.not_saved", error = e),
                 };
             }
         }

@@ -169,7 +169,7 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
             .replace('_', "")
             .parse::<i64>()
             .map(Value::from)
-            .map_err(|_| format!("`{}` is not a whole number", input.trim())),
+            .map_err(|_| crate::tr!("schema.input.not_whole", input = input.trim())),
         Ty::Number { .. } => {
             let t = input.trim().replace('_', "");
             if let Ok(i) = t.parse::<i64>() {
@@ -177,14 +177,14 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
             } else {
                 match t.parse::<f64>() {
                     Ok(x) if x.is_finite() => Ok(Value::from(x)),
-                    _ => Err(format!("`{}` is not a number", input.trim())),
+                    _ => Err(crate::tr!("schema.input.not_number", input = input.trim())),
                 }
             }
         }
         Ty::Bool => match input.trim() {
             "true" | "yes" => Ok(Value::from(true)),
             "false" | "no" => Ok(Value::from(false)),
-            other => Err(format!("`{other}` is not true or false")),
+            other => Err(crate::tr!("schema.input.not_bool", input = other)),
         },
         Ty::Date => {
             let d = super::Date::parse(input)?;
@@ -201,7 +201,7 @@ pub fn parse_input(field: &Field, input: &str) -> Result<Value, String> {
                 if matches!(field.ty, Ty::IntList { .. }) {
                     array.push(
                         p.parse::<i64>()
-                            .map_err(|_| format!("`{p}` is not a whole number"))?,
+                            .map_err(|_| crate::tr!("schema.input.not_whole", input = p))?,
                     );
                 } else {
                     array.push(one_line_string(p));

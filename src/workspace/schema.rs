@@ -216,6 +216,101 @@ impl RecordKind {
     }
 }
 
+/// A field's name as the edit forms show it: the TOML key in English, its
+/// name in the interface language otherwise (`schema.key.<key>` in
+/// locales/schema.toml). A key without a message shows as written. The
+/// files, `lodestar set` and docs/WORKSPACE.md always use the key.
+pub fn key_label(key: &str) -> String {
+    let msg = format!("schema.key.{key}");
+    let text = crate::tr!(msg.as_str());
+    // rust-i18n answers a missing key with the key itself.
+    if text.is_empty() || text.ends_with(msg.as_str()) {
+        key.to_string()
+    } else {
+        text
+    }
+}
+
+/// A form row's label: the path's keys as [`key_label`] names them,
+/// joined by `.`; a map entry (`scores.value`) keeps its last part, a
+/// record id, as written.
+pub fn path_label(path: &[String], map_entry: bool) -> String {
+    let n = path.len();
+    path.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            if map_entry && i + 1 == n {
+                k.clone()
+            } else {
+                key_label(k)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Every table of fields, named as the help messages are keyed
+/// (`schema.help.<name>.<key>` in locales/schema.toml).
+const TABLES: &[(&str, &[Field])] = &[
+    ("quadrant", QUADRANT_FIELDS),
+    ("scoring", SCORING_FIELDS),
+    ("workspace", WORKSPACE_FIELDS),
+    ("criterion", CRITERION_FIELDS),
+    ("comparison", COMPARISON_FIELDS),
+    ("risk_band", RISK_BAND_FIELDS),
+    ("kpi", KPI_FIELDS),
+    ("need", NEED_FIELDS),
+    ("customers", CUSTOMERS_FIELDS),
+    ("segment", SEGMENT_FIELDS),
+    ("trend", TREND_FIELDS),
+    ("feature", FEATURE_FIELDS),
+    ("competitor", COMPETITOR_FIELDS),
+    ("evidence", EVIDENCE_FIELDS),
+    ("series", SERIES_FIELDS),
+    ("revenue", REVENUE_FIELDS),
+    ("scenario", SCENARIO_FIELDS),
+    ("residual", RESIDUAL_FIELDS),
+    ("risk", RISK_FIELDS),
+    ("data", DATA_FIELDS),
+    ("model", MODEL_FIELDS),
+    ("optimizer", OPTIMIZER_FIELDS),
+    ("early_stopping", EARLY_STOPPING_FIELDS),
+    ("run", RUN_FIELDS),
+    ("deployment", DEPLOYMENT_FIELDS),
+    ("threshold", THRESHOLD_FIELDS),
+    ("monitor", MONITOR_FIELDS),
+    ("measurement", MEASUREMENT_FIELDS),
+    ("actual", ACTUAL_FIELDS),
+    ("batch", BATCH_FIELDS),
+    ("training", TRAINING_FIELDS),
+    ("cutoff", CUTOFF_FIELDS),
+    ("money_link", MONEY_LINK_FIELDS),
+];
+
+/// A field's help in the interface language: its message
+/// `schema.help.<table>.<key>`, whose English is [`Field::help`] word for
+/// word; the schema's own text when no message is found. A map entry's
+/// row (`key` empty, the map's help) is found by its text.
+pub fn help_text(field: &Field) -> String {
+    let found = TABLES.iter().find_map(|(table, fields)| {
+        fields
+            .iter()
+            .find(|f| f.help == field.help && (field.key.is_empty() || f.key == field.key))
+            .map(|f| format!("schema.help.{table}.{}", f.key))
+    });
+    match found {
+        Some(msg) => {
+            let text = crate::tr!(msg.as_str());
+            if text.is_empty() || text.ends_with(msg.as_str()) {
+                field.help.to_string()
+            } else {
+                text
+            }
+        }
+        None => field.help.to_string(),
+    }
+}
+
 /// The type and allowed values of one field.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Ty {

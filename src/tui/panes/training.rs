@@ -18,6 +18,7 @@ use ratatui::widgets::{
 
 use super::{plain, table_rows, window_table};
 use crate::numfmt;
+use crate::text;
 use crate::train::metrics::{Cutoff, GainsRow};
 use crate::train::money::{self, Implication};
 use crate::train::{self, RunListing};
@@ -111,23 +112,41 @@ pub const EARLY_STOPPING_ON: &str = "{ monitor = \"val_loss\", patience = 3 }";
 /// [`EDITABLE`]`.len()` rows are the ones `+`/`-` change.
 pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
     let t = &ctx.ws.model.training;
+    let edit = |key: &str| format!("± {}", crate::tr!(key));
     vec![
-        ("± epochs".into(), t.epochs.to_string()),
-        ("± batch size".into(), t.batch_size.to_string()),
-        ("± learning rate".into(), t.learning_rate.to_string()),
-        ("± device".into(), t.device.to_string()),
+        (edit("tui.training.set.epochs"), t.epochs.to_string()),
         (
-            "± early stop".into(),
+            edit("tui.training.set.batch_size"),
+            t.batch_size.to_string(),
+        ),
+        (
+            edit("tui.training.set.learning_rate"),
+            t.learning_rate.to_string(),
+        ),
+        (
+            edit("tui.training.set.device"),
+            value_text(&t.device.to_string()),
+        ),
+        (
+            edit("tui.training.set.early_stop"),
             t.early_stopping
                 .as_ref()
-                .map(|(m, p)| format!("{m}, {p} ep"))
-                .unwrap_or_else(|| "off".into()),
+                .map(|(m, p)| {
+                    crate::tr!("tui.training.early_stop_value", monitor = m, patience = p)
+                })
+                .unwrap_or_else(|| crate::tr!("tui.training.off")),
         ),
-        ("± class weight".into(), t.class_weight.to_string()),
-        ("data".into(), t.data_file.clone()),
-        ("target".into(), format!("{} = {}", t.target, t.positive)),
         (
-            "layers".into(),
+            edit("tui.training.set.class_weight"),
+            value_text(&t.class_weight.to_string()),
+        ),
+        (crate::tr!("tui.training.set.data"), t.data_file.clone()),
+        (
+            crate::tr!("tui.training.set.target"),
+            format!("{} = {}", t.target, t.positive),
+        ),
+        (
+            crate::tr!("tui.training.set.layers"),
             format!(
                 "{} → 1 ({})",
                 t.hidden
@@ -139,19 +158,58 @@ pub fn settings(ctx: &AppCtx) -> Vec<(String, String)> {
             ),
         ),
         (
-            "optimizer".into(),
+            crate::tr!("tui.training.set.optimizer"),
             format!("{} β {}/{} ε {}", t.optimizer, t.beta1, t.beta2, t.epsilon),
         ),
         (
-            "validation".into(),
-            format!(
-                "last {:.0}% of rows, before shuffling",
-                t.validation_split * 100.0
+            crate::tr!("tui.training.set.validation"),
+            crate::tr!(
+                "tui.training.validation_long",
+                pct = format!("{:.0}", t.validation_split * 100.0)
             ),
         ),
-        ("seed".into(), t.seed.to_string()),
-        ("excluded".into(), t.exclude.join(", ")),
+        (crate::tr!("tui.training.set.seed"), t.seed.to_string()),
+        (
+            crate::tr!("tui.training.set.excluded"),
+            t.exclude.join(", "),
+        ),
     ]
+}
+
+/// A setting's value as shown: the words lodestar chose (`auto`,
+/// `balanced`, `none`) in the interface language, anything else as written.
+fn value_text(v: &str) -> String {
+    match v {
+        "auto" => crate::tr!("tui.training.value.auto"),
+        "balanced" => crate::tr!("tui.training.value.balanced"),
+        "none" => crate::tr!("tui.training.value.none"),
+        other => other.to_string(),
+    }
+}
+
+/// The name of an editable setting ([`EDITABLE`]) in the interface language.
+fn setting_name(i: usize) -> String {
+    match i {
+        0 => crate::tr!("tui.training.set.epochs"),
+        1 => crate::tr!("tui.training.set.batch_size"),
+        2 => crate::tr!("tui.training.set.learning_rate"),
+        3 => crate::tr!("tui.training.set.device"),
+        4 => crate::tr!("tui.training.set.early_stopping"),
+        _ => crate::tr!("tui.training.set.class_weight"),
+    }
+}
+
+/// A run's status (`finished`, `early-stopped`, …) in the interface language.
+fn status_text(s: &str) -> String {
+    match s {
+        "finished" => crate::tr!("tui.training.status.finished"),
+        "early-stopped" => crate::tr!("tui.training.status.early-stopped"),
+        "stopped" => crate::tr!("tui.training.status.stopped"),
+        "failed" => crate::tr!("tui.training.status.failed"),
+        "running" => crate::tr!("tui.training.status.running"),
+        "interrupted" => crate::tr!("tui.training.status.interrupted"),
+        other => other.to_string(),
+    }
 }
 
 /// The scenario the model serves, as shown.
@@ -163,9 +221,9 @@ pub fn scenario(ctx: &AppCtx) -> String {
         .as_deref()
         .map(|id| match ctx.ws.model.scenario(id) {
             Some(s) => format!("{} ({id})", s.name),
-            None => format!("{id} (not in scenarios.toml)"),
+            None => crate::tr!("tui.training.scenario_missing", id = id),
         })
-        .unwrap_or_else(|| "— (e sets the scenario)".into())
+        .unwrap_or_else(|| crate::tr!("tui.training.scenario_unset"))
 }
 
 impl TrainingPane {
@@ -209,14 +267,11 @@ impl TrainingPane {
     /// background thread.
     fn start_training(&mut self, ctx: &mut AppCtx) {
         if ctx.train.running() {
-            ctx.say(Level::Info, "a run is in progress (x stops it)");
+            ctx.say(Level::Info, crate::tr!("tui.training.msg.in_progress"));
             return;
         }
         if ctx.ws.model.training.data_file.trim().is_empty() {
-            ctx.say(
-                Level::Warn,
-                "no training data yet: press e to choose the data file and the target column",
-            );
+            ctx.say(Level::Warn, crate::tr!("tui.training.msg.no_data"));
             return;
         }
         let cfg = match crate::train::TrainConfig::resolve(
@@ -225,7 +280,10 @@ impl TrainingPane {
         ) {
             Ok(c) => c,
             Err(e) => {
-                ctx.say(Level::Error, format!("cannot train: {e}"));
+                ctx.say(
+                    Level::Error,
+                    crate::tr!("tui.training.msg.cannot_train", error = e),
+                );
                 return;
             }
         };
@@ -236,32 +294,30 @@ impl TrainingPane {
                 self.compare_runs = false;
                 // Its folder appears now or within `RUNS_FRESH`.
                 self.runs.invalidate();
-                ctx.say(
-                    Level::Info,
-                    "training started — x stops; other panes keep it running",
-                );
+                ctx.say(Level::Info, crate::tr!("tui.training.msg.started"));
             }
-            Err(e) => ctx.say(Level::Error, format!("cannot train: {e}")),
+            Err(e) => ctx.say(
+                Level::Error,
+                crate::tr!("tui.training.msg.cannot_train", error = e),
+            ),
         }
     }
 
     /// `+`/`-`: the selected main setting one step.
     fn nudge(&mut self, up: bool, ctx: &mut AppCtx) {
         let i = self.list.selected;
-        let Some((label, path)) = EDITABLE.get(i) else {
-            ctx.say(
-                Level::Info,
-                "+/- change the first rows (epochs … class weight); e edits every setting",
-            );
+        let Some((_, path)) = EDITABLE.get(i) else {
+            ctx.say(Level::Info, crate::tr!("tui.training.msg.first_rows"));
             return;
         };
+        let label = setting_name(i);
         let t = &ctx.ws.model.training;
         if t.data_file.trim().is_empty() {
             // Without `[data] file`, `check` rejects training.toml: do not
             // write one the workspace cannot use.
             ctx.say(
                 Level::Warn,
-                "no training data yet: press e to choose the data file and the target column first; nothing changed",
+                crate::tr!("tui.training.msg.no_data_unchanged"),
             );
             return;
         }
@@ -270,15 +326,22 @@ impl TrainingPane {
         if i == 4 {
             // Early stopping: a toggle (its monitor and patience are in `e`).
             let (r, shown) = if t.early_stopping.is_some() {
-                (ctx.ws.set_item(target, &path, None), "off".to_string())
+                (
+                    ctx.ws.set_item(target, &path, None),
+                    crate::tr!("tui.training.off"),
+                )
             } else {
                 (
                     ctx.ws.set(target, &path, EARLY_STOPPING_ON),
-                    "on, val_loss, patience 3 (e changes them)".to_string(),
+                    crate::tr!("tui.training.on_default"),
                 )
             };
             if ctx.edit(r) {
-                ctx.say_edited(format!("{label}: {shown} — u undoes"));
+                ctx.say_edited(crate::tr!(
+                    "tui.training.msg.toggled",
+                    label = label,
+                    shown = shown
+                ));
             }
             return;
         }
@@ -306,11 +369,16 @@ impl TrainingPane {
         let r = ctx.ws.set(target, &path, &value);
         if ctx.edit(r) {
             let note = if ctx.train.running() {
-                " (the next run uses it)"
+                crate::tr!("tui.training.msg.next_run")
             } else {
-                ""
+                String::new()
             };
-            ctx.say_edited(format!("{label} = {value}{note} — u undoes"));
+            ctx.say_edited(crate::tr!(
+                "tui.training.msg.set",
+                label = label,
+                value = value_text(&value),
+                note = note
+            ));
         }
     }
 }
@@ -471,6 +539,9 @@ impl TrainingPane {
                     if ea != eb && !ea.is_empty() && !eb.is_empty() {
                         differ.push(("engine".into(), ea, eb));
                     }
+                    for d in &mut differ {
+                        d.0 = setting_label(&d.0);
+                    }
                     self.comparison = Some(Comparison {
                         differ,
                         ids,
@@ -616,12 +687,9 @@ impl Component for TrainingPane {
             }
             Action::TrainStop => {
                 if ctx.train.stop() {
-                    ctx.say(
-                        Level::Info,
-                        "stopping after the current batch; the best weights are kept",
-                    );
+                    ctx.say(Level::Info, crate::tr!("tui.training.msg.stopping"));
                 } else {
-                    ctx.say(Level::Info, "no training run in progress (r starts one)");
+                    ctx.say(Level::Info, crate::tr!("tui.training.msg.not_running"));
                 }
             }
             Action::TrainMore | Action::TrainLess => self.nudge(action == Action::TrainMore, ctx),
@@ -641,7 +709,10 @@ impl Component for TrainingPane {
                 if self.compare_runs {
                     self.compare_runs = false;
                 } else if n < 2 {
-                    ctx.say(Level::Info, "comparing needs two runs (r trains another)");
+                    ctx.say(
+                        Level::Info,
+                        crate::tr!("tui.training.msg.compare_needs_two"),
+                    );
                 } else if self.run_cursor == 0 {
                     self.run_cursor = 1;
                     self.compare_runs = true;
@@ -813,11 +884,15 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
     }
     let rows = settings(ctx);
     let running = ctx.train.running();
+    let (h_setting, h_value) = (
+        crate::tr!("tui.training.col.setting"),
+        crate::tr!("tui.training.col.value"),
+    );
     window_table(
         frame,
         config_area,
-        "Config (± edits)".into(),
-        vec!["setting", "value"],
+        crate::tr!("tui.training.config_title"),
+        vec![h_setting.as_str(), h_value.as_str()],
         vec![Constraint::Length(15), Constraint::Fill(1)],
         rows.len(),
         &pane.list,
@@ -859,8 +934,12 @@ fn draw(pane: &TrainingPane, frame: &mut Frame, area: Rect, ctx: &AppCtx) {
             return;
         }
         _ => {
-            chart(frame, loss_area, "Loss", &points, true, theme);
-            chart(frame, auc_area, "AUC", &points, false, theme);
+            let (loss, auc) = (
+                crate::tr!("tui.training.chart.loss"),
+                crate::tr!("tui.training.chart.auc"),
+            );
+            chart(frame, loss_area, &loss, &points, true, theme);
+            chart(frame, auc_area, &auc, &points, false, theme);
         }
     }
     // Which run the charts and the table show, when it is not the newest.
@@ -889,13 +968,15 @@ fn gains_table(
     ctx: &AppCtx,
     theme: &Theme,
 ) {
-    let of = run.map(|id| format!(" of {id}")).unwrap_or_default();
-    let block = ui::block(format!("Gains by decile{of} (validation) · v back"), theme);
+    let of = run
+        .map(|id| crate::tr!("tui.training.gains.of", id = id))
+        .unwrap_or_default();
+    let block = ui::block(crate::tr!("tui.training.gains.title", of = of), theme);
     if rows.is_empty() {
         let why = if ctx.train.running() {
-            "the gains table appears when the run ends"
+            crate::tr!("tui.training.gains.wait")
         } else {
-            "no gains table for this run (it has no validation part, or predates the table)"
+            crate::tr!("tui.training.gains.none")
         };
         frame.render_widget(Paragraph::new(plain(why, theme.dim)).block(block), area);
         return;
@@ -909,10 +990,15 @@ fn gains_table(
             "precision",
             "recall",
             "lift",
-            "cum lift",
+            "cum_lift",
         ]
         .into_iter()
-        .map(|h| Cell::from(Span::styled(h, theme.header))),
+        .map(|h| {
+            Cell::from(Span::styled(
+                message(&format!("tui.training.gains.{h}")),
+                theme.header,
+            ))
+        }),
     );
     let body: Vec<Row> = rows
         .iter()
@@ -956,9 +1042,9 @@ fn gains_table(
         let base = rows
             .last()
             .map_or(0.0, |r| r.cum_positives as f64 / r.cum_rows.max(1) as f64);
-        let text = format!(
-            "Each row is a cut-off: contact the top k % of the validation rows by the model's score and reach `recall` of the positives at `precision`; lift is that precision over the overall rate ({}).",
-            numfmt::percent_whole(base)
+        let text = crate::tr!(
+            "tui.training.gains.explain",
+            base = numfmt::percent_whole(base)
         );
         let r = Rect {
             y: inner.y + used,
@@ -1154,29 +1240,38 @@ fn draw_run(
     theme: &Theme,
 ) {
     let state = match live.map(|l| (&l.end, l.stopping)) {
-        None => "idle · r starts".to_string(),
-        Some((None, true)) => "■ stopping after this batch…".into(),
-        Some((None, false)) => "▶ training · x stops".into(),
-        Some((Some(End::Finished(s)), _)) if s.stopped_early => "✓ finished (early stop)".into(),
-        Some((Some(End::Finished(_)), _)) => "✓ finished".into(),
-        Some((Some(End::Stopped(_)), _)) => "■ stopped (best weights kept)".into(),
-        Some((Some(End::Failed(_)), _)) => "✗ failed".into(),
+        None => "idle",
+        Some((None, true)) => "stopping",
+        Some((None, false)) => "training",
+        Some((Some(End::Finished(s)), _)) if s.stopped_early => "finished_early",
+        Some((Some(End::Finished(_)), _)) => "finished",
+        Some((Some(End::Stopped(_)), _)) => "stopped",
+        Some((Some(End::Failed(_)), _)) => "failed",
     };
-    let block = ui::block(format!("Run: {state}"), theme);
+    let state = message(&format!("tui.training.state.{state}"));
+    let block = ui::block(crate::tr!("tui.training.run_title", state = state), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let t = |s: String| ui::truncate(&s, w);
     // The scenario's name and id when they fit, else the name alone.
     let mut serves = scenario(ctx);
-    if serves.chars().count() + 7 > w
-        && let Some(cut) = serves.find(" (")
+    let serves_label = crate::tr!("tui.training.serves");
+    let label_w = text::width(&serves_label);
+    if text::width(&serves) + label_w > w
+        && let Some(s) = ctx
+            .ws
+            .model
+            .training
+            .scenario
+            .as_deref()
+            .and_then(|id| ctx.ws.model.scenario(id))
     {
-        serves.truncate(cut);
+        serves = s.name.clone();
     }
     let mut lines: Vec<Line> = vec![Line::from(vec![
-        Span::styled("serves ", theme.dim),
-        Span::styled(ui::truncate(&serves, w.saturating_sub(7)), theme.base),
+        Span::styled(serves_label, theme.dim),
+        Span::styled(ui::truncate(&serves, w.saturating_sub(label_w)), theme.base),
     ])];
     let started = live.and_then(|l| l.started.as_deref());
     match (started, live.and_then(|l| l.end.as_ref())) {
@@ -1185,17 +1280,12 @@ fn draw_run(
             let fallback = s
                 .fallback
                 .as_deref()
-                .map(|f| format!(" (fallback: {f})"))
+                .map(|f| crate::tr!("tui.training.fallback", reason = f))
                 .unwrap_or_default();
             lines.push(Line::from(vec![
-                Span::styled("device ", theme.dim),
+                Span::styled(crate::tr!("tui.training.device"), theme.dim),
                 Span::styled(
-                    t(format!(
-                        "{} · {} thread{}{fallback}",
-                        s.device,
-                        s.threads,
-                        if s.threads == 1 { "" } else { "s" }
-                    )),
+                    t(device_threads(&s.device.to_string(), s.threads, &fallback)),
                     theme.base,
                 ),
             ]));
@@ -1217,14 +1307,14 @@ fn draw_run(
                 }
             };
             lines.push(Line::from(vec![
-                Span::styled("balance ", theme.dim),
+                Span::styled(crate::tr!("tui.training.balance"), theme.dim),
                 Span::styled(
-                    t(format!(
-                        "{}{} train {} · valid {}",
-                        s.positive,
-                        if w < 44 { "" } else { ":" },
-                        share(&s.balance_train),
-                        share(&s.balance_valid)
+                    t(crate::tr!(
+                        "tui.training.balance_value",
+                        positive = s.positive,
+                        colon = if w < 44 { "" } else { ":" },
+                        train = share(&s.balance_train),
+                        valid = share(&s.balance_valid)
                     )),
                     theme.base,
                 ),
@@ -1237,25 +1327,17 @@ fn draw_run(
                     let fallback = if r.device_fallback.is_empty() {
                         String::new()
                     } else {
-                        format!(" (fallback: {})", r.device_fallback)
+                        crate::tr!("tui.training.fallback", reason = r.device_fallback)
                     };
                     lines.push(Line::from(vec![
-                        Span::styled("last run ", theme.dim),
+                        Span::styled(crate::tr!("tui.training.last_run"), theme.dim),
                         Span::styled(
-                            t(format!(
-                                "{} · {} thread{}{fallback}",
-                                r.device,
-                                r.threads,
-                                if r.threads == 1 { "" } else { "s" }
-                            )),
+                            t(device_threads(&r.device.to_string(), r.threads, &fallback)),
                             theme.base,
                         ),
                     ]));
                 }
-                None => lines.push(plain(
-                    t("no run yet — r trains the model".into()),
-                    theme.dim,
-                )),
+                None => lines.push(plain(t(crate::tr!("tui.training.no_run")), theme.dim)),
             }
             lines.push(Line::default());
         }
@@ -1265,9 +1347,9 @@ fn draw_run(
         // More useful than the split, which the Config table shows too.
         lines.push(plain(
             t({
-                let long = format!("⚠ overfitting: val loss ↑ train ↓ since ep {from}");
-                if long.chars().count() > w {
-                    format!("⚠ overfitting since epoch {from}")
+                let long = crate::tr!("tui.training.overfit_long", from = from);
+                if text::width(&long) > w {
+                    crate::tr!("tui.training.overfit_short", from = from)
                 } else {
                     long
                 }
@@ -1276,12 +1358,17 @@ fn draw_run(
         ));
     } else {
         lines.push(Line::from(vec![
-            Span::styled("valid ", theme.dim),
+            Span::styled(crate::tr!("tui.training.valid"), theme.dim),
             Span::styled(
-                t(if w < 41 {
-                    format!("last {:.0}%, before shuffling", split * 100.0)
-                } else {
-                    format!("last {:.0}% of rows, before shuffling", split * 100.0)
+                t({
+                    let pct = format!("{:.0}", split * 100.0);
+                    let long = crate::tr!("tui.training.validation_long", pct = pct.clone());
+                    let label = text::width(&crate::tr!("tui.training.valid"));
+                    if w < 41 || text::width(&long) + label > w {
+                        crate::tr!("tui.training.validation_short", pct = pct)
+                    } else {
+                        long
+                    }
                 }),
                 theme.base,
             ),
@@ -1321,33 +1408,43 @@ fn draw_run(
 /// (epoch ratio, label, run ratio, label).
 fn gauges(live: Option<&Live>) -> (f64, String, f64, String) {
     let Some(live) = live else {
-        return (0.0, "epoch —".into(), 0.0, "run —".into());
+        return (
+            0.0,
+            crate::tr!("tui.training.gauge.epoch_none"),
+            0.0,
+            crate::tr!("tui.training.gauge.run_none"),
+        );
     };
     let epochs = live.started.as_ref().map(|s| s.epochs).unwrap_or(0).max(1);
     let done_epochs = live.epochs.len();
     if let Some(end) = &live.end {
         let label = match end {
-            End::Finished(s) | End::Stopped(s) => format!(
-                "run {}/{} epochs · best {}",
-                s.epochs.len(),
-                epochs,
-                s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into())
+            End::Finished(s) | End::Stopped(s) => crate::tr!(
+                "tui.training.gauge.run_end",
+                done = s.epochs.len(),
+                epochs = epochs,
+                best = s.best_epoch.map(|b| b.to_string()).unwrap_or("—".into())
             ),
-            End::Failed(_) => "run failed".into(),
+            End::Failed(_) => crate::tr!("tui.training.gauge.run_failed"),
         };
         let ratio = if matches!(end, End::Finished(_)) {
             1.0
         } else {
             done_epochs as f64 / epochs as f64
         };
-        return (ratio, format!("epoch {done_epochs}/{epochs}"), ratio, label);
+        let epoch = crate::tr!("tui.training.gauge.epoch", n = done_epochs, epochs = epochs);
+        return (ratio, epoch, ratio, label);
     }
     match &live.progress {
         None => (
             0.0,
-            format!("epoch {}/{epochs}", done_epochs + 1),
+            crate::tr!(
+                "tui.training.gauge.epoch",
+                n = done_epochs + 1,
+                epochs = epochs
+            ),
             done_epochs as f64 / epochs as f64,
-            "run: waiting for the first batches…".into(),
+            crate::tr!("tui.training.gauge.waiting"),
         ),
         Some(p) => {
             let batches = p.batches.max(1);
@@ -1355,16 +1452,19 @@ fn gauges(live: Option<&Live>) -> (f64, String, f64, String) {
             let run = ((p.epoch.saturating_sub(1)) as f64 + e) / p.epochs.max(1) as f64;
             (
                 e,
-                format!(
-                    "epoch {}/{} · batch {}/{}",
-                    p.epoch, p.epochs, p.batch, p.batches
+                crate::tr!(
+                    "tui.training.gauge.epoch_batch",
+                    n = p.epoch,
+                    epochs = p.epochs,
+                    batch = p.batch,
+                    batches = p.batches
                 ),
                 run,
-                format!(
-                    "run {:.0}% · {} samples/s · ETA {}",
-                    run * 100.0,
-                    crate::numfmt::compact(p.samples_per_sec.round()),
-                    clock(p.eta)
+                crate::tr!(
+                    "tui.training.gauge.run_progress",
+                    pct = format!("{:.0}", run * 100.0),
+                    rate = crate::numfmt::compact(p.samples_per_sec.round()),
+                    eta = clock(p.eta)
                 ),
             )
         }
@@ -1384,10 +1484,11 @@ fn chart(frame: &mut Frame, area: Rect, title: &str, points: &[Point], loss: boo
         .filter_map(|p| pick_v(p).map(|y| (p.epoch as f64, y)))
         .filter(|(_, y)| y.is_finite())
         .collect();
-    let block = ui::block(format!("{title}: ● train  ○ valid"), theme);
+    let block = ui::block(crate::tr!("tui.training.chart.title", title = title), theme);
     if train.is_empty() && valid.is_empty() {
         frame.render_widget(
-            Paragraph::new(plain("no epochs yet", theme.dim)).block(block),
+            Paragraph::new(plain(crate::tr!("tui.training.chart.no_epochs"), theme.dim))
+                .block(block),
             area,
         );
         return;
@@ -1449,8 +1550,8 @@ fn epoch_table(
     theme: &Theme,
 ) {
     let title = match of {
-        Some(id) => format!("Epochs of {id} ★"),
-        None => "Epochs (★ best)".into(),
+        Some(id) => crate::tr!("tui.training.epochs.of", id = id),
+        None => crate::tr!("tui.training.epochs.title"),
     };
     let block = ui::block(title, theme);
     let visible = block.inner(area).height.saturating_sub(1) as usize;
@@ -1475,9 +1576,14 @@ fn epoch_table(
         })
         .collect();
     let header = Row::new(
-        ["ep", "loss", "vloss", "vAUC", "vacc"]
+        ["ep", "loss", "vloss", "vauc", "vacc"]
             .into_iter()
-            .map(|h| Cell::from(Span::styled(h, theme.header))),
+            .map(|h| {
+                Cell::from(Span::styled(
+                    message(&format!("tui.training.epochs.{h}")),
+                    theme.header,
+                ))
+            }),
     );
     let table = Table::new(
         rows,
@@ -1505,22 +1611,22 @@ fn draw_history(
 ) {
     let cursor = pane.run_cursor.min(history.len().saturating_sub(1));
     let block = ui::block(
-        format!("Runs ({}) · [ ] pick · c compare", history.len()),
+        crate::tr!("tui.training.runs.title", n = history.len()),
         theme,
     );
     let inner_h = block.inner(area).height as usize;
     let w = block.inner(area).width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if history.is_empty() {
-        lines.push(plain("no training run yet", theme.dim));
+        lines.push(plain(crate::tr!("tui.training.runs.none"), theme.dim));
     }
     let first = cursor.saturating_sub(inner_h.saturating_sub(1));
     for (i, r) in history.iter().enumerate().skip(first).take(inner_h) {
         let mark = if i == cursor { "▶" } else { " " };
         let what = match &r.summary {
-            Ok(s) => format!("{} AUC {}", s.status, opt3(s.val_auc)),
-            Err(_) if i == 0 && running => "running".into(),
-            Err(_) => "no summary".into(),
+            Ok(s) => format!("{} AUC {}", status_text(&s.status), opt3(s.val_auc)),
+            Err(_) if i == 0 && running => crate::tr!("tui.training.runs.running"),
+            Err(_) => crate::tr!("tui.training.runs.no_summary"),
         };
         let style = if i == cursor {
             theme.selected
@@ -1546,30 +1652,33 @@ fn compare(
     differ: &[(String, String, String)],
     theme: &Theme,
 ) {
-    let block = ui::block("Compare: picked vs latest · c back", theme);
+    let block = ui::block(crate::tr!("tui.training.compare.title"), theme);
     let get = |r: &RunListing, f: &dyn Fn(&train::RunSummary) -> String| {
         r.summary.as_ref().map(f).unwrap_or_else(|_| "—".into())
     };
     type Field = (&'static str, fn(&train::RunSummary) -> String);
     let metric = |(name, f): &Field| {
         Row::new(vec![
-            Cell::from(Span::styled(*name, theme.dim)),
+            Cell::from(Span::styled(
+                message(&format!("tui.training.compare.{name}")),
+                theme.dim,
+            )),
             Cell::from(get(a, f)),
             Cell::from(get(b, f)),
         ])
     };
     let first: [Field; 3] = [
-        ("val AUC", |s| opt3(s.val_auc)),
-        ("val loss", |s| opt3(s.val_loss)),
-        ("best ep", |s| {
+        ("val_auc", |s| opt3(s.val_auc)),
+        ("val_loss", |s| opt3(s.val_loss)),
+        ("best_ep", |s| {
             s.best_epoch
-                .map(|b| format!("{b} of {}", s.epochs))
+                .map(|b| crate::tr!("tui.training.compare.best_of", best = b, epochs = s.epochs))
                 .unwrap_or_else(|| "—".into())
         }),
     ];
     let last: [Field; 2] = [
-        ("val acc", |s| opt3(s.val_accuracy)),
-        ("status", |s| s.status.clone()),
+        ("val_acc", |s| opt3(s.val_accuracy)),
+        ("status", |s| status_text(&s.status)),
     ];
     let header = Row::new(vec![
         Cell::from(Span::styled("", theme.header)),
@@ -1590,8 +1699,14 @@ fn compare(
         .collect();
     if settings.is_empty() {
         settings.push(Row::new(vec![
-            Cell::from(Span::styled("settings", theme.dim)),
-            Cell::from(Span::styled("the same", theme.dim)),
+            Cell::from(Span::styled(
+                crate::tr!("tui.training.compare.settings"),
+                theme.dim,
+            )),
+            Cell::from(Span::styled(
+                crate::tr!("tui.training.compare.same"),
+                theme.dim,
+            )),
         ]));
     }
     // The main metrics, every differing setting, then the rest as room
@@ -1604,8 +1719,14 @@ fn compare(
         let more = settings.len() - shown;
         settings.truncate(shown);
         settings.push(Row::new(vec![
-            Cell::from(Span::styled(format!("+{more} more"), theme.dim)),
-            Cell::from(Span::styled("settings differ", theme.dim)),
+            Cell::from(Span::styled(
+                crate::tr!("tui.training.compare.more", n = more),
+                theme.dim,
+            )),
+            Cell::from(Span::styled(
+                crate::tr!("tui.training.compare.differ"),
+                theme.dim,
+            )),
         ]));
     }
     rows.extend(settings);
@@ -1613,8 +1734,14 @@ fn compare(
     rows.truncate(room);
     let label_w = differ
         .iter()
-        .map(|(k, _, _)| k.chars().count())
-        .chain([8])
+        .map(|(k, _, _)| text::width(k))
+        .chain([
+            8,
+            text::width(&crate::tr!("tui.training.compare.val_auc")),
+            text::width(&crate::tr!("tui.training.compare.val_loss")),
+            text::width(&crate::tr!("tui.training.compare.best_ep")),
+            text::width(&crate::tr!("tui.training.compare.val_acc")),
+        ])
         .max()
         .unwrap_or(8)
         .min(16) as u16;
@@ -1630,6 +1757,38 @@ fn compare(
     .block(block)
     .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// The message of a key built at run time (`tui.training.state.idle`).
+fn message(key: &str) -> String {
+    crate::tr!(key)
+}
+
+/// "cpu · 2 threads (fallback: …)" in the interface language.
+fn device_threads(device: &str, threads: usize, fallback: &str) -> String {
+    if threads == 1 {
+        crate::tr!(
+            "tui.training.one_thread",
+            device = device,
+            fallback = fallback
+        )
+    } else {
+        crate::tr!(
+            "tui.training.threads",
+            device = device,
+            n = threads,
+            fallback = fallback
+        )
+    }
+}
+
+/// A setting's name in a run comparison: the key of the run's
+/// `config.toml` (`batch-size`), in Chinese its name from the schema.
+fn setting_label(key: &str) -> String {
+    match key {
+        "engine" => crate::tr!("tui.training.compare.engine"),
+        other => crate::workspace::schema::key_label(other),
+    }
 }
 
 #[cfg(test)]
