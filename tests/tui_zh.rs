@@ -70,7 +70,7 @@ fn english_words_except(text: &str, ids: &[String]) -> Vec<String> {
         "AUC", "AHP", "TOPSIS", "CNY", "EUR", "RMB", "lodestar", "check", "git", "pull", "set",
         "rank", "yr", "min", "max", "ctrl", "F5", "CSV", "SKU", "POS", "AI", "API", "ERP", "CRM",
         "LLM", "OCR", "App", "APP", "OTC", "CAGR", "PSI", "TAM", "SAM", "SOM", "NPS",
-        "Ctr", // "Ctr": a key name cut at the edge of a narrow footer
+        "Ctr",   // "Ctr": a key name cut at the edge of a narrow footer
         "Plus",  // a product name in the Chinese workspace (禾润 Plus 付费会员)
         "token", // a loanword the Chinese workspace's own texts use (每千 token)
     ];
@@ -266,7 +266,10 @@ fn scenarios_and_market_views_in_chinese_at_80x24() {
         let mut app = app();
         app.perform(Action::Scenarios);
         for name in ["matrix", "charts", "revenue", "weights", "ahp"] {
-            insta::assert_snapshot!(format!("zh_scenarios_{name}_80x24"), screen(&mut app, 80, 24));
+            insta::assert_snapshot!(
+                format!("zh_scenarios_{name}_80x24"),
+                screen(&mut app, 80, 24)
+            );
             app.perform(Action::NextView);
         }
         app.perform(Action::Market);

@@ -878,11 +878,7 @@ pub fn triggers(
             out.push(Trigger {
                 kind: TriggerKind::RiskOccurred,
                 subject: r.id.clone(),
-                evidence: crate::tr!(
-                    "monitor.trigger.risk_evidence",
-                    id = r.id,
-                    title = r.title
-                ),
+                evidence: crate::tr!("monitor.trigger.risk_evidence", id = r.id, title = r.title),
                 proposal: if r.scenarios.is_empty() {
                     crate::tr!("monitor.trigger.risk_proposal_none")
                 } else {

@@ -122,11 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let survey = app.data.survey(e);
     let title = match survey.and_then(|s| s.answers.as_ref()) {
         Some(a) => format!("{} · {} · n {}", e.id, scale_label(a.scale), a.n),
-        None => format!(
-            "{} · {}",
-            e.id,
-            super::super::value_label(e.kind.as_str())
-        ),
+        None => format!("{} · {}", e.id, super::super::value_label(e.kind.as_str())),
     };
     let mut block = ui::block(title, theme);
     if survey.is_some_and(|s| s.answers.is_some()) {

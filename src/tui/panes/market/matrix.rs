@@ -292,10 +292,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     frame.render_stateful_widget(table, table_area, &mut state);
     if rows.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                crate::tr!("tui.mkt.comp.empty"),
-                theme.dim,
-            )),
+            Paragraph::new(Span::styled(crate::tr!("tui.mkt.comp.empty"), theme.dim)),
             Rect {
                 x: inner.x,
                 y: inner.y + 2,
@@ -443,7 +440,10 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         theme.dim,
     )];
     if planned.is_empty() {
-        spans.push(Span::styled(crate::tr!("tui.mkt.feat.no_scenario"), theme.base));
+        spans.push(Span::styled(
+            crate::tr!("tui.mkt.feat.no_scenario"),
+            theme.base,
+        ));
     }
     for s in planned {
         spans.push(glyph(s.cells.get(i).copied().flatten(), theme, "·"));

@@ -125,7 +125,10 @@ fn how_label(how: &str) -> String {
 fn bars(frame: &mut Frame, area: Rect, s: &Sizing, name: &str, theme: &Theme) {
     // The name cut with … so the whole title shows.
     let rest = crate::text::width(&crate::tr!("tui.mkt.seg.bars_title", name = ""));
-    let name = ui::truncate(name, usize::from(area.width).saturating_sub(rest + 4).max(4));
+    let name = ui::truncate(
+        name,
+        usize::from(area.width).saturating_sub(rest + 4).max(4),
+    );
     let block = ui::block(crate::tr!("tui.mkt.seg.bars_title", name = name), theme)
         .title_bottom(Span::styled(crate::tr!("tui.mkt.seg.scaled"), theme.dim));
     let inner = block.inner(area);

@@ -276,7 +276,13 @@ fn info_lines(
     let last = data
         .points
         .last()
-        .map(|p| crate::tr!("tui.mkt.series.last", value = num(p.value), unit = series.unit))
+        .map(|p| {
+            crate::tr!(
+                "tui.mkt.series.last",
+                value = num(p.value),
+                unit = series.unit
+            )
+        })
         .unwrap_or_default();
     let cagr = match view.cagr {
         Some(c) => crate::tr!("tui.mkt.series.cagr", pct = format!("{:+.1}", c * 100.0)),

@@ -19,7 +19,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::matches;
-use labels::{criterion_name, sort_label};
 use crate::analysis::{Analysis, AnalysisError, Quadrant, Stability};
 use crate::numfmt;
 use crate::tui::component::{AppCtx, Component, Handled, Level, ListView};
@@ -29,6 +28,7 @@ use crate::tui::steps::{nice_step, number, ratio_text, round_to, saaty, saaty_st
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::{FileKind, Model, RecordKind, Target, Workspace};
+use labels::{criterion_name, sort_label};
 
 /// The views inside the Scenarios pane (`v` cycles them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -177,7 +177,11 @@ impl ScenariosPane {
         let path = ["scoring".to_string(), key.to_string()];
         let r = ctx.ws.set(Target::File(FileKind::Workspace), &path, value);
         if ctx.edit(r) {
-            ctx.say_edited(crate::tr!("tui.scn.status.scoring_set", key = key, value = value));
+            ctx.say_edited(crate::tr!(
+                "tui.scn.status.scoring_set",
+                key = key,
+                value = value
+            ));
         }
     }
 
@@ -238,7 +242,9 @@ impl ScenariosPane {
             ctx.reanalyse();
             let from = current.map(number).unwrap_or_else(|| "—".into());
             let rank = match (old_rank, ctx.rank_of(&id)) {
-                (Some(a), Some(b)) if a != b => crate::tr!("tui.scn.status.rank_moved", from = a, to = b),
+                (Some(a), Some(b)) if a != b => {
+                    crate::tr!("tui.scn.status.rank_moved", from = a, to = b)
+                }
                 (_, Some(b)) => crate::tr!("tui.scn.status.rank", rank = b),
                 _ => String::new(),
             };
@@ -482,11 +488,7 @@ impl Component for ScenariosPane {
                     };
                     self.criterion = (self.criterion + by) % n;
                     if let Some(c) = ctx.ws.model.criteria.get(self.criterion) {
-                        let text = crate::tr!(
-                            "tui.scn.status.criterion",
-                            name = c.name,
-                            id = c.id
-                        );
+                        let text = crate::tr!("tui.scn.status.criterion", name = c.name, id = c.id);
                         ctx.say(Level::Info, text);
                     }
                 }
@@ -749,7 +751,9 @@ fn stability_status(app: &View) -> (String, StyleOf) {
         );
     }
     if let Some(e) = app.stability.error() {
-        return (crate::tr!("tui.scn.stability.error", error = e), |t| t.error);
+        return (crate::tr!("tui.scn.stability.error", error = e), |t| {
+            t.error
+        });
     }
     match stability(app) {
         Some((s, true)) => (

@@ -249,8 +249,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     };
     let chart = Chart::new(datasets)
         .block(
-            ui::block(crate::tr!("tui.scn.revenue.chart_title", currency = cur), theme)
-                .title_bottom(Span::styled(bottom, theme.ok)),
+            ui::block(
+                crate::tr!("tui.scn.revenue.chart_title", currency = cur),
+                theme,
+            )
+            .title_bottom(Span::styled(bottom, theme.ok)),
         )
         .legend_position(None)
         .x_axis(
