@@ -305,13 +305,23 @@ fn scenario_tables_hold_their_fields() {
                 ("scenario", sc.name.clone()),
                 ("score", format!("{:.1}", a.ranking.scores[i])),
             ];
+            // Criterion columns are headed by the criteria's names (a name
+            // cut with … is not looked for).
             for c in &a.matrix.criteria {
                 let v = sc
                     .scores
                     .get(c)
                     .map(|x| lodestar::numfmt::compact(*x))
                     .unwrap_or_else(|| "—".into());
-                fields.push((c.as_str(), v));
+                let name = app
+                    .ctx
+                    .ws
+                    .model
+                    .criteria
+                    .iter()
+                    .find(|k| &k.id == c)
+                    .map_or(c.as_str(), |k| k.name.as_str());
+                fields.push((name, v));
             }
             check(
                 s,

@@ -323,7 +323,11 @@ fn weights_and_ahp_edits_move_the_ranking_and_undo() {
     let after = app.ctx.analysis.as_ref().expect("a").weights.values.clone();
     assert!(after[0] > before[0], "value weighs more");
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("value vs feasibility: 2 → 3"), "{s}");
+    // The pair named by the criteria's names.
+    assert!(
+        s.contains("Business value vs Technical feasibility: 2 → 3"),
+        "{s}"
+    );
     for _ in 0..12 {
         key(&mut app, KeyCode::Char('-'));
     }

@@ -778,20 +778,23 @@ pub fn triggers(
         out.push(Trigger {
             kind: TriggerKind::KpiOffTrack,
             subject: k.need.clone(),
-            evidence: format!(
-                "{} is {}{unit} on {date}; the path to {}{unit} by {due} expects {} ({} of the gap behind)",
-                k.metric,
-                num(value),
-                num(target),
-                num(expected),
-                pct(k.behind.unwrap_or(0.0)),
+            evidence: crate::tr!(
+                "monitor.trigger.kpi_evidence",
+                metric = k.metric,
+                value = num(value),
+                unit = unit,
+                date = date,
+                target = num(target),
+                due = due,
+                expected = num(expected),
+                behind = pct(k.behind.unwrap_or(0.0)),
             ),
             proposal: if scenarios.is_empty() {
-                "revisit the need: its target, its due date or the scenarios that serve it".into()
+                crate::tr!("monitor.trigger.kpi_proposal_none")
             } else {
-                format!(
-                    "revisit the need and re-score the scenarios serving it ({})",
-                    scenarios.join(", ")
+                crate::tr!(
+                    "monitor.trigger.kpi_proposal",
+                    scenarios = scenarios.join(", ")
                 )
             },
             adjust: Adjust::Need(k.need.clone()),
@@ -807,18 +810,18 @@ pub fn triggers(
             out.push(Trigger {
                 kind: TriggerKind::RevenueBelowPlan,
                 subject: r.scenario.clone(),
-                evidence: format!(
-                    "revenue below plan by more than {} for {} months in a row (worst {}); {} of {} planned so far",
-                    pct(th.revenue_shortfall),
-                    r.short_months,
-                    pct(worst),
-                    num(r.actual_total),
-                    num(r.plan_total),
+                evidence: crate::tr!(
+                    "monitor.trigger.revenue_evidence",
+                    shortfall = pct(th.revenue_shortfall),
+                    months = r.short_months,
+                    worst = pct(worst),
+                    actual = num(r.actual_total),
+                    plan = num(r.plan_total),
                 ),
-                proposal: format!(
-                    "re-score the scenario's value criteria and revenue model (re-forecast NPV {} against {} planned)",
-                    num(r.reforecast_npv),
-                    num(r.plan_npv)
+                proposal: crate::tr!(
+                    "monitor.trigger.revenue_proposal",
+                    reforecast = num(r.reforecast_npv),
+                    plan = num(r.plan_npv)
                 ),
                 adjust: Adjust::Scenario(r.scenario.clone()),
             });
@@ -831,13 +834,16 @@ pub fn triggers(
         out.push(Trigger {
             kind: TriggerKind::AucDrop,
             subject: m.run.clone().unwrap_or_else(|| "model".into()),
-            evidence: format!(
-                "AUC {latest:.3} on the batch of {} ({file}) against {valid:.3} in validation (drop {:.3} > {})",
-                date.map(|d| d.to_string()).unwrap_or_default(),
-                valid - latest,
-                th.auc_drop
+            evidence: crate::tr!(
+                "monitor.trigger.auc_evidence",
+                latest = format!("{latest:.3}"),
+                date = date.map(|d| d.to_string()).unwrap_or_default(),
+                file = file,
+                valid = format!("{valid:.3}"),
+                drop = format!("{:.3}", valid - latest),
+                threshold = th.auc_drop
             ),
-            proposal: "retrain on recent labelled data and compare the runs".into(),
+            proposal: crate::tr!("monitor.trigger.auc_proposal"),
             adjust: Adjust::Retrain,
         });
     }
@@ -845,11 +851,12 @@ pub fn triggers(
         out.push(Trigger {
             kind: TriggerKind::FeatureDrift,
             subject: f.feature.clone(),
-            evidence: format!(
-                "PSI {:.2} in the latest batch against the training data (threshold {})",
-                f.psi, th.psi
+            evidence: crate::tr!(
+                "monitor.trigger.feature_evidence",
+                psi = format!("{:.2}", f.psi),
+                threshold = th.psi
             ),
-            proposal: "retrain with recent data, or check the feature's pipeline".into(),
+            proposal: crate::tr!("monitor.trigger.feature_proposal"),
             adjust: Adjust::Retrain,
         });
     }
@@ -857,12 +864,12 @@ pub fn triggers(
         out.push(Trigger {
             kind: TriggerKind::ScoreDrift,
             subject: "score".into(),
-            evidence: format!(
-                "PSI {s:.2} of the latest batch's scores against the first batch's (threshold {})",
-                th.psi
+            evidence: crate::tr!(
+                "monitor.trigger.score_evidence",
+                psi = format!("{s:.2}"),
+                threshold = th.psi
             ),
-            proposal: "retrain, and check whether the population the scenario serves changed"
-                .into(),
+            proposal: crate::tr!("monitor.trigger.score_proposal"),
             adjust: Adjust::Retrain,
         });
     }
@@ -871,13 +878,13 @@ pub fn triggers(
             out.push(Trigger {
                 kind: TriggerKind::RiskOccurred,
                 subject: r.id.clone(),
-                evidence: format!("risk {} occurred: {}", r.id, r.title),
+                evidence: crate::tr!("monitor.trigger.risk_evidence", id = r.id, title = r.title),
                 proposal: if r.scenarios.is_empty() {
-                    "review the risk and its mitigation".into()
+                    crate::tr!("monitor.trigger.risk_proposal_none")
                 } else {
-                    format!(
-                        "review the risk and re-score the scenarios it threatens ({})",
-                        r.scenarios.join(", ")
+                    crate::tr!(
+                        "monitor.trigger.risk_proposal",
+                        scenarios = r.scenarios.join(", ")
                     )
                 },
                 adjust: Adjust::Risk(r.id.clone()),
@@ -888,13 +895,13 @@ pub fn triggers(
             out.push(Trigger {
                 kind: TriggerKind::RiskOverdue,
                 subject: r.id.clone(),
-                evidence: format!(
-                    "review of {} was due {review} ({} days ago)",
-                    r.id,
-                    review.days_until(today)
+                evidence: crate::tr!(
+                    "monitor.trigger.overdue_evidence",
+                    id = r.id,
+                    review = review,
+                    days = review.days_until(today)
                 ),
-                proposal: "review the risk: likelihood, impact, mitigation and next review date"
-                    .into(),
+                proposal: crate::tr!("monitor.trigger.overdue_proposal"),
                 adjust: Adjust::Risk(r.id.clone()),
             });
         }

@@ -53,11 +53,11 @@ fn interview_lines(e: &Evidence, app: &View, theme: &Theme) -> Vec<Line<'static>
         theme.dim,
     )));
     head.push(Line::from(Span::styled(
-        format!(
-            "supports {} need{}:",
-            e.needs.len(),
-            if e.needs.len() == 1 { "" } else { "s" }
-        ),
+        if e.needs.len() == 1 {
+            crate::tr!("tui.mkt.ev.supports_one")
+        } else {
+            crate::tr!("tui.mkt.ev.supports_n", n = e.needs.len())
+        },
         theme.dim,
     )));
     head.extend(e.needs.iter().map(|id| {
@@ -66,7 +66,7 @@ fn interview_lines(e: &Evidence, app: &View, theme: &Theme) -> Vec<Line<'static>
             .model
             .need(id)
             .map(|n| n.title.clone())
-            .unwrap_or_else(|| "(no such need)".into());
+            .unwrap_or_else(|| crate::tr!("tui.mkt.ev.no_such_need"));
         Line::from(vec![
             Span::styled(format!("{id} "), theme.key),
             Span::styled(title, theme.base),
@@ -121,12 +121,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     };
     let survey = app.data.survey(e);
     let title = match survey.and_then(|s| s.answers.as_ref()) {
-        Some(a) => format!("{} · {} · n {}", e.id, a.scale.as_str(), a.n),
-        None => format!("{} · {}", e.id, e.kind),
+        Some(a) => format!("{} · {} · n {}", e.id, scale_label(a.scale), a.n),
+        None => format!("{} · {}", e.id, super::super::value_label(e.kind.as_str())),
     };
     let mut block = ui::block(title, theme);
     if survey.is_some_and(|s| s.answers.is_some()) {
-        block = block.title_bottom(Span::styled(" ← negative │ positive → ", theme.dim));
+        block = block.title_bottom(Span::styled(crate::tr!("tui.mkt.ev.axis"), theme.dim));
     }
     let inner = block.inner(detail_area);
     frame.render_widget(block, detail_area);
@@ -146,7 +146,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let mut head = vec![Line::from(Span::styled(e.title.clone(), theme.header))];
     let Some(answers) = &survey.answers else {
         head.push(Line::from(Span::styled(
-            "✗ the answers cannot be read:",
+            crate::tr!("tui.mkt.ev.unreadable"),
             theme.error,
         )));
         head.extend(
@@ -171,14 +171,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let mut needs: Vec<Line> = Vec::new();
     if needs_room > e.needs.len() && !e.needs.is_empty() {
         // Room for each need with its title (one line each, cut to fit).
-        needs.push(Line::from(Span::styled("supports:", theme.dim)));
+        needs.push(Line::from(Span::styled(
+            crate::tr!("tui.mkt.ev.supports"),
+            theme.dim,
+        )));
+        let missing = crate::tr!("tui.mkt.ev.no_such_need");
         let width = usize::from(inner.width);
         needs.extend(e.needs.iter().map(|id| {
             let title = app
                 .ws
                 .model
                 .need(id)
-                .map_or("(no such need)", |n| n.title.as_str());
+                .map_or(missing.as_str(), |n| n.title.as_str());
             let id_w = unicode_width::UnicodeWidthStr::width(id.as_str()) + 1;
             Line::from(vec![
                 Span::styled(format!("{id} "), theme.key),
@@ -190,7 +194,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }));
     } else if needs_room >= 1 && !e.needs.is_empty() {
         needs.push(Line::from(vec![
-            Span::styled("needs ", theme.dim),
+            Span::styled(crate::tr!("tui.mkt.ev.needs"), theme.dim),
             Span::styled(
                 ui::truncate(&e.needs.join(", "), usize::from(inner.width)),
                 theme.key,
@@ -270,6 +274,16 @@ fn diverging(a: &Answers, width: u16, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// A survey's answer scale on screen.
+fn scale_label(s: Scale) -> String {
+    match s.as_str() {
+        "likert5" => crate::tr!("tui.mkt.ev.scale.likert5"),
+        "likert7" => crate::tr!("tui.mkt.ev.scale.likert7"),
+        "nps" => crate::tr!("tui.mkt.ev.scale.nps"),
+        other => other.to_string(),
+    }
+}
+
 fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
     let num = |x: Option<f64>| match x {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
@@ -278,9 +292,9 @@ fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
     };
     let share = |x: Option<f64>| x.map(numfmt::percent_whole).unwrap_or_else(|| "—".into());
     let mut lines = vec![Line::from(vec![
-        Span::styled("median ", theme.dim),
+        Span::styled(crate::tr!("tui.mkt.ev.median"), theme.dim),
         Span::styled(num(a.median), theme.header),
-        Span::styled(" · top-two-box ", theme.dim),
+        Span::styled(crate::tr!("tui.mkt.ev.top_two"), theme.dim),
         Span::styled(share(a.top_two_box), theme.header),
     ])];
     match &a.nps {
@@ -288,12 +302,15 @@ fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
             Span::styled("NPS ", theme.dim),
             Span::styled(format!("{:+.0}", nps.score), theme.header),
             Span::styled(
-                format!(" · detractors {}", numfmt::percent_whole(nps.detractors)),
+                crate::tr!(
+                    "tui.mkt.ev.detractors",
+                    share = numfmt::percent_whole(nps.detractors)
+                ),
                 theme.dim,
             ),
         ])),
         None => lines.push(Line::from(vec![
-            Span::styled("bottom-two-box ", theme.dim),
+            Span::styled(crate::tr!("tui.mkt.ev.bottom_two"), theme.dim),
             Span::styled(share(a.bottom_two_box), theme.base),
         ])),
     }

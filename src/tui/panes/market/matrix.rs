@@ -37,17 +37,17 @@ fn notes(m: &Matrix, shown: usize, width: u16, wide: bool, theme: &Theme) -> Vec
             .map(|j| format!("f{} ", j + 1))
             .unwrap_or_default();
         let head = if wide {
-            "◆ biggest gap in the market: "
+            crate::tr!("tui.mkt.comp.gap_market")
         } else {
-            "◆ biggest gap: "
+            crate::tr!("tui.mkt.comp.gap")
         };
-        let tail = format!(
-            " (w{}, competitors {})",
-            g.weight,
-            numfmt::percent_whole(g.theirs)
+        let tail = crate::tr!(
+            "tui.mkt.comp.gap_tail",
+            weight = g.weight,
+            theirs = numfmt::percent_whole(g.theirs)
         );
         let room = usize::from(width)
-            .saturating_sub(head.chars().count() + col.len() + tail.chars().count())
+            .saturating_sub(crate::text::width(&head) + col.len() + crate::text::width(&tail))
             .max(8);
         lines.push(Line::from(vec![
             Span::styled(head, theme.header),
@@ -59,7 +59,7 @@ fn notes(m: &Matrix, shown: usize, width: u16, wide: bool, theme: &Theme) -> Vec
     }
     if !m.scenarios.is_empty() && !wide {
         lines.push(Line::from(Span::styled(
-            "! a scenario's biggest gap to the best competitor",
+            crate::tr!("tui.mkt.comp.bang"),
             theme.dim,
         )));
     }
@@ -75,7 +75,7 @@ fn notes(m: &Matrix, shown: usize, width: u16, wide: bool, theme: &Theme) -> Vec
     }
     if shown < m.features.len() {
         legend.push(Span::styled(
-            format!("+{} more in Features", m.features.len() - shown),
+            crate::tr!("tui.mkt.comp.more_features", n = m.features.len() - shown),
             theme.dim,
         ));
     }
@@ -164,13 +164,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     ) = shape(area, app, &m, theme);
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), notes_area);
 
-    let mut title = format!(
-        "Competitors {}/{} · coverage weighted by buyers",
-        rows.len(),
-        m.competitors.len()
+    let mut title = crate::tr!(
+        "tui.mkt.comp.title",
+        shown = rows.len(),
+        total = m.competitors.len()
     );
     if !app.list.filter.is_empty() {
-        title.push_str(&format!(" · filter “{}”", app.list.filter));
+        title.push_str(&crate::tr!("tui.list.filter", text = app.list.filter));
     }
     let block = ui::block(title, theme);
     let inner = block.inner(table_area);
@@ -238,7 +238,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             left.saturating_sub(2)
         };
         table_rows.push(Row::new(vec![Cell::from(Span::styled(
-            "our plan, best first:",
+            crate::tr!("tui.mkt.comp.our_plan"),
             theme.header,
         ))]));
         for p in plans.iter().take(fit) {
@@ -265,8 +265,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             )));
             if wide {
                 let text = match &p.behind {
-                    Some(g) => format!("! behind on {} (w{})", g.name, g.weight),
-                    None => "no competitor ahead".into(),
+                    Some(g) => crate::tr!("tui.mkt.comp.behind", name = g.name, weight = g.weight),
+                    None => crate::tr!("tui.mkt.comp.none_ahead"),
                 };
                 cells.push(Cell::from(Span::styled(text, theme.warn)));
             }
@@ -274,7 +274,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }
         if fit < plans.len() {
             table_rows.push(Row::new(vec![Cell::from(Span::styled(
-                format!(" +{} more (Scenarios pane)", plans.len() - fit),
+                crate::tr!("tui.mkt.comp.more_plans", n = plans.len() - fit),
                 theme.dim,
             ))]));
         }
@@ -292,10 +292,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     frame.render_stateful_widget(table, table_area, &mut state);
     if rows.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                "  (no competitors — a adds one; features are rated yes / partial / no)",
-                theme.dim,
-            )),
+            Paragraph::new(Span::styled(crate::tr!("tui.mkt.comp.empty"), theme.dim)),
             Rect {
                 x: inner.x,
                 y: inner.y + 2,
@@ -319,17 +316,17 @@ fn header_row(
             Line::from(Span::styled(b, theme.dim)),
         ]))
     };
-    let mut cells = vec![two("competitor".into(), String::new())];
+    let mut cells = vec![two(crate::tr!("tui.mkt.comp.h.competitor"), String::new())];
     if wide {
-        cells.push(two("share".into(), String::new()));
+        cells.push(two(crate::tr!("tui.mkt.comp.h.share"), String::new()));
     }
     for (j, f) in m.features.iter().take(shown).enumerate() {
         let mark = if white == Some(j) { "◆" } else { "" };
         cells.push(two(format!("f{}{mark}", j + 1), format!("w{}", f.weight)));
     }
-    cells.push(two("cover".into(), String::new()));
+    cells.push(two(crate::tr!("tui.mkt.comp.h.cover"), String::new()));
     if wide {
-        cells.push(two("pricing · biggest gap".into(), String::new()));
+        cells.push(two(crate::tr!("tui.mkt.comp.h.pricing"), String::new()));
     }
     Row::new(cells).height(2)
 }
@@ -420,11 +417,14 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let mut lines = Vec::new();
     if white.as_deref() == Some(f.id.as_str()) {
         lines.push(Line::from(Span::styled(
-            "◆ the biggest gap in the market: important and mostly missing",
+            crate::tr!("tui.mkt.feat.white_space"),
             theme.header,
         )));
     }
-    let mut spans = vec![Span::styled("competitors  ", theme.dim)];
+    let mut spans = vec![Span::styled(
+        format!("{} ", ui::pad(&crate::tr!("tui.mkt.feat.competitors"), 12)),
+        theme.dim,
+    )];
     for c in &m.competitors {
         spans.push(glyph(c.cells.get(i).copied().flatten(), theme, "?"));
         spans.push(Span::styled(format!(" {}  ", c.name), theme.base));
@@ -435,9 +435,15 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         .iter()
         .filter(|s| s.cells.get(i).copied().flatten().is_some())
         .collect();
-    let mut spans = vec![Span::styled("planned in   ", theme.dim)];
+    let mut spans = vec![Span::styled(
+        format!("{} ", ui::pad(&crate::tr!("tui.mkt.feat.planned_in"), 12)),
+        theme.dim,
+    )];
     if planned.is_empty() {
-        spans.push(Span::styled("no scenario", theme.base));
+        spans.push(Span::styled(
+            crate::tr!("tui.mkt.feat.no_scenario"),
+            theme.base,
+        ));
     }
     for s in planned {
         spans.push(glyph(s.cells.get(i).copied().flatten(), theme, "·"));

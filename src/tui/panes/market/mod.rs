@@ -263,7 +263,7 @@ impl MarketData {
             _ => {
                 let (cagr, forecast) = match &data {
                     Ok(d) => market::forecast_series(d, &market::spec_of(series, None)),
-                    Err(_) => (None, Err("no data".into())),
+                    Err(_) => (None, Err(crate::tr!("tui.mkt.series.no_data"))),
                 };
                 ForecastMemo {
                     series: series.clone(),

@@ -20,8 +20,8 @@ fn check(s: &Sizing, theme: &Theme) -> Span<'static> {
         .filter(|d| d.is_some())
         .count();
     match (s.disagreements.len(), both) {
-        (0, 0) => Span::styled("one way", theme.dim),
-        (0, _) => Span::styled("✓ agree", theme.ok),
+        (0, 0) => Span::styled(crate::tr!("tui.mkt.seg.one_way"), theme.dim),
+        (0, _) => Span::styled(crate::tr!("tui.mkt.seg.agree"), theme.ok),
         _ => Span::styled(
             format!(
                 "⚠ {}",
@@ -99,15 +99,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         );
         return;
     };
-    bars(frame, bars_area, s, theme);
+    // The segment by its name (the id where it has none).
+    let name = app
+        .ws
+        .model
+        .segments
+        .iter()
+        .find(|seg| seg.id == s.id && !seg.name.trim().is_empty())
+        .map_or(s.id.as_str(), |seg| seg.name.as_str());
+    bars(frame, bars_area, s, name, theme);
+}
+
+/// How a sizing was made, on screen.
+fn how_label(how: &str) -> String {
+    match how {
+        "top-down" => crate::tr!("tui.mkt.seg.top_down"),
+        "bottom-up" => crate::tr!("tui.mkt.seg.bottom_up"),
+        "none" => crate::tr!("tui.mkt.seg.basis_none"),
+        other => other.to_string(),
+    }
 }
 
 /// Six bars (two per level), each pair scaled to its larger value, then the
 /// disagreement and what the headline numbers rest on.
-fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
-    let block = ui::block(format!("{}: top-down vs bottom-up", s.id), theme).title_bottom(
-        Span::styled(" each pair scaled to its larger bar ", theme.dim),
+fn bars(frame: &mut Frame, area: Rect, s: &Sizing, name: &str, theme: &Theme) {
+    // The name cut with … so the whole title shows.
+    let rest = crate::text::width(&crate::tr!("tui.mkt.seg.bars_title", name = ""));
+    let name = ui::truncate(
+        name,
+        usize::from(area.width).saturating_sub(rest + 4).max(4),
     );
+    let block = ui::block(crate::tr!("tui.mkt.seg.bars_title", name = name), theme)
+        .title_bottom(Span::styled(crate::tr!("tui.mkt.seg.scaled"), theme.dim));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let levels = [
@@ -140,7 +163,11 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
                 width: inner.width,
                 height: 1,
             });
-            let label = format!("{:<3} {how:<9}", if k == 0 { level } else { "" });
+            let label = format!(
+                "{:<3} {}",
+                if k == 0 { level } else { "" },
+                ui::pad(&how_label(how), 9)
+            );
             match value {
                 Some(v) => {
                     let ratio = if larger > 0.0 && v.is_finite() {
@@ -166,9 +193,9 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
                 }
                 None => {
                     let why = if k == 0 {
-                        "— needs tam and shares"
+                        crate::tr!("tui.mkt.seg.needs_tam")
                     } else {
-                        "— needs customers × revenue"
+                        crate::tr!("tui.mkt.seg.needs_customers")
                     };
                     frame.render_widget(
                         Paragraph::new(Line::from(vec![
@@ -196,10 +223,11 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
     let mut notes = Vec::new();
     if !s.disagreements.is_empty() {
         notes.push(Line::from(Span::styled(
-            format!(
-                "⚠ more than {:.0} % apart on {}: check the shares and the customer counts",
-                DISAGREEMENT * 100.0,
-                s.disagreements
+            crate::tr!(
+                "tui.mkt.seg.apart",
+                pct = format!("{:.0}", DISAGREEMENT * 100.0),
+                levels = s
+                    .disagreements
                     .iter()
                     .map(|d| d.level)
                     .collect::<Vec<_>>()
@@ -209,19 +237,23 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, theme: &Theme) {
         )));
     } else if s.difference.som.is_some() || s.difference.tam.is_some() {
         notes.push(Line::from(Span::styled(
-            format!(
-                "✓ the two sizings agree within {:.0} %",
-                DISAGREEMENT * 100.0
+            crate::tr!(
+                "tui.mkt.seg.within",
+                pct = format!("{:.0}", DISAGREEMENT * 100.0)
             ),
             theme.ok,
         )));
     }
     let growth = s
         .growth
-        .map(|g| format!(" · growth {:+.0} %/yr", g * 100.0))
+        .map(|g| crate::tr!("tui.mkt.seg.growth", pct = format!("{:+.0}", g * 100.0)))
         .unwrap_or_default();
     notes.push(Line::from(Span::styled(
-        format!("headline numbers: {}{growth}", s.basis.as_str()),
+        crate::tr!(
+            "tui.mkt.seg.headline",
+            basis = how_label(s.basis.as_str()),
+            growth = growth
+        ),
         theme.dim,
     )));
     if y < bottom {

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
-use crate::market::{Frequency, LoadedSeries};
+use crate::market::{Forecast, Frequency, LoadedSeries, Method, Params};
 use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -60,11 +60,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 cells.push(Line::from(s.id.clone()));
             }
             cells.push(Line::from(s.name.clone()));
-            cells.push(Line::from(s.frequency.to_string()));
+            cells.push(Line::from(crate::tui::panes::value_label(
+                &s.frequency.to_string(),
+            )));
             if !presentation {
                 cells.push(Line::from(s.unit.clone()));
             }
-            cells.push(Line::from(format!("{} +{}", s.method, s.horizon)));
+            cells.push(Line::from(format!(
+                "{} +{}",
+                method_name(&s.method.to_string()),
+                s.horizon
+            )));
             cells
         });
     }
@@ -109,7 +115,11 @@ fn draw_series(
         format!(" ({})", series.unit)
     };
     let block = ui::block(
-        format!("{}{unit} · {}{position}", series.name, series.frequency),
+        format!(
+            "{}{unit} · {}{position}",
+            series.name,
+            crate::tui::panes::value_label(&series.frequency.to_string())
+        ),
         theme,
     )
     .title_bottom(Line::from(vec![
@@ -129,7 +139,7 @@ fn draw_series(
         Ok(d) => d,
         Err(problems) => {
             let mut lines = vec![Line::from(Span::styled(
-                format!("✗ cannot use {}:", series.file),
+                crate::tr!("tui.mkt.series.cannot_use", file = series.file),
                 theme.error,
             ))];
             lines.extend(
@@ -158,12 +168,81 @@ fn line_text(l: &Line) -> String {
 }
 
 fn noun(f: Frequency, n: usize) -> String {
-    let word = match f {
-        Frequency::Monthly => "month",
-        Frequency::Quarterly => "quarter",
-        Frequency::Yearly => "year",
+    match (f, n) {
+        (Frequency::Monthly, 1) => crate::tr!("tui.mkt.series.month_one"),
+        (Frequency::Monthly, n) => crate::tr!("tui.mkt.series.months", n = n),
+        (Frequency::Quarterly, 1) => crate::tr!("tui.mkt.series.quarter_one"),
+        (Frequency::Quarterly, n) => crate::tr!("tui.mkt.series.quarters", n = n),
+        (Frequency::Yearly, 1) => crate::tr!("tui.mkt.series.year_one"),
+        (Frequency::Yearly, n) => crate::tr!("tui.mkt.series.years", n = n),
+    }
+}
+
+/// A forecast method's short name as a series record spells it
+/// (`holt-damped`), on screen.
+fn method_name(m: &str) -> String {
+    match m {
+        "holt-damped" => crate::tr!("tui.mkt.series.method_short.holt_damped"),
+        "holt" => crate::tr!("tui.mkt.series.method_short.holt"),
+        "linear" => crate::tr!("tui.mkt.series.method_short.linear"),
+        other => other.to_string(),
+    }
+}
+
+/// The fitted forecast in words: the method, its parameters, σ.
+fn describe(f: &Forecast) -> String {
+    let method = match f.method {
+        Method::Linear => crate::tr!("tui.mkt.series.method.linear"),
+        Method::Holt => crate::tr!("tui.mkt.series.method.holt"),
+        Method::HoltDamped => crate::tr!("tui.mkt.series.method.holt_damped"),
     };
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    let params = match &f.params {
+        Params::Linear {
+            intercept,
+            slope,
+            r2,
+        } => format!(
+            "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
+            if *slope < 0.0 { "−" } else { "+" },
+            slope.abs()
+        ),
+        Params::Holt {
+            alpha,
+            beta,
+            phi,
+            fitted,
+            ..
+        } => {
+            let values = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
+            if fitted.is_empty() {
+                crate::tr!("tui.mkt.series.fixed", params = values)
+            } else {
+                let names: Vec<&str> = fitted
+                    .iter()
+                    .map(|n| match *n {
+                        "alpha" => "α",
+                        "beta" => "β*",
+                        _ => "φ",
+                    })
+                    .collect();
+                crate::tr!(
+                    "tui.mkt.series.fitted",
+                    params = values,
+                    names = names.join(", ")
+                )
+            }
+        }
+    };
+    let sigma = f
+        .sigma2
+        .map(|s| format!(", σ = {:.4}", s.sqrt()))
+        .unwrap_or_default();
+    crate::tr!(
+        "tui.mkt.series.describe",
+        method = method,
+        params = params,
+        sigma = sigma
+    )
 }
 
 /// A value with about four significant digits.
@@ -192,15 +271,21 @@ fn info_lines(
     let mut lines = Vec::new();
     let span = match (data.first_period(), data.last_period()) {
         (Some(a), Some(b)) => format!("{a}…{b}, {}", noun(data.frequency, data.points.len())),
-        _ => "no periods".into(),
+        _ => crate::tr!("tui.mkt.series.no_periods"),
     };
     let last = data
         .points
         .last()
-        .map(|p| format!(" · last {} {}", num(p.value), series.unit))
+        .map(|p| {
+            crate::tr!(
+                "tui.mkt.series.last",
+                value = num(p.value),
+                unit = series.unit
+            )
+        })
         .unwrap_or_default();
     let cagr = match view.cagr {
-        Some(c) => format!("CAGR {:+.1} %/yr", c * 100.0),
+        Some(c) => crate::tr!("tui.mkt.series.cagr", pct = format!("{:+.1}", c * 100.0)),
         None => "CAGR —".into(),
     };
     lines.push(Line::from(vec![
@@ -217,30 +302,30 @@ fn info_lines(
                 lines.push(Line::from(vec![
                     Span::styled(format!("{}: ", p.period), theme.key),
                     Span::styled(
-                        format!(
-                            "forecast {}{}{}",
-                            num(p.value),
-                            band(p.lo80, p.hi80, "80 %"),
-                            band(p.lo95, p.hi95, "95 %")
+                        crate::tr!(
+                            "tui.mkt.series.forecast",
+                            value = num(p.value),
+                            band80 = band(p.lo80, p.hi80, "80 %"),
+                            band95 = band(p.lo95, p.hi95, "95 %")
                         ),
                         theme.base,
                     ),
                 ]));
             }
-            lines.push(Line::from(Span::styled(f.describe(), theme.dim)));
+            lines.push(Line::from(Span::styled(describe(f), theme.dim)));
             if let Some(note) = &f.note {
                 lines.push(Line::from(Span::styled(format!("⚠ {note}"), theme.warn)));
             }
         }
         Err(e) => lines.push(Line::from(Span::styled(
-            format!("✗ no forecast: {e}"),
+            crate::tr!("tui.mkt.series.no_forecast", error = e),
             theme.error,
         ))),
     }
     if let Some(p) = data.problems.first() {
         let more = match data.problems.len() {
             1 => String::new(),
-            n => format!(" (+{} more)", n - 1),
+            n => crate::tr!("tui.mkt.series.more", n = n - 1),
         };
         lines.push(Line::from(Span::styled(
             format!("⚠ {}{more}", problem_text(root, p)),

@@ -18,7 +18,7 @@ pub fn direction(d: &str) -> String {
         "stable" => "→",
         _ => "?",
     };
-    format!("{arrow} {d}")
+    format!("{arrow} {}", crate::tui::panes::value_label(d))
 }
 
 pub fn impact(i: i64) -> String {
@@ -59,12 +59,24 @@ fn detail_lines(app: &View, theme: &Theme) -> (String, Vec<Line<'static>>) {
     let title = match rows.get(selected).and_then(|&i| app.ws.model.trends.get(i)) {
         Some(t) => {
             let mut first = vec![
-                Span::styled(t.kind.to_string(), theme.header),
+                Span::styled(
+                    crate::tui::panes::value_label(&t.kind.to_string()),
+                    theme.header,
+                ),
                 Span::styled(format!(" · {} · ", direction(&t.direction)), theme.base),
-                Span::styled(format!("impact {}", impact(t.impact)), theme.base),
+                Span::styled(
+                    crate::tr!("tui.mkt.trend.impact", impact = impact(t.impact)),
+                    theme.base,
+                ),
             ];
             if !t.horizon.is_empty() {
-                first.push(Span::styled(format!(" · {} term", t.horizon), theme.base));
+                first.push(Span::styled(
+                    crate::tr!(
+                        "tui.mkt.trend.term",
+                        horizon = crate::tui::panes::value_label(&t.horizon.to_string())
+                    ),
+                    theme.base,
+                ));
             }
             lines.push(Line::from(first));
             if !t.source.is_empty() {
@@ -111,7 +123,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }
         cells.push(Line::from(t.title.clone()));
         if !presentation {
-            cells.push(Line::from(t.kind.to_string()));
+            cells.push(Line::from(crate::tui::panes::value_label(
+                &t.kind.to_string(),
+            )));
         }
         cells.push(Line::from(direction(&t.direction)));
         let style = if t.impact >= 4 {
@@ -132,7 +146,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 .map(|(a, n)| format!(" {a}{n}"))
                 .collect();
             [
-                Span::styled(format!("{} {}", g.kind, g.trends.len()), theme.key),
+                Span::styled(
+                    format!(
+                        "{} {}",
+                        crate::tui::panes::value_label(&g.kind.to_string()),
+                        g.trends.len()
+                    ),
+                    theme.key,
+                ),
                 Span::styled(format!("{arrows}  "), theme.dim),
             ]
         })

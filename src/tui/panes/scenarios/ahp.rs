@@ -15,17 +15,17 @@ use crate::tui::theme::Theme;
 use crate::tui::ui;
 
 /// Saaty's words for a ratio ≥ 1.
-fn intensity(r: f64) -> &'static str {
+fn intensity(r: f64) -> String {
     match r.round() as i64 {
-        i64::MIN..=1 => "equally",
-        2 => "slightly",
-        3 => "moderately",
-        4 => "moderately+",
-        5 => "strongly",
-        6 => "strongly+",
-        7 => "very strongly",
-        8 => "very strongly+",
-        _ => "extremely",
+        i64::MIN..=1 => crate::tr!("tui.scn.ahp.i1"),
+        2 => crate::tr!("tui.scn.ahp.i2"),
+        3 => crate::tr!("tui.scn.ahp.i3"),
+        4 => crate::tr!("tui.scn.ahp.i4"),
+        5 => crate::tr!("tui.scn.ahp.i5"),
+        6 => crate::tr!("tui.scn.ahp.i6"),
+        7 => crate::tr!("tui.scn.ahp.i7"),
+        8 => crate::tr!("tui.scn.ahp.i8"),
+        _ => crate::tr!("tui.scn.ahp.i9"),
     }
 }
 
@@ -76,11 +76,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         .and_then(|r| r.worst_pair.as_ref())
         .map(|w| (w.a.min(w.b), w.a.max(w.b)));
     let inconsistent = result.as_ref().is_ok_and(|r| r.inconsistent());
+    let more = crate::tr!("tui.scn.ahp.h.more");
     window_table(
         frame,
         left,
-        "Pairwise (Saaty 1/9…9) · +/- change a:b".into(),
-        vec!["a", "b", "a:b", "matters more", ""],
+        crate::tr!("tui.scn.ahp.title"),
+        vec!["a", "b", "a:b", more.as_str(), ""],
         vec![
             Constraint::Max(id_w.max(24)),
             Constraint::Max(id_w.max(24)),
@@ -98,9 +99,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             let found = comparison(m, &ids[i], &ids[j]);
             let r = found.map(|(_, r)| r).unwrap_or(1.0);
             let favours = if found.is_none() {
-                Span::styled("not compared", theme.dim)
+                Span::styled(crate::tr!("tui.scn.ahp.not_compared"), theme.dim)
             } else if (r - 1.0).abs() < 1e-9 {
-                Span::raw("equal")
+                Span::raw(crate::tr!("tui.scn.ahp.equal"))
             } else if r > 1.0 {
                 Span::raw(format!("◀ a {}", intensity(r)))
             } else {
@@ -127,15 +128,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         Ok(r) => {
             match r.cr {
                 Some(cr) if r.inconsistent() => lines.push(Line::from(Span::styled(
-                    format!("⚠ CR {cr:.3} > 0.10: revisit"),
+                    crate::tr!("tui.scn.ahp.cr_bad", cr = format!("{cr:.3}")),
                     theme.warn.add_modifier(Modifier::BOLD),
                 ))),
                 Some(cr) => lines.push(Line::from(Span::styled(
-                    format!("✓ CR {cr:.3} ≤ 0.10 consistent"),
+                    crate::tr!("tui.scn.ahp.cr_ok", cr = format!("{cr:.3}")),
                     theme.ok,
                 ))),
                 None => lines.push(Line::from(Span::styled(
-                    "✓ 2 criteria: always consistent",
+                    crate::tr!("tui.scn.ahp.two"),
                     theme.ok,
                 ))),
             }
@@ -150,31 +151,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                     ("·", theme.base)
                 };
                 lines.push(Line::from(Span::styled(
-                    format!(
-                        "{glyph} most off: {} vs {}",
-                        names.get(w.a).map(String::as_str).unwrap_or("?"),
-                        names.get(w.b).map(String::as_str).unwrap_or("?"),
+                    crate::tr!(
+                        "tui.scn.ahp.most_off",
+                        glyph = glyph,
+                        a = names.get(w.a).map(String::as_str).unwrap_or("?"),
+                        b = names.get(w.b).map(String::as_str).unwrap_or("?"),
                     ),
                     style,
                 )));
                 lines.push(Line::from(Span::styled(
-                    format!(
-                        "  given {}, weights imply {}",
-                        saaty(w.given),
-                        saaty(w.implied)
+                    crate::tr!(
+                        "tui.scn.ahp.given",
+                        given = saaty(w.given),
+                        implied = saaty(w.implied)
                     ),
                     theme.base,
                 )));
             }
             if !r.missing.is_empty() {
                 lines.push(Line::from(Span::styled(
-                    format!("{} pairs not compared (taken as 1)", r.missing.len()),
+                    crate::tr!("tui.scn.ahp.missing", n = r.missing.len()),
                     theme.dim,
                 )));
             }
             if m.settings.scoring.weights != "ahp" {
                 lines.push(Line::from(Span::styled(
-                    "not in force: weights = direct (w)",
+                    crate::tr!("tui.scn.ahp.not_in_force"),
                     theme.warn,
                 )));
             }
@@ -202,7 +204,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(ui::block("Consistency · AHP weights", theme)),
+            .block(ui::block(crate::tr!("tui.scn.ahp.detail_title"), theme)),
         right,
     );
 }

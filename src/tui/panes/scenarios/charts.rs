@@ -7,6 +7,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, Chart, Dataset, Gauge, GraphType, Paragraph, Wrap};
 
+use super::labels::quadrant_label;
 use super::{View, scenario_rows, selected_scenario, stability};
 use crate::analysis::Quadrant;
 use crate::numfmt;
@@ -32,9 +33,12 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         Ok(p) => p,
         Err(e) => {
             frame.render_widget(
-                Paragraph::new(Span::styled(format!("no quadrant chart: {e}"), theme.warn))
-                    .wrap(Wrap { trim: true })
-                    .block(ui::block("Value × feasibility", theme)),
+                Paragraph::new(Span::styled(
+                    crate::tr!("tui.scn.charts.no_quadrants", error = e),
+                    theme.warn,
+                ))
+                .wrap(Wrap { trim: true })
+                .block(ui::block(crate::tr!("tui.scn.charts.scatter_title"), theme)),
                 area,
             );
             return;
@@ -58,17 +62,17 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
             .style(theme.border),
     ];
     let bottom = match sel.and_then(|i| positions.get(i).map(|p| (i, p))) {
-        Some((i, p)) => format!(
-            " #{} {}: {} (v {:.0}, f {:.0}) ",
-            a.ranking.ranks.get(i).copied().unwrap_or(0),
-            p.quadrant.label(),
-            a.matrix.names.get(i).map(String::as_str).unwrap_or("?"),
-            p.value,
-            p.feasibility,
+        Some((i, p)) => crate::tr!(
+            "tui.scn.charts.point",
+            rank = a.ranking.ranks.get(i).copied().unwrap_or(0),
+            quadrant = quadrant_label(p.quadrant),
+            name = a.matrix.names.get(i).map(String::as_str).unwrap_or("?"),
+            value = format!("{:.0}", p.value),
+            feasibility = format!("{:.0}", p.feasibility),
         ),
         None => String::new(),
     };
-    let block = ui::block("value ↑ × feasibility →", theme).title_bottom(Span::styled(
+    let block = ui::block(crate::tr!("tui.scn.charts.axes"), theme).title_bottom(Span::styled(
         ui::truncate(&bottom, area.width.saturating_sub(2) as usize),
         theme.key,
     ));
@@ -171,8 +175,8 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         (Quadrant::FillIn, true, true),
     ];
     for (q, right, low) in corners {
-        let label = q.label();
-        let w = label.chars().count() as u16;
+        let label = quadrant_label(q);
+        let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
         if w + 1 > gw / 2 {
             continue;
         }
@@ -187,11 +191,7 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         if !free {
             continue;
         }
-        for (k, ch) in label.chars().enumerate() {
-            if let Some(cell) = buf.cell_mut((x0 + k as u16, y)) {
-                cell.set_char(ch).set_style(theme.dim);
-            }
-        }
+        buf.set_string(x0, y, &label, theme.dim);
     }
 }
 
@@ -327,9 +327,9 @@ fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
     let Ok(a) = &app.analysis else { return };
     let title = match (stability(app), app.stability.running) {
         (Some((st, true)), _) => {
-            let mut t = format!(
-                "P(rank 1) · {} samples",
-                numfmt::thousands(st.options.samples as f64)
+            let mut t = crate::tr!(
+                "tui.scn.charts.p_title_samples",
+                n = numfmt::thousands(st.options.samples as f64)
             );
             if let Some(p) = st.participants {
                 t.push_str(" · ");
@@ -337,17 +337,20 @@ fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
             }
             t
         }
-        (_, Some(p)) => format!("P(rank 1) · updating {:.0}%", p.fraction() * 100.0),
-        _ => "P(rank 1)".into(),
+        (_, Some(p)) => crate::tr!(
+            "tui.scn.charts.p_title_updating",
+            pct = format!("{:.0}", p.fraction() * 100.0)
+        ),
+        _ => crate::tr!("tui.scn.charts.p_title"),
     };
     let block = ui::block(title, theme);
     let inner = block.inner(area);
     let Some((st, fresh)) = stability(app) else {
         frame.render_widget(block, area);
         let msg = match (app.stability.running, app.stability.error()) {
-            (_, Some(e)) => format!("stability failed: {e}"),
-            (Some(_), _) => "sampling weights…".into(),
-            _ => "no stability result".into(),
+            (_, Some(e)) => crate::tr!("tui.scn.charts.stability_failed", error = e),
+            (Some(_), _) => crate::tr!("tui.scn.charts.sampling"),
+            _ => crate::tr!("tui.scn.charts.no_result"),
         };
         let [g, t] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         if let Some(p) = app.stability.running {

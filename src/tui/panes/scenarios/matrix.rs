@@ -7,6 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::labels::{method_formula, method_label, quadrant_label, sort_label};
 use super::{SORTS, View, npv, scenario_rows, selected_scenario, short_quadrant, stability};
 use crate::analysis::{Analysis, Part, Stability};
 use crate::numfmt;
@@ -46,7 +47,8 @@ const NAME_MIN: usize = 16;
 
 /// The columns of the matrix in a table `inner_w` cells wide: every
 /// criterion when each gets at least 4 cells next to a readable name (as
-/// wide as its id where there is room), else only the selected one.
+/// wide as its name where there is room, else an even share of the room),
+/// else only the selected one. `criteria` are the criteria's names.
 pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column<Col>> {
     use Constraint::{Fill, Length};
     let fixed = [2usize, 5, 5, 6, 5];
@@ -66,13 +68,14 @@ pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column
             .max(4)
     };
     if n > 0 && left >= 4 * n {
-        // Whole ids where they all fit; else 4 cells each and the name
-        // keeps the rest (a few more cells of a cut id help nobody).
+        // Whole names where they all fit; else an even share of the room
+        // (at least 4 cells, never more than the name needs).
         let full: usize = (0..n).map(id_w).sum();
         let widths: Vec<usize> = if left >= full {
             (0..n).map(id_w).collect()
         } else {
-            vec![4; n]
+            let share = (left / n).max(4);
+            (0..n).map(|j| id_w(j).min(share)).collect()
         };
         for (j, w) in widths.into_iter().enumerate() {
             cols.push(Column {
@@ -109,9 +112,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let stab = stability(app);
     let n_crit = a.matrix.n_criteria();
     let sel_crit = app.criterion.min(n_crit.saturating_sub(1));
+    // Criteria are named by their names (the workspace's own words).
+    let crit_names: Vec<String> = a
+        .matrix
+        .criteria
+        .iter()
+        .map(|id| {
+            m.criteria
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or_else(|| id.clone(), super::labels::criterion_name)
+        })
+        .collect();
     let columns = columns(
         table_inner_width(table_area, rows.len()),
-        &a.matrix.criteria,
+        &crit_names,
         sel_crit,
     );
     let sel_style = theme.key.add_modifier(Modifier::REVERSED);
@@ -119,7 +134,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         .iter()
         .map(|c| match c.key {
             Col::Criterion(j) => {
-                let name = a.matrix.criteria.get(j).cloned().unwrap_or_default();
+                let name = crit_names.get(j).cloned().unwrap_or_default();
                 let style = if j == sel_crit {
                     sel_style
                 } else {
@@ -127,7 +142,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 };
                 Line::from(Span::styled(name, style))
             }
-            _ => Line::from(Span::styled(c.header, theme.header)),
+            _ => Line::from(Span::styled(
+                crate::tui::panes::header_text(c.header),
+                theme.header,
+            )),
         })
         .collect();
     let widths = columns.iter().map(|c| c.width).collect();
@@ -135,13 +153,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let crit_name = m
         .criteria
         .get(sel_crit)
-        .map(|c| c.id.as_str())
-        .unwrap_or("—");
-    let title = format!(
-        "{} scenarios · {} · sort {} · ←→ {crit_name}",
-        rows.len(),
-        a.method,
-        SORTS[app.scenarios.sort % SORTS.len()]
+        .map_or_else(|| "—".to_string(), super::labels::criterion_name);
+    let title = crate::tr!(
+        "tui.scn.matrix.title",
+        n = rows.len(),
+        method = method_label(a.method),
+        sort = sort_label(SORTS[app.scenarios.sort % SORTS.len()]),
+        criterion = crit_name
     );
     window_table_with(
         frame,
@@ -162,7 +180,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     );
     match selected_scenario(app, &rows) {
         Some(i) => explain(frame, detail_area, app, a, i, theme),
-        None => frame.render_widget(ui::block("Score", theme), detail_area),
+        None => frame.render_widget(
+            ui::block(crate::tr!("tui.scn.matrix.score_block"), theme),
+            detail_area,
+        ),
     }
 }
 
@@ -237,7 +258,7 @@ pub fn cell<'a>(
                 .ok()
                 .and_then(|p| p.get(i))
                 .map(|p| short_quadrant(p.quadrant))
-                .unwrap_or("—"),
+                .unwrap_or_else(|| "—".into()),
         ),
     }
 }
@@ -292,9 +313,12 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
     let score = a.ranking.scores.get(i).copied().unwrap_or(0.0);
     let rank = a.ranking.ranks.get(i).copied().unwrap_or(0);
     let mut head = vec![
-        Span::styled(format!("score {score:.1}"), theme.header),
         Span::styled(
-            format!(" · rank {rank}/{}", a.matrix.n_scenarios()),
+            crate::tr!("tui.scn.why.score", score = format!("{score:.1}")),
+            theme.header,
+        ),
+        Span::styled(
+            crate::tr!("tui.scn.why.rank", rank = rank, n = a.matrix.n_scenarios()),
             theme.base,
         ),
     ];
@@ -304,9 +328,11 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             (st.p_first.get(i), st.rank_p5.get(i), st.rank_p95.get(i))
         {
             head.push(Span::styled(
-                format!(
-                    " · P(rank 1) {} · ranks {lo}–{hi} (90%)",
-                    numfmt::percent_whole(*p)
+                crate::tr!(
+                    "tui.scn.why.p_first",
+                    p = numfmt::percent_whole(*p),
+                    lo = lo,
+                    hi = hi
                 ),
                 style,
             ));
@@ -314,17 +340,17 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
     }
     if let Some(p) = a.positions.as_ref().ok().and_then(|p| p.get(i)) {
         head.push(Span::styled(
-            format!(" · {}", p.quadrant.label()),
+            format!(" · {}", quadrant_label(p.quadrant)),
             theme.base,
         ));
     }
-    let block = ui::block(format!("{} · why this score", s.name), theme);
+    let block = ui::block(crate::tr!("tui.scn.why.title", name = s.name), theme);
     let inner = block.inner(area);
     let width = usize::from(inner.width.max(1));
     let head = Line::from(head);
     let head_h = line_width(&head).div_ceil(width).max(1);
-    let formula = a.method.formula();
-    let formula_w = unicode_width::UnicodeWidthStr::width(formula);
+    let formula = method_formula(a.method);
+    let formula_w = unicode_width::UnicodeWidthStr::width(formula.as_str());
     // The contributions come first; the formula takes the lines left over
     // (cut with … when it has only one).
     let parts = a.ranking.contributions.get(i).cloned().unwrap_or_default();
@@ -369,7 +395,7 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
             let k = match *slot {
                 Slot::Part(k) => k,
                 Slot::More { n, sum } => {
-                    let text = format!("+{n} more = {sum:.1}");
+                    let text = crate::tr!("tui.scn.why.more", n = n, sum = format!("{sum:.1}"));
                     spans.push(Span::styled(ui::pad(&text, cell_w), theme.dim));
                     continue;
                 }

@@ -6,6 +6,7 @@
 
 mod ahp;
 mod charts;
+pub mod labels;
 pub mod matrix;
 mod revenue;
 pub mod round;
@@ -28,6 +29,7 @@ use crate::tui::steps::{nice_step, number, ratio_text, round_to, saaty, saaty_st
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use crate::workspace::{FileKind, Model, RecordKind, Target, Workspace};
+use labels::{criterion_name, sort_label};
 
 /// The views inside the Scenarios pane (`v` cycles them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -274,7 +276,11 @@ impl ScenariosPane {
         let path = ["scoring".to_string(), key.to_string()];
         let r = ctx.ws.set(Target::File(FileKind::Workspace), &path, value);
         if ctx.edit(r) {
-            ctx.say_edited(format!("[scoring] {key} = \"{value}\" — u undoes"));
+            ctx.say_edited(crate::tr!(
+                "tui.scn.status.scoring_set",
+                key = key,
+                value = value
+            ));
         }
     }
 
@@ -282,24 +288,23 @@ impl ScenariosPane {
     /// selected criterion, one step, within the criterion's range.
     fn nudge_score(&mut self, up: bool, ctx: &mut AppCtx) {
         let Some(i) = self.scenario_record(ctx) else {
-            ctx.say(Level::Info, "no scenario selected");
+            ctx.say(Level::Info, crate::tr!("tui.scn.status.no_scenario"));
             return;
         };
         let m = &ctx.ws.model;
         let Some(c) = m.criteria.get(self.criterion) else {
-            ctx.say(
-                Level::Warn,
-                "no criteria: add [[criterion]] records to workspace.toml",
-            );
+            ctx.say(Level::Warn, crate::tr!("tui.scn.status.no_criteria"));
             return;
         };
         let Some(s) = m.scenarios.get(i) else {
             return;
         };
         if c.min.partial_cmp(&c.max) != Some(std::cmp::Ordering::Less) {
-            let text = format!(
-                "criterion {} has min {} ≥ max {}: fix its range first",
-                c.id, c.min, c.max
+            let text = crate::tr!(
+                "tui.scn.status.bad_range",
+                name = criterion_name(c),
+                min = c.min,
+                max = c.max
             );
             ctx.say(Level::Error, text);
             return;
@@ -311,17 +316,22 @@ impl ScenariosPane {
         let wanted = if up { base + step } else { base - step };
         let new = round_to(wanted.clamp(c.min, c.max), 1e-9);
         if current == Some(new) {
-            let bound = if up { "maximum" } else { "minimum" };
-            let text = format!(
-                "{} is already at the {bound} {} of {}",
-                s.id,
-                number(new),
-                c.id
+            let key = if up {
+                "tui.scn.status.at_max"
+            } else {
+                "tui.scn.status.at_min"
+            };
+            let text = crate::tr!(
+                key,
+                scenario = s.name,
+                value = number(new),
+                criterion = criterion_name(c)
             );
             ctx.say(Level::Info, text);
             return;
         }
         let (id, crit) = (s.id.clone(), c.id.clone());
+        let (sname, cname) = (s.name.clone(), criterion_name(c));
         let old_rank = ctx.rank_of(&id);
         let path = ["scores".to_string(), crit.clone()];
         let r = ctx
@@ -331,13 +341,19 @@ impl ScenariosPane {
             ctx.reanalyse();
             let from = current.map(number).unwrap_or_else(|| "—".into());
             let rank = match (old_rank, ctx.rank_of(&id)) {
-                (Some(a), Some(b)) if a != b => format!(" · rank {a} → {b}"),
-                (_, Some(b)) => format!(" · rank {b}"),
+                (Some(a), Some(b)) if a != b => {
+                    crate::tr!("tui.scn.status.rank_moved", from = a, to = b)
+                }
+                (_, Some(b)) => crate::tr!("tui.scn.status.rank", rank = b),
                 _ => String::new(),
             };
-            ctx.say_edited(format!(
-                "{id} {crit}: {from} → {}{rank} — u undoes",
-                number(new)
+            ctx.say_edited(crate::tr!(
+                "tui.scn.status.score_set",
+                scenario = sname,
+                criterion = cname,
+                from = from,
+                to = number(new),
+                rank = rank
             ));
         }
     }
@@ -358,11 +374,15 @@ impl ScenariosPane {
             1e-9,
         );
         if new == c.weight {
-            let text = format!("{} weight is already {}", c.id, number(new));
+            let text = crate::tr!(
+                "tui.scn.status.weight_already",
+                criterion = criterion_name(c),
+                value = number(new)
+            );
             ctx.say(Level::Info, text);
             return;
         }
-        let (id, old) = (c.id.clone(), c.weight);
+        let (id, old) = (criterion_name(c), c.weight);
         let ahp = m.settings.scoring.weights == "ahp";
         let r = ctx.ws.set(
             Target::Record(RecordKind::Criterion, j),
@@ -371,14 +391,16 @@ impl ScenariosPane {
         );
         if ctx.edit(r) {
             let note = if ahp {
-                " (weights come from AHP now: w switches to direct)"
+                crate::tr!("tui.scn.status.weights_from_ahp")
             } else {
-                ""
+                String::new()
             };
-            ctx.say_edited(format!(
-                "{id} weight {} → {}{note} — u undoes",
-                number(old),
-                number(new)
+            ctx.say_edited(crate::tr!(
+                "tui.scn.status.weight_set",
+                criterion = id,
+                from = number(old),
+                to = number(new),
+                note = note
             ));
         }
     }
@@ -391,25 +413,35 @@ impl ScenariosPane {
         };
         let m = &ctx.ws.model;
         let ids: Vec<String> = m.criteria.iter().map(|c| c.id.clone()).collect();
+        let names: Vec<String> = m.criteria.iter().map(criterion_name).collect();
         let Some((a, b)) = pair(ids.len(), p) else {
             return;
         };
         let found = comparison(m, &ids[a], &ids[b]);
         let current = found.map(|(_, r)| r).unwrap_or(1.0);
         let Some(new) = saaty_step(current, up) else {
-            let end = if up { "9 (extreme)" } else { "1/9" };
+            let end = if up {
+                crate::tr!("tui.scn.status.extreme")
+            } else {
+                "1/9".to_string()
+            };
             ctx.say(
                 Level::Info,
-                format!("{} vs {} is already at {end}", ids[a], ids[b]),
+                crate::tr!(
+                    "tui.scn.status.pair_at_end",
+                    a = names[a],
+                    b = names[b],
+                    end = end
+                ),
             );
             return;
         };
-        let shown = format!(
-            "{} vs {}: {} → {}",
-            ids[a],
-            ids[b],
-            saaty(current),
-            saaty(new)
+        let shown = crate::tr!(
+            "tui.scn.status.pair_set",
+            a = names[a],
+            b = names[b],
+            from = saaty(current),
+            to = saaty(new)
         );
         let ok = match found {
             Some((k, _)) => {
@@ -436,7 +468,7 @@ impl ScenariosPane {
             }
         };
         if ok {
-            ctx.say_edited(format!("{shown} — u undoes"));
+            ctx.say_edited(shown);
         }
     }
 }
@@ -449,10 +481,7 @@ impl ScenariosPane {
             ScenarioView::Weights => (RecordKind::Criterion, self.selected_row(ctx)),
             ScenarioView::Ahp => {
                 if action != Action::Add {
-                    ctx.say(
-                        Level::Info,
-                        "+ and - change the selected pair; v to Weights edits a criterion",
-                    );
+                    ctx.say(Level::Info, crate::tr!("tui.scn.status.ahp_edit"));
                     return Handled::Done;
                 }
                 (RecordKind::Criterion, None)
@@ -463,9 +492,9 @@ impl ScenariosPane {
             Action::Add => super::add(kind, ctx),
             Action::Edit if record.is_none() => {
                 let what = if kind == RecordKind::Criterion {
-                    "no criterion selected: a adds one"
+                    crate::tr!("tui.scn.status.no_criterion_add")
                 } else {
-                    "no scenario selected: a adds one"
+                    crate::tr!("tui.scn.status.no_scenario_add")
                 };
                 ctx.say(Level::Info, what);
                 Handled::Done
@@ -541,10 +570,13 @@ impl Component for ScenariosPane {
         match action {
             Action::Sort => {
                 if matches!(self.view, ScenarioView::Weights | ScenarioView::Ahp) {
-                    ctx.say(Level::Info, "this view is in criterion order (v: matrix)");
+                    ctx.say(Level::Info, crate::tr!("tui.scn.status.criterion_order"));
                 } else {
                     let name = self.scenarios.next_sort(&SORTS);
-                    ctx.say(Level::Info, format!("sorted by {name}"));
+                    ctx.say(
+                        Level::Info,
+                        crate::tr!("tui.scn.status.sorted", by = sort_label(name)),
+                    );
                 }
             }
             Action::Add | Action::Edit | Action::Delete => return self.edit_action(action, ctx),
@@ -574,10 +606,7 @@ impl Component for ScenariosPane {
                     };
                     self.criterion = (self.criterion + by) % n;
                     if let Some(c) = ctx.ws.model.criteria.get(self.criterion) {
-                        let text = format!(
-                            "criterion: {} ({}) — + and - change its score",
-                            c.name, c.id
-                        );
+                        let text = crate::tr!("tui.scn.status.criterion", name = c.name, id = c.id);
                         ctx.say(Level::Info, text);
                     }
                 }
@@ -774,25 +803,22 @@ fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         && !matches!(app.scenario_view, ScenarioView::Weights | ScenarioView::Ahp)
     {
         let hint = match e {
-            AnalysisError::NoScenarios => {
-                "a adds a scenario (only a name is needed); e edits it and gives it scores."
-            }
-            AnalysisError::NoCriteria => {
-                "v to the Weights view, then a adds a criterion; scenarios are scored against them."
-            }
-            _ => {
-                "Fix it in the weights or AHP view (v) or in the files; the pane updates on every change."
-            }
+            AnalysisError::NoScenarios => crate::tr!("tui.scn.empty.no_scenarios"),
+            AnalysisError::NoCriteria => crate::tr!("tui.scn.empty.no_criteria"),
+            _ => crate::tr!("tui.scn.empty.fix"),
         };
         let text = vec![
-            Line::from(Span::styled(format!("✗ cannot score: {e}"), theme.error)),
+            Line::from(Span::styled(
+                crate::tr!("tui.scn.empty.cannot_score", error = e),
+                theme.error,
+            )),
             Line::default(),
             Line::from(Span::styled(hint, theme.dim)),
         ];
         frame.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })
-                .block(ui::block("Scenarios", theme)),
+                .block(ui::block(crate::tr!("tui.scn.title"), theme)),
             body,
         );
         return;
@@ -839,28 +865,36 @@ type StyleOf = fn(&Theme) -> Style;
 fn stability_status(app: &View) -> (String, StyleOf) {
     if let Some(p) = app.stability.running {
         return (
-            format!("⟳ sampling weights {:.0}%", p.fraction() * 100.0),
+            crate::tr!(
+                "tui.scn.stability.sampling",
+                pct = format!("{:.0}", p.fraction() * 100.0)
+            ),
             |t| t.warn,
         );
     }
     if let Some(e) = app.stability.error() {
-        return (format!("✗ stability: {e}"), |t| t.error);
+        return (crate::tr!("tui.scn.stability.error", error = e), |t| {
+            t.error
+        });
     }
     match stability(app) {
         Some((s, true)) => (
-            format!("✓ {} samples", numfmt::thousands(s.options.samples as f64)),
+            crate::tr!(
+                "tui.scn.stability.samples",
+                n = numfmt::thousands(s.options.samples as f64)
+            ),
             |t| t.ok,
         ),
-        _ => ("stability —".into(), |t| t.dim),
+        _ => (crate::tr!("tui.scn.stability.none"), |t| t.dim),
     }
 }
 
-pub fn short_quadrant(q: Quadrant) -> &'static str {
+pub fn short_quadrant(q: Quadrant) -> String {
     match q {
-        Quadrant::QuickWin => "quick",
-        Quadrant::StrategicBet => "bet",
-        Quadrant::FillIn => "fill",
-        Quadrant::Avoid => "avoid",
+        Quadrant::QuickWin => crate::tr!("tui.scn.quad_short.quick_win"),
+        Quadrant::StrategicBet => crate::tr!("tui.scn.quad_short.strategic_bet"),
+        Quadrant::FillIn => crate::tr!("tui.scn.quad_short.fill_in"),
+        Quadrant::Avoid => crate::tr!("tui.scn.quad_short.avoid"),
     }
 }
 

@@ -22,10 +22,25 @@ fn small(x: f64) -> String {
     }
 }
 
+/// Width of the name cell of the "top by rank" lines.
+const TOP_NAME_W: usize = 15;
+
+/// One line of the "top by rank" box: rank, name, NPV and payback, 34
+/// columns wide whatever the script (by display width; cut with …).
+pub fn top_row(rank: &str, name: &str, npv: &str, payback: &str) -> String {
+    format!(
+        "{} {} {} {}",
+        ui::rpad(rank, 3),
+        ui::pad(name, TOP_NAME_W),
+        ui::rpad(npv, 6),
+        ui::rpad(payback, 7)
+    )
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let rows = scenario_rows(app);
     let Some(i) = selected_scenario(app, &rows) else {
-        frame.render_widget(ui::block("Revenue", theme), area);
+        frame.render_widget(ui::block(crate::tr!("tui.scn.revenue.block"), theme), area);
         return;
     };
     let Ok(a) = &app.analysis else { return };
@@ -41,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let rank = a.ranking.ranks.get(i).copied().unwrap_or(0);
     let row = |label: &str, value: String| {
         Line::from(vec![
-            Span::styled(format!("{label:>17} "), theme.dim),
+            Span::styled(format!("{} ", ui::rpad(label, 17)), theme.dim),
             Span::styled(value, theme.base),
         ])
     };
@@ -54,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }
         _ => {
             lines.push(Line::from(Span::styled(
-                "no revenue model: add [scenario.revenue] in scenarios.toml",
+                crate::tr!("tui.scn.revenue.no_model"),
                 theme.dim,
             )));
             None
@@ -62,52 +77,75 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     };
     if let Some(p) = projection {
         lines.push(row(
-            "model",
-            format!("{} · {} months", p.model.as_str(), p.months),
+            &crate::tr!("tui.scn.revenue.model"),
+            crate::tr!(
+                "tui.scn.revenue.model_value",
+                model = crate::tui::panes::value_label(p.model.as_str()),
+                months = p.months
+            ),
         ));
         lines.push(row(
-            &format!("NPV @{:.0}%/yr", p.discount_rate * 100.0),
+            &crate::tr!(
+                "tui.scn.revenue.npv",
+                rate = format!("{:.0}", p.discount_rate * 100.0)
+            ),
             numfmt::money(p.npv, cur),
         ));
         lines.push(row(
             "IRR",
             match p.irr {
-                Irr::Rate { per_period, unique } => format!(
-                    "{:.1}%/mo · {}/yr{}",
-                    per_period * 100.0,
-                    p.irr_annual
+                Irr::Rate { per_period, unique } => crate::tr!(
+                    "tui.scn.revenue.irr",
+                    monthly = format!("{:.1}", per_period * 100.0),
+                    yearly = p
+                        .irr_annual
                         .map(numfmt::percent_whole)
                         .unwrap_or_else(|| "—".into()),
-                    if unique { "" } else { " (not unique)" }
+                    note = if unique {
+                        String::new()
+                    } else {
+                        crate::tr!("tui.scn.revenue.not_unique")
+                    }
                 ),
-                other => other.explain().trim_start_matches("no IRR: ").to_string(),
+                Irr::NoSignChange => crate::tr!("tui.scn.revenue.irr_no_sign_change"),
+                Irr::NoRoot { low, high } => crate::tr!(
+                    "tui.scn.revenue.irr_no_root",
+                    low = numfmt::compact(100.0 * low),
+                    high = numfmt::thousands(100.0 * high)
+                ),
             },
         ));
         let month = |m: Option<usize>| {
-            m.map(|m| format!("month {m}"))
-                .unwrap_or_else(|| "not within the horizon".into())
+            m.map(|m| crate::tr!("tui.scn.revenue.month", m = m))
+                .unwrap_or_else(|| crate::tr!("tui.scn.revenue.not_within"))
         };
-        lines.push(row("payback", month(p.payback_month)));
-        lines.push(row("disc. payback", month(p.discounted_payback_month)));
         lines.push(row(
-            "break-even",
+            &crate::tr!("tui.scn.revenue.payback"),
+            month(p.payback_month),
+        ));
+        lines.push(row(
+            &crate::tr!("tui.scn.revenue.disc_payback"),
+            month(p.discounted_payback_month),
+        ));
+        lines.push(row(
+            &crate::tr!("tui.scn.revenue.break_even"),
             match p.break_even_volume {
-                Some(v) => format!(
-                    "{}/mo (now {})",
-                    numfmt::compact(v),
-                    numfmt::compact(p.volume.get(1).copied().unwrap_or(0.0))
+                Some(v) => crate::tr!(
+                    "tui.scn.revenue.break_even_value",
+                    volume = numfmt::compact(v),
+                    now = numfmt::compact(p.volume.get(1).copied().unwrap_or(0.0))
                 ),
-                None => "never (unit cost ≥ price)".into(),
+                None => crate::tr!("tui.scn.revenue.break_even_never"),
             },
         ));
         lines.push(row(
-            "gross margin",
+            &crate::tr!("tui.scn.revenue.gross_margin"),
             p.gross_margin
                 .map(numfmt::percent_whole)
                 .unwrap_or_else(|| "—".into()),
         ));
         lines.push(row(
-            "revenue · cost",
+            &crate::tr!("tui.scn.revenue.revenue_cost"),
             format!(
                 "{} · {}",
                 numfmt::compact(p.total_revenue),
@@ -115,17 +153,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             ),
         ));
         lines.push(row(
-            "price · unit cost",
+            &crate::tr!("tui.scn.revenue.price_cost"),
             format!("{} · {}", small(p.unit_price), small(p.unit_cost)),
         ));
     }
-    // The money of the top scenarios side by side.
+    // The money of the top scenarios side by side, one line each: cells
+    // padded and cut by display width, so a Chinese name never pushes the
+    // payback onto a line of its own.
     if wide {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!(
-                "{:>3} {:<15} {:>6} {:>7}",
-                "#", "top by rank", "NPV", "payback"
+            top_row(
+                "#",
+                &crate::tr!("tui.scn.revenue.top_by_rank"),
+                "NPV",
+                &crate::tr!("tui.scn.revenue.payback_short"),
             ),
             theme.header,
         )));
@@ -134,19 +176,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 Some(Some(Ok(p))) => (
                     numfmt::compact(p.npv),
                     p.payback_month
-                        .map(|m| format!("m{m}"))
+                        .map(|m| crate::tr!("tui.scn.revenue.month_short", m = m))
                         .unwrap_or_else(|| "—".into()),
                 ),
                 _ => ("—".into(), "—".into()),
             };
             let style = if k == i { theme.key } else { theme.base };
             lines.push(Line::from(Span::styled(
-                format!(
-                    "{:>3} {:<15} {:>6} {:>7}",
-                    a.ranking.ranks.get(k).copied().unwrap_or(0),
-                    ui::truncate(a.matrix.names.get(k).map(String::as_str).unwrap_or("?"), 15),
-                    npv,
-                    pb
+                top_row(
+                    &a.ranking.ranks.get(k).copied().unwrap_or(0).to_string(),
+                    a.matrix.names.get(k).map(String::as_str).unwrap_or("?"),
+                    &npv,
+                    &pb,
                 ),
                 style,
             )));
@@ -155,11 +196,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(ui::block(format!("#{rank} {name} · money"), theme)),
+            .block(ui::block(
+                crate::tr!("tui.scn.revenue.title", rank = rank, name = name),
+                theme,
+            )),
         left,
     );
     let Some(p) = projection else {
-        frame.render_widget(ui::block("Cumulative cash", theme), right);
+        frame.render_widget(
+            ui::block(crate::tr!("tui.scn.revenue.cumulative"), theme),
+            right,
+        );
         return;
     };
     let cum: Vec<(f64, f64)> = p
@@ -197,13 +244,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             .style(theme.ok),
     ];
     let bottom = match p.payback_month {
-        Some(m) => format!(" █ payback month {m} "),
-        None => " no payback within the horizon ".into(),
+        Some(m) => crate::tr!("tui.scn.revenue.payback_at", m = m),
+        None => crate::tr!("tui.scn.revenue.no_payback"),
     };
     let chart = Chart::new(datasets)
         .block(
-            ui::block(format!("Cumulative cash ({cur}) by month"), theme)
-                .title_bottom(Span::styled(bottom, theme.ok)),
+            ui::block(
+                crate::tr!("tui.scn.revenue.chart_title", currency = cur),
+                theme,
+            )
+            .title_bottom(Span::styled(bottom, theme.ok)),
         )
         .legend_position(None)
         .x_axis(

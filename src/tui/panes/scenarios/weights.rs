@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::labels::{criterion_name, method_formula, method_label};
 use super::{View, rows};
 use crate::analysis::ahp;
 use crate::numfmt;
@@ -36,20 +37,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let selected = app.weights.selected.min(rows.len().saturating_sub(1));
     let source = m.settings.scoring.weights.as_str();
     let pct = numfmt::percent_whole;
+    let source_name = if source == "ahp" {
+        "AHP".to_string()
+    } else {
+        crate::tr!("tui.scn.weights.direct_source")
+    };
+    let header: Vec<String> = [
+        "tui.scn.weights.h.criterion",
+        "tui.scn.weights.h.dir",
+        "tui.scn.weights.h.group",
+        "tui.scn.weights.h.weight",
+        "tui.scn.weights.h.direct",
+        "tui.scn.weights.h.ahp",
+        "tui.scn.weights.h.used",
+        "tui.scn.weights.h.flip",
+    ]
+    .into_iter()
+    .map(|k| crate::tr!(k))
+    .collect();
     window_table(
         frame,
         table_area,
-        format!("Weights · in force: {source} · +/- weight · w source · m method"),
-        vec![
-            "criterion",
-            "dir",
-            "group",
-            "weight",
-            "direct",
-            "AHP",
-            "used",
-            "flip at",
-        ],
+        crate::tr!("tui.scn.weights.title", source = source_name),
+        header.iter().map(String::as_str).collect(),
         vec![
             Constraint::Fill(1),
             Constraint::Length(4),
@@ -69,12 +79,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             let used = a.and_then(|a| a.weights.values.get(j)).copied();
             let flip = a.and_then(|a| a.flips.get(j)).and_then(|f| f.as_ref());
             vec![
-                Line::from(c.name.clone()),
-                Line::from(if c.cost { "cost" } else { "gain" }),
+                Line::from(criterion_name(c)),
+                Line::from(if c.cost {
+                    crate::tr!("tui.scn.weights.cost")
+                } else {
+                    crate::tr!("tui.scn.weights.gain")
+                }),
                 Line::from(
                     c.group
                         .as_deref()
-                        .map(|g| g.chars().take(5).collect::<String>())
+                        .map(|g| ui::truncate(&crate::tui::panes::value_label(g), 5))
                         .unwrap_or_else(|| "—".into()),
                 ),
                 Line::from(crate::tui::steps::number(c.weight)),
@@ -96,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 )),
                 Line::from(
                     flip.map(|f| format!("{}→{:.2}", if f.to > f.from { "↑" } else { "↓" }, f.to))
-                        .unwrap_or_else(|| "never".into()),
+                        .unwrap_or_else(|| crate::tr!("tui.scn.weights.never")),
                 ),
             ]
         },
@@ -105,38 +119,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     let a = app.analysis.as_ref().ok();
     let mut lines = Vec::new();
     let src_line = if source == "ahp" {
-        "weights from the AHP comparisons (AHP view); the direct weights wait — w switches"
+        crate::tr!("tui.scn.weights.from_ahp")
     } else {
-        "weights = each criterion's weight ÷ their sum; AHP shown for comparison — w switches"
+        crate::tr!("tui.scn.weights.from_direct")
     };
     lines.push(Line::from(Span::styled(src_line, theme.base)));
     if let Some(a) = a {
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", a.method), theme.header),
-            Span::styled(a.method.formula(), theme.dim),
+            Span::styled(
+                crate::tr!("tui.scn.weights.method", method = method_label(a.method)),
+                theme.header,
+            ),
+            Span::styled(method_formula(a.method), theme.dim),
         ]));
         let name = |i: usize| a.matrix.names.get(i).cloned().unwrap_or_default();
+        // A criterion of the matrix by its name (the id where it has none).
+        let crit = |j: usize| {
+            a.matrix.criteria.get(j).map_or_else(
+                || "?".to_string(),
+                |id| {
+                    m.criteria
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .map_or_else(|| id.clone(), criterion_name)
+                },
+            )
+        };
         match a.smallest_flip() {
             Some(f) => lines.push(Line::from(Span::styled(
-                format!(
-                    "smallest flip: {} weight {:.2} → {:.2} and {} overtakes {}",
-                    a.matrix
-                        .criteria
-                        .get(f.criterion)
-                        .map(String::as_str)
-                        .unwrap_or("?"),
-                    f.from,
-                    f.to,
-                    name(f.rival),
-                    name(f.winner)
+                crate::tr!(
+                    "tui.scn.weights.smallest_flip",
+                    criterion = crit(f.criterion),
+                    from = format!("{:.2}", f.from),
+                    to = format!("{:.2}", f.to),
+                    rival = name(f.rival),
+                    winner = name(f.winner)
                 ),
                 theme.warn,
             ))),
             None => lines.push(Line::from(Span::styled(
-                format!(
-                    "no single weight change makes anyone overtake {}",
-                    name(a.ranking.winner())
-                ),
+                crate::tr!("tui.scn.weights.no_flip", winner = name(a.ranking.winner())),
                 theme.ok,
             ))),
         }
@@ -146,23 +168,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             let w = a.ranking.winner();
             let (lo, hi) = t.rank_range(w);
             lines.push(Line::from(Span::styled(
-                format!(
-                    "{} ±{:.0}% (weight {:.2}–{:.2}): {} scores {:.1}–{:.1}, rank {lo}–{hi}",
-                    a.matrix.criteria.get(j).map(String::as_str).unwrap_or("?"),
-                    m.settings.scoring.delta * 100.0,
-                    t.weight_low,
-                    t.weight_high,
-                    name(w),
-                    t.scores_low
-                        .get(w)
-                        .copied()
-                        .unwrap_or(0.0)
-                        .min(t.scores_high.get(w).copied().unwrap_or(0.0)),
-                    t.scores_low
-                        .get(w)
-                        .copied()
-                        .unwrap_or(0.0)
-                        .max(t.scores_high.get(w).copied().unwrap_or(0.0)),
+                crate::tr!(
+                    "tui.scn.weights.tornado",
+                    criterion = crit(j),
+                    delta = format!("{:.0}", m.settings.scoring.delta * 100.0),
+                    w_lo = format!("{:.2}", t.weight_low),
+                    w_hi = format!("{:.2}", t.weight_high),
+                    winner = name(w),
+                    s_lo = format!(
+                        "{:.1}",
+                        t.scores_low
+                            .get(w)
+                            .copied()
+                            .unwrap_or(0.0)
+                            .min(t.scores_high.get(w).copied().unwrap_or(0.0))
+                    ),
+                    s_hi = format!(
+                        "{:.1}",
+                        t.scores_low
+                            .get(w)
+                            .copied()
+                            .unwrap_or(0.0)
+                            .max(t.scores_high.get(w).copied().unwrap_or(0.0))
+                    ),
+                    lo = lo,
+                    hi = hi
                 ),
                 theme.base,
             )));
@@ -173,7 +203,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(ui::block("How the weights decide", theme)),
+            .block(ui::block(crate::tr!("tui.scn.weights.detail_title"), theme)),
         detail_area,
     );
 }
