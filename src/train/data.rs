@@ -1726,7 +1726,12 @@ mod tests {
         let cfg = cfg(split);
         let reference = reference_load(&path, &cfg);
         let mut out = None;
-        for (every, piece) in [(2, 1), (3, 5), (2, PIECE_BYTES), (CHECKPOINT_ROWS, PIECE_BYTES)] {
+        for (every, piece) in [
+            (2, 1),
+            (3, 5),
+            (2, PIECE_BYTES),
+            (CHECKPOINT_ROWS, PIECE_BYTES),
+        ] {
             let streamed = load_with(&path, &cfg, every, piece);
             assert_same(&streamed, &reference);
             out = Some(streamed);
@@ -1968,7 +1973,12 @@ mod tests {
         // `a` overflows MAX_CATEGORIES distinct values partway; `b` repeats.
         for i in 0..(MAX_CATEGORIES + 40) {
             let a = if i % 3 == 0 { i / 3 } else { i };
-            text.push_str(&format!("{a}.{},{},{}\n", i % 7, i % 5, if i % 2 == 0 { "yes" } else { "no" }));
+            text.push_str(&format!(
+                "{a}.{},{},{}\n",
+                i % 7,
+                i % 5,
+                if i % 2 == 0 { "yes" } else { "no" }
+            ));
         }
         std::fs::write(&path, &text).unwrap();
         let cfg = cfg(0.2);
@@ -2053,7 +2063,11 @@ mod tests {
             }
         }
         let d = load_with(&path, &cfg(0.0), 2, 1).unwrap();
-        assert!(d.encoding.feature_names().contains(&"c=two\nlines".to_string()));
+        assert!(
+            d.encoding
+                .feature_names()
+                .contains(&"c=two\nlines".to_string())
+        );
         // An error after the quoted rows names its line.
         let bad = format!("{text}9,9,x\n");
         std::fs::write(&path, &bad).unwrap();
@@ -2095,7 +2109,10 @@ mod tests {
             let reference = reference_load(&path, &cfg(0.2)).unwrap_err();
             assert!(reference.message.contains("UTF-8"), "{reference}");
             for piece in 1..=bytes.len() as u64 {
-                assert_eq!(load_with(&path, &cfg(0.2), 3, piece).unwrap_err(), reference);
+                assert_eq!(
+                    load_with(&path, &cfg(0.2), 3, piece).unwrap_err(),
+                    reference
+                );
             }
         }
     }
@@ -2106,17 +2123,50 @@ mod tests {
     #[test]
     fn number_parses_as_std() {
         use proptest::prelude::*;
-        let std_number =
-            |s: &str| s.parse::<f64>().ok().filter(|v| v.is_finite()).map(f64::to_bits);
+        let std_number = |s: &str| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(f64::to_bits)
+        };
         let fixed = [
-            "", "1", "-0", "+1.5", "1.", ".5", ".", "1e", "1e+", "1e-5", "1E300", "1e400",
-            "-1e-400", "inf", "-Infinity", "nan", "NaN", "0x10", "1_000", "1,5", " 1", "1 ",
-            "00012.3400", "9007199254740993", "2.2250738585072011e-308",
+            "",
+            "1",
+            "-0",
+            "+1.5",
+            "1.",
+            ".5",
+            ".",
+            "1e",
+            "1e+",
+            "1e-5",
+            "1E300",
+            "1e400",
+            "-1e-400",
+            "inf",
+            "-Infinity",
+            "nan",
+            "NaN",
+            "0x10",
+            "1_000",
+            "1,5",
+            " 1",
+            "1 ",
+            "00012.3400",
+            "9007199254740993",
+            "2.2250738585072011e-308",
             "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792",
-            "0.1000000000000000055511151231257827021181583404541015625", "1.2.3", "--1", "e5",
+            "0.1000000000000000055511151231257827021181583404541015625",
+            "1.2.3",
+            "--1",
+            "e5",
         ];
         for s in fixed {
-            assert_eq!(number(s.as_bytes()).map(f64::to_bits), std_number(s), "{s:?}");
+            assert_eq!(
+                number(s.as_bytes()).map(f64::to_bits),
+                std_number(s),
+                "{s:?}"
+            );
         }
         proptest!(ProptestConfig::with_cases(20_000), |(s in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{0,4})?|[0-9.eE+-]{0,12}")| {
             prop_assert_eq!(number(s.as_bytes()).map(f64::to_bits), std_number(&s), "{:?}", s);
@@ -2127,8 +2177,18 @@ mod tests {
     #[test]
     fn byte_trim_is_str_trim() {
         for s in [
-            "", " ", "a", " a ", "\t1.5\r", "\u{a0}x\u{a0}", " \u{3000}y", "z\u{2028} ", "\u{b}v\u{b}",
-            "é", " é ", "\u{1c}w",
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t1.5\r",
+            "\u{a0}x\u{a0}",
+            " \u{3000}y",
+            "z\u{2028} ",
+            "\u{b}v\u{b}",
+            "é",
+            " é ",
+            "\u{1c}w",
         ] {
             assert_eq!(trim(s.as_bytes()), s.trim().as_bytes(), "{s:?}");
         }
