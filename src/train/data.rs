@@ -1982,14 +1982,13 @@ mod tests {
         }
         std::fs::write(&path, &text).unwrap();
         let cfg = cfg(0.2);
-        let scanner_cfg = cfg.clone();
         let used = vec![0usize, 1];
         let scanner = Scanner {
             file: &path,
             width: 3,
             target: 2,
             used: &used,
-            cfg: &scanner_cfg,
+            cfg: &cfg,
         };
         let scan_with = |piece: u64| {
             let (f, _, skip) = csvfile::open_past_bom(&path).unwrap();
