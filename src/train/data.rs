@@ -924,7 +924,7 @@ fn cuts(file: &Path, skip: u64, start: u64, len: u64, piece: u64) -> Result<Vec<
     }
     let mut f = std::fs::File::open(file).map_err(|e| cannot_read(file, &e))?;
     let mut window = vec![0u8; 1 << 16];
-    let mut target = start + piece.max(1);
+    let mut target = start.saturating_add(piece.max(1));
     'cut: while target < len {
         // Look for a line end from the byte before `target` on.
         let mut from = target - 1;
@@ -945,7 +945,7 @@ fn cuts(file: &Path, skip: u64, start: u64, len: u64, piece: u64) -> Result<Vec<
                 if cut > *cuts.last().unwrap_or(&start) {
                     cuts.push(cut);
                 }
-                target = cut.max(target) + piece.max(1);
+                target = cut.max(target).saturating_add(piece.max(1));
                 continue 'cut;
             }
             if got < 2 {
