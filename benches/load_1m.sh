@@ -8,8 +8,12 @@
 # and peak resident memory from /usr/bin/time -v, three runs each.
 # Figures go to docs/PERFORMANCE.md (Training).
 #
+# The load average (1 minute) is printed before each run: on a machine
+# shared with other work, compare CPU time and read wall time with it.
+#
 #   benches/load_1m.sh                 # needs python3 with pandas for the peer
 #   ROWS=100000 benches/load_1m.sh     # a smaller file
+#   BEFORE=/path/to/old/train_load benches/load_1m.sh   # and an older build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -26,6 +30,7 @@ cat "$csv" > /dev/null   # both sides read it from the page cache
 measure() {  # label, command...
   local label=$1; shift
   for _ in 1 2 3; do
+    printf 'load %s  ' "$(cut -d' ' -f1 /proc/loadavg)"
     /usr/bin/time -v "$@" > "$out/stdout" 2> "$out/time" || { cat "$out/time"; exit 1; }
     awk -v label="$label" -v said="$(tail -1 "$out/stdout")" '
       /Elapsed \(wall clock\)/ { n = split($NF, p, ":"); wall = p[n] + (n > 1 ? p[n-1] * 60 : 0) }
@@ -36,6 +41,7 @@ measure() {  # label, command...
 }
 
 measure lodestar "$bin" "$csv" y yes 0.2
+[ -z "${BEFORE:-}" ] || measure before "$BEFORE" "$csv" y yes 0.2
 if "$PYTHON" -c 'import pandas' 2>/dev/null; then
   measure pandas "$PYTHON" -c '
 import sys, time

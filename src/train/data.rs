@@ -2,7 +2,7 @@
 //! labels, with the encoding (standardisation, one-hot categories) that
 //! `predict` applies again. Every problem names `file:line`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -90,12 +90,16 @@ impl Encoding {
             };
             index.push(i);
             lookup.push(match c {
-                ColumnEncoding::Categorical { categories, .. } => categories
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| (v.as_str(), k))
-                    .collect(),
-                ColumnEncoding::Numeric { .. } => HashMap::new(),
+                ColumnEncoding::Categorical { categories, .. } => {
+                    let mut sorted: Vec<(&[u8], usize)> = categories
+                        .iter()
+                        .enumerate()
+                        .map(|(k, v)| (v.as_bytes(), k))
+                        .collect();
+                    sorted.sort_unstable();
+                    sorted
+                }
+                ColumnEncoding::Numeric { .. } => Vec::new(),
             });
         }
         Ok(RowEncoder {
@@ -145,7 +149,9 @@ pub struct RowEncoder<'a> {
     encoding: &'a Encoding,
     file: PathBuf,
     index: Vec<usize>,
-    lookup: Vec<HashMap<&'a str, usize>>,
+    /// Per encoded column, its categories' bytes and positions, sorted by
+    /// bytes (found by binary search; empty for numeric columns).
+    lookup: Vec<Vec<(&'a [u8], usize)>>,
 }
 
 /// The largest magnitude a numeric feature may have. Beyond it one value
@@ -154,16 +160,32 @@ pub struct RowEncoder<'a> {
 /// docs/METHOD.md.
 pub const MAX_FEATURE_MAGNITUDE: f64 = 1e15;
 
-/// Cells read as missing in a numeric column.
+#[cfg(test)]
 fn is_missing_number(s: &str) -> bool {
-    s.is_empty()
-        || ["na", "n/a", "nan", "null"]
-            .iter()
-            .any(|m| s.eq_ignore_ascii_case(m))
+    missing_number(s.as_bytes())
 }
 
+/// Cells read as missing in a numeric column.
+fn missing_number(s: &[u8]) -> bool {
+    s.is_empty()
+        || (s.len() <= 4
+            && [&b"na"[..], b"n/a", b"nan", b"null"]
+                .iter()
+                .any(|m| s.eq_ignore_ascii_case(m)))
+}
+
+#[cfg(test)]
 fn parse_number(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    number(s.as_bytes())
+}
+
+/// A finite number, read as `str::parse::<f64>` reads it (the same
+/// values, tested in `number_parses_as_std`), by `fast_float2`: the
+/// loader parses every number cell twice, and this is its hot spot.
+fn number(s: &[u8]) -> Option<f64> {
+    fast_float2::parse::<f64, _>(s)
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 impl RowEncoder<'_> {
@@ -187,16 +209,27 @@ impl RowEncoder<'_> {
         out: &mut [f32],
         counts: &mut EncodeCounts,
     ) -> Result<(), DataError> {
+        self.encode_bytes(|i| cell(i).as_bytes(), line, out, counts)
+    }
+
+    /// [`RowEncoder::encode_cells`] for cells given as (UTF-8, trimmed) bytes.
+    fn encode_bytes<'c>(
+        &self,
+        cell: impl Fn(usize) -> &'c [u8],
+        line: u64,
+        out: &mut [f32],
+        counts: &mut EncodeCounts,
+    ) -> Result<(), DataError> {
         let mut at = 0;
         for (k, c) in self.encoding.columns.iter().enumerate() {
             let cell = cell(self.index[k]);
             match c {
                 ColumnEncoding::Numeric { name, mean, std } => {
-                    out[at] = if is_missing_number(cell) {
+                    out[at] = if missing_number(cell) {
                         counts.missing[k] += 1;
                         0.0
                     } else {
-                        match parse_number(cell) {
+                        match number(cell) {
                             Some(v) => ((v - mean) / std) as f32,
                             None => {
                                 return Err(DataError::new(
@@ -204,7 +237,7 @@ impl RowEncoder<'_> {
                                     line,
                                     format!(
                                         "column `{name}`: `{}` is not a number",
-                                        crate::escape::value(cell)
+                                        crate::escape::value(&String::from_utf8_lossy(cell))
                                     ),
                                 ));
                             }
@@ -218,9 +251,10 @@ impl RowEncoder<'_> {
                     if cell.is_empty() {
                         counts.missing[k] += 1;
                     }
-                    match self.lookup[k].get(cell) {
-                        Some(&j) => slots[j] = 1.0,
-                        None => counts.unseen[k] += 1,
+                    let lookup = &self.lookup[k];
+                    match lookup.binary_search_by(|(v, _)| (*v).cmp(cell)) {
+                        Ok(j) => slots[lookup[j].1] = 1.0,
+                        Err(_) => counts.unseen[k] += 1,
                     }
                     at += categories.len();
                 }
@@ -370,12 +404,15 @@ const CHECKPOINT_ROWS: usize = 16_384;
 /// statistics and categories come from the training part only.
 ///
 /// The file is streamed twice and never held in memory: the first pass
-/// (one thread) checks every row and gathers per-column statistics, the
-/// second (on the rayon pool, from the first pass's checkpoints) writes
-/// the encoded features straight into the training and validation
-/// matrices. See docs/PERFORMANCE.md (Training) for its speed and memory.
+/// checks every row and gathers per-column statistics (on the rayon pool,
+/// in pieces cut at line ends and merged in file order, so the result does
+/// not depend on the cuts; one reader from the first piece that holds a
+/// quote character on), the second (on the rayon pool, from the first
+/// pass's checkpoints) writes the encoded features straight into the
+/// training and validation matrices. See docs/PERFORMANCE.md (Training)
+/// for its speed and memory.
 pub fn load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
-    load_with(file, cfg, CHECKPOINT_ROWS)
+    load_with(file, cfg, CHECKPOINT_ROWS, PIECE_BYTES)
 }
 
 fn cannot_read(file: &Path, e: &std::io::Error) -> DataError {
@@ -464,7 +501,8 @@ impl Moments {
     }
 }
 
-/// What the first pass learns about one used column.
+/// What the first pass learns about one used column, over a run of rows
+/// (a piece of the file, or the whole file once the pieces are merged).
 #[derive(Debug, Default)]
 struct ColumnScan {
     /// Cells that are not missing, and those of them that are numbers.
@@ -477,46 +515,136 @@ struct ColumnScan {
     huge: usize,
     huge_first: String,
     huge_lines: Vec<u64>,
-    /// Over all rows read so far (checkpointed for the training part).
+    /// Over the rows read so far (checkpointed for the training part):
+    /// gathered by [`Pass1::merge`] from the numbers of each piece, in file
+    /// order (in a piece's own scan, empty).
     moments: Moments,
-    /// Distinct cells → the first row they are on, up to
+    /// Distinct cells with the first row they are on, up to
     /// `MAX_CATEGORIES + 1` of them.
-    values: HashMap<Box<str>, usize>,
+    values: Distinct,
     /// The row of the first distinct value not kept in `values`.
     overflow: Option<usize>,
+    /// Whether to gather `values` in this piece (not once the rows before
+    /// it are known to have overflowed: they would be dropped).
+    skip_values: bool,
+}
+
+/// Distinct cells in the order first seen, with their first row: a short
+/// list is searched, a longer one hashed (most columns that become
+/// categories have a few values; a numeric column stops at
+/// `MAX_CATEGORIES + 1`).
+#[derive(Debug, Default, PartialEq)]
+struct Distinct {
+    list: Vec<(Box<[u8]>, usize)>,
+    /// Positions in `list`, once it is longer than [`Distinct::SCAN`].
+    index: HashMap<Box<[u8]>, usize>,
+}
+
+impl Distinct {
+    const SCAN: usize = 16;
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn contains(&self, v: &[u8]) -> bool {
+        if self.list.len() <= Self::SCAN {
+            self.list.iter().any(|(k, _)| **k == *v)
+        } else {
+            self.index.contains_key(v)
+        }
+    }
+
+    /// Add `v` (not yet in the set), first seen on `row`.
+    fn insert(&mut self, v: &[u8], row: usize) {
+        self.list.push((v.into(), row));
+        if self.list.len() == Self::SCAN + 1 {
+            self.index = self
+                .list
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+        } else if self.list.len() > Self::SCAN + 1 {
+            self.index.insert(v.into(), self.list.len() - 1);
+        }
+    }
 }
 
 impl ColumnScan {
-    fn update(&mut self, row: usize, line: u64, cell: &str) {
-        let missing = is_missing_number(cell);
-        let number = if missing { None } else { parse_number(cell) };
+    /// Note one cell (trimmed UTF-8); its number, if it is one.
+    fn update(&mut self, row: usize, line: u64, cell: &[u8]) -> Option<f64> {
+        let missing = missing_number(cell);
+        let number = if missing { None } else { number(cell) };
         if !missing {
             self.present += 1;
             if number.is_some() {
                 self.numeric += 1;
             } else if self.first_bad.is_none() {
-                self.first_bad = Some((line, cell.to_string()));
+                self.first_bad = Some((line, String::from_utf8_lossy(cell).into_owned()));
             }
         }
         if let Some(v) = number {
             if v.abs() > MAX_FEATURE_MAGNITUDE {
                 if self.huge == 0 {
-                    self.huge_first = cell.to_string();
+                    self.huge_first = String::from_utf8_lossy(cell).into_owned();
                 }
                 self.huge += 1;
                 if self.huge_lines.len() < 5 {
                     self.huge_lines.push(line);
                 }
             }
-            self.moments.push(v);
         }
-        if self.overflow.is_none() && !self.values.contains_key(cell) {
+        if self.overflow.is_none() && !self.skip_values && !self.values.contains(cell) {
             if self.values.len() <= MAX_CATEGORIES {
-                self.values.insert(cell.into(), row);
+                self.values.insert(cell, row);
             } else {
                 self.overflow = Some(row);
             }
         }
+        number
+    }
+
+    /// Add the scan of the rows that follow (`piece`, whose rows start at
+    /// row `row0` and whose lines are `line_shift` short), as if its rows had
+    /// been read one by one after these. The moments are left to the
+    /// caller (see [`Pass1::merge`]).
+    fn merge(&mut self, piece: ColumnScan, row0: usize, line_shift: u64) {
+        self.present += piece.present;
+        self.numeric += piece.numeric;
+        if self.first_bad.is_none() {
+            self.first_bad = piece.first_bad.map(|(l, s)| (l + line_shift, s));
+        }
+        if self.huge == 0 && piece.huge > 0 {
+            self.huge_first = piece.huge_first;
+        }
+        self.huge += piece.huge;
+        for l in piece.huge_lines {
+            if self.huge_lines.len() < 5 {
+                self.huge_lines.push(l + line_shift);
+            }
+        }
+        if self.overflow.is_some() {
+            return;
+        }
+        // The piece's distinct values in the order they first appear: the
+        // ones new here are kept (or overflow) just as row by row. A piece
+        // that overflowed kept its first MAX_CATEGORIES + 1 values, so by
+        // now these are full (or overflowed above) and its overflow value,
+        // not among them, is new here too. (A piece skips its values only
+        // when the rows before it overflowed, and then this is not reached.)
+        for (v, row) in piece.values.list {
+            if self.values.contains(&v) {
+                continue;
+            }
+            if self.values.len() <= MAX_CATEGORIES {
+                self.values.insert(&v, row0 + row);
+            } else {
+                self.overflow = Some(row0 + row);
+                return;
+            }
+        }
+        self.overflow = piece.overflow.map(|row| row0 + row);
     }
 }
 
@@ -531,12 +659,26 @@ struct Checkpoint {
     moments: Vec<Moments>,
 }
 
-/// A record's cells as text, each trimmed; `None` past the end.
-fn cell(record: &csv::ByteRecord, i: usize) -> &str {
-    record
-        .get(i)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .map_or("", str::trim)
+/// A record's cell `i` as trimmed bytes (empty past the end). The record
+/// has passed [`check_utf8`].
+fn cell(record: &csv::ByteRecord, i: usize) -> &[u8] {
+    record.get(i).map_or(&b""[..], trim)
+}
+
+/// `s` (UTF-8) trimmed exactly as `str::trim` trims it: ASCII white space
+/// here, anything else by `str::trim` (rare: a cell starting or ending in
+/// a non-ASCII character).
+fn trim(s: &[u8]) -> &[u8] {
+    let space = |b: &u8| matches!(*b, b'\t'..=b'\r' | b' ');
+    let start = s.iter().position(|b| !space(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !space(b)).map_or(start, |i| i + 1);
+    let s = &s[start..end];
+    match (s.first(), s.last()) {
+        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => {
+            std::str::from_utf8(s).map_or(s, |t| t.trim().as_bytes())
+        }
+        _ => s,
+    }
 }
 
 /// Refuse a record that is not UTF-8, as reading it as a
@@ -570,11 +712,14 @@ fn record_position_line(record: &csv::ByteRecord) -> u64 {
     record.position().map_or(1, csv::Position::line)
 }
 
-/// A csv reader over `file` from `checkpoint` on (no header row).
+/// A csv reader over `file` from byte `byte` (past the byte-order mark
+/// of `skip` bytes), which is on line `line` and row `row` (no header row).
 fn reader_at(
     file: &Path,
     skip: u64,
-    at: &Checkpoint,
+    byte: u64,
+    line: u64,
+    row: usize,
 ) -> Result<csv::Reader<std::fs::File>, DataError> {
     let f = std::fs::File::open(file).map_err(|e| cannot_read(file, &e))?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -583,21 +728,22 @@ fn reader_at(
         .buffer_capacity(1 << 16)
         .from_reader(f);
     let mut pos = csv::Position::new();
-    pos.set_byte(at.byte)
-        .set_line(at.line)
-        .set_record(at.row as u64);
-    rdr.seek_raw(std::io::SeekFrom::Start(skip + at.byte), pos)
+    pos.set_byte(byte).set_line(line).set_record(row as u64);
+    rdr.seek_raw(std::io::SeekFrom::Start(skip + byte), pos)
         .map_err(|e| csv_error(file, &e))?;
     Ok(rdr)
 }
 
 /// Read the next record of a data row into `record`: `Ok(false)` at the
-/// end; the field count and UTF-8 checked.
+/// end; the field count checked, and UTF-8 if `utf8` (the first pass;
+/// the second reads rows the first has checked, and what it does with a
+/// cell's bytes is safe whatever they are).
 fn next_row<R: std::io::Read>(
     file: &Path,
     rdr: &mut csv::Reader<R>,
     width: usize,
     record: &mut csv::ByteRecord,
+    utf8: bool,
 ) -> Result<bool, DataError> {
     if !rdr
         .read_byte_record(record)
@@ -605,7 +751,9 @@ fn next_row<R: std::io::Read>(
     {
         return Ok(false);
     }
-    check_utf8(file, record)?;
+    if utf8 {
+        check_utf8(file, record)?;
+    }
     if record.len() != width {
         return Err(DataError::new(
             file,
@@ -616,50 +764,372 @@ fn next_row<R: std::io::Read>(
     Ok(true)
 }
 
-fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, DataError> {
+/// Bytes of the file one job of the parallel first pass reads, roughly:
+/// the file is cut at line ends near multiples of this.
+const PIECE_BYTES: u64 = 4 << 20;
+
+/// The labels gathered for the "values:" list of the one-class error come
+/// from the first this many rows.
+const LABEL_ROWS: usize = 10_000;
+
+/// What the first pass reads from one run of rows. Rows count from the
+/// run's start; lines and bytes are as the run's reader reports them.
+#[derive(Debug, Default)]
+struct PieceScan {
+    rows: usize,
+    /// The position of the first row: (byte, line).
+    first: Option<(u64, u64)>,
+    labels: Vec<f32>,
+    /// Labels first seen in the run's first [`LABEL_ROWS`] rows, with the row.
+    label_values: BTreeMap<String, usize>,
+    columns: Vec<ColumnScan>,
+    /// The run's numbers, row-major (`rows × columns`), NaN for a cell
+    /// that is not one: [`Pass1::merge`] adds them to the moments in file
+    /// order, so that the statistics do not depend on where the file was
+    /// cut (they are bit for bit those of one reader going row by row).
+    numbers: Vec<f64>,
+}
+
+/// The fixed inputs of the first pass.
+struct Scanner<'a> {
+    file: &'a Path,
+    width: usize,
+    target: usize,
+    used: &'a [usize],
+    cfg: &'a TrainConfig,
+}
+
+impl Scanner<'_> {
+    /// Read up to `max_rows` rows from `rdr`, checking each; the distinct
+    /// values of the columns marked in `skip_values` are not gathered.
+    fn scan<R: std::io::Read>(
+        &self,
+        rdr: &mut csv::Reader<R>,
+        max_rows: usize,
+        skip_values: &[bool],
+    ) -> Result<PieceScan, DataError> {
+        let mut piece = PieceScan {
+            columns: skip_values
+                .iter()
+                .map(|&skip_values| ColumnScan {
+                    skip_values,
+                    ..ColumnScan::default()
+                })
+                .collect(),
+            ..PieceScan::default()
+        };
+        let mut record = csv::ByteRecord::new();
+        while piece.rows < max_rows && next_row(self.file, rdr, self.width, &mut record, true)? {
+            let n = piece.rows;
+            let line = record_position_line(&record);
+            if piece.first.is_none() {
+                let byte = record.position().map_or(0, csv::Position::byte);
+                piece.first = Some((byte, line));
+            }
+            let label = cell(&record, self.target);
+            if label.is_empty() {
+                return Err(DataError::new(
+                    self.file,
+                    line,
+                    format!("the target `{}` is empty", self.cfg.target),
+                ));
+            }
+            piece
+                .labels
+                .push(f32::from(u8::from(label == self.cfg.positive.as_bytes())));
+            if n < LABEL_ROWS {
+                let label = String::from_utf8_lossy(label);
+                if !piece.label_values.contains_key(&*label) {
+                    piece.label_values.insert(label.into_owned(), n);
+                }
+            }
+            for (scan, &c) in piece.columns.iter_mut().zip(self.used) {
+                let v = scan.update(n, line, cell(&record, c));
+                piece.numbers.push(v.unwrap_or(f64::NAN));
+            }
+            piece.rows += 1;
+        }
+        Ok(piece)
+    }
+
+    /// Scan the piece of the file from byte `start` to `end` (past the
+    /// byte-order mark of `skip` bytes), on its own reader: lines count
+    /// from 1 and bytes from 0 at `start`. Also says how many line ends it
+    /// holds and whether it holds a quote character (then it, and what
+    /// follows, may have been cut inside a quoted field: see [`load_with`]).
+    fn scan_piece(
+        &self,
+        skip: u64,
+        start: u64,
+        end: u64,
+        skip_values: &[bool],
+    ) -> (Result<PieceScan, DataError>, Watch) {
+        use std::io::{Read, Seek};
+        let mut watch = Watch::default();
+        let opened = std::fs::File::open(self.file)
+            .and_then(|mut f| f.seek(std::io::SeekFrom::Start(skip + start)).map(|_| f));
+        let f = match opened {
+            Ok(f) => f,
+            Err(e) => return (Err(cannot_read(self.file, &e)), watch),
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(Watched {
+                inner: f.take(end - start),
+                watch: &mut watch,
+            });
+        let scanned = self.scan(&mut rdr, usize::MAX, skip_values);
+        drop(rdr);
+        (scanned, watch)
+    }
+}
+
+/// What [`Watched`] saw in the bytes it passed on.
+#[derive(Debug, Default, Clone, Copy)]
+struct Watch {
+    newlines: u64,
+    quoted: bool,
+}
+
+/// A reader that counts the line ends in what it reads and notes a quote.
+struct Watched<'w, R> {
+    inner: R,
+    watch: &'w mut Watch,
+}
+
+impl<R: std::io::Read> std::io::Read for Watched<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        self.watch.newlines += got.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.watch.quoted |= got.contains(&b'"');
+        Ok(n)
+    }
+}
+
+/// Where to cut the data (bytes `start..len` of the file past its
+/// byte-order mark of `skip` bytes) into pieces of about `piece` bytes:
+/// the first piece starts at `start`, the last ends at `len`; every other
+/// cut is at a line end, so a row starts there unless a quoted field runs
+/// across it (which [`Watched`] detects). After `\r\n` the cut is before
+/// the `\n`, where the csv reader is between rows too (it ends a row at
+/// `\r`), so positions and lines match a reader that went row by row.
+fn cuts(file: &Path, skip: u64, start: u64, len: u64, piece: u64) -> Result<Vec<u64>, DataError> {
+    use std::io::{Read, Seek};
+    let mut cuts = vec![start];
+    if start >= len {
+        return Ok(cuts);
+    }
+    let mut f = std::fs::File::open(file).map_err(|e| cannot_read(file, &e))?;
+    let mut window = vec![0u8; 1 << 16];
+    let mut target = start.saturating_add(piece.max(1));
+    'cut: while target < len {
+        // Look for a line end from the byte before `target` on.
+        let mut from = target - 1;
+        loop {
+            f.seek(std::io::SeekFrom::Start(skip + from))
+                .map_err(|e| cannot_read(file, &e))?;
+            let got = f.read(&mut window).map_err(|e| cannot_read(file, &e))?;
+            if got == 0 {
+                break 'cut;
+            }
+            let window = &window[..got];
+            if let Some(i) = window[1..].iter().position(|&b| b == b'\n') {
+                let at = from + 1 + i as u64;
+                let cut = if window[i] == b'\r' { at } else { at + 1 };
+                if cut >= len {
+                    break 'cut;
+                }
+                if cut > *cuts.last().unwrap_or(&start) {
+                    cuts.push(cut);
+                }
+                target = cut.max(target).saturating_add(piece.max(1));
+                continue 'cut;
+            }
+            if got < 2 {
+                break 'cut;
+            }
+            from += got as u64 - 1;
+        }
+    }
+    cuts.push(len);
+    Ok(cuts)
+}
+
+/// The first pass over the whole file: its pieces merged in file order.
+struct Pass1 {
+    rows: usize,
+    labels: Vec<f32>,
+    label_values: BTreeSet<String>,
+    columns: Vec<ColumnScan>,
+    checkpoints: Vec<Checkpoint>,
+}
+
+impl Pass1 {
+    /// The columns whose distinct values overflowed: later pieces need not
+    /// gather theirs.
+    fn overflowed(&self) -> Vec<bool> {
+        self.columns.iter().map(|c| c.overflow.is_some()).collect()
+    }
+
+    /// Add the rows of `piece`, which follow those merged so far; its
+    /// bytes and lines are `byte_shift` and `line_shift` short.
+    fn merge(&mut self, piece: PieceScan, byte_shift: u64, line_shift: u64) {
+        let Some((byte, line)) = piece.first else {
+            return;
+        };
+        self.checkpoints.push(Checkpoint {
+            row: self.rows,
+            byte: byte + byte_shift,
+            line: line + line_shift,
+            moments: self.columns.iter().map(|c| c.moments).collect(),
+        });
+        for (label, row) in piece.label_values {
+            if self.rows + row < LABEL_ROWS {
+                self.label_values.insert(label);
+            }
+        }
+        self.labels.extend(piece.labels);
+        // The moments in file order, bit for bit those of one reader.
+        let width = self.columns.len();
+        for row in piece.numbers.chunks_exact(width) {
+            for (c, &v) in self.columns.iter_mut().zip(row) {
+                if !v.is_nan() {
+                    c.moments.push(v);
+                }
+            }
+        }
+        for (c, p) in self.columns.iter_mut().zip(piece.columns) {
+            c.merge(p, self.rows, line_shift);
+        }
+        self.rows += piece.rows;
+    }
+}
+
+/// Where the parallel first pass is: the next piece to merge, where it
+/// starts and on which line.
+struct Resume {
+    piece: usize,
+    byte: u64,
+    line: u64,
+}
+
+/// Merge the scans of the pieces from `at.piece` on, in order. `Ok(false)`
+/// at a piece that holds a quote character (it, and the pieces after it,
+/// may have been cut inside a quoted field): `at` is then its start. An
+/// error in a piece before that is the file's first, at its line.
+fn merge_wave(
+    pass: &mut Pass1,
+    at: &mut Resume,
+    cuts: &[u64],
+    scanned: Vec<(Result<PieceScan, DataError>, Watch)>,
+) -> Result<bool, DataError> {
+    for (result, watch) in scanned {
+        if watch.quoted {
+            return Ok(false);
+        }
+        let piece = result.map_err(|mut e| {
+            e.line += at.line - 1;
+            e
+        })?;
+        pass.merge(piece, at.byte, at.line - 1);
+        at.piece += 1;
+        at.byte = cuts[at.piece];
+        at.line += watch.newlines;
+    }
+    Ok(true)
+}
+
+#[allow(clippy::too_many_lines)]
+fn load_with(
+    file: &Path,
+    cfg: &TrainConfig,
+    every: usize,
+    piece_bytes: u64,
+) -> Result<Dataset, DataError> {
     let (f, _, skip) = csvfile::open_past_bom(file).map_err(|e| cannot_read(file, &e))?;
+    let len = f
+        .metadata()
+        .map_err(|e| cannot_read(file, &e))?
+        .len()
+        .saturating_sub(skip);
     let mut rdr = csvfile::reader(f);
     let header = read_header(file, &mut rdr)?;
     let names: Vec<&str> = header.iter().collect();
     let head_err = |msg: String| DataError::new(file, 1, msg);
     let (target, used) = used_columns(file, &names, cfg)?;
     let width = header.len();
-
-    // Pass 1: check every row; labels, and per-column statistics.
-    let mut scans: Vec<ColumnScan> = used.iter().map(|_| ColumnScan::default()).collect();
-    let mut checkpoints: Vec<Checkpoint> = Vec::new();
-    let mut labels: Vec<f32> = Vec::new();
-    let mut target_values: BTreeSet<String> = BTreeSet::new();
-    let mut record = csv::ByteRecord::new();
-    let mut n = 0usize;
-    while next_row(file, &mut rdr, width, &mut record)? {
-        let line = record_position_line(&record);
-        let label = cell(&record, target);
-        if label.is_empty() {
-            return Err(DataError::new(
-                file,
-                line,
-                format!("the target `{}` is empty", cfg.target),
-            ));
-        }
-        labels.push(f32::from(u8::from(label == cfg.positive)));
-        if n < 10_000 && !target_values.contains(label) {
-            target_values.insert(label.to_string());
-        }
-        if n.is_multiple_of(every) {
-            checkpoints.push(Checkpoint {
-                row: n,
-                byte: record.position().map_or(0, csv::Position::byte),
-                line,
-                moments: scans.iter().map(|s| s.moments).collect(),
-            });
-        }
-        for (scan, &c) in scans.iter_mut().zip(&used) {
-            scan.update(n, line, cell(&record, c));
-        }
-        n += 1;
-    }
+    let start = rdr.position().clone();
     drop(rdr);
+    let scanner = Scanner {
+        file,
+        width,
+        target,
+        used: &used,
+        cfg,
+    };
+
+    // Pass 1: check every row; labels, and per-column statistics. The
+    // data is cut into pieces at line ends, scanned a few per thread at a
+    // time and merged in file order. A piece that holds a quote character
+    // may have been cut inside a quoted field (which can hold line ends):
+    // from its start on, the rest of the file is read by one reader.
+    let mut pass = Pass1 {
+        rows: 0,
+        labels: Vec::new(),
+        label_values: BTreeSet::new(),
+        columns: used.iter().map(|_| ColumnScan::default()).collect(),
+        checkpoints: Vec::new(),
+    };
+    let cuts = cuts(file, skip, start.byte(), len, piece_bytes)?;
+    let pieces = cuts.len() - 1;
+    let mut at = Resume {
+        piece: 0,
+        byte: start.byte(),
+        line: start.line(),
+    };
+    // Wave after wave of pieces: one wave scanned on the pool while the
+    // one before is merged.
+    let wave = 2 * rayon::current_num_threads();
+    let mut scanned: Vec<(Result<PieceScan, DataError>, Watch)> = Vec::new();
+    let mut from = 0;
+    loop {
+        let upto = (from + wave).min(pieces);
+        let overflowed = pass.overflowed();
+        let (merged, fresh) = rayon::join(
+            || merge_wave(&mut pass, &mut at, &cuts, std::mem::take(&mut scanned)),
+            || {
+                (from..upto)
+                    .into_par_iter()
+                    .map(|k| scanner.scan_piece(skip, cuts[k], cuts[k + 1], &overflowed))
+                    .collect::<Vec<_>>()
+            },
+        );
+        if !merged? || from == upto {
+            break;
+        }
+        scanned = fresh;
+        from = upto;
+    }
+    if at.piece < pieces {
+        let mut rdr = reader_at(file, skip, at.byte, at.line, pass.rows)?;
+        loop {
+            let piece = scanner.scan(&mut rdr, every.max(1), &pass.overflowed())?;
+            if piece.rows == 0 {
+                break;
+            }
+            pass.merge(piece, 0, 0);
+        }
+    }
+    let Pass1 {
+        rows: n,
+        mut labels,
+        label_values: target_values,
+        columns: scans,
+        checkpoints,
+    } = pass;
     if n == 0 {
         return Err(head_err("no data rows after the header".into()));
     }
@@ -695,22 +1165,25 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
     }
 
     // The numeric moments of the training part: the last checkpoint at or
-    // before its end, and the rows from there (fewer than `every`).
+    // before its end, and the rows from there.
     let train_moments: Vec<Moments> = if n_train == n {
         scans.iter().map(|s| s.moments).collect()
     } else {
-        let at = &checkpoints[n_train / every];
+        let at = &checkpoints[checkpoints
+            .partition_point(|c| c.row <= n_train)
+            .saturating_sub(1)];
         let mut moments = at.moments.clone();
         if at.row < n_train {
-            let mut rdr = reader_at(file, skip, at)?;
+            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
+            let mut record = csv::ByteRecord::new();
             for _ in at.row..n_train {
-                if !next_row(file, &mut rdr, width, &mut record)? {
+                if !next_row(file, &mut rdr, width, &mut record, false)? {
                     return Err(head_err("the file changed while it was read".into()));
                 }
                 for (m, &c) in moments.iter_mut().zip(&used) {
                     let s = cell(&record, c);
-                    if !is_missing_number(s)
-                        && let Some(v) = parse_number(s)
+                    if !missing_number(s)
+                        && let Some(v) = number(s)
                     {
                         m.push(v);
                     }
@@ -769,10 +1242,11 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
                 std,
             });
         } else {
-            let mut categories: Vec<&str> = scan
+            let mut categories: Vec<&[u8]> = scan
                 .values
+                .list
                 .iter()
-                .filter(|(_, first)| **first < n_train)
+                .filter(|(_, first)| *first < n_train)
                 .map(|(v, _)| &**v)
                 .collect();
             let too_many = scan.overflow.is_some_and(|row| row < n_train);
@@ -792,7 +1266,10 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
             categories.sort_unstable();
             columns.push(ColumnEncoding::Categorical {
                 name: name.to_string(),
-                categories: categories.into_iter().map(str::to_string).collect(),
+                categories: categories
+                    .into_iter()
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+                    .collect(),
             });
         }
     }
@@ -828,7 +1305,7 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
     let encoded: Vec<Result<Encoded, DataError>> = jobs
         .into_par_iter()
         .map(|(at, end, tx, vx)| {
-            let mut rdr = reader_at(file, skip, at)?;
+            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
             let mut record = csv::ByteRecord::new();
             let mut out = Encoded {
                 train: EncodeCounts::new(columns),
@@ -837,7 +1314,7 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
             };
             let (mut tx, mut vx) = (tx.chunks_exact_mut(features), vx.chunks_exact_mut(features));
             for row in at.row..end {
-                if !next_row(file, &mut rdr, width, &mut record)? {
+                if !next_row(file, &mut rdr, width, &mut record, false)? {
                     return Err(head_err("the file changed while it was read".into()));
                 }
                 let line = record_position_line(&record);
@@ -850,7 +1327,7 @@ fn load_with(file: &Path, cfg: &TrainConfig, every: usize) -> Result<Dataset, Da
                 let Some(slot) = slot else {
                     return Err(head_err("the file changed while it was read".into()));
                 };
-                encoder.encode_cells(|i| cell(&record, i), line, slot, counts)?;
+                encoder.encode_bytes(|i| cell(&record, i), line, slot, counts)?;
             }
             Ok(out)
         })
@@ -1239,7 +1716,8 @@ mod tests {
         assert_eq!(s.unseen_valid, r.unseen_valid);
     }
 
-    /// Load `text` as `d.csv` with the streaming loader (checkpoints every
+    /// Load `text` as `d.csv` with the streaming loader (the first pass cut
+    /// at every line end, every few lines, or not at all; checkpoints every
     /// 2 rows and every `CHECKPOINT_ROWS`), checked against the old one.
     fn load_str(text: &str, split: f64) -> Result<Dataset, DataError> {
         let dir = tempfile::tempdir().unwrap();
@@ -1248,8 +1726,13 @@ mod tests {
         let cfg = cfg(split);
         let reference = reference_load(&path, &cfg);
         let mut out = None;
-        for every in [2, 3, CHECKPOINT_ROWS] {
-            let streamed = load_with(&path, &cfg, every);
+        for (every, piece) in [
+            (2, 1),
+            (3, 5),
+            (2, PIECE_BYTES),
+            (CHECKPOINT_ROWS, PIECE_BYTES),
+        ] {
+            let streamed = load_with(&path, &cfg, every, piece);
             assert_same(&streamed, &reference);
             out = Some(streamed);
         }
@@ -1346,8 +1829,8 @@ mod tests {
                     Ok(_) => trained += 1,
                     Err(_) => refused += 1,
                 }
-                for every in [7, 1000, CHECKPOINT_ROWS] {
-                    assert_same(&load_with(file, &cfg, every), &reference);
+                for (every, piece) in [(7, 1000), (1000, 1 << 14), (CHECKPOINT_ROWS, PIECE_BYTES)] {
+                    assert_same(&load_with(file, &cfg, every, piece), &reference);
                 }
             }
         }
@@ -1422,6 +1905,292 @@ mod tests {
         );
         assert!(e("a,b\n1,2\n").starts_with("d.csv:1: no target column `y`"));
         assert!(e("a,y\n1,no\n2,no\n3,no\n").contains("never has the positive label `yes`"));
+    }
+
+    /// A file of 14 rows: numbers (some missing, one negative), a category
+    /// column with an empty cell and a value first seen in the validation
+    /// part, and labels; `crlf` ends lines with `\r\n`.
+    fn small_file(crlf: bool) -> String {
+        let rows = [
+            "1,2.5,x,yes",
+            "2,,y,no",
+            "3,-1.25,x,no",
+            "4,7,,yes",
+            "5,3.125,z,no",
+            "6,0.5,x,yes",
+            "7,11,y,no",
+            "8,NA,x,yes",
+            "9,4.75,y,no",
+            "10,6,x,yes",
+            "11,1e3,z,no",
+            "12,2,w,yes",
+            "13,8.5,x,no",
+            "14,9,v,yes",
+        ];
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("id,a,c,y{end}");
+        for r in rows {
+            text.push_str(r);
+            text.push_str(end);
+        }
+        text
+    }
+
+    /// The first pass cut into pieces of every size from one byte (a cut
+    /// at every line end) to the whole file gives the one-piece result:
+    /// the same means bit for bit, categories and first rows, matrices,
+    /// lines and counts; and the old loader's.
+    #[test]
+    fn every_cut_gives_the_one_piece_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        for crlf in [false, true] {
+            let text = small_file(crlf);
+            std::fs::write(&path, &text).unwrap();
+            for split in [0.0, 0.5] {
+                let cfg = cfg(split);
+                let whole = load_with(&path, &cfg, CHECKPOINT_ROWS, u64::MAX);
+                let reference = reference_load(&path, &cfg);
+                assert_same(&whole, &reference);
+                let whole = whole.unwrap();
+                for piece in 1..=text.len() as u64 {
+                    let cut = load_with(&path, &cfg, 3, piece).unwrap();
+                    assert_eq!(cut.encoding, whole.encoding, "piece {piece} crlf {crlf}");
+                    assert_same(&Ok(cut), &Ok(whole.clone()));
+                }
+            }
+        }
+    }
+
+    /// The merged scan itself (not only the encoding it leads to) is the
+    /// one-reader scan: counts, first rows of every value, overflow row,
+    /// sums bit for bit.
+    #[test]
+    fn merged_pieces_scan_as_one_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        let mut text = String::from("a,b,y\n");
+        // `a` overflows MAX_CATEGORIES distinct values partway; `b` repeats.
+        for i in 0..(MAX_CATEGORIES + 40) {
+            let a = if i % 3 == 0 { i / 3 } else { i };
+            text.push_str(&format!(
+                "{a}.{},{},{}\n",
+                i % 7,
+                i % 5,
+                if i % 2 == 0 { "yes" } else { "no" }
+            ));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let cfg = cfg(0.2);
+        let used = vec![0usize, 1];
+        let scanner = Scanner {
+            file: &path,
+            width: 3,
+            target: 2,
+            used: &used,
+            cfg: &cfg,
+        };
+        let scan_with = |piece: u64| {
+            let (f, _, skip) = csvfile::open_past_bom(&path).unwrap();
+            let len = f.metadata().unwrap().len() - skip;
+            let mut rdr = csvfile::reader(f);
+            read_header(&path, &mut rdr).unwrap();
+            let start = rdr.position().clone();
+            let cuts = cuts(&path, skip, start.byte(), len, piece).unwrap();
+            let mut pass = Pass1 {
+                rows: 0,
+                labels: Vec::new(),
+                label_values: BTreeSet::new(),
+                columns: vec![ColumnScan::default(), ColumnScan::default()],
+                checkpoints: Vec::new(),
+            };
+            let (mut byte, mut line) = (start.byte(), start.line());
+            for k in 0..cuts.len() - 1 {
+                let overflowed = pass.overflowed();
+                let (piece, watch) = scanner.scan_piece(skip, cuts[k], cuts[k + 1], &overflowed);
+                assert!(!watch.quoted);
+                pass.merge(piece.unwrap(), byte, line - 1);
+                byte = cuts[k + 1];
+                line += watch.newlines;
+            }
+            (cuts.len(), pass)
+        };
+        let (one, whole) = scan_with(u64::MAX);
+        assert_eq!(one, 2);
+        for piece in [60, 997, 4096, 20_000] {
+            let (n, cut) = scan_with(piece);
+            assert!(n > 2, "{piece}");
+            assert_eq!(cut.rows, whole.rows);
+            assert_eq!(cut.labels, whole.labels);
+            assert_eq!(cut.label_values, whole.label_values);
+            for (c, w) in cut.columns.iter().zip(&whole.columns) {
+                assert_eq!((c.present, c.numeric), (w.present, w.numeric));
+                assert_eq!(c.values, w.values, "piece {piece}");
+                assert_eq!(c.overflow, w.overflow, "piece {piece}");
+                assert_eq!(c.moments, w.moments, "piece {piece}");
+                assert!(c.moments.count > 0);
+            }
+            // Every checkpoint is where a reader going row by row is.
+            for at in &cut.checkpoints {
+                let mut rdr = reader_at(&path, 0, at.byte, at.line, at.row).unwrap();
+                let mut record = csv::ByteRecord::new();
+                assert!(next_row(&path, &mut rdr, 3, &mut record, true).unwrap());
+                assert_eq!(record_position_line(&record), at.row as u64 + 2);
+                let expect = text.lines().nth(at.row + 1).unwrap();
+                assert_eq!(record.as_slice(), expect.replace(',', "").as_bytes());
+            }
+        }
+        assert!(whole.columns[0].overflow.is_some());
+        assert!(whole.columns[1].overflow.is_none());
+    }
+
+    /// A quoted field holding a line end: pieces cut inside it are noticed
+    /// (the quote), and the rest of the file is read by one reader, so the
+    /// result is the old loader's, at every cut.
+    #[test]
+    fn quoted_line_ends_fall_back_to_one_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        let text = "id,a,c,y\n1,1,x,yes\n2,2,\"two\nlines\",no\n3,3,x,no\n4,4,\"y\",yes\n5,5,\"a,\nb\",no\n6,6,x,yes\n7,7,x,no\n8,8,x,yes\n";
+        std::fs::write(&path, text).unwrap();
+        for split in [0.0, 0.25, 0.5] {
+            let cfg = cfg(split);
+            let reference = reference_load(&path, &cfg);
+            assert!(reference.is_ok());
+            for piece in 1..=text.len() as u64 {
+                assert_same(&load_with(&path, &cfg, 2, piece), &reference);
+            }
+        }
+        let d = load_with(&path, &cfg(0.0), 2, 1).unwrap();
+        assert!(
+            d.encoding
+                .feature_names()
+                .contains(&"c=two\nlines".to_string())
+        );
+        // An error after the quoted rows names its line.
+        let bad = format!("{text}9,9,x\n");
+        std::fs::write(&path, &bad).unwrap();
+        for piece in 1..=bad.len() as u64 {
+            let e = load_with(&path, &cfg(0.2), 2, piece).unwrap_err();
+            assert_eq!(e.line, 12, "piece {piece}: {e}");
+            assert!(e.message.starts_with("row has 3 fields"), "{e}");
+        }
+    }
+
+    /// A bad row in any piece is reported at its line, as one reader
+    /// reports it: wrong field count, empty target, invalid UTF-8; with
+    /// `\n` and `\r\n` line ends.
+    #[test]
+    fn errors_name_the_line_across_cuts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        for crlf in [false, true] {
+            let good = small_file(crlf);
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut lines: Vec<&str> = good.split(end).collect();
+            lines.pop();
+            for (bad_line, bad) in [(5, "4,7,x"), (12, "11,1,z,"), (15, "14,9,v,yes,1")] {
+                let mut rows = lines.clone();
+                rows[bad_line - 1] = bad;
+                let text = rows.join(end) + end;
+                std::fs::write(&path, &text).unwrap();
+                let reference = reference_load(&path, &cfg(0.2)).unwrap_err();
+                for piece in 1..=text.len() as u64 {
+                    let e = load_with(&path, &cfg(0.2), 3, piece).unwrap_err();
+                    assert_eq!(e, reference, "piece {piece} crlf {crlf}");
+                }
+            }
+            let mut bytes = lines.join(end).into_bytes();
+            let at = bytes.len() - 3;
+            bytes[at] = 0xFF;
+            bytes.extend_from_slice(end.as_bytes());
+            std::fs::write(&path, &bytes).unwrap();
+            let reference = reference_load(&path, &cfg(0.2)).unwrap_err();
+            assert!(reference.message.contains("UTF-8"), "{reference}");
+            for piece in 1..=bytes.len() as u64 {
+                assert_eq!(
+                    load_with(&path, &cfg(0.2), 3, piece).unwrap_err(),
+                    reference
+                );
+            }
+        }
+    }
+
+    /// The fast parser reads what `str::parse::<f64>` reads, the same
+    /// value bit for bit, and refuses what it refuses (non-finite values
+    /// are refused by both): on strings built from number pieces.
+    #[test]
+    fn number_parses_as_std() {
+        use proptest::prelude::*;
+        let std_number = |s: &str| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(f64::to_bits)
+        };
+        let fixed = [
+            "",
+            "1",
+            "-0",
+            "+1.5",
+            "1.",
+            ".5",
+            ".",
+            "1e",
+            "1e+",
+            "1e-5",
+            "1E300",
+            "1e400",
+            "-1e-400",
+            "inf",
+            "-Infinity",
+            "nan",
+            "NaN",
+            "0x10",
+            "1_000",
+            "1,5",
+            " 1",
+            "1 ",
+            "00012.3400",
+            "9007199254740993",
+            "2.2250738585072011e-308",
+            "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792",
+            "0.1000000000000000055511151231257827021181583404541015625",
+            "1.2.3",
+            "--1",
+            "e5",
+        ];
+        for s in fixed {
+            assert_eq!(
+                number(s.as_bytes()).map(f64::to_bits),
+                std_number(s),
+                "{s:?}"
+            );
+        }
+        proptest!(ProptestConfig::with_cases(20_000), |(s in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{0,4})?|[0-9.eE+-]{0,12}")| {
+            prop_assert_eq!(number(s.as_bytes()).map(f64::to_bits), std_number(&s), "{:?}", s);
+        });
+    }
+
+    /// `trim` trims as `str::trim` does, Unicode white space included.
+    #[test]
+    fn byte_trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t1.5\r",
+            "\u{a0}x\u{a0}",
+            " \u{3000}y",
+            "z\u{2028} ",
+            "\u{b}v\u{b}",
+            "é",
+            " é ",
+            "\u{1c}w",
+        ] {
+            assert_eq!(trim(s.as_bytes()), s.trim().as_bytes(), "{s:?}");
+        }
     }
 
     /// One value of absurd scale is refused, naming the column and the
