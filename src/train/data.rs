@@ -2017,7 +2017,7 @@ mod tests {
         };
         let (one, whole) = scan_with(u64::MAX);
         assert_eq!(one, 2);
-        for piece in [60, 997, 4096, 20_000] {
+        for piece in [60, 997, 4096, 8192] {
             let (n, cut) = scan_with(piece);
             assert!(n > 2, "{piece}");
             assert_eq!(cut.rows, whole.rows);
