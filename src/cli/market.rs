@@ -142,7 +142,10 @@ fn series_json(s: &SeriesAnalysis) -> Value {
         "cagr": s.cagr,
         "method": s.forecast.as_ref().map(|f| f.method.as_str()),
         "params": params,
-        "description": s.forecast.as_ref().map(|f| f.describe()),
+        // JSON stays in English whatever the interface language.
+        "description": s.forecast.as_ref().map(|f| {
+            crate::i18n::with(crate::i18n::Lang::En, || f.describe())
+        }),
         "note": s.forecast.as_ref().and_then(|f| f.note.clone()),
         "sse": s.forecast.as_ref().map(|f| f.sse),
         "sigma2": s.forecast.as_ref().and_then(|f| f.sigma2),
@@ -522,7 +525,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             match &s.answers {
                 Some(a) => t.row([
                     s.title.clone(),
-                    a.scale.as_str().to_string(),
+                    crate::tui::panes::market::evidence::scale_label(a.scale),
                     a.n.to_string(),
                     or_missing(a.median, |x| format!("{x}")),
                     or_missing(a.top_two_box, percent),

@@ -682,69 +682,66 @@ fn holt_forecast(
     }
 }
 
-impl Method {
-    /// The method in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Method::Linear => "straight-line trend (least squares)",
-            Method::Holt => "Holt's linear trend",
-            Method::HoltDamped => "Holt's damped trend",
-        }
-    }
-}
-
-impl Params {
-    /// `α = 0.62, β* = 0.05, φ = 0.98 (α, β*, φ fitted)` or
-    /// `y = 37.1 + 1.21·t, R² = 0.97`.
+impl Forecast {
+    /// Method and parameters in one line, for showing next to the numbers,
+    /// in the interface language: `Holt's damped trend: α = 0.944, β* =
+    /// 0.039, φ = 0.980 (α, β*, φ fitted by least squares), σ = 2.3439` or
+    /// `Linear trend: y = 37.1 + 1.21·t, R² = 0.97`. (JSON outputs take it
+    /// in English.)
     pub fn describe(&self) -> String {
-        match self {
-            Params::Linear {
-                intercept,
-                slope,
-                r2,
-            } => {
-                format!(
-                    "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
-                    if *slope < 0.0 { "−" } else { "+" },
-                    slope.abs()
+    let method = match self.method {
+        Method::Linear => crate::tr!("tui.mkt.series.method.linear"),
+        Method::Holt => crate::tr!("tui.mkt.series.method.holt"),
+        Method::HoltDamped => crate::tr!("tui.mkt.series.method.holt_damped"),
+    };
+    let params = match &self.params {
+        Params::Linear {
+            intercept,
+            slope,
+            r2,
+        } => format!(
+            "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
+            if *slope < 0.0 { "−" } else { "+" },
+            slope.abs()
+        ),
+        Params::Holt {
+            alpha,
+            beta,
+            phi,
+            fitted,
+            ..
+        } => {
+            let values = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
+            if fitted.is_empty() {
+                crate::tr!("tui.mkt.series.fixed", params = values)
+            } else {
+                let names: Vec<&str> = fitted
+                    .iter()
+                    .map(|n| match *n {
+                        "alpha" => "α",
+                        "beta" => "β*",
+                        _ => "φ",
+                    })
+                    .collect();
+                crate::tr!(
+                    "tui.mkt.series.fitted",
+                    params = values,
+                    names = names.join(", ")
                 )
             }
-            Params::Holt {
-                alpha,
-                beta,
-                phi,
-                fitted,
-                ..
-            } => {
-                let mut s = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
-                if fitted.is_empty() {
-                    s.push_str(" (fixed in the file)");
-                } else {
-                    let names: Vec<&str> = fitted
-                        .iter()
-                        .map(|n| match *n {
-                            "alpha" => "α",
-                            "beta" => "β*",
-                            _ => "φ",
-                        })
-                        .collect();
-                    s.push_str(&format!(" ({} fitted by least squares)", names.join(", ")));
-                }
-                s
-            }
         }
-    }
+    };
+    let sigma = self
+        .sigma2
+        .map(|s| format!(", σ = {:.4}", s.sqrt()))
+        .unwrap_or_default();
+    crate::tr!(
+        "tui.mkt.series.describe",
+        method = method,
+        params = params,
+        sigma = sigma
+    )
 }
-
-impl Forecast {
-    /// Method and parameters in one line, for showing next to the numbers.
-    pub fn describe(&self) -> String {
-        let sigma = self
-            .sigma2
-            .map(|s| format!(", σ = {:.4}", s.sqrt()))
-            .unwrap_or_default();
-        format!("{}: {}{sigma}", self.method.label(), self.params.describe())
-    }
 }
 
 #[cfg(test)]

@@ -275,7 +275,7 @@ fn diverging(a: &Answers, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// A survey's answer scale on screen.
-fn scale_label(s: Scale) -> String {
+pub(crate) fn scale_label(s: Scale) -> String {
     match s.as_str() {
         "likert5" => crate::tr!("tui.mkt.ev.scale.likert5"),
         "likert7" => crate::tr!("tui.mkt.ev.scale.likert7"),

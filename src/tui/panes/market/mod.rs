@@ -12,7 +12,7 @@
 //!   they support;
 //! * Series — the data, the forecast and its prediction interval as a chart.
 
-mod evidence;
+pub(crate) mod evidence;
 mod matrix;
 mod segments;
 mod series;

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
-use crate::market::{Forecast, Frequency, LoadedSeries, Method, Params};
+use crate::market::{Frequency, LoadedSeries};
 use crate::numfmt;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -189,62 +189,6 @@ fn method_name(m: &str) -> String {
     }
 }
 
-/// The fitted forecast in words: the method, its parameters, σ.
-fn describe(f: &Forecast) -> String {
-    let method = match f.method {
-        Method::Linear => crate::tr!("tui.mkt.series.method.linear"),
-        Method::Holt => crate::tr!("tui.mkt.series.method.holt"),
-        Method::HoltDamped => crate::tr!("tui.mkt.series.method.holt_damped"),
-    };
-    let params = match &f.params {
-        Params::Linear {
-            intercept,
-            slope,
-            r2,
-        } => format!(
-            "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
-            if *slope < 0.0 { "−" } else { "+" },
-            slope.abs()
-        ),
-        Params::Holt {
-            alpha,
-            beta,
-            phi,
-            fitted,
-            ..
-        } => {
-            let values = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
-            if fitted.is_empty() {
-                crate::tr!("tui.mkt.series.fixed", params = values)
-            } else {
-                let names: Vec<&str> = fitted
-                    .iter()
-                    .map(|n| match *n {
-                        "alpha" => "α",
-                        "beta" => "β*",
-                        _ => "φ",
-                    })
-                    .collect();
-                crate::tr!(
-                    "tui.mkt.series.fitted",
-                    params = values,
-                    names = names.join(", ")
-                )
-            }
-        }
-    };
-    let sigma = f
-        .sigma2
-        .map(|s| format!(", σ = {:.4}", s.sqrt()))
-        .unwrap_or_default();
-    crate::tr!(
-        "tui.mkt.series.describe",
-        method = method,
-        params = params,
-        sigma = sigma
-    )
-}
-
 /// A value with about four significant digits.
 pub fn num(x: f64) -> String {
     let a = x.abs();
@@ -312,7 +256,7 @@ fn info_lines(
                     ),
                 ]));
             }
-            lines.push(Line::from(Span::styled(describe(f), theme.dim)));
+            lines.push(Line::from(Span::styled(f.describe(), theme.dim)));
             if let Some(note) = &f.note {
                 lines.push(Line::from(Span::styled(format!("⚠ {note}"), theme.warn)));
             }

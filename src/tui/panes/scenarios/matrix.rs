@@ -68,14 +68,14 @@ pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column
             .max(4)
     };
     if n > 0 && left >= 4 * n {
-        // Whole names where they all fit; else an even share of the room
-        // (at least 4 cells, never more than the name needs).
+        // Whole names where they all fit; else 4 cells each and the
+        // scenario's name keeps the rest (a few more cells of a cut
+        // criterion name help less than a readable scenario name).
         let full: usize = (0..n).map(id_w).sum();
         let widths: Vec<usize> = if left >= full {
             (0..n).map(id_w).collect()
         } else {
-            let share = (left / n).max(4);
-            (0..n).map(|j| id_w(j).min(share)).collect()
+            vec![4; n]
         };
         for (j, w) in widths.into_iter().enumerate() {
             cols.push(Column {
