@@ -151,7 +151,10 @@ fn the_votes_view_shows_spread_and_participants() {
         screen.contains("Participants · Next-best-offer"),
         "{screen}"
     );
-    assert!(screen.contains("cost"), "every criterion listed: {screen}");
+    assert!(
+        screen.contains("Total cost"),
+        "every criterion listed by name: {screen}"
+    );
     insta::assert_snapshot!("votes_view_participants_80x24", screen);
     app.perform(Action::Participants);
     assert!(!app.panes.scenarios.participants);

@@ -85,9 +85,8 @@ fn english_words_except(text: &str, ids: &[String]) -> Vec<String> {
         "LLM", "OCR", "App", "APP", "OTC", "CAGR", "PSI", "TAM", "SAM", "SOM", "NPS",
         // Names of algorithms and devices, written so in Chinese texts too.
         "cpu", "CPU", "cuda", "CUDA", "relu", "ReLU", "adam", "Adam", "sigmoid", "tanh", "sgd",
-        "Ctr",   // "Ctr": a key name cut at the edge of a narrow footer
-        "Space",
-        "Plus",  // a product name in the Chinese workspace (禾润 Plus 付费会员)
+        "Ctr", // "Ctr": a key name cut at the edge of a narrow footer
+        "Space", "Plus",  // a product name in the Chinese workspace (禾润 Plus 付费会员)
         "token", // a loanword the Chinese workspace's own texts use (每千 token)
     ];
     let mut out = Vec::new();

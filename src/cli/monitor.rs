@@ -29,7 +29,14 @@ pub fn run(dir: &Path, format: MonitorFormat, fail_on_trigger: bool) -> u8 {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let m = crate::train::drift::monitoring(&ws.root, &ws.model, Date::today());
+    let analyse = || crate::train::drift::monitoring(&ws.root, &ws.model, Date::today());
+    // Triggers carry their evidence in words: in the interface language for
+    // people, in English for the JSON contract.
+    let m = if format == MonitorFormat::Json {
+        crate::i18n::with(crate::i18n::Lang::En, analyse)
+    } else {
+        analyse()
+    };
     let text = match format {
         MonitorFormat::Table => table(ws.name(), &m),
         MonitorFormat::Json => {
@@ -216,7 +223,7 @@ pub fn table(name: &str, m: &Monitoring) -> String {
         let _ = writeln!(s, "{}", crate::tr!("cli.monitor.empty"));
     }
     if !m.kpis.is_empty() {
-        let _ = writeln!(s, "KPIs");
+        let _ = writeln!(s, "{}", crate::tr!("cli.monitor.kpis"));
         for k in &m.kpis {
             let line = crate::tr!(
                 "cli.monitor.kpi",

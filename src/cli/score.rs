@@ -319,7 +319,15 @@ fn header_lines(o: &ScoreOut) -> Vec<String> {
             weights = o.weights_source,
             votes = votes
         ),
-        format!("  {}", o.formula),
+        // The formula in the interface language (the JSON keeps English).
+        format!(
+            "  {}",
+            crate::tr!(if o.method == "topsis" {
+                "tui.scn.formula.topsis"
+            } else {
+                "tui.scn.formula.weighted_sum"
+            })
+        ),
     ];
     let weights: Vec<String> = o
         .criteria

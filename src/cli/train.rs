@@ -345,11 +345,25 @@ pub fn train(a: &TrainArgs) -> u8 {
                 }
                 // What the kept model at `[money]`'s cut-off implies for the
                 // linked scenario (docs/METHOD.md "From AUC to money").
-                let implied = ws.model.training.money.as_ref().map(|m| {
-                    let cut = train::money::cutoff(m)
-                        .ok_or_else(|| "money.cutoff: give `top` or `threshold`".to_string())?;
-                    train::money::implication(&ws.model, m, cut, &s.valid_scores, &s.valid_labels)
-                });
+                let implication = || {
+                    ws.model.training.money.as_ref().map(|m| {
+                        let cut = train::money::cutoff(m)
+                            .ok_or_else(|| "money.cutoff: give `top` or `threshold`".to_string())?;
+                        train::money::implication(
+                            &ws.model,
+                            m,
+                            cut,
+                            &s.valid_scores,
+                            &s.valid_labels,
+                        )
+                    })
+                };
+                // The JSON contract keeps its texts (`cutoff_text`) in English.
+                let implied = if json {
+                    crate::i18n::with(crate::i18n::Lang::En, implication)
+                } else {
+                    implication()
+                };
                 if json {
                     let mut j = s.to_json();
                     j["money"] = match &implied {

@@ -689,59 +689,59 @@ impl Forecast {
     /// `Linear trend: y = 37.1 + 1.21·t, R² = 0.97`. (JSON outputs take it
     /// in English.)
     pub fn describe(&self) -> String {
-    let method = match self.method {
-        Method::Linear => crate::tr!("tui.mkt.series.method.linear"),
-        Method::Holt => crate::tr!("tui.mkt.series.method.holt"),
-        Method::HoltDamped => crate::tr!("tui.mkt.series.method.holt_damped"),
-    };
-    let params = match &self.params {
-        Params::Linear {
-            intercept,
-            slope,
-            r2,
-        } => format!(
-            "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
-            if *slope < 0.0 { "−" } else { "+" },
-            slope.abs()
-        ),
-        Params::Holt {
-            alpha,
-            beta,
-            phi,
-            fitted,
-            ..
-        } => {
-            let values = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
-            if fitted.is_empty() {
-                crate::tr!("tui.mkt.series.fixed", params = values)
-            } else {
-                let names: Vec<&str> = fitted
-                    .iter()
-                    .map(|n| match *n {
-                        "alpha" => "α",
-                        "beta" => "β*",
-                        _ => "φ",
-                    })
-                    .collect();
-                crate::tr!(
-                    "tui.mkt.series.fitted",
-                    params = values,
-                    names = names.join(", ")
-                )
+        let method = match self.method {
+            Method::Linear => crate::tr!("tui.mkt.series.method.linear"),
+            Method::Holt => crate::tr!("tui.mkt.series.method.holt"),
+            Method::HoltDamped => crate::tr!("tui.mkt.series.method.holt_damped"),
+        };
+        let params = match &self.params {
+            Params::Linear {
+                intercept,
+                slope,
+                r2,
+            } => format!(
+                "y = {intercept:.4} {} {:.4}·t, R² = {r2:.3}",
+                if *slope < 0.0 { "−" } else { "+" },
+                slope.abs()
+            ),
+            Params::Holt {
+                alpha,
+                beta,
+                phi,
+                fitted,
+                ..
+            } => {
+                let values = format!("α = {alpha:.3}, β* = {beta:.3}, φ = {phi:.3}");
+                if fitted.is_empty() {
+                    crate::tr!("tui.mkt.series.fixed", params = values)
+                } else {
+                    let names: Vec<&str> = fitted
+                        .iter()
+                        .map(|n| match *n {
+                            "alpha" => "α",
+                            "beta" => "β*",
+                            _ => "φ",
+                        })
+                        .collect();
+                    crate::tr!(
+                        "tui.mkt.series.fitted",
+                        params = values,
+                        names = names.join(", ")
+                    )
+                }
             }
-        }
-    };
-    let sigma = self
-        .sigma2
-        .map(|s| format!(", σ = {:.4}", s.sqrt()))
-        .unwrap_or_default();
-    crate::tr!(
-        "tui.mkt.series.describe",
-        method = method,
-        params = params,
-        sigma = sigma
-    )
-}
+        };
+        let sigma = self
+            .sigma2
+            .map(|s| format!(", σ = {:.4}", s.sqrt()))
+            .unwrap_or_default();
+        crate::tr!(
+            "tui.mkt.series.describe",
+            method = method,
+            params = params,
+            sigma = sigma
+        )
+    }
 }
 
 #[cfg(test)]

@@ -1074,18 +1074,35 @@ fn gains_view(
     theme: &Theme,
 ) {
     let wide = area.width >= 70;
+    let stats = train::metrics::at_cutoff(scores, labels, cut);
+    let lines = stats
+        .as_ref()
+        .map(|st| cutoff_lines(st, (scores, labels), cut, ctx, theme));
+    // Under the chart on a narrow screen, the box is as tall as its wrapped
+    // lines (the chart keeps at least 6 rows): nothing of the money is cut.
+    let box_h = lines.as_ref().map_or(9, |ls| {
+        let w = usize::from(area.width.saturating_sub(2)).max(1);
+        let rows: usize = ls
+            .iter()
+            .map(|l| {
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::text::wrap(&text, w).len()
+            })
+            .sum();
+        u16::try_from(rows + 2).unwrap_or(u16::MAX)
+    });
+    let box_h = box_h.clamp(5, area.height.saturating_sub(6).max(5));
     let [chart_area, box_area] = if wide {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
     } else {
-        Layout::vertical([Constraint::Min(6), Constraint::Length(9)]).areas(area)
+        Layout::vertical([Constraint::Min(6), Constraint::Length(box_h)]).areas(area)
     };
-    let stats = train::metrics::at_cutoff(scores, labels, cut);
     gains_chart(frame, chart_area, rows, stats.as_ref(), run, ctx, theme);
     let block = ui::block(
         crate::tr!("training.money.box_title", cut = cut.describe()),
         theme,
     );
-    let Some(st) = stats else {
+    let Some(lines) = lines else {
         let why = if ctx.train.running() {
             crate::tr!("training.money.wait")
         } else {
@@ -1099,6 +1116,23 @@ fn gains_view(
         );
         return;
     };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block),
+        box_area,
+    );
+}
+
+/// The cut-off box's lines: rows contacted, precision/recall/lift, and what
+/// the cut-off implies for the linked scenario's money.
+fn cutoff_lines(
+    st: &train::metrics::CutoffStats,
+    (scores, labels): (&[f32], &[f32]),
+    cut: Cutoff,
+    ctx: &AppCtx,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(Span::styled(
             crate::tr!(
@@ -1109,7 +1143,7 @@ fn gains_view(
             ),
             theme.base,
         )),
-        Line::from(Span::styled(crate::train::money::quality(&st), theme.base)),
+        Line::from(Span::styled(crate::train::money::quality(st), theme.base)),
     ];
     let training = &ctx.ws.model.training;
     match training.money.as_ref() {
@@ -1122,12 +1156,7 @@ fn gains_view(
             Err(e) => lines.push(Line::from(Span::styled(e, theme.warn))),
         },
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(block),
-        box_area,
-    );
+    lines
 }
 
 /// The cut-off box's money lines ([`money::lines`]): the NPV line in the

@@ -47,9 +47,16 @@ const NAME_MIN: usize = 16;
 
 /// The columns of the matrix in a table `inner_w` cells wide: every
 /// criterion when each gets at least 4 cells next to a readable name (as
-/// wide as its name where there is room, else an even share of the room),
-/// else only the selected one. `criteria` are the criteria's names.
-pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column<Col>> {
+/// wide as its name where there is room; else the scenario names keep what
+/// the widest needs, up to the room left, and the criteria share the rest),
+/// else only the selected one. `criteria` are the criteria's names,
+/// `name_need` the display width of the widest scenario name.
+pub fn columns(
+    inner_w: u16,
+    criteria: &[String],
+    name_need: usize,
+    sel_crit: usize,
+) -> Vec<Column<Col>> {
     use Constraint::{Fill, Length};
     let fixed = [2usize, 5, 5, 6, 5];
     let mut cols = vec![
@@ -68,14 +75,17 @@ pub fn columns(inner_w: u16, criteria: &[String], sel_crit: usize) -> Vec<Column
             .max(4)
     };
     if n > 0 && left >= 4 * n {
-        // Whole names where they all fit; else 4 cells each and the
-        // scenario's name keeps the rest (a few more cells of a cut
-        // criterion name help less than a readable scenario name).
+        // Whole names where they all fit; else the scenario names first (a
+        // readable scenario name matters more than a few more cells of a
+        // cut criterion name), the criteria an even share of what is left.
         let full: usize = (0..n).map(id_w).sum();
         let widths: Vec<usize> = if left >= full {
             (0..n).map(id_w).collect()
         } else {
-            vec![4; n]
+            let room = left + NAME_MIN;
+            let name_keep = name_need.clamp(NAME_MIN, room - 4 * n);
+            let share = ((room - name_keep) / n).max(4);
+            (0..n).map(|j| id_w(j).min(share)).collect()
         };
         for (j, w) in widths.into_iter().enumerate() {
             cols.push(Column {
@@ -124,9 +134,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 .map_or_else(|| id.clone(), super::labels::criterion_name)
         })
         .collect();
+    let name_need = rows
+        .iter()
+        .filter_map(|&i| m.scenarios.get(i))
+        .map(|s| unicode_width::UnicodeWidthStr::width(s.name.as_str()))
+        .max()
+        .unwrap_or(NAME_MIN);
     let columns = columns(
         table_inner_width(table_area, rows.len()),
         &crit_names,
+        name_need,
         sel_crit,
     );
     let sel_style = theme.key.add_modifier(Modifier::REVERSED);

@@ -15,7 +15,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::View;
@@ -452,12 +452,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
         )));
     }
     let who_h = u16::try_from(who_lines.len().min(3)).unwrap_or(3);
-    let desc_h = if crit.description.trim().is_empty() {
-        0
+    // Wrapped here by display width (ratatui's wrapper let a line of CJK
+    // text run one column into the border): at most two lines, the second
+    // cut with … when there is more.
+    let mut desc_lines = if crit.description.trim().is_empty() {
+        Vec::new()
     } else {
-        let dw = UnicodeWidthStr::width(crit.description.as_str());
-        u16::try_from(dw.div_ceil(w.max(1)).clamp(1, 2)).unwrap_or(2)
+        crate::text::wrap(crit.description.trim(), w)
     };
+    if desc_lines.len() > 2 {
+        let rest = desc_lines[1..].join("");
+        desc_lines.truncate(1);
+        desc_lines.push(ui::truncate(&rest, w));
+    }
+    let desc_h = u16::try_from(desc_lines.len()).unwrap_or(2);
     let prompt_h = u16::from(round.prompt.is_some());
     let [head, desc, scale, who_area, _, body, prompt_area] = Layout::vertical([
         Constraint::Length(1),
@@ -479,7 +487,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
         head,
     );
     frame.render_widget(
-        Paragraph::new(Span::styled(crit.description.clone(), theme.dim)).wrap(Wrap { trim: true }),
+        Paragraph::new(
+            desc_lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.dim)))
+                .collect::<Vec<_>>(),
+        ),
         desc,
     );
     let better = if crit.cost {
@@ -561,9 +574,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
                 } else {
                     theme.base
                 };
-                lines.push(Line::from(Span::styled(text, style)));
+                for l in crate::text::wrap(&text, w) {
+                    lines.push(Line::from(Span::styled(l, style)));
+                }
             }
-            Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.error))),
+            Some(Err(e)) => {
+                for l in crate::text::wrap(&format!("✗ {e}"), w) {
+                    lines.push(Line::from(Span::styled(l, theme.error)));
+                }
+            }
             None => {}
         }
     } else {
@@ -572,7 +591,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
             theme.dim,
         )));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    // Lines wrapped here by display width, not by ratatui's wrapper (which
+    // let a line of CJK text run one column into the border).
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| match l.spans.as_slice() {
+            [one] if UnicodeWidthStr::width(one.content.as_ref()) > w => {
+                let style = one.style;
+                crate::text::wrap(&one.content, w)
+                    .into_iter()
+                    .map(|t| Line::from(Span::styled(t, style)))
+                    .collect::<Vec<_>>()
+            }
+            _ => vec![l],
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
 
     if let Some(p) = &round.prompt {
         let text = match p {

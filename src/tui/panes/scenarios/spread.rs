@@ -182,21 +182,22 @@ fn draw_grid(
     let mut lines = Vec::new();
     let mut head = vec![Span::styled(
         format!(
-            "{:<2} {:<name_w$}",
+            "{:<2} {}",
             "#",
-            ui::truncate(&crate::tr!("votes.view.scenario"), name_w)
+            ui::pad(&crate::tr!("votes.view.scenario"), name_w)
         ),
         theme.title,
     )];
     for j in shown.clone() {
-        let id = model.criteria.get(j).map_or("", |c| c.id.as_str());
+        // Criteria by their names (the workspace's words), as the matrix does.
+        let name = model.criteria.get(j).map_or("", |c| c.name.as_str());
         let style = if j == sel_crit {
             theme.key.add_modifier(Modifier::REVERSED)
         } else {
             theme.title
         };
         head.push(Span::raw(" "));
-        head.push(Span::styled(format!("{:>4}", ui::truncate(id, 4)), style));
+        head.push(Span::styled(ui::rpad(name, 4), style));
     }
     lines.push(Line::from(head));
     let visible = usize::from(inner.height).saturating_sub(1);
@@ -210,7 +211,7 @@ fn draw_grid(
             .map_or("–".to_string(), ToString::to_string);
         let row_style = ui::row_style(pos == sel_row, theme);
         let mut spans = vec![Span::styled(
-            format!("{rank:>2} {:<name_w$}", ui::truncate(&sc.name, name_w)),
+            format!("{rank:>2} {}", ui::pad(&sc.name, name_w)),
             row_style,
         )];
         for j in shown.clone() {
@@ -292,7 +293,8 @@ fn draw_participants(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(i) = sel else { return };
-    let crit_w = 8usize;
+    // Room for a criterion's name ("Total cost", "商业价值").
+    let crit_w = 12usize;
     // criterion + median (5) + IQR (5) + 4 per participant.
     let fit = usize::from(inner.width).saturating_sub(crit_w + 12) / 4;
     let p = s.participants.len();
@@ -319,7 +321,7 @@ fn draw_participants(
     for (j, c) in model.criteria.iter().enumerate() {
         let stats = s.cells.iter().find(|x| x.scenario == i && x.criterion == j);
         let mut spans = vec![Span::styled(
-            format!("{:<crit_w$}", ui::truncate(&c.id, crit_w - 1)),
+            format!("{} ", ui::pad(&c.name, crit_w - 1)),
             if j == app.criterion {
                 theme.key
             } else {
