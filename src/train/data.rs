@@ -584,15 +584,15 @@ impl ColumnScan {
                 self.first_bad = Some((line, String::from_utf8_lossy(cell).into_owned()));
             }
         }
-        if let Some(v) = number {
-            if v.abs() > MAX_FEATURE_MAGNITUDE {
-                if self.huge == 0 {
-                    self.huge_first = String::from_utf8_lossy(cell).into_owned();
-                }
-                self.huge += 1;
-                if self.huge_lines.len() < 5 {
-                    self.huge_lines.push(line);
-                }
+        if let Some(v) = number
+            && v.abs() > MAX_FEATURE_MAGNITUDE
+        {
+            if self.huge == 0 {
+                self.huge_first = String::from_utf8_lossy(cell).into_owned();
+            }
+            self.huge += 1;
+            if self.huge_lines.len() < 5 {
+                self.huge_lines.push(line);
             }
         }
         if self.overflow.is_none() && !self.skip_values && !self.values.contains(cell) {
