@@ -188,6 +188,154 @@ fn number(s: &[u8]) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
+/// How the first pass keeps one cell for the second, in 4 bytes, so that
+/// the second need not read and parse the file again (see [`Cache`]):
+///
+/// - below [`code::STRING`], a short decimal (`-?digits(.digits)?`, up to
+///   7 decimals, all its digits below 2²⁷ as one integer `m`): the bits
+///   hold `m`, the sign and the number of decimals `e`, and the value is
+///   `±(m / 10^e)`. Both are exact `f64`s and one division rounds
+///   correctly, so this is bit for bit what `str::parse` reads (tested in
+///   `compact_decimals_read_as_std`);
+/// - [`code::STRING`] `| i`: string `i` of the piece's table for the column;
+/// - [`code::SPILL`] `| i`: number `i` of the piece's other numbers;
+/// - [`code::UNKEPT`]: a string the table had no room for.
+mod code {
+    pub const STRING: u32 = 0b100 << 29;
+    pub const SPILL: u32 = 0b101 << 29;
+    pub const UNKEPT: u32 = 0b110 << 29;
+    /// The largest index a string or spilled number can have.
+    pub const INDEX: u32 = (1 << 29) - 1;
+    const MANTISSA: u32 = (1 << 27) - 1;
+    const NEGATIVE: u32 = 1 << 27;
+    const POW10: [f64; 8] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+
+    /// The code of a short decimal, if `s` is one.
+    pub fn compact(s: &[u8]) -> Option<u32> {
+        let (negative, digits) = match s.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, s),
+        };
+        let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+            Some(i) => (&digits[..i], &digits[i + 1..]),
+            None => (digits, &[][..]),
+        };
+        if int.is_empty() || (frac.is_empty() && int.len() < digits.len()) || frac.len() > 7 {
+            return None;
+        }
+        let mut m: u32 = 0;
+        for &b in int.iter().chain(frac) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            m = m * 10 + u32::from(d);
+            if m > MANTISSA {
+                return None;
+            }
+        }
+        Some(m | u32::from(negative) << 27 | (frac.len() as u32) << 28)
+    }
+
+    /// The number a code holds, if it holds one.
+    pub fn number(code: u32, spill: &[f64]) -> Option<f64> {
+        if code < STRING {
+            let v = f64::from(code & MANTISSA) / POW10[(code >> 28) as usize];
+            Some(if code & NEGATIVE == 0 { v } else { -v })
+        } else if code & !INDEX == SPILL {
+            spill.get((code & INDEX) as usize).copied()
+        } else {
+            None
+        }
+    }
+}
+
+/// The cells of one run of rows as the first pass coded them (4 bytes a
+/// cell, rows × used columns), for the second pass to encode without the
+/// file; a run whose codes do not suffice for the encoding the first pass
+/// settles on (see [`Cache::suffices`]) is read again.
+#[derive(Debug, Default)]
+struct Cache {
+    codes: Vec<u32>,
+    /// The numbers that are not short decimals.
+    spill: Vec<f64>,
+    /// Per column, the distinct strings in the run (up to
+    /// `MAX_CATEGORIES + 1`).
+    strings: Vec<Distinct>,
+    /// Per column: whether a cell is coded as a number, or as a string
+    /// not kept.
+    numbers: Vec<bool>,
+    unkept: Vec<bool>,
+    /// Each row's line, `line_shift` short.
+    lines: Vec<u64>,
+    line_shift: u64,
+}
+
+impl Cache {
+    fn new(columns: usize) -> Cache {
+        Cache {
+            strings: (0..columns).map(|_| Distinct::default()).collect(),
+            numbers: vec![false; columns],
+            unkept: vec![false; columns],
+            ..Cache::default()
+        }
+    }
+
+    /// Code the cell of column `k` (`forced`: listed under `[data]
+    /// categorical`, so always a string): `compact` is its short-decimal
+    /// code and `number` its number, if it is one.
+    fn push(
+        &mut self,
+        k: usize,
+        cell: &[u8],
+        compact: Option<u32>,
+        number: Option<f64>,
+        forced: bool,
+    ) {
+        let code = match (compact, number) {
+            (Some(c), _) if !forced => c,
+            (None, Some(v)) if !forced && self.spill.len() <= code::INDEX as usize => {
+                self.spill.push(v);
+                code::SPILL | (self.spill.len() - 1) as u32
+            }
+            _ => {
+                let strings = &mut self.strings[k];
+                match strings.position(cell) {
+                    Some(i) => code::STRING | i as u32,
+                    None if strings.len() <= MAX_CATEGORIES => {
+                        strings.insert(cell, 0);
+                        code::STRING | (strings.len() - 1) as u32
+                    }
+                    None => code::UNKEPT,
+                }
+            }
+        };
+        if code < code::STRING || code & !code::INDEX == code::SPILL {
+            self.numbers[k] = true;
+        } else if code == code::UNKEPT {
+            self.unkept[k] = true;
+        }
+        self.codes.push(code);
+    }
+
+    /// Whether the codes can be encoded with `encoding`: a categorical
+    /// column needs every cell's string (none coded as a number, none not
+    /// kept); a numeric column's strings are all missing cells (every
+    /// other cell of it is a number).
+    fn suffices(&self, encoding: &Encoding) -> bool {
+        encoding.columns.iter().enumerate().all(|(k, c)| {
+            matches!(c, ColumnEncoding::Numeric { .. }) || !(self.numbers[k] || self.unkept[k])
+        })
+    }
+
+    /// Whether keeping it for the second pass is worth its memory: not
+    /// when more than an eighth of the cells are numbers kept as `f64`s
+    /// (5 bytes a cell at most, and the run is read again otherwise).
+    fn worth_keeping(&self) -> bool {
+        self.spill.len() * 8 <= self.codes.len()
+    }
+}
+
 impl RowEncoder<'_> {
     /// Encode one record into `out` (length `features`).
     pub fn encode(
@@ -261,6 +409,79 @@ impl RowEncoder<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Per encoded column of a categorical encoding, for each string of the
+    /// run's table (`strings`, in the order of [`Cache::strings`]): its
+    /// category's slot, if it is one, and whether it is empty (missing).
+    fn string_slots(&self, strings: &[Distinct]) -> Vec<Vec<(Option<usize>, bool)>> {
+        self.lookup
+            .iter()
+            .zip(strings)
+            .zip(&self.encoding.columns)
+            .map(|((lookup, table), column)| {
+                if let ColumnEncoding::Numeric { .. } = column {
+                    return Vec::new();
+                }
+                table
+                    .list
+                    .iter()
+                    .map(|(v, _)| {
+                        let slot = lookup
+                            .binary_search_by(|(c, _)| (*c).cmp(v))
+                            .ok()
+                            .map(|j| lookup[j].1);
+                        (slot, v.is_empty())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// [`RowEncoder::encode_bytes`] for a row the first pass coded (`row`:
+    /// one code per encoded column), for a [`Cache`] that
+    /// [`Cache::suffices`]; `slots` from [`RowEncoder::string_slots`].
+    fn encode_codes(
+        &self,
+        row: &[u32],
+        spill: &[f64],
+        slots: &[Vec<(Option<usize>, bool)>],
+        out: &mut [f32],
+        counts: &mut EncodeCounts,
+    ) {
+        let mut at = 0;
+        for (k, (c, &cell)) in self.encoding.columns.iter().zip(row).enumerate() {
+            match c {
+                ColumnEncoding::Numeric { mean, std, .. } => {
+                    // Every cell of a numeric column that is not a number
+                    // is a missing one.
+                    out[at] = match code::number(cell, spill) {
+                        Some(v) => ((v - mean) / std) as f32,
+                        None => {
+                            counts.missing[k] += 1;
+                            0.0
+                        }
+                    };
+                    at += 1;
+                }
+                ColumnEncoding::Categorical { categories, .. } => {
+                    let out = &mut out[at..at + categories.len()];
+                    out.fill(0.0);
+                    let (slot, empty) = slots[k]
+                        .get((cell & code::INDEX) as usize)
+                        .copied()
+                        .unwrap_or((None, false));
+                    if empty {
+                        counts.missing[k] += 1;
+                    }
+                    match slot {
+                        Some(j) => out[j] = 1.0,
+                        None => counts.unseen[k] += 1,
+                    }
+                    at += categories.len();
+                }
+            }
+        }
     }
 }
 
@@ -403,14 +624,15 @@ const CHECKPOINT_ROWS: usize = 16_384;
 /// rows, before any shuffling, is the validation part (Keras semantics);
 /// statistics and categories come from the training part only.
 ///
-/// The file is streamed twice and never held in memory: the first pass
-/// checks every row and gathers per-column statistics (on the rayon pool,
-/// in pieces cut at line ends and merged in file order, so the result does
-/// not depend on the cuts; one reader from the first piece that holds a
-/// quote character on), the second (on the rayon pool, from the first
-/// pass's checkpoints) writes the encoded features straight into the
-/// training and validation matrices. See docs/PERFORMANCE.md (Training)
-/// for its speed and memory.
+/// The file's text is never held in memory. The first pass checks every
+/// row, gathers per-column statistics and codes each cell in 4 bytes (on
+/// the rayon pool, in pieces cut at line ends and merged in file order, so
+/// the result does not depend on the cuts; one reader from the first piece
+/// that holds a quote character on). The second (on the rayon pool, one
+/// job per piece) writes the encoded features straight into the training
+/// and validation matrices from the codes, or, for a piece whose codes do
+/// not suffice (see [`Cache`]), by reading its rows again. See
+/// docs/PERFORMANCE.md (Training) for its speed and memory.
 pub fn load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
     load_with(file, cfg, CHECKPOINT_ROWS, PIECE_BYTES)
 }
@@ -548,10 +770,14 @@ impl Distinct {
     }
 
     fn contains(&self, v: &[u8]) -> bool {
+        self.position(v).is_some()
+    }
+
+    fn position(&self, v: &[u8]) -> Option<usize> {
         if self.list.len() <= Self::SCAN {
-            self.list.iter().any(|(k, _)| **k == *v)
+            self.list.iter().position(|(k, _)| **k == *v)
         } else {
-            self.index.contains_key(v)
+            self.index.get(v).copied()
         }
     }
 
@@ -572,13 +798,20 @@ impl Distinct {
 }
 
 impl ColumnScan {
-    /// Note one cell (trimmed UTF-8); its number, if it is one.
-    fn update(&mut self, row: usize, line: u64, cell: &[u8]) -> Option<f64> {
-        let missing = missing_number(cell);
-        let number = if missing { None } else { number(cell) };
+    /// Note one cell (trimmed UTF-8): its code, if it is a short decimal
+    /// (its number is not needed here: it is below
+    /// [`MAX_FEATURE_MAGNITUDE`]), or else its number, if it is one.
+    fn update(&mut self, row: usize, line: u64, cell: &[u8]) -> (Option<f64>, Option<u32>) {
+        let compact = code::compact(cell);
+        let missing = compact.is_none() && missing_number(cell);
+        let number = if compact.is_some() || missing {
+            None
+        } else {
+            number(cell)
+        };
         if !missing {
             self.present += 1;
-            if number.is_some() {
+            if compact.is_some() || number.is_some() {
                 self.numeric += 1;
             } else if self.first_bad.is_none() {
                 self.first_bad = Some((line, String::from_utf8_lossy(cell).into_owned()));
@@ -602,7 +835,7 @@ impl ColumnScan {
                 self.overflow = Some(row);
             }
         }
-        number
+        (number, compact)
     }
 
     /// Add the scan of the rows that follow (`piece`, whose rows start at
@@ -650,13 +883,16 @@ impl ColumnScan {
 
 /// Where the first pass was at a row: the reader's position at the start
 /// of the row, and the numeric moments of the rows before it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Checkpoint {
     row: usize,
     /// Byte offset in the file (past any byte-order mark) and line.
     byte: u64,
     line: u64,
     moments: Vec<Moments>,
+    /// The coded cells of the rows up to the next checkpoint, unless they
+    /// are not worth their memory ([`Cache::worth_keeping`]).
+    cache: Option<Cache>,
 }
 
 /// A record's cell `i` as trimmed bytes (empty past the end). The record
@@ -783,11 +1019,11 @@ struct PieceScan {
     /// Labels first seen in the run's first [`LABEL_ROWS`] rows, with the row.
     label_values: BTreeMap<String, usize>,
     columns: Vec<ColumnScan>,
-    /// The run's numbers, row-major (`rows × columns`), NaN for a cell
-    /// that is not one: [`Pass1::merge`] adds them to the moments in file
-    /// order, so that the statistics do not depend on where the file was
-    /// cut (they are bit for bit those of one reader going row by row).
-    numbers: Vec<f64>,
+    /// The run's cells, coded: [`Pass1::merge`] adds their numbers to the
+    /// moments in file order, so that the statistics do not depend on
+    /// where the file was cut (they are bit for bit those of one reader
+    /// going row by row), and the second pass encodes them.
+    cache: Cache,
 }
 
 /// The fixed inputs of the first pass.
@@ -796,6 +1032,8 @@ struct Scanner<'a> {
     width: usize,
     target: usize,
     used: &'a [usize],
+    /// Per used column: listed under `[data] categorical`.
+    forced: &'a [bool],
     cfg: &'a TrainConfig,
 }
 
@@ -816,6 +1054,7 @@ impl Scanner<'_> {
                     ..ColumnScan::default()
                 })
                 .collect(),
+            cache: Cache::new(skip_values.len()),
             ..PieceScan::default()
         };
         let mut record = csv::ByteRecord::new();
@@ -843,12 +1082,16 @@ impl Scanner<'_> {
                     piece.label_values.insert(label.into_owned(), n);
                 }
             }
-            for (scan, &c) in piece.columns.iter_mut().zip(self.used) {
-                let v = scan.update(n, line, cell(&record, c));
-                piece.numbers.push(v.unwrap_or(f64::NAN));
+            for (k, (scan, &c)) in piece.columns.iter_mut().zip(self.used).enumerate() {
+                let cell = cell(&record, c);
+                let (number, compact) = scan.update(n, line, cell);
+                piece.cache.push(k, cell, compact, number, self.forced[k]);
             }
+            piece.cache.lines.push(line);
             piece.rows += 1;
         }
+        piece.cache.codes.shrink_to_fit();
+        piece.cache.lines.shrink_to_fit();
         Ok(piece)
     }
 
@@ -903,8 +1146,8 @@ impl<R: std::io::Read> std::io::Read for Watched<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let got = &buf[..n];
-        self.watch.newlines += got.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.watch.quoted |= got.contains(&b'"');
+        self.watch.newlines += memchr::memchr_iter(b'\n', got).count() as u64;
+        self.watch.quoted |= memchr::memchr(b'"', got).is_some();
         Ok(n)
     }
 }
@@ -980,12 +1223,7 @@ impl Pass1 {
         let Some((byte, line)) = piece.first else {
             return;
         };
-        self.checkpoints.push(Checkpoint {
-            row: self.rows,
-            byte: byte + byte_shift,
-            line: line + line_shift,
-            moments: self.columns.iter().map(|c| c.moments).collect(),
-        });
+        let moments = self.columns.iter().map(|c| c.moments).collect();
         for (label, row) in piece.label_values {
             if self.rows + row < LABEL_ROWS {
                 self.label_values.insert(label);
@@ -993,14 +1231,23 @@ impl Pass1 {
         }
         self.labels.extend(piece.labels);
         // The moments in file order, bit for bit those of one reader.
+        let mut cache = piece.cache;
         let width = self.columns.len();
-        for row in piece.numbers.chunks_exact(width) {
-            for (c, &v) in self.columns.iter_mut().zip(row) {
-                if !v.is_nan() {
+        for row in cache.codes.chunks_exact(width) {
+            for (c, &code) in self.columns.iter_mut().zip(row) {
+                if let Some(v) = code::number(code, &cache.spill) {
                     c.moments.push(v);
                 }
             }
         }
+        cache.line_shift = line_shift;
+        self.checkpoints.push(Checkpoint {
+            row: self.rows,
+            byte: byte + byte_shift,
+            line: line + line_shift,
+            moments,
+            cache: cache.worth_keeping().then_some(cache),
+        });
         for (c, p) in self.columns.iter_mut().zip(piece.columns) {
             c.merge(p, self.rows, line_shift);
         }
@@ -1042,13 +1289,30 @@ fn merge_wave(
     Ok(true)
 }
 
-#[allow(clippy::too_many_lines)]
 fn load_with(
     file: &Path,
     cfg: &TrainConfig,
     every: usize,
     piece_bytes: u64,
 ) -> Result<Dataset, DataError> {
+    load_counted(file, cfg, every, piece_bytes).map(|(d, _)| d)
+}
+
+/// How the second pass went: runs of rows encoded from their codes, and
+/// runs read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Pass2 {
+    coded: usize,
+    reread: usize,
+}
+
+#[allow(clippy::too_many_lines)]
+fn load_counted(
+    file: &Path,
+    cfg: &TrainConfig,
+    every: usize,
+    piece_bytes: u64,
+) -> Result<(Dataset, Pass2), DataError> {
     let (f, _, skip) = csvfile::open_past_bom(file).map_err(|e| cannot_read(file, &e))?;
     let len = f
         .metadata()
@@ -1063,11 +1327,16 @@ fn load_with(
     let width = header.len();
     let start = rdr.position().clone();
     drop(rdr);
+    let forced: Vec<bool> = used
+        .iter()
+        .map(|&c| cfg.categorical.iter().any(|x| *x == names[c]))
+        .collect();
     let scanner = Scanner {
         file,
         width,
         target,
         used: &used,
+        forced: &forced,
         cfg,
     };
 
@@ -1128,7 +1397,7 @@ fn load_with(
         mut labels,
         label_values: target_values,
         columns: scans,
-        checkpoints,
+        mut checkpoints,
     } = pass;
     if n == 0 {
         return Err(head_err("no data rows after the header".into()));
@@ -1283,36 +1552,60 @@ fn load_with(
     };
 
     // Pass 2: encode straight into the two matrices, one job per
-    // checkpoint, each reading its own rows.
+    // checkpoint, each from its rows' codes or, where they do not suffice,
+    // reading its rows again.
     let encoder = encoding.encoder(file, &header)?;
     let mut train_x = vec![0.0f32; n_train * features];
     let mut valid_x = vec![0.0f32; n_valid * features];
     let mut jobs = Vec::with_capacity(checkpoints.len());
     {
         let (mut train_rest, mut valid_rest) = (train_x.as_mut_slice(), valid_x.as_mut_slice());
-        for (i, at) in checkpoints.iter().enumerate() {
-            let end = checkpoints.get(i + 1).map_or(n, |c| c.row);
+        let ends: Vec<usize> = checkpoints.iter().skip(1).map(|c| c.row).collect();
+        for (i, at) in checkpoints.iter_mut().enumerate() {
+            let end = ends.get(i).copied().unwrap_or(n);
             let t = end.min(n_train).saturating_sub(at.row);
             let v = end - at.row - t;
             let (tx, rest) = std::mem::take(&mut train_rest).split_at_mut(t * features);
             train_rest = rest;
             let (vx, rest) = std::mem::take(&mut valid_rest).split_at_mut(v * features);
             valid_rest = rest;
-            jobs.push((at, end, tx, vx));
+            let cache = at
+                .cache
+                .take()
+                .filter(|c| c.lines.len() == end - at.row && c.suffices(&encoding));
+            jobs.push((&*at, end, tx, vx, cache));
         }
     }
     let columns = encoding.columns.len();
     let encoded: Vec<Result<Encoded, DataError>> = jobs
         .into_par_iter()
-        .map(|(at, end, tx, vx)| {
-            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
-            let mut record = csv::ByteRecord::new();
+        .map(|(at, end, tx, vx, cache)| {
             let mut out = Encoded {
                 train: EncodeCounts::new(columns),
                 valid: EncodeCounts::new(columns),
                 valid_lines: Vec::new(),
+                reread: cache.is_none(),
             };
             let (mut tx, mut vx) = (tx.chunks_exact_mut(features), vx.chunks_exact_mut(features));
+            if let Some(cache) = cache {
+                let slots = encoder.string_slots(&cache.strings);
+                let rows = cache.codes.chunks_exact(columns).zip(&cache.lines);
+                for (row, (codes, &line)) in (at.row..end).zip(rows) {
+                    let (slot, counts) = if row < n_train {
+                        (tx.next(), &mut out.train)
+                    } else {
+                        out.valid_lines.push(line + cache.line_shift);
+                        (vx.next(), &mut out.valid)
+                    };
+                    let Some(slot) = slot else {
+                        return Err(head_err("the file changed while it was read".into()));
+                    };
+                    encoder.encode_codes(codes, &cache.spill, &slots, slot, counts);
+                }
+                return Ok(out);
+            }
+            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
+            let mut record = csv::ByteRecord::new();
             for row in at.row..end {
                 if !next_row(file, &mut rdr, width, &mut record, false)? {
                     return Err(head_err("the file changed while it was read".into()));
@@ -1335,8 +1628,14 @@ fn load_with(
     let mut train_counts = EncodeCounts::new(columns);
     let mut valid_counts = EncodeCounts::new(columns);
     let mut valid_lines = Vec::with_capacity(n_valid);
+    let mut pass2 = Pass2::default();
     for part in encoded {
         let part = part?;
+        if part.reread {
+            pass2.reread += 1;
+        } else {
+            pass2.coded += 1;
+        }
         train_counts.add(&part.train);
         valid_counts.add(&part.valid);
         valid_lines.extend(part.valid_lines);
@@ -1355,7 +1654,7 @@ fn load_with(
         .collect();
     let valid_y = labels.split_off(n_train);
     let train_y = labels;
-    Ok(Dataset {
+    let dataset = Dataset {
         file: file.to_path_buf(),
         balance_train: Balance::of(&train_y),
         balance_valid: Balance::of(&valid_y),
@@ -1367,7 +1666,8 @@ fn load_with(
         valid_lines,
         missing,
         unseen_valid: valid_counts.total_unseen(),
-    })
+    };
+    Ok((dataset, pass2))
 }
 
 /// What one job of the second pass counted.
@@ -1375,6 +1675,8 @@ struct Encoded {
     train: EncodeCounts,
     valid: EncodeCounts,
     valid_lines: Vec<u64>,
+    /// Whether it read its rows again (its codes did not suffice).
+    reread: bool,
 }
 
 #[cfg(test)]
@@ -1988,6 +2290,7 @@ mod tests {
             width: 3,
             target: 2,
             used: &used,
+            forced: &[false, false],
             cfg: &cfg,
         };
         let scan_with = |piece: u64| {
@@ -2170,6 +2473,171 @@ mod tests {
         proptest!(ProptestConfig::with_cases(20_000), |(s in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{0,4})?|[0-9.eE+-]{0,12}")| {
             prop_assert_eq!(number(s.as_bytes()).map(f64::to_bits), std_number(&s), "{:?}", s);
         });
+    }
+
+    /// A short decimal's code holds what `str::parse::<f64>` reads, bit
+    /// for bit; the common forms get one, the others (exponents, a `+`, a
+    /// bare point, too many digits or decimals) none.
+    #[test]
+    fn compact_decimals_read_as_std() {
+        let read =
+            |s: &str| code::compact(s.as_bytes()).map(|c| code::number(c, &[]).unwrap().to_bits());
+        let std = |s: &str| s.parse::<f64>().unwrap().to_bits();
+        for s in [
+            "0",
+            "-0",
+            "7",
+            "-0.288",
+            "28.741",
+            "00012.3400",
+            "134217727",
+            "1.0000001",
+            "-13421.7727",
+            "0.1",
+            "0.3",
+        ] {
+            assert_eq!(read(s), Some(std(s)), "{s}");
+        }
+        assert!(read("-0").is_some_and(|b| f64::from_bits(b).is_sign_negative()));
+        for s in [
+            "",
+            "-",
+            "1.",
+            ".5",
+            "+1",
+            "1e5",
+            "1E5",
+            "134217728",
+            "0.12345678",
+            "1,5",
+            " 1",
+            "1-",
+            "--1",
+            "1.2.3",
+            "NA",
+            "inf",
+            "nan",
+            "0x1",
+        ] {
+            assert_eq!(read(s), None, "{s:?}");
+        }
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(20_000), |(s in "-?[0-9]{1,9}(\\.[0-9]{1,8})?|[0-9.eE+-]{0,12}")| {
+            let code = code::compact(s.as_bytes());
+            if let Some(c) = code {
+                prop_assert_eq!(code::number(c, &[]).map(f64::to_bits), Some(std(&s)), "{:?}", s);
+            }
+            // Every plain decimal that fits the code gets one.
+            let (int, frac) = s.trim_start_matches('-').split_once('.').unwrap_or((s.trim_start_matches('-'), ""));
+            let plain = !int.is_empty()
+                && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+                && (frac.len() <= 7 && (s.contains('.') != frac.is_empty()))
+                && format!("{int}{frac}").parse::<u64>().is_ok_and(|m| m < 1 << 27)
+                && s.matches('-').count() == usize::from(s.starts_with('-'));
+            prop_assert_eq!(code.is_some(), plain, "{:?}", s);
+        });
+    }
+
+    /// The second pass encodes runs of rows from the first pass's codes
+    /// where they suffice, and reads the rows again where they do not (a
+    /// categorical column with cells coded as numbers, strings the table
+    /// had no room for, too many numbers kept as `f64`s): the result is
+    /// the old loader's either way, for every way of cutting the file.
+    #[test]
+    fn coded_rows_encode_as_read_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        let run = |text: &str, categorical: &[&str]| {
+            std::fs::write(&path, text).unwrap();
+            let t = Training {
+                data_file: "d.csv".into(),
+                target: "y".into(),
+                positive: "yes".into(),
+                validation_split: 0.25,
+                categorical: categorical.iter().map(|c| (*c).to_string()).collect(),
+                ..Training::default()
+            };
+            let cfg = TrainConfig::resolve(&t, &Overrides::default()).unwrap();
+            let reference = reference_load(&path, &cfg);
+            assert!(reference.is_ok(), "{reference:?}");
+            let mut passes = Vec::new();
+            for (every, piece) in [
+                (3, 1),
+                (5, 40),
+                (CHECKPOINT_ROWS, 200),
+                (CHECKPOINT_ROWS, PIECE_BYTES),
+            ] {
+                let loaded = load_counted(&path, &cfg, every, piece);
+                passes.push(loaded.as_ref().map(|(_, p)| *p).unwrap());
+                assert_same(&loaded.map(|(d, _)| d), &reference);
+            }
+            passes
+        };
+        // Column `c`: two categories, an empty cell, and one seen only in
+        // the validation rows.
+        let rows = |cell: &dyn Fn(usize) -> String| {
+            let mut text = String::from("a,b,c,y\n");
+            for i in 0..40 {
+                let c = match i {
+                    39 => "w",
+                    _ if i % 11 == 4 => "",
+                    _ if i % 2 == 0 => "x",
+                    _ => "z",
+                };
+                let y = if i % 3 == 0 { "yes" } else { "no" };
+                text.push_str(&format!("{},{},{c},{y}\n", i % 9, cell(i)));
+            }
+            text
+        };
+        // Short decimals and missing cells: every run from its codes.
+        let plain = rows(&|i| match i % 7 {
+            0 => "NA".into(),
+            1 => String::new(),
+            _ => format!("{}.{}", i, i % 4),
+        });
+        for p in run(&plain, &[]) {
+            assert_eq!(p.reread, 0, "{p:?}");
+        }
+        // A column listed as categorical keeps its numbers as strings.
+        for p in run(&plain, &["a"]) {
+            assert_eq!(p.reread, 0, "{p:?}");
+        }
+        // Mostly numbers, few distinct: categorical, so runs holding a
+        // number in it are read again.
+        let mostly = rows(&|i| {
+            if i == 5 {
+                "n/k".into()
+            } else {
+                (i % 3).to_string()
+            }
+        });
+        let passes = run(&mostly, &[]);
+        assert!(passes.iter().all(|p| p.reread > 0), "{passes:?}");
+        // Numbers in other forms are kept as f64s while they are few (in
+        // the whole file; a run of one row holding one is read again) ...
+        let few = rows(&|i| {
+            if i % 10 == 0 {
+                format!("{i}e-1")
+            } else {
+                i.to_string()
+            }
+        });
+        let passes = run(&few, &[]);
+        assert_eq!(
+            passes[3],
+            Pass2 {
+                coded: 1,
+                reread: 0
+            }
+        );
+        assert!(passes[0].coded > 0 && passes[0].reread > 0, "{passes:?}");
+        // ... and runs mostly of them are read again.
+        let many = rows(&|i| format!("{i}.123456789"));
+        let passes = run(&many, &[]);
+        assert!(
+            passes.iter().all(|p| p.coded == 0 && p.reread > 0),
+            "{passes:?}"
+        );
     }
 
     /// `trim` trims as `str::trim` does, Unicode white space included.
