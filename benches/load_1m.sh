@@ -2,7 +2,7 @@
 # Training data load: a 1,000,000-row x 100-column CSV (90 numbers, 9
 # categories with some cells empty, a yes/no target; deterministic,
 # benches/train_load.rs writes it) loaded and encoded the way `lodestar
-# train` does (two streaming passes, encoded f32 training and validation
+# train` does (a coding pass, then encoded f32 training and validation
 # matrices), against pandas read_csv + one-hot (get_dummies) +
 # to_numpy(float32) in the same session. Wall time, CPU time (user + sys)
 # and peak resident memory from /usr/bin/time -v, three runs each.
