@@ -314,3 +314,91 @@ fn check_messages_follow_the_language() {
         "{en}"
     );
 }
+
+/// Problems in the training data are named in the interface language,
+/// with the file and line; the English text is unchanged.
+#[test]
+fn training_data_errors_follow_the_language() {
+    let (_tmp, dir) = common::temp_copy(&common::repo().join("workspaces").join("zh-example"));
+    let data = dir.join("data").join("propensity.csv");
+    let good = std::fs::read_to_string(&data).expect("read data");
+    let lines: Vec<&str> = good.lines().collect();
+    let path = dir.to_string_lossy().into_owned();
+    let train = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
+            .args(["train", &path, "--epochs", "1"])
+            .env("NO_COLOR", "1")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .expect("run lodestar");
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        common::stdout(&out) + &common::stderr(&out)
+    };
+    // The file as a list of lines with line `n` (1-based) replaced.
+    let with_line = |n: usize, text: &str| {
+        let mut l = lines.clone();
+        l[n - 1] = text;
+        l.join("\n") + "\n"
+    };
+    let second: Vec<&str> = lines[1].split(',').collect();
+    let short_row = second[..4].join(",");
+    let mut bad_age = second.clone();
+    bad_age[1] = "abc";
+    let bad_age = bad_age.join(",");
+    let mut no_label = second.clone();
+    *no_label.last_mut().expect("cells") = "";
+    let no_label = no_label.join(",");
+    let all_no = good.replace(",yes\n", ",no\n");
+    let cases: [(String, &str, &str, &str); 5] = [
+        (
+            with_line(7, &short_row),
+            "propensity.csv:7:",
+            "row has 4 fields, the header has 13",
+            "此行有 4 个字段，表头有 13 个",
+        ),
+        (
+            with_line(9, &bad_age),
+            "propensity.csv:9:",
+            "column `age`: `abc` is not a number",
+            "列 `age`：`abc` 不是数字",
+        ),
+        (
+            with_line(5, &no_label),
+            "propensity.csv:5:",
+            "the target `accepted_offer` is empty",
+            "目标列 `accepted_offer` 为空",
+        ),
+        (
+            all_no,
+            "propensity.csv:1:",
+            "target `accepted_offer` never has the positive label `yes` (values: no)",
+            "从未出现正类标签 `yes`",
+        ),
+        (
+            String::new(),
+            "propensity.csv:1:",
+            "file is empty (expected a header row with column names)",
+            "文件为空",
+        ),
+    ];
+    for (text, at, en_text, zh_text) in cases {
+        std::fs::write(&data, &text).expect("write data");
+        let zh = train("zh_CN.UTF-8");
+        assert!(
+            zh.contains(at) && zh.contains(zh_text) && zh.contains("错误："),
+            "{zh}"
+        );
+        let words: Vec<String> = english_words(&zh)
+            .into_iter()
+            .filter(|w| !["abc", "yes", "no"].contains(&w.as_str()))
+            .collect();
+        assert!(words.is_empty(), "English left: {words:?}\n{zh}");
+        let en = train("C.UTF-8");
+        assert!(
+            en.contains(at) && en.contains(en_text) && en.contains("error: "),
+            "{en}"
+        );
+    }
+}

@@ -162,7 +162,7 @@ fn every_key_the_code_uses_exists() {
 
 /// Keys chosen at run time (`tr!(if one { "….one" } else { "…" })`,
 /// `tr!(match …)`) are string literals in the code too: every literal that
-/// looks like a key of the `check` and `cli` namespaces exists.
+/// looks like a key of the `check`, `cli` and `train.data` namespaces exists.
 #[test]
 fn every_key_literal_exists() {
     let m = messages();
@@ -172,7 +172,9 @@ fn every_key_literal_exists() {
     for f in files {
         let text = std::fs::read_to_string(&f).expect("read");
         for lit in text.split('"').skip(1).step_by(2) {
-            let key_like = (lit.starts_with("check.") || lit.starts_with("cli."))
+            let key_like = (lit.starts_with("check.")
+                || lit.starts_with("cli.")
+                || lit.starts_with("train.data."))
                 && lit.matches('.').count() >= 2
                 && lit
                     .chars()

@@ -643,7 +643,7 @@ pub fn run(args: &[String], format: DiffFormat) -> u8 {
             )),
         },
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }

@@ -152,7 +152,7 @@ fn sh_quote(s: &str) -> String {
 /// config of the merge driver, each only when missing.
 pub fn git_setup(dir: &Path) -> u8 {
     if let Err(e) = repo_of(dir) {
-        err!("error: {e}");
+        err!("{}", crate::tr!("cli.error", message = e));
         return FAILURE;
     }
     if !dir.join(FileKind::Workspace.file_name()).exists() {
@@ -166,7 +166,13 @@ pub fn git_setup(dir: &Path) -> u8 {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            err!("error: {}: {e}", attributes.display());
+            err!(
+                "{}",
+                crate::tr!(
+                    "cli.error",
+                    message = format!("{}: {e}", attributes.display())
+                )
+            );
             return FAILURE;
         }
     };
@@ -181,7 +187,7 @@ pub fn git_setup(dir: &Path) -> u8 {
             "# lodestar: field-level merge of the workspace files (lodestar git-setup)\n{ATTRIBUTES_LINE}\n"
         ));
         if let Err(e) = source::write_atomic(&attributes, text.as_bytes()) {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return FAILURE;
         }
         out!("{}: added `{ATTRIBUTES_LINE}`", attributes.display());
@@ -210,7 +216,10 @@ pub fn git_setup(dir: &Path) -> u8 {
         match git(dir, &["config", "--local", key, &value]) {
             Ok(_) => out!("git config {key} = `{value}`"),
             Err(e) => {
-                err!("error: git config {key}: {e}");
+                err!(
+                    "{}",
+                    crate::tr!("cli.error", message = format!("git config {key}: {e}"))
+                );
                 return FAILURE;
             }
         }

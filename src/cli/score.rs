@@ -557,7 +557,10 @@ pub fn score(
     let scored = match compute(&ws.model, method.map(Method::from), samples, seed) {
         Ok(s) => s,
         Err(e) => {
-            err!("error: {}: {e}", dir.display());
+            err!(
+                "{}",
+                crate::tr!("cli.error", message = format!("{}: {e}", dir.display()))
+            );
             // Where the value is: the same messages as `lodestar check`.
             for d in ws.diagnostics().iter().filter(|d| d.is_error()) {
                 err!("{d}");

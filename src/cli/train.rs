@@ -191,7 +191,7 @@ pub fn train(a: &TrainArgs) -> u8 {
     let config = match TrainConfig::resolve(&ws.model.training, &overrides(a)) {
         Ok(c) => c,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return PROBLEMS;
         }
     };
@@ -199,7 +199,7 @@ pub fn train(a: &TrainArgs) -> u8 {
     let trainer = match train::start(train::Job::new(a.dir.clone(), config)) {
         Ok(t) => t,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return FAILURE;
         }
     };
@@ -452,7 +452,7 @@ pub fn predict(a: &PredictArgs) -> u8 {
             OK
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             if e.is_user_problem() {
                 PROBLEMS
             } else {
@@ -489,14 +489,14 @@ fn record_batch(dir: &std::path::Path, output: &std::path::Path, r: &train::Pred
         match workspace::lock::acquire(dir, "lodestar predict --record", workspace::lock::WAIT) {
             Ok(h) => h,
             Err(e) => {
-                err!("error: {e}");
+                err!("{}", crate::tr!("cli.error", message = e));
                 return FAILURE;
             }
         };
     let mut ws = match Workspace::open(dir) {
         Ok(ws) => ws,
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             return FAILURE;
         }
     };
@@ -524,7 +524,13 @@ fn record_batch(dir: &std::path::Path, output: &std::path::Path, r: &train::Pred
         toml_edit::value(format!("scored with run {}", r.run_id)),
     );
     if let Err(e) = ws.add_record(RecordKind::Batch, t) {
-        err!("error: cannot record the batch: {e}");
+        err!(
+            "{}",
+            crate::tr!(
+                "cli.error",
+                message = crate::tr!("cli.train.cannot_record", error = e)
+            )
+        );
         return PROBLEMS;
     }
     match ws.save_locked(&held) {
@@ -533,7 +539,7 @@ fn record_batch(dir: &std::path::Path, output: &std::path::Path, r: &train::Pred
             OK
         }
         Err(e) => {
-            err!("error: {e}");
+            err!("{}", crate::tr!("cli.error", message = e));
             FAILURE
         }
     }

@@ -436,7 +436,17 @@ pub fn import(file: &Path, dir: &Path) -> u8 {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            err!("error: {}: cannot read: {e}", file.display());
+            err!(
+                "{}",
+                crate::tr!(
+                    "cli.error",
+                    message = format!(
+                        "{}: {}",
+                        file.display(),
+                        crate::tr!("train.data.cannot_read", error = e)
+                    )
+                )
+            );
             return FAILURE;
         }
     };
@@ -507,7 +517,7 @@ pub fn import(file: &Path, dir: &Path) -> u8 {
                 written.push(p);
             }
             Err(e) => {
-                err!("error: {e}");
+                err!("{}", crate::tr!("cli.error", message = e));
                 return FAILURE;
             }
         }

@@ -85,7 +85,7 @@ impl Encoding {
                 return Err(DataError::new(
                     file,
                     1,
-                    format!("no column `{}`, which the model was trained on", c.name()),
+                    crate::tr!("train.data.no_model_column", name = c.name()),
                 ));
             };
             index.push(i);
@@ -383,9 +383,10 @@ impl RowEncoder<'_> {
                                 return Err(DataError::new(
                                     &self.file,
                                     line,
-                                    format!(
-                                        "column `{name}`: `{}` is not a number",
-                                        crate::escape::value(&String::from_utf8_lossy(cell))
+                                    crate::tr!(
+                                        "train.data.not_a_number",
+                                        name = name,
+                                        cell = crate::escape::value(&String::from_utf8_lossy(cell))
                                     ),
                                 ));
                             }
@@ -549,12 +550,9 @@ pub fn csv_error(file: &Path, e: &csv::Error) -> DataError {
     let line = e.position().map_or(1, csv::Position::line);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => {
-            format!(
-                "invalid UTF-8 in field {} (save the file as UTF-8)",
-                err.field() + 1
-            )
+            crate::tr!("train.data.invalid_utf8", field = err.field() + 1)
         }
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        csv::ErrorKind::Io(io) => crate::tr!("train.data.cannot_read", error = io),
         _ => e.to_string(),
     };
     DataError::new(file, line, message)
@@ -569,11 +567,7 @@ pub fn read_header<R: std::io::Read>(
     let mut header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
     header.trim();
     if header.is_empty() || header.iter().all(str::is_empty) {
-        return Err(DataError::new(
-            file,
-            1,
-            "file is empty (expected a header row with column names)",
-        ));
+        return Err(DataError::new(file, 1, crate::tr!("train.data.empty_file")));
     }
     let mut seen = BTreeSet::new();
     for name in header.iter() {
@@ -581,7 +575,7 @@ pub fn read_header<R: std::io::Read>(
             return Err(DataError::new(
                 file,
                 1,
-                format!("column `{name}` appears twice in the header"),
+                crate::tr!("train.data.column_twice", name = name),
             ));
         }
     }
@@ -603,7 +597,11 @@ pub fn read_row<R: std::io::Read>(
         return Err(DataError::new(
             file,
             record_line(record),
-            format!("row has {} fields, the header has {width}", record.len()),
+            crate::tr!(
+                "train.data.field_count",
+                fields = record.len(),
+                width = width
+            ),
         ));
     }
     record.trim();
@@ -638,7 +636,7 @@ pub fn load(file: &Path, cfg: &TrainConfig) -> Result<Dataset, DataError> {
 }
 
 fn cannot_read(file: &Path, e: &std::io::Error) -> DataError {
-    DataError::new(file, 1, format!("cannot read: {e}"))
+    DataError::new(file, 1, crate::tr!("train.data.cannot_read", error = e))
 }
 
 /// Which columns are used, from the header and `[data]`.
@@ -649,10 +647,10 @@ fn used_columns(
 ) -> Result<(usize, Vec<usize>), DataError> {
     let head_err = |msg: String| DataError::new(file, 1, msg);
     let Some(target) = names.iter().position(|n| *n == cfg.target) else {
-        return Err(head_err(format!(
-            "no target column `{}` (columns: {})",
-            cfg.target,
-            names.join(", ")
+        return Err(head_err(crate::tr!(
+            "train.data.no_target",
+            target = cfg.target,
+            columns = names.join(", ")
         )));
     };
     let mut used = Vec::new();
@@ -666,24 +664,24 @@ fn used_columns(
         for inc in &cfg.include {
             match names.iter().position(|n| n == inc) {
                 Some(i) if i == target => {
-                    return Err(head_err(format!(
-                        "[data] include lists the target column `{inc}`"
+                    return Err(head_err(crate::tr!(
+                        "train.data.include_target",
+                        name = inc
                     )));
                 }
                 Some(i) => used.push(i),
                 None => {
-                    return Err(head_err(format!(
-                        "[data] include lists `{inc}`, which is not a column ({})",
-                        names.join(", ")
+                    return Err(head_err(crate::tr!(
+                        "train.data.include_missing",
+                        name = inc,
+                        columns = names.join(", ")
                     )));
                 }
             }
         }
     }
     if used.is_empty() {
-        return Err(head_err(
-            "no feature columns left after [data] include/exclude".into(),
-        ));
+        return Err(head_err(crate::tr!("train.data.no_features")));
     }
     Ok((target, used))
 }
@@ -937,10 +935,7 @@ fn check_utf8(file: &Path, record: &csv::ByteRecord) -> Result<(), DataError> {
     Err(DataError::new(
         file,
         record_position_line(record),
-        format!(
-            "invalid UTF-8 in field {} (save the file as UTF-8)",
-            field + 1
-        ),
+        crate::tr!("train.data.invalid_utf8", field = field + 1),
     ))
 }
 
@@ -994,7 +989,11 @@ fn next_row<R: std::io::Read>(
         return Err(DataError::new(
             file,
             record_position_line(record),
-            format!("row has {} fields, the header has {width}", record.len()),
+            crate::tr!(
+                "train.data.field_count",
+                fields = record.len(),
+                width = width
+            ),
         ));
     }
     Ok(true)
@@ -1070,7 +1069,7 @@ impl Scanner<'_> {
                 return Err(DataError::new(
                     self.file,
                     line,
-                    format!("the target `{}` is empty", self.cfg.target),
+                    crate::tr!("train.data.empty_target", target = self.cfg.target),
                 ));
             }
             piece
@@ -1400,36 +1399,39 @@ fn load_counted(
         mut checkpoints,
     } = pass;
     if n == 0 {
-        return Err(head_err("no data rows after the header".into()));
+        return Err(head_err(crate::tr!("train.data.no_rows")));
     }
     let n_train = ((n as f64) * (1.0 - cfg.validation_split)).floor() as usize;
     let n_valid = n - n_train;
     if n_train < 2 || (cfg.validation_split > 0.0 && n_valid == 0) {
-        return Err(head_err(format!(
-            "{n} rows are too few for validation-split {} ({n_train} training, {n_valid} validation)",
-            cfg.validation_split
+        return Err(head_err(crate::tr!(
+            "train.data.too_few_rows",
+            n = n,
+            split = cfg.validation_split,
+            train = n_train,
+            valid = n_valid
         )));
     }
     let positives = labels.iter().filter(|&&y| y > 0.5).count();
     if positives == 0 || positives == n {
         let values: Vec<&str> = target_values.iter().map(String::as_str).take(8).collect();
-        let what = if positives == 0 {
-            "never has"
-        } else {
-            "always has"
-        };
-        return Err(head_err(format!(
-            "target `{}` {what} the positive label `{}` (values: {}); training needs both classes",
-            cfg.target,
-            cfg.positive,
-            values.join(", ")
+        return Err(head_err(crate::tr!(
+            if positives == 0 {
+                "train.data.never_positive"
+            } else {
+                "train.data.always_positive"
+            },
+            target = cfg.target,
+            positive = cfg.positive,
+            values = values.join(", ")
         )));
     }
     let train_pos = labels[..n_train].iter().filter(|&&y| y > 0.5).count();
     if train_pos == 0 || train_pos == n_train {
-        return Err(head_err(format!(
-            "the training part (the first {n_train} rows) has only one class of `{}`; training needs both",
-            cfg.target
+        return Err(head_err(crate::tr!(
+            "train.data.one_class_in_training",
+            n = n_train,
+            target = cfg.target
         )));
     }
 
@@ -1447,7 +1449,7 @@ fn load_counted(
             let mut record = csv::ByteRecord::new();
             for _ in at.row..n_train {
                 if !next_row(file, &mut rdr, width, &mut record, false)? {
-                    return Err(head_err("the file changed while it was read".into()));
+                    return Err(head_err(crate::tr!("train.data.changed")));
                 }
                 for (m, &c) in moments.iter_mut().zip(&used) {
                     let s = cell(&record, c);
@@ -1480,9 +1482,12 @@ fn load_counted(
                 return Err(DataError::new(
                     file,
                     line,
-                    format!(
-                        "column `{name}`: `{}` is not a number ({numeric} of {present} values are); fix the cell, or list the column under [data] categorical",
-                        crate::escape::value(bad)
+                    crate::tr!(
+                        "train.data.mostly_numbers",
+                        name = name,
+                        cell = crate::escape::value(bad),
+                        numeric = numeric,
+                        present = present
                     ),
                 ));
             }
@@ -1494,13 +1499,17 @@ fn load_counted(
                 return Err(DataError::new(
                     file,
                     scan.huge_lines.first().copied().unwrap_or(1),
-                    format!(
-                        "column `{name}`: `{}` is too large to standardise (values must be within ±{MAX_FEATURE_MAGNITUDE:e}); {} such value{} on line{} {}{more}; fix those rows, or add the column to [data] exclude",
-                        scan.huge_first,
-                        scan.huge,
-                        if scan.huge == 1 { "" } else { "s" },
-                        if shown.len() == 1 { "" } else { "s" },
-                        shown.join(", ")
+                    crate::tr!(
+                        if scan.huge == 1 {
+                            "train.data.too_large_one"
+                        } else {
+                            "train.data.too_large_many"
+                        },
+                        name = name,
+                        cell = scan.huge_first,
+                        limit = format!("{MAX_FEATURE_MAGNITUDE:e}"),
+                        count = scan.huge,
+                        shown = format!("{}{more}", shown.join(", "))
                     ),
                 ));
             }
@@ -1524,12 +1533,14 @@ fn load_counted(
                 || (categories.len() > 50 && categories.len() * 2 > n_train)
             {
                 let count = if too_many {
-                    format!("more than {MAX_CATEGORIES}")
+                    crate::tr!("train.data.more_than", n = MAX_CATEGORIES)
                 } else {
                     categories.len().to_string()
                 };
-                return Err(head_err(format!(
-                    "column `{name}` has {count} different values in the training rows, which looks like an id or free text; add it to [data] exclude"
+                return Err(head_err(crate::tr!(
+                    "train.data.too_many_values",
+                    name = name,
+                    count = count
                 )));
             }
             categories.sort_unstable();
@@ -1598,7 +1609,7 @@ fn load_counted(
                         (vx.next(), &mut out.valid)
                     };
                     let Some(slot) = slot else {
-                        return Err(head_err("the file changed while it was read".into()));
+                        return Err(head_err(crate::tr!("train.data.changed")));
                     };
                     encoder.encode_codes(codes, &cache.spill, &slots, slot, counts);
                 }
@@ -1608,7 +1619,7 @@ fn load_counted(
             let mut record = csv::ByteRecord::new();
             for row in at.row..end {
                 if !next_row(file, &mut rdr, width, &mut record, false)? {
-                    return Err(head_err("the file changed while it was read".into()));
+                    return Err(head_err(crate::tr!("train.data.changed")));
                 }
                 let line = record_position_line(&record);
                 let (slot, counts) = if row < n_train {
@@ -1618,7 +1629,7 @@ fn load_counted(
                     (vx.next(), &mut out.valid)
                 };
                 let Some(slot) = slot else {
-                    return Err(head_err("the file changed while it was read".into()));
+                    return Err(head_err(crate::tr!("train.data.changed")));
                 };
                 encoder.encode_bytes(|i| cell(&record, i), line, slot, counts)?;
             }

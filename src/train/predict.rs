@@ -112,7 +112,7 @@ pub fn predict_with(
     })();
     result?;
     if rows == 0 {
-        return Err(DataError::new(input, 1, "no data rows after the header").into());
+        return Err(DataError::new(input, 1, crate::tr!("train.data.no_rows")).into());
     }
     let out_file = wtr
         .into_inner()
