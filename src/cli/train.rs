@@ -238,7 +238,11 @@ pub fn train(a: &TrainArgs) -> u8 {
             Event::Started(s) => {
                 epochs_total = s.epochs;
                 let device = match &s.fallback {
-                    Some(why) => crate::tr!("cli.train.auto", device = s.device, reason = why),
+                    Some(why) => crate::tr!(
+                        "cli.train.auto",
+                        device = s.device,
+                        reason = train::device::reason_label(why)
+                    ),
                     None => s.device.clone(),
                 };
                 // JSON carries the reason in `device_fallback`; a person
@@ -246,7 +250,11 @@ pub fn train(a: &TrainArgs) -> u8 {
                 if let (true, Some(why)) = (json, &s.fallback) {
                     err!(
                         "{}",
-                        crate::tr!("cuda.auto_fallback", device = s.device, reason = why)
+                        crate::tr!(
+                            "cuda.auto_fallback",
+                            device = s.device,
+                            reason = train::device::reason_label(why)
+                        )
                     );
                 }
                 say(crate::tr!(
@@ -254,7 +262,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                     run = s.run_id,
                     device = device,
                     threads = s.threads,
-                    reason = s.threads_reason,
+                    reason = train::device::threads_reason_label(&s.threads_reason),
                     engine = s.engine
                 ));
                 say(crate::tr!(

@@ -42,9 +42,23 @@ fn probe(device: &Device) -> candle_core::Result<()> {
     Ok(())
 }
 
+/// Why `auto` falls back to the CPU in a build without the `cuda` feature
+/// (as run files and JSON keep it: English).
+pub const NO_CUDA_BUILD: &str = "this build has no CUDA support (rebuild with `--features cuda`)";
+
 #[cfg(not(feature = "cuda"))]
 fn try_cuda() -> Result<Device, String> {
-    Err("this build has no CUDA support (rebuild with `--features cuda`)".into())
+    Err(NO_CUDA_BUILD.into())
+}
+
+/// A fallback reason as shown to a person: the one lodestar writes itself
+/// in the interface language; a driver's or CUDA's own words as they are.
+pub fn reason_label(reason: &str) -> String {
+    if reason == NO_CUDA_BUILD {
+        crate::tr!("cuda.no_cuda_build")
+    } else {
+        reason.to_string()
+    }
 }
 
 /// `auto` tries CUDA and falls back to the CPU with the reason; `cuda` fails
@@ -105,5 +119,47 @@ pub fn choose_threads(requested: usize, batch_size: usize, widest: usize) -> (us
     }
 }
 
+/// A reason of [`choose_threads`] (kept in English in run files and JSON)
+/// in the interface language.
+pub fn threads_reason_label(reason: &str) -> String {
+    match reason {
+        "as configured" => crate::tr!("cuda.threads.configured"),
+        "one core available" => crate::tr!("cuda.threads.one_core"),
+        "small batches: threads cost more than they save" => crate::tr!("cuda.threads.small"),
+        "large batches: one thread per core" => crate::tr!("cuda.threads.large"),
+        "candle: RAYON_NUM_THREADS or the physical cores" => crate::tr!("cuda.threads.candle"),
+        other => other.to_string(),
+    }
+}
+
 /// `batch × widest layer` above which matrix products are split across threads.
 pub const PARALLEL_WORK: usize = 256 * 128;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reason `choose_threads` gives has a label in both languages,
+    /// and the English label is the reason itself (run files keep it).
+    #[test]
+    fn thread_and_fallback_reasons_have_labels() {
+        let reasons = [
+            choose_threads(3, 32, 128).1,
+            "one core available",
+            choose_threads(0, 8, 8).1,
+            "large batches: one thread per core",
+            "candle: RAYON_NUM_THREADS or the physical cores",
+        ];
+        for r in reasons {
+            let en = crate::i18n::with(crate::i18n::Lang::En, || threads_reason_label(r));
+            let zh = crate::i18n::with(crate::i18n::Lang::ZhCn, || threads_reason_label(r));
+            assert_eq!(en, r);
+            assert!(zh != r && !zh.is_ascii(), "{r}: {zh}");
+        }
+        let en = crate::i18n::with(crate::i18n::Lang::En, || reason_label(NO_CUDA_BUILD));
+        assert_eq!(en, NO_CUDA_BUILD);
+        let zh = crate::i18n::with(crate::i18n::Lang::ZhCn, || reason_label(NO_CUDA_BUILD));
+        assert!(zh.contains("CUDA") && !zh.is_ascii(), "{zh}");
+        assert_eq!(reason_label("driver said no"), "driver said no");
+    }
+}

@@ -809,7 +809,10 @@ impl App {
         if let Some(reason) = fallback {
             self.say(
                 Level::Warn,
-                crate::tr!("cuda.tui_fallback", reason = reason),
+                crate::tr!(
+                    "cuda.tui_fallback",
+                    reason = crate::train::device::reason_label(&reason)
+                ),
             );
         }
         let was = self.ctx.train.running();

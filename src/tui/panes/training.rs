@@ -1309,7 +1309,12 @@ fn draw_run(
             let fallback = s
                 .fallback
                 .as_deref()
-                .map(|f| crate::tr!("tui.training.fallback", reason = f))
+                .map(|f| {
+                    crate::tr!(
+                        "tui.training.fallback",
+                        reason = crate::train::device::reason_label(f)
+                    )
+                })
                 .unwrap_or_default();
             lines.push(Line::from(vec![
                 Span::styled(crate::tr!("tui.training.device"), theme.dim),
@@ -1356,7 +1361,10 @@ fn draw_run(
                     let fallback = if r.device_fallback.is_empty() {
                         String::new()
                     } else {
-                        crate::tr!("tui.training.fallback", reason = r.device_fallback)
+                        crate::tr!(
+                            "tui.training.fallback",
+                            reason = crate::train::device::reason_label(&r.device_fallback)
+                        )
                     };
                     lines.push(Line::from(vec![
                         Span::styled(crate::tr!("tui.training.last_run"), theme.dim),
