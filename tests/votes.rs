@@ -557,3 +557,61 @@ fn score_resamples_the_participants_on_request() {
         common::stdout(&out)
     );
 }
+
+/// A vote killed (`SIGKILL`) at a random moment leaves the participant's
+/// file as it was or with the new vote, always readable, never half
+/// written; the next vote goes through and the workspace checks clean.
+#[test]
+fn votes_killed_at_random_moments_leave_old_or_new() {
+    let (_tmp, dir) = workspace(&[]);
+    let d = s(&dir);
+    let out = run(&["vote", &d, "--as", "ana", "s1.a=1", "s2.b=2"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let path = dir.join("votes/ana.toml");
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for i in 0..30 {
+        let old = std::fs::read_to_string(&path).expect("read");
+        let score = 1 + i % 5;
+        let cell = format!("s{}.{}={score}", 1 + i % 2, ["a", "b", "c"][i % 3]);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lodestar"))
+            .args(["vote", &d, "--as", "ana", &cell])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(std::time::Duration::from_micros(seed % 30_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(&path).expect("read");
+        let doc: toml_edit::DocumentMut = now
+            .parse()
+            .unwrap_or_else(|e| panic!("iteration {i}: ana.toml does not parse: {e}\n{now}"));
+        if now != old {
+            // The new file: the cell now holds the new score.
+            let (scen, rest) = cell.split_once('.').expect("cell");
+            let (crit, _) = rest.split_once('=').expect("score");
+            let got = doc["scores"][scen][crit].as_integer();
+            assert_eq!(
+                got,
+                Some(score as i64),
+                "iteration {i}: neither old nor new\n{now}"
+            );
+        }
+    }
+    let out = run(&["vote", &d, "--as", "ana", "s2.c=5"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let check = run(&["check", &d]);
+    assert!(check.status.success(), "{}", common::stderr(&check));
+    let left: Vec<String> = std::fs::read_dir(dir.join(".lodestar"))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
