@@ -178,3 +178,21 @@ fn trim_drops_leading_whitespace_like_ratatui() {
         2
     );
 }
+
+#[test]
+fn heights_count_the_lines_wrapping_makes() {
+    // 17 columns in 9 are two rows by length, three as words: the height a
+    // box is given is the number of lines drawn in it.
+    let text = "abcde fghij klmno";
+    assert_eq!(ui::wrapped_height(text, 9, true), 3);
+    assert_eq!(lodestar::tui::panes::market::wrapped_height(text, 9), 3);
+    let zh = "模型 AUC 0.83，提升 2.1× · 成本 ¥1,200/月\n\n第三行";
+    for w in 4..=40u16 {
+        let lines = ui::wrap_lines(zh, w, true);
+        assert_eq!(
+            usize::from(lodestar::tui::panes::market::wrapped_height(zh, w)),
+            lines.len(),
+            "{w}: {lines:?}"
+        );
+    }
+}

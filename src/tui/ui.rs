@@ -29,8 +29,7 @@ pub fn body_area(area: Rect, app: &App) -> Rect {
 /// Rows the status line needs: a message wider than the screen wraps onto
 /// up to three rows (the body gives them up) instead of being cut.
 fn status_rows(app: &App, width: u16) -> u16 {
-    let w = status_line(app, &app.theme()).width().max(1);
-    (w.div_ceil(usize::from(width.max(1))) as u16).clamp(1, 3)
+    (wrapped_height(status_line(app, &app.theme()), width, false) as u16).clamp(1, 3)
 }
 
 fn shell(area: Rect, app: &App) -> [Rect; 3] {
