@@ -101,3 +101,90 @@ pub fn squeeze_tables(md: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// key → (language → text), from every locales/*.toml.
+pub fn messages() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>
+{
+    let mut out = std::collections::BTreeMap::new();
+    let dir = repo().join("locales");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("locales/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let doc: toml_edit::DocumentMut = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            doc.get("_version").and_then(|v| v.as_integer()),
+            Some(2),
+            "{}: _version = 2 expected",
+            path.display()
+        );
+        fn walk(
+            file: &Path,
+            prefix: &str,
+            t: &dyn toml_edit::TableLike,
+            out: &mut std::collections::BTreeMap<
+                String,
+                std::collections::BTreeMap<String, String>,
+            >,
+        ) {
+            for (k, v) in t.iter() {
+                if prefix.is_empty() && k == "_version" {
+                    continue;
+                }
+                let key = if prefix.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                if let Some(s) = v.as_str() {
+                    let prev = out
+                        .entry(prefix.to_string())
+                        .or_default()
+                        .insert(k.to_string(), s.to_string());
+                    assert!(prev.is_none(), "{}: {key} twice", file.display());
+                } else if let Some(sub) = v.as_table_like() {
+                    walk(file, &key, sub, out);
+                } else {
+                    panic!("{}: {key} is neither text nor a table", file.display());
+                }
+            }
+        }
+        walk(&path, "", doc.as_table(), &mut out);
+    }
+    out
+}
+
+/// Where a box's right border is not drawn: below every top-right corner
+/// `┐` down to the `┘` under it, each cell must be `│` (or a junction). A
+/// wide character wrapped one column too far replaces such a cell.
+pub fn broken_right_borders(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+    let a = buf.area;
+    let mut out = Vec::new();
+    for x in a.left()..a.right() {
+        for y in a.top()..a.bottom() {
+            if buf[(x, y)].symbol() != "┐" {
+                continue;
+            }
+            let Some(end) = (y + 1..a.bottom()).find(|&b| buf[(x, b)].symbol() == "┘") else {
+                continue;
+            };
+            for r in y + 1..end {
+                let s = buf[(x, r)].symbol();
+                if !matches!(s, "│" | "┤" | "┼") {
+                    let row: String = (a.left()..a.right())
+                        .map(|c| buf[(c, r)].symbol())
+                        .collect();
+                    out.push(format!("({x}, {r}) is {s:?}: {row:?}"));
+                }
+            }
+        }
+    }
+    out
+}

@@ -5,66 +5,11 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use lodestar::i18n::{self, Lang};
 use lodestar::tui::keymap::{BINDINGS, Scope};
-
-/// key → (language → text), from every locales/*.toml.
-fn messages() -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let dir = common::repo().join("locales");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("locales/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 2, "{files:?}");
-    for path in files {
-        let text = std::fs::read_to_string(&path).expect("read");
-        let doc: toml_edit::DocumentMut = text
-            .parse()
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(
-            doc.get("_version").and_then(|v| v.as_integer()),
-            Some(2),
-            "{}: _version = 2 expected",
-            path.display()
-        );
-        fn walk(
-            file: &Path,
-            prefix: &str,
-            t: &dyn toml_edit::TableLike,
-            out: &mut BTreeMap<String, BTreeMap<String, String>>,
-        ) {
-            for (k, v) in t.iter() {
-                if prefix.is_empty() && k == "_version" {
-                    continue;
-                }
-                let key = if prefix.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                if let Some(s) = v.as_str() {
-                    let prev = out
-                        .entry(prefix.to_string())
-                        .or_default()
-                        .insert(k.to_string(), s.to_string());
-                    assert!(prev.is_none(), "{}: {key} twice", file.display());
-                } else if let Some(sub) = v.as_table_like() {
-                    walk(file, &key, sub, out);
-                } else {
-                    panic!("{}: {key} is neither text nor a table", file.display());
-                }
-            }
-        }
-        walk(&path, "", doc.as_table(), &mut out);
-    }
-    out
-}
 
 fn args(s: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -80,7 +25,7 @@ fn args(s: &str) -> BTreeSet<String> {
 
 #[test]
 fn every_key_has_both_languages_with_the_same_arguments() {
-    let m = messages();
+    let m = common::messages();
     assert!(m.len() > 100, "only {} keys", m.len());
     for (key, langs) in &m {
         let names: BTreeSet<&str> = langs.keys().map(String::as_str).collect();
@@ -103,7 +48,7 @@ fn chinese_texts_are_translated() {
     // over, unless it is all symbols, numbers and names (allow-listed).
     // Abbreviations read the same in Chinese business use.
     let allowed = ["KPI", "AHP"];
-    for (key, langs) in messages() {
+    for (key, langs) in common::messages() {
         let zh = &langs["zh-CN"];
         let has_cjk = zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         if !has_cjk && zh != "English" && !allowed.contains(&zh.as_str()) {
@@ -129,7 +74,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn every_key_the_code_uses_exists() {
-    let m = messages();
+    let m = common::messages();
     let mut files = Vec::new();
     rust_files(&common::repo().join("src"), &mut files);
     let mut used = 0;
@@ -165,7 +110,7 @@ fn every_key_the_code_uses_exists() {
 /// looks like a key of the `check`, `cli` and `train.data` namespaces exists.
 #[test]
 fn every_key_literal_exists() {
-    let m = messages();
+    let m = common::messages();
     let mut files = Vec::new();
     rust_files(&common::repo().join("src"), &mut files);
     let mut seen = 0;
@@ -194,7 +139,7 @@ fn every_key_literal_exists() {
 
 #[test]
 fn every_key_binding_is_described_in_both_languages() {
-    let m = messages();
+    let m = common::messages();
     for b in BINDINGS {
         let help = m
             .get(&format!("tui.key.{}", b.name))

@@ -40,12 +40,18 @@ fn app_at(dir: &Path) -> App {
     App::new(ws, config::parse("theme = \"dark\"", None), today)
 }
 
-/// The screen as text, and its lines as the cells show them.
+/// The screen as text, and its lines as the cells show them; no line wider
+/// than the screen, no box's right border overwritten.
 fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal.draw(|f| ui::render(f, app)).expect("draw");
     let text = terminal.backend().to_string();
     assert_fits(&text, w);
+    let broken = common::broken_right_borders(terminal.backend().buffer());
+    assert!(
+        broken.is_empty(),
+        "a box's right border overwritten: {broken:#?}\n{text}"
+    );
     text
 }
 

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::{App, Level, LinkPicker, Mode, Pane};
 use super::form::{Editor, Form, Picker};
@@ -29,8 +29,7 @@ pub fn body_area(area: Rect, app: &App) -> Rect {
 /// Rows the status line needs: a message wider than the screen wraps onto
 /// up to three rows (the body gives them up) instead of being cut.
 fn status_rows(app: &App, width: u16) -> u16 {
-    let w = status_line(app, &app.theme()).width().max(1);
-    (w.div_ceil(usize::from(width.max(1))) as u16).clamp(1, 3)
+    (wrapped_height(status_line(app, &app.theme()), width, false) as u16).clamp(1, 3)
 }
 
 fn shell(area: Rect, app: &App) -> [Rect; 3] {
@@ -302,9 +301,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
         need = format!("{MIN_WIDTH}×{MIN_HEIGHT}"),
         have = format!("{}×{}", area.width, area.height)
     );
-    let p = Paragraph::new(text)
-        .style(theme.warn)
-        .wrap(Wrap { trim: true });
+    let p = Paragraph::new(wrap_lines(text, area.width, true)).style(theme.warn);
     frame.render_widget(p, area);
 }
 
@@ -411,7 +408,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(status_line(app, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(wrap_lines(status_line(app, theme), message.width, false)),
         message,
     );
     if hints_area.height > 0 {
@@ -654,12 +651,8 @@ fn prompt_with(
         spans.push(Span::styled(format!("[{k}]"), theme.key));
         spans.push(Span::styled(format!(" {what}   "), theme.base));
     }
-    let question = Paragraph::new(Line::from(Span::styled(text.to_string(), theme.base)))
-        .wrap(Wrap { trim: true })
-        .line_count(inner_w) as u16;
-    let answers = Paragraph::new(Line::from(spans.clone()))
-        .wrap(Wrap { trim: true })
-        .line_count(inner_w) as u16;
+    let question = wrapped_height(Span::styled(text.to_string(), theme.base), inner_w, true) as u16;
+    let answers = wrapped_height(Line::from(spans.clone()), inner_w, true) as u16;
     let fixed = question + 1 + answers + 2;
     let room = area.height.saturating_sub(fixed + 1) as usize;
     let mut extra = extra;
@@ -695,9 +688,7 @@ fn prompt_with(
             theme.warn.add_modifier(Modifier::BOLD),
         ));
     frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: true })
-            .block(block),
+        Paragraph::new(wrap_lines(lines, rect.width.saturating_sub(2), true)).block(block),
         rect,
     );
 }
@@ -851,9 +842,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                         theme.dim,
                     ))];
                 }
-                let para = Paragraph::new(text).wrap(Wrap { trim: false });
+                let text = wrap_lines(text, input_w, false);
                 // The start is shown; the last row says how much more.
-                let total = para.line_count(input_w);
+                let total = text.len();
+                let para = Paragraph::new(text);
                 frame.render_widget(para, rect);
                 let last = Rect {
                     y: rect.y + rows - 1,
@@ -912,8 +904,9 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         let bottom = inner.y + avail;
         let free = bottom.saturating_sub(y);
         if free >= 2 && !help.is_empty() {
-            let para = Paragraph::new(Span::styled(help, theme.dim)).wrap(Wrap { trim: true });
-            let rows = (para.line_count(inner.width) as u16).clamp(1, free - 1);
+            let help = wrap_lines(Span::styled(help, theme.dim), inner.width, true);
+            let rows = (help.len() as u16).clamp(1, free - 1);
+            let para = Paragraph::new(help);
             frame.render_widget(
                 para,
                 Rect {
@@ -1255,6 +1248,61 @@ pub fn truncate(s: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// `text` wrapped to `width` columns by display width with
+/// [`crate::text::wrap`] (breaking at spaces and between CJK characters),
+/// span styles, line styles and alignments kept: render the lines without
+/// `Paragraph::wrap`; their number is the wrapped height. ratatui 0.30's
+/// `Wrap` checks a line's width before adding a character, so a wide
+/// character after an odd number of narrow columns ran the line one column
+/// past its area (into the border, or out of the buffer). With `trim`,
+/// lines lose their leading whitespace, as with `Wrap { trim: true }`;
+/// lines that fit are otherwise kept as they are.
+pub fn wrap_lines<'a>(text: impl Into<Text<'a>>, width: u16, trim: bool) -> Vec<Line<'static>> {
+    let text = text.into();
+    let w = usize::from(width.max(1));
+    let mut out = Vec::new();
+    for line in text.lines {
+        let style = text.style.patch(line.style);
+        let chars: Vec<(char, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+            .collect();
+        let pieces = if line.width() <= w {
+            vec![chars.iter().map(|c| c.0).collect::<String>()]
+        } else {
+            crate::text::wrap(&chars.iter().map(|c| c.0).collect::<String>(), w)
+        };
+        // Each piece's characters are the source's in order, less the
+        // whitespace dropped at breaks: walk both to give each its style.
+        let mut k = 0;
+        for piece in &pieces {
+            let piece = if trim { piece.trim_start() } else { piece };
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            for c in piece.chars() {
+                while chars.get(k).is_some_and(|x| x.0 != c) {
+                    k += 1;
+                }
+                let st = chars.get(k).map_or(Style::default(), |x| x.1);
+                k += 1;
+                match spans.last_mut() {
+                    Some(last) if last.style == st => last.content.to_mut().push(c),
+                    _ => spans.push(Span::styled(c.to_string(), st)),
+                }
+            }
+            let mut l = Line::from(spans).style(style);
+            l.alignment = line.alignment;
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// The rows [`wrap_lines`] takes for `text` in `width` columns.
+pub fn wrapped_height<'a>(text: impl Into<Text<'a>>, width: u16, trim: bool) -> usize {
+    wrap_lines(text, width, trim).len()
 }
 
 /// A bordered block with a title, in the theme.

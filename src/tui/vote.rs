@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 use super::keymap::{Action, Keymap, Scope};
 use super::theme::Theme;
@@ -227,8 +227,7 @@ impl VoteScreen {
             .map(|c| c.4.clone())
             .unwrap_or_default();
         frame.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: true })
+            Paragraph::new(super::ui::wrap_lines(text, desc.width, true))
                 .style(theme.dim)
                 .block(
                     Block::default()

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::component::{AppCtx, Handled, ListView, Modal};
 use super::form::Form;
@@ -521,9 +521,7 @@ fn text_extent(area: Rect, lines: &[Line<'static>]) -> (u16, u16) {
     if area.width == 0 {
         return (0, area.height);
     }
-    let total = Paragraph::new(lines.to_vec())
-        .wrap(Wrap { trim: true })
-        .line_count(area.width);
+    let total = ui::wrapped_height(lines.to_vec(), area.width, true);
     let max = u16::try_from(total)
         .unwrap_or(u16::MAX)
         .saturating_sub(area.height);
@@ -562,9 +560,7 @@ pub fn scrolled_text(
     let (max, _) = text_extent(area, &lines);
     let offset = scroll.offset.min(max);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .scroll((offset, 0)),
+        Paragraph::new(ui::wrap_lines(lines, area.width, true)).scroll((offset, 0)),
         area,
     );
     if let Some(marks) = scroll_marks(offset, max, keymap) {
@@ -591,9 +587,7 @@ fn detail_extent(area: Rect, lines: &[(String, Line<'static>)]) -> (u16, u16) {
         return (0, page);
     }
     let text = detail_text(lines.to_vec(), Style::default(), Style::default());
-    let total = Paragraph::new(text)
-        .wrap(Wrap { trim: false })
-        .line_count(inner_w);
+    let total = ui::wrapped_height(text, inner_w, false);
     let max = u16::try_from(total)
         .unwrap_or(u16::MAX)
         .saturating_sub(page);
@@ -643,10 +637,13 @@ pub fn detail(
         block = block.title_bottom(Line::from(Span::styled(marks, theme.dim)).right_aligned());
     }
     frame.render_widget(
-        Paragraph::new(detail_text(lines, theme.dim, Style::default()))
-            .wrap(Wrap { trim: false })
-            .scroll((offset, 0))
-            .block(block),
+        Paragraph::new(ui::wrap_lines(
+            detail_text(lines, theme.dim, Style::default()),
+            area.width.saturating_sub(2),
+            false,
+        ))
+        .scroll((offset, 0))
+        .block(block),
         area,
     );
 }

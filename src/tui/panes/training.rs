@@ -1052,7 +1052,7 @@ fn gains_table(
             ..inner
         };
         frame.render_widget(
-            Paragraph::new(plain(text, theme.dim)).wrap(ratatui::widgets::Wrap { trim: true }),
+            Paragraph::new(ui::wrap_lines(plain(text, theme.dim), r.width, true)),
             r,
         );
     }
@@ -1081,14 +1081,8 @@ fn gains_view(
     // Under the chart on a narrow screen, the box is as tall as its wrapped
     // lines (the chart keeps at least 6 rows): nothing of the money is cut.
     let box_h = lines.as_ref().map_or(9, |ls| {
-        let w = usize::from(area.width.saturating_sub(2)).max(1);
-        let rows: usize = ls
-            .iter()
-            .map(|l| {
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                crate::text::wrap(&text, w).len()
-            })
-            .sum();
+        let w = area.width.saturating_sub(2);
+        let rows = ui::wrapped_height(ls.clone(), w, true);
         u16::try_from(rows + 2).unwrap_or(u16::MAX)
     });
     let box_h = box_h.clamp(5, area.height.saturating_sub(6).max(5));
@@ -1109,17 +1103,23 @@ fn gains_view(
             crate::tr!("training.money.no_scores")
         };
         frame.render_widget(
-            Paragraph::new(plain(why, theme.dim))
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .block(block),
+            Paragraph::new(ui::wrap_lines(
+                plain(why, theme.dim),
+                box_area.width.saturating_sub(2),
+                true,
+            ))
+            .block(block),
             box_area,
         );
         return;
     };
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(block),
+        Paragraph::new(ui::wrap_lines(
+            lines,
+            box_area.width.saturating_sub(2),
+            true,
+        ))
+        .block(block),
         box_area,
     );
 }
@@ -1198,9 +1198,12 @@ fn gains_chart(
             crate::tr!("training.money.no_gains")
         };
         frame.render_widget(
-            Paragraph::new(plain(why, theme.dim))
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .block(block),
+            Paragraph::new(ui::wrap_lines(
+                plain(why, theme.dim),
+                area.width.saturating_sub(2),
+                true,
+            ))
+            .block(block),
             area,
         );
         return;

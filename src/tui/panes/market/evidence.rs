@@ -8,7 +8,7 @@ use crate::workspace::model::Evidence;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{View, problem_text, record_table, selection};
 use crate::market::evidence::{Answers, Scale};
@@ -109,11 +109,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         .and_then(|&i| app.ws.model.evidence.get(i))
     else {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                crate::tr!("tui.market.no_evidence"),
-                theme.dim,
+            Paragraph::new(ui::wrap_lines(
+                Span::styled(crate::tr!("tui.market.no_evidence"), theme.dim),
+                detail_area.width.saturating_sub(2),
+                true,
             ))
-            .wrap(Wrap { trim: true })
             .block(ui::block(crate::tr!("tui.market.evidence"), theme)),
             detail_area,
         );
@@ -155,7 +155,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
                 .iter()
                 .map(|p| Line::from(Span::styled(problem_text(&app.ws.root, p), theme.base))),
         );
-        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(
+            Paragraph::new(ui::wrap_lines(head, inner.width, true)),
+            inner,
+        );
         return;
     };
     let stats = stats(answers, theme);
@@ -209,7 +212,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     ])
     .areas(inner);
     frame.render_widget(
-        Paragraph::new(Span::styled(e.title.clone(), theme.header)).wrap(Wrap { trim: true }),
+        Paragraph::new(ui::wrap_lines(
+            Span::styled(e.title.clone(), theme.header),
+            question_area.width,
+            true,
+        )),
         question_area,
     );
     frame.render_widget(Paragraph::new(needs), needs_area);
@@ -217,7 +224,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         Paragraph::new(diverging(answers, bars_area.width, theme)),
         bars_area,
     );
-    frame.render_widget(Paragraph::new(stats).wrap(Wrap { trim: true }), stats_area);
+    frame.render_widget(
+        Paragraph::new(ui::wrap_lines(stats, stats_area.width, true)),
+        stats_area,
+    );
 }
 
 /// Which side of the centre an answer point falls on: −1 negative, 0 the

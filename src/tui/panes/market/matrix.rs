@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::{View, record_table, selection};
 use crate::market::competitors::{self, Coverage, Matrix};
@@ -162,7 +162,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         },
         notes,
     ) = shape(area, app, &m, theme);
-    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), notes_area);
+    frame.render_widget(
+        Paragraph::new(ui::wrap_lines(notes, notes_area.width, true)),
+        notes_area,
+    );
 
     let mut title = crate::tr!(
         "tui.mkt.comp.title",
@@ -451,9 +454,12 @@ pub fn draw_features(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     }
     lines.push(Line::from(spans));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(ui::block(format!("{} · {}", f.id, f.name), theme)),
+        Paragraph::new(ui::wrap_lines(
+            lines,
+            detail_area.width.saturating_sub(2),
+            true,
+        ))
+        .block(ui::block(format!("{} · {}", f.id, f.name), theme)),
         detail_area,
     );
 }

@@ -502,11 +502,13 @@ pub fn problem_text(root: &std::path::Path, p: &Problem) -> String {
     }
 }
 
-/// Lines needed to show `text` wrapped at `width` columns (at least 1).
+/// Lines needed to show `text` wrapped at `width` columns (at least 1),
+/// as [`ui::wrap_lines`] wraps it (words are not cut, so this can be more
+/// than the width divided into the length).
 pub fn wrapped_height(text: &str, width: u16) -> u16 {
     let w = usize::from(width.max(1));
     text.lines()
-        .map(|l| unicode_width::UnicodeWidthStr::width(l).div_ceil(w).max(1))
+        .map(|l| crate::text::wrap(l, w).len().max(1))
         .sum::<usize>()
         .max(1)
         .min(u16::MAX as usize) as u16

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph};
 
 use super::{View, record_table, selection};
 use crate::market::sizing::{self, DISAGREEMENT, Sizing};
@@ -89,11 +89,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     });
     let Some(s) = rows.get(selected).and_then(|&i| sizes.get(i)) else {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                crate::tr!("tui.market.no_segments"),
-                theme.dim,
+            Paragraph::new(ui::wrap_lines(
+                Span::styled(crate::tr!("tui.market.no_segments"), theme.dim),
+                bars_area.width.saturating_sub(2),
+                true,
             ))
-            .wrap(Wrap { trim: true })
             .block(ui::block(crate::tr!("tui.market.sizing"), theme)),
             bars_area,
         );
@@ -258,7 +258,7 @@ fn bars(frame: &mut Frame, area: Rect, s: &Sizing, name: &str, theme: &Theme) {
     )));
     if y < bottom {
         frame.render_widget(
-            Paragraph::new(notes).wrap(Wrap { trim: true }),
+            Paragraph::new(ui::wrap_lines(notes, inner.width, true)),
             Rect {
                 x: inner.x,
                 y,

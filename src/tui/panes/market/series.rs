@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::{SeriesView, View, problem_text, record_table, selection, wrapped_height};
 use crate::market::{Frequency, LoadedSeries};
@@ -76,9 +76,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     }
     let Some(&i) = rows.get(selected) else {
         let block = ui::block(crate::tr!("tui.market.series"), theme);
-        let text = Paragraph::new(Span::styled(crate::tr!("tui.market.no_series"), theme.dim))
-            .wrap(Wrap { trim: true })
-            .block(block);
+        let text = Paragraph::new(ui::wrap_lines(
+            Span::styled(crate::tr!("tui.market.no_series"), theme.dim),
+            chart_area.width.saturating_sub(2),
+            true,
+        ))
+        .block(block);
         frame.render_widget(text, chart_area);
         return;
     };
@@ -147,7 +150,10 @@ fn draw_series(
                     .iter()
                     .map(|p| Line::from(Span::styled(problem_text(root, p), theme.base))),
             );
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            frame.render_widget(
+                Paragraph::new(ui::wrap_lines(lines, inner.width, false)),
+                inner,
+            );
             return;
         }
     };
@@ -159,7 +165,10 @@ fn draw_series(
         .min(inner.height.saturating_sub(4));
     let [chart_area, info_area] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(info_h)]).areas(inner);
-    frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: false }), info_area);
+    frame.render_widget(
+        Paragraph::new(ui::wrap_lines(info, info_area.width, false)),
+        info_area,
+    );
     chart(frame, chart_area, data, view, theme);
 }
 

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{View, comparison, pair, rows};
 use crate::analysis::ahp;
@@ -202,8 +202,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         Err(e) => lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.error))),
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
+        Paragraph::new(ui::wrap_lines(lines, right.width.saturating_sub(2), false))
             .block(ui::block(crate::tr!("tui.scn.ahp.detail_title"), theme)),
         right,
     );

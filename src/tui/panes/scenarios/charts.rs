@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Bar, BarChart, Chart, Dataset, Gauge, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Bar, BarChart, Chart, Dataset, Gauge, GraphType, Paragraph};
 
 use super::labels::quadrant_label;
 use super::{View, scenario_rows, selected_scenario, stability};
@@ -33,11 +33,14 @@ fn draw_scatter(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
         Ok(p) => p,
         Err(e) => {
             frame.render_widget(
-                Paragraph::new(Span::styled(
-                    crate::tr!("tui.scn.charts.no_quadrants", error = e),
-                    theme.warn,
+                Paragraph::new(ui::wrap_lines(
+                    Span::styled(
+                        crate::tr!("tui.scn.charts.no_quadrants", error = e),
+                        theme.warn,
+                    ),
+                    area.width.saturating_sub(2),
+                    true,
                 ))
-                .wrap(Wrap { trim: true })
                 .block(ui::block(crate::tr!("tui.scn.charts.scatter_title"), theme)),
                 area,
             );
@@ -362,7 +365,7 @@ fn draw_p_first(frame: &mut Frame, area: Rect, app: &View, sel: Option<usize>, t
             );
         }
         frame.render_widget(
-            Paragraph::new(Span::styled(msg, theme.dim)).wrap(Wrap { trim: true }),
+            Paragraph::new(ui::wrap_lines(Span::styled(msg, theme.dim), t.width, true)),
             t,
         );
         return;

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::labels::{method_formula, method_label, quadrant_label, sort_label};
 use super::{SORTS, View, npv, scenario_rows, selected_scenario, short_quadrant, stability};
@@ -466,9 +466,7 @@ fn explain(frame: &mut Frame, area: Rect, app: &View, a: &Analysis, i: usize, th
         lines.push(fit_line(Line::from(spans), width));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
+        Paragraph::new(ui::wrap_lines(lines, area.width.saturating_sub(2), false)).block(block),
         area,
     );
 }

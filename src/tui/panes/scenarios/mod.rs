@@ -17,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::matches;
 use crate::analysis::{Analysis, AnalysisError, Quadrant, Stability};
@@ -816,8 +816,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
             Line::from(Span::styled(hint, theme.dim)),
         ];
         frame.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: true })
+            Paragraph::new(ui::wrap_lines(text, body.width.saturating_sub(2), true))
                 .block(ui::block(crate::tr!("tui.scn.title"), theme)),
             body,
         );

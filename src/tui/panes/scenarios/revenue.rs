@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::{View, scenario_rows, selected_scenario};
 use crate::analysis::Irr;
@@ -194,12 +194,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         }
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(ui::block(
+        Paragraph::new(ui::wrap_lines(lines, area.width.saturating_sub(2), false)).block(
+            ui::block(
                 crate::tr!("tui.scn.revenue.title", rank = rank, name = name),
                 theme,
-            )),
+            ),
+        ),
         left,
     );
     let Some(p) = projection else {

@@ -574,15 +574,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
                 } else {
                     theme.base
                 };
-                for l in crate::text::wrap(&text, w) {
-                    lines.push(Line::from(Span::styled(l, style)));
-                }
+                lines.push(Line::from(Span::styled(text, style)));
             }
-            Some(Err(e)) => {
-                for l in crate::text::wrap(&format!("✗ {e}"), w) {
-                    lines.push(Line::from(Span::styled(l, theme.error)));
-                }
-            }
+            Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.error))),
             None => {}
         }
     } else {
@@ -591,22 +585,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, round: &Round, theme: &Th
             theme.dim,
         )));
     }
-    // Lines wrapped here by display width, not by ratatui's wrapper (which
-    // let a line of CJK text run one column into the border).
-    let lines: Vec<Line> = lines
-        .into_iter()
-        .flat_map(|l| match l.spans.as_slice() {
-            [one] if UnicodeWidthStr::width(one.content.as_ref()) > w => {
-                let style = one.style;
-                crate::text::wrap(&one.content, w)
-                    .into_iter()
-                    .map(|t| Line::from(Span::styled(t, style)))
-                    .collect::<Vec<_>>()
-            }
-            _ => vec![l],
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), body);
+    // Wrapped by display width, not by ratatui's wrapper (which let a line
+    // of CJK text run one column into the border).
+    frame.render_widget(
+        Paragraph::new(ui::wrap_lines(lines, body.width, false)),
+        body,
+    );
 
     if let Some(p) = &round.prompt {
         let text = match p {

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{View, scenario_rows, selected_scenario};
 use crate::analysis::votes::{CellStats, VoteSummary, summarise};
@@ -95,8 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme, participan
             Line::from(Span::styled(crate::tr!("votes.view.none_hint"), theme.dim)),
         ];
         frame.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: true })
+            Paragraph::new(ui::wrap_lines(text, area.width.saturating_sub(2), true))
                 .block(ui::block(crate::tr!("votes.view.title"), theme)),
             area,
         );
@@ -267,8 +266,7 @@ fn draw_discuss(frame: &mut Frame, area: Rect, app: &View, s: &VoteSummary, them
     };
     lines.push(Line::from(Span::styled(list, theme.warn)));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+        Paragraph::new(ui::wrap_lines(lines, area.width.saturating_sub(2), true))
             .block(ui::block(crate::tr!("votes.view.discuss_title"), theme)),
         area,
     );

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::labels::{criterion_name, method_formula, method_label};
 use super::{View, rows};
@@ -201,9 +201,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
         lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.error)));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(ui::block(crate::tr!("tui.scn.weights.detail_title"), theme)),
+        Paragraph::new(ui::wrap_lines(
+            lines,
+            detail_area.width.saturating_sub(2),
+            false,
+        ))
+        .block(ui::block(crate::tr!("tui.scn.weights.detail_title"), theme)),
         detail_area,
     );
 }
