@@ -262,7 +262,7 @@ pub fn train(a: &TrainArgs) -> u8 {
                     run = s.run_id,
                     device = device,
                     threads = s.threads,
-                    reason = train::device::threads_reason_label(&s.threads_reason),
+                    reason = train::device::threads_reason_label(s.threads_reason),
                     engine = s.engine
                 ));
                 say(crate::tr!(
