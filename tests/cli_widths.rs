@@ -274,6 +274,26 @@ fn text_outputs_in_chinese_have_no_english_left() {
     }
 }
 
+/// Runs lodestar in `lang`, expecting exit status 1 (a problem the user
+/// fixes): its stdout and stderr.
+fn refused(args: &[&str], lang: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .output()
+        .expect("run lodestar");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{args:?}: {}",
+        common::stderr(&out)
+    );
+    common::stdout(&out) + &common::stderr(&out)
+}
+
 /// `check` names problems in the interface language, with the file and line.
 #[test]
 fn check_messages_follow_the_language() {
@@ -286,18 +306,7 @@ fn check_messages_follow_the_language() {
     )
     .expect("write");
     let path = dir.to_string_lossy().into_owned();
-    let check = |lang: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
-            .args(["check", &path])
-            .env("NO_COLOR", "1")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", lang)
-            .output()
-            .expect("run lodestar");
-        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
-        common::stdout(&out) + &common::stderr(&out)
-    };
+    let check = |lang: &str| refused(&["check", &path], lang);
     let zh = check("zh_CN.UTF-8");
     assert!(zh.contains("needs.toml:") && zh.contains("需求"), "{zh}");
     assert!(zh.contains("允许的值") && zh.contains("1 个错误"), "{zh}");
@@ -324,18 +333,7 @@ fn training_data_errors_follow_the_language() {
     let good = std::fs::read_to_string(&data).expect("read data");
     let lines: Vec<&str> = good.lines().collect();
     let path = dir.to_string_lossy().into_owned();
-    let train = |lang: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_lodestar"))
-            .args(["train", &path, "--epochs", "1"])
-            .env("NO_COLOR", "1")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", lang)
-            .output()
-            .expect("run lodestar");
-        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
-        common::stdout(&out) + &common::stderr(&out)
-    };
+    let train = |lang: &str| refused(&["train", &path, "--epochs", "1"], lang);
     // The file as a list of lines with line `n` (1-based) replaced.
     let with_line = |n: usize, text: &str| {
         let mut l = lines.clone();
