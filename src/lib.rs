@@ -9,6 +9,7 @@ pub mod csvfile;
 pub mod escape;
 pub mod fsio;
 pub mod i18n;
+pub mod labels;
 pub mod market;
 pub mod numfmt;
 pub mod rng;

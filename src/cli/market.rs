@@ -358,7 +358,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
                 (Some(a), Some(b)) => crate::tr!(
                     "cli.market.series_head",
                     n = d.points.len(),
-                    frequency = crate::tui::panes::value_label(d.frequency.as_str()),
+                    frequency = crate::labels::value_label(d.frequency.as_str()),
                     first = a.period,
                     last = b.period,
                     value = amount(b.value),
@@ -525,7 +525,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             match &s.answers {
                 Some(a) => t.row([
                     s.title.clone(),
-                    crate::tui::panes::market::evidence::scale_label(a.scale),
+                    crate::labels::scale_label(a.scale),
                     a.n.to_string(),
                     or_missing(a.median, |x| format!("{x}")),
                     or_missing(a.top_two_box, percent),
@@ -583,7 +583,7 @@ pub fn table(m: &MarketAnalysis, model: &Model, name: &str) -> String {
             .unwrap_or_default();
         o.push(format!(
             "  {} {}",
-            pad_width(&crate::tui::panes::value_label(&g.kind), 12),
+            pad_width(&crate::labels::value_label(&g.kind), 12),
             crate::tr!(
                 "cli.market.trend_group",
                 n = g.trends.len(),

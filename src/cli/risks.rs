@@ -277,7 +277,7 @@ fn table(g: &Register) -> String {
                     || MISSING.to_string(),
                     |x| format!("{} {}", x.score, level_name(x.level.as_ref())),
                 ),
-                crate::tui::panes::value_label(r.status.as_str()),
+                crate::labels::value_label(r.status.as_str()),
                 match (r.review, a.overdue) {
                     (Some(d), true) => crate::tr!("cli.risks.overdue", date = d),
                     (Some(d), false) => d.to_string(),

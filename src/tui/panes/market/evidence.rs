@@ -121,7 +121,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &View, theme: &Theme) {
     };
     let survey = app.data.survey(e);
     let title = match survey.and_then(|s| s.answers.as_ref()) {
-        Some(a) => format!("{} · {} · n {}", e.id, scale_label(a.scale), a.n),
+        Some(a) => format!(
+            "{} · {} · n {}",
+            e.id,
+            crate::labels::scale_label(a.scale),
+            a.n
+        ),
         None => format!("{} · {}", e.id, super::super::value_label(e.kind.as_str())),
     };
     let mut block = ui::block(title, theme);
@@ -282,16 +287,6 @@ fn diverging(a: &Answers, width: u16, theme: &Theme) -> Vec<Line<'static>> {
             ])
         })
         .collect()
-}
-
-/// A survey's answer scale on screen.
-pub(crate) fn scale_label(s: Scale) -> String {
-    match s.as_str() {
-        "likert5" => crate::tr!("tui.mkt.ev.scale.likert5"),
-        "likert7" => crate::tr!("tui.mkt.ev.scale.likert7"),
-        "nps" => crate::tr!("tui.mkt.ev.scale.nps"),
-        other => other.to_string(),
-    }
 }
 
 fn stats(a: &Answers, theme: &Theme) -> Vec<Line<'static>> {
