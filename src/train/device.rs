@@ -106,28 +106,35 @@ pub fn available_cores() -> usize {
 /// more than it saves, so one thread is used; large batches use every core.
 pub fn choose_threads(requested: usize, batch_size: usize, widest: usize) -> (usize, &'static str) {
     if requested > 0 {
-        return (requested, "as configured");
+        return (requested, THREADS_CONFIGURED);
     }
     let cores = available_cores();
     if cores == 1 {
-        return (1, "one core available");
+        return (1, THREADS_ONE_CORE);
     }
     if batch_size * widest < PARALLEL_WORK {
-        (1, "small batches: threads cost more than they save")
+        (1, THREADS_SMALL)
     } else {
-        (cores, "large batches: one thread per core")
+        (cores, THREADS_LARGE)
     }
 }
+
+/// Why a run uses its thread count, as run files and JSON keep it (English).
+pub const THREADS_CONFIGURED: &str = "as configured";
+pub const THREADS_ONE_CORE: &str = "one core available";
+pub const THREADS_SMALL: &str = "small batches: threads cost more than they save";
+pub const THREADS_LARGE: &str = "large batches: one thread per core";
+pub const THREADS_CANDLE: &str = "candle: RAYON_NUM_THREADS or the physical cores";
 
 /// A reason of [`choose_threads`] (kept in English in run files and JSON)
 /// in the interface language.
 pub fn threads_reason_label(reason: &str) -> String {
     match reason {
-        "as configured" => crate::tr!("cuda.threads.configured"),
-        "one core available" => crate::tr!("cuda.threads.one_core"),
-        "small batches: threads cost more than they save" => crate::tr!("cuda.threads.small"),
-        "large batches: one thread per core" => crate::tr!("cuda.threads.large"),
-        "candle: RAYON_NUM_THREADS or the physical cores" => crate::tr!("cuda.threads.candle"),
+        THREADS_CONFIGURED => crate::tr!("cuda.threads.configured"),
+        THREADS_ONE_CORE => crate::tr!("cuda.threads.one_core"),
+        THREADS_SMALL => crate::tr!("cuda.threads.small"),
+        THREADS_LARGE => crate::tr!("cuda.threads.large"),
+        THREADS_CANDLE => crate::tr!("cuda.threads.candle"),
         other => other.to_string(),
     }
 }

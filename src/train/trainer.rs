@@ -521,7 +521,7 @@ pub fn run(
         // candle's CPU matmul reads its thread count from the environment.
         (
             candle_core::utils::get_num_threads(),
-            "candle: RAYON_NUM_THREADS or the physical cores",
+            device::THREADS_CANDLE,
         )
     } else {
         device::choose_threads(cfg.threads, cfg.batch_size, shape.widest())
