@@ -250,6 +250,97 @@ pub fn write_in(path: &Path, bytes: &[u8], tmp_dir: Option<&Path>) -> Result<(),
     out.commit()
 }
 
+/// Create `path` holding `bytes` unless a non-empty file is already there
+/// (a `.gitignore` lodestar keeps in its own folders). The file appears
+/// whole or not at all: a `kill -9` mid-write never leaves an empty
+/// `.gitignore` that `git status` would show and a later `exists()` would
+/// keep. On Linux the bytes go into an unnamed file (`O_TMPFILE`) that is
+/// then linked under its name; elsewhere, or on a file system without
+/// unnamed files, a plain write. An empty file left by a killed writer
+/// (or an older lodestar) is rewritten.
+pub fn create_whole(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    match fs::metadata(path) {
+        Ok(m) if m.len() > 0 => return Ok(()),
+        Ok(_) => return fs::write(path, bytes).map_err(io_err(path)),
+        Err(_) => {}
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(done) = linux::create_linked(path, bytes) {
+        return match done {
+            Ok(()) => Ok(()),
+            // A concurrent writer linked it first: theirs is whole too.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(io_err(path)(e)),
+        };
+    }
+    match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut f) => f.write_all(bytes).map_err(io_err(path)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::ffi::CString;
+    use std::io::{self, Write};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    use std::path::Path;
+
+    /// Write `bytes` to an unnamed file in `path`'s folder and link it as
+    /// `path`. `None` when the folder's file system has no unnamed files.
+    pub(super) fn create_linked(path: &Path, bytes: &[u8]) -> Option<io::Result<()>> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .mode(0o644)
+            .custom_flags(libc::O_TMPFILE)
+            .open(dir)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                return match e.raw_os_error() {
+                    Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL) => None,
+                    _ => Some(Err(e)),
+                };
+            }
+        };
+        if let Err(e) = file.write_all(bytes) {
+            return Some(Err(e));
+        }
+        let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        let to = CString::new(path.as_os_str().as_bytes());
+        let (Ok(from), Ok(to)) = (from, to) else {
+            return Some(Err(io::Error::from(io::ErrorKind::InvalidInput)));
+        };
+        // SAFETY: both are NUL-terminated strings that outlive the call.
+        let rc = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if rc == 0 {
+            Some(Ok(()))
+        } else {
+            let e = io::Error::last_os_error();
+            // No /proc (a chroot): fall back to a plain write.
+            if e.kind() == io::ErrorKind::NotFound && !Path::new("/proc/self/fd").exists() {
+                return None;
+            }
+            Some(Err(e))
+        }
+    }
+}
+
 /// Whether a writer with this pid may still be running.
 fn alive(pid: u32) -> Option<bool> {
     if pid == std::process::id() {
@@ -330,6 +421,42 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(TMP_SUFFIX))
             .collect()
+    }
+
+    #[test]
+    fn create_whole_creates_keeps_and_repairs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".gitignore");
+        create_whole(&path, b"*\n").expect("create");
+        assert_eq!(fs::read(&path).expect("read"), b"*\n");
+        // Only the one file: nothing temporary was named in the folder.
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
+        // A file with content is the user's or an earlier run's: kept.
+        fs::write(&path, "mine\n").expect("write");
+        create_whole(&path, b"*\n").expect("keep");
+        assert_eq!(fs::read(&path).expect("read"), b"mine\n");
+        // An empty one is what a killed writer leaves: rewritten.
+        fs::write(&path, "").expect("empty");
+        create_whole(&path, b"*\n").expect("repair");
+        assert_eq!(fs::read(&path).expect("read"), b"*\n");
+        // A missing folder is an error that names the file.
+        let err =
+            create_whole(&dir.path().join("no/such/.gitignore"), b"*\n").expect_err("no folder");
+        assert!(err.to_string().contains(".gitignore"), "{err}");
+    }
+
+    #[test]
+    fn create_whole_from_many_threads_at_once_writes_one_whole_file() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join(format!(".gitignore{round}"));
+            std::thread::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|| create_whole(&path, b"# x\n*\n").expect("create"));
+                }
+            });
+            assert_eq!(fs::read(&path).expect("read"), b"# x\n*\n");
+        }
     }
 
     #[test]

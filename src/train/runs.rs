@@ -99,10 +99,7 @@ pub fn utc_now() -> (Date, u32, u32, u32) {
 pub fn create_run_dir(root: &Path, seed: u64) -> Result<(String, PathBuf), TrainError> {
     let runs = root.join(RUNS_DIR);
     std::fs::create_dir_all(&runs).map_err(io(&runs))?;
-    let ignore = runs.join(".gitignore");
-    if !ignore.exists() {
-        write_file(&ignore, GITIGNORE.as_bytes())?;
-    }
+    crate::fsio::create_whole(&runs.join(".gitignore"), GITIGNORE.as_bytes())?;
     let (d, h, m, s) = utc_now();
     let base = format!(
         "{}-{h:02}{m:02}{s:02}-{seed}",

@@ -42,14 +42,10 @@ pub(crate) fn ensure_dir(root: &Path) -> Result<PathBuf, SaveError> {
         source,
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(
-            &ignore,
-            "# lodestar's lock, recovery journal and temporary files: never committed\n*\n",
-        )
-        .map_err(io)?;
-    }
+    crate::fsio::create_whole(
+        &dir.join(".gitignore"),
+        b"# lodestar's lock, recovery journal and temporary files: never committed\n*\n",
+    )?;
     Ok(dir)
 }
 
