@@ -350,45 +350,52 @@ fn vote_writes_the_participants_file_and_votes_reports_it() {
     assert_eq!(v["source"], "single");
 }
 
+/// With Unix and Windows line ends alike (forms exported on Windows end
+/// lines with `\r\n`), and a blank line skipped.
 #[test]
 fn csv_import_casts_good_rows_and_reports_the_others_by_line() {
-    let (tmp, dir) = workspace(&[]);
-    let csv = tmp.path().join("form.csv");
-    std::fs::write(
-        &csv,
-        "Timestamp,Participant,Scenario,Criterion,Score\n\
-         t,ana,s1,a,4\n\
-         t,ana,s2,a,3\n\
-         t,ben,s1,a,5\n\
-         t,ben,s3,a,5\n\
-         t,ben,s1,a,9\n\
-         t,a b,s1,a,2\n\
-         t,cy,s1,q,2\n\
-         t,cy,s1,b,lots\n",
-    )
-    .expect("write");
-    let out = run(&["votes", "import", &s(&csv), &s(&dir)]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = common::stderr(&out);
-    let f = s(&csv);
-    for (line, what) in [
-        (5, "unknown scenario `s3`"),
-        (6, "score 9 for `s1.a` is outside the criterion's scale 1–5"),
-        (7, "participant `a b`"),
-        (8, "unknown criterion `q`"),
-        (9, "score `lots` is not a number"),
-    ] {
+    for end in ["\n", "\r\n"] {
+        let (tmp, dir) = workspace(&[]);
+        let csv = tmp.path().join("form.csv");
+        let rows = [
+            "Timestamp,Participant,Scenario,Criterion,Score",
+            "t,ana,s1,a,4",
+            "t,ana,s2,a,3",
+            "",
+            "t,ben,s1,a,5",
+            "t,ben,s3,a,5",
+            "t,ben,s1,a,9",
+            "t,a b,s1,a,2",
+            "t,cy,s1,q,2",
+            "t,cy,s1,b,lots",
+        ];
+        std::fs::write(&csv, rows.join(end) + end).expect("write");
+        let out = run(&["votes", "import", &s(&csv), &s(&dir)]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = common::stderr(&out);
+        let f = s(&csv);
+        for (line, what) in [
+            (6, "unknown scenario `s3`"),
+            (7, "score 9 for `s1.a` is outside the criterion's scale 1–5"),
+            (8, "participant `a b`"),
+            (9, "unknown criterion `q`"),
+            (10, "score `lots` is not a number"),
+        ] {
+            assert!(
+                err.contains(&format!("{f}:{line}: error: {what}")),
+                "{end:?} {line}: {err}"
+            );
+        }
         assert!(
-            err.contains(&format!("{f}:{line}: error: {what}")),
-            "{line}: {err}"
+            common::stdout(&out).contains("imported 3 scores for 2 participants; 5 rows skipped"),
+            "{end:?}"
         );
+        let ana = std::fs::read_to_string(dir.join("votes/ana.toml")).expect("ana");
+        assert!(ana.contains("[scores.s2]\na = 3"), "{ana}");
+        assert!(!dir.join("votes/cy.toml").exists());
+        let out = run(&["check", &s(&dir)]);
+        assert!(out.status.success(), "{}", common::stdout(&out));
     }
-    assert!(common::stdout(&out).contains("imported 3 scores for 2 participants; 5 rows skipped"));
-    let ana = std::fs::read_to_string(dir.join("votes/ana.toml")).expect("ana");
-    assert!(ana.contains("[scores.s2]\na = 3"), "{ana}");
-    assert!(!dir.join("votes/cy.toml").exists());
-    let out = run(&["check", &s(&dir)]);
-    assert!(out.status.success(), "{}", common::stdout(&out));
 }
 
 /// Eight `lodestar vote` processes at once, each for its own participant

@@ -450,9 +450,12 @@ pub fn import(file: &Path, dir: &Path) -> u8 {
             return FAILURE;
         }
     };
+    // Rows end at `\n` (a `\r` before it is trimmed), so lines count right
+    // with Windows line ends too: see `train::data::row_end`.
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes));
     let header = match reader.headers() {
         Ok(h) => h.clone(),
@@ -486,6 +489,9 @@ pub fn import(file: &Path, dir: &Path) -> u8 {
                 continue;
             }
         };
+        if record.iter().all(str::is_empty) {
+            continue; // a blank line ending in `\r\n`
+        }
         let line = record.position().map_or(0, csv::Position::line);
         let field = |k: usize| record.get(k).unwrap_or("");
         let participant = field(pc);

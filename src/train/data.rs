@@ -558,7 +558,47 @@ pub fn csv_error(file: &Path, e: &csv::Error) -> DataError {
     DataError::new(file, line, message)
 }
 
-/// Read the header of `rdr` (a [`csvfile::reader`]), names trimmed,
+/// How the rows of a training or scoring file end. Rows end at `\n`, and
+/// a `\r` before it is white space that cells lose when trimmed, so the
+/// csv reader counts lines exactly in files with Windows line ends too:
+/// the crate's own CRLF mode reports the line before
+/// (BurntSushi/rust-csv#395). A file whose first line ends with `\r`
+/// alone (classic Mac) keeps that mode, where `\r` ends a row.
+pub fn row_end(file: &Path, skip: u64) -> Result<csv::Terminator, DataError> {
+    use std::io::{Read, Seek};
+    let mut f = std::fs::File::open(file).map_err(|e| cannot_read(file, &e))?;
+    f.seek(std::io::SeekFrom::Start(skip))
+        .map_err(|e| cannot_read(file, &e))?;
+    let mut head = Vec::with_capacity(1 << 16);
+    f.take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(|e| cannot_read(file, &e))?;
+    Ok(match memchr::memchr2(b'\r', b'\n', &head) {
+        Some(i) if head[i] == b'\r' && head.get(i + 1).is_some_and(|&b| b != b'\n') => {
+            csv::Terminator::CRLF
+        }
+        _ => csv::Terminator::Any(b'\n'),
+    })
+}
+
+/// The csv reader of training and scoring files (see [`row_end`]), with a
+/// header row; otherwise [`csvfile::reader`]'s settings.
+pub fn data_reader<R: std::io::Read>(r: R, end: csv::Terminator) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .terminator(end)
+        .from_reader(r)
+}
+
+/// A blank line with a Windows line end, which rows ending at `\n` read
+/// as one field holding `\r` (the csv reader skips empty lines itself).
+fn blank_cr(record: &csv::ByteRecord) -> bool {
+    record.len() == 1 && record.get(0) == Some(&b"\r"[..])
+}
+
+/// Read the header of `rdr` (a [`data_reader`]), names trimmed,
 /// refusing an empty file and a name given twice.
 pub fn read_header<R: std::io::Read>(
     file: &Path,
@@ -590,8 +630,13 @@ pub fn read_row<R: std::io::Read>(
     width: usize,
     record: &mut csv::StringRecord,
 ) -> Result<bool, DataError> {
-    if !rdr.read_record(record).map_err(|e| csv_error(file, &e))? {
-        return Ok(false);
+    loop {
+        if !rdr.read_record(record).map_err(|e| csv_error(file, &e))? {
+            return Ok(false);
+        }
+        if !(record.len() == 1 && &record[0] == "\r") {
+            break;
+        }
     }
     if record.len() != width {
         return Err(DataError::new(
@@ -944,10 +989,11 @@ fn record_position_line(record: &csv::ByteRecord) -> u64 {
 }
 
 /// A csv reader over `file` from byte `byte` (past the byte-order mark
-/// of `skip` bytes), which is on line `line` and row `row` (no header row).
+/// of `skip` bytes), which is on line `line` and row `row` (no header row);
+/// rows end at `end` ([`row_end`]).
 fn reader_at(
     file: &Path,
-    skip: u64,
+    (skip, end): (u64, csv::Terminator),
     byte: u64,
     line: u64,
     row: usize,
@@ -956,6 +1002,7 @@ fn reader_at(
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(end)
         .buffer_capacity(1 << 16)
         .from_reader(f);
     let mut pos = csv::Position::new();
@@ -976,11 +1023,16 @@ fn next_row<R: std::io::Read>(
     record: &mut csv::ByteRecord,
     utf8: bool,
 ) -> Result<bool, DataError> {
-    if !rdr
-        .read_byte_record(record)
-        .map_err(|e| csv_error(file, &e))?
-    {
-        return Ok(false);
+    loop {
+        if !rdr
+            .read_byte_record(record)
+            .map_err(|e| csv_error(file, &e))?
+        {
+            return Ok(false);
+        }
+        if !blank_cr(record) {
+            break;
+        }
     }
     if utf8 {
         check_utf8(file, record)?;
@@ -1034,6 +1086,8 @@ struct Scanner<'a> {
     /// Per used column: listed under `[data] categorical`.
     forced: &'a [bool],
     cfg: &'a TrainConfig,
+    /// How rows end ([`row_end`]).
+    end: csv::Terminator,
 }
 
 impl Scanner<'_> {
@@ -1118,6 +1172,7 @@ impl Scanner<'_> {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
+            .terminator(self.end)
             .from_reader(Watched {
                 inner: f.take(end - start),
                 watch: &mut watch,
@@ -1155,9 +1210,8 @@ impl<R: std::io::Read> std::io::Read for Watched<'_, R> {
 /// byte-order mark of `skip` bytes) into pieces of about `piece` bytes:
 /// the first piece starts at `start`, the last ends at `len`; every other
 /// cut is at a line end, so a row starts there unless a quoted field runs
-/// across it (which [`Watched`] detects). After `\r\n` the cut is before
-/// the `\n`, where the csv reader is between rows too (it ends a row at
-/// `\r`), so positions and lines match a reader that went row by row.
+/// across it (which [`Watched`] detects). The cut is after the `\n`, where
+/// a reader whose rows end at `\n` ([`row_end`]) is between rows.
 fn cuts(file: &Path, skip: u64, start: u64, len: u64, piece: u64) -> Result<Vec<u64>, DataError> {
     use std::io::{Read, Seek};
     let mut cuts = vec![start];
@@ -1180,7 +1234,7 @@ fn cuts(file: &Path, skip: u64, start: u64, len: u64, piece: u64) -> Result<Vec<
             let window = &window[..got];
             if let Some(i) = window[1..].iter().position(|&b| b == b'\n') {
                 let at = from + 1 + i as u64;
-                let cut = if window[i] == b'\r' { at } else { at + 1 };
+                let cut = at + 1;
                 if cut >= len {
                     break 'cut;
                 }
@@ -1318,7 +1372,8 @@ fn load_counted(
         .map_err(|e| cannot_read(file, &e))?
         .len()
         .saturating_sub(skip);
-    let mut rdr = csvfile::reader(f);
+    let end = row_end(file, skip)?;
+    let mut rdr = data_reader(f, end);
     let header = read_header(file, &mut rdr)?;
     let names: Vec<&str> = header.iter().collect();
     let head_err = |msg: String| DataError::new(file, 1, msg);
@@ -1337,6 +1392,7 @@ fn load_counted(
         used: &used,
         forced: &forced,
         cfg,
+        end,
     };
 
     // Pass 1: check every row; labels, and per-column statistics. The
@@ -1382,7 +1438,7 @@ fn load_counted(
         from = upto;
     }
     if at.piece < pieces {
-        let mut rdr = reader_at(file, skip, at.byte, at.line, pass.rows)?;
+        let mut rdr = reader_at(file, (skip, scanner.end), at.byte, at.line, pass.rows)?;
         loop {
             let piece = scanner.scan(&mut rdr, every.max(1), &pass.overflowed())?;
             if piece.rows == 0 {
@@ -1445,7 +1501,7 @@ fn load_counted(
             .saturating_sub(1)];
         let mut moments = at.moments.clone();
         if at.row < n_train {
-            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
+            let mut rdr = reader_at(file, (skip, scanner.end), at.byte, at.line, at.row)?;
             let mut record = csv::ByteRecord::new();
             for _ in at.row..n_train {
                 if !next_row(file, &mut rdr, width, &mut record, false)? {
@@ -1615,7 +1671,7 @@ fn load_counted(
                 }
                 return Ok(out);
             }
-            let mut rdr = reader_at(file, skip, at.byte, at.line, at.row)?;
+            let mut rdr = reader_at(file, (skip, scanner.end), at.byte, at.line, at.row)?;
             let mut record = csv::ByteRecord::new();
             for row in at.row..end {
                 if !next_row(file, &mut rdr, width, &mut record, false)? {
@@ -1698,7 +1754,7 @@ mod tests {
     /// variance), kept as the reference the streaming loader must match.
     #[allow(clippy::too_many_lines)]
     fn reference_parse(file: &Path, bytes: &[u8], cfg: &TrainConfig) -> Result<Dataset, DataError> {
-        let mut rdr = csvfile::reader(bytes);
+        let mut rdr = data_reader(bytes, row_end(file, 0)?);
         let header = read_header(file, &mut rdr)?;
         let names: Vec<&str> = header.iter().collect();
         let head_err = |msg: String| DataError::new(file, 1, msg);
@@ -2303,11 +2359,12 @@ mod tests {
             used: &used,
             forced: &[false, false],
             cfg: &cfg,
+            end: csv::Terminator::Any(b'\n'),
         };
         let scan_with = |piece: u64| {
             let (f, _, skip) = csvfile::open_past_bom(&path).unwrap();
             let len = f.metadata().unwrap().len() - skip;
-            let mut rdr = csvfile::reader(f);
+            let mut rdr = data_reader(f, csv::Terminator::Any(b'\n'));
             read_header(&path, &mut rdr).unwrap();
             let start = rdr.position().clone();
             let cuts = cuts(&path, skip, start.byte(), len, piece).unwrap();
@@ -2346,7 +2403,7 @@ mod tests {
             }
             // Every checkpoint is where a reader going row by row is.
             for at in &cut.checkpoints {
-                let mut rdr = reader_at(&path, 0, at.byte, at.line, at.row).unwrap();
+                let mut rdr = reader_at(&path, (0, scanner.end), at.byte, at.line, at.row).unwrap();
                 let mut record = csv::ByteRecord::new();
                 assert!(next_row(&path, &mut rdr, 3, &mut record, true).unwrap());
                 assert_eq!(record_position_line(&record), at.row as u64 + 2);
@@ -2412,6 +2469,7 @@ mod tests {
                 for piece in 1..=text.len() as u64 {
                     let e = load_with(&path, &cfg(0.2), 3, piece).unwrap_err();
                     assert_eq!(e, reference, "piece {piece} crlf {crlf}");
+                    assert_eq!(e.line, bad_line as u64, "piece {piece} crlf {crlf}: {e}");
                 }
             }
             let mut bytes = lines.join(end).into_bytes();
@@ -2428,6 +2486,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Windows line ends give the rows, values and lines of Unix ones,
+    /// blank lines included, at every cut; a file whose lines end with `\r`
+    /// alone (classic Mac) gives the same values.
+    #[test]
+    fn windows_and_mac_line_ends_read_as_unix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        let unix = small_file(false).replacen("3,-1.25", "\n3,-1.25", 1);
+        std::fs::write(&path, &unix).unwrap();
+        let want = load_with(&path, &cfg(0.5), 3, u64::MAX).unwrap();
+        // Line 4 is blank, so the last seven rows sit on lines 10–16.
+        assert_eq!(want.valid_lines, [10, 11, 12, 13, 14, 15, 16]);
+        let windows = unix.replace('\n', "\r\n");
+        std::fs::write(&path, &windows).unwrap();
+        assert!(matches!(
+            row_end(&path, 0).unwrap(),
+            csv::Terminator::Any(b'\n')
+        ));
+        for piece in 1..=windows.len() as u64 {
+            assert_same(&load_with(&path, &cfg(0.5), 3, piece), &Ok(want.clone()));
+        }
+        let mac = small_file(false).replace('\n', "\r");
+        std::fs::write(&path, &mac).unwrap();
+        assert!(matches!(row_end(&path, 0).unwrap(), csv::Terminator::CRLF));
+        let got = load_with(&path, &cfg(0.5), 3, 7).unwrap();
+        assert_eq!((&got.train_x, &got.train_y), (&want.train_x, &want.train_y));
+        assert_eq!((&got.valid_x, &got.valid_y), (&want.valid_x, &want.valid_y));
     }
 
     /// The fast parser reads what `str::parse::<f64>` reads, the same

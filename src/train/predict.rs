@@ -44,8 +44,8 @@ pub fn predict_with(
     input: &Path,
     output: &Path,
 ) -> Result<PredictReport, TrainError> {
-    let (file, _, _) = csvfile::open_past_bom(input).map_err(|e| TrainError::io(input, e))?;
-    let mut rdr = csvfile::reader(file);
+    let (file, _, skip) = csvfile::open_past_bom(input).map_err(|e| TrainError::io(input, e))?;
+    let mut rdr = data::data_reader(file, data::row_end(input, skip)?);
     let header = data::read_header(input, &mut rdr)?;
     let encoder = model.encoding.encoder(input, &header)?;
     let column = [
