@@ -400,3 +400,36 @@ fn training_data_errors_follow_the_language() {
         );
     }
 }
+
+/// `train`'s line per epoch is in the interface language (the words, not
+/// the numbers); the English one keeps Keras' abbreviations.
+#[test]
+fn training_epoch_lines_follow_the_language() {
+    let (_tmp, dir) = common::temp_copy(&common::repo().join("workspaces").join("zh-example"));
+    let path = dir.to_string_lossy().into_owned();
+    let epochs = |lang: &str| -> Vec<String> {
+        let text = run(&["train", &path, "--epochs", "2", "--device", "cpu"], lang);
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("第") || l.starts_with("epoch"))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        lines
+    };
+    for line in epochs("zh_CN.UTF-8") {
+        assert!(line.starts_with("第   "), "{line}");
+        for word in ["损失", "准确率", "精确率", "召回率", "│ 验证 损失", " 秒"] {
+            assert!(line.contains(word), "{word}: {line}");
+        }
+        let words = english_words(&line);
+        assert!(words.is_empty(), "English left: {words:?}\n{line}");
+    }
+    for line in epochs("C.UTF-8") {
+        assert!(line.starts_with("epoch   "), "{line}");
+        assert!(
+            line.contains("  loss 0.") && line.contains("│ val loss 0."),
+            "{line}"
+        );
+    }
+}

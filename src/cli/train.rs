@@ -149,9 +149,13 @@ fn overrides(a: &TrainArgs) -> Overrides {
 }
 
 fn scores_text(s: &Scores) -> String {
-    format!(
-        "loss {:.4}  acc {:.4}  auc {:.4}  prec {:.3}  rec {:.3}",
-        s.loss, s.accuracy, s.auc, s.precision, s.recall
+    crate::tr!(
+        "cli.train.scores",
+        loss = format!("{:.4}", s.loss),
+        acc = format!("{:.4}", s.accuracy),
+        auc = format!("{:.4}", s.auc),
+        prec = format!("{:.3}", s.precision),
+        rec = format!("{:.3}", s.recall)
     )
 }
 
@@ -325,25 +329,31 @@ pub fn train(a: &TrainArgs) -> u8 {
                         epochs = p.epochs
                     ));
                     pb.set_position(p.batch as u64);
-                    let loss = p.loss.map(|l| format!("  loss {l:.4}")).unwrap_or_default();
-                    pb.set_message(format!(
-                        "{:.0} samples/s  ETA {}{loss}",
-                        p.samples_per_sec,
-                        eta_text(p.eta)
+                    let loss = p
+                        .loss
+                        .map(|l| crate::tr!("cli.train.progress_loss", loss = format!("{l:.4}")))
+                        .unwrap_or_default();
+                    pb.set_message(crate::tr!(
+                        "cli.train.progress",
+                        rate = format!("{:.0}", p.samples_per_sec),
+                        eta = eta_text(p.eta),
+                        loss = loss
                     ));
                 }
             }
             Event::Epoch(e) => {
                 let valid = e
                     .valid
-                    .map(|v| format!("  │ val {}", scores_text(&v)))
+                    .map(|v| crate::tr!("cli.train.valid_scores", scores = scores_text(&v)))
                     .unwrap_or_default();
-                say(format!(
-                    "epoch {:>3}/{epochs_total}  {}{valid}  {:.2}s{}",
-                    e.epoch,
-                    scores_text(&e.train),
-                    e.seconds,
-                    if e.best { "  *" } else { "" }
+                say(crate::tr!(
+                    "cli.train.epoch_line",
+                    epoch = format!("{:>3}", e.epoch),
+                    epochs = epochs_total,
+                    scores = scores_text(&e.train),
+                    valid = valid,
+                    seconds = format!("{:.2}", e.seconds),
+                    best = if e.best { "  *" } else { "" }
                 ));
             }
             Event::Checkpoint { .. } => {}
