@@ -72,12 +72,46 @@ pub fn pad(s: &str, w: usize, align: Align) -> String {
 /// empty line.
 pub fn wrap(s: &str, w: usize) -> Vec<String> {
     let opts = textwrap::Options::new(w.max(1))
-        .word_separator(textwrap::WordSeparator::UnicodeBreakProperties)
+        .word_separator(textwrap::WordSeparator::Custom(words_keeping_ranges))
         .break_words(true);
     textwrap::wrap(s, opts)
         .into_iter()
         .map(std::borrow::Cow::into_owned)
         .collect()
+}
+
+/// The words Unicode's line-breaking rules find, except that a range of
+/// numbers (`79.6–80.8`, `2–5`) stays one word: the rules allow a break
+/// after an en dash, which would leave `79.6–` at a line's end.
+fn words_keeping_ranges(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    use textwrap::core::Word;
+    let offset = |w: &str| w.as_ptr() as usize - line.as_ptr() as usize;
+    let mut words = textwrap::WordSeparator::UnicodeBreakProperties
+        .find_words(line)
+        .peekable();
+    Box::new(std::iter::from_fn(move || {
+        let first = words.next()?;
+        let start = offset(first.word);
+        let mut last = first;
+        loop {
+            let dash = last.whitespace.is_empty()
+                && last
+                    .word
+                    .strip_suffix('–')
+                    .is_some_and(|w| w.ends_with(|c: char| c.is_ascii_digit()));
+            match words.peek() {
+                Some(next) if dash && next.word.starts_with(|c: char| c.is_ascii_digit()) => {
+                    last = words.next()?;
+                }
+                _ => break,
+            }
+        }
+        if offset(last.word) == start {
+            return Some(last);
+        }
+        let end = offset(last.whitespace) + last.whitespace.len();
+        Some(Word::from(&line[start..end]))
+    }))
 }
 
 /// A fixed-width text table: a header, rows, and per column an alignment.
@@ -390,6 +424,24 @@ mod tests {
     }
 
     #[test]
+    fn wrap_keeps_number_ranges_whole() {
+        // Unicode allows a break after the dash; a range reads as one.
+        assert_eq!(
+            wrap("scores 79.6–80.8 here", 13),
+            ["scores", "79.6–80.8", "here"]
+        );
+        assert_eq!(
+            wrap("weight 0.29–0.33, 2–5", 12),
+            ["weight", "0.29–0.33,", "2–5"]
+        );
+        // A dash between words may still end a line; a range wider than
+        // the line is broken as any long word is.
+        assert_eq!(wrap("north–south road", 7), ["north–", "south", "road"]);
+        assert_eq!(wrap("1234–5678", 5), ["1234–", "5678"]);
+        assert_eq!(wrap("会员 12–30 岁", 6), ["会员", "12–30", "岁"]);
+    }
+
+    #[test]
     fn table_lines_are_equally_wide_with_cjk() {
         let mut t = Table::new()
             .indent("  ")
@@ -441,7 +493,7 @@ mod tests {
         }
 
         #[test]
-        fn wrap_lines_fit(s in "[a-z 中文禾润]{0,40}", w in 2usize..20) {
+        fn wrap_lines_fit(s in "[a-z0-9 –.中文禾润]{0,40}", w in 2usize..20) {
             for l in wrap(&s, w) {
                 prop_assert!(width(&l) <= w, "{:?} > {}", l, w);
             }
