@@ -2,7 +2,25 @@
 //! the workbench and the command line's text outputs (JSON keeps the values
 //! as written): choice values and survey scales in the interface language.
 
+use crate::analysis::Method;
 use crate::market::evidence::Scale;
+
+/// A scoring method's name (files and JSON keep `weighted-sum`/`topsis`).
+pub fn method_label(m: Method) -> String {
+    match m {
+        Method::WeightedSum => crate::tr!("scoring.method.weighted_sum"),
+        Method::Topsis => crate::tr!("scoring.method.topsis"),
+    }
+}
+
+/// A scoring method's formula; JSON gives the English one
+/// (`i18n::with(Lang::En, ..)`).
+pub fn method_formula(m: Method) -> String {
+    match m {
+        Method::WeightedSum => crate::tr!("scoring.formula.weighted_sum"),
+        Method::Topsis => crate::tr!("scoring.formula.topsis"),
+    }
+}
 
 /// A choice value of a record (`must`, `in-progress`, `technical`, …) as
 /// shown on screen: the value itself in English, its translation in

@@ -433,3 +433,33 @@ fn training_epoch_lines_follow_the_language() {
         );
     }
 }
+
+/// The scoring method and its formula are named in the interface language
+/// in `score`'s text and the report; `score --format json` keeps English.
+#[test]
+fn scoring_formula_follows_the_language() {
+    let dir = zh();
+    let zh_text = run(&["score", &dir], "zh_CN.UTF-8");
+    assert!(
+        zh_text.contains("方法 加权和") && zh_text.contains("  得分 = Σ wⱼ"),
+        "{zh_text}"
+    );
+    let en_text = run(&["score", &dir], "C.UTF-8");
+    assert!(
+        en_text.contains("method weighted-sum") && en_text.contains("  score = Σ wⱼ"),
+        "{en_text}"
+    );
+    let json = |lang: &str| run(&["score", &dir, "--format", "json"], lang);
+    let zh_json = json("zh_CN.UTF-8");
+    assert_eq!(zh_json, json("C.UTF-8"));
+    assert!(
+        zh_json.contains("\"formula\": \"score = Σ wⱼ · nᵢⱼ,"),
+        "{zh_json}"
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("r.md");
+    let out_s = out.to_string_lossy().into_owned();
+    run(&["report", &dir, "-o", &out_s], "zh_CN.UTF-8");
+    let report = std::fs::read_to_string(&out).expect("report");
+    assert!(report.contains("方法 **加权和**：`得分 = Σ wⱼ"), "{report}");
+}

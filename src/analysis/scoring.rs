@@ -13,20 +13,6 @@ use crate::workspace::model::{Criterion, Scenario};
 /// How scenarios are scored.
 pub use crate::workspace::choice::ScoringMethod as Method;
 
-impl Method {
-    /// The formula in one line, for showing next to a score.
-    pub fn formula(self) -> &'static str {
-        match self {
-            Method::WeightedSum => {
-                "score = Σ wⱼ · nᵢⱼ,  nᵢⱼ = 100 · (xᵢⱼ − minⱼ) / (maxⱼ − minⱼ) (cost: maxⱼ − xᵢⱼ)"
-            }
-            Method::Topsis => {
-                "score = 100 · d⁻ᵢ / (d⁺ᵢ + d⁻ᵢ),  d± = ‖wⱼ · rᵢⱼ − wⱼ · r±ⱼ‖,  rᵢⱼ = xᵢⱼ / ‖x·ⱼ‖"
-            }
-        }
-    }
-}
-
 impl FromStr for Method {
     type Err = AnalysisError;
     fn from_str(s: &str) -> Result<Method, AnalysisError> {

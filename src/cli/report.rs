@@ -296,8 +296,8 @@ fn ranking(out: &mut String, m: &Model, name: &str, s: &Scored) {
         "{}\n",
         tr!(
             "report.ranking.method",
-            method = a.method,
-            formula = a.method.formula()
+            method = crate::labels::method_label(a.method),
+            formula = crate::labels::method_formula(a.method)
         )
     );
     let source = match a.weights.source {

@@ -161,7 +161,8 @@ struct ScenarioOut {
 pub(crate) struct ScoreOut {
     workspace: String,
     method: &'static str,
-    formula: &'static str,
+    /// In English whatever the interface language (the JSON contract).
+    formula: String,
     weights_source: &'static str,
     /// "votes" when the scores are the aggregated workshop votes, else "single".
     source: &'static str,
@@ -261,7 +262,9 @@ pub(crate) fn build(model: &Model, name: &str, s: &Scored) -> ScoreOut {
     ScoreOut {
         workspace: name.to_string(),
         method: a.method.as_str(),
-        formula: a.method.formula(),
+        formula: crate::i18n::with(crate::i18n::Lang::En, || {
+            crate::labels::method_formula(a.method)
+        }),
         weights_source: a.weights.source.as_str(),
         source: a.source.as_str(),
         samples: s.stability.as_ref().map_or(0, |st| st.options.samples),
@@ -311,23 +314,19 @@ fn header_lines(o: &ScoreOut) -> Vec<String> {
     } else {
         String::new()
     };
+    let method = crate::analysis::Method::parse(o.method);
     let mut lines = vec![
         crate::tr!(
             "cli.score.headline",
             name = o.workspace,
-            method = o.method,
+            method = method.map_or_else(|| o.method.to_string(), crate::labels::method_label),
             weights = o.weights_source,
             votes = votes
         ),
         // The formula in the interface language (the JSON keeps English).
-        format!(
-            "  {}",
-            crate::tr!(if o.method == "topsis" {
-                "tui.scn.formula.topsis"
-            } else {
-                "tui.scn.formula.weighted_sum"
-            })
-        ),
+        method
+            .map(|m| format!("  {}", crate::labels::method_formula(m)))
+            .unwrap_or_default(),
     ];
     let weights: Vec<String> = o
         .criteria

@@ -2,7 +2,9 @@
 //! language: quadrants, scoring methods and their formulas, sort orders,
 //! criteria (by name; the id only where a criterion has none).
 
-use crate::analysis::{Method, Quadrant};
+pub use crate::labels::{method_formula, method_label};
+
+use crate::analysis::Quadrant;
 use crate::workspace::model::Criterion;
 
 /// A quadrant's full name on screen.
@@ -12,22 +14,6 @@ pub fn quadrant_label(q: Quadrant) -> String {
         Quadrant::StrategicBet => crate::tr!("tui.scn.quad.strategic_bet"),
         Quadrant::FillIn => crate::tr!("tui.scn.quad.fill_in"),
         Quadrant::Avoid => crate::tr!("tui.scn.quad.avoid"),
-    }
-}
-
-/// A scoring method's name on screen (files keep `weighted-sum`/`topsis`).
-pub fn method_label(m: Method) -> String {
-    match m {
-        Method::WeightedSum => crate::tr!("tui.scn.method.weighted_sum"),
-        Method::Topsis => crate::tr!("tui.scn.method.topsis"),
-    }
-}
-
-/// A scoring method's formula on screen.
-pub fn method_formula(m: Method) -> String {
-    match m {
-        Method::WeightedSum => crate::tr!("tui.scn.formula.weighted_sum"),
-        Method::Topsis => crate::tr!("tui.scn.formula.topsis"),
     }
 }
 
