@@ -77,25 +77,17 @@ impl std::fmt::Debug for CsvFile {
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> Problem {
-    Problem::new(path, 0, format!("cannot read the file: {e}"))
+    Problem::new(path, 0, crate::tr!("market.data.cannot_read", error = e))
 }
 
 /// Open `path` and read its header line.
 pub fn open(path: &Path) -> Result<CsvFile, Problem> {
     let (file, head, skip) = open_past_bom(path).map_err(|e| io_problem(path, &e))?;
     if head.is_empty() {
-        return Err(Problem::new(
-            path,
-            0,
-            "the file is empty (expected a header line such as `month,value`)",
-        ));
+        return Err(Problem::new(path, 0, crate::tr!("market.data.empty_file")));
     }
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::new(
-            path,
-            1,
-            "the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8 in Excel)",
-        ));
+        return Err(Problem::new(path, 1, crate::tr!("market.data.utf16")));
     }
     let mut reader = reader(file);
     let raw = match reader.byte_headers() {
@@ -107,7 +99,7 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
         return Err(Problem::new(
             path,
             if raw.is_empty() { 0 } else { line },
-            "the file has no header line (expected column names such as `month,value`)",
+            crate::tr!("market.data.no_header"),
         ));
     }
     let mut header = Vec::with_capacity(raw.len());
@@ -118,9 +110,10 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
                 return Err(Problem::new(
                     path,
                     line,
-                    format!(
-                        "the header is not valid UTF-8 (`{}`); the file looks like Latin-1 or Windows-1252 — save it as UTF-8",
-                        raw.iter()
+                    crate::tr!(
+                        "market.data.header_not_utf8",
+                        header = raw
+                            .iter()
                             .map(String::from_utf8_lossy)
                             .collect::<Vec<_>>()
                             .join(",")
@@ -143,7 +136,7 @@ pub fn open(path: &Path) -> Result<CsvFile, Problem> {
 /// A problem from the csv crate (an I/O error in the middle of the file).
 pub fn csv_problem(path: &Path, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, csv::Position::line);
-    Problem::new(path, line, format!("cannot read the file: {e}"))
+    Problem::new(path, line, crate::tr!("market.data.cannot_read", error = e))
 }
 
 impl CsvFile {
@@ -191,27 +184,29 @@ impl CsvFile {
                     .iter()
                     .position(|h| h.eq_ignore_ascii_case(name));
                 let hint = match close {
-                    Some(i) => format!(
-                        " (did you mean `{}`? names are case-sensitive)",
-                        self.header[i]
-                    ),
+                    Some(i) => crate::tr!("market.data.no_column_hint", name = self.header[i]),
                     None => String::new(),
                 };
                 Err(Problem::new(
                     &self.path,
                     1,
-                    format!(
-                        "no column `{name}` ({role}) in the header{hint}; the columns are: {}",
-                        self.header.join(", ")
+                    crate::tr!(
+                        "market.data.no_column",
+                        name = name,
+                        role = role,
+                        hint = hint,
+                        columns = self.header.join(", ")
                     ),
                 ))
             }
             _ => Err(Problem::new(
                 &self.path,
                 1,
-                format!(
-                    "column `{name}` ({role}) appears {} times in the header; rename one",
-                    found.len()
+                crate::tr!(
+                    "market.data.column_repeated",
+                    name = name,
+                    role = role,
+                    n = found.len()
                 ),
             )),
         }
@@ -259,9 +254,9 @@ pub fn parse_number(cell: &[u8]) -> Result<Option<f64>, String> {
         return Ok(None);
     }
     let Ok(text) = std::str::from_utf8(s) else {
-        return Err(format!(
-            "`{}` is not valid UTF-8 (save the file as UTF-8)",
-            crate::escape::value(&String::from_utf8_lossy(s))
+        return Err(crate::tr!(
+            "market.data.value_not_utf8",
+            value = crate::escape::value(&String::from_utf8_lossy(s))
         ));
     };
     if let Ok(x) = text.parse::<f64>() {
@@ -271,26 +266,25 @@ pub fn parse_number(cell: &[u8]) -> Result<Option<f64>, String> {
         if x.is_nan() {
             return Ok(None);
         }
-        return Err(format!(
-            "`{}` is not a finite number",
-            crate::escape::value(text)
+        return Err(crate::tr!(
+            "market.data.not_finite",
+            value = crate::escape::value(text)
         ));
     }
     if MISSING.iter().any(|m| text.eq_ignore_ascii_case(m)) {
         return Ok(None);
     }
-    grouped(text).ok_or_else(|| {
-        // A NUL or a zero-width space would make `0.1` look like a number.
-        let text = crate::escape::value(text);
-        if text.contains(',') && !text.contains('.') {
-            format!(
-                "`{text}` is not a number (a comma is read as a thousands separator followed by three digits; write a decimal as `1.5`)"
-            )
-        } else {
-            format!("`{text}` is not a number")
-        }
-    })
-    .map(Some)
+    grouped(text)
+        .ok_or_else(|| {
+            // A NUL or a zero-width space would make `0.1` look like a number.
+            let text = crate::escape::value(text);
+            if text.contains(',') && !text.contains('.') {
+                crate::tr!("market.data.decimal_comma", value = text)
+            } else {
+                crate::tr!("market.data.not_a_number", value = text)
+            }
+        })
+        .map(Some)
 }
 
 /// `1,234,567.25` and friends: one kind of separator, groups of three.

@@ -107,7 +107,8 @@ fn every_key_the_code_uses_exists() {
 
 /// Keys chosen at run time (`tr!(if one { "….one" } else { "…" })`,
 /// `tr!(match …)`) are string literals in the code too: every literal that
-/// looks like a key of the `check`, `cli` and `train.data` namespaces exists.
+/// looks like a key of the `check`, `cli`, `train.data` and `market.data`
+/// namespaces exists.
 #[test]
 fn every_key_literal_exists() {
     let m = common::messages();
@@ -119,7 +120,8 @@ fn every_key_literal_exists() {
         for lit in text.split('"').skip(1).step_by(2) {
             let key_like = (lit.starts_with("check.")
                 || lit.starts_with("cli.")
-                || lit.starts_with("train.data."))
+                || lit.starts_with("train.data.")
+                || lit.starts_with("market.data."))
                 && lit.matches('.').count() >= 2
                 && lit
                     .chars()

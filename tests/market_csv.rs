@@ -8,6 +8,8 @@ use lodestar::market::series::load_file;
 use lodestar::market::{Frequency, LoadedSeries, Problem, SeriesCache, analyse_series};
 use lodestar::workspace::model::Series;
 
+mod common;
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
@@ -389,4 +391,176 @@ fn survey_responses_count_answers_and_report_bad_ones() {
         missing,
         Some(vec!["survey.csv:1: no column `q9` (column) in the header; the columns are: respondent, q1, q2".to_string()])
     );
+}
+
+/// A copy of the example workspace whose market has broken files: a series
+/// with bad rows and a gap, an empty file, a misspelt column, and a survey
+/// answer off its scale.
+fn broken_market() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, ws) = common::temp_copy(&common::example());
+    let data = ws.join("data");
+    let write = |name: &str, text: &str| {
+        std::fs::write(data.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    write(
+        "bad.csv",
+        "month,value\n2023-01,10\n2023-02,abc\n2023-03,12\n2023-05,14\n2023-06,1,5\n\
+         2023-13,3\n2023-07,\n2023-08,16\n2023-Q3,4\n",
+    );
+    write("empty.csv", "");
+    write("short.csv", "month,value\n2023-01,10\n");
+    let survey = data.join("survey-responses.csv");
+    let mut answers = std::fs::read_to_string(&survey).expect("survey responses");
+    answers.push_str("R999,4,6,9\n");
+    std::fs::write(&survey, answers).expect("write survey responses");
+    let mut toml = std::fs::read_to_string(ws.join("market.toml")).expect("market.toml");
+    for (id, file, column) in [
+        ("series-bad", "bad.csv", "value"),
+        ("series-empty", "empty.csv", "value"),
+        ("series-short", "short.csv", "Value"),
+    ] {
+        toml.push_str(&format!(
+            "\n[[series]]\nid = \"{id}\"\nname = \"{id}\"\nfile = \"data/{file}\"\n\
+             date-column = \"month\"\nvalue-column = \"{column}\"\nfrequency = \"monthly\"\n"
+        ));
+    }
+    std::fs::write(ws.join("market.toml"), toml).expect("write market.toml");
+    (tmp, ws)
+}
+
+fn market(lang: &str, ws: &Path, json: bool) -> (String, String) {
+    let dir = ws.to_str().unwrap_or_default();
+    let mut args = vec!["--lang", lang, "market", dir];
+    if json {
+        args.extend(["--format", "json"]);
+    }
+    let out = common::lodestar(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    (common::stdout(&out), common::stderr(&out))
+}
+
+/// Words of Latin letters left in a message once the names it quotes
+/// (between backticks), the file's own column names and the setting names
+/// are taken out: none should remain in Chinese.
+fn english_words(message: &str) -> Vec<String> {
+    let unquoted: String = message.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    unquoted
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 3)
+        .filter(|w| {
+            ![
+                "month",
+                "value",
+                "value-column",
+                "UTF-8",
+                "likert5",
+                "seg-members",
+                "TAM",
+                "SAM",
+                "SOM",
+            ]
+            .contains(w)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn market_problems_follow_the_interface_language_but_json_stays_english() {
+    let (_tmp, ws) = broken_market();
+    let (_, en) = market("en", &ws, false);
+    let (zh_out, zh) = market("zh-CN", &ws, false);
+    let data = ws.join("data");
+    let at = |file: &str, line: u64| {
+        let path = data.join(file);
+        if line > 0 {
+            format!("{}:{line}: ", path.display())
+        } else {
+            format!("{}: ", path.display())
+        }
+    };
+    // English is unchanged.
+    for line in [
+        format!(
+            "{}column `value`: `abc` is not a number; row skipped",
+            at("bad.csv", 3)
+        ),
+        format!(
+            "{}4 periods without rows (2023-02, 2023-04, 2023-06, 2023-07); filled by straight-line interpolation between neighbours",
+            at("bad.csv", 0)
+        ),
+        format!(
+            "{}the file is empty (expected a header line such as `month,value`)",
+            at("empty.csv", 0)
+        ),
+    ] {
+        assert!(en.lines().any(|l| l == line), "{line:?} not in:\n{en}");
+    }
+    let expected = [
+        (at("bad.csv", 3), "列 `value`：`abc` 不是数字；已跳过此行"),
+        (
+            at("bad.csv", 6),
+            "此行有 3 个字段，表头有 2 个（是否有未加引号的千位分隔符？请加引号写作 \"1,234.5\"）；已跳过此行",
+        ),
+        (
+            at("bad.csv", 7),
+            "列 `month`：`2023-13`：不存在 13 月；已跳过此行",
+        ),
+        (at("bad.csv", 8), "列 `value`：缺少数值；已跳过此行"),
+        (
+            at("bad.csv", 10),
+            "列 `month`：季度周期无法放入月度序列；已跳过此行",
+        ),
+        (
+            at("bad.csv", 0),
+            "4 个周期没有数据行（2023-02、2023-04、2023-06、2023-07）；已按相邻周期线性插值补齐",
+        ),
+        (
+            at("empty.csv", 0),
+            "文件为空（第一行应为表头，例如 `month,value`）",
+        ),
+        (
+            at("short.csv", 1),
+            "表头中没有列 `Value`（value-column）（是否应为 `value`？列名区分大小写）；现有列：month, value",
+        ),
+    ];
+    for (place, message) in &expected {
+        let line = format!("{place}{message}");
+        assert!(zh.lines().any(|l| l == line), "{line:?} not in:\n{zh}");
+    }
+    let survey = zh
+        .lines()
+        .find(|l| l.starts_with(&at("survey-responses.csv", 0).replace(": ", ":")))
+        .unwrap_or_else(|| panic!("no survey problem in:\n{zh}"));
+    assert!(
+        survey.contains("答案 9 不在 likert5 量表上（1–5）；已跳过此行"),
+        "{survey}"
+    );
+    // Every problem line, whatever its file, is Chinese but for names.
+    assert_eq!(zh.lines().count(), en.lines().count(), "{zh}");
+    for line in zh.lines() {
+        let message = line
+            .strip_prefix(&format!("{}", data.display()))
+            .and_then(|rest| rest.split_once(": "))
+            .map_or(line, |(_, m)| m);
+        assert_eq!(english_words(message), Vec::<String>::new(), "{line}");
+    }
+    // Segment warnings in the text output too.
+    let warnings: Vec<&str> = zh_out
+        .lines()
+        .filter(|l| l.contains("⚠ 细分市场"))
+        .collect();
+    assert!(!warnings.is_empty(), "{zh_out}");
+    for w in warnings {
+        assert_eq!(english_words(w), Vec::<String>::new(), "{w}");
+    }
+
+    // The JSON contract does not change with the language, stderr neither.
+    let (en_json, en_err) = market("en", &ws, true);
+    let (zh_json, zh_err) = market("zh-CN", &ws, true);
+    assert!(en_json == zh_json, "JSON differs between en and zh-CN");
+    assert_eq!(en_err, zh_err);
+    assert_eq!(en_err, en);
+    assert!(en_json.contains("`abc` is not a number; row skipped"));
+    assert!(en_json.contains("bottom-up is 45 % lower"));
 }

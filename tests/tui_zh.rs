@@ -395,6 +395,40 @@ fn the_language_key_switches_live() {
     assert_eq!(i18n::current(), Lang::En);
 }
 
+/// The Market pane's series view words the CSV problems of its file in the
+/// interface language, and the language key re-reads them in the new one.
+#[test]
+fn market_problems_follow_the_language_key() {
+    let (_tmp, dir) = common::temp_copy(&zh_example());
+    let csv = dir.join("data").join("market-ai-retail.csv");
+    let mut text = std::fs::read_to_string(&csv).expect("read the series");
+    text.push_str("2026-07,lots\n");
+    std::fs::write(&csv, text).expect("write the series");
+    i18n::with(Lang::En, || {
+        let mut app = app_at(&dir);
+        app.perform(Action::Market);
+        step(&mut app, Action::NextKind, 5);
+        let english = screen(&mut app, 100, 30);
+        assert!(
+            english.contains("column `spend_eur_m`: `lots` is not a number; row skipped"),
+            "{english}"
+        );
+        app.handle_key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT));
+        let chinese = screen(&mut app, 100, 30);
+        assert!(
+            chinese.contains("列 `spend_eur_m`：`lots` 不是数字；已跳过此行"),
+            "{chinese}"
+        );
+        assert!(!chinese.contains("row skipped"), "{chinese}");
+        app.handle_key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT));
+        let back = screen(&mut app, 100, 30);
+        assert!(
+            back.contains("`lots` is not a number; row skipped"),
+            "{back}"
+        );
+    });
+}
+
 /// The Votes view (with and without the per-participant columns) and the
 /// vote round (hidden, revealed, the "vote for" prompt) show no English in
 /// 简体中文 beyond the workspace's own ids (criterion ids head the Votes

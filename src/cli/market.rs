@@ -34,16 +34,28 @@ pub fn run(dir: &Path, format: MarketFormat, horizon: Option<usize>) -> u8 {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let analysis = market::analyse(&ws.root, &ws.model, &Options { horizon });
-    let text = match format {
-        MarketFormat::Table => table(&analysis, &ws.model, ws.name()),
-        MarketFormat::Md => markdown_section(&analysis, &ws.model.settings.currency),
-        MarketFormat::Json => {
+    let analyse = || market::analyse(&ws.root, &ws.model, &Options { horizon });
+    // CSV problems, forecast notes and segment warnings are sentences: in the
+    // interface language for people, in English for the JSON contract (and
+    // then on stderr too, so both say the same).
+    let (analysis, text) = match format {
+        MarketFormat::Table => {
+            let analysis = analyse();
+            let text = table(&analysis, &ws.model, ws.name());
+            (analysis, text)
+        }
+        MarketFormat::Md => {
+            let analysis = analyse();
+            let text = markdown_section(&analysis, &ws.model.settings.currency);
+            (analysis, text)
+        }
+        MarketFormat::Json => crate::i18n::with(crate::i18n::Lang::En, || {
+            let analysis = analyse();
             let doc = to_json(&analysis, &ws.model, ws.name());
             let mut s = crate::escape::to_json_pretty(&doc);
             s.push('\n');
-            s
-        }
+            (analysis, s)
+        }),
     };
     for p in analysis.problems() {
         err!("{p}");
@@ -156,7 +168,8 @@ fn series_json(s: &SeriesAnalysis) -> Value {
     })
 }
 
-/// The `--format json` document.
+/// The `--format json` document. Its sentences are the analysis's own: run
+/// both under [`crate::i18n::Lang::En`] (as [`run`] does) for the contract.
 pub fn to_json(m: &MarketAnalysis, model: &Model, name: &str) -> Value {
     let segments: Vec<Value> = m
         .segments

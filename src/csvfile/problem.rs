@@ -51,9 +51,11 @@ pub struct RowProblems {
 }
 
 impl RowProblems {
-    pub fn push(&mut self, offset: u64, message: String) {
+    /// Add a row problem; `message` is only called for the kept ones, so a
+    /// file with a million bad rows words twenty of them.
+    pub fn push(&mut self, offset: u64, message: impl FnOnce() -> String) {
         if self.kept.len() < KEPT_PROBLEMS {
-            self.kept.push((Some(offset), message));
+            self.kept.push((Some(offset), message()));
         } else {
             self.more += 1;
         }
@@ -63,10 +65,8 @@ impl RowProblems {
     /// row problems, a line counting the rest, then `notes` (never capped).
     pub fn finish(mut self, path: &Path, notes: Vec<(Option<u64>, String)>) -> Vec<Problem> {
         if self.more > 0 {
-            self.kept.push((
-                None,
-                format!("… and {} more row problems like these", self.more),
-            ));
+            self.kept
+                .push((None, crate::tr!("market.data.more_rows", n = self.more)));
         }
         self.kept.extend(notes);
         let offsets: Vec<u64> = self.kept.iter().filter_map(|(o, _)| *o).collect();

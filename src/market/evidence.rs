@@ -156,7 +156,7 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
     while let Some(at) = csv.next_row(&mut record, &mut problems)? {
         rows += 1;
         let Some(cell) = record.get(ci) else {
-            problems.push(at, format!("row has no `{column}` field; row skipped"));
+            problems.push(at, || crate::tr!("market.data.no_field", name = column));
             continue;
         };
         match parse_number(cell) {
@@ -166,16 +166,19 @@ pub fn read_responses(file: &Path, column: &str, scale: Scale) -> Result<Respons
             {
                 counts[(x as i64 - scale.min()) as usize] += 1;
             }
-            Ok(Some(x)) => problems.push(
-                at,
-                format!(
-                    "column `{column}`: answer {x} is not on the {} scale ({}–{}); row skipped",
-                    scale.as_str(),
-                    scale.min(),
-                    scale.max()
-                ),
-            ),
-            Err(m) => problems.push(at, format!("column `{column}`: {m}; row skipped")),
+            Ok(Some(x)) => problems.push(at, || {
+                crate::tr!(
+                    "market.data.off_scale",
+                    name = column,
+                    answer = x,
+                    scale = scale.as_str(),
+                    min = scale.min(),
+                    max = scale.max()
+                )
+            }),
+            Err(m) => problems.push(at, || {
+                crate::tr!("market.data.column_skipped", name = column, problem = m)
+            }),
         }
     }
     Ok(Responses {
@@ -204,10 +207,10 @@ pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
         out.problems.push(Problem::new(
             &toml,
             0,
-            format!(
-                "survey {}: `scale` must be one of {}",
-                e.id,
-                Scale::NAMES.join(", ")
+            crate::tr!(
+                "market.data.survey_scale",
+                id = e.id,
+                names = Scale::NAMES.join(", ")
             ),
         ));
         return Some(out);
@@ -217,8 +220,11 @@ pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
         let file = match resolve_inside(root, written) {
             Ok(f) => f,
             Err(m) => {
-                out.problems
-                    .push(Problem::new(&toml, 0, format!("survey {}: {m}", e.id)));
+                out.problems.push(Problem::new(
+                    &toml,
+                    0,
+                    crate::tr!("market.data.survey", id = e.id, message = m),
+                ));
                 return Some(out);
             }
         };
@@ -246,12 +252,12 @@ pub fn survey(root: &Path, e: &Evidence) -> Option<Survey> {
         out.problems.push(Problem::new(
             &toml,
             0,
-            format!(
-                "survey {}: a {} question has {} answer points, but `counts` has {}",
-                e.id,
-                scale.as_str(),
-                scale.points(),
-                e.counts.len()
+            crate::tr!(
+                "market.data.survey_counts",
+                id = e.id,
+                scale = scale.as_str(),
+                points = scale.points(),
+                n = e.counts.len()
             ),
         ));
         return Some(out);

@@ -538,23 +538,25 @@ const HOLT_SPARE: usize = 3;
 /// Forecast `horizon` periods after `last` from the regular history `y`.
 pub fn forecast(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Forecast, String> {
     if y.len() < 2 {
-        return Err(format!(
-            "{} period{} of history; a forecast needs at least 2",
-            y.len(),
-            if y.len() == 1 { "" } else { "s" }
+        return Err(crate::tr!(
+            if y.len() == 1 {
+                "market.data.short_history_one"
+            } else {
+                "market.data.short_history"
+            },
+            n = y.len()
         ));
     }
     if let Some(bad) = y.iter().find(|v| !v.is_finite()) {
-        return Err(format!(
-            "the history holds a value that is not finite ({bad})"
-        ));
+        return Err(crate::tr!("market.data.not_finite_history", value = bad));
     }
     // Squared errors of values past ±1e150 overflow: say so instead of
     // returning a forecast of nothing.
     if let Some(big) = y.iter().find(|v| v.abs() > MAX_MAGNITUDE) {
-        return Err(format!(
-            "the history holds {}, too large to forecast (values must be within ±{MAX_MAGNITUDE:e}); rescale the column, e.g. to millions",
-            crate::numfmt::exact(*big)
+        return Err(crate::tr!(
+            "market.data.too_large",
+            value = crate::numfmt::exact(*big),
+            max = format!("{MAX_MAGNITUDE:e}")
         ));
     }
     let forecast = forecast_checked(y, last, spec)?;
@@ -564,7 +566,7 @@ pub fn forecast(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Forecast
     }) {
         Ok(forecast)
     } else {
-        Err("the forecast arithmetic overflows (the values or their growth are too large); rescale the column, e.g. to millions".into())
+        Err(crate::tr!("market.data.overflow"))
     }
 }
 
@@ -587,15 +589,15 @@ fn forecast_checked(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Fore
         if y.len() >= k + HOLT_SPARE {
             return Ok(holt_forecast(y, last, spec.horizon, fixed, damped, k));
         }
-        note = Some(format!(
-            "{} periods are too few for {} ({} needed); a straight-line trend is used",
-            y.len(),
-            spec.method.as_str(),
-            k + HOLT_SPARE
+        note = Some(crate::tr!(
+            "market.data.too_few_for_method",
+            n = y.len(),
+            method = spec.method.as_str(),
+            needed = k + HOLT_SPARE
         ));
     }
     let Some(fit) = linear_trend(y) else {
-        return Err("a straight line needs at least 2 periods".into());
+        return Err(crate::tr!("market.data.line_needs_two"));
     };
     let n = y.len();
     let points = (1..=spec.horizon)
@@ -615,7 +617,7 @@ fn forecast_checked(y: &[f64], last: Period, spec: &ForecastSpec) -> Result<Fore
         })
         .collect();
     if n < 3 && note.is_none() {
-        note = Some("2 periods give a line but no prediction interval (3 needed)".into());
+        note = Some(crate::tr!("market.data.no_interval"));
     }
     Ok(Forecast {
         method: Method::Linear,

@@ -118,7 +118,7 @@ pub fn forecast_series(
     let values = data.values();
     let cagr = forecast::series_cagr(&values, data.frequency.per_year());
     let Some(last) = data.last_period() else {
-        return (cagr, Err("the series has no periods".into()));
+        return (cagr, Err(crate::tr!("market.data.no_periods")));
     };
     let mut result = forecast::forecast(&values, last, spec);
     if let Ok(f) = &mut result {
@@ -136,13 +136,13 @@ pub fn forecast_series(
             _ => vec![],
         };
         if !ignored.is_empty() {
-            let text = format!(
-                "{} ignored by the {} method",
-                ignored.join(", "),
-                spec.method.as_str()
+            let text = crate::tr!(
+                "market.data.ignored",
+                params = ignored.join(", "),
+                method = spec.method.as_str()
             );
             f.note = Some(match f.note.take() {
-                Some(n) => format!("{n}; {text}"),
+                Some(n) => crate::tr!("market.data.notes", a = n, b = text),
                 None => text,
             });
         }
@@ -235,7 +235,7 @@ pub fn analyse_series(
                     out.problems.push(Problem::new(
                         &data.file,
                         data.last_line,
-                        format!("series {}: {m}", series.id),
+                        crate::tr!("market.data.series", id = series.id, message = m),
                     ));
                     out.failed = true;
                 }

@@ -18,6 +18,16 @@ impl Frequency {
         }
     }
 
+    /// The length of its periods as an adjective in the interface language
+    /// (`monthly`, 月度), for messages.
+    pub fn adjective(self) -> String {
+        match self {
+            Frequency::Monthly => crate::tr!("market.data.grain.monthly"),
+            Frequency::Quarterly => crate::tr!("market.data.grain.quarterly"),
+            Frequency::Yearly => crate::tr!("market.data.grain.yearly"),
+        }
+    }
+
     fn rank(self) -> u8 {
         match self {
             Frequency::Monthly => 0,
@@ -84,10 +94,10 @@ impl Stamp {
     /// placed (a quarter in a monthly series).
     pub fn to_period(self, frequency: Frequency) -> Result<Period, String> {
         if self.grain.rank() > frequency.rank() {
-            return Err(format!(
-                "a {} period cannot be placed in a {} series",
-                grain_noun(self.grain),
-                frequency.as_str()
+            return Err(crate::tr!(
+                "market.data.coarser_period",
+                grain = self.grain.adjective(),
+                frequency = frequency.adjective()
             ));
         }
         let year = i64::from(self.year);
@@ -100,16 +110,6 @@ impl Stamp {
         Ok(Period { frequency, index })
     }
 }
-
-fn grain_noun(grain: Frequency) -> &'static str {
-    match grain {
-        Frequency::Monthly => "monthly",
-        Frequency::Quarterly => "quarterly",
-        Frequency::Yearly => "yearly",
-    }
-}
-
-const EXPECTED: &str = "expected YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY";
 
 fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
@@ -124,9 +124,9 @@ fn digits(b: &[u8]) -> Option<u32> {
 pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
     let cell = cell.trim_ascii();
     let bad = || {
-        format!(
-            "`{}` is not a period ({EXPECTED})",
-            String::from_utf8_lossy(cell)
+        crate::tr!(
+            "market.data.not_a_period",
+            cell = String::from_utf8_lossy(cell)
         )
     };
     let year = cell.get(..4).and_then(digits).ok_or_else(bad)?;
@@ -147,9 +147,10 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
     if let [b'Q' | b'q', q] = rest {
         let q = digits(std::slice::from_ref(q)).ok_or_else(bad)?;
         if !(1..=4).contains(&q) {
-            return Err(format!(
-                "`{}`: quarter {q} does not exist",
-                String::from_utf8_lossy(cell)
+            return Err(crate::tr!(
+                "market.data.no_quarter",
+                cell = String::from_utf8_lossy(cell),
+                quarter = q
             ));
         }
         return Ok(Stamp {
@@ -161,9 +162,10 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
     }
     let month = rest.get(..2).and_then(digits).ok_or_else(bad)?;
     if !(1..=12).contains(&month) {
-        return Err(format!(
-            "`{}`: month {month} does not exist",
-            String::from_utf8_lossy(cell)
+        return Err(crate::tr!(
+            "market.data.no_month",
+            cell = String::from_utf8_lossy(cell),
+            month = month
         ));
     }
     let month = month as u8;
@@ -190,9 +192,11 @@ pub fn parse_stamp(cell: &[u8]) -> Result<Stamp, String> {
     }
     let last = u32::from(days_in_month(year, month));
     if day == 0 || day > last {
-        return Err(format!(
-            "`{}`: {year:04}-{month:02} has no day {day}",
-            String::from_utf8_lossy(cell)
+        return Err(crate::tr!(
+            "market.data.no_day",
+            cell = String::from_utf8_lossy(cell),
+            month = format!("{year:04}-{month:02}"),
+            day = day
         ));
     }
     Ok(Stamp {

@@ -84,17 +84,22 @@ struct Acc {
 /// last entry is the reason; earlier entries are row problems seen first.
 pub fn load(root: &Path, series: &model::Series) -> Result<LoadedSeries, Vec<Problem>> {
     let toml = root.join("market.toml");
-    let file = resolve_inside(root, &series.file)
-        .map_err(|e| vec![Problem::new(&toml, 0, format!("series {}: {e}", series.id))])?;
+    let file = resolve_inside(root, &series.file).map_err(|e| {
+        vec![Problem::new(
+            &toml,
+            0,
+            crate::tr!("market.data.series", id = series.id, message = e),
+        )]
+    })?;
     let frequency = series.frequency.known().ok_or_else(|| {
         vec![Problem::new(
             &toml,
             0,
-            format!(
-                "series {}: unknown frequency `{}` (use {})",
-                series.id,
-                series.frequency,
-                Frequency::NAMES.join(", ")
+            crate::tr!(
+                "market.data.unknown_frequency",
+                id = series.id,
+                frequency = series.frequency,
+                names = Frequency::NAMES.join(", ")
             ),
         )]
     })?;
@@ -136,38 +141,25 @@ pub fn load_file(
             record.iter().map(|c| newlines(Some(c))).max().unwrap_or(0)
         };
         if spans > 0 {
-            problems.push(
-                at,
-                format!(
-                    "unbalanced quote: a quoted field opened on this line runs over {spans} more line{} (is a closing \" missing?); row skipped",
-                    if spans == 1 { "" } else { "s" }
-                ),
-            );
+            problems.push(at, || {
+                crate::tr!(
+                    if spans == 1 {
+                        "market.data.unbalanced_quote_one"
+                    } else {
+                        "market.data.unbalanced_quote"
+                    },
+                    n = spans
+                )
+            });
             continue;
         }
         let (Some(date), Some(value)) = (record.get(di), record.get(vi)) else {
-            problems.push(
-                at,
-                format!(
-                    "row has {} but the header has {width}; row skipped",
-                    fields(record.len())
-                ),
-            );
+            problems.push(at, || field_count(record.len(), width, false));
             continue;
         };
         if record.len() != width {
-            let hint = if record.len() > width {
-                " (an unquoted thousands separator? write \"1,234.5\" in quotes)"
-            } else {
-                ""
-            };
-            problems.push(
-                at,
-                format!(
-                    "row has {} but the header has {width}{hint}; row skipped",
-                    fields(record.len())
-                ),
-            );
+            let n = record.len();
+            problems.push(at, || field_count(n, width, n > width));
             continue;
         }
         let period = match parse_stamp(date).and_then(|s| s.to_period(frequency).map(|p| (p, s))) {
@@ -176,21 +168,32 @@ pub fn load_file(
                 p
             }
             Err(m) => {
-                problems.push(at, format!("column `{date_column}`: {m}; row skipped"));
+                problems.push(at, || {
+                    crate::tr!(
+                        "market.data.column_skipped",
+                        name = date_column,
+                        problem = m
+                    )
+                });
                 continue;
             }
         };
         let x = match parse_number(value) {
             Ok(Some(x)) => x,
             Ok(None) => {
-                problems.push(
-                    at,
-                    format!("column `{value_column}`: missing value; row skipped"),
-                );
+                problems.push(at, || {
+                    crate::tr!("market.data.missing_value", name = value_column)
+                });
                 continue;
             }
             Err(m) => {
-                problems.push(at, format!("column `{value_column}`: {m}; row skipped"));
+                problems.push(at, || {
+                    crate::tr!(
+                        "market.data.column_skipped",
+                        name = value_column,
+                        problem = m
+                    )
+                });
                 continue;
             }
         };
@@ -225,9 +228,9 @@ pub fn load_file(
         (periods.first_key_value(), periods.last_key_value())
     else {
         let why = if rows == 0 {
-            "no data rows (only a header)".to_string()
+            crate::tr!("market.data.no_rows")
         } else {
-            format!("none of the {rows} data rows could be used")
+            crate::tr!("market.data.no_usable_rows", rows = rows)
         };
         return Err(problems.finish(&path, vec![(None, why)]));
     };
@@ -251,15 +254,17 @@ pub fn load_file(
             prev = (k, acc.first_offset);
         }
         let lines = lines_at(&path, &[a.1, b.1]);
-        let why = format!(
-            "the periods run from {} to {} but only {real} of those {span} {} periods have rows; the largest gap is between {} (line {}) and {} (line {}) — is a date mistyped?",
-            at(first),
-            at(last),
-            frequency.as_str(),
-            at(a.0),
-            lines[0],
-            at(b.0),
-            lines[1]
+        let why = crate::tr!(
+            "market.data.sparse_periods",
+            first = at(first),
+            last = at(last),
+            real = real,
+            span = span,
+            frequency = frequency.adjective(),
+            from = at(a.0),
+            from_line = lines[0],
+            to = at(b.0),
+            to_line = lines[1]
         );
         return Err(problems.finish(&path, vec![(None, why)]));
     }
@@ -276,14 +281,15 @@ pub fn load_file(
         if let Some((k, a)) = repeated.first() {
             let more = match repeated.len() {
                 1 => String::new(),
-                n => format!(" ({} more periods repeat)", n - 1),
+                n => crate::tr!("market.data.repeated_more", n = n - 1),
             };
             notes.push((
                 Some(a.first_offset),
-                format!(
-                    "period {} appears on {} rows{more}; their values are summed (give levels such as prices once per period)",
-                    at(*k),
-                    a.rows
+                crate::tr!(
+                    "market.data.repeated_period",
+                    period = at(*k),
+                    rows = a.rows,
+                    more = more
                 ),
             ));
         }
@@ -315,15 +321,20 @@ pub fn load_file(
         prev = Some((k, acc.sum));
     }
     if !gaps.is_empty() {
-        let shown: Vec<String> = gaps.iter().take(6).map(Period::to_string).collect();
+        let mut shown: Vec<String> = gaps.iter().take(6).map(Period::to_string).collect();
+        if gaps.len() > shown.len() {
+            shown.push("…".to_string());
+        }
         notes.push((
             None,
-            format!(
-                "{} period{} without rows ({}{}); filled by straight-line interpolation between neighbours",
-                gaps.len(),
-                if gaps.len() == 1 { "" } else { "s" },
-                shown.join(", "),
-                if gaps.len() > shown.len() { ", …" } else { "" }
+            crate::tr!(
+                if gaps.len() == 1 {
+                    "market.data.gaps_one"
+                } else {
+                    "market.data.gaps"
+                },
+                n = gaps.len(),
+                periods = shown.join(&crate::tr!("market.data.list_separator"))
             ),
         ));
     }
@@ -368,8 +379,24 @@ fn newlines(cell: Option<&[u8]>) -> usize {
     c.iter().filter(|b| **b == b'\n').count()
 }
 
-fn fields(n: usize) -> String {
-    format!("{n} field{}", if n == 1 { "" } else { "s" })
+/// A row of `n` fields under a header of `width`; `hint` when the row is
+/// longer (an unquoted thousands separator splits a number in two).
+fn field_count(n: usize, width: usize, hint: bool) -> String {
+    let hint = if hint {
+        crate::tr!("market.data.field_count_hint")
+    } else {
+        String::new()
+    };
+    crate::tr!(
+        if n == 1 {
+            "market.data.field_count_one"
+        } else {
+            "market.data.field_count"
+        },
+        fields = n,
+        width = width,
+        hint = hint
+    )
 }
 
 /// When rows are summed into periods, a first or last period with far fewer
@@ -389,8 +416,8 @@ fn incomplete_ends(
         return;
     }
     let ends = [
-        ("first", periods.first_key_value()),
-        ("last", periods.last_key_value()),
+        ("market.data.incomplete_first", periods.first_key_value()),
+        ("market.data.incomplete_last", periods.last_key_value()),
     ];
     for (which, end) in ends {
         if let Some((k, a)) = end
@@ -398,10 +425,14 @@ fn incomplete_ends(
         {
             notes.push((
                 Some(a.first_offset),
-                format!(
-                    "the {which} period {} has {} rows where periods usually have {median}; it may be incomplete (rows are summed)",
-                    Period { frequency, index: *k },
-                    a.rows
+                crate::tr!(
+                    which,
+                    period = Period {
+                        frequency,
+                        index: *k
+                    },
+                    rows = a.rows,
+                    median = median
                 ),
             ));
         }

@@ -63,18 +63,19 @@ pub struct Disagreement {
 impl Disagreement {
     /// A sentence for tables and warnings.
     pub fn message(&self, segment: &str) -> String {
-        let lower = if self.bottom_up < self.top_down {
-            "bottom-up"
+        let key = if self.bottom_up < self.top_down {
+            "market.data.disagreement.bottom_up_lower"
         } else {
-            "top-down"
+            "market.data.disagreement.top_down_lower"
         };
-        format!(
-            "segment {segment}: {} top-down {} vs bottom-up {} — {lower} is {:.0} % lower (more than {:.0} % apart)",
-            self.level,
-            compact(self.top_down),
-            compact(self.bottom_up),
-            self.relative * 100.0,
-            DISAGREEMENT * 100.0
+        crate::tr!(
+            key,
+            segment = segment,
+            level = self.level,
+            top_down = compact(self.top_down),
+            bottom_up = compact(self.bottom_up),
+            percent = format!("{:.0}", self.relative * 100.0),
+            limit = format!("{:.0}", DISAGREEMENT * 100.0)
         )
     }
 }

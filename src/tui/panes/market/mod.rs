@@ -229,6 +229,8 @@ pub struct MarketData {
     cache: SeriesCache,
     forecast: Option<ForecastMemo>,
     survey: Option<SurveyMemo>,
+    /// The language the messages above are worded in.
+    lang: crate::i18n::Lang,
 }
 
 #[derive(Debug)]
@@ -254,9 +256,23 @@ pub struct SeriesView<'a> {
 }
 
 impl MarketData {
-    /// Load the data of `series` and fit its forecast, only when the record
-    /// or the file changed since the last call.
+    /// Forget what was read when the interface language changed since: its
+    /// problems and notes are worded in the old one. Only the selected
+    /// record's file is read again, on the next call.
+    fn follow_language(&mut self) {
+        let lang = crate::i18n::current();
+        if self.lang != lang {
+            self.cache.clear();
+            self.forecast = None;
+            self.survey = None;
+            self.lang = lang;
+        }
+    }
+
+    /// Load the data of `series` and fit its forecast, only when the record,
+    /// the file or the interface language changed since the last call.
     pub fn load_series(&mut self, root: &std::path::Path, series: &Series) {
+        self.follow_language();
         let data = self.cache.load(root, series);
         let memo = match self.forecast.take() {
             Some(m) if m.series == *series && m.data == data => m,
@@ -288,8 +304,10 @@ impl MarketData {
     }
 
     /// Summarise a survey record (answers from its counts or its CSV of
-    /// responses, re-read only when that file changes).
+    /// responses, re-read only when that file or the interface language
+    /// changes).
     pub fn load_survey(&mut self, root: &std::path::Path, e: &Evidence) {
+        self.follow_language();
         let stamp = e.responses.as_deref().and_then(|file| {
             let path = crate::workspace::validate::resolve_inside(root, file).ok()?;
             let meta = std::fs::metadata(&path).ok();
