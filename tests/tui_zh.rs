@@ -429,6 +429,22 @@ fn market_problems_follow_the_language_key() {
     });
 }
 
+/// The language key rewords what was computed in the old language: the
+/// Monitor pane's triggers and the Overview's `check` line.
+#[test]
+fn monitor_triggers_follow_the_language_key() {
+    i18n::with(Lang::En, || {
+        let mut app = app_at(&zh_example());
+        app.perform(Action::Monitor);
+        let english = screen(&mut app, 120, 40);
+        assert!(english.contains("revisit the need"), "{english}");
+        app.handle_key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT));
+        let chinese = screen(&mut app, 120, 40);
+        assert!(chinese.contains("重新审视该需求"), "{chinese}");
+        assert!(!chinese.contains("revisit the need"), "{chinese}");
+    });
+}
+
 /// The Votes view (with and without the per-participant columns) and the
 /// vote round (hidden, revealed, the "vote for" prompt) show no English in
 /// 简体中文 beyond the workspace's own ids (criterion ids head the Votes

@@ -722,6 +722,7 @@ impl App {
                 // `--lang`) chooses the next start's.
                 let lang = crate::i18n::current().next();
                 crate::i18n::switch_to(lang);
+                self.ctx.language_changed();
                 self.say(
                     Level::Info,
                     crate::tr!("common.language_switched", name = lang.native_name()),

@@ -370,6 +370,16 @@ impl AppCtx {
         }
     }
 
+    /// After the interface language changed: what was worded when it was
+    /// computed — `check`'s messages, the monitor's triggers, the
+    /// analysis's notes — is computed again, in the new language.
+    pub fn language_changed(&mut self) {
+        self.errors.0 = None;
+        self.monitored = None;
+        self.analysed = None;
+        self.reanalyse();
+    }
+
     /// Recompute the analysis when the workspace changed (cheap; no
     /// sampling). True when it was recomputed.
     pub fn reanalyse(&mut self) -> bool {
