@@ -634,7 +634,7 @@ pub fn read_row<R: std::io::Read>(
         if !rdr.read_record(record).map_err(|e| csv_error(file, &e))? {
             return Ok(false);
         }
-        if !(record.len() == 1 && &record[0] == "\r") {
+        if !blank_cr(record.as_byte_record()) {
             break;
         }
     }
